@@ -1,0 +1,47 @@
+// The adapter contract: a channel turns provider traffic into InboundMessage and sends OutboundMessage.
+// Adapters know nothing of mongoose or fastify; services know nothing of Twilio, IMAP or Socket.IO.
+
+export type InboundChannel = 'sms' | 'voice' | 'email' | 'chat';
+
+export interface Attachment {
+  filename?: string;
+  contentType: string;
+  size: number;
+  /** Where the bytes are: a provider media URL or a key in our attachment store. */
+  ref: string;
+}
+
+export interface InboundMessage {
+  channel: InboundChannel;
+  /** MessageSid, CallSid/RecordingSid, Message-ID, chat client id: the idempotency key. */
+  externalId: string;
+  /** E.164 phone, lower-cased email, or chat session id; normalised again by the pipeline. */
+  from: { address: string; name?: string };
+  text: string;
+  html?: string;
+  subject?: string;
+  threadHints: { ticketRef?: string; ticketId?: string; inReplyTo?: string; references?: string[]; messageId?: string };
+  attachments: Attachment[];
+  receivedAt: Date;
+}
+
+export interface OutboundMessage {
+  messageId: string;
+  channel: InboundChannel;
+  to: string;
+  text: string;
+  html?: string;
+  subject?: string;
+  threadKeys?: { messageId?: string; inReplyTo?: string; references?: string[] };
+  attachments?: Attachment[];
+}
+
+export type SendResult = { ok: true; externalId: string } | { ok: false; retryable: boolean; reason: string };
+
+export interface ChannelAdapter {
+  channel: InboundChannel;
+  send(message: OutboundMessage): Promise<SendResult>;
+  /** Channels that pull (IMAP) or hold connections (chat) start here and feed the sink. */
+  start?(sink: (message: InboundMessage) => Promise<void>): Promise<void>;
+  stop?(): Promise<void>;
+}

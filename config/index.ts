@@ -1,0 +1,169 @@
+// The only reader of process.env: one schema, validated once, a typed and frozen result.
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+
+const Str = (description: string) => Type.Optional(Type.String({ minLength: 1, description }));
+const Int = (description: string, min: number, max: number, dflt: number) =>
+  Type.Integer({ minimum: min, maximum: max, default: dflt, description });
+const Bool = (description: string) => Type.Optional(Type.Boolean({ description }));
+
+/** Every environment variable the server reads, with its default and meaning (the README table). */
+export const EnvSchema = Type.Object({
+  PORT: Int('HTTP port', 0, 65535, 3000),
+  HOST: Type.String({ default: '127.0.0.1', description: 'address to listen on (0.0.0.0 behind a proxy)' }),
+  PUBLIC_BASE_URL: Str('public URL of this server (Twilio signatures, portal links); default http://localhost:PORT'),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info', description: 'pino log level' },
+  ),
+  MONGODB_URI: Str('MongoDB connection string; unset: the embedded FerretDB store in DATA_DIR'),
+  DATA_DIR: Type.String({ default: '.data', description: 'folder of the embedded store and its generated secret' }),
+  JWT_SECRET: Type.Optional(Type.String({ minLength: 32, description: 'secret signing agent tokens (32+ chars); required with MONGODB_URI' })),
+  JWT_TTL_MINUTES: Int('lifetime of an agent token', 1, 7 * 24 * 60, 480),
+  ADMIN_EMAIL: Type.Optional(Type.String({ pattern: '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$', description: 'first admin created on an empty store' })),
+  ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 10, description: 'password of that admin (10+ chars)' })),
+  DEMO: Bool('seed demo teams, agents and messages on an empty store; default on with the embedded store'),
+  DEFAULT_PHONE_REGION: Type.String({ default: 'FR', pattern: '^[A-Z]{2}$', description: 'region for phone numbers written without +' }),
+  REOPEN_WINDOW_DAYS: Int('a message on a resolved ticket within this many days reopens it', 0, 365, 7),
+  SLA_FIRST_RESPONSE_HOURS: Int('the answer promise, in business hours', 1, 24 * 30, 48),
+  TZ: Type.String({ default: 'Europe/Paris', description: 'time zone of business hours' }),
+  BODY_LIMIT_BYTES: Int('largest accepted HTTP body', 1024, 50 * 1024 * 1024, 1024 * 1024),
+  IMAP_HOST: Str('IMAP server of the mailbox; unset: email off'),
+  IMAP_PORT: Int('IMAP port', 1, 65535, 993),
+  IMAP_USER: Str('IMAP login'),
+  IMAP_PASSWORD: Str('IMAP password'),
+  IMAP_TLS: Type.Boolean({ default: true, description: 'IMAP over TLS' }),
+  IMAP_MAILBOX: Type.String({ default: 'INBOX', description: 'mailbox to read' }),
+  SMTP_HOST: Str('SMTP relay; unset: email off'),
+  SMTP_PORT: Int('SMTP port', 1, 65535, 587),
+  SMTP_USER: Str('SMTP login (optional)'),
+  SMTP_PASSWORD: Str('SMTP password'),
+  SMTP_TLS: Type.Boolean({ default: true, description: 'SMTP over TLS (STARTTLS or implicit)' }),
+  MAIL_FROM: Str('From address of replies, e.g. "Mairie <contact@mairie.fr>"'),
+  TWILIO_ACCOUNT_SID: Str('Twilio account SID; unset: SMS and voice off'),
+  TWILIO_AUTH_TOKEN: Str('Twilio auth token (signs webhooks)'),
+  TWILIO_PHONE_NUMBER: Str('the service number, E.164'),
+  TWILIO_API_BASE_URL: Str('a Twilio-compatible API base URL; unset: Twilio itself'),
+  REDIS_URL: Str('Redis for several instances (Socket.IO adapter); unset: single instance'),
+});
+export type Env = Static<typeof EnvSchema>;
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly publicBaseUrl: string;
+  readonly logLevel: Env['LOG_LEVEL'];
+  readonly store: { readonly uri?: string; readonly dataDir: string };
+  readonly auth: { readonly jwtSecret?: string; readonly tokenTtlMinutes: number };
+  readonly bootstrap: { readonly adminEmail?: string; readonly adminPassword?: string; readonly demo: boolean };
+  readonly rules: {
+    readonly defaultPhoneRegion: string;
+    readonly reopenWindowDays: number;
+    readonly slaFirstResponseHours: number;
+    readonly timeZone: string;
+  };
+  readonly http: { readonly bodyLimitBytes: number };
+  readonly email?: {
+    readonly imap: { host: string; port: number; user: string; password: string; tls: boolean; mailbox: string };
+    readonly smtp: { host: string; port: number; user?: string; password?: string; tls: boolean };
+    readonly from: string;
+  };
+  readonly twilio?: { accountSid: string; authToken: string; phoneNumber: string; apiBaseUrl?: string };
+  readonly redisUrl?: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, message: string) {
+    super(`configuration: ${variable} ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const BOOLEAN_WORDS: Record<string, boolean> = { '1': true, true: true, yes: true, on: true, '0': false, false: false, no: false, off: false };
+
+/** Reads the variables of EnvSchema from `env`; throws ConfigError naming the first wrong one. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const raw: Record<string, unknown> = {};
+  for (const [name, schema] of Object.entries(EnvSchema.properties)) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    if ((schema as { type?: string }).type === 'boolean') {
+      const word = BOOLEAN_WORDS[value.trim().toLowerCase()];
+      if (word === undefined) throw new ConfigError(name, `must be one of 1/0, true/false, yes/no, on/off (got "${value}")`);
+      raw[name] = word;
+    } else raw[name] = value;
+  }
+  const withDefaults = Value.Convert(EnvSchema, Value.Default(EnvSchema, raw));
+  const firstError = Value.Errors(EnvSchema, withDefaults).First();
+  if (firstError) {
+    const variable = firstError.path.replace(/^\//, '') || 'environment';
+    throw new ConfigError(variable, `${firstError.message} (got "${env[variable] ?? ''}")`);
+  }
+  const e = withDefaults as Env;
+
+  if (e.ADMIN_EMAIL && !e.ADMIN_PASSWORD) throw new ConfigError('ADMIN_PASSWORD', 'is required when ADMIN_EMAIL is set');
+  if (e.ADMIN_PASSWORD && !e.ADMIN_EMAIL) throw new ConfigError('ADMIN_EMAIL', 'is required when ADMIN_PASSWORD is set');
+  if (e.MONGODB_URI && !e.JWT_SECRET) throw new ConfigError('JWT_SECRET', 'is required when MONGODB_URI is set (32+ random characters)');
+  if (e.MONGODB_URI && !/^mongodb(\+srv)?:\/\//.test(e.MONGODB_URI)) throw new ConfigError('MONGODB_URI', 'must start with mongodb:// or mongodb+srv://');
+  if (!isTimeZone(e.TZ)) throw new ConfigError('TZ', `is not a known time zone (got "${e.TZ}")`);
+
+  const publicBaseUrl = (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  if (!/^https?:\/\/[^/]+/.test(publicBaseUrl)) throw new ConfigError('PUBLIC_BASE_URL', `must be an http(s) URL (got "${publicBaseUrl}")`);
+
+  const email = group(e, 'email', ['IMAP_HOST', 'SMTP_HOST', 'MAIL_FROM'], ['IMAP_USER', 'IMAP_PASSWORD'])
+    ? {
+        imap: { host: e.IMAP_HOST!, port: e.IMAP_PORT, user: e.IMAP_USER!, password: e.IMAP_PASSWORD!, tls: e.IMAP_TLS, mailbox: e.IMAP_MAILBOX },
+        smtp: { host: e.SMTP_HOST!, port: e.SMTP_PORT, user: e.SMTP_USER, password: e.SMTP_PASSWORD, tls: e.SMTP_TLS },
+        from: e.MAIL_FROM!,
+      }
+    : undefined;
+  const twilio = group(e, 'SMS and voice', ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_PHONE_NUMBER'], [])
+    ? { accountSid: e.TWILIO_ACCOUNT_SID!, authToken: e.TWILIO_AUTH_TOKEN!, phoneNumber: e.TWILIO_PHONE_NUMBER!, apiBaseUrl: e.TWILIO_API_BASE_URL }
+    : undefined;
+
+  return deepFreeze({
+    port: e.PORT,
+    host: e.HOST,
+    publicBaseUrl,
+    logLevel: e.LOG_LEVEL,
+    store: { uri: e.MONGODB_URI, dataDir: e.DATA_DIR },
+    auth: { jwtSecret: e.JWT_SECRET, tokenTtlMinutes: e.JWT_TTL_MINUTES },
+    bootstrap: { adminEmail: e.ADMIN_EMAIL?.toLowerCase(), adminPassword: e.ADMIN_PASSWORD, demo: e.DEMO ?? !e.MONGODB_URI },
+    rules: {
+      defaultPhoneRegion: e.DEFAULT_PHONE_REGION,
+      reopenWindowDays: e.REOPEN_WINDOW_DAYS,
+      slaFirstResponseHours: e.SLA_FIRST_RESPONSE_HOURS,
+      timeZone: e.TZ,
+    },
+    http: { bodyLimitBytes: e.BODY_LIMIT_BYTES },
+    email,
+    twilio,
+    redisUrl: e.REDIS_URL,
+  });
+}
+
+/** A channel is on when all its key variables are set, off when none is; half set is an error. */
+function group(e: Env, channel: string, keys: (keyof Env)[], alsoRequired: (keyof Env)[]): boolean {
+  const set = keys.filter((k) => e[k] !== undefined);
+  if (set.length === 0) return false;
+  const missing = [...keys, ...alsoRequired].find((k) => e[k] === undefined);
+  if (missing) throw new ConfigError(missing, `is required to turn ${channel} on (${set.join(', ')} set)`);
+  return true;
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('fr-FR', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,27 @@
+// Domain events: what happened, emitted after it is stored. Realtime and jobs subscribe to these.
+import type { Channel, DeliveryStatus, MessageDirection, TicketStatus } from './ticket.js';
+
+export interface TicketEventData {
+  ticketId: string;
+  reference: string;
+  citizenId: string;
+  teamId?: string | null;
+  assigneeId?: string | null;
+  /** The agents who must hear of it: the recurring agent and whoever covers for them. */
+  agentIds: string[];
+  status: TicketStatus;
+}
+
+export interface DomainEventMap {
+  'ticket.created': TicketEventData & { channel: Channel };
+  'ticket.updated': TicketEventData & { changes: Record<string, unknown> };
+  'ticket.assigned': TicketEventData & { fromAgentId?: string | null; toAgentId: string; reason?: string };
+  'message.created': TicketEventData & {
+    messageId: string;
+    direction: MessageDirection;
+    channel: Channel;
+    preview: string;
+  };
+  'message.status': TicketEventData & { messageId: string; deliveryStatus: DeliveryStatus; reason?: string };
+}
+export type DomainEventName = keyof DomainEventMap;

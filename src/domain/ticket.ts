@@ -1,0 +1,22 @@
+// Ticket states and what each means for the queue and the clock.
+export const TICKET_STATUSES = ['new', 'open', 'pending', 'resolved', 'closed'] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+
+/** Statuses in which a ticket is someone's work: they count in an agent's load. */
+export const OPEN_STATUSES: readonly TicketStatus[] = ['new', 'open', 'pending'];
+export const isOpen = (status: TicketStatus): boolean => OPEN_STATUSES.includes(status);
+
+export const CHANNELS = ['sms', 'voice', 'email', 'chat', 'portal'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const MESSAGE_DIRECTIONS = ['in', 'out', 'note', 'system'] as const;
+export type MessageDirection = (typeof MESSAGE_DIRECTIONS)[number];
+
+export const DELIVERY_STATUSES = ['queued', 'sending', 'sent', 'delivered', 'failed'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** The status a ticket takes when the citizen writes: a new message reopens pending and resolved work. */
+export function statusAfterInbound(current: TicketStatus, isNewTicket: boolean): TicketStatus {
+  if (isNewTicket) return 'new';
+  return current === 'new' ? 'new' : 'open';
+}

@@ -1,0 +1,66 @@
+// The fastify app factory: plugins, then routes, then one error handler. Listening is main.ts's job,
+// so tests build the very same app and call it over real HTTP or inject().
+import { randomUUID } from 'node:crypto';
+import formbody from '@fastify/formbody';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from '../../config/index.js';
+import type { Services } from '../services/index.js';
+import { registerAuth } from './auth.js';
+import { registerErrorHandling } from './errors.js';
+import { agentRoutes } from './routes/agents.js';
+import { authRoutes } from './routes/auth.js';
+import { healthRoutes } from './routes/health.js';
+import { Agent, ErrorBody } from './schemas.js';
+
+export interface AppOptions {
+  config: Pick<Config, 'http' | 'email' | 'twilio' | 'publicBaseUrl'>;
+  services: Services;
+  log: Logger;
+}
+
+export async function buildApp({ config, services, log }: AppOptions) {
+  const app = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    bodyLimit: config.http.bodyLimitBytes,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    trustProxy: false,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'GRU contact center API', version: '0.1.0', description: 'Agents, managers, citizen portal and channel webhooks.' },
+      servers: [{ url: config.publicBaseUrl }],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // Twilio posts application/x-www-form-urlencoded.
+  await app.register(formbody, { bodyLimit: config.http.bodyLimitBytes });
+
+  app.addSchema(ErrorBody);
+  app.addSchema(Agent);
+  registerErrorHandling(app);
+  const auth = registerAuth(app, services);
+
+  const channels = {
+    email: config.email ? 'on' : 'off',
+    sms: config.twilio ? 'on' : 'off',
+    voice: config.twilio ? 'on' : 'off',
+    chat: 'on',
+  } as const;
+  await app.register(healthRoutes(services, channels));
+  await app.register(authRoutes(services, auth));
+  await app.register(agentRoutes(services, auth));
+  return app;
+}
+export type App = Awaited<ReturnType<typeof buildApp>>;

@@ -1,0 +1,45 @@
+// Bearer-token authentication and role checks for the agents' API.
+import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import { Types } from 'mongoose';
+import { Forbidden, Unauthorized } from '../domain/errors.js';
+import type { Services } from '../services/index.js';
+import type { Principal } from '../services/tokens.js';
+import type { AgentRole } from '../store/models/agent.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+export function registerAuth(app: FastifyInstance, services: Services) {
+  app.decorateRequest('principal', null);
+
+  /** Any logged-in agent whose account is still active. */
+  const authenticate: preHandlerAsyncHookHandler = async (request) => {
+    const header = request.headers.authorization;
+    const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    if (!match) throw new Unauthorized('missing bearer token (POST /api/auth/login)');
+    const principal = await services.tokens.verify(match[1]!);
+    // A deactivated agent or a changed role takes effect at once, not at token expiry.
+    const agent = Types.ObjectId.isValid(principal.agentId)
+      ? await services.models.agents.findById(principal.agentId, { role: 1, active: 1 }).lean()
+      : null;
+    if (!agent || !agent.active) throw new Unauthorized('this account is no longer active');
+    request.principal = { agentId: principal.agentId, role: agent.role };
+  };
+
+  const requireRole = (...roles: AgentRole[]): preHandlerAsyncHookHandler[] => [
+    authenticate,
+    async (request) => {
+      if (!roles.includes(principalOf(request).role)) throw new Forbidden(`this action needs the role ${roles.join(' or ')}`);
+    },
+  ];
+  return { authenticate, requireRole };
+}
+export type AuthHooks = ReturnType<typeof registerAuth>;
+
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new Unauthorized('not authenticated');
+  return request.principal;
+}

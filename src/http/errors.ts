@@ -1,0 +1,49 @@
+// The one place where errors become HTTP answers: { error: { code, message } }, never internals on 5xx.
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { DomainError, type DomainErrorCode } from '../domain/errors.js';
+
+const STATUS_OF: Record<DomainErrorCode, number> = {
+  invalid: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  rate_limited: 429,
+  unavailable: 503,
+};
+
+const CODE_OF_STATUS: Record<number, string> = {
+  400: 'invalid', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed',
+  409: 'conflict', 413: 'too_large', 415: 'unsupported_media_type', 429: 'rate_limited',
+};
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | DomainError | Error, request, reply) => {
+    if (error instanceof DomainError) {
+      const status = STATUS_OF[error.code];
+      request.log.info({ code: error.code, msg: error.message }, 'request refused');
+      return reply.status(status).send({ error: { code: error.code, message: error.message } });
+    }
+    const fastifyError = error as FastifyError;
+    if (fastifyError.validation) {
+      const where = fastifyError.validationContext ?? 'body';
+      const message = `${where}${fastifyError.message.startsWith(where) ? fastifyError.message.slice(where.length) : ` ${fastifyError.message}`}`;
+      request.log.info({ msg: message }, 'invalid input');
+      return reply.status(400).send({ error: { code: 'invalid', message } });
+    }
+    const status = fastifyError.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      request.log.info({ code: fastifyError.code, msg: fastifyError.message }, 'request refused');
+      return reply.status(status).send({ error: { code: CODE_OF_STATUS[status] ?? 'bad_request', message: fastifyError.message } });
+    }
+    request.log.error({ err: error }, 'request failed');
+    return reply.status(status >= 500 ? status : 500).send({
+      error: { code: status === 503 ? 'unavailable' : 'internal', message: status === 503 ? 'service temporarily unavailable, retry later' : `internal error (request ${request.id})` },
+    });
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } }),
+  );
+}

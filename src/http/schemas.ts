@@ -1,0 +1,26 @@
+// Shared TypeBox schemas: they validate input and write the OpenAPI document at /docs.
+import { Type } from '@sinclair/typebox';
+
+export const ErrorBody = Type.Object(
+  { error: Type.Object({ code: Type.String(), message: Type.String() }) },
+  { $id: 'Error', description: 'Every error answer' },
+);
+export const errorRef = Type.Ref('Error');
+export const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, errorRef]));
+
+export const ObjectIdString = Type.String({ pattern: '^[0-9a-fA-F]{24}$', description: 'id' });
+
+export const Agent = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    email: Type.String(),
+    role: Type.Union([Type.Literal('agent'), Type.Literal('manager'), Type.Literal('admin')]),
+    teamId: Type.Union([Type.String(), Type.Null()]),
+    availability: Type.Union([Type.Literal('available'), Type.Literal('away')]),
+    coverAgentId: Type.Union([Type.String(), Type.Null()]),
+    awayUntil: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  },
+  { $id: 'Agent' },
+);
+export const agentRef = Type.Ref('Agent');

@@ -1,0 +1,28 @@
+// Appends audit events: who did what, to which record, when, and the data that makes it reversible.
+import type { Types } from 'mongoose';
+import type { Models } from '../store/index.js';
+
+export type Actor = { kind: 'system' } | { kind: 'agent'; id: string } | { kind: 'citizen'; id: string };
+export const SYSTEM: Actor = { kind: 'system' };
+
+type Id = string | Types.ObjectId | null | undefined;
+
+export function createAudit(models: Models, now: () => Date) {
+  return async function audit(
+    actor: Actor,
+    action: string,
+    about: { ticketId?: Id; citizenId?: Id; agentId?: Id },
+    data: Record<string, unknown> = {},
+  ): Promise<void> {
+    await models.auditEvents.create({
+      at: now(),
+      actor: { kind: actor.kind, id: 'id' in actor ? actor.id : null },
+      action,
+      ticketId: about.ticketId ?? null,
+      citizenId: about.citizenId ?? null,
+      agentId: about.agentId ?? null,
+      data,
+    });
+  };
+}
+export type Audit = ReturnType<typeof createAudit>;

@@ -1,0 +1,361 @@
+// The one inbound path for every channel: idempotent store, identity, recurring agent, thread, event.
+// Every step is a single-document atomic operation guarded by a unique index or a compare-and-set, so
+// concurrent deliveries of one message, or first messages of one citizen, converge on one record.
+import { Types } from 'mongoose';
+import type { Logger } from 'pino';
+import type { InboundMessage } from '../../channels/types.js';
+import type { TicketEventData } from '../domain/events.js';
+import { identityKey, identityKindOf, normaliseIdentity, type Identity } from '../domain/identity.js';
+import { findReference, formatReference, referenceCounterName } from '../domain/reference.js';
+import { chooseRecurringAgent, handlingAgentId } from '../domain/routing.js';
+import { firstResponseDueAt } from '../domain/sla.js';
+import { chooseThread, type TicketForThreading } from '../domain/threading.js';
+import { OPEN_STATUSES, type TicketStatus } from '../domain/ticket.js';
+import { isDuplicateKey, nextSequence, type Models } from '../store/index.js';
+import type { CitizenDoc } from '../store/models/citizen.js';
+import type { MessageDoc } from '../store/models/message.js';
+import type { TicketDoc } from '../store/models/ticket.js';
+import { SYSTEM, type Audit } from './audit.js';
+import type { EventBus } from './eventBus.js';
+
+export interface IngestDeps {
+  models: Models;
+  events: EventBus;
+  audit: Audit;
+  now: () => Date;
+  log: Logger;
+  rules: { defaultPhoneRegion: string; reopenWindowDays: number; slaFirstResponseHours: number };
+}
+
+export interface IngestResult {
+  messageId: string;
+  ticketId: string;
+  reference: string;
+  citizenId: string;
+  /** True when this delivery created the ticket: the caller acknowledges with the reference. */
+  isNewTicket: boolean;
+  /** True when the message was already stored (a retry): acknowledge again, store nothing. */
+  duplicate: boolean;
+  recurringAgentId: string | null;
+  /** The agent who answers today: the recurring agent, or their cover while they are away. */
+  handlingAgentId: string | null;
+}
+
+type Ticket = TicketDoc;
+type Citizen = CitizenDoc;
+
+const OPEN_TICKET_WAIT_MS = 2_000;
+const MAX_ATTEMPTS = 8;
+
+export function createIngestInbound(deps: IngestDeps) {
+  const { models, events, audit, now, rules } = deps;
+
+  return async function ingestInbound(inbound: InboundMessage): Promise<IngestResult> {
+    const log = deps.log.child({ channel: inbound.channel, externalId: inbound.externalId });
+
+    const already = await models.messages.findOne({ channel: inbound.channel, externalId: inbound.externalId });
+    if (already) return finishDuplicate(already, log);
+
+    const kind = identityKindOf(inbound.channel);
+    const identity = normaliseIdentity(kind!, inbound.from.address, rules.defaultPhoneRegion);
+    let citizen = await resolveCitizen(identity, inbound.from.name);
+    citizen = await ensureRecurringAgent(citizen, log);
+    const { ticket, isNewTicket } = await resolveTicket(citizen, inbound, log);
+
+    let message;
+    try {
+      message = await models.messages.create({
+        ticketId: ticket._id,
+        citizenId: citizen._id,
+        direction: 'in',
+        channel: inbound.channel,
+        externalId: inbound.externalId,
+        fromAddress: identity.value,
+        fromName: inbound.from.name ?? null,
+        subject: inbound.subject ?? null,
+        text: inbound.text,
+        html: inbound.html ?? null,
+        attachments: inbound.attachments,
+        threadKeys: {
+          messageId: inbound.threadHints.messageId ?? null,
+          inReplyTo: inbound.threadHints.inReplyTo ?? null,
+          references: inbound.threadHints.references ?? [],
+        },
+        stage: 'stored',
+        receivedAt: inbound.receivedAt,
+      });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      // A concurrent delivery of the same message won the unique index.
+      const winner = await models.messages.findOne({ channel: inbound.channel, externalId: inbound.externalId });
+      return finishDuplicate(winner!, log);
+    }
+    return finish(message, ticket, isNewTicket, log.child({ ticketId: String(ticket._id) }));
+  };
+
+  /** A retry: stored once already. Completes the work a crash may have interrupted, then reports. */
+  async function finishDuplicate(message: MessageDoc, log: Logger) {
+    const ticket = await models.tickets.findById(message.ticketId);
+    if (!ticket) throw new Error(`message ${String(message._id)} refers to a missing ticket`);
+    if (message.stage === 'stored') {
+      log.warn('completing a message stored before an interruption');
+      return { ...(await finish(message, ticket, false, log)), duplicate: true };
+    }
+    const routing = await routingOf(ticket);
+    return result(message._id, ticket, false, true, routing);
+  }
+
+  async function finish(
+    message: { _id: Types.ObjectId; channel: string; text: string; receivedAt: Date },
+    ticket: Ticket,
+    isNewTicket: boolean,
+    log: Logger,
+  ): Promise<IngestResult> {
+    const at = message.receivedAt;
+    const status: TicketStatus = isNewTicket ? 'new' : 'open';
+    const updated = await models.tickets.findOneAndUpdate(
+      { _id: ticket._id },
+      {
+        $max: { lastMessageAt: at, lastInboundAt: at },
+        $set: { lastInboundChannel: message.channel, ...(ticket.status === 'new' ? {} : { status, resolvedAt: null }) },
+        $inc: { unreadCount: 1 },
+      },
+      { returnDocument: 'after' },
+    );
+    await models.messages.updateOne({ _id: message._id }, { $set: { stage: 'processed' } });
+    const current = updated ?? ticket;
+    const routing = await routingOf(current);
+    const data = eventData(current, routing);
+    if (isNewTicket) events.emit('ticket.created', { ...data, channel: current.channel });
+    events.emit('message.created', {
+      ...data,
+      messageId: String(message._id),
+      direction: 'in',
+      channel: message.channel as 'sms',
+      preview: message.text.slice(0, 140),
+    });
+    log.info({ messageId: String(message._id), isNewTicket }, 'inbound message stored');
+    return result(message._id, current, isNewTicket, false, routing);
+  }
+
+  async function resolveCitizen(identity: Identity, name: string | undefined): Promise<Citizen> {
+    const key = identityKey(identity);
+    let record = await models.identities.findById(key).lean();
+    if (!record) {
+      try {
+        record = (await models.identities.create({ _id: key, kind: identity.kind, value: identity.value, citizenId: new Types.ObjectId() })).toObject();
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+        record = await models.identities.findById(key).lean();
+      }
+    }
+    const citizenId = record!.citizenId;
+    // Idempotent: every racer for a new identity upserts the same citizen id.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const citizen = await models.citizens.findOneAndUpdate(
+          { _id: citizenId },
+          { $setOnInsert: { name: name?.trim() || null }, $addToSet: { identities: identity } },
+          { upsert: true, returnDocument: 'after' },
+        );
+        return citizen!;
+      } catch (err) {
+        if (!isDuplicateKey(err) || attempt >= 3) throw err;
+      }
+    }
+  }
+
+  async function ensureRecurringAgent(citizen: Citizen, log: Logger): Promise<Citizen> {
+    if (citizen.recurringAgentId) return citizen;
+    const teamId = citizen.teamId ?? (await defaultTeamId());
+    const chosen = await leastLoadedAgent(teamId);
+    if (!chosen) {
+      log.warn({ citizenId: String(citizen._id) }, 'no available agent: the citizen waits in the team queue');
+      return citizen;
+    }
+    const won = await models.citizens.findOneAndUpdate(
+      { _id: citizen._id, recurringAgentId: null },
+      { $set: { recurringAgentId: chosen, teamId: teamId ?? null } },
+      { returnDocument: 'after' },
+    );
+    if (won) {
+      await audit(SYSTEM, 'citizen.recurring_agent.set', { citizenId: citizen._id, agentId: chosen }, { from: null, to: String(chosen), reason: 'routing: least-loaded available agent' });
+      return won;
+    }
+    return (await models.citizens.findById(citizen._id))!;
+  }
+
+  async function defaultTeamId(): Promise<Types.ObjectId | null> {
+    const team = (await models.teams.findOne({ isDefault: true }).lean()) ?? (await models.teams.findOne({}).sort({ createdAt: 1 }).lean());
+    return team?._id ?? null;
+  }
+
+  /** The available agent of the team with the fewest open tickets; any team's when the team has none. */
+  async function leastLoadedAgent(teamId: Types.ObjectId | null): Promise<Types.ObjectId | null> {
+    for (const filter of teamId ? [{ teamId }, {}] : [{}]) {
+      const agents = await models.agents.find({ ...filter, role: 'agent', active: true, availability: 'available' }).lean();
+      if (agents.length === 0) continue;
+      const loads = await models.tickets.aggregate<{ _id: Types.ObjectId; n: number }>([
+        { $match: { assigneeId: { $in: agents.map((a) => a._id) }, status: { $in: OPEN_STATUSES } } },
+        { $group: { _id: '$assigneeId', n: { $sum: 1 } } },
+      ]);
+      const loadOf = new Map(loads.map((l) => [String(l._id), l.n]));
+      const chosen = chooseRecurringAgent(
+        agents.map((a) => ({ id: String(a._id), availability: a.availability, openTickets: loadOf.get(String(a._id)) ?? 0 })),
+      );
+      if (chosen) return new Types.ObjectId(chosen.id);
+    }
+    return null;
+  }
+
+  async function resolveTicket(citizen: Citizen, inbound: InboundMessage, log: Logger): Promise<{ ticket: Ticket; isNewTicket: boolean }> {
+    const referenced = await referencedTicket(inbound);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const fresh = attempt === 0 ? citizen : (await models.citizens.findById(citizen._id))!;
+      const expectedOpenId = fresh.openTicketId ?? null;
+      const open = expectedOpenId ? await waitForTicket(expectedOpenId) : null;
+      const last = fresh.lastTicketId ? await models.tickets.findById(fresh.lastTicketId) : null;
+      const choice = chooseThread({
+        citizenId: String(fresh._id),
+        referenced: referenced && forThreading(referenced),
+        open: open && forThreading(open),
+        last: last && forThreading(last),
+        now: now(),
+        reopenWindowDays: rules.reopenWindowDays,
+      });
+
+      if (choice.kind === 'existing') {
+        const ticket = [referenced, open, last].find((t) => t && String(t._id) === choice.ticketId)!;
+        if (choice.reopen) await reopen(ticket, fresh, log);
+        return { ticket, isNewTicket: false };
+      }
+
+      // Claim the citizen's open-ticket slot first; only the winner creates the ticket.
+      const newId = new Types.ObjectId();
+      const claimed = await models.citizens.findOneAndUpdate(
+        { _id: fresh._id, openTicketId: expectedOpenId },
+        { $set: { openTicketId: newId, lastTicketId: newId } },
+        { returnDocument: 'after' },
+      );
+      if (!claimed) continue;
+      const ticket = await createTicket(newId, claimed, inbound, choice.previousTicketId);
+      log.info({ ticketId: String(ticket._id), reference: ticket.reference }, 'ticket created');
+      return { ticket, isNewTicket: true };
+    }
+    throw new Error(`could not settle the thread of citizen ${String(citizen._id)} after ${MAX_ATTEMPTS} attempts`);
+  }
+
+  /** A ticket another delivery is creating right now: wait for it briefly, or give up the stale claim. */
+  async function waitForTicket(id: Types.ObjectId): Promise<Ticket | null> {
+    const deadline = Date.now() + OPEN_TICKET_WAIT_MS;
+    for (;;) {
+      const ticket = await models.tickets.findById(id);
+      if (ticket || Date.now() > deadline) return ticket;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  async function referencedTicket(inbound: InboundMessage): Promise<Ticket | null> {
+    const hints = inbound.threadHints;
+    if (hints.ticketId && Types.ObjectId.isValid(hints.ticketId)) {
+      const byId = await models.tickets.findById(hints.ticketId);
+      if (byId) return byId;
+    }
+    const keys = [hints.inReplyTo, ...(hints.references ?? [])].filter((k): k is string => !!k);
+    if (keys.length > 0) {
+      const earlier = await models.messages.findOne({ 'threadKeys.messageId': { $in: keys } }).sort({ createdAt: -1 }).lean();
+      if (earlier) {
+        const ticket = await models.tickets.findById(earlier.ticketId);
+        if (ticket) return ticket;
+      }
+    }
+    const reference = hints.ticketRef ?? findReference(inbound.subject);
+    return reference ? models.tickets.findOne({ reference }) : null;
+  }
+
+  async function reopen(ticket: Ticket, citizen: Citizen, log: Logger) {
+    const reopened = await models.tickets.updateOne({ _id: ticket._id, status: 'resolved' }, { $set: { status: 'open', resolvedAt: null } });
+    if (reopened.modifiedCount === 1) {
+      await models.citizens.updateOne({ _id: citizen._id, openTicketId: null }, { $set: { openTicketId: ticket._id } });
+      await audit(SYSTEM, 'ticket.reopened', { ticketId: ticket._id, citizenId: citizen._id }, { reason: 'citizen wrote within the reopen window' });
+      log.info({ ticketId: String(ticket._id) }, 'ticket reopened');
+    }
+  }
+
+  async function createTicket(id: Types.ObjectId, citizen: Citizen, inbound: InboundMessage, previousTicketId?: string): Promise<Ticket> {
+    const existing = await models.tickets.findById(id);
+    if (existing) return existing;
+    const year = inbound.receivedAt.getUTCFullYear();
+    const reference = formatReference(year, await nextSequence(models, referenceCounterName(year)));
+    const ticket = await models.tickets.create({
+      _id: id,
+      reference,
+      citizenId: citizen._id,
+      teamId: citizen.teamId ?? null,
+      assigneeId: citizen.recurringAgentId ?? null,
+      status: 'new',
+      channel: inbound.channel,
+      lastInboundChannel: inbound.channel,
+      subject: subjectOf(inbound),
+      lastMessageAt: inbound.receivedAt,
+      lastInboundAt: inbound.receivedAt,
+      unreadCount: 0,
+      firstResponseDueAt: firstResponseDueAt(inbound.receivedAt, rules.slaFirstResponseHours),
+      previousTicketId: previousTicketId ? new Types.ObjectId(previousTicketId) : null,
+    });
+    await audit(SYSTEM, 'ticket.created', { ticketId: id, citizenId: citizen._id, agentId: citizen.recurringAgentId }, {
+      reference,
+      channel: inbound.channel,
+      previousTicketId: previousTicketId ?? null,
+    });
+    return ticket;
+  }
+
+  async function routingOf(ticket: Ticket) {
+    const recurringAgentId = ticket.assigneeId ? String(ticket.assigneeId) : null;
+    if (!recurringAgentId) return { recurringAgentId: null, handlingAgentId: null };
+    const agents = await models.agents.find({}, { availability: 1, coverAgentId: 1 }).lean();
+    const byId = new Map(agents.map((a) => [String(a._id), { availability: a.availability, coverAgentId: a.coverAgentId ? String(a.coverAgentId) : null }]));
+    return { recurringAgentId, handlingAgentId: handlingAgentId(recurringAgentId, byId) };
+  }
+
+  function eventData(ticket: Ticket, routing: { recurringAgentId: string | null; handlingAgentId: string | null }): TicketEventData {
+    return {
+      ticketId: String(ticket._id),
+      reference: ticket.reference,
+      citizenId: String(ticket.citizenId),
+      teamId: ticket.teamId ? String(ticket.teamId) : null,
+      assigneeId: routing.recurringAgentId,
+      agentIds: [...new Set([routing.recurringAgentId, routing.handlingAgentId].filter((id): id is string => !!id))],
+      status: ticket.status,
+    };
+  }
+
+  function result(
+    messageId: Types.ObjectId,
+    ticket: Ticket,
+    isNewTicket: boolean,
+    duplicate: boolean,
+    routing: { recurringAgentId: string | null; handlingAgentId: string | null },
+  ): IngestResult {
+    return {
+      messageId: String(messageId),
+      ticketId: String(ticket._id),
+      reference: ticket.reference,
+      citizenId: String(ticket.citizenId),
+      isNewTicket,
+      duplicate,
+      ...routing,
+    };
+  }
+}
+export type IngestInbound = ReturnType<typeof createIngestInbound>;
+
+function forThreading(ticket: Ticket): TicketForThreading {
+  return { id: String(ticket._id), citizenId: String(ticket.citizenId), status: ticket.status, resolvedAt: ticket.resolvedAt };
+}
+
+function subjectOf(inbound: InboundMessage): string {
+  const subject = inbound.subject?.trim() || inbound.text.trim().split('\n')[0] || '';
+  return subject.length > 120 ? `${subject.slice(0, 117)}...` : subject;
+}

@@ -1,0 +1,45 @@
+// Signed agent tokens (HS256 JWT with an expiry), shared by the HTTP API and the Socket.IO handshake.
+import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import { Unauthorized } from '../domain/errors.js';
+import type { AgentRole } from '../store/models/agent.js';
+
+export interface Principal {
+  agentId: string;
+  role: AgentRole;
+}
+
+const ISSUER = 'gru-contact-center';
+
+export function createTokens(options: { secret: string; ttlMinutes: number; now: () => Date }) {
+  const key = new TextEncoder().encode(options.secret);
+  return {
+    async sign(principal: Principal): Promise<{ token: string; expiresAt: Date }> {
+      const issuedAt = Math.floor(options.now().getTime() / 1000);
+      const expiresAt = new Date((issuedAt + options.ttlMinutes * 60) * 1000);
+      const token = await new SignJWT({ role: principal.role })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(principal.agentId)
+        .setIssuer(ISSUER)
+        .setIssuedAt(issuedAt)
+        .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+        .sign(key);
+      return { token, expiresAt };
+    },
+    async verify(token: string): Promise<Principal> {
+      try {
+        const { payload } = await jwtVerify(token, key, {
+          issuer: ISSUER,
+          algorithms: ['HS256'],
+          currentDate: options.now(),
+        });
+        if (typeof payload.sub !== 'string' || typeof payload.role !== 'string') throw new Unauthorized('malformed token');
+        return { agentId: payload.sub, role: payload.role as AgentRole };
+      } catch (err) {
+        if (err instanceof joseErrors.JWTExpired) throw new Unauthorized('token expired, log in again');
+        if (err instanceof Unauthorized) throw err;
+        throw new Unauthorized('invalid token');
+      }
+    },
+  };
+}
+export type Tokens = ReturnType<typeof createTokens>;

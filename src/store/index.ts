@@ -1,0 +1,78 @@
+// The store: one mongoose connection and the models built on it. Built by the composition root and
+// passed in, never imported as a singleton, so tests build the real thing against their own database.
+import mongoose, { type Connection } from 'mongoose';
+import { agentModel } from './models/agent.js';
+import { auditEventModel } from './models/auditEvent.js';
+import { citizenModel } from './models/citizen.js';
+import { counterModel } from './models/counter.js';
+import { identityModel } from './models/identity.js';
+import { messageModel } from './models/message.js';
+import { teamModel } from './models/team.js';
+import { ticketModel } from './models/ticket.js';
+
+export function buildModels(conn: Connection) {
+  return {
+    agents: agentModel(conn),
+    auditEvents: auditEventModel(conn),
+    citizens: citizenModel(conn),
+    counters: counterModel(conn),
+    identities: identityModel(conn),
+    messages: messageModel(conn),
+    teams: teamModel(conn),
+    tickets: ticketModel(conn),
+  };
+}
+export type Models = ReturnType<typeof buildModels>;
+
+export interface Store {
+  conn: Connection;
+  models: Models;
+  /** True when the server answers a ping within the driver's timeout. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export async function connectStore(uri: string, options: { dbName?: string } = {}): Promise<Store> {
+  const conn = mongoose.createConnection(uri, {
+    dbName: options.dbName,
+    autoIndex: false,
+    serverSelectionTimeoutMS: 5_000,
+    // FerretDB has no sessions for retryable writes; MongoDB does not need them for our single-document ops.
+    retryWrites: false,
+  });
+  await conn.asPromise();
+  const models = buildModels(conn);
+  // Indexes carry the idempotency and uniqueness rules: build them before serving.
+  for (const model of Object.values(models)) await model.createIndexes();
+  return {
+    conn,
+    models,
+    async ping() {
+      try {
+        await conn.db!.command({ ping: 1 }, { timeoutMS: 2_000 });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close: () => conn.close(),
+  };
+}
+
+export const isDuplicateKey = (err: unknown): boolean =>
+  typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
+
+/** Advances a named counter atomically and returns its new value. */
+export async function nextSequence(models: Models, name: string): Promise<number> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const counter = await models.counters
+        .findOneAndUpdate({ _id: name }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' })
+        .lean();
+      return counter!.seq;
+    } catch (err) {
+      // Two first upserts of one name: the loser retries as an update.
+      if (!isDuplicateKey(err) || attempt > 3) throw err;
+    }
+  }
+}

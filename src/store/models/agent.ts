@@ -1,0 +1,25 @@
+import { Schema, type Connection, type HydratedDocument, type InferSchemaType } from 'mongoose';
+
+export const AGENT_ROLES = ['agent', 'manager', 'admin'] as const;
+export type AgentRole = (typeof AGENT_ROLES)[number];
+
+const agentSchema = new Schema(
+  {
+    name: { type: String, required: true, trim: true },
+    email: { type: String, required: true, unique: true, lowercase: true, trim: true },
+    passwordHash: { type: String, required: true },
+    role: { type: String, enum: AGENT_ROLES, required: true, default: 'agent' },
+    teamId: { type: Schema.Types.ObjectId, ref: 'Team', default: null },
+    availability: { type: String, enum: ['available', 'away'], default: 'available' },
+    /** While away, this agent answers for them; the recurring agent stays recorded on citizens. */
+    coverAgentId: { type: Schema.Types.ObjectId, ref: 'Agent', default: null },
+    awayUntil: { type: Date, default: null },
+    active: { type: Boolean, default: true },
+  },
+  { timestamps: true },
+);
+agentSchema.index({ teamId: 1, availability: 1 });
+
+export type Agent = InferSchemaType<typeof agentSchema>;
+export type AgentDoc = HydratedDocument<Agent>;
+export const agentModel = (conn: Connection) => conn.model('Agent', agentSchema, 'agents');

@@ -1,0 +1,34 @@
+import { Schema, type Connection, type HydratedDocument, type InferSchemaType } from 'mongoose';
+import { CHANNELS, TICKET_STATUSES } from '../../domain/ticket.js';
+
+const ticketSchema = new Schema(
+  {
+    reference: { type: String, required: true, unique: true },
+    citizenId: { type: Schema.Types.ObjectId, ref: 'Citizen', required: true },
+    teamId: { type: Schema.Types.ObjectId, ref: 'Team', default: null },
+    /** The agent who owns the thread: the citizen's recurring agent unless a manager reassigned it. */
+    assigneeId: { type: Schema.Types.ObjectId, ref: 'Agent', default: null },
+    status: { type: String, enum: TICKET_STATUSES, required: true, default: 'new' },
+    channel: { type: String, enum: CHANNELS, required: true },
+    lastInboundChannel: { type: String, enum: CHANNELS, required: true },
+    subject: { type: String, default: '' },
+    category: { type: String, default: null },
+    priority: { type: String, enum: ['low', 'normal', 'high', 'urgent'], default: 'normal' },
+    lastMessageAt: { type: Date, required: true },
+    lastInboundAt: { type: Date, required: true },
+    unreadCount: { type: Number, default: 0 },
+    firstResponseDueAt: { type: Date, default: null },
+    firstRespondedAt: { type: Date, default: null },
+    previousTicketId: { type: Schema.Types.ObjectId, ref: 'Ticket', default: null },
+    resolvedAt: { type: Date, default: null },
+    closedAt: { type: Date, default: null },
+  },
+  { timestamps: true },
+);
+ticketSchema.index({ assigneeId: 1, status: 1, firstResponseDueAt: 1 });
+ticketSchema.index({ teamId: 1, status: 1, firstResponseDueAt: 1 });
+ticketSchema.index({ citizenId: 1, createdAt: -1 });
+
+export type Ticket = InferSchemaType<typeof ticketSchema>;
+export type TicketDoc = HydratedDocument<Ticket>;
+export const ticketModel = (conn: Connection) => conn.model('Ticket', ticketSchema, 'tickets');

@@ -1,0 +1,82 @@
+// Command ferretdb-embedded runs FerretDB 1.24 with its SQLite backend on a
+// loopback address. It is the project's default local store: the plain
+// `go install` binary of FerretDB panics (its version file is missing from
+// the module), while the embeddable package works when imported.
+//
+// It prints one line "ready mongodb://HOST:PORT/" on stdout once listening,
+// and stops on SIGINT/SIGTERM or, with -watch-stdin, when its stdin closes
+// (so a parent killed with SIGKILL never leaves a store behind).
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+)
+
+func main() {
+	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on (loopback; port 0 picks a free one)")
+	dataDir := flag.String("data-dir", "", "directory for the SQLite files (created if missing)")
+	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
+	watchStdin := flag.Bool("watch-stdin", false, "exit when stdin reaches end of file")
+	flag.Parse()
+
+	if *dataDir == "" {
+		fail("-data-dir is required")
+	}
+	if !strings.HasPrefix(*listen, "127.0.0.1:") && !strings.HasPrefix(*listen, "localhost:") {
+		fail("-listen must be a loopback address, got " + *listen)
+	}
+	if err := os.MkdirAll(*dataDir, 0o700); err != nil {
+		fail(err.Error())
+	}
+
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		fail("bad -log-level: " + err.Error())
+	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+
+	dir := strings.TrimSuffix(*dataDir, "/") + "/"
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: *listen},
+		Logger:    logger,
+		Handler:   "sqlite",
+		SQLiteURL: "file:" + dir,
+	})
+	if err != nil {
+		fail(err.Error())
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if *watchStdin {
+		go func() {
+			_, _ = io.Copy(io.Discard, os.Stdin)
+			stop()
+		}()
+	}
+
+	done := make(chan struct{})
+	go func() {
+		_ = f.Run(ctx)
+		close(done)
+	}()
+
+	// MongoDBURI waits until the listener is bound.
+	fmt.Printf("ready %s\n", f.MongoDBURI())
+	<-done
+}
+
+func fail(msg string) {
+	fmt.Fprintln(os.Stderr, "ferretdb-embedded:", msg)
+	os.Exit(2)
+}
