@@ -3,6 +3,9 @@
 // `go install` binary of FerretDB panics (its version file is missing from
 // the module), while the embeddable package works when imported.
 //
+// Mutating commands go through a serialising proxy (serialize.go) so that single-document updates
+// are atomic, as they are on MongoDB.
+//
 // It prints one line "ready mongodb://HOST:PORT/" on stdout once listening,
 // and stops on SIGINT/SIGTERM or, with -watch-stdin, when its stdin closes
 // (so a parent killed with SIGKILL never leaves a store behind).
@@ -14,6 +17,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -46,8 +51,9 @@ func main() {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 
 	dir := strings.TrimSuffix(*dataDir, "/") + "/"
+	// FerretDB itself listens on a private loopback port; clients reach it through the serialising proxy.
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: *listen},
+		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
 		Logger:    logger,
 		Handler:   "sqlite",
 		SQLiteURL: "file:" + dir,
@@ -71,8 +77,25 @@ func main() {
 		close(done)
 	}()
 
-	// MongoDBURI waits until the listener is bound.
-	fmt.Printf("ready %s\n", f.MongoDBURI())
+	// MongoDBURI waits until FerretDB's listener is bound.
+	upstream, err := url.Parse(f.MongoDBURI())
+	if err != nil {
+		fail(err.Error())
+	}
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		fail(err.Error())
+	}
+	proxy := &serializingProxy{upstream: upstream.Host, logger: logger}
+	go func() {
+		if err := proxy.serve(ln); err != nil {
+			logger.Error("proxy stopped", "error", err)
+			stop()
+		}
+	}()
+	fmt.Printf("ready mongodb://%s/\n", ln.Addr().String())
+	<-ctx.Done()
+	_ = ln.Close()
 	<-done
 }
 
