@@ -9,5 +9,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Two cores: at most two files at once keeps timing-sensitive peers honest.
     maxWorkers: 2,
+    reporters: ['default', './test/setup/summaryReporter.ts'],
   },
 });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { ConfigError, loadConfig, type Config } from '../config/index.js';
 import { buildApp } from './http/app.js';
+import { startRecoveryJob } from './jobs/recoverInterrupted.js';
 import { bootstrap, DEMO_PASSWORD } from './services/bootstrap.js';
 import { createServices } from './services/index.js';
 import { startEmbeddedStore } from './store/embedded.js';
@@ -40,6 +41,8 @@ async function main(): Promise<void> {
     demo: config.bootstrap.demo,
   });
 
+  const recovery = startRecoveryJob(services.ingestInbound, log);
+
   const app = await buildApp({ config, services, log });
   await app.listen({ port: config.port, host: config.host });
 
@@ -63,6 +66,7 @@ async function main(): Promise<void> {
     log.info({ signal }, 'stopping');
     const force = setTimeout(() => process.exit(1), 10_000).unref();
     try {
+      recovery.stop();
       await app.close();
       await store.close();
       await embedded?.stop();

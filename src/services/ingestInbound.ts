@@ -10,7 +10,7 @@ import { findReference, formatReference, referenceCounterName } from '../domain/
 import { chooseRecurringAgent, handlingAgentId } from '../domain/routing.js';
 import { firstResponseDueAt } from '../domain/sla.js';
 import { chooseThread, type TicketForThreading } from '../domain/threading.js';
-import { OPEN_STATUSES, type TicketStatus } from '../domain/ticket.js';
+import { OPEN_STATUSES } from '../domain/ticket.js';
 import { isDuplicateKey, nextSequence, type Models } from '../store/index.js';
 import type { CitizenDoc } from '../store/models/citizen.js';
 import type { MessageDoc } from '../store/models/message.js';
@@ -46,11 +46,27 @@ type Citizen = CitizenDoc;
 
 const OPEN_TICKET_WAIT_MS = 2_000;
 const MAX_ATTEMPTS = 8;
+/** A message still 'finishing' after this long was left by a process that died. */
+export const FINISHING_STALE_MS = 30_000;
 
 export function createIngestInbound(deps: IngestDeps) {
   const { models, events, audit, now, rules } = deps;
 
-  return async function ingestInbound(inbound: InboundMessage): Promise<IngestResult> {
+  /** Completes every message a dead process left half-processed; run at start and by the sweeper. */
+  async function recoverInterrupted(): Promise<number> {
+    const staleBefore = new Date(now().getTime() - FINISHING_STALE_MS);
+    const stuck = await models.messages.find({ stage: 'finishing', stageAt: { $lt: staleBefore } }).limit(500);
+    let recovered = 0;
+    for (const message of stuck) {
+      const ticket = await models.tickets.findById(message.ticketId);
+      if (!ticket || !(await claimInterrupted(message._id))) continue;
+      await finish(message, ticket, deps.log.child({ channel: message.channel, externalId: message.externalId, ticketId: String(ticket._id) }));
+      recovered++;
+    }
+    return recovered;
+  }
+
+  async function ingestInbound(inbound: InboundMessage): Promise<IngestResult> {
     const log = deps.log.child({ channel: inbound.channel, externalId: inbound.externalId });
 
     const already = await models.messages.findOne({ channel: inbound.channel, externalId: inbound.externalId });
@@ -60,7 +76,7 @@ export function createIngestInbound(deps: IngestDeps) {
     const identity = normaliseIdentity(kind!, inbound.from.address, rules.defaultPhoneRegion);
     let citizen = await resolveCitizen(identity, inbound.from.name);
     citizen = await ensureRecurringAgent(citizen, log);
-    const { ticket, isNewTicket } = await resolveTicket(citizen, inbound, log);
+    const ticket = await resolveTicket(citizen, inbound, log);
 
     let message;
     try {
@@ -81,7 +97,8 @@ export function createIngestInbound(deps: IngestDeps) {
           inReplyTo: inbound.threadHints.inReplyTo ?? null,
           references: inbound.threadHints.references ?? [],
         },
-        stage: 'stored',
+        stage: 'finishing',
+        stageAt: now(),
         receivedAt: inbound.receivedAt,
       });
     } catch (err) {
@@ -90,16 +107,16 @@ export function createIngestInbound(deps: IngestDeps) {
       const winner = await models.messages.findOne({ channel: inbound.channel, externalId: inbound.externalId });
       return finishDuplicate(winner!, log);
     }
-    return finish(message, ticket, isNewTicket, log.child({ ticketId: String(ticket._id) }));
-  };
+    return finish(message, ticket, log.child({ ticketId: String(ticket._id) }));
+  }
 
-  /** A retry: stored once already. Completes the work a crash may have interrupted, then reports. */
+  /** A retry: stored once already. Completes the work a crash interrupted (stale 'finishing'), then reports. */
   async function finishDuplicate(message: MessageDoc, log: Logger) {
     const ticket = await models.tickets.findById(message.ticketId);
     if (!ticket) throw new Error(`message ${String(message._id)} refers to a missing ticket`);
-    if (message.stage === 'stored') {
-      log.warn('completing a message stored before an interruption');
-      return { ...(await finish(message, ticket, false, log)), duplicate: true };
+    if (message.stage === 'finishing' && (await claimInterrupted(message._id))) {
+      log.warn('completing a message whose processing was interrupted');
+      return { ...(await finish(message, ticket, log)), duplicate: true };
     }
     const routing = await routingOf(ticket);
     return result(message._id, ticket, false, true, routing);
@@ -108,18 +125,16 @@ export function createIngestInbound(deps: IngestDeps) {
   async function finish(
     message: { _id: Types.ObjectId; channel: string; text: string; receivedAt: Date },
     ticket: Ticket,
-    isNewTicket: boolean,
     log: Logger,
   ): Promise<IngestResult> {
     const at = message.receivedAt;
-    const status: TicketStatus = isNewTicket ? 'new' : 'open';
+    // Among concurrent first messages, whichever is stored first announces the ticket, exactly once.
+    const isNewTicket = !!(await models.tickets.findOneAndUpdate({ _id: ticket._id, announcedAt: null }, { $set: { announcedAt: now() } }));
+    // A citizen's message puts a paused or resolved ticket back into the agent's work; 'new' stays new.
+    await models.tickets.updateOne({ _id: ticket._id, status: { $in: ['pending', 'resolved'] } }, { $set: { status: 'open', resolvedAt: null } });
     const updated = await models.tickets.findOneAndUpdate(
       { _id: ticket._id },
-      {
-        $max: { lastMessageAt: at, lastInboundAt: at },
-        $set: { lastInboundChannel: message.channel, ...(ticket.status === 'new' ? {} : { status, resolvedAt: null }) },
-        $inc: { unreadCount: 1 },
-      },
+      { $max: { lastMessageAt: at, lastInboundAt: at }, $set: { lastInboundChannel: message.channel }, $inc: { unreadCount: 1 } },
       { returnDocument: 'after' },
     );
     await models.messages.updateOne({ _id: message._id }, { $set: { stage: 'processed' } });
@@ -136,6 +151,12 @@ export function createIngestInbound(deps: IngestDeps) {
     });
     log.info({ messageId: String(message._id), isNewTicket }, 'inbound message stored');
     return result(message._id, current, isNewTicket, false, routing);
+  }
+
+  /** Takes over a message left 'finishing' longer than FINISHING_STALE_MS (its process died). */
+  async function claimInterrupted(messageId: Types.ObjectId): Promise<boolean> {
+    const staleBefore = new Date(now().getTime() - FINISHING_STALE_MS);
+    return !!(await models.messages.findOneAndUpdate({ _id: messageId, stage: 'finishing', stageAt: { $lt: staleBefore } }, { $set: { stageAt: now() } }));
   }
 
   async function resolveCitizen(identity: Identity, name: string | undefined): Promise<Citizen> {
@@ -208,7 +229,7 @@ export function createIngestInbound(deps: IngestDeps) {
     return null;
   }
 
-  async function resolveTicket(citizen: Citizen, inbound: InboundMessage, log: Logger): Promise<{ ticket: Ticket; isNewTicket: boolean }> {
+  async function resolveTicket(citizen: Citizen, inbound: InboundMessage, log: Logger): Promise<Ticket> {
     const referenced = await referencedTicket(inbound);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const fresh = attempt === 0 ? citizen : (await models.citizens.findById(citizen._id))!;
@@ -227,7 +248,7 @@ export function createIngestInbound(deps: IngestDeps) {
       if (choice.kind === 'existing') {
         const ticket = [referenced, open, last].find((t) => t && String(t._id) === choice.ticketId)!;
         if (choice.reopen) await reopen(ticket, fresh, log);
-        return { ticket, isNewTicket: false };
+        return ticket;
       }
 
       // Claim the citizen's open-ticket slot first; only the winner creates the ticket.
@@ -240,7 +261,7 @@ export function createIngestInbound(deps: IngestDeps) {
       if (!claimed) continue;
       const ticket = await createTicket(newId, claimed, inbound, choice.previousTicketId);
       log.info({ ticketId: String(ticket._id), reference: ticket.reference }, 'ticket created');
-      return { ticket, isNewTicket: true };
+      return ticket;
     }
     throw new Error(`could not settle the thread of citizen ${String(citizen._id)} after ${MAX_ATTEMPTS} attempts`);
   }
@@ -348,6 +369,8 @@ export function createIngestInbound(deps: IngestDeps) {
       ...routing,
     };
   }
+
+  return Object.assign(ingestInbound, { recoverInterrupted });
 }
 export type IngestInbound = ReturnType<typeof createIngestInbound>;
 

@@ -178,8 +178,8 @@ describe('ingestInbound', () => {
 
   it('completes a message stored before a crash when the delivery is retried', async () => {
     const first = await ctx.services.ingestInbound(inbound({ from: { address: '+33615000001' }, externalId: 'SM-crash-1' }));
-    // Simulate a crash between storing the message and updating the ticket.
-    await ctx.models.messages.updateOne({ _id: first.messageId }, { $set: { stage: 'stored' } });
+    // Simulate a process that died between storing the message and updating the ticket, a minute ago.
+    await ctx.models.messages.updateOne({ _id: first.messageId }, { $set: { stage: 'finishing', stageAt: new Date(Date.now() - 60_000) } });
     await ctx.models.tickets.updateOne({ _id: first.ticketId }, { $set: { unreadCount: 0 } });
 
     const retry = await ctx.services.ingestInbound(inbound({ from: { address: '+33615000001' }, externalId: 'SM-crash-1' }));
@@ -188,6 +188,20 @@ describe('ingestInbound', () => {
     expect((await ctx.models.messages.findById(first.messageId))!.stage).toBe('processed');
     expect((await ctx.models.tickets.findById(first.ticketId))!.unreadCount).toBe(1);
     expect(await ctx.models.messages.countDocuments({ externalId: 'SM-crash-1' })).toBe(1);
+  });
+
+  it('leaves a message being finished by a live delivery alone, and sweeps one a dead process left', async () => {
+    const first = await ctx.services.ingestInbound(inbound({ from: { address: '+33615000002' }, externalId: 'SM-crash-2' }));
+    await ctx.models.messages.updateOne({ _id: first.messageId }, { $set: { stage: 'finishing', stageAt: new Date() } });
+    await ctx.models.tickets.updateOne({ _id: first.ticketId }, { $set: { unreadCount: 0 } });
+    await ctx.services.ingestInbound(inbound({ from: { address: '+33615000002' }, externalId: 'SM-crash-2' }));
+    expect((await ctx.models.tickets.findById(first.ticketId))!.unreadCount).toBe(0);
+    expect(await ctx.services.ingestInbound.recoverInterrupted()).toBe(0);
+
+    await ctx.models.messages.updateOne({ _id: first.messageId }, { $set: { stageAt: new Date(Date.now() - 60_000) } });
+    expect(await ctx.services.ingestInbound.recoverInterrupted()).toBe(1);
+    expect((await ctx.models.messages.findById(first.messageId))!.stage).toBe('processed');
+    expect((await ctx.models.tickets.findById(first.ticketId))!.unreadCount).toBe(1);
   });
 
   it('rejects an unreadable sender address with a clear error and stores nothing', async () => {

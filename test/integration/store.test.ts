@@ -28,7 +28,7 @@ describe('store', () => {
   });
 
   it('refuses a second message with the same channel and externalId (code 11000)', async () => {
-    const base = { ticketId: new Types.ObjectId(), citizenId: new Types.ObjectId(), direction: 'in', channel: 'sms', externalId: 'SMdup', receivedAt: new Date() };
+    const base = { ticketId: new Types.ObjectId(), citizenId: new Types.ObjectId(), direction: 'in' as const, channel: 'sms' as const, externalId: 'SMdup', receivedAt: new Date() };
     await ctx.models.messages.create(base);
     const second = ctx.models.messages.create(base);
     await expect(second).rejects.toSatisfy(isDuplicateKey);
@@ -37,7 +37,7 @@ describe('store', () => {
   });
 
   it('keeps ticket references and agent emails unique', async () => {
-    const ticket = { citizenId: new Types.ObjectId(), channel: 'sms', lastInboundChannel: 'sms', lastMessageAt: new Date(), lastInboundAt: new Date() };
+    const ticket = { citizenId: new Types.ObjectId(), channel: 'sms' as const, lastInboundChannel: 'sms' as const, lastMessageAt: new Date(), lastInboundAt: new Date() };
     await ctx.models.tickets.create({ ...ticket, reference: 'GRU-2026-999999' });
     await expect(ctx.models.tickets.create({ ...ticket, reference: 'GRU-2026-999999' })).rejects.toSatisfy(isDuplicateKey);
     await ctx.models.agents.create({ name: 'A', email: 'same@m.test', passwordHash: 'x' });

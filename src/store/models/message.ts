@@ -30,8 +30,9 @@ const messageSchema = new Schema(
     status: { type: String, enum: DELIVERY_STATUSES, default: null },
     statusReason: { type: String, default: null },
     providerId: { type: String, default: null },
-    /** Inbound: 'stored' until the ticket update and event are done, then 'processed'. */
-    stage: { type: String, enum: ['stored', 'processed'], default: 'processed' },
+    /** Inbound: 'finishing' while its ticket update and event are under way (since stageAt), then 'processed'. */
+    stage: { type: String, enum: ['finishing', 'processed'], default: 'processed' },
+    stageAt: { type: Date, default: null },
     receivedAt: { type: Date, required: true },
   },
   { timestamps: true },
@@ -39,6 +40,7 @@ const messageSchema = new Schema(
 messageSchema.index({ channel: 1, externalId: 1 }, { unique: true });
 messageSchema.index({ ticketId: 1, createdAt: 1 });
 messageSchema.index({ 'threadKeys.messageId': 1 });
+messageSchema.index({ stage: 1, stageAt: 1 });
 
 export type Message = InferSchemaType<typeof messageSchema>;
 export type MessageDoc = HydratedDocument<Message>;

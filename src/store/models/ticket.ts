@@ -19,6 +19,8 @@ const ticketSchema = new Schema(
     unreadCount: { type: Number, default: 0 },
     firstResponseDueAt: { type: Date, default: null },
     firstRespondedAt: { type: Date, default: null },
+    /** Set once by the first stored message of the ticket: it, and only it, announces the new ticket. */
+    announcedAt: { type: Date, default: null },
     previousTicketId: { type: Schema.Types.ObjectId, ref: 'Ticket', default: null },
     resolvedAt: { type: Date, default: null },
     closedAt: { type: Date, default: null },

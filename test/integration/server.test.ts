@@ -1,0 +1,157 @@
+// The server as a user starts it: the embedded store, demo data, Ctrl-C, restart with the data kept,
+// the first admin, a wrong setting, an external MONGODB_URI, and /ready when the store is gone.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { testApp } from '../helpers/context.js';
+
+const ROOT = join(import.meta.dirname, '../..');
+const dirs: string[] = [];
+const children: ChildProcess[] = [];
+
+afterAll(() => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  base: string;
+}
+
+async function startServer(env: Record<string, string>): Promise<Started> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/root', LOG_LEVEL: 'warn', PORT: String(port), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let output = '';
+  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 45_000);
+    const check = setInterval(() => {
+      if (output.includes('is running')) {
+        clearInterval(check);
+        clearTimeout(timer);
+        resolve();
+      }
+    }, 50);
+    child.once('exit', (code) => {
+      clearInterval(check);
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${output}`));
+    });
+  });
+  return { child, output: () => output, base: `http://127.0.0.1:${port}` };
+}
+
+function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGINT'): Promise<number | null> {
+  return new Promise((resolve) => {
+    child.removeAllListeners('exit');
+    child.once('exit', (code) => resolve(code));
+    child.kill(signal);
+  });
+}
+
+const storeProcesses = (dataDir: string) =>
+  spawnSync('pgrep', ['-f', `ferretdb-embedded.*${dataDir}`], { encoding: 'utf8' }).stdout.trim();
+
+async function login(base: string, email: string, password: string) {
+  const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  return { status: res.status, json: (await res.json()) as { token: string } };
+}
+
+describe('npm start', () => {
+  it('starts the embedded store with demo data, stops cleanly on Ctrl-C and keeps the data', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'gru-start-'));
+    dirs.push(dataDir);
+
+    const first = await startServer({ DATA_DIR: dataDir });
+    expect(first.output()).toContain('Demo logins (password gru-demo-2026)');
+    expect(first.output()).toContain('nadia.lefevre@mairie.example');
+    expect((await fetch(`${first.base}/ready`)).status).toBe(200);
+    const manager = await login(first.base, 'nadia.lefevre@mairie.example', 'gru-demo-2026');
+    expect(manager.status).toBe(200);
+    const agents = (await (await fetch(`${first.base}/api/agents`, { headers: { authorization: `Bearer ${manager.json.token}` } })).json()) as { items: { openTickets: number }[] };
+    expect(agents.items).toHaveLength(4);
+    expect(agents.items.reduce((n, a) => n + a.openTickets, 0)).toBe(3);
+    expect(storeProcesses(dataDir)).not.toBe('');
+
+    expect(await stop(first.child)).toBe(0);
+    expect(storeProcesses(dataDir)).toBe('');
+
+    const second = await startServer({ DATA_DIR: dataDir });
+    // Same data and same persisted token secret: the first run's token still works; no second seeding.
+    const me = await fetch(`${second.base}/api/me`, { headers: { authorization: `Bearer ${manager.json.token}` } });
+    expect(me.status).toBe(200);
+    const again = (await (await fetch(`${second.base}/api/agents`, { headers: { authorization: `Bearer ${manager.json.token}` } })).json()) as { items: unknown[] };
+    expect(again.items).toHaveLength(4);
+    expect(await stop(second.child, 'SIGTERM')).toBe(0);
+    expect(storeProcesses(dataDir)).toBe('');
+  });
+
+  it('creates the first admin from ADMIN_EMAIL and ADMIN_PASSWORD on an empty store', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'gru-admin-'));
+    dirs.push(dataDir);
+    const server = await startServer({ DATA_DIR: dataDir, DEMO: '0', ADMIN_EMAIL: 'Admin@Mairie.example', ADMIN_PASSWORD: 'un-mot-de-passe-solide' });
+    expect(server.output()).toContain('Admin created: admin@mairie.example');
+    expect(server.output()).not.toContain('Demo logins');
+    const admin = await login(server.base, 'admin@mairie.example', 'un-mot-de-passe-solide');
+    expect(admin.status).toBe(200);
+    expect(await stop(server.child)).toBe(0);
+  });
+
+  it('uses MONGODB_URI when set', async () => {
+    const uri = inject('mongoUri').replace('/?', `/start_${Date.now()}?`);
+    const server = await startServer({ MONGODB_URI: uri, JWT_SECRET: 'a-test-secret-long-enough-for-the-check', DEMO: '1' });
+    expect(server.output()).toContain('Store: MONGODB_URI');
+    expect((await login(server.base, 'camille.martin@mairie.example', 'gru-demo-2026')).status).toBe(200);
+    expect(await stop(server.child)).toBe(0);
+  });
+
+  it('refuses to start on a wrong setting, naming the variable', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH!, PORT: 'eighty' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/configuration: PORT /);
+  });
+});
+
+describe('/ready', () => {
+  it('answers 503 when the store does not answer', async () => {
+    const ctx = await testApp();
+    try {
+      const base = await ctx.listen();
+      expect((await fetch(`${base}/ready`)).status).toBe(200);
+      await ctx.store.conn.close();
+      const res = await fetch(`${base}/ready`);
+      expect(res.status).toBe(503);
+      expect(await res.json()).toMatchObject({ status: 'unavailable' });
+      expect((await fetch(`${base}/health`)).status).toBe(200);
+    } finally {
+      await ctx.app.close();
+    }
+  });
+});
