@@ -25,7 +25,7 @@ export const EnvSchema = Type.Object({
   DEMO: Bool('seed demo teams, agents and messages on an empty store; default on with the embedded store'),
   DEFAULT_PHONE_REGION: Type.String({ default: 'FR', pattern: '^[A-Z]{2}$', description: 'region for phone numbers written without +' }),
   REOPEN_WINDOW_DAYS: Int('a message on a resolved ticket within this many days reopens it', 0, 365, 7),
-  SLA_FIRST_RESPONSE_HOURS: Int('the answer promise, in business hours', 1, 24 * 30, 48),
+  SLA_FIRST_RESPONSE_HOURS: Int('the answer promise, in hours from the first message', 1, 24 * 30, 48),
   TZ: Type.String({ default: 'Europe/Paris', description: 'time zone of business hours' }),
   BODY_LIMIT_BYTES: Int('largest accepted HTTP body', 1024, 50 * 1024 * 1024, 1024 * 1024),
   IMAP_HOST: Str('IMAP server of the mailbox; unset: email off'),
