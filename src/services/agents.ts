@@ -1,5 +1,5 @@
-// Agents: creation by admins, login with argon2-hashed passwords, the public view of an agent.
-import argon2 from 'argon2';
+// Agents: creation by admins, login with bcrypt-hashed passwords (bcryptjs), the public view of an agent.
+import bcrypt from 'bcryptjs';
 import { Types } from 'mongoose';
 import { Conflict, Invalid, NotFound, Unauthorized } from '../domain/errors.js';
 import { normaliseEmail } from '../domain/identity.js';
@@ -34,11 +34,13 @@ export const toAgentView = (a: AgentDoc): AgentView => ({
 });
 
 export const MIN_PASSWORD_LENGTH = 10;
+/** bcrypt cost: about 0.2 s per hash on one core, which slows guessing and keeps login usable. */
+const BCRYPT_COST = 11;
 
 export function createAgentService(deps: { models: Models; tokens: Tokens; audit: Audit }) {
   const { models, tokens, audit } = deps;
   // Verified when the email is unknown, so a wrong email costs as long as a wrong password.
-  const decoyHash = argon2.hash('decoy-password-for-timing');
+  const decoyHash = bcrypt.hash('decoy-password-for-timing', BCRYPT_COST);
 
   return {
     async create(actor: Actor, input: { name: string; email: string; password: string; role: AgentRole; teamId?: string | null }): Promise<AgentView> {
@@ -54,7 +56,7 @@ export function createAgentService(deps: { models: Models; tokens: Tokens; audit
         const agent = await models.agents.create({
           name: input.name.trim(),
           email,
-          passwordHash: await argon2.hash(input.password),
+          passwordHash: await bcrypt.hash(input.password, BCRYPT_COST),
           role: input.role,
           teamId,
         });
@@ -69,7 +71,7 @@ export function createAgentService(deps: { models: Models; tokens: Tokens; audit
     async login(emailInput: string, password: string): Promise<{ token: string; expiresAt: Date; agent: AgentView }> {
       const email = normaliseEmail(emailInput) ?? '';
       const agent = email ? await models.agents.findOne({ email, active: true }).lean() : null;
-      const valid = await argon2.verify(agent?.passwordHash ?? (await decoyHash), password).catch(() => false);
+      const valid = await bcrypt.compare(password, agent?.passwordHash ?? (await decoyHash)).catch(() => false);
       if (!agent || !valid) throw new Unauthorized('wrong email or password');
       const { token, expiresAt } = await tokens.sign({ agentId: String(agent._id), role: agent.role });
       return { token, expiresAt, agent: toAgentView(agent) };
