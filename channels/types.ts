@@ -39,8 +39,16 @@ export interface OutboundMessage {
 export type SendResult = { ok: true; externalId: string } | { ok: false; retryable: boolean; reason: string };
 
 export interface ChannelAdapter {
+  /** The channel it sends on (voice replies go out by SMS). */
   channel: InboundChannel;
+  /** Throws a domain Invalid error when the message cannot go out on this channel (too long, ...). */
+  validate?(message: Pick<OutboundMessage, 'to' | 'text' | 'subject'>): void;
   send(message: OutboundMessage): Promise<SendResult>;
+  /**
+   * After a crash during a send, tells whether the provider already has the message (its id), so the
+   * outbox does not send it twice. Undefined when the adapter cannot tell.
+   */
+  findSent?(message: OutboundMessage, since: Date): Promise<string | undefined>;
   /** Channels that pull (IMAP) or hold connections (chat) start here and feed the sink. */
   start?(sink: (message: InboundMessage) => Promise<void>): Promise<void>;
   stop?(): Promise<void>;

@@ -1,6 +1,7 @@
 // The only reader of process.env: one schema, validated once, a typed and frozen result.
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { parseOpeningHours, type OpeningHours } from '../src/domain/calendar.js';
 
 const Str = (description: string) => Type.Optional(Type.String({ minLength: 1, description }));
 const Int = (description: string, min: number, max: number, dflt: number) =>
@@ -27,6 +28,10 @@ export const EnvSchema = Type.Object({
   REOPEN_WINDOW_DAYS: Int('a message on a resolved ticket within this many days reopens it', 0, 365, 7),
   SLA_FIRST_RESPONSE_HOURS: Int('the answer promise, in hours from the first message', 1, 24 * 30, 48),
   TZ: Type.String({ default: 'Europe/Paris', description: 'time zone of business hours' }),
+  SERVICE_NAME: Type.String({ default: 'la mairie', minLength: 1, description: 'how the phone greeting names the service ("Bonjour, vous êtes bien à …")' }),
+  OPENING_HOURS: Type.String({ default: 'mon-fri 08:30-12:00,13:30-17:30; sat 09:00-12:00', description: 'opening hours, e.g. "mon-fri 08:30-17:00; sat 09:00-12:00" (closed on French public holidays)' }),
+  SMS_MAX_SEGMENTS: Int('longest SMS reply, in segments (153 GSM-7 or 67 UCS-2 characters each)', 1, 10, 6),
+  VOICEMAIL_MAX_SECONDS: Int('longest voicemail', 10, 600, 120),
   BODY_LIMIT_BYTES: Int('largest accepted HTTP body', 1024, 50 * 1024 * 1024, 1024 * 1024),
   IMAP_HOST: Str('IMAP server of the mailbox; unset: email off'),
   IMAP_PORT: Int('IMAP port', 1, 65535, 993),
@@ -62,6 +67,8 @@ export interface Config {
     readonly slaFirstResponseHours: number;
     readonly timeZone: string;
   };
+  readonly service: { readonly name: string; readonly openingHours: OpeningHours };
+  readonly sms: { readonly maxSegments: number; readonly voicemailMaxSeconds: number };
   readonly http: { readonly bodyLimitBytes: number };
   readonly email?: {
     readonly imap: { host: string; port: number; user: string; password: string; tls: boolean; mailbox: string };
@@ -107,6 +114,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.MONGODB_URI && !/^mongodb(\+srv)?:\/\//.test(e.MONGODB_URI)) throw new ConfigError('MONGODB_URI', 'must start with mongodb:// or mongodb+srv://');
   if (!isTimeZone(e.TZ)) throw new ConfigError('TZ', `is not a known time zone (got "${e.TZ}")`);
 
+  let openingHours: OpeningHours;
+  try {
+    openingHours = parseOpeningHours(e.OPENING_HOURS);
+  } catch (err) {
+    throw new ConfigError('OPENING_HOURS', (err as Error).message);
+  }
+
   const publicBaseUrl = (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   if (!/^https?:\/\/[^/]+/.test(publicBaseUrl)) throw new ConfigError('PUBLIC_BASE_URL', `must be an http(s) URL (got "${publicBaseUrl}")`);
 
@@ -135,6 +149,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       slaFirstResponseHours: e.SLA_FIRST_RESPONSE_HOURS,
       timeZone: e.TZ,
     },
+    service: { name: e.SERVICE_NAME, openingHours },
+    sms: { maxSegments: e.SMS_MAX_SEGMENTS, voicemailMaxSeconds: e.VOICEMAIL_MAX_SECONDS },
     http: { bodyLimitBytes: e.BODY_LIMIT_BYTES },
     email,
     twilio,

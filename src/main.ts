@@ -1,13 +1,11 @@
-// Composition root: config -> store -> services -> http (and realtime, jobs as they come) -> listen.
+// Composition root: config -> store -> adapters, services, http, jobs (compose.ts) -> listen.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { ConfigError, loadConfig, type Config } from '../config/index.js';
-import { buildApp } from './http/app.js';
-import { startRecoveryJob } from './jobs/recoverInterrupted.js';
+import { compose } from './compose.js';
 import { bootstrap, DEMO_PASSWORD } from './services/bootstrap.js';
-import { createServices } from './services/index.js';
 import { startEmbeddedStore } from './store/embedded.js';
 import { connectStore } from './store/index.js';
 
@@ -26,10 +24,8 @@ async function main(): Promise<void> {
 
   const embedded = config.store.uri ? null : await startEmbeddedStore({ dataDir: config.store.dataDir, log });
   const store = await connectStore(config.store.uri ?? `${embedded!.uri}?directConnection=true`, { dbName: config.store.uri ? undefined : 'gru' });
-  const services = createServices(store, log, {
+  const { services, app, startJobs, stopJobs } = await compose(config, store, log, {
     jwtSecret: config.auth.jwtSecret ?? persistedSecret(config.store.dataDir),
-    tokenTtlMinutes: config.auth.tokenTtlMinutes,
-    rules: config.rules,
   });
   const report = await bootstrap({
     models: store.models,
@@ -40,10 +36,7 @@ async function main(): Promise<void> {
     admin: config.bootstrap.adminEmail ? { email: config.bootstrap.adminEmail, password: config.bootstrap.adminPassword! } : undefined,
     demo: config.bootstrap.demo,
   });
-
-  const recovery = startRecoveryJob(services.ingestInbound, log);
-
-  const app = await buildApp({ config, services, log });
+  startJobs();
   await app.listen({ port: config.port, host: config.host });
 
   const lines = [
@@ -66,8 +59,8 @@ async function main(): Promise<void> {
     log.info({ signal }, 'stopping');
     const force = setTimeout(() => process.exit(1), 10_000).unref();
     try {
-      recovery.stop();
       await app.close();
+      await stopJobs();
       await store.close();
       await embedded?.stop();
     } finally {

@@ -23,5 +23,7 @@ export interface DomainEventMap {
     preview: string;
   };
   'message.status': TicketEventData & { messageId: string; deliveryStatus: DeliveryStatus; reason?: string };
+  /** A message gained content after it was created: a call's recording, then its transcription. */
+  'message.updated': TicketEventData & { messageId: string; changes: Record<string, unknown> };
 }
 export type DomainEventName = keyof DomainEventMap;

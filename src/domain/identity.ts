@@ -34,3 +34,9 @@ export function identityKindOf(channel: 'sms' | 'voice' | 'email' | 'chat' | 'po
   if (channel === 'chat') return 'chat';
   return null;
 }
+
+/** True for mobile numbers (SMS can reach them); a landline gets no SMS acknowledgement of a call. */
+export function isMobilePhone(e164: string): boolean {
+  const type = parsePhoneNumberFromString(e164)?.getType();
+  return type === 'MOBILE' || type === 'FIXED_LINE_OR_MOBILE';
+}

@@ -14,10 +14,11 @@ import { registerErrorHandling } from './errors.js';
 import { agentRoutes } from './routes/agents.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
+import { twilioWebhookRoutes } from './routes/twilioWebhooks.js';
 import { Agent, ErrorBody } from './schemas.js';
 
 export interface AppOptions {
-  config: Pick<Config, 'http' | 'email' | 'twilio' | 'publicBaseUrl'>;
+  config: Pick<Config, 'http' | 'email' | 'twilio' | 'publicBaseUrl' | 'service' | 'sms' | 'rules'>;
   services: Services;
   log: Logger;
 }
@@ -61,6 +62,7 @@ export async function buildApp({ config, services, log }: AppOptions) {
   await app.register(healthRoutes(services, channels));
   await app.register(authRoutes(services, auth));
   await app.register(agentRoutes(services, auth));
+  if (config.twilio) await app.register(twilioWebhookRoutes(services, { ...config, twilio: config.twilio }));
   return app;
 }
 export type App = Awaited<ReturnType<typeof buildApp>>;

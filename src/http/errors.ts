@@ -32,6 +32,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
       request.log.info({ msg: message }, 'invalid input');
       return reply.status(400).send({ error: { code: 'invalid', message } });
     }
+    if (isStoreUnavailable(error)) {
+      request.log.error({ err: error }, 'the store does not answer');
+      return reply.status(503).header('retry-after', '5').send({ error: { code: 'unavailable', message: 'service temporarily unavailable, retry later' } });
+    }
     const status = fastifyError.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       request.log.info({ code: fastifyError.code, msg: fastifyError.message }, 'request refused');
@@ -46,4 +50,16 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } }),
   );
+}
+
+const STORE_DOWN = new Set([
+  'MongoServerSelectionError', 'MongooseServerSelectionError', 'MongoNetworkError', 'MongoNetworkTimeoutError',
+  'MongoNotConnectedError', 'MongoTopologyClosedError', 'MongoPoolClearedError',
+]);
+
+/** The store is out of reach: a retry later can succeed (Twilio retries on 5xx). */
+export function isStoreUnavailable(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  if (STORE_DOWN.has(err.name)) return true;
+  return err.name === 'MongooseError' && /buffering timed out|Connection was force closed|client must be connected/i.test(err.message);
 }

@@ -8,6 +8,18 @@ import type { Actor, Audit } from './audit.js';
 export function createCitizenService(deps: { models: Models; audit: Audit; rules: { defaultPhoneRegion: string } }) {
   const { models, audit } = deps;
   return {
+    /** STOP / ARRET and START on SMS: no SMS goes to an opted-out number until it opts in again. */
+    async setSmsConsent(phone: string, keyword: 'stop' | 'start'): Promise<{ known: boolean }> {
+      const identity = normaliseIdentity('phone', phone, deps.rules.defaultPhoneRegion);
+      const record = await models.identities.findOneAndUpdate(
+        { _id: identityKey(identity) },
+        { $set: { smsOptOutAt: keyword === 'stop' ? new Date() : null } },
+        { returnDocument: 'after' },
+      );
+      await audit({ kind: 'citizen', id: identity.value }, keyword === 'stop' ? 'citizen.sms.opted_out' : 'citizen.sms.opted_in', { citizenId: record?.citizenId ?? null }, { phone: identity.value });
+      return { known: !!record };
+    },
+
     /** Links a phone, email or chat session to a citizen; refused when it already leads to another one. */
     async addIdentity(actor: Actor, citizenId: string, kind: IdentityKind, raw: string) {
       const identity = normaliseIdentity(kind, raw, deps.rules.defaultPhoneRegion);

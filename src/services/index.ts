@@ -1,28 +1,42 @@
 // Builds every use case on one store: called by the composition root and by tests alike.
 import type { Logger } from 'pino';
 import type { Store } from '../store/index.js';
+import type { ChannelAdapter, InboundChannel } from '../../channels/types.js';
+import { createAcknowledger } from './acknowledgement.js';
 import { createAgentService } from './agents.js';
 import { createAudit } from './audit.js';
 import { createCitizenService } from './citizens.js';
 import { EventBus } from './eventBus.js';
 import { createIngestInbound } from './ingestInbound.js';
+import { createOutbox } from './outbox.js';
 import { createTokens } from './tokens.js';
+import { createVoiceService } from './voice.js';
 
 export interface ServiceOptions {
   jwtSecret: string;
+  /** How acknowledgements and the phone greeting name the service. */
+  serviceName?: string;
   tokenTtlMinutes: number;
   rules: { defaultPhoneRegion: string; reopenWindowDays: number; slaFirstResponseHours: number };
   now?: () => Date;
 }
 
-export function createServices(store: Store, log: Logger, options: ServiceOptions) {
+export function createServices(store: Store, log: Logger, options: ServiceOptions, adapters: ReadonlyMap<InboundChannel, ChannelAdapter> = new Map()) {
   const now = options.now ?? (() => new Date());
   const events = new EventBus(log);
   const audit = createAudit(store.models, now);
   const tokens = createTokens({ secret: options.jwtSecret, ttlMinutes: options.tokenTtlMinutes, now });
   const agents = createAgentService({ models: store.models, tokens, audit });
   const citizens = createCitizenService({ models: store.models, audit, rules: options.rules });
-  const ingestInbound = createIngestInbound({ models: store.models, events, audit, now, log, rules: options.rules });
-  return { store, models: store.models, events, audit, tokens, agents, citizens, ingestInbound, now };
+  const outbox = createOutbox({ models: store.models, events, adapters, now, log });
+  const acknowledge = createAcknowledger({
+    models: store.models,
+    outbox,
+    log,
+    settings: { promiseHours: options.rules.slaFirstResponseHours, serviceName: options.serviceName ?? 'la mairie' },
+  });
+  const ingestInbound = createIngestInbound({ models: store.models, events, audit, now, log, rules: options.rules, acknowledge });
+  const voice = createVoiceService({ models: store.models, events, ingestInbound, now, log });
+  return { store, models: store.models, events, audit, tokens, agents, citizens, outbox, ingestInbound, voice, now };
 }
 export type Services = ReturnType<typeof createServices>;

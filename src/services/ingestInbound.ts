@@ -25,6 +25,8 @@ export interface IngestDeps {
   now: () => Date;
   log: Logger;
   rules: { defaultPhoneRegion: string; reopenWindowDays: number; slaFirstResponseHours: number };
+  /** Queues the acknowledgement of a new ticket; idempotent, awaited before the message counts as processed. */
+  acknowledge?: (ticket: TicketDoc, first: MessageDoc) => Promise<void>;
 }
 
 export interface IngestResult {
@@ -122,14 +124,12 @@ export function createIngestInbound(deps: IngestDeps) {
     return result(message._id, ticket, false, true, routing);
   }
 
-  async function finish(
-    message: { _id: Types.ObjectId; channel: string; text: string; receivedAt: Date },
-    ticket: Ticket,
-    log: Logger,
-  ): Promise<IngestResult> {
+  async function finish(message: MessageDoc, ticket: Ticket, log: Logger): Promise<IngestResult> {
     const at = message.receivedAt;
-    // Among concurrent first messages, whichever is stored first announces the ticket, exactly once.
-    const isNewTicket = !!(await models.tickets.findOneAndUpdate({ _id: ticket._id, announcedAt: null }, { $set: { announcedAt: now() } }));
+    // Among concurrent first messages, whichever is stored first announces the ticket, exactly once;
+    // after a crash, the same message announces it again (the acknowledgement is idempotent).
+    const claimed = await models.tickets.findOneAndUpdate({ _id: ticket._id, announcedAt: null }, { $set: { announcedAt: now(), announcedBy: message._id } });
+    const isNewTicket = !!claimed || String((await models.tickets.findById(ticket._id, { announcedBy: 1 }).lean())?.announcedBy) === String(message._id);
     // A citizen's message puts a paused or resolved ticket back into the agent's work; 'new' stays new.
     await models.tickets.updateOne({ _id: ticket._id, status: { $in: ['pending', 'resolved'] } }, { $set: { status: 'open', resolvedAt: null } });
     const updated = await models.tickets.findOneAndUpdate(
@@ -137,8 +137,9 @@ export function createIngestInbound(deps: IngestDeps) {
       { $max: { lastMessageAt: at, lastInboundAt: at }, $set: { lastInboundChannel: message.channel }, $inc: { unreadCount: 1 } },
       { returnDocument: 'after' },
     );
-    await models.messages.updateOne({ _id: message._id }, { $set: { stage: 'processed' } });
     const current = updated ?? ticket;
+    if (isNewTicket && deps.acknowledge) await deps.acknowledge(current, message);
+    await models.messages.updateOne({ _id: message._id }, { $set: { stage: 'processed' } });
     const routing = await routingOf(current);
     const data = eventData(current, routing);
     if (isNewTicket) events.emit('ticket.created', { ...data, channel: current.channel });

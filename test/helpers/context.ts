@@ -2,16 +2,23 @@
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { inject } from 'vitest';
-import { buildApp } from '../../src/http/app.js';
+import type { InboundMessage } from '../../channels/types.js';
+import { loadConfig } from '../../config/index.js';
+import { compose } from '../../src/compose.js';
 import { createServices, type ServiceOptions } from '../../src/services/index.js';
 import { connectStore } from '../../src/store/index.js';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-0123456789';
 export const silentLog = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
-export async function testServices(options: Partial<ServiceOptions> = {}) {
+export async function testStore() {
   const dbName = `t_${randomBytes(6).toString('hex')}`;
-  const store = await connectStore(inject('mongoUri'), { dbName });
+  return connectStore(inject('mongoUri'), { dbName });
+}
+
+/** Services only (no HTTP), on a fresh database. */
+export async function testServices(options: Partial<ServiceOptions> = {}) {
+  const store = await testStore();
   const services = createServices(store, silentLog, {
     jwtSecret: TEST_SECRET,
     tokenTtlMinutes: 60,
@@ -29,16 +36,20 @@ export async function testServices(options: Partial<ServiceOptions> = {}) {
   };
 }
 
-export async function testApp(options: Partial<ServiceOptions> = {}, configOverrides: Partial<Parameters<typeof buildApp>[0]['config']> = {}) {
-  const ctx = await testServices(options);
-  const app = await buildApp({
-    config: { http: { bodyLimitBytes: 64 * 1024 }, publicBaseUrl: 'http://127.0.0.1', ...configOverrides },
-    services: ctx.services,
-    log: silentLog,
-  });
+/**
+ * The whole assembly of main.ts (adapters from the settings, services, app, jobs) with settings given
+ * as environment variables, on a fresh database. Jobs are not started: call startJobs() or drain().
+ */
+export async function testApp(options: { env?: Record<string, string>; now?: () => Date } = {}) {
+  const store = await testStore();
+  const config = loadConfig({ BODY_LIMIT_BYTES: String(64 * 1024), PUBLIC_BASE_URL: 'http://127.0.0.1', JWT_TTL_MINUTES: '60', ...options.env });
+  const composition = await compose(config, store, silentLog, { jwtSecret: TEST_SECRET, now: options.now, dispatcher: { pollMs: 50 } });
+  const { app } = composition;
   return {
-    ...ctx,
-    app,
+    ...composition,
+    config,
+    store,
+    models: store.models,
     /** Listens on a free loopback port and returns the base URL for real HTTP calls. */
     async listen(): Promise<string> {
       await app.listen({ host: '127.0.0.1', port: 0 });
@@ -46,14 +57,16 @@ export async function testApp(options: Partial<ServiceOptions> = {}, configOverr
       return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
     },
     async close() {
+      await composition.stopJobs();
       await app.close();
-      await ctx.close();
+      await store.conn.dropDatabase().catch(() => undefined);
+      await store.close();
     },
   };
 }
 
-export const inbound = (overrides: Partial<import('../../channels/types.js').InboundMessage> & { from: { address: string; name?: string } }) => ({
-  channel: 'sms' as const,
+export const inbound = (overrides: Partial<InboundMessage> & { from: { address: string; name?: string } }): InboundMessage => ({
+  channel: 'sms',
   externalId: `SM${randomBytes(16).toString('hex')}`,
   text: 'Bonjour',
   threadHints: {},

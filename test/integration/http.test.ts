@@ -25,7 +25,7 @@ async function call(method: string, path: string, options: { token?: string; bod
 }
 
 beforeAll(async () => {
-  ctx = await testApp({ now: () => clock, tokenTtlMinutes: 60 });
+  ctx = await testApp({ now: () => clock });
   ctx.app.get('/test/boom', async () => {
     throw new Error('secret internal detail: connection string mongodb://user:pw@host');
   });

@@ -32,6 +32,8 @@ describe('loadConfig', () => {
     [{ TZ: 'Mars/Olympus' }, 'TZ'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ PUBLIC_BASE_URL: 'ftp://x' }, 'PUBLIC_BASE_URL'],
+    [{ OPENING_HOURS: 'lundi 9h-17h' }, 'OPENING_HOURS'],
+    [{ SMS_MAX_SEGMENTS: '0' }, 'SMS_MAX_SEGMENTS'],
   ])('stops on %j naming %s', (env, variable) => {
     let error: unknown;
     try {

@@ -8,6 +8,8 @@ const identitySchema = new Schema(
     kind: { type: String, enum: ['phone', 'email', 'chat'], required: true },
     value: { type: String, required: true },
     citizenId: { type: Schema.Types.ObjectId, ref: 'Citizen', required: true },
+    /** Phones: the citizen sent STOP (or ARRET); no SMS goes to this number until START. */
+    smsOptOutAt: { type: Date, default: null },
   },
   { timestamps: true },
 );

@@ -26,10 +26,33 @@ const messageSchema = new Schema(
       references: { type: [String], default: [] },
     },
     authorId: { type: Schema.Types.ObjectId, ref: 'Agent', default: null },
-    /** Outbound delivery, driven by the outbox. */
+    /** Outbound delivery, driven by the outbox (src/jobs/outboxDispatcher.ts). */
     status: { type: String, enum: DELIVERY_STATUSES, default: null },
+    /** Order of status: a callback may only move it forward (queued 0, sending 1, sent 2, delivered/failed 3). */
+    statusRank: { type: Number, default: null },
     statusReason: { type: String, default: null },
+    statusCode: { type: String, default: null },
+    statusAt: { type: Date, default: null },
     providerId: { type: String, default: null },
+    toAddress: { type: String, default: null },
+    kind: { type: String, enum: ['message', 'acknowledgement', 'reminder', 'closing'], default: 'message' },
+    attempts: { type: Number, default: 0 },
+    nextAttemptAt: { type: Date, default: null },
+    leaseUntil: { type: Date, default: null },
+    /** Voice: a call is one thread entry that gains its recording and transcription. */
+    call: {
+      type: new Schema(
+        {
+          state: { type: String, enum: ['missed', 'voicemail'], required: true },
+          recordingSid: { type: String, default: null },
+          recordingUrl: { type: String, default: null },
+          durationSeconds: { type: Number, default: null },
+          transcriptionStatus: { type: String, default: null },
+        },
+        { _id: false },
+      ),
+      default: null,
+    },
     /** Inbound: 'finishing' while its ticket update and event are under way (since stageAt), then 'processed'. */
     stage: { type: String, enum: ['finishing', 'processed'], default: 'processed' },
     stageAt: { type: Date, default: null },
@@ -41,6 +64,8 @@ messageSchema.index({ channel: 1, externalId: 1 }, { unique: true });
 messageSchema.index({ ticketId: 1, createdAt: 1 });
 messageSchema.index({ 'threadKeys.messageId': 1 });
 messageSchema.index({ stage: 1, stageAt: 1 });
+messageSchema.index({ direction: 1, status: 1, nextAttemptAt: 1 });
+messageSchema.index({ providerId: 1 });
 
 export type Message = InferSchemaType<typeof messageSchema>;
 export type MessageDoc = HydratedDocument<Message>;

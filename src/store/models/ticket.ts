@@ -21,6 +21,7 @@ const ticketSchema = new Schema(
     firstRespondedAt: { type: Date, default: null },
     /** Set once by the first stored message of the ticket: it, and only it, announces the new ticket. */
     announcedAt: { type: Date, default: null },
+    announcedBy: { type: Schema.Types.ObjectId, ref: 'Message', default: null },
     previousTicketId: { type: Schema.Types.ObjectId, ref: 'Ticket', default: null },
     resolvedAt: { type: Date, default: null },
     closedAt: { type: Date, default: null },

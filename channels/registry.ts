@@ -1,0 +1,22 @@
+// The channel registry: one line per channel whose settings are present. Adding a channel = one folder
+// under channels/ and one line here.
+import type { Config } from '../config/index.js';
+import { createTwilioClient } from './twilio/client.js';
+import { createTwilioSmsAdapter } from './twilio/sms.js';
+import type { ChannelAdapter, InboundChannel } from './types.js';
+
+export function buildChannelAdapters(config: Pick<Config, 'twilio' | 'publicBaseUrl' | 'sms'>): Map<InboundChannel, ChannelAdapter> {
+  const adapters = new Map<InboundChannel, ChannelAdapter>();
+  if (config.twilio) {
+    adapters.set(
+      'sms',
+      createTwilioSmsAdapter({
+        client: createTwilioClient(config.twilio),
+        from: config.twilio.phoneNumber,
+        statusCallbackUrl: (messageId) => `${config.publicBaseUrl}/webhooks/twilio/status?messageId=${encodeURIComponent(messageId)}`,
+        maxSegments: config.sms.maxSegments,
+      }),
+    );
+  }
+  return adapters;
+}

@@ -1,0 +1,76 @@
+// Pure parsing of Twilio's webhook forms into what the pipeline needs. Twilio adds parameters over
+// time: unknown ones are ignored, missing required ones are a clear error.
+import type { InboundMessage } from '../types.js';
+import type { DeliveryStatus } from '../../src/domain/ticket.js';
+import { Invalid } from '../../src/domain/errors.js';
+
+export type TwilioForm = Record<string, string | string[] | undefined>;
+
+function field(form: TwilioForm, name: string): string | undefined {
+  const value = form[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+function required(form: TwilioForm, name: string): string {
+  const value = field(form, name);
+  if (!value) throw new Invalid(`Twilio webhook without ${name}`);
+  return value;
+}
+function sid(form: TwilioForm, name: string, prefix: string): string {
+  const value = required(form, name);
+  if (!new RegExp(`^${prefix}[0-9a-zA-Z]{10,64}$`).test(value)) throw new Invalid(`${name} is not a Twilio id`);
+  return value;
+}
+
+/** An incoming SMS or MMS (media kept as references to Twilio's URLs). */
+export function parseInboundSms(form: TwilioForm, receivedAt: Date): InboundMessage {
+  const messageSid = field(form, 'MessageSid') ? sid(form, 'MessageSid', '(SM|MM)') : sid(form, 'SmsSid', '(SM|MM)');
+  const mediaCount = Math.min(Number(field(form, 'NumMedia') ?? 0) || 0, 10);
+  const attachments = Array.from({ length: mediaCount }, (_, i) => ({
+    contentType: field(form, `MediaContentType${i}`) ?? 'application/octet-stream',
+    size: 0,
+    ref: field(form, `MediaUrl${i}`) ?? '',
+  })).filter((a) => a.ref);
+  return {
+    channel: 'sms',
+    externalId: messageSid,
+    from: { address: required(form, 'From') },
+    text: field(form, 'Body') ?? '',
+    threadHints: {},
+    attachments,
+    receivedAt,
+  };
+}
+
+export function parseCall(form: TwilioForm) {
+  return { callSid: sid(form, 'CallSid', 'CA'), from: required(form, 'From'), callStatus: field(form, 'CallStatus') ?? 'ringing' };
+}
+
+export function parseRecording(form: TwilioForm) {
+  const duration = Number(field(form, 'RecordingDuration'));
+  return {
+    callSid: sid(form, 'CallSid', 'CA'),
+    recordingSid: sid(form, 'RecordingSid', 'RE'),
+    recordingUrl: required(form, 'RecordingUrl'),
+    durationSeconds: Number.isFinite(duration) ? duration : null,
+  };
+}
+
+export function parseTranscription(form: TwilioForm) {
+  return {
+    callSid: sid(form, 'CallSid', 'CA'),
+    status: required(form, 'TranscriptionStatus'),
+    text: field(form, 'TranscriptionText') ?? null,
+  };
+}
+
+const STATUS_OF: Record<string, DeliveryStatus> = {
+  accepted: 'queued', scheduled: 'queued', queued: 'queued', sending: 'sending', sent: 'sent',
+  delivered: 'delivered', read: 'delivered', undelivered: 'failed', failed: 'failed', canceled: 'failed',
+};
+
+export function parseMessageStatus(form: TwilioForm) {
+  const twilioStatus = required(form, 'MessageStatus');
+  const status = STATUS_OF[twilioStatus];
+  if (!status) throw new Invalid(`unknown MessageStatus "${twilioStatus.slice(0, 40)}"`);
+  return { messageSid: sid(form, 'MessageSid', '(SM|MM)'), status, errorCode: field(form, 'ErrorCode') || null };
+}

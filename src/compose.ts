@@ -1,0 +1,38 @@
+// Wires the parts on a connected store: channel adapters, services, the HTTP app and the background
+// jobs. Used by main.ts and by the tests, so both run the same assembly.
+import type { Logger } from 'pino';
+import { buildChannelAdapters } from '../channels/registry.js';
+import type { Config } from '../config/index.js';
+import { buildApp } from './http/app.js';
+import { createOutboxDispatcher, type DispatcherOptions } from './jobs/outboxDispatcher.js';
+import { startRecoveryJob } from './jobs/recoverInterrupted.js';
+import { createServices } from './services/index.js';
+import type { Store } from './store/index.js';
+
+export async function compose(config: Config, store: Store, log: Logger, options: { jwtSecret: string; now?: () => Date; dispatcher?: DispatcherOptions }) {
+  const adapters = buildChannelAdapters(config);
+  const services = createServices(
+    store,
+    log,
+    { jwtSecret: options.jwtSecret, tokenTtlMinutes: config.auth.tokenTtlMinutes, rules: config.rules, serviceName: config.service.name, now: options.now },
+    adapters,
+  );
+  const app = await buildApp({ config, services, log });
+  const dispatcher = createOutboxDispatcher({ models: store.models, outbox: services.outbox, now: services.now, log }, options.dispatcher);
+  let recovery: { stop(): void } | null = null;
+  return {
+    services,
+    app,
+    dispatcher,
+    /** Starts the background jobs (outbox delivery, recovery of interrupted messages). */
+    startJobs() {
+      dispatcher.start();
+      recovery = startRecoveryJob(services.ingestInbound, log);
+    },
+    async stopJobs() {
+      recovery?.stop();
+      await dispatcher.stop();
+    },
+  };
+}
+export type Composition = Awaited<ReturnType<typeof compose>>;

@@ -1,0 +1,34 @@
+// Citizen-facing texts, in French. One function per message, so a template change is one place.
+import type { Channel } from './ticket.js';
+
+export interface AcknowledgementInput {
+  reference: string;
+  agentFirstName?: string | null;
+  promiseHours: number;
+  serviceName: string;
+  portalLink?: string | null;
+  citizenName?: string | null;
+}
+
+export function acknowledgement(channel: Channel, input: AcknowledgementInput): { subject?: string; text: string } {
+  const who = input.agentFirstName ? `${input.agentFirstName}, votre interlocuteur habituel,` : 'Un agent';
+  const portal = input.portalLink ? ` Suivez votre demande : ${input.portalLink}` : '';
+  if (channel === 'sms' || channel === 'voice') {
+    return {
+      text: `Bonjour, votre demande est enregistrée sous la référence ${input.reference}. ${who} vous répondra sous ${input.promiseHours} h.${portal}`,
+    };
+  }
+  const greeting = input.citizenName ? `Bonjour ${input.citizenName},` : 'Bonjour,';
+  const lines = [
+    greeting,
+    '',
+    `Nous avons bien reçu votre demande. Elle est enregistrée sous la référence ${input.reference}.`,
+    `${who} vous répondra dans un délai de ${input.promiseHours} heures.`,
+  ];
+  if (input.portalLink) lines.push('', `Vous pouvez suivre votre demande à tout moment : ${input.portalLink}`);
+  lines.push('', `Pour compléter votre demande, répondez simplement à ce message en conservant la référence ${input.reference}.`, '', `${capitalise(input.serviceName)}`);
+  return { subject: `Votre demande ${input.reference} a bien été reçue`, text: lines.join('\n') };
+}
+
+export const firstName = (name: string | null | undefined): string | null => name?.trim().split(/\s+/)[0] ?? null;
+const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

@@ -1,0 +1,133 @@
+// Delivers queued messages through their channel's adapter. A claim is a lease: a process that dies
+// mid-send leaves it to expire, and the next claim asks the adapter whether the provider already has
+// the message before sending again. Passing failures are retried with backoff; permanent ones fail
+// with the provider's reason.
+import type { Logger } from 'pino';
+import { MAX_SEND_ATTEMPTS, retryDelayMs, STATUS_RANK } from '../domain/delivery.js';
+import type { Models } from '../store/index.js';
+import type { MessageDoc } from '../store/models/message.js';
+import type { Outbox } from '../services/outbox.js';
+
+export interface DispatcherOptions {
+  leaseMs?: number;
+  pollMs?: number;
+  concurrency?: number;
+}
+
+export function createOutboxDispatcher(deps: { models: Models; outbox: Outbox; now: () => Date; log: Logger }, options: DispatcherOptions = {}) {
+  const { models, outbox, now } = deps;
+  const leaseMs = options.leaseMs ?? 60_000;
+  const pollMs = options.pollMs ?? 500;
+  const concurrency = options.concurrency ?? 2;
+  let running = false;
+  let wake: (() => void) | null = null;
+  const workers: Promise<void>[] = [];
+
+  /** Claims the next due message; returns it as it was before the claim (to see an expired lease). */
+  async function claim(): Promise<{ before: MessageDoc; after: MessageDoc } | null> {
+    const at = now();
+    const before = await models.messages.findOneAndUpdate(
+      {
+        direction: 'out',
+        $or: [
+          { status: 'queued', nextAttemptAt: { $lte: at } },
+          { status: 'sending', leaseUntil: { $lt: at } },
+        ],
+      },
+      { $set: { status: 'sending', statusRank: STATUS_RANK.sending, statusAt: at, leaseUntil: new Date(at.getTime() + leaseMs) }, $inc: { attempts: 1 } },
+      { sort: { nextAttemptAt: 1 }, returnDocument: 'before' },
+    );
+    if (!before) return null;
+    const after = (await models.messages.findById(before._id))!;
+    return { before, after };
+  }
+
+  async function deliver({ before, after }: { before: MessageDoc; after: MessageDoc }): Promise<void> {
+    const log = deps.log.child({ channel: after.channel, messageId: String(after._id), ticketId: String(after.ticketId) });
+    const adapter = outbox.adapterFor(after.channel as 'sms');
+    if (!adapter) {
+      await outbox.advanceStatus({ messageId: String(after._id) }, 'failed', { reason: `the ${after.channel} channel is off` });
+      return;
+    }
+    const outbound = outbox.toOutbound(after);
+    if (before.status === 'sending' && adapter.findSent) {
+      // The previous holder died mid-send: the provider may have it already.
+      const since = new Date((before.leaseUntil ?? now()).getTime() - leaseMs - 5_000);
+      const providerId = await adapter.findSent(outbound, since).catch(() => undefined);
+      if (providerId) {
+        log.warn({ providerId }, 'message was sent before an interruption: not sending it twice');
+        await outbox.advanceStatus({ messageId: String(after._id) }, 'sent', { providerId });
+        return;
+      }
+    }
+    let result;
+    try {
+      result = await adapter.send(outbound);
+    } catch (err) {
+      result = { ok: false as const, retryable: true, reason: err instanceof Error ? err.message : String(err) };
+    }
+    if (result.ok) {
+      await outbox.advanceStatus({ messageId: String(after._id) }, 'sent', { providerId: result.externalId, reason: null });
+      return;
+    }
+    if (result.retryable && after.attempts < MAX_SEND_ATTEMPTS) {
+      const nextAttemptAt = new Date(now().getTime() + retryDelayMs(after.attempts));
+      await models.messages.updateOne(
+        { _id: after._id, status: 'sending' },
+        { $set: { status: 'queued', statusRank: STATUS_RANK.queued, statusReason: result.reason, nextAttemptAt, leaseUntil: null } },
+      );
+      log.warn({ reason: result.reason, attempts: after.attempts, nextAttemptAt }, 'send failed, will retry');
+      return;
+    }
+    const reason = result.retryable ? `gave up after ${after.attempts} attempts: ${result.reason}` : result.reason;
+    await outbox.advanceStatus({ messageId: String(after._id) }, 'failed', { reason });
+  }
+
+  /** Delivers everything due now; returns how many messages were handled. For tests and shutdown. */
+  async function drain(): Promise<number> {
+    let handled = 0;
+    for (let next = await claim(); next; next = await claim()) {
+      await deliver(next);
+      handled++;
+    }
+    return handled;
+  }
+
+  async function worker(): Promise<void> {
+    while (running) {
+      let next = null;
+      try {
+        next = await claim();
+        if (next) await deliver(next);
+      } catch (err) {
+        deps.log.error({ err }, 'outbox dispatcher error');
+      }
+      if (!next && running) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, pollMs);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = null;
+      }
+    }
+  }
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      outbox.onQueued(() => wake?.());
+      for (let i = 0; i < concurrency; i++) workers.push(worker());
+    },
+    async stop() {
+      running = false;
+      wake?.();
+      await Promise.all(workers.splice(0));
+    },
+    drain,
+  };
+}
+export type OutboxDispatcher = ReturnType<typeof createOutboxDispatcher>;

@@ -1,0 +1,58 @@
+// The automatic acknowledgement of a new ticket: reference, the agent's first name, the promise.
+// Queued once per ticket (its idempotency key is the ticket id), on the channel the citizen used.
+import type { Logger } from 'pino';
+import { DomainError } from '../domain/errors.js';
+import { isMobilePhone } from '../domain/identity.js';
+import { acknowledgement, firstName } from '../domain/templates.js';
+import type { Models } from '../store/index.js';
+import type { MessageDoc } from '../store/models/message.js';
+import type { TicketDoc } from '../store/models/ticket.js';
+import type { Outbox } from './outbox.js';
+
+export function createAcknowledger(deps: {
+  models: Models;
+  outbox: Outbox;
+  log: Logger;
+  settings: { promiseHours: number; serviceName: string; portalLink?: (ticket: TicketDoc) => Promise<string | null> };
+}) {
+  const { models, outbox, settings } = deps;
+  return async function acknowledge(ticket: TicketDoc, first: Pick<MessageDoc, 'channel' | 'fromAddress' | 'externalId'>): Promise<void> {
+    const log = deps.log.child({ ticketId: String(ticket._id), channel: first.channel });
+    const channel = first.channel as 'sms' | 'voice' | 'email' | 'chat';
+    if (!first.fromAddress) return;
+    // A call is acknowledged by SMS, and only to a mobile.
+    if (channel === 'voice' && !isMobilePhone(first.fromAddress)) return;
+    if (!outbox.adapterFor(channel)) {
+      log.debug('no acknowledgement: the channel has no sender configured');
+      return;
+    }
+    const [agent, citizen] = await Promise.all([
+      ticket.assigneeId ? models.agents.findById(ticket.assigneeId, { name: 1 }).lean() : null,
+      models.citizens.findById(ticket.citizenId, { name: 1 }).lean(),
+    ]);
+    const content = acknowledgement(channel, {
+      reference: ticket.reference,
+      agentFirstName: firstName(agent?.name),
+      promiseHours: settings.promiseHours,
+      serviceName: settings.serviceName,
+      portalLink: settings.portalLink ? await settings.portalLink(ticket) : null,
+      citizenName: citizen?.name ?? null,
+    });
+    try {
+      await outbox.queue({
+        ticketId: ticket._id,
+        channel,
+        to: first.fromAddress,
+        text: content.text,
+        subject: content.subject,
+        kind: 'acknowledgement',
+        externalId: `ack:${String(ticket._id)}`,
+      });
+    } catch (err) {
+      // A citizen who sent STOP, or an address the channel refuses: no acknowledgement, the ticket stands.
+      if (err instanceof DomainError) log.info({ reason: err.message }, 'acknowledgement not sent');
+      else throw err;
+    }
+  };
+}
+export type Acknowledge = ReturnType<typeof createAcknowledger>;

@@ -1,0 +1,158 @@
+// The outbox: a reply is stored first (queued), then delivered by the dispatcher through the channel's
+// adapter. Status changes only move forward and are pushed as domain events.
+import { Types } from 'mongoose';
+import type { Logger } from 'pino';
+import type { ChannelAdapter, InboundChannel, OutboundMessage } from '../../channels/types.js';
+import { STATUS_RANK } from '../domain/delivery.js';
+import { Conflict, NotFound, Unavailable } from '../domain/errors.js';
+import type { TicketEventData } from '../domain/events.js';
+import type { DeliveryStatus } from '../domain/ticket.js';
+import { isDuplicateKey, type Models } from '../store/index.js';
+import type { MessageDoc } from '../store/models/message.js';
+import type { EventBus } from './eventBus.js';
+
+export type ChannelAdapters = ReadonlyMap<InboundChannel, ChannelAdapter>;
+
+export interface QueueInput {
+  ticketId: string | Types.ObjectId;
+  channel: InboundChannel;
+  to: string;
+  text: string;
+  html?: string;
+  subject?: string;
+  authorId?: string | null;
+  kind?: 'message' | 'acknowledgement' | 'reminder' | 'closing';
+  /** For messages that must exist once (an acknowledgement per ticket): the idempotency key. */
+  externalId?: string;
+}
+
+export function createOutbox(deps: { models: Models; events: EventBus; adapters: ChannelAdapters; now: () => Date; log: Logger }) {
+  const { models, events, adapters, now } = deps;
+  let nudge: () => void = () => undefined;
+
+  async function ticketEvent(ticketId: Types.ObjectId): Promise<TicketEventData | null> {
+    const ticket = await models.tickets.findById(ticketId).lean();
+    if (!ticket) return null;
+    const assignee = ticket.assigneeId ? await models.agents.findById(ticket.assigneeId, { availability: 1, coverAgentId: 1 }).lean() : null;
+    const agentIds = [ticket.assigneeId, assignee?.availability === 'away' ? assignee.coverAgentId : null].filter(Boolean).map(String);
+    return {
+      ticketId: String(ticket._id),
+      reference: ticket.reference,
+      citizenId: String(ticket.citizenId),
+      teamId: ticket.teamId ? String(ticket.teamId) : null,
+      assigneeId: ticket.assigneeId ? String(ticket.assigneeId) : null,
+      agentIds: [...new Set(agentIds)],
+      status: ticket.status,
+    };
+  }
+
+  return {
+    /** The dispatcher registers here to be woken when something is queued. */
+    onQueued(callback: () => void) {
+      nudge = callback;
+    },
+
+    adapterFor(channel: InboundChannel): ChannelAdapter | undefined {
+      return adapters.get(channel === 'voice' ? 'sms' : channel);
+    },
+
+    async queue(input: QueueInput): Promise<MessageDoc> {
+      const channel = input.channel === 'voice' ? 'sms' : input.channel;
+      const adapter = adapters.get(channel);
+      if (!adapter) throw new Unavailable(`the ${channel} channel is off: no message can be sent on it`);
+      adapter.validate?.({ to: input.to, text: input.text, subject: input.subject });
+      if (channel === 'sms') {
+        const identity = await models.identities.findById(`phone:${input.to}`).lean();
+        if (identity?.smsOptOutAt) throw new Conflict('this citizen answered STOP to our SMS: reply on another channel');
+      }
+      const ticket = await models.tickets.findById(input.ticketId).lean();
+      if (!ticket) throw new NotFound('ticket not found');
+      const id = new Types.ObjectId();
+      const at = now();
+      let message: MessageDoc;
+      try {
+        message = await models.messages.create({
+          _id: id,
+          ticketId: ticket._id,
+          citizenId: ticket.citizenId,
+          direction: 'out',
+          channel,
+          externalId: input.externalId ?? `out:${String(id)}`,
+          toAddress: input.to,
+          subject: input.subject ?? null,
+          text: input.text,
+          html: input.html ?? null,
+          authorId: input.authorId ? new Types.ObjectId(input.authorId) : null,
+          kind: input.kind ?? 'message',
+          status: 'queued',
+          statusRank: STATUS_RANK.queued,
+          statusAt: at,
+          nextAttemptAt: at,
+          receivedAt: at,
+        });
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+        return (await models.messages.findOne({ channel, externalId: input.externalId }))!;
+      }
+      await models.tickets.updateOne({ _id: ticket._id }, { $max: { lastMessageAt: at } });
+      const data = await ticketEvent(ticket._id);
+      if (data) {
+        events.emit('message.created', { ...data, messageId: String(id), direction: 'out', channel, preview: input.text.slice(0, 140) });
+      }
+      nudge();
+      return message;
+    },
+
+    /**
+     * Moves a message's delivery status forward (never back), from the dispatcher or a provider
+     * callback. Returns false when the change was older than what is stored.
+     */
+    async advanceStatus(
+      where: { messageId?: string; providerId?: string },
+      status: DeliveryStatus,
+      details: { reason?: string | null; code?: string | null; providerId?: string | null } = {},
+    ): Promise<boolean> {
+      const filter: Record<string, unknown> = { direction: 'out', statusRank: { $lt: STATUS_RANK[status] } };
+      if (where.messageId && Types.ObjectId.isValid(where.messageId)) filter._id = new Types.ObjectId(where.messageId);
+      else if (where.providerId) filter.providerId = where.providerId;
+      else return false;
+      const set: Record<string, unknown> = { status, statusRank: STATUS_RANK[status], statusAt: now() };
+      if (details.reason !== undefined) set.statusReason = details.reason;
+      if (details.code !== undefined) set.statusCode = details.code;
+      if (details.providerId) set.providerId = details.providerId;
+      if (status !== 'queued' && status !== 'sending') set.leaseUntil = null;
+      const updated = await models.messages.findOneAndUpdate(filter, { $set: set }, { returnDocument: 'after' });
+      if (!updated) {
+        // Not newer: still record the provider id if the callback brought it first.
+        if (details.providerId && where.messageId && Types.ObjectId.isValid(where.messageId)) {
+          await models.messages.updateOne({ _id: where.messageId, providerId: null }, { $set: { providerId: details.providerId } });
+        }
+        return false;
+      }
+      const data = await ticketEvent(updated.ticketId);
+      if (data) {
+        events.emit('message.status', { ...data, messageId: String(updated._id), deliveryStatus: status, reason: details.reason ?? undefined });
+      }
+      deps.log.info({ messageId: String(updated._id), channel: updated.channel, status, reason: details.reason }, 'delivery status');
+      return true;
+    },
+
+    toOutbound(message: MessageDoc): OutboundMessage {
+      return {
+        messageId: String(message._id),
+        channel: message.channel as InboundChannel,
+        to: message.toAddress ?? '',
+        text: message.text,
+        html: message.html ?? undefined,
+        subject: message.subject ?? undefined,
+        threadKeys: {
+          messageId: message.threadKeys?.messageId ?? undefined,
+          inReplyTo: message.threadKeys?.inReplyTo ?? undefined,
+          references: message.threadKeys?.references ?? [],
+        },
+        attachments: message.attachments.map((a) => ({ filename: a.filename ?? undefined, contentType: a.contentType, size: a.size, ref: a.ref })),
+      };
+    },
+  };
+}
+export type Outbox = ReturnType<typeof createOutbox>;
