@@ -1,0 +1,74 @@
+// A loopback HTTP peer that speaks Twilio's REST shapes for Messages: the real twilio SDK sends to it
+// (TWILIO_API_BASE_URL) over real HTTP. Tests script its answers per destination number.
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+
+export interface PeerRequest {
+  method: string;
+  path: string;
+  accountSid: string | null;
+  form: Record<string, string>;
+  query: Record<string, string>;
+}
+export interface StoredSms { sid: string; to: string; from: string; body: string; dateSent: Date; statusCallback?: string }
+
+export async function startTwilioPeer() {
+  const requests: PeerRequest[] = [];
+  const messages: StoredSms[] = [];
+  /** Scripted answers: a destination number → a Twilio error. */
+  const failures = new Map<string, { status: number; code: number; message: string }>();
+  let down = false;
+
+  const server: Server = createServer(async (req, res) => {
+    const body = await readBody(req);
+    const url = new URL(req.url ?? '/', 'http://peer');
+    const form = Object.fromEntries(new URLSearchParams(body));
+    const auth = req.headers.authorization?.startsWith('Basic ') ? Buffer.from(req.headers.authorization.slice(6), 'base64').toString() : null;
+    const request = { method: req.method ?? '', path: url.pathname, accountSid: auth?.split(':')[0] ?? null, form, query: Object.fromEntries(url.searchParams) };
+    requests.push(request);
+    const send = (status: number, json: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(json));
+    };
+    if (down) return send(503, { code: 20500, message: 'Service unavailable', status: 503 });
+    const match = /^\/2010-04-01\/Accounts\/(AC\w+)\/Messages\.json$/.exec(url.pathname);
+    if (!match) return send(404, { code: 20404, message: 'not found', status: 404 });
+    if (req.method === 'GET') {
+      const after = url.searchParams.get('DateSent>') ? new Date(url.searchParams.get('DateSent>')!) : new Date(0);
+      const found = messages.filter((m) => (!url.searchParams.get('To') || m.to === url.searchParams.get('To')) && m.dateSent >= after);
+      return send(200, {
+        messages: found.map((m) => ({ sid: m.sid, to: m.to, from: m.from, body: m.body, status: 'sent', date_sent: m.dateSent.toUTCString(), account_sid: match[1] })),
+        page: 0, page_size: 50, first_page_uri: url.pathname, next_page_uri: null, previous_page_uri: null, uri: url.pathname,
+      });
+    }
+    const failure = failures.get(form.To ?? '');
+    if (failure) return send(failure.status, { code: failure.code, message: failure.message, more_info: `https://www.twilio.com/docs/errors/${failure.code}`, status: failure.status });
+    const sms: StoredSms = { sid: `SM${randomBytes(16).toString('hex')}`, to: form.To ?? '', from: form.From ?? '', body: form.Body ?? '', dateSent: new Date(), statusCallback: form.StatusCallback };
+    messages.push(sms);
+    return send(201, { sid: sms.sid, account_sid: match[1], to: sms.to, from: sms.from, body: sms.body, status: 'queued', num_segments: '1', date_created: sms.dateSent.toUTCString() });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    messages,
+    failures,
+    setDown(value: boolean) {
+      down = value;
+    },
+    sent: () => requests.filter((r) => r.method === 'POST' && r.path.endsWith('/Messages.json')),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let data = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (data += chunk));
+    req.on('end', () => resolve(data));
+    req.on('error', reject);
+  });
+}

@@ -1,0 +1,344 @@
+// Phone and SMS over real HTTP: webhooks signed with Twilio's algorithm, the real twilio SDK sending to a
+// loopback Twilio peer, status callbacks in any order, calls with and without voicemail.
+import twilio from 'twilio';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SYSTEM } from '../../src/services/audit.js';
+import { testApp } from '../helpers/context.js';
+import { startTwilioPeer } from '../helpers/twilioPeer.js';
+
+const AUTH_TOKEN = 'twilio-test-auth-token-0123456789abcdef';
+const ACCOUNT_SID = 'AC0123456789abcdef0123456789abcdef';
+const PUBLIC = 'https://gru.mairie.test';
+const SERVICE_NUMBER = '+33159000000';
+
+let peer: Awaited<ReturnType<typeof startTwilioPeer>>;
+let ctx: Awaited<ReturnType<typeof testApp>>;
+let base: string;
+let clock: Date | null = null;
+let seq = 0;
+const now = () => clock ?? new Date();
+const sid = (prefix: string) => `${prefix}${String(++seq).padStart(32, '0')}`;
+
+async function webhook(path: string, params: Record<string, string>, options: { signature?: string | null; signUrl?: string } = {}) {
+  const signature = options.signature === undefined ? twilio.getExpectedTwilioSignature(AUTH_TOKEN, options.signUrl ?? `${PUBLIC}${path}`, params) : options.signature;
+  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+  if (signature !== null) headers['x-twilio-signature'] = signature;
+  const res = await fetch(`${base}${path}`, { method: 'POST', headers, body: new URLSearchParams(params).toString() });
+  return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
+}
+
+const smsParams = (from: string, body: string, messageSid = sid('SM')) => ({
+  MessageSid: messageSid, SmsSid: messageSid, AccountSid: ACCOUNT_SID, From: from, To: SERVICE_NUMBER, Body: body,
+  NumMedia: '0', NumSegments: '1', FromCountry: 'FR', ApiVersion: '2010-04-01',
+});
+
+beforeAll(async () => {
+  peer = await startTwilioPeer();
+  ctx = await testApp({
+    now,
+    env: {
+      TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: AUTH_TOKEN, TWILIO_PHONE_NUMBER: SERVICE_NUMBER, TWILIO_API_BASE_URL: peer.url,
+      PUBLIC_BASE_URL: PUBLIC, SERVICE_NAME: 'la mairie de Villeneuve', SMS_MAX_SEGMENTS: '3',
+      OPENING_HOURS: 'mon-fri 08:30-17:30',
+    },
+  });
+  base = await ctx.listen();
+  const team = await ctx.models.teams.create({ name: 'Accueil', slug: 'accueil', isDefault: true });
+  await ctx.services.agents.create(SYSTEM, { name: 'Camille Martin', email: 'camille@mairie.test', password: 'password-123', role: 'agent', teamId: String(team._id) });
+});
+afterAll(async () => {
+  await ctx.close();
+  await peer.close();
+});
+beforeEach(() => {
+  clock = null;
+});
+
+describe('webhook signatures', () => {
+  it('refuses a forged, a missing and a replayed-elsewhere signature with 403, storing nothing', async () => {
+    const params = smsParams('+33620000001', 'Bonjour');
+    const forged = await webhook('/webhooks/twilio/sms', params, { signature: 'AAAAAAAAAAAAAAAAAAAAAAAAAAA=' });
+    const missing = await webhook('/webhooks/twilio/sms', params, { signature: null });
+    const otherUrl = await webhook('/webhooks/twilio/sms', params, { signUrl: `${PUBLIC}/webhooks/twilio/voice` });
+    const wrongToken = await webhook('/webhooks/twilio/sms', params, { signature: twilio.getExpectedTwilioSignature('another-token', `${PUBLIC}/webhooks/twilio/sms`, params) });
+    for (const res of [forged, missing, otherUrl, wrongToken]) {
+      expect(res.status).toBe(403);
+      expect(JSON.parse(res.text)).toEqual({ error: { code: 'forbidden', message: 'invalid Twilio signature' } });
+    }
+    expect(await ctx.models.messages.countDocuments({ externalId: params.MessageSid })).toBe(0);
+  });
+
+  it('refuses a body changed after signing', async () => {
+    const params = smsParams('+33620000002', 'Bonjour');
+    const signature = twilio.getExpectedTwilioSignature(AUTH_TOKEN, `${PUBLIC}/webhooks/twilio/sms`, params);
+    const res = await webhook('/webhooks/twilio/sms', { ...params, Body: 'Autre chose' }, { signature });
+    expect(res.status).toBe(403);
+  });
+
+  it('answers a signed but malformed webhook with 400 and a clear message', async () => {
+    const res = await webhook('/webhooks/twilio/sms', { From: '+33620000003', Body: 'sans identifiant' });
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.text).error.message).toBe('Twilio webhook without SmsSid');
+    const badFrom = await webhook('/webhooks/twilio/sms', smsParams('pas un numéro', 'x'));
+    expect(badFrom.status).toBe(400);
+    expect(JSON.parse(badFrom.text).error.message).toMatch(/not a valid phone/);
+  });
+});
+
+describe('inbound SMS', () => {
+  it('stores the SMS, opens a ticket and sends one acknowledgement through the real SDK', async () => {
+    const params = smsParams('06 20 00 00 10', 'Bonjour, je souhaite un rendez-vous pour un passeport.');
+    const res = await webhook('/webhooks/twilio/sms', params);
+    expect(res.status).toBe(200);
+    expect(res.type).toMatch(/text\/xml/);
+    expect(res.text).toContain('<Response/>');
+
+    const message = await ctx.models.messages.findOne({ channel: 'sms', externalId: params.MessageSid }).lean();
+    expect(message).toMatchObject({ direction: 'in', fromAddress: '+33620000010', text: params.Body });
+    const ticket = await ctx.models.tickets.findById(message!.ticketId).lean();
+    const ack = await ctx.models.messages.findOne({ ticketId: ticket!._id, kind: 'acknowledgement' }).lean();
+    expect(ack).toMatchObject({ direction: 'out', status: 'queued', toAddress: '+33620000010' });
+    expect(ack!.text).toContain(ticket!.reference);
+    expect(ack!.text).toContain('Camille');
+    expect(ack!.text).toContain('48 h');
+
+    const before = peer.sent().length;
+    expect(await ctx.dispatcher.drain()).toBe(1);
+    const sent = peer.sent().slice(before);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ accountSid: ACCOUNT_SID, path: `/2010-04-01/Accounts/${ACCOUNT_SID}/Messages.json` });
+    expect(sent[0]!.form).toMatchObject({ To: '+33620000010', From: SERVICE_NUMBER, Body: ack!.text, StatusCallback: `${PUBLIC}/webhooks/twilio/status?messageId=${String(ack!._id)}` });
+    const after = await ctx.models.messages.findById(ack!._id).lean();
+    expect(after).toMatchObject({ status: 'sent', providerId: peer.messages.at(-1)!.sid });
+  });
+
+  it('stores a retried webhook once and acknowledges it once', async () => {
+    const params = smsParams('+33620000011', 'Retenté par Twilio');
+    const answers = await Promise.all([1, 2, 3, 4, 5].map(() => webhook('/webhooks/twilio/sms', params)));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
+    await webhook('/webhooks/twilio/sms', params);
+    expect(await ctx.models.messages.countDocuments({ channel: 'sms', externalId: params.MessageSid })).toBe(1);
+    const message = await ctx.models.messages.findOne({ externalId: params.MessageSid }).lean();
+    expect(await ctx.models.messages.countDocuments({ ticketId: message!.ticketId, kind: 'acknowledgement' })).toBe(1);
+    const before = peer.sent().length;
+    await ctx.dispatcher.drain();
+    expect(peer.sent().slice(before).filter((r) => r.form.To === '+33620000011')).toHaveLength(1);
+  });
+
+  it('keeps MMS media as attachment references', async () => {
+    const params = {
+      ...smsParams('+33620000012', 'Voici la photo du nid-de-poule'),
+      NumMedia: '2',
+      MediaUrl0: `https://api.twilio.com/2010-04-01/Accounts/${ACCOUNT_SID}/Messages/MM1/Media/ME1`, MediaContentType0: 'image/jpeg',
+      MediaUrl1: `https://api.twilio.com/2010-04-01/Accounts/${ACCOUNT_SID}/Messages/MM1/Media/ME2`, MediaContentType1: 'application/pdf',
+    };
+    expect((await webhook('/webhooks/twilio/sms', params)).status).toBe(200);
+    const message = await ctx.models.messages.findOne({ externalId: params.MessageSid }).lean();
+    expect(message!.attachments.map((a) => [a.contentType, a.ref])).toEqual([
+      ['image/jpeg', params.MediaUrl0],
+      ['application/pdf', params.MediaUrl1],
+    ]);
+  });
+
+  it('honours STOP / ARRÊT and START: no ticket, no acknowledgement, no SMS until START', async () => {
+    const first = smsParams('+33620000013', 'Ma demande');
+    await webhook('/webhooks/twilio/sms', first);
+    const message = await ctx.models.messages.findOne({ externalId: first.MessageSid }).lean();
+    await ctx.dispatcher.drain();
+
+    const stop = smsParams('+33620000013', 'Arrêt');
+    expect((await webhook('/webhooks/twilio/sms', stop)).status).toBe(200);
+    expect(await ctx.models.messages.countDocuments({ externalId: stop.MessageSid })).toBe(0);
+    expect((await ctx.models.identities.findById('phone:+33620000013').lean())!.smsOptOutAt).toBeInstanceOf(Date);
+    await expect(ctx.services.outbox.queue({ ticketId: message!.ticketId, channel: 'sms', to: '+33620000013', text: 'Réponse' })).rejects.toThrow(/STOP/);
+
+    expect((await webhook('/webhooks/twilio/sms', smsParams('+33620000013', 'START'))).status).toBe(200);
+    await expect(ctx.services.outbox.queue({ ticketId: message!.ticketId, channel: 'sms', to: '+33620000013', text: 'Réponse' })).resolves.toBeTruthy();
+    expect(await ctx.models.auditEvents.countDocuments({ action: { $in: ['citizen.sms.opted_out', 'citizen.sms.opted_in'] } })).toBe(2);
+  });
+});
+
+describe('outbound SMS and delivery status', () => {
+  async function ticketFor(phone: string) {
+    const params = smsParams(phone, 'Question');
+    await webhook('/webhooks/twilio/sms', params);
+    await ctx.dispatcher.drain();
+    return (await ctx.models.messages.findOne({ externalId: params.MessageSid }).lean())!.ticketId;
+  }
+  const status = (messageSid: string, messageId: string, messageStatus: string, errorCode?: string) =>
+    webhook(`/webhooks/twilio/status?messageId=${messageId}`, {
+      MessageSid: messageSid, SmsSid: messageSid, AccountSid: ACCOUNT_SID, MessageStatus: messageStatus, SmsStatus: messageStatus,
+      To: '+33620000020', From: SERVICE_NUMBER, ApiVersion: '2010-04-01', ...(errorCode ? { ErrorCode: errorCode } : {}),
+    });
+
+  it('moves a status forward only, whatever order the callbacks come in', async () => {
+    const ticketId = await ticketFor('+33620000020');
+    const reply = await ctx.services.outbox.queue({ ticketId, channel: 'sms', to: '+33620000020', text: 'Votre rendez-vous est confirmé.' });
+    await ctx.dispatcher.drain();
+    const sent = await ctx.models.messages.findById(reply._id).lean();
+    expect(sent!.status).toBe('sent');
+    const messageSid = sent!.providerId!;
+
+    expect((await status(messageSid, String(reply._id), 'delivered')).status).toBe(204);
+    expect((await status(messageSid, String(reply._id), 'sent')).status).toBe(204);
+    expect((await status(messageSid, String(reply._id), 'queued')).status).toBe(204);
+    expect((await ctx.models.messages.findById(reply._id).lean())!.status).toBe('delivered');
+  });
+
+  it('takes a callback that arrives before the send returned, and does not go back to sent', async () => {
+    const ticketId = await ticketFor('+33620000021');
+    const reply = await ctx.services.outbox.queue({ ticketId, channel: 'sms', to: '+33620000021', text: 'Rapide' });
+    expect((await status('SM' + 'f'.repeat(32), String(reply._id), 'delivered')).status).toBe(204);
+    await ctx.dispatcher.drain();
+    const after = await ctx.models.messages.findById(reply._id).lean();
+    expect(after!.status).toBe('delivered');
+    expect(after!.providerId).toBe('SM' + 'f'.repeat(32));
+  });
+
+  it('stores an undelivered status with a readable reason', async () => {
+    const ticketId = await ticketFor('+33620000022');
+    const reply = await ctx.services.outbox.queue({ ticketId, channel: 'sms', to: '+33620000022', text: 'Bonjour' });
+    await ctx.dispatcher.drain();
+    const messageSid = (await ctx.models.messages.findById(reply._id).lean())!.providerId!;
+    await status(messageSid, String(reply._id), 'undelivered', '30003');
+    expect(await ctx.models.messages.findById(reply._id).lean()).toMatchObject({
+      status: 'failed', statusCode: '30003', statusReason: 'the phone is switched off or out of reach (Twilio 30003)',
+    });
+  });
+
+  it('fails permanently on Twilio errors 21211 and 21610 with their reasons', async () => {
+    const ticketId = await ticketFor('+33620000023');
+    peer.failures.set('+33620000023', { status: 400, code: 21211, message: "The 'To' number +33620000023 is not a valid phone number." });
+    const invalid = await ctx.services.outbox.queue({ ticketId, channel: 'sms', to: '+33620000023', text: 'Un' });
+    await ctx.dispatcher.drain();
+    expect(await ctx.models.messages.findById(invalid._id).lean()).toMatchObject({ status: 'failed', statusReason: 'the phone number is not valid (Twilio 21211)', attempts: 1 });
+
+    peer.failures.set('+33620000023', { status: 400, code: 21610, message: 'Attempt to send to unsubscribed recipient' });
+    const stopped = await ctx.services.outbox.queue({ ticketId, channel: 'sms', to: '+33620000023', text: 'Deux' });
+    await ctx.dispatcher.drain();
+    expect((await ctx.models.messages.findById(stopped._id).lean())!.statusReason).toMatch(/answered STOP.*21610/);
+    peer.failures.delete('+33620000023');
+  });
+
+  it('retries with backoff while Twilio is down, then delivers once', async () => {
+    const ticketId = await ticketFor('+33620000024');
+    peer.setDown(true);
+    clock = new Date();
+    const reply = await ctx.services.outbox.queue({ ticketId, channel: 'sms', to: '+33620000024', text: 'Patience' });
+    await ctx.dispatcher.drain();
+    const waiting = await ctx.models.messages.findById(reply._id).lean();
+    expect(waiting).toMatchObject({ status: 'queued', attempts: 1 });
+    expect(waiting!.statusReason).toMatch(/Twilio/);
+    expect(waiting!.nextAttemptAt!.getTime()).toBe(clock.getTime() + 5_000);
+    expect(await ctx.dispatcher.drain()).toBe(0); // not due yet
+
+    peer.setDown(false);
+    clock = new Date(clock.getTime() + 6_000);
+    const before = peer.sent().length;
+    await ctx.dispatcher.drain();
+    expect(await ctx.models.messages.findById(reply._id).lean()).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(peer.sent().slice(before).filter((r) => r.form.To === '+33620000024')).toHaveLength(1);
+  });
+
+  it('after a crash mid-send, does not send again what Twilio already has, and resends what it has not', async () => {
+    const ticketId = await ticketFor('+33620000025');
+    const done = await ctx.services.outbox.queue({ ticketId, channel: 'sms', to: '+33620000025', text: 'Déjà parti' });
+    const lost = await ctx.services.outbox.queue({ ticketId, channel: 'sms', to: '+33620000025', text: 'Jamais parti' });
+    // A process claimed both, Twilio accepted the first, then the process died: leases expired.
+    const past = new Date(Date.now() - 120_000);
+    await ctx.models.messages.updateMany({ _id: { $in: [done._id, lost._id] } }, { $set: { status: 'sending', statusRank: 1, attempts: 1, leaseUntil: new Date(Date.now() - 1000) } });
+    peer.messages.push({ sid: 'SM' + 'a'.repeat(32), to: '+33620000025', from: SERVICE_NUMBER, body: 'Déjà parti', dateSent: new Date(past.getTime() + 60_000) });
+
+    const before = peer.sent().length;
+    expect(await ctx.dispatcher.drain()).toBe(2);
+    const sentNow = peer.sent().slice(before).filter((r) => r.form.To === '+33620000025');
+    expect(sentNow.map((r) => r.form.Body)).toEqual(['Jamais parti']);
+    expect(await ctx.models.messages.findById(done._id).lean()).toMatchObject({ status: 'sent', providerId: 'SM' + 'a'.repeat(32) });
+    expect((await ctx.models.messages.findById(lost._id).lean())!.status).toBe('sent');
+  });
+
+  it('refuses a reply longer than the configured number of segments', async () => {
+    const ticketId = await ticketFor('+33620000026');
+    await expect(ctx.services.outbox.queue({ ticketId, channel: 'sms', to: '+33620000026', text: 'ê'.repeat(67 * 3 + 1) })).rejects.toThrow(
+      'this SMS would take 4 parts (UCS-2); the limit is 3: shorten it or answer by email',
+    );
+    await expect(ctx.services.outbox.queue({ ticketId, channel: 'sms', to: '+33620000026', text: 'a'.repeat(153 * 3) })).resolves.toBeTruthy();
+  });
+});
+
+describe('voice', () => {
+  const callParams = (from: string, callSid = sid('CA')) => ({
+    CallSid: callSid, AccountSid: ACCOUNT_SID, From: from, To: SERVICE_NUMBER, CallStatus: 'ringing', Direction: 'inbound', ApiVersion: '2010-04-01',
+  });
+
+  it('greets in French naming the service, then records a voicemail with transcription', async () => {
+    clock = new Date('2026-03-03T09:00:00Z'); // a Tuesday, 10:00 in Paris: open
+    const call = callParams('+33620000030');
+    const res = await webhook('/webhooks/twilio/voice', call);
+    expect(res.status).toBe(200);
+    expect(res.type).toMatch(/text\/xml/);
+    expect(res.text).toContain('<Say language="fr-FR" voice="Polly.Lea">Bonjour, vous êtes bien à la mairie de Villeneuve.</Say>');
+    expect(res.text).toContain('ne peuvent pas vous répondre pour le moment');
+    expect(res.text).toMatch(/<Record [^>]*transcribe="true"/);
+    expect(res.text).toContain(`transcribeCallback="${PUBLIC}/webhooks/twilio/voice/transcription"`);
+    expect(res.text).toContain(`action="${PUBLIC}/webhooks/twilio/voice/recording"`);
+
+    clock = new Date('2026-03-03T20:00:00Z'); // 21:00 in Paris: closed
+    const closed = await webhook('/webhooks/twilio/voice', callParams('+33620000031'));
+    expect(closed.text).toContain('Nos services sont actuellement fermés');
+    clock = new Date('2026-05-14T09:00:00Z'); // Ascension Thursday: closed all day
+    expect((await webhook('/webhooks/twilio/voice', callParams('+33620000032'))).text).toContain('actuellement fermés');
+  });
+
+  it('makes one thread entry of a call that gains its recording, then its transcription', async () => {
+    const call = callParams('+33620000033');
+    await webhook('/webhooks/twilio/voice', call);
+    await webhook('/webhooks/twilio/voice', call); // Twilio retries
+    const entry = await ctx.models.messages.findOne({ channel: 'voice', externalId: call.CallSid }).lean();
+    expect(entry!.call).toMatchObject({ state: 'missed' });
+
+    const recording = {
+      CallSid: call.CallSid, AccountSid: ACCOUNT_SID, RecordingSid: sid('RE'), RecordingDuration: '17',
+      RecordingUrl: `https://api.twilio.com/2010-04-01/Accounts/${ACCOUNT_SID}/Recordings/RE1`,
+    };
+    const after = await webhook('/webhooks/twilio/voice/recording', recording);
+    expect(after.text).toContain('votre message a bien été enregistré');
+    await webhook('/webhooks/twilio/voice/recording', recording);
+    const transcription = {
+      CallSid: call.CallSid, AccountSid: ACCOUNT_SID, RecordingSid: recording.RecordingSid, TranscriptionSid: sid('TR'),
+      TranscriptionStatus: 'completed', TranscriptionText: "Bonjour, c'est au sujet de la cantine de mon fils.",
+    };
+    expect((await webhook('/webhooks/twilio/voice/transcription', transcription)).status).toBe(200);
+
+    const messages = await ctx.models.messages.find({ ticketId: entry!.ticketId, direction: 'in' }).lean();
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatchObject({
+      _id: entry!._id,
+      text: "Bonjour, c'est au sujet de la cantine de mon fils.",
+      call: { state: 'voicemail', recordingSid: recording.RecordingSid, durationSeconds: 17, transcriptionStatus: 'completed' },
+    });
+    expect(messages[0]!.attachments[0]).toMatchObject({ contentType: 'audio/mpeg', ref: `${recording.RecordingUrl}.mp3` });
+  });
+
+  it('keeps a call that hung up before the beep as a missed call to return, and acknowledges mobiles only', async () => {
+    const mobile = callParams('+33620000034');
+    const landline = callParams('+33145000035');
+    await webhook('/webhooks/twilio/voice', mobile);
+    await webhook('/webhooks/twilio/voice', landline);
+    const mobileEntry = await ctx.models.messages.findOne({ externalId: mobile.CallSid }).lean();
+    const landlineEntry = await ctx.models.messages.findOne({ externalId: landline.CallSid }).lean();
+    expect(mobileEntry).toMatchObject({ channel: 'voice', fromAddress: '+33620000034', call: { state: 'missed' }, text: '(missed call: no voicemail)' });
+    expect(await ctx.models.messages.countDocuments({ ticketId: mobileEntry!.ticketId, kind: 'acknowledgement', channel: 'sms' })).toBe(1);
+    expect(await ctx.models.messages.countDocuments({ ticketId: landlineEntry!.ticketId, kind: 'acknowledgement' })).toBe(0);
+  });
+});
+
+describe('store outage', () => {
+  it('answers webhooks 503 while the store is unreachable, so Twilio retries', async () => {
+    const params = smsParams('+33620000040', 'Pendant la panne');
+    await ctx.store.conn.close();
+    const res = await webhook('/webhooks/twilio/sms', params);
+    expect(res.status).toBe(503);
+    expect(JSON.parse(res.text).error.code).toBe('unavailable');
+  });
+});
