@@ -1,6 +1,7 @@
 // Builds the real store, services and app on a database of this test file's own.
 import { randomBytes } from 'node:crypto';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
+import { Writable } from 'node:stream';
 import { inject } from 'vitest';
 import type { InboundMessage } from '../../channels/types.js';
 import { loadConfig } from '../../config/index.js';
@@ -40,10 +41,10 @@ export async function testServices(options: Partial<ServiceOptions> = {}) {
  * The whole assembly of main.ts (adapters from the settings, services, app, jobs) with settings given
  * as environment variables, on a fresh database. Jobs are not started: call startJobs() or drain().
  */
-export async function testApp(options: { env?: Record<string, string>; now?: () => Date } = {}) {
+export async function testApp(options: { env?: Record<string, string>; now?: () => Date; log?: Logger } = {}) {
   const store = await testStore();
   const config = loadConfig({ BODY_LIMIT_BYTES: String(64 * 1024), PUBLIC_BASE_URL: 'http://127.0.0.1', JWT_TTL_MINUTES: '60', ...options.env });
-  const composition = await compose(config, store, silentLog, { jwtSecret: TEST_SECRET, now: options.now, dispatcher: { pollMs: 50 } });
+  const composition = await compose(config, store, options.log ?? silentLog, { jwtSecret: TEST_SECRET, now: options.now, dispatcher: { pollMs: 50 } });
   const { app } = composition;
   return {
     ...composition,
@@ -74,3 +75,15 @@ export const inbound = (overrides: Partial<InboundMessage> & { from: { address: 
   receivedAt: new Date(),
   ...overrides,
 });
+
+/** A logger whose lines the test can read (parsed JSON), to assert what operators would see. */
+export function capturingLog(): { log: Logger; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { log: pino({ level: 'info' }, stream), lines };
+}

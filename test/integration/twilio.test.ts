@@ -3,7 +3,7 @@
 import twilio from 'twilio';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/services/audit.js';
-import { testApp } from '../helpers/context.js';
+import { capturingLog, testApp } from '../helpers/context.js';
 import { startTwilioPeer } from '../helpers/twilioPeer.js';
 
 const AUTH_TOKEN = 'twilio-test-auth-token-0123456789abcdef';
@@ -15,6 +15,7 @@ let peer: Awaited<ReturnType<typeof startTwilioPeer>>;
 let ctx: Awaited<ReturnType<typeof testApp>>;
 let base: string;
 let clock: Date | null = null;
+const logs = capturingLog();
 let seq = 0;
 const now = () => clock ?? new Date();
 const sid = (prefix: string) => `${prefix}${String(++seq).padStart(32, '0')}`;
@@ -36,6 +37,7 @@ beforeAll(async () => {
   peer = await startTwilioPeer();
   ctx = await testApp({
     now,
+    log: logs.log,
     env: {
       TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: AUTH_TOKEN, TWILIO_PHONE_NUMBER: SERVICE_NUMBER, TWILIO_API_BASE_URL: peer.url,
       PUBLIC_BASE_URL: PUBLIC, SERVICE_NAME: 'la mairie de Villeneuve', SMS_MAX_SEGMENTS: '3',
@@ -66,6 +68,9 @@ describe('webhook signatures', () => {
       expect(JSON.parse(res.text)).toEqual({ error: { code: 'forbidden', message: 'invalid Twilio signature' } });
     }
     expect(await ctx.models.messages.countDocuments({ externalId: params.MessageSid })).toBe(0);
+    const refusals = logs.lines.filter((l) => l.msg === 'Twilio webhook with a missing or wrong signature refused');
+    expect(refusals).toHaveLength(4);
+    expect(refusals[1]).toMatchObject({ level: 40, path: '/webhooks/twilio/sms', signed: false });
   });
 
   it('refuses a body changed after signing', async () => {
