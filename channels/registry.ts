@@ -4,9 +4,11 @@ import type { Config } from '../config/index.js';
 import { createTwilioClient } from './twilio/client.js';
 import { createTwilioSmsAdapter } from './twilio/sms.js';
 import type { ChannelAdapter, InboundChannel } from './types.js';
+import { createWebchatAdapter } from './webchat/adapter.js';
 
 export function buildChannelAdapters(config: Pick<Config, 'twilio' | 'publicBaseUrl' | 'sms'>): Map<InboundChannel, ChannelAdapter> {
   const adapters = new Map<InboundChannel, ChannelAdapter>();
+  adapters.set('chat', createWebchatAdapter());
   if (config.twilio) {
     adapters.set(
       'sms',

@@ -33,6 +33,10 @@ export const EnvSchema = Type.Object({
   SMS_MAX_SEGMENTS: Int('longest SMS reply, in segments (153 GSM-7 or 67 UCS-2 characters each)', 1, 10, 6),
   VOICEMAIL_MAX_SECONDS: Int('longest voicemail', 10, 600, 120),
   BODY_LIMIT_BYTES: Int('largest accepted HTTP body', 1024, 50 * 1024 * 1024, 1024 * 1024),
+  TEAM_VISIBILITY: Type.Boolean({ default: false, description: "agents also see their team's tickets, not only their citizens' and those they cover" }),
+  CHAT_ORIGINS: Type.String({ default: '', description: 'other web origins allowed to embed the chat widget, comma-separated (https://www.ville.fr)' }),
+  CHAT_MAX_MESSAGE_CHARS: Int('longest chat message', 1, 20_000, 2000),
+  CHAT_MESSAGES_PER_MINUTE: Int('chat messages per minute per session (after a burst of 5); three times that per address', 1, 600, 20),
   IMAP_HOST: Str('IMAP server of the mailbox; unset: email off'),
   IMAP_PORT: Int('IMAP port', 1, 65535, 993),
   IMAP_USER: Str('IMAP login'),
@@ -70,6 +74,8 @@ export interface Config {
   readonly service: { readonly name: string; readonly openingHours: OpeningHours };
   readonly sms: { readonly maxSegments: number; readonly voicemailMaxSeconds: number };
   readonly http: { readonly bodyLimitBytes: number };
+  readonly access: { readonly teamVisibility: boolean };
+  readonly chat: { readonly origins: readonly string[]; readonly maxMessageChars: number; readonly messagesPerMinute: number };
   readonly email?: {
     readonly imap: { host: string; port: number; user: string; password: string; tls: boolean; mailbox: string };
     readonly smtp: { host: string; port: number; user?: string; password?: string; tls: boolean };
@@ -121,6 +127,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError('OPENING_HOURS', (err as Error).message);
   }
 
+  const chatOrigins = e.CHAT_ORIGINS.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean);
+  const badOrigin = chatOrigins.find((o) => !/^https?:\/\/[^/\s]+$/.test(o));
+  if (badOrigin) throw new ConfigError('CHAT_ORIGINS', `has "${badOrigin}", which is not an origin like https://www.ville.fr`);
+
   const publicBaseUrl = (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   if (!/^https?:\/\/[^/]+/.test(publicBaseUrl)) throw new ConfigError('PUBLIC_BASE_URL', `must be an http(s) URL (got "${publicBaseUrl}")`);
 
@@ -152,6 +162,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     service: { name: e.SERVICE_NAME, openingHours },
     sms: { maxSegments: e.SMS_MAX_SEGMENTS, voicemailMaxSeconds: e.VOICEMAIL_MAX_SECONDS },
     http: { bodyLimitBytes: e.BODY_LIMIT_BYTES },
+    access: { teamVisibility: e.TEAM_VISIBILITY },
+    chat: { origins: chatOrigins, maxMessageChars: e.CHAT_MAX_MESSAGE_CHARS, messagesPerMinute: e.CHAT_MESSAGES_PER_MINUTE },
     email,
     twilio,
     redisUrl: e.REDIS_URL,

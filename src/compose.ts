@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { buildChannelAdapters } from '../channels/registry.js';
 import type { Config } from '../config/index.js';
 import { buildApp } from './http/app.js';
+import { attachRealtime } from './realtime/server.js';
 import { createOutboxDispatcher, type DispatcherOptions } from './jobs/outboxDispatcher.js';
 import { startRecoveryJob } from './jobs/recoverInterrupted.js';
 import { createServices } from './services/index.js';
@@ -14,15 +15,25 @@ export async function compose(config: Config, store: Store, log: Logger, options
   const services = createServices(
     store,
     log,
-    { jwtSecret: options.jwtSecret, tokenTtlMinutes: config.auth.tokenTtlMinutes, rules: config.rules, serviceName: config.service.name, now: options.now },
+    {
+      jwtSecret: options.jwtSecret,
+      tokenTtlMinutes: config.auth.tokenTtlMinutes,
+      rules: config.rules,
+      serviceName: config.service.name,
+      teamVisibility: config.access.teamVisibility,
+      now: options.now,
+    },
     adapters,
   );
   const app = await buildApp({ config, services, log });
+  const realtime = attachRealtime({ server: app.server, services, config, log, chatAdapter: adapters.get('chat') });
+  app.addHook('onClose', async () => realtime.close());
   const dispatcher = createOutboxDispatcher({ models: store.models, outbox: services.outbox, now: services.now, log }, options.dispatcher);
   let recovery: { stop(): void } | null = null;
   return {
     services,
     app,
+    realtime,
     dispatcher,
     /** Starts the background jobs (outbox delivery, recovery of interrupted messages). */
     startJobs() {

@@ -14,6 +14,7 @@ import { registerErrorHandling } from './errors.js';
 import { agentRoutes } from './routes/agents.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
+import { pageRoutes } from './routes/pages.js';
 import { twilioWebhookRoutes } from './routes/twilioWebhooks.js';
 import { Agent, ErrorBody } from './schemas.js';
 
@@ -62,6 +63,7 @@ export async function buildApp({ config, services, log }: AppOptions) {
   await app.register(healthRoutes(services, channels));
   await app.register(authRoutes(services, auth));
   await app.register(agentRoutes(services, auth));
+  await app.register(pageRoutes({ serviceName: config.service.name }));
   if (config.twilio) await app.register(twilioWebhookRoutes(services, { ...config, twilio: config.twilio }));
   return app;
 }

@@ -2,9 +2,11 @@
 import type { Logger } from 'pino';
 import type { Store } from '../store/index.js';
 import type { ChannelAdapter, InboundChannel } from '../../channels/types.js';
+import { createAccess } from './access.js';
 import { createAcknowledger } from './acknowledgement.js';
 import { createAgentService } from './agents.js';
 import { createAudit } from './audit.js';
+import { createChatService } from './chat.js';
 import { createCitizenService } from './citizens.js';
 import { EventBus } from './eventBus.js';
 import { createIngestInbound } from './ingestInbound.js';
@@ -16,6 +18,8 @@ export interface ServiceOptions {
   jwtSecret: string;
   /** How acknowledgements and the phone greeting name the service. */
   serviceName?: string;
+  /** Agents also see their team's tickets. */
+  teamVisibility?: boolean;
   tokenTtlMinutes: number;
   rules: { defaultPhoneRegion: string; reopenWindowDays: number; slaFirstResponseHours: number };
   now?: () => Date;
@@ -37,6 +41,8 @@ export function createServices(store: Store, log: Logger, options: ServiceOption
   });
   const ingestInbound = createIngestInbound({ models: store.models, events, audit, now, log, rules: options.rules, acknowledge });
   const voice = createVoiceService({ models: store.models, events, ingestInbound, now, log });
-  return { store, models: store.models, events, audit, tokens, agents, citizens, outbox, ingestInbound, voice, now };
+  const chat = createChatService({ models: store.models, ingestInbound, now, rules: options.rules });
+  const access = createAccess({ models: store.models, teamVisibility: options.teamVisibility ?? false });
+  return { store, models: store.models, events, audit, tokens, agents, citizens, outbox, ingestInbound, voice, chat, access, now };
 }
 export type Services = ReturnType<typeof createServices>;

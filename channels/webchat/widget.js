@@ -1,0 +1,257 @@
+/* GRU chat widget: <script src="https://HOST/widget.js" defer></script>
+ * A small accessible chat box in French. Talks to the /chat Socket.IO namespace of the same HOST.
+ * Keeps its session in localStorage, resends unacknowledged messages after a reconnect (stored once),
+ * and shows what was missed while offline. */
+(function () {
+  'use strict';
+  if (window.__gruChat) return;
+  window.__gruChat = true;
+
+  var script = document.currentScript;
+  var base = script && script.src ? new URL(script.src).origin : window.location.origin;
+  var serviceName = (script && script.dataset.service) || 'la mairie';
+  var STORE_KEY = 'gru-chat:' + base;
+  var state = load();
+  var pending = []; // { clientId, text, el }
+  var socket = null;
+
+  function load() {
+    try {
+      return JSON.parse(localStorage.getItem(STORE_KEY) || '{}');
+    } catch (e) {
+      return {};
+    }
+  }
+  function save() {
+    try {
+      localStorage.setItem(STORE_KEY, JSON.stringify(state));
+    } catch (e) {
+      /* private browsing: the session lasts as long as the page */
+    }
+  }
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    for (var k in attrs || {}) node.setAttribute(k, attrs[k]);
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  var css =
+    '.gru-chat-toggle{position:fixed;right:1rem;bottom:1rem;z-index:2147483000;background:#000091;color:#fff;border:0;border-radius:2rem;padding:.8rem 1.2rem;font:600 1rem/1.2 system-ui,sans-serif;cursor:pointer}' +
+    '.gru-chat-toggle:focus-visible,.gru-chat button:focus-visible,.gru-chat textarea:focus-visible,.gru-chat input:focus-visible{outline:3px solid #ff9940;outline-offset:2px}' +
+    '.gru-chat{position:fixed;right:1rem;bottom:4.5rem;z-index:2147483000;width:min(24rem,calc(100vw - 2rem));height:min(32rem,calc(100vh - 6rem));display:flex;flex-direction:column;background:#fff;color:#161616;border:1px solid #ddd;border-radius:.5rem;box-shadow:0 4px 24px rgba(0,0,0,.2);font:1rem/1.4 system-ui,sans-serif}' +
+    '.gru-chat[hidden]{display:none}.gru-chat header{display:flex;justify-content:space-between;align-items:center;padding:.6rem .8rem;background:#000091;color:#fff;border-radius:.5rem .5rem 0 0}' +
+    '.gru-chat header h2{font-size:1rem;margin:0}.gru-chat header button{background:none;border:0;color:#fff;font-size:1.4rem;cursor:pointer}' +
+    '.gru-chat-log{flex:1;overflow-y:auto;padding:.8rem;margin:0;list-style:none}.gru-chat-log li{margin:.4rem 0;padding:.5rem .7rem;border-radius:.5rem;max-width:85%;white-space:pre-wrap;word-wrap:break-word}' +
+    '.gru-chat-log .in{background:#e3e3fd;margin-left:auto}.gru-chat-log .out{background:#f0f0f0}.gru-chat-log .info{background:none;color:#555;font-size:.85rem;max-width:100%}.gru-chat-log .error{background:#ffe9e9;color:#ce0500}' +
+    '.gru-chat form{display:flex;flex-direction:column;gap:.4rem;padding:.6rem .8rem;border-top:1px solid #ddd}.gru-chat label{font-size:.85rem}.gru-chat textarea,.gru-chat input{font:inherit;padding:.4rem;border:1px solid #666;border-radius:.25rem}' +
+    '.gru-chat form button{align-self:flex-end;background:#000091;color:#fff;border:0;border-radius:.25rem;padding:.5rem 1rem;font:inherit;cursor:pointer}.gru-chat .gru-chat-consent{font-size:.8rem;color:#555;margin:0}' +
+    '.gru-chat-typing{min-height:1.2rem;padding:0 .8rem;font-size:.85rem;color:#555}';
+  document.head.appendChild(el('style', {}, css));
+
+  var toggle = el('button', { type: 'button', class: 'gru-chat-toggle', 'aria-expanded': 'false', 'aria-controls': 'gru-chat-panel' }, 'Discuter avec nous');
+  var panel = el('section', { id: 'gru-chat-panel', class: 'gru-chat', role: 'dialog', 'aria-label': 'Discussion avec ' + serviceName, hidden: '' });
+  var header = el('header');
+  header.appendChild(el('h2', {}, 'Discussion avec ' + serviceName));
+  var close = el('button', { type: 'button', 'aria-label': 'Fermer la discussion' }, '×');
+  header.appendChild(close);
+  var log = el('ol', { class: 'gru-chat-log', role: 'log', 'aria-live': 'polite', 'aria-label': 'Messages' });
+  var typing = el('p', { class: 'gru-chat-typing', 'aria-live': 'polite' });
+  var form = el('form', { novalidate: '' });
+  var nameLabel = el('label', { for: 'gru-chat-name' }, 'Votre nom (facultatif)');
+  var nameInput = el('input', { id: 'gru-chat-name', name: 'name', autocomplete: 'name', maxlength: '120' });
+  var emailLabel = el('label', { for: 'gru-chat-email' }, 'Votre e-mail (facultatif, pour recevoir la réponse)');
+  var emailInput = el('input', { id: 'gru-chat-email', name: 'email', type: 'email', autocomplete: 'email', maxlength: '254' });
+  var textLabel = el('label', { for: 'gru-chat-text' }, 'Votre message');
+  var textarea = el('textarea', { id: 'gru-chat-text', name: 'text', rows: '3', required: '', maxlength: '2000' });
+  var consent = el(
+    'p',
+    { class: 'gru-chat-consent', id: 'gru-chat-consent' },
+    'En envoyant un message, vous acceptez que ' + serviceName + ' conserve cette discussion pour traiter votre demande.',
+  );
+  var send = el('button', { type: 'submit', 'aria-describedby': 'gru-chat-consent' }, 'Envoyer');
+  [nameLabel, nameInput, emailLabel, emailInput, textLabel, textarea, consent, send].forEach(function (n) {
+    form.appendChild(n);
+  });
+  panel.appendChild(header);
+  panel.appendChild(log);
+  panel.appendChild(typing);
+  panel.appendChild(form);
+
+  function showIdentityFields(show) {
+    [nameLabel, nameInput, emailLabel, emailInput].forEach(function (n) {
+      n.hidden = !show;
+    });
+  }
+  showIdentityFields(!state.token);
+
+  function open() {
+    panel.hidden = false;
+    toggle.setAttribute('aria-expanded', 'true');
+    connect();
+    (state.token ? textarea : nameInput).focus();
+  }
+  function hide() {
+    panel.hidden = true;
+    toggle.setAttribute('aria-expanded', 'false');
+    toggle.focus();
+  }
+  toggle.addEventListener('click', function () {
+    panel.hidden ? open() : hide();
+  });
+  close.addEventListener('click', hide);
+  panel.addEventListener('keydown', function (e) {
+    if (e.key === 'Escape') hide();
+  });
+  textarea.addEventListener('keydown', function (e) {
+    if (e.key === 'Enter' && !e.shiftKey) {
+      e.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  var typingSent = 0;
+  textarea.addEventListener('input', function () {
+    if (socket && state.token && Date.now() - typingSent > 2000) {
+      typingSent = Date.now();
+      socket.emit('typing');
+    }
+  });
+
+  var shown = {};
+  function addLine(kind, text, id) {
+    if (id && shown[id]) return shown[id];
+    var li = el('li', { class: kind }, text);
+    if (id) {
+      shown[id] = li;
+      li.dataset.id = id;
+    }
+    log.appendChild(li);
+    log.scrollTop = log.scrollHeight;
+    return li;
+  }
+  function info(text, kind) {
+    return addLine(kind || 'info', text);
+  }
+  function showMessage(m) {
+    if (m.direction === 'out') {
+      var who = m.author && m.author.firstName ? m.author.firstName + ' : ' : '';
+      addLine('out', who + m.text, m.id);
+      typing.textContent = '';
+    } else {
+      addLine('in', m.text, m.id);
+    }
+    if (!state.lastMessageId || m.id > state.lastMessageId) {
+      state.lastMessageId = m.id;
+      save();
+    }
+  }
+
+  function loadClient(done) {
+    if (window.io) return done();
+    var s = el('script', { src: base + '/socket.io/socket.io.min.js' });
+    s.onload = done;
+    s.onerror = function () {
+      info('La discussion est momentanément indisponible.', 'error');
+    };
+    document.head.appendChild(s);
+  }
+
+  function connect() {
+    if (socket) return;
+    loadClient(function () {
+      socket = window.io(base + '/chat', {
+        auth: function (cb) {
+          cb({ sessionToken: state.token || '', lastMessageId: state.lastMessageId || '' });
+        },
+      });
+      socket.on('connect', function () {
+        resendPending();
+      });
+      socket.on('connect_error', function (err) {
+        if (/unknown chat session/.test(err.message)) {
+          state = {};
+          save();
+          showIdentityFields(true);
+          socket.connect();
+        }
+      });
+      socket.on('message:created', function (m, ack) {
+        showMessage(m);
+        if (typeof ack === 'function') ack();
+      });
+      socket.on('typing', function (p) {
+        typing.textContent = (p && p.name ? p.name : 'Un agent') + ' écrit…';
+        setTimeout(function () {
+          typing.textContent = '';
+        }, 4000);
+      });
+      socket.on('ticket:status', function (p) {
+        var labels = { resolved: 'Votre demande est résolue.', closed: 'Votre demande est close.', pending: 'Nous attendons votre réponse.' };
+        if (labels[p.status]) info(labels[p.status] + ' (référence ' + p.reference + ')');
+      });
+    });
+  }
+
+  function ensureSession(done) {
+    if (state.token) return done();
+    socket.emit('chat:start', { name: nameInput.value, email: emailInput.value, consent: true }, function (r) {
+      if (!r || !r.ok) {
+        info('Impossible de commencer la discussion : ' + (r ? r.error.message : 'pas de réponse'), 'error');
+        return;
+      }
+      state.token = r.sessionToken;
+      save();
+      showIdentityFields(false);
+      done();
+    });
+  }
+
+  function deliver(item) {
+    socket.emit('chat:message', { clientId: item.clientId, text: item.text }, function (r) {
+      if (r && r.ok) {
+        pending = pending.filter(function (p) {
+          return p !== item;
+        });
+        item.el.dataset.id = r.id;
+        shown[r.id] = item.el;
+        item.el.removeAttribute('aria-busy');
+        if (r.reference && state.reference !== r.reference) {
+          state.reference = r.reference;
+          save();
+          info('Votre demande est enregistrée sous la référence ' + r.reference + '.');
+        }
+        if (!state.lastMessageId || r.id > state.lastMessageId) {
+          state.lastMessageId = r.id;
+          save();
+        }
+      } else if (r && r.error && r.error.code !== 'unavailable') {
+        pending = pending.filter(function (p) {
+          return p !== item;
+        });
+        item.el.className = 'error';
+        item.el.textContent = item.text + '\n— non envoyé : ' + r.error.message;
+      }
+    });
+  }
+  function resendPending() {
+    if (!state.token) return;
+    pending.forEach(deliver);
+  }
+
+  form.addEventListener('submit', function (e) {
+    e.preventDefault();
+    var text = textarea.value.trim();
+    if (!text || !socket) return;
+    textarea.value = '';
+    var item = { clientId: 'c' + Date.now().toString(36) + Math.random().toString(36).slice(2, 8), text: text };
+    item.el = addLine('in', text);
+    item.el.setAttribute('aria-busy', 'true');
+    pending.push(item);
+    ensureSession(function () {
+      deliver(item);
+    });
+  });
+
+  document.body.appendChild(toggle);
+  document.body.appendChild(panel);
+})();

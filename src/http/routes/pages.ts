@@ -1,0 +1,38 @@
+// Static assets and pages served by the app: the chat widget and a demo page of a city's website.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyPluginAsync } from 'fastify';
+
+const WIDGET = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../../channels/webchat/widget.js'), 'utf8');
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+export const pageRoutes =
+  (settings: { serviceName: string }): FastifyPluginAsync =>
+  async (app) => {
+    app.get('/widget.js', { schema: { tags: ['pages'], summary: 'The citizen chat widget (one script tag)' } }, async (_request, reply) =>
+      reply.type('application/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').send(WIDGET),
+    );
+
+    app.get('/', { schema: { hide: true } }, async (_request, reply) => {
+      const name = escapeHtml(settings.serviceName);
+      return reply.type('text/html; charset=utf-8').send(`<!doctype html>
+<html lang="fr">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>Contactez ${name}</title>
+  <style>body{font:1rem/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#161616}</style>
+</head>
+<body>
+  <main>
+    <h1>Contactez ${name}</h1>
+    <p>Une question, une démarche ? Écrivez-nous avec le bouton « Discuter avec nous », par SMS ou par e-mail :
+    vous recevez aussitôt une référence, et une réponse sous 48 heures.</p>
+    <p>Agents : la documentation de l'API est sur <a href="/docs">/docs</a>.</p>
+  </main>
+  <script src="/widget.js" data-service="${name}" defer></script>
+</body>
+</html>`);
+    });
+  };

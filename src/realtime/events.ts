@@ -1,0 +1,53 @@
+// The Socket.IO contract, typed both ways (API.md). Payloads are plain JSON.
+import type { PublicMessage } from '../services/chat.js';
+
+export interface TicketPayload {
+  ticketId: string;
+  reference: string;
+  status: string;
+  assigneeId: string | null;
+  teamId: string | null;
+  citizenId: string;
+}
+export interface MessagePayload extends TicketPayload {
+  messageId: string;
+  direction: 'in' | 'out' | 'note' | 'system';
+  channel: string;
+  preview: string;
+}
+export interface ErrorAck {
+  ok: false;
+  error: { code: string; message: string };
+}
+
+export interface AgentServerToClient {
+  'ticket:created': (p: TicketPayload & { channel: string }) => void;
+  'ticket:updated': (p: TicketPayload & { changes: Record<string, unknown> }) => void;
+  'ticket:assigned': (p: TicketPayload & { fromAgentId: string | null; toAgentId: string; reason?: string }) => void;
+  'message:created': (p: MessagePayload) => void;
+  'message:status': (p: TicketPayload & { messageId: string; status: string; reason?: string }) => void;
+  'message:updated': (p: TicketPayload & { messageId: string; changes: Record<string, unknown> }) => void;
+  'sla:warning': (p: TicketPayload & { kind: 'at_risk' | 'breached'; dueAt: string }) => void;
+  typing: (p: { ticketId: string; from: 'agent' | 'citizen'; agentId?: string }) => void;
+  presence: (p: { agentId: string; status: 'online' | 'away' | 'offline' }) => void;
+  'ticket:viewers': (p: { ticketId: string; agentIds: string[] }) => void;
+}
+export interface AgentClientToServer {
+  'ticket:watch': (ticketId: string, ack?: (r: { ok: true; viewers: string[] } | ErrorAck) => void) => void;
+  'ticket:unwatch': (ticketId: string, ack?: (r: { ok: true } | ErrorAck) => void) => void;
+  typing: (p: { ticketId: string }) => void;
+}
+
+export interface ChatServerToClient {
+  'message:created': (m: PublicMessage, ack?: () => void) => void;
+  typing: (p: { from: 'agent'; name: string | null }) => void;
+  'ticket:status': (p: { reference: string; status: string }) => void;
+}
+export interface ChatClientToServer {
+  'chat:start': (
+    p: { name?: string; email?: string; phone?: string; topic?: string; consent?: boolean },
+    ack: (r: { ok: true; sessionToken: string; reference?: string } | ErrorAck) => void,
+  ) => void;
+  'chat:message': (p: { clientId: string; text: string }, ack: (r: { ok: true; id: string; reference: string } | ErrorAck) => void) => void;
+  typing: () => void;
+}

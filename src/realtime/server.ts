@@ -1,0 +1,257 @@
+// Socket.IO on the app's HTTP server: /agents (token handshake, rooms per agent, team, ticket and for
+// managers) and /chat (the citizens' widget). Domain events reach sockets through one subscriber.
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Namespace, type Socket } from 'socket.io';
+import type { Logger } from 'pino';
+import type { ChannelAdapter } from '../../channels/types.js';
+import type { ChatDelivery } from '../../channels/webchat/adapter.js';
+import type { Config } from '../../config/index.js';
+import { DomainError } from '../domain/errors.js';
+import { RateLimiter } from '../domain/rateLimit.js';
+import { isStoreUnavailable } from '../http/errors.js';
+import { toPublicMessages } from '../services/chat.js';
+import type { Services } from '../services/index.js';
+import type { Principal } from '../services/tokens.js';
+import type { ChatSessionDoc } from '../store/models/chatSession.js';
+import type { AgentClientToServer, AgentServerToClient, ChatClientToServer, ChatServerToClient, ErrorAck } from './events.js';
+import { subscribeDomainEvents } from './subscriber.js';
+
+interface AgentSocketData {
+  principal: Principal;
+  teamId: string | null;
+  watching: Set<string>;
+}
+interface ChatSocketData {
+  session: ChatSessionDoc | null;
+}
+export type AgentsNamespace = Namespace<AgentClientToServer, AgentServerToClient, Record<string, never>, AgentSocketData>;
+export type ChatNamespace = Namespace<ChatClientToServer, ChatServerToClient, Record<string, never>, ChatSocketData>;
+type AgentSocket = Socket<AgentClientToServer, AgentServerToClient, Record<string, never>, AgentSocketData>;
+
+export const rooms = {
+  agent: (id: string) => `agent:${id}`,
+  team: (id: string) => `team:${id}`,
+  ticket: (id: string) => `ticket:${id}`,
+  managers: 'managers',
+  chat: (sessionId: string) => `chat:${sessionId}`,
+};
+
+export function attachRealtime(deps: {
+  server: HttpServer;
+  services: Services;
+  config: Pick<Config, 'chat'>;
+  log: Logger;
+  chatAdapter?: ChannelAdapter;
+}) {
+  const { services, log } = deps;
+  const io = new Server(deps.server, {
+    cors: { origin: [...deps.config.chat.origins], credentials: false },
+    // A frame larger than this closes the socket; a long text below it gets an error ack.
+    maxHttpBufferSize: 64 * 1024,
+    connectionStateRecovery: undefined,
+  });
+  const agents = io.of('/agents') as unknown as AgentsNamespace;
+  const chat = io.of('/chat') as unknown as ChatNamespace;
+
+  setUpAgents(agents, chat, services, log);
+  setUpChat(chat, agents, services, deps.config.chat, log);
+  const unsubscribe = subscribeDomainEvents(services, agents, chat, log);
+
+  if (deps.chatAdapter && 'attach' in deps.chatAdapter) {
+    const deliver: ChatDelivery = async (sessionId, messageId) => {
+      const message = await services.models.messages.findById(messageId).lean();
+      if (!message) return false;
+      const [publicMessage] = await toPublicMessages(services.models, [message]);
+      // The citizen's browser acknowledges what it shows: then the reply is delivered.
+      const room = chat.to(rooms.chat(sessionId)).timeout(5_000) as unknown as { emitWithAck(event: string, ...args: unknown[]): Promise<unknown[]> };
+      void room
+        .emitWithAck('message:created', publicMessage!)
+        .then((acks: unknown[]) => (acks.length > 0 ? services.outbox.advanceStatus({ messageId }, 'delivered') : false))
+        .catch(() => undefined);
+      return true;
+    };
+    (deps.chatAdapter as ChannelAdapter & { attach(d: ChatDelivery): void }).attach(deliver);
+  }
+
+  return {
+    io,
+    agents,
+    chat,
+    async close() {
+      unsubscribe();
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+    },
+  };
+}
+export type Realtime = ReturnType<typeof attachRealtime>;
+
+function errorAck(err: unknown): ErrorAck {
+  if (err instanceof DomainError) return { ok: false, error: { code: err.code, message: err.message } };
+  if (isStoreUnavailable(err)) return { ok: false, error: { code: 'unavailable', message: 'service temporarily unavailable: send again in a moment' } };
+  return { ok: false, error: { code: 'internal', message: 'internal error: send again in a moment' } };
+}
+
+function setUpAgents(agents: AgentsNamespace, chat: ChatNamespace, services: Services, log: Logger) {
+  agents.use(async (socket, next) => {
+    try {
+      const token = (socket.handshake.auth as { token?: unknown }).token;
+      if (typeof token !== 'string' || !token) throw new Error('missing token');
+      const principal = await services.tokens.verify(token);
+      const agent = await services.models.agents.findById(principal.agentId).lean();
+      if (!agent || !agent.active) throw new Error('this account is no longer active');
+      socket.data = { principal: { agentId: principal.agentId, role: agent.role }, teamId: agent.teamId ? String(agent.teamId) : null, watching: new Set() };
+      next();
+    } catch (err) {
+      log.info({ reason: (err as Error).message, address: socket.handshake.address }, 'agent socket refused');
+      next(new Error(`unauthorized: ${(err as Error).message}`));
+    }
+  });
+
+  const viewersOf = async (ticketId: string) => {
+    const sockets = await agents.in(rooms.ticket(ticketId)).fetchSockets();
+    return [...new Set(sockets.map((s) => s.data.principal.agentId))].sort();
+  };
+  const announceViewers = async (ticketId: string) => {
+    agents.to(rooms.ticket(ticketId)).emit('ticket:viewers', { ticketId, agentIds: await viewersOf(ticketId) });
+  };
+  const presenceRooms = (data: AgentSocketData) => [rooms.managers, ...(data.teamId ? [rooms.team(data.teamId)] : [])];
+  const announcePresence = async (data: AgentSocketData) => {
+    const { agentId } = data.principal;
+    const online = (await agents.in(rooms.agent(agentId)).fetchSockets()).length > 0;
+    const agent = online ? await services.models.agents.findById(agentId, { availability: 1 }).lean() : null;
+    const status = !online ? 'offline' : agent?.availability === 'away' ? 'away' : 'online';
+    agents.to(presenceRooms(data)).emit('presence', { agentId, status });
+  };
+
+  agents.on('connection', async (socket: AgentSocket) => {
+    const { principal, teamId } = socket.data;
+    const joined = [rooms.agent(principal.agentId)];
+    if (teamId) joined.push(rooms.team(teamId));
+    if (principal.role !== 'agent') joined.push(rooms.managers);
+    // Joined before the handlers and without awaiting: the in-memory and Redis adapters both accept it.
+    void Promise.resolve(socket.join(joined)).then(() => announcePresence(socket.data)).catch(() => undefined);
+
+    socket.on('ticket:watch', async (ticketId, ack) => {
+      const reply = typeof ack === 'function' ? ack : () => undefined;
+      try {
+        if (typeof ticketId !== 'string' || !(await services.access.canSeeTicket(principal, ticketId))) {
+          return reply({ ok: false, error: { code: 'not_found', message: 'ticket not found' } });
+        }
+        await socket.join(rooms.ticket(ticketId));
+        socket.data.watching.add(ticketId);
+        const viewers = await viewersOf(ticketId);
+        agents.to(rooms.ticket(ticketId)).emit('ticket:viewers', { ticketId, agentIds: viewers });
+        reply({ ok: true, viewers });
+      } catch (err) {
+        reply(errorAck(err));
+      }
+    });
+
+    socket.on('ticket:unwatch', async (ticketId, ack) => {
+      const reply = typeof ack === 'function' ? ack : () => undefined;
+      if (typeof ticketId !== 'string') return reply({ ok: false, error: { code: 'invalid', message: 'ticket id expected' } });
+      await socket.leave(rooms.ticket(ticketId));
+      socket.data.watching.delete(ticketId);
+      await announceViewers(ticketId).catch(() => undefined);
+      reply({ ok: true });
+    });
+
+    socket.on('typing', async (payload) => {
+      const ticketId = typeof payload?.ticketId === 'string' ? payload.ticketId : null;
+      if (!ticketId || !socket.data.watching.has(ticketId)) return;
+      socket.to(rooms.ticket(ticketId)).emit('typing', { ticketId, from: 'agent', agentId: principal.agentId });
+      const session = await services.models.chatSessions.findOne({ ticketId }, { _id: 1 }).lean().catch(() => null);
+      if (session) {
+        const agent = await services.models.agents.findById(principal.agentId, { name: 1 }).lean();
+        chat.to(rooms.chat(String(session._id))).emit('typing', { from: 'agent', name: agent?.name.split(/\s+/)[0] ?? null });
+      }
+    });
+
+    socket.on('disconnect', async () => {
+      try {
+        for (const ticketId of socket.data.watching) await announceViewers(ticketId);
+        await announcePresence(socket.data);
+      } catch {
+        // The server is closing.
+      }
+    });
+  });
+}
+
+function setUpChat(chat: ChatNamespace, agents: AgentsNamespace, services: Services, settings: Config['chat'], log: Logger) {
+  const perSession = new RateLimiter(5, settings.messagesPerMinute / 60);
+  const perAddress = new RateLimiter(15, (settings.messagesPerMinute * 3) / 60);
+
+  chat.use(async (socket, next) => {
+    socket.data = { session: null };
+    const token = (socket.handshake.auth as { sessionToken?: unknown }).sessionToken;
+    if (token === undefined || token === null || token === '') return next();
+    try {
+      if (typeof token !== 'string') throw new Error('malformed session token');
+      socket.data.session = await services.chat.resume(token);
+      next();
+    } catch (err) {
+      next(new Error(err instanceof DomainError ? err.message : 'chat unavailable, retry later'));
+    }
+  });
+
+  chat.on('connection', async (socket) => {
+    const address = socket.handshake.address;
+    const enter = async (session: ChatSessionDoc) => {
+      socket.data.session = session;
+      await socket.join(rooms.chat(String(session._id)));
+    };
+    // Handlers are registered before any await: a client may emit as soon as it is connected.
+    socket.on('chat:start', async (payload, ack) => {
+      if (typeof ack !== 'function') return;
+      try {
+        const input = typeof payload === 'object' && payload ? payload : {};
+        const field = (v: unknown) => (typeof v === 'string' ? v : undefined);
+        const { sessionToken, session } = await services.chat.start({ name: field(input.name), email: field(input.email), phone: field(input.phone), topic: field(input.topic) });
+        await enter(session);
+        ack({ ok: true, sessionToken });
+      } catch (err) {
+        ack(errorAck(err));
+      }
+    });
+
+    socket.on('chat:message', async (payload, ack) => {
+      if (typeof ack !== 'function') return;
+      const session = socket.data.session;
+      if (!session) return ack({ ok: false, error: { code: 'no_session', message: 'start a chat first (chat:start)' } });
+      const clientId = payload?.clientId;
+      const text = payload?.text;
+      if (typeof clientId !== 'string' || !/^[\w-]{1,100}$/.test(clientId) || typeof text !== 'string') {
+        return ack({ ok: false, error: { code: 'invalid', message: 'a message needs a clientId (letters, digits, - or _) and a text' } });
+      }
+      if (text.length > settings.maxMessageChars) {
+        return ack({ ok: false, error: { code: 'too_large', message: `a message is limited to ${settings.maxMessageChars} characters` } });
+      }
+      const now = Date.now();
+      if (!perSession.take(String(session._id), now) || !perAddress.take(address, now)) {
+        log.warn({ channel: 'chat', sessionId: String(session._id), address }, 'chat message refused: rate limit');
+        return ack({ ok: false, error: { code: 'rate_limited', message: 'too many messages: wait a few seconds and send again' } });
+      }
+      try {
+        const result = await services.chat.send(session, { clientId, text });
+        ack({ ok: true, id: result.messageId, reference: result.reference });
+      } catch (err) {
+        if (!(err instanceof DomainError)) log.error({ err, channel: 'chat', externalId: `${String(session._id)}:${clientId}` }, 'chat message not stored');
+        ack(errorAck(err));
+      }
+    });
+
+    socket.on('typing', () => {
+      const ticketId = socket.data.session?.ticketId;
+      if (ticketId) agents.to(rooms.ticket(String(ticketId))).emit('typing', { ticketId: String(ticketId), from: 'citizen' });
+    });
+
+    if (socket.data.session) {
+      await enter(socket.data.session);
+      // Resume: deliver what the citizen has not seen.
+      const lastSeen = (socket.handshake.auth as { lastMessageId?: unknown }).lastMessageId;
+      const missed = await services.chat.history(socket.data.session, typeof lastSeen === 'string' ? lastSeen : undefined).catch(() => []);
+      for (const message of missed) socket.emit('message:created', message);
+    }
+  });
+}

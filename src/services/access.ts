@@ -1,0 +1,42 @@
+// Applies the access rule of src/domain/access.ts to stored tickets: one place for HTTP and Socket.IO.
+import { Types } from 'mongoose';
+import { canSeeTicket, type AgentForAccess } from '../domain/access.js';
+import { Forbidden, NotFound } from '../domain/errors.js';
+import type { Models } from '../store/index.js';
+import type { Principal } from './tokens.js';
+
+const view = (a: { _id: Types.ObjectId; teamId?: Types.ObjectId | null; availability: 'available' | 'away'; coverAgentId?: Types.ObjectId | null }): AgentForAccess => ({
+  id: String(a._id),
+  teamId: a.teamId ? String(a.teamId) : null,
+  availability: a.availability,
+  coverAgentId: a.coverAgentId ? String(a.coverAgentId) : null,
+});
+
+export function createAccess(deps: { models: Models; teamVisibility: boolean }) {
+  const { models } = deps;
+  return {
+    async canSeeTicket(principal: Principal, ticketId: string): Promise<boolean> {
+      if (!Types.ObjectId.isValid(ticketId)) return false;
+      const ticket = await models.tickets.findById(ticketId, { assigneeId: 1, teamId: 1 }).lean();
+      if (!ticket) return false;
+      const [me, assignee] = await Promise.all([
+        models.agents.findById(principal.agentId).lean(),
+        ticket.assigneeId ? models.agents.findById(ticket.assigneeId).lean() : null,
+      ]);
+      if (!me || !me.active) return false;
+      return canSeeTicket(
+        principal,
+        { assigneeId: ticket.assigneeId ? String(ticket.assigneeId) : null, teamId: ticket.teamId ? String(ticket.teamId) : null },
+        { me: view(me), assignee: assignee ? view(assignee) : null, teamVisibility: deps.teamVisibility },
+      );
+    },
+    /** Throws NotFound for a ticket the agent may not see: its existence is not revealed either. */
+    async assertCanSeeTicket(principal: Principal, ticketId: string): Promise<void> {
+      if (!(await this.canSeeTicket(principal, ticketId))) throw new NotFound('ticket not found');
+    },
+    assertManager(principal: Principal): void {
+      if (principal.role === 'agent') throw new Forbidden('this action needs the role manager or admin');
+    },
+  };
+}
+export type Access = ReturnType<typeof createAccess>;

@@ -1,0 +1,114 @@
+// Web chat sessions: a secret token (stored hashed) resumes the same thread. Email or phone typed into
+// the chat are unverified claims for the agent, never a key to an existing citizen's records: anyone can
+// type anyone's address, so linking them would hand that citizen's history to a stranger.
+import { createHash, randomBytes } from 'node:crypto';
+import { Types } from 'mongoose';
+import { Invalid, Unauthorized } from '../domain/errors.js';
+import { normaliseEmail, normalisePhone } from '../domain/identity.js';
+import type { Models } from '../store/index.js';
+import type { ChatSessionDoc } from '../store/models/chatSession.js';
+import type { IngestInbound, IngestResult } from './ingestInbound.js';
+
+export interface ChatStart {
+  name?: string;
+  email?: string;
+  phone?: string;
+  topic?: string;
+}
+
+export interface PublicMessage {
+  id: string;
+  ticketId: string;
+  direction: 'in' | 'out';
+  channel: string;
+  text: string;
+  createdAt: string;
+  status?: string | null;
+  author?: { firstName: string | null } | null;
+}
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export function createChatService(deps: { models: Models; ingestInbound: IngestInbound; now: () => Date; rules: { defaultPhoneRegion: string } }) {
+  const { models, now } = deps;
+
+  return {
+    async start(input: ChatStart): Promise<{ sessionToken: string; session: ChatSessionDoc }> {
+      const claimedEmail = input.email?.trim() ? normaliseEmail(input.email) : null;
+      if (input.email?.trim() && !claimedEmail) throw new Invalid('this email address is not valid');
+      const claimedPhone = input.phone?.trim() ? normalisePhone(input.phone, deps.rules.defaultPhoneRegion) : null;
+      if (input.phone?.trim() && !claimedPhone) throw new Invalid('this phone number is not valid');
+      const sessionToken = randomBytes(32).toString('base64url');
+      const session = await models.chatSessions.create({
+        tokenHash: hashToken(sessionToken),
+        name: input.name?.trim().slice(0, 120) || null,
+        claimedEmail,
+        claimedPhone,
+        topic: input.topic?.trim().slice(0, 200) || null,
+        consentAt: now(),
+        lastActivityAt: now(),
+      });
+      return { sessionToken, session };
+    },
+
+    async resume(sessionToken: string): Promise<ChatSessionDoc> {
+      const session = sessionToken ? await models.chatSessions.findOne({ tokenHash: hashToken(sessionToken) }) : null;
+      if (!session) throw new Unauthorized('unknown chat session');
+      return session;
+    },
+
+    /** A citizen's chat message, through the one inbound pipeline; a resend with the same clientId is stored once. */
+    async send(session: ChatSessionDoc, message: { clientId: string; text: string }): Promise<IngestResult> {
+      const text = message.text.trim();
+      if (!text) throw new Invalid('an empty message cannot be sent');
+      const result = await deps.ingestInbound({
+        channel: 'chat',
+        externalId: `${String(session._id)}:${message.clientId}`,
+        from: { address: String(session._id), name: session.name ?? undefined },
+        text,
+        subject: session.topic ?? undefined,
+        threadHints: session.ticketId ? { ticketId: String(session.ticketId) } : {},
+        attachments: [],
+        receivedAt: now(),
+      });
+      if (String(session.ticketId) !== result.ticketId || String(session.citizenId) !== result.citizenId) {
+        await models.chatSessions.updateOne(
+          { _id: session._id },
+          { $set: { ticketId: new Types.ObjectId(result.ticketId), citizenId: new Types.ObjectId(result.citizenId), lastActivityAt: now() } },
+        );
+        session.ticketId = new Types.ObjectId(result.ticketId);
+        session.citizenId = new Types.ObjectId(result.citizenId);
+      }
+      return result;
+    },
+
+    /** What the citizen may see of their chat's thread: messages in and out, never notes; after `afterId`. */
+    async history(session: ChatSessionDoc, afterId?: string): Promise<PublicMessage[]> {
+      if (!session.ticketId) return [];
+      const filter: Record<string, unknown> = { ticketId: session.ticketId, citizenId: session.citizenId, direction: { $in: ['in', 'out'] } };
+      if (afterId && Types.ObjectId.isValid(afterId)) filter._id = { $gt: new Types.ObjectId(afterId) };
+      const messages = await models.messages.find(filter).sort({ _id: 1 }).limit(500).lean();
+      return toPublicMessages(models, messages);
+    },
+  };
+}
+export type ChatService = ReturnType<typeof createChatService>;
+
+export async function toPublicMessages(
+  models: Models,
+  messages: { _id: Types.ObjectId; ticketId: Types.ObjectId; direction: string; channel: string; text: string; createdAt?: Date; status?: string | null; authorId?: Types.ObjectId | null }[],
+): Promise<PublicMessage[]> {
+  const authorIds = [...new Set(messages.map((m) => m.authorId).filter(Boolean).map(String))];
+  const authors = authorIds.length ? await models.agents.find({ _id: { $in: authorIds } }, { name: 1 }).lean() : [];
+  const firstNames = new Map(authors.map((a) => [String(a._id), a.name.split(/\s+/)[0] ?? null]));
+  return messages.map((m) => ({
+    id: String(m._id),
+    ticketId: String(m.ticketId),
+    direction: m.direction as 'in' | 'out',
+    channel: m.channel,
+    text: m.text,
+    createdAt: (m.createdAt ?? new Date()).toISOString(),
+    status: m.status ?? null,
+    author: m.direction === 'out' ? { firstName: m.authorId ? (firstNames.get(String(m.authorId)) ?? null) : null } : null,
+  }));
+}
