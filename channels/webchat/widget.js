@@ -13,6 +13,7 @@
   var STORE_KEY = 'gru-chat:' + base;
   var state = load();
   var pending = []; // { clientId, text, el }
+  var lastMessageId = ''; // in memory: a new page shows the whole conversation, a reconnect only what it missed
   var socket = null;
 
   function load() {
@@ -140,10 +141,7 @@
     } else {
       addLine('in', m.text, m.id);
     }
-    if (!state.lastMessageId || m.id > state.lastMessageId) {
-      state.lastMessageId = m.id;
-      save();
-    }
+    if (m.id > lastMessageId) lastMessageId = m.id;
   }
 
   function loadClient(done) {
@@ -161,12 +159,10 @@
     loadClient(function () {
       socket = window.io(base + '/chat', {
         auth: function (cb) {
-          cb({ sessionToken: state.token || '', lastMessageId: state.lastMessageId || '' });
+          cb({ sessionToken: state.token || '', lastMessageId: lastMessageId });
         },
       });
-      socket.on('connect', function () {
-        resendPending();
-      });
+      socket.on('connect', flush);
       socket.on('connect_error', function (err) {
         if (/unknown chat session/.test(err.message)) {
           state = {};
@@ -192,17 +188,25 @@
     });
   }
 
+  var starting = null;
   function ensureSession(done) {
     if (state.token) return done();
+    if (starting) return starting.push(done);
+    starting = [done];
     socket.emit('chat:start', { name: nameInput.value, email: emailInput.value, consent: true }, function (r) {
       if (!r || !r.ok) {
+        starting = null;
         info('Impossible de commencer la discussion : ' + (r ? r.error.message : 'pas de réponse'), 'error');
         return;
       }
       state.token = r.sessionToken;
       save();
       showIdentityFields(false);
-      done();
+      var waiting = starting;
+      starting = null;
+      waiting.forEach(function (fn) {
+        fn();
+      });
     });
   }
 
@@ -220,10 +224,7 @@
           save();
           info('Votre demande est enregistrée sous la référence ' + r.reference + '.');
         }
-        if (!state.lastMessageId || r.id > state.lastMessageId) {
-          state.lastMessageId = r.id;
-          save();
-        }
+        if (r.id > lastMessageId) lastMessageId = r.id;
       } else if (r && r.error && r.error.code !== 'unavailable') {
         pending = pending.filter(function (p) {
           return p !== item;
@@ -233,23 +234,26 @@
       }
     });
   }
-  function resendPending() {
-    if (!state.token) return;
-    pending.forEach(deliver);
+  // Sends what is pending once connected (starting the session first); called again on every reconnect,
+  // where a resend with the same clientId is stored once by the server.
+  function flush() {
+    if (!socket || !socket.connected || pending.length === 0) return;
+    ensureSession(function () {
+      pending.forEach(deliver);
+    });
   }
 
   form.addEventListener('submit', function (e) {
     e.preventDefault();
     var text = textarea.value.trim();
-    if (!text || !socket) return;
+    if (!text) return;
     textarea.value = '';
     var item = { clientId: 'c' + Date.now().toString(36) + Math.random().toString(36).slice(2, 8), text: text };
     item.el = addLine('in', text);
     item.el.setAttribute('aria-busy', 'true');
     pending.push(item);
-    ensureSession(function () {
-      deliver(item);
-    });
+    connect();
+    flush();
   });
 
   document.body.appendChild(toggle);

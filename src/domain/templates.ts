@@ -18,6 +18,11 @@ export function acknowledgement(channel: Channel, input: AcknowledgementInput): 
       text: `Bonjour, votre demande est enregistrée sous la référence ${input.reference}. ${who} vous répondra sous ${input.promiseHours} h.${portal}`,
     };
   }
+  if (channel === 'chat') {
+    return {
+      text: `Merci, votre demande est enregistrée sous la référence ${input.reference}. ${who} vous répondra ici sous ${input.promiseHours} h : vous pouvez fermer cette fenêtre, la réponse vous attendra.${portal}`,
+    };
+  }
   const greeting = input.citizenName ? `Bonjour ${input.citizenName},` : 'Bonjour,';
   const lines = [
     greeting,
