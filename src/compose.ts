@@ -27,7 +27,8 @@ export async function compose(config: Config, store: Store, log: Logger, options
   );
   const app = await buildApp({ config, services, log });
   const realtime = attachRealtime({ server: app.server, services, config, log, chatAdapter: adapters.get('chat') });
-  app.addHook('onClose', async () => realtime.close());
+  // Before the HTTP server closes: open WebSockets would otherwise keep it waiting.
+  app.addHook('preClose', async () => realtime.close());
   const dispatcher = createOutboxDispatcher({ models: store.models, outbox: services.outbox, now: services.now, log }, options.dispatcher);
   let recovery: { stop(): void } | null = null;
   return {

@@ -14,6 +14,7 @@ import { OPEN_STATUSES } from '../domain/ticket.js';
 import { isDuplicateKey, nextSequence, type Models } from '../store/index.js';
 import type { CitizenDoc } from '../store/models/citizen.js';
 import type { MessageDoc } from '../store/models/message.js';
+import { messageKey } from '../store/models/messageKey.js';
 import type { TicketDoc } from '../store/models/ticket.js';
 import { SYSTEM, type Audit } from './audit.js';
 import type { EventBus } from './eventBus.js';
@@ -71,8 +72,13 @@ export function createIngestInbound(deps: IngestDeps) {
   async function ingestInbound(inbound: InboundMessage): Promise<IngestResult> {
     const log = deps.log.child({ channel: inbound.channel, externalId: inbound.externalId });
 
-    const already = await models.messages.findOne({ channel: inbound.channel, externalId: inbound.externalId });
-    if (already) return finishDuplicate(already, log);
+    const key = messageKey(inbound.channel, inbound.externalId);
+    let reserved = await models.messageKeys.findById(key).lean();
+    if (reserved) {
+      const stored = await waitForMessage(reserved.messageId);
+      if (stored) return finishDuplicate(stored, log);
+      // Reserved by a delivery that died before storing the message: this one stores it under that id.
+    }
 
     const kind = identityKindOf(inbound.channel);
     const identity = normaliseIdentity(kind!, inbound.from.address, rules.defaultPhoneRegion);
@@ -80,9 +86,22 @@ export function createIngestInbound(deps: IngestDeps) {
     citizen = await ensureRecurringAgent(citizen, log);
     const ticket = await resolveTicket(citizen, inbound, log);
 
+    if (!reserved) {
+      try {
+        reserved = (await models.messageKeys.create({ _id: key, messageId: new Types.ObjectId() })).toObject();
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+        // A concurrent delivery of the same message reserved it first.
+        reserved = (await models.messageKeys.findById(key).lean())!;
+        const stored = await waitForMessage(reserved.messageId);
+        if (stored) return finishDuplicate(stored, log);
+      }
+    }
+
     let message;
     try {
       message = await models.messages.create({
+        _id: reserved.messageId,
         ticketId: ticket._id,
         citizenId: citizen._id,
         direction: 'in',
@@ -106,7 +125,7 @@ export function createIngestInbound(deps: IngestDeps) {
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
       // A concurrent delivery of the same message won the unique index.
-      const winner = await models.messages.findOne({ channel: inbound.channel, externalId: inbound.externalId });
+      const winner = (await models.messages.findById(reserved.messageId)) ?? (await models.messages.findOne({ channel: inbound.channel, externalId: inbound.externalId }));
       return finishDuplicate(winner!, log);
     }
     return finish(message, ticket, log.child({ ticketId: String(ticket._id) }));
@@ -265,6 +284,16 @@ export function createIngestInbound(deps: IngestDeps) {
       return ticket;
     }
     throw new Error(`could not settle the thread of citizen ${String(citizen._id)} after ${MAX_ATTEMPTS} attempts`);
+  }
+
+  /** A message another delivery reserved: wait for it briefly; null when that delivery died. */
+  async function waitForMessage(id: Types.ObjectId): Promise<MessageDoc | null> {
+    const deadline = Date.now() + OPEN_TICKET_WAIT_MS;
+    for (;;) {
+      const message = await models.messages.findById(id);
+      if (message || Date.now() > deadline) return message;
+      await new Promise((r) => setTimeout(r, 25));
+    }
   }
 
   /** A ticket another delivery is creating right now: wait for it briefly, or give up the stale claim. */

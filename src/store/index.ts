@@ -8,6 +8,7 @@ import { citizenModel } from './models/citizen.js';
 import { counterModel } from './models/counter.js';
 import { identityModel } from './models/identity.js';
 import { messageModel } from './models/message.js';
+import { messageKeyModel } from './models/messageKey.js';
 import { teamModel } from './models/team.js';
 import { ticketModel } from './models/ticket.js';
 
@@ -20,6 +21,7 @@ export function buildModels(conn: Connection) {
     counters: counterModel(conn),
     identities: identityModel(conn),
     messages: messageModel(conn),
+    messageKeys: messageKeyModel(conn),
     teams: teamModel(conn),
     tickets: ticketModel(conn),
   };
