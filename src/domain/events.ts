@@ -23,6 +23,8 @@ export interface DomainEventMap {
     preview: string;
   };
   'message.status': TicketEventData & { messageId: string; deliveryStatus: DeliveryStatus; reason?: string };
+  /** An agent went away (with a cover) or came back. */
+  'agent.availability': { agentId: string; teamId: string | null; availability: 'available' | 'away'; coverAgentId: string | null; ticketId?: undefined };
   /** A message gained content after it was created: a call's recording, then its transcription. */
   'message.updated': TicketEventData & { messageId: string; changes: Record<string, unknown> };
 }

@@ -46,6 +46,11 @@ export function subscribeDomainEvents(services: Services, agents: AgentsNamespac
       void agents.to(audience(e)).emit('message:status', { ...ticket(e), messageId: e.messageId, status: e.deliveryStatus, reason: e.reason }),
     ),
     services.events.on('message.updated', (e) => void agents.to(audience(e)).emit('message:updated', { ...ticket(e), messageId: e.messageId, changes: e.changes })),
+    services.events.on('agent.availability', async (e) => {
+      const online = (await agents.in(rooms.agent(e.agentId)).fetchSockets()).length > 0;
+      const status = !online ? 'offline' : e.availability === 'away' ? 'away' : 'online';
+      agents.to([rooms.managers, ...(e.teamId ? [rooms.team(e.teamId)] : [])]).emit('presence', { agentId: e.agentId, status });
+    }),
   ];
   log.debug('realtime subscribed to domain events');
   return () => offs.forEach((off) => off());

@@ -7,6 +7,7 @@ import { OPEN_STATUSES } from '../domain/ticket.js';
 import { isDuplicateKey, type Models } from '../store/index.js';
 import type { AgentRole } from '../store/models/agent.js';
 import type { Actor, Audit } from './audit.js';
+import type { EventBus } from './eventBus.js';
 import type { Tokens } from './tokens.js';
 
 export interface AgentView {
@@ -37,7 +38,7 @@ export const MIN_PASSWORD_LENGTH = 10;
 /** bcrypt cost: about 0.2 s per hash on one core, which slows guessing and keeps login usable. */
 const BCRYPT_COST = 11;
 
-export function createAgentService(deps: { models: Models; tokens: Tokens; audit: Audit }) {
+export function createAgentService(deps: { models: Models; tokens: Tokens; audit: Audit; events?: EventBus }) {
   const { models, tokens, audit } = deps;
   // Verified when the email is unknown, so a wrong email costs as long as a wrong password.
   const decoyHash = bcrypt.hash('decoy-password-for-timing', BCRYPT_COST);
@@ -114,6 +115,12 @@ export function createAgentService(deps: { models: Models; tokens: Tokens; audit
       await audit(actor, 'agent.availability.changed', { agentId: before._id }, {
         from: { availability: before.availability, coverAgentId: before.coverAgentId ? String(before.coverAgentId) : null },
         to: { availability: after!.availability, coverAgentId: coverAgentId ? String(coverAgentId) : null, until: input.until ?? null },
+      });
+      deps.events?.emit('agent.availability', {
+        agentId: String(before._id),
+        teamId: before.teamId ? String(before.teamId) : null,
+        availability: after!.availability,
+        coverAgentId: coverAgentId ? String(coverAgentId) : null,
       });
       return toAgentView(after!);
     },

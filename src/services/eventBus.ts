@@ -20,7 +20,7 @@ export class EventBus {
     for (const handler of this.handlers.get(name) ?? []) {
       Promise.resolve()
         .then(() => (handler as Handler<K>)(event))
-        .catch((err: unknown) => this.log.error({ err, event: name, ticketId: event.ticketId }, 'event subscriber failed'));
+        .catch((err: unknown) => this.log.error({ err, event: name, ticketId: (event as { ticketId?: string }).ticketId }, 'event subscriber failed'));
     }
   }
 }

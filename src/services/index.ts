@@ -30,7 +30,7 @@ export function createServices(store: Store, log: Logger, options: ServiceOption
   const events = new EventBus(log);
   const audit = createAudit(store.models, now);
   const tokens = createTokens({ secret: options.jwtSecret, ttlMinutes: options.tokenTtlMinutes, now });
-  const agents = createAgentService({ models: store.models, tokens, audit });
+  const agents = createAgentService({ models: store.models, tokens, audit, events });
   const citizens = createCitizenService({ models: store.models, audit, rules: options.rules });
   const outbox = createOutbox({ models: store.models, events, adapters, now, log });
   const acknowledge = createAcknowledger({

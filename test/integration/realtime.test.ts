@@ -87,12 +87,16 @@ describe('agents receive only what they may see', () => {
     expect(viewers.at(-1)).toEqual({ ticketId: result.ticketId, agentIds: [agents.alice.id] });
   });
 
-  it('shows presence online while any tab is open, offline when the last closes', async () => {
+  it('shows presence online while any tab is open, away when set away, offline when the last tab closes', async () => {
     const manon = await agentSocket('manon');
     const presence = collect(manon, 'presence');
     const tab1 = await agentSocket('alice');
     const tab2 = await agentSocket('alice');
     await until(() => presence.some((p) => p.agentId === agents.alice.id && p.status === 'online'), 3_000, 'online');
+    await ctx.services.agents.setAvailability(SYSTEM, agents.alice.id, { availability: 'away' });
+    await until(() => presence.filter((p) => p.agentId === agents.alice.id).at(-1)!.status === 'away', 3_000, 'away');
+    await ctx.services.agents.setAvailability(SYSTEM, agents.alice.id, { availability: 'available' });
+    await until(() => presence.filter((p) => p.agentId === agents.alice.id).at(-1)!.status === 'online', 3_000, 'back online');
     tab1.disconnect();
     await new Promise((r) => setTimeout(r, 200));
     expect(presence.filter((p) => p.agentId === agents.alice.id).at(-1)!.status).toBe('online');
