@@ -37,3 +37,19 @@ export function acknowledgement(channel: Channel, input: AcknowledgementInput): 
 
 export const firstName = (name: string | null | undefined): string | null => name?.trim().split(/\s+/)[0] ?? null;
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** The variables a canned answer may use. */
+export const CANNED_VARIABLES = ['citizen.firstName', 'citizen.name', 'ticket.reference', 'agent.firstName', 'agent.name', 'portal.link'] as const;
+export type CannedVariables = Partial<Record<(typeof CANNED_VARIABLES)[number], string | null>>;
+
+const VARIABLE = /\{\{\s*([\w.]+)\s*\}\}/g;
+
+/** Variables used in a body that are not known: refused when the answer is saved. */
+export function unknownVariables(body: string): string[] {
+  return [...body.matchAll(VARIABLE)].map((m) => m[1]!).filter((name) => !(CANNED_VARIABLES as readonly string[]).includes(name));
+}
+
+/** Fills {{variables}}; a missing value becomes an empty string, never the raw placeholder. */
+export function renderCanned(body: string, values: CannedVariables): string {
+  return body.replace(VARIABLE, (_all, name: string) => values[name as keyof CannedVariables] ?? '').replace(/[ \t]+([,.!?])/g, '$1');
+}

@@ -1,13 +1,136 @@
-// Citizens: the identities that lead to them. More (merge, export, erasure) comes with the agent workflows.
+// Citizens: the identities that lead to them, their recurring agent, merging two records, and the RGPD
+// rights of access (export) and erasure (anonymisation that keeps the statistics). Each action is audited.
 import { Types } from 'mongoose';
-import { Conflict, NotFound } from '../domain/errors.js';
+import { Conflict, Invalid, NotFound } from '../domain/errors.js';
 import { identityKey, normaliseIdentity, type IdentityKind } from '../domain/identity.js';
+import { OPEN_STATUSES } from '../domain/ticket.js';
 import { isDuplicateKey, type Models } from '../store/index.js';
+import type { EventBus } from './eventBus.js';
 import type { Actor, Audit } from './audit.js';
 
-export function createCitizenService(deps: { models: Models; audit: Audit; rules: { defaultPhoneRegion: string } }) {
-  const { models, audit } = deps;
+export function createCitizenService(deps: { models: Models; audit: Audit; events: EventBus; now: () => Date; rules: { defaultPhoneRegion: string } }) {
+  const { models, audit, events, now } = deps;
+  const load = async (id: string) => {
+    const citizen = Types.ObjectId.isValid(id) ? await models.citizens.findById(id) : null;
+    if (!citizen || citizen.mergedIntoId) throw new NotFound('citizen not found');
+    return citizen;
+  };
+  const activeAgent = async (id: string) => {
+    const agent = Types.ObjectId.isValid(id) ? await models.agents.findOne({ _id: id, active: true }).lean() : null;
+    if (!agent) throw new NotFound('agent not found');
+    return agent;
+  };
   return {
+    async get(id: string) {
+      const citizen = await load(id);
+      const [recurring, tickets] = await Promise.all([
+        citizen.recurringAgentId ? models.agents.findById(citizen.recurringAgentId, { name: 1 }).lean() : null,
+        models.tickets.find({ citizenId: citizen._id }).sort({ createdAt: -1 }).limit(200).lean(),
+      ]);
+      return {
+        id: String(citizen._id),
+        name: citizen.name ?? null,
+        identities: citizen.identities.map((i) => ({ kind: i.kind, value: i.value })),
+        recurringAgent: recurring ? { id: String(recurring._id), name: recurring.name } : null,
+        teamId: citizen.teamId ? String(citizen.teamId) : null,
+        anonymisedAt: citizen.anonymisedAt ? citizen.anonymisedAt.toISOString() : null,
+        tickets: tickets.map((t) => ({ id: String(t._id), reference: t.reference, status: t.status, subject: t.subject, createdAt: t.createdAt!.toISOString() })),
+      };
+    },
+
+    /** Changes the citizen's usual interlocutor: their open tickets follow, and so will new ones. */
+    async setRecurringAgent(actor: Actor, citizenId: string, agentId: string, reason?: string) {
+      const citizen = await load(citizenId);
+      const agent = await activeAgent(agentId);
+      const from = citizen.recurringAgentId ? String(citizen.recurringAgentId) : null;
+      await models.citizens.updateOne({ _id: citizen._id }, { $set: { recurringAgentId: agent._id, teamId: agent.teamId ?? citizen.teamId } });
+      const open = await models.tickets.find({ citizenId: citizen._id, status: { $in: OPEN_STATUSES } });
+      for (const ticket of open) {
+        const previous = ticket.assigneeId ? String(ticket.assigneeId) : null;
+        await models.tickets.updateOne({ _id: ticket._id }, { $set: { assigneeId: agent._id, teamId: agent.teamId ?? ticket.teamId } });
+        events.emit('ticket.assigned', {
+          ticketId: String(ticket._id), reference: ticket.reference, citizenId: String(citizen._id), teamId: agent.teamId ? String(agent.teamId) : null,
+          assigneeId: agentId, agentIds: [agentId], status: ticket.status, fromAgentId: previous, toAgentId: agentId, reason,
+        });
+      }
+      await audit(actor, 'citizen.recurring_agent.changed', { citizenId: citizen._id, agentId: agent._id }, { from, to: agentId, reason: reason ?? null, ticketsMoved: open.map((t) => String(t._id)) });
+      return this.get(citizenId);
+    },
+
+    /** A leaving agent: every citizen of theirs goes to another agent at once, each change audited. */
+    async handOver(actor: Actor, fromAgentId: string, toAgentId: string, reason?: string): Promise<{ citizens: number }> {
+      if (fromAgentId === toAgentId) throw new Invalid('hand over to another agent');
+      await activeAgent(toAgentId);
+      if (!Types.ObjectId.isValid(fromAgentId)) throw new NotFound('agent not found');
+      const citizens = await models.citizens.find({ recurringAgentId: fromAgentId, mergedIntoId: null }, { _id: 1 }).lean();
+      for (const citizen of citizens) await this.setRecurringAgent(actor, String(citizen._id), toAgentId, reason ?? 'hand-over');
+      // Tickets a manager had given them directly follow too.
+      const direct = await models.tickets.find({ assigneeId: fromAgentId, status: { $in: OPEN_STATUSES } }, { _id: 1 }).lean();
+      await models.tickets.updateMany({ _id: { $in: direct.map((t) => t._id) } }, { $set: { assigneeId: new Types.ObjectId(toAgentId) } });
+      await audit(actor, 'agent.handed_over', { agentId: fromAgentId }, { to: toAgentId, citizens: citizens.map((c) => String(c._id)), reason: reason ?? null });
+      return { citizens: citizens.length };
+    },
+
+    /** Two records of one person: `otherId`'s identities, tickets and messages move to `keepId`. */
+    async merge(actor: Actor, keepId: string, otherId: string) {
+      if (keepId === otherId) throw new Invalid('a citizen cannot be merged with themselves');
+      const [keep, other] = await Promise.all([load(keepId), load(otherId)]);
+      const moved = {
+        identities: (await models.identities.find({ citizenId: other._id }, { _id: 1 }).lean()).map((i) => i._id),
+        tickets: (await models.tickets.find({ citizenId: other._id }, { _id: 1 }).lean()).map((t) => String(t._id)),
+        chatSessions: (await models.chatSessions.find({ citizenId: other._id }, { _id: 1 }).lean()).map((c) => String(c._id)),
+      };
+      await models.identities.updateMany({ citizenId: other._id }, { $set: { citizenId: keep._id } });
+      await models.tickets.updateMany({ citizenId: other._id }, { $set: { citizenId: keep._id } });
+      await models.messages.updateMany({ citizenId: other._id }, { $set: { citizenId: keep._id } });
+      await models.chatSessions.updateMany({ citizenId: other._id }, { $set: { citizenId: keep._id } });
+      for (const identity of other.identities) await models.citizens.updateOne({ _id: keep._id }, { $addToSet: { identities: { kind: identity.kind, value: identity.value } } });
+      const keepSet: Record<string, unknown> = {};
+      if (!keep.name && other.name) keepSet.name = other.name;
+      if (!keep.openTicketId && other.openTicketId) keepSet.openTicketId = other.openTicketId;
+      if (!keep.recurringAgentId && other.recurringAgentId) keepSet.recurringAgentId = other.recurringAgentId;
+      if (Object.keys(keepSet).length) await models.citizens.updateOne({ _id: keep._id }, { $set: keepSet });
+      await models.citizens.updateOne({ _id: other._id }, { $set: { mergedIntoId: keep._id, identities: [], openTicketId: null } });
+      // The audit record holds what is needed to undo it.
+      await audit(actor, 'citizen.merged', { citizenId: keep._id }, {
+        mergedCitizenId: String(other._id),
+        mergedSnapshot: { name: other.name, identities: other.identities.map((i) => ({ kind: i.kind, value: i.value })), recurringAgentId: other.recurringAgentId ? String(other.recurringAgentId) : null },
+        moved,
+      });
+      return this.get(keepId);
+    },
+
+    /** RGPD right of access: everything held about the citizen, as JSON. */
+    async exportAll(actor: Actor, citizenId: string) {
+      const citizen = await load(citizenId);
+      const [identities, tickets, messages, chatSessions, auditEvents] = await Promise.all([
+        models.identities.find({ citizenId: citizen._id }).lean(),
+        models.tickets.find({ citizenId: citizen._id }).lean(),
+        models.messages.find({ citizenId: citizen._id }).sort({ _id: 1 }).lean(),
+        models.chatSessions.find({ citizenId: citizen._id }, { tokenHash: 0 }).lean(),
+        models.auditEvents.find({ citizenId: citizen._id }).sort({ at: 1 }).lean(),
+      ]);
+      await audit(actor, 'citizen.exported', { citizenId: citizen._id });
+      return { exportedAt: now().toISOString(), citizen: citizen.toObject(), identities, tickets, messages, chatSessions, auditEvents };
+    },
+
+    /** RGPD erasure: personal data removed, the records and their dates kept so the statistics hold. */
+    async anonymise(actor: Actor, citizenId: string) {
+      const citizen = await load(citizenId);
+      const at = now();
+      await models.identities.deleteMany({ citizenId: citizen._id });
+      await models.messages.updateMany(
+        { citizenId: citizen._id },
+        { $set: { text: '[anonymised]', html: null, subject: null, fromAddress: null, fromName: null, toAddress: null, attachments: [], 'threadKeys.references': [], 'call.recordingUrl': null } },
+      );
+      await models.tickets.updateMany({ citizenId: citizen._id }, { $set: { subject: '[anonymised]' } });
+      await models.chatSessions.updateMany({ citizenId: citizen._id }, { $set: { name: null, claimedEmail: null, claimedPhone: null, topic: null } });
+      await models.auditEvents.updateMany({ citizenId: citizen._id }, { $set: { data: { anonymised: true } } });
+      await models.citizens.updateOne({ _id: citizen._id }, { $set: { name: null, identities: [], anonymisedAt: at } });
+      await audit(actor, 'citizen.anonymised', { citizenId: citizen._id });
+      return { id: String(citizen._id), anonymisedAt: at.toISOString() };
+    },
+
     /** STOP / ARRET and START on SMS: no SMS goes to an opted-out number until it opts in again. */
     async setSmsConsent(phone: string, keyword: 'stop' | 'start'): Promise<{ known: boolean }> {
       const identity = normaliseIdentity('phone', phone, deps.rules.defaultPhoneRegion);

@@ -6,11 +6,13 @@ import { createAccess } from './access.js';
 import { createAcknowledger } from './acknowledgement.js';
 import { createAgentService } from './agents.js';
 import { createAudit } from './audit.js';
+import { createCannedAnswerService } from './cannedAnswers.js';
 import { createChatService } from './chat.js';
 import { createCitizenService } from './citizens.js';
 import { EventBus } from './eventBus.js';
 import { createIngestInbound } from './ingestInbound.js';
 import { createOutbox } from './outbox.js';
+import { createTicketService } from './tickets.js';
 import { createTokens } from './tokens.js';
 import { createVoiceService } from './voice.js';
 
@@ -31,7 +33,7 @@ export function createServices(store: Store, log: Logger, options: ServiceOption
   const audit = createAudit(store.models, now);
   const tokens = createTokens({ secret: options.jwtSecret, ttlMinutes: options.tokenTtlMinutes, now });
   const agents = createAgentService({ models: store.models, tokens, audit, events });
-  const citizens = createCitizenService({ models: store.models, audit, rules: options.rules });
+  const citizens = createCitizenService({ models: store.models, audit, events, now, rules: options.rules });
   const outbox = createOutbox({ models: store.models, events, adapters, now, log });
   const acknowledge = createAcknowledger({
     models: store.models,
@@ -43,6 +45,11 @@ export function createServices(store: Store, log: Logger, options: ServiceOption
   const voice = createVoiceService({ models: store.models, events, ingestInbound, now, log });
   const chat = createChatService({ models: store.models, ingestInbound, now, rules: options.rules });
   const access = createAccess({ models: store.models, teamVisibility: options.teamVisibility ?? false });
-  return { store, models: store.models, events, audit, tokens, agents, citizens, outbox, ingestInbound, voice, chat, access, now };
+  const tickets = createTicketService({
+    models: store.models, events, audit, outbox, access, now, log,
+    settings: { teamVisibility: options.teamVisibility ?? false, slaFirstResponseHours: options.rules.slaFirstResponseHours, atRiskShare: 0.8 },
+  });
+  const cannedAnswers = createCannedAnswerService({ models: store.models, audit });
+  return { store, models: store.models, events, audit, tokens, agents, citizens, outbox, ingestInbound, voice, chat, access, tickets, cannedAnswers, now };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -153,7 +153,7 @@ export function createIngestInbound(deps: IngestDeps) {
     await models.tickets.updateOne({ _id: ticket._id, status: { $in: ['pending', 'resolved'] } }, { $set: { status: 'open', resolvedAt: null } });
     const updated = await models.tickets.findOneAndUpdate(
       { _id: ticket._id },
-      { $max: { lastMessageAt: at, lastInboundAt: at }, $set: { lastInboundChannel: message.channel }, $inc: { unreadCount: 1 } },
+      { $max: { lastMessageAt: at, lastInboundAt: at }, $set: { lastInboundChannel: message.channel }, $inc: { unreadCount: 1 }, $addToSet: { channels: message.channel } },
       { returnDocument: 'after' },
     );
     const current = updated ?? ticket;

@@ -14,6 +14,8 @@ const citizenSchema = new Schema(
     openTicketId: { type: Schema.Types.ObjectId, ref: 'Ticket', default: null },
     lastTicketId: { type: Schema.Types.ObjectId, ref: 'Ticket', default: null },
     anonymisedAt: { type: Date, default: null },
+    /** Set on the record merged away: everything it held now belongs to that citizen. */
+    mergedIntoId: { type: Schema.Types.ObjectId, ref: 'Citizen', default: null },
   },
   { timestamps: true },
 );

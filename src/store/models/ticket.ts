@@ -11,6 +11,8 @@ const ticketSchema = new Schema(
     status: { type: String, enum: TICKET_STATUSES, required: true, default: 'new' },
     channel: { type: String, enum: CHANNELS, required: true },
     lastInboundChannel: { type: String, enum: CHANNELS, required: true },
+    /** Every channel the citizen used in this thread (inbox filter). */
+    channels: { type: [String], default: [] },
     subject: { type: String, default: '' },
     category: { type: String, default: null },
     priority: { type: String, enum: ['low', 'normal', 'high', 'urgent'], default: 'normal' },
@@ -31,6 +33,7 @@ const ticketSchema = new Schema(
 ticketSchema.index({ assigneeId: 1, status: 1, firstResponseDueAt: 1 });
 ticketSchema.index({ teamId: 1, status: 1, firstResponseDueAt: 1 });
 ticketSchema.index({ citizenId: 1, createdAt: -1 });
+ticketSchema.index({ firstResponseDueAt: 1, _id: 1 });
 
 export type Ticket = InferSchemaType<typeof ticketSchema>;
 export type TicketDoc = HydratedDocument<Ticket>;

@@ -1,0 +1,223 @@
+// The agents' and managers' API on tickets, citizens and canned answers: schemas, then one service call.
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { NotFound } from '../../domain/errors.js';
+import { TICKET_STATUSES } from '../../domain/ticket.js';
+import type { Services } from '../../services/index.js';
+import { principalOf, type AuthHooks } from '../auth.js';
+import { errors, ObjectIdString } from '../schemas.js';
+
+const Status = Type.Union(TICKET_STATUSES.map((s) => Type.Literal(s)));
+const ReplyChannel = Type.Union([Type.Literal('sms'), Type.Literal('email'), Type.Literal('chat')]);
+const Priority = Type.Union([Type.Literal('low'), Type.Literal('normal'), Type.Literal('high'), Type.Literal('urgent')]);
+const Ref = Type.Object({ id: Type.String(), name: Type.Union([Type.String(), Type.Null()]) });
+
+const TicketSummary = Type.Object(
+  {
+    id: Type.String(), reference: Type.String(), status: Status, channel: Type.String(), channels: Type.Array(Type.String()),
+    subject: Type.String(), category: Type.Union([Type.String(), Type.Null()]), priority: Priority,
+    citizen: Ref, assignee: Type.Union([Ref, Type.Null()]), unreadCount: Type.Integer(),
+    lastMessageAt: Type.String({ format: 'date-time' }),
+    firstResponseDueAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    firstRespondedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    atRisk: Type.Boolean(),
+  },
+  { $id: 'TicketSummary' },
+);
+const Message = Type.Object(
+  {
+    id: Type.String(), ticketId: Type.String(),
+    direction: Type.Union([Type.Literal('in'), Type.Literal('out'), Type.Literal('note'), Type.Literal('system')]),
+    channel: Type.String(), kind: Type.Optional(Type.String()), text: Type.String(), html: Type.Optional(Type.String()), subject: Type.Optional(Type.String()),
+    attachments: Type.Array(Type.Object({ filename: Type.Union([Type.String(), Type.Null()]), contentType: Type.String(), size: Type.Number(), ref: Type.String() })),
+    createdAt: Type.String({ format: 'date-time' }),
+    status: Type.Optional(Type.String()), statusReason: Type.Optional(Type.String()),
+    author: Type.Optional(Type.Object({ id: Type.String(), name: Type.String() })),
+    from: Type.Optional(Type.Object({ address: Type.Union([Type.String(), Type.Null()]), name: Type.Union([Type.String(), Type.Null()]) })),
+    call: Type.Optional(Type.Object({ state: Type.String(), recordingUrl: Type.Union([Type.String(), Type.Null()]), durationSeconds: Type.Union([Type.Number(), Type.Null()]) })),
+  },
+  { $id: 'Message' },
+);
+const CitizenView = Type.Object(
+  {
+    id: Type.String(), name: Type.Union([Type.String(), Type.Null()]),
+    identities: Type.Array(Type.Object({ kind: Type.String(), value: Type.String() })),
+    recurringAgent: Type.Union([Ref, Type.Null()]),
+    teamId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+    anonymisedAt: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+    tickets: Type.Array(Type.Object({ id: Type.String(), reference: Type.String(), status: Type.String(), subject: Type.String(), createdAt: Type.String() })),
+  },
+  { $id: 'Citizen' },
+);
+const CannedAnswer = Type.Object({ id: Type.String(), title: Type.String(), body: Type.String(), teamId: Type.Union([Type.String(), Type.Null()]) }, { $id: 'CannedAnswer' });
+
+const toMessage = (m: { _id: unknown; ticketId: unknown; direction: string; channel: string; kind?: string | null; text: string; attachments: { filename?: string | null; contentType: string; size: number; ref: string }[]; createdAt?: Date; receivedAt: Date; status?: string | null; authorId?: unknown }) => ({
+  id: String(m._id), ticketId: String(m.ticketId), direction: m.direction as 'out', channel: m.channel, kind: m.kind ?? undefined, text: m.text,
+  attachments: m.attachments.map((a) => ({ filename: a.filename ?? null, contentType: a.contentType, size: a.size, ref: a.ref })),
+  createdAt: (m.createdAt ?? m.receivedAt).toISOString(), status: m.status ?? undefined,
+});
+
+export const ticketRoutes =
+  (services: Services, auth: AuthHooks): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.addSchema(TicketSummary);
+    app.addSchema(Message);
+    app.addSchema(CitizenView);
+    app.addSchema(CannedAnswer);
+    const security = [{ bearer: [] }];
+    const actorOf = (request: Parameters<typeof principalOf>[0]) => ({ kind: 'agent' as const, id: principalOf(request).agentId });
+    const IdParams = Type.Object({ id: ObjectIdString });
+
+    app.get('/api/tickets', {
+      schema: {
+        tags: ['tickets'], summary: 'The inbox, sorted by due time', security,
+        querystring: Type.Object({
+          scope: Type.Union([Type.Literal('mine'), Type.Literal('team'), Type.Literal('all')], { default: 'mine' }),
+          status: Type.Optional(Type.String({ pattern: `^(${TICKET_STATUSES.join('|')})(,(${TICKET_STATUSES.join('|')}))*$`, description: 'one or more, comma-separated' })),
+          channel: Type.Optional(Type.Union(['sms', 'voice', 'email', 'chat'].map((c) => Type.Literal(c)))),
+          category: Type.Optional(Type.String({ maxLength: 80 })),
+          atRisk: Type.Optional(Type.Boolean()),
+          q: Type.Optional(Type.String({ maxLength: 100, description: 'text in the subject, the reference or the citizen name' })),
+          cursor: Type.Optional(Type.String({ maxLength: 200 })),
+          limit: Type.Integer({ minimum: 1, maximum: 100, default: 25 }),
+        }, { additionalProperties: false }),
+        response: { 200: Type.Object({ items: Type.Array(Type.Ref('TicketSummary')), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...errors(400, 401, 403) },
+      },
+      preHandler: auth.authenticate,
+    }, async (request) => {
+      const { status, ...query } = request.query;
+      return services.tickets.inbox(principalOf(request), { ...query, status: status?.split(',') as never });
+    });
+
+    app.get('/api/tickets/:id', {
+      schema: {
+        tags: ['tickets'], summary: 'A ticket with its citizen and its thread (paged backwards with before)', security,
+        params: IdParams,
+        querystring: Type.Object({ before: Type.Optional(ObjectIdString), limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }) }, { additionalProperties: false }),
+        response: { 200: Type.Intersect([Type.Ref('TicketSummary'), Type.Object({ previousTicketId: Type.Union([Type.String(), Type.Null()]), citizen: Type.Ref('Citizen'), messages: Type.Array(Type.Ref('Message')), hasEarlier: Type.Boolean() })]), ...errors(400, 401, 404) },
+      },
+      preHandler: auth.authenticate,
+    }, async (request) => services.tickets.detail(principalOf(request), request.params.id, request.query));
+
+    app.post('/api/tickets/:id/replies', {
+      schema: {
+        tags: ['tickets'], summary: "Reply on the citizen's last channel, or one of theirs; queued in the outbox", security,
+        params: IdParams,
+        body: Type.Object({ text: Type.Optional(Type.String({ maxLength: 10_000 })), channel: Type.Optional(ReplyChannel), cannedAnswerId: Type.Optional(ObjectIdString) }, { additionalProperties: false }),
+        response: { 201: Type.Ref('Message'), ...errors(400, 401, 404, 409, 503) },
+      },
+      preHandler: auth.authenticate,
+    }, async (request, reply) => reply.status(201).send(toMessage(await services.tickets.reply(principalOf(request), request.params.id, request.body))));
+
+    app.post('/api/tickets/:id/notes', {
+      schema: {
+        tags: ['tickets'], summary: 'An internal note: never sent, never on the portal', security,
+        params: IdParams, body: Type.Object({ text: Type.String({ minLength: 1, maxLength: 10_000 }) }, { additionalProperties: false }),
+        response: { 201: Type.Ref('Message'), ...errors(400, 401, 404) },
+      },
+      preHandler: auth.authenticate,
+    }, async (request, reply) => reply.status(201).send(toMessage(await services.tickets.note(principalOf(request), request.params.id, request.body.text))));
+
+    app.patch('/api/tickets/:id', {
+      schema: {
+        tags: ['tickets'], summary: 'Status (pending pauses the clock), category, priority', security,
+        params: IdParams,
+        body: Type.Object({ status: Type.Optional(Status), category: Type.Optional(Type.Union([Type.String({ maxLength: 80 }), Type.Null()])), priority: Type.Optional(Priority) }, { additionalProperties: false, minProperties: 1 }),
+        response: { 200: Type.Ref('TicketSummary'), ...errors(400, 401, 404, 409) },
+      },
+      preHandler: auth.authenticate,
+    }, async (request) => services.tickets.update(principalOf(request), request.params.id, request.body));
+
+    app.post('/api/tickets/:id/assign', {
+      schema: {
+        tags: ['managers'], summary: 'Give one ticket to another agent (manager)', security,
+        params: IdParams, body: Type.Object({ agentId: ObjectIdString, reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
+        response: { 200: Type.Ref('TicketSummary'), ...errors(400, 401, 403, 404) },
+      },
+      preHandler: auth.requireRole('manager', 'admin'),
+    }, async (request) => services.tickets.assign(actorOf(request), request.params.id, request.body.agentId, request.body.reason));
+
+    // Citizens. Reading one needs access to one of their tickets; the rest is for managers.
+    app.get('/api/citizens/:id', {
+      schema: { tags: ['citizens'], summary: 'A citizen with identities, recurring agent and tickets', security, params: IdParams, response: { 200: Type.Ref('Citizen'), ...errors(401, 404) } },
+      preHandler: auth.authenticate,
+    }, async (request) => {
+      const principal = principalOf(request);
+      const citizen = await services.citizens.get(request.params.id);
+      if (principal.role === 'agent') {
+        const visible = await Promise.all(citizen.tickets.map((t) => services.access.canSeeTicket(principal, t.id)));
+        if (!visible.some(Boolean)) throw new NotFound('citizen not found');
+      }
+      return citizen;
+    });
+
+    app.put('/api/citizens/:id/recurring-agent', {
+      schema: {
+        tags: ['managers'], summary: "Change a citizen's recurring agent: open tickets follow (manager)", security,
+        params: IdParams, body: Type.Object({ agentId: ObjectIdString, reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
+        response: { 200: Type.Ref('Citizen'), ...errors(400, 401, 403, 404) },
+      },
+      preHandler: auth.requireRole('manager', 'admin'),
+    }, async (request) => services.citizens.setRecurringAgent(actorOf(request), request.params.id, request.body.agentId, request.body.reason));
+
+    app.post('/api/citizens/:id/merge', {
+      schema: {
+        tags: ['managers'], summary: 'Merge another record of the same person into this one (manager)', security,
+        params: IdParams, body: Type.Object({ otherId: ObjectIdString }, { additionalProperties: false }),
+        response: { 200: Type.Ref('Citizen'), ...errors(400, 401, 403, 404) },
+      },
+      preHandler: auth.requireRole('manager', 'admin'),
+    }, async (request) => services.citizens.merge(actorOf(request), request.params.id, request.body.otherId));
+
+    app.get('/api/citizens/:id/export', {
+      schema: { tags: ['managers'], summary: 'Everything held about the citizen, as JSON (RGPD access; manager)', security, params: IdParams, response: { 200: Type.Object({ exportedAt: Type.String() }, { additionalProperties: true }), ...errors(401, 403, 404) } },
+      preHandler: auth.requireRole('manager', 'admin'),
+    }, async (request, reply) => {
+      const data = await services.citizens.exportAll(actorOf(request), request.params.id);
+      return reply.header('content-disposition', `attachment; filename="citizen-${request.params.id}.json"`).send(JSON.parse(JSON.stringify(data)));
+    });
+
+    app.delete('/api/citizens/:id', {
+      schema: { tags: ['managers'], summary: 'Anonymise the citizen (RGPD erasure); statistics are kept (manager)', security, params: IdParams, response: { 200: Type.Object({ id: Type.String(), anonymisedAt: Type.String() }), ...errors(401, 403, 404) } },
+      preHandler: auth.requireRole('manager', 'admin'),
+    }, async (request) => services.citizens.anonymise(actorOf(request), request.params.id));
+
+    app.post('/api/agents/:id/handover', {
+      schema: {
+        tags: ['managers'], summary: "Move all of a leaving agent's citizens to another agent (manager)", security,
+        params: IdParams, body: Type.Object({ toAgentId: ObjectIdString, reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ citizens: Type.Integer() }), ...errors(400, 401, 403, 404) },
+      },
+      preHandler: auth.requireRole('manager', 'admin'),
+    }, async (request) => services.citizens.handOver(actorOf(request), request.params.id, request.body.toAgentId, request.body.reason));
+
+    // Canned answers.
+    const CannedBody = Type.Object({ title: Type.String({ minLength: 1, maxLength: 120 }), body: Type.String({ minLength: 1, maxLength: 10_000 }), teamId: Type.Optional(Type.Union([ObjectIdString, Type.Null()])) }, { additionalProperties: false });
+    app.get('/api/canned-answers', {
+      schema: { tags: ['canned answers'], summary: "Shared answers and the agent's team's", security, response: { 200: Type.Object({ items: Type.Array(Type.Ref('CannedAnswer')) }), ...errors(401) } },
+      preHandler: auth.authenticate,
+    }, async (request) => ({ items: await services.cannedAnswers.list(principalOf(request)) }));
+    app.get('/api/tickets/:id/canned-answers/:answerId', {
+      schema: { tags: ['canned answers'], summary: 'A canned answer with its variables filled for this ticket', security, params: Type.Object({ id: ObjectIdString, answerId: ObjectIdString }), response: { 200: Type.Object({ text: Type.String() }), ...errors(401, 404) } },
+      preHandler: auth.authenticate,
+    }, async (request) => {
+      const principal = principalOf(request);
+      const ticket = await services.tickets.loadVisible(principal, request.params.id);
+      return { text: await services.tickets.renderCannedFor(principal, request.params.answerId, ticket) };
+    });
+    app.post('/api/canned-answers', {
+      schema: { tags: ['canned answers'], summary: 'Create (manager)', security, body: CannedBody, response: { 201: Type.Ref('CannedAnswer'), ...errors(400, 401, 403, 404) } },
+      preHandler: auth.requireRole('manager', 'admin'),
+    }, async (request, reply) => reply.status(201).send(await services.cannedAnswers.create(actorOf(request), request.body)));
+    app.patch('/api/canned-answers/:id', {
+      schema: { tags: ['canned answers'], summary: 'Change (manager)', security, params: IdParams, body: Type.Partial(CannedBody, { additionalProperties: false, minProperties: 1 }), response: { 200: Type.Ref('CannedAnswer'), ...errors(400, 401, 403, 404) } },
+      preHandler: auth.requireRole('manager', 'admin'),
+    }, async (request) => services.cannedAnswers.update(actorOf(request), request.params.id, request.body));
+    app.delete('/api/canned-answers/:id', {
+      schema: { tags: ['canned answers'], summary: 'Delete (manager)', security, params: IdParams, response: { 204: Type.Null(), ...errors(401, 403, 404) } },
+      preHandler: auth.requireRole('manager', 'admin'),
+    }, async (request, reply) => {
+      await services.cannedAnswers.remove(actorOf(request), request.params.id);
+      return reply.status(204).send(null);
+    });
+  };

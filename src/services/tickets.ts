@@ -1,0 +1,349 @@
+// The agents' work on tickets: the inbox, a thread, replies on any of the citizen's channels, internal
+// notes, status, category and priority, and a manager's reassignment. Every change is audited and pushed.
+import { Types } from 'mongoose';
+import type { Logger } from 'pino';
+import type { InboundChannel } from '../../channels/types.js';
+import { Conflict, Forbidden, Invalid, NotFound } from '../domain/errors.js';
+import type { TicketEventData } from '../domain/events.js';
+import { renderCanned } from '../domain/templates.js';
+import { OPEN_STATUSES, type TicketStatus } from '../domain/ticket.js';
+import type { Models } from '../store/index.js';
+import type { TicketDoc } from '../store/models/ticket.js';
+import type { Access } from './access.js';
+import type { Actor, Audit } from './audit.js';
+import type { EventBus } from './eventBus.js';
+import type { Outbox } from './outbox.js';
+import type { Principal } from './tokens.js';
+
+export interface InboxQuery {
+  scope: 'mine' | 'team' | 'all';
+  status?: TicketStatus[];
+  channel?: string;
+  category?: string;
+  atRisk?: boolean;
+  q?: string;
+  cursor?: string;
+  limit: number;
+}
+
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const encodeCursor = (due: Date | null, id: Types.ObjectId) => Buffer.from(JSON.stringify([due?.toISOString() ?? null, String(id)])).toString('base64url');
+function decodeCursor(cursor: string): { due: Date | null; id: Types.ObjectId } {
+  try {
+    const [due, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [string | null, string];
+    if (!Types.ObjectId.isValid(id)) throw new Error();
+    return { due: due ? new Date(due) : null, id: new Types.ObjectId(id) };
+  } catch {
+    throw new Invalid('cursor is not one this API gave');
+  }
+}
+
+export function createTicketService(deps: {
+  models: Models;
+  events: EventBus;
+  audit: Audit;
+  outbox: Outbox;
+  access: Access;
+  now: () => Date;
+  log: Logger;
+  settings: { teamVisibility: boolean; slaFirstResponseHours: number; atRiskShare: number };
+}) {
+  const { models, events, audit, outbox, access, now } = deps;
+
+  const idOf = (id: string) => {
+    if (!Types.ObjectId.isValid(id)) throw new NotFound('ticket not found');
+    return new Types.ObjectId(id);
+  };
+
+  async function loadVisible(principal: Principal, ticketId: string): Promise<TicketDoc> {
+    await access.assertCanSeeTicket(principal, ticketId);
+    const ticket = await models.tickets.findById(idOf(ticketId));
+    if (!ticket) throw new NotFound('ticket not found');
+    return ticket;
+  }
+
+  async function eventData(ticket: TicketDoc): Promise<TicketEventData> {
+    const assignee = ticket.assigneeId ? await models.agents.findById(ticket.assigneeId, { availability: 1, coverAgentId: 1 }).lean() : null;
+    const agentIds = [ticket.assigneeId, assignee?.availability === 'away' ? assignee.coverAgentId : null].filter(Boolean).map(String);
+    return {
+      ticketId: String(ticket._id),
+      reference: ticket.reference,
+      citizenId: String(ticket.citizenId),
+      teamId: ticket.teamId ? String(ticket.teamId) : null,
+      assigneeId: ticket.assigneeId ? String(ticket.assigneeId) : null,
+      agentIds: [...new Set(agentIds)],
+      status: ticket.status,
+    };
+  }
+
+  /** Agents whose tickets this agent handles today: themselves and those away who chose them as cover. */
+  async function handledAgentIds(agentId: string): Promise<Types.ObjectId[]> {
+    const covered = await models.agents.find({ availability: 'away', coverAgentId: agentId }, { _id: 1 }).lean();
+    return [new Types.ObjectId(agentId), ...covered.map((a) => a._id)];
+  }
+
+  async function summaries(tickets: TicketDoc[]) {
+    const citizenIds = [...new Set(tickets.map((t) => String(t.citizenId)))];
+    const agentIds = [...new Set(tickets.map((t) => t.assigneeId).filter(Boolean).map(String))];
+    const [citizens, agents] = await Promise.all([
+      citizenIds.length ? models.citizens.find({ _id: { $in: citizenIds } }, { name: 1 }).lean() : [],
+      agentIds.length ? models.agents.find({ _id: { $in: agentIds } }, { name: 1 }).lean() : [],
+    ]);
+    const citizenName = new Map(citizens.map((c) => [String(c._id), c.name ?? null]));
+    const agentName = new Map(agents.map((a) => [String(a._id), a.name]));
+    const atRiskFrom = (t: TicketDoc) => isAtRisk(t);
+    return tickets.map((t) => ({
+      id: String(t._id),
+      reference: t.reference,
+      status: t.status,
+      channel: t.lastInboundChannel,
+      channels: t.channels?.length ? t.channels : [t.channel],
+      subject: t.subject,
+      category: t.category ?? null,
+      priority: t.priority,
+      citizen: { id: String(t.citizenId), name: citizenName.get(String(t.citizenId)) ?? null },
+      assignee: t.assigneeId ? { id: String(t.assigneeId), name: agentName.get(String(t.assigneeId)) ?? '' } : null,
+      unreadCount: t.unreadCount,
+      lastMessageAt: t.lastMessageAt.toISOString(),
+      firstResponseDueAt: t.firstResponseDueAt ? t.firstResponseDueAt.toISOString() : null,
+      firstRespondedAt: t.firstRespondedAt ? t.firstRespondedAt.toISOString() : null,
+      atRisk: atRiskFrom(t),
+    }));
+  }
+
+  function isAtRisk(t: Pick<TicketDoc, 'firstRespondedAt' | 'firstResponseDueAt' | 'status'>): boolean {
+    if (t.firstRespondedAt || !t.firstResponseDueAt || !OPEN_STATUSES.includes(t.status) || t.status === 'pending') return false;
+    const window = deps.settings.slaFirstResponseHours * 3_600_000 * (1 - deps.settings.atRiskShare);
+    return t.firstResponseDueAt.getTime() - now().getTime() <= window;
+  }
+
+  async function setStatus(actor: Actor, ticket: TicketDoc, status: TicketStatus): Promise<Record<string, unknown>> {
+    if (ticket.status === status) return {};
+    if (ticket.status === 'closed') throw new Conflict('a closed ticket stays closed: the citizen’s next message opens a new one');
+    const at = now();
+    const set: Record<string, unknown> = { status };
+    if (status === 'resolved') set.resolvedAt = at;
+    if (status === 'closed') set.closedAt = at;
+    if (status !== 'resolved' && status !== 'closed') set.resolvedAt = null;
+    const updated = await models.tickets.updateOne({ _id: ticket._id, status: ticket.status }, { $set: set });
+    if (updated.modifiedCount === 0) throw new Conflict('the ticket changed meanwhile: reload it');
+    if (status === 'resolved' || status === 'closed') {
+      await models.citizens.updateOne({ _id: ticket.citizenId, openTicketId: ticket._id }, { $set: { openTicketId: null } });
+    } else {
+      await models.citizens.updateOne({ _id: ticket.citizenId, openTicketId: null }, { $set: { openTicketId: ticket._id } });
+    }
+    await audit(actor, 'ticket.status.changed', { ticketId: ticket._id, citizenId: ticket.citizenId }, { from: ticket.status, to: status });
+    return { status };
+  }
+
+  return {
+    isAtRisk,
+
+    async inbox(principal: Principal, query: InboxQuery) {
+      const filter: Record<string, unknown> = {};
+      const me = await models.agents.findById(principal.agentId).lean();
+      if (!me) throw new NotFound('agent not found');
+      if (query.scope === 'all') {
+        if (principal.role === 'agent') throw new Forbidden('scope=all is for managers: use mine or team');
+      } else if (query.scope === 'team') {
+        if (principal.role === 'agent' && !deps.settings.teamVisibility) throw new Forbidden('team visibility is off: use scope=mine');
+        filter.teamId = me.teamId ?? null;
+      } else {
+        filter.assigneeId = { $in: await handledAgentIds(principal.agentId) };
+      }
+      if (query.status?.length) filter.status = { $in: query.status };
+      if (query.channel) filter.channels = query.channel;
+      if (query.category) filter.category = query.category;
+      if (query.atRisk) {
+        filter.firstRespondedAt = null;
+        filter.status = { $in: (query.status?.length ? query.status : OPEN_STATUSES).filter((s) => s !== 'pending') };
+        filter.firstResponseDueAt = { $lte: new Date(now().getTime() + deps.settings.slaFirstResponseHours * 3_600_000 * (1 - deps.settings.atRiskShare)) };
+      }
+      if (query.q?.trim()) {
+        const pattern = new RegExp(escapeRegex(query.q.trim().slice(0, 100)), 'i');
+        const citizens = await models.citizens.find({ name: pattern }, { _id: 1 }).limit(500).lean();
+        filter.$or = [{ subject: pattern }, { reference: pattern }, { citizenId: { $in: citizens.map((c) => c._id) } }];
+      }
+      if (query.cursor) {
+        const { due, id } = decodeCursor(query.cursor);
+        const after = [{ firstResponseDueAt: { $gt: due } }, { firstResponseDueAt: due, _id: { $gt: id } }];
+        filter.$and = [...((filter.$and as unknown[]) ?? []), { $or: after }];
+      }
+      const tickets = await models.tickets.find(filter).sort({ firstResponseDueAt: 1, _id: 1 }).limit(query.limit + 1);
+      const page = tickets.slice(0, query.limit);
+      const last = page.at(-1);
+      return {
+        items: await summaries(page),
+        nextCursor: tickets.length > query.limit && last ? encodeCursor(last.firstResponseDueAt ?? null, last._id) : null,
+      };
+    },
+
+    async detail(principal: Principal, ticketId: string, page: { before?: string; limit: number }) {
+      const ticket = await loadVisible(principal, ticketId);
+      const filter: Record<string, unknown> = { ticketId: ticket._id };
+      if (page.before) {
+        if (!Types.ObjectId.isValid(page.before)) throw new Invalid('before must be a message id');
+        filter._id = { $lt: new Types.ObjectId(page.before) };
+      }
+      const newestFirst = await models.messages.find(filter).sort({ _id: -1 }).limit(page.limit + 1).lean();
+      const messages = newestFirst.slice(0, page.limit).reverse();
+      const [citizen, past, authors] = await Promise.all([
+        models.citizens.findById(ticket.citizenId).lean(),
+        models.tickets.find({ citizenId: ticket.citizenId, _id: { $ne: ticket._id } }, { reference: 1, status: 1, subject: 1, createdAt: 1 }).sort({ createdAt: -1 }).limit(50).lean(),
+        models.agents.find({ _id: { $in: [...new Set(messages.map((m) => m.authorId).filter(Boolean).map(String))] } }, { name: 1 }).lean(),
+      ]);
+      const recurring = citizen?.recurringAgentId ? await models.agents.findById(citizen.recurringAgentId, { name: 1 }).lean() : null;
+      const authorName = new Map(authors.map((a) => [String(a._id), a.name]));
+      // The handler opening the thread has read it.
+      if (ticket.unreadCount > 0 && (await handledAgentIds(principal.agentId)).some((id) => String(id) === String(ticket.assigneeId))) {
+        await models.tickets.updateOne({ _id: ticket._id }, { $set: { unreadCount: 0 } });
+      }
+      const [summary] = await summaries([ticket]);
+      return {
+        ...summary!,
+        previousTicketId: ticket.previousTicketId ? String(ticket.previousTicketId) : null,
+        citizen: {
+          id: String(ticket.citizenId),
+          name: citizen?.name ?? null,
+          identities: citizen?.identities.map((i) => ({ kind: i.kind, value: i.value })) ?? [],
+          recurringAgent: recurring ? { id: String(recurring._id), name: recurring.name } : null,
+          tickets: past.map((t) => ({ id: String(t._id), reference: t.reference, status: t.status, subject: t.subject, createdAt: t.createdAt!.toISOString() })),
+        },
+        messages: messages.map((m) => ({
+          id: String(m._id),
+          ticketId: String(m.ticketId),
+          direction: m.direction,
+          channel: m.channel,
+          kind: m.kind,
+          text: m.text,
+          html: m.html ?? undefined,
+          subject: m.subject ?? undefined,
+          attachments: m.attachments.map((a) => ({ filename: a.filename ?? null, contentType: a.contentType, size: a.size, ref: a.ref })),
+          createdAt: (m.createdAt ?? m.receivedAt).toISOString(),
+          status: m.status ?? undefined,
+          statusReason: m.statusReason ?? undefined,
+          author: m.authorId ? { id: String(m.authorId), name: authorName.get(String(m.authorId)) ?? '' } : undefined,
+          from: m.direction === 'in' ? { address: m.fromAddress, name: m.fromName } : undefined,
+          call: m.call ? { state: m.call.state, recordingUrl: m.call.recordingUrl, durationSeconds: m.call.durationSeconds } : undefined,
+        })),
+        hasEarlier: newestFirst.length > page.limit,
+      };
+    },
+
+    /** The channels a reply can go out on, with the address each would use (the latest the citizen used). */
+    async replyChannels(ticket: TicketDoc): Promise<Map<InboundChannel, string>> {
+      const identities = await models.identities.find({ citizenId: ticket.citizenId }).lean();
+      const lastIn = await models.messages.find({ citizenId: ticket.citizenId, direction: 'in' }, { channel: 1, fromAddress: 1 }).sort({ _id: -1 }).limit(20).lean();
+      const result = new Map<InboundChannel, string>();
+      const prefer = (channel: InboundChannel, kinds: string[]) => {
+        const recent = lastIn.find((m) => kinds.includes(m.channel) && m.fromAddress);
+        const identity = identities.find((i) => i.kind === (channel === 'sms' ? 'phone' : channel) && (channel !== 'sms' || !i.smsOptOutAt));
+        const address = recent?.fromAddress ?? identity?.value;
+        if (address && outbox.adapterFor(channel)) result.set(channel, address);
+      };
+      prefer('sms', ['sms', 'voice']);
+      prefer('email', ['email']);
+      prefer('chat', ['chat']);
+      return result;
+    },
+
+    async reply(principal: Principal, ticketId: string, input: { text?: string; channel?: InboundChannel; cannedAnswerId?: string }) {
+      const ticket = await loadVisible(principal, ticketId);
+      if (ticket.status === 'closed') throw new Conflict('this ticket is closed');
+      let text = input.text?.trim() ?? '';
+      if (input.cannedAnswerId) text = await this.renderCannedFor(principal, input.cannedAnswerId, ticket);
+      if (!text) throw new Invalid('a reply needs a text or a canned answer');
+      const defaultChannel = (ticket.lastInboundChannel === 'voice' ? 'sms' : ticket.lastInboundChannel) as InboundChannel;
+      const channel = input.channel ?? defaultChannel;
+      const channels = await this.replyChannels(ticket);
+      const to = channels.get(channel === 'voice' ? 'sms' : channel);
+      if (!to) {
+        const available = [...channels.keys()];
+        throw new Invalid(`this citizen cannot be answered by ${channel}${available.length ? `: use ${available.join(' or ')}` : ''}`);
+      }
+      const message = await outbox.queue({ ticketId: ticket._id, channel, to, text, authorId: principal.agentId, kind: 'message', subject: ticket.subject ? `Re: ${ticket.subject}` : undefined });
+      const at = now();
+      const first = await models.tickets.updateOne({ _id: ticket._id, firstRespondedAt: null }, { $set: { firstRespondedAt: at } });
+      const changes: Record<string, unknown> = {};
+      if (first.modifiedCount) changes.firstRespondedAt = at.toISOString();
+      if (ticket.status === 'new') Object.assign(changes, await setStatus({ kind: 'agent', id: principal.agentId }, ticket, 'open').catch(() => ({})));
+      await models.tickets.updateOne({ _id: ticket._id }, { $set: { unreadCount: 0 } });
+      if (Object.keys(changes).length) {
+        const fresh = (await models.tickets.findById(ticket._id))!;
+        events.emit('ticket.updated', { ...(await eventData(fresh)), changes });
+      }
+      return message;
+    },
+
+    async note(principal: Principal, ticketId: string, text: string) {
+      const ticket = await loadVisible(principal, ticketId);
+      const id = new Types.ObjectId();
+      const at = now();
+      const note = await models.messages.create({
+        _id: id,
+        ticketId: ticket._id,
+        citizenId: ticket.citizenId,
+        direction: 'note',
+        channel: ticket.lastInboundChannel,
+        externalId: `note:${String(id)}`,
+        text: text.trim(),
+        authorId: new Types.ObjectId(principal.agentId),
+        receivedAt: at,
+      });
+      events.emit('message.created', { ...(await eventData(ticket)), messageId: String(id), direction: 'note', channel: ticket.lastInboundChannel, preview: note.text.slice(0, 140) });
+      return note;
+    },
+
+    async update(principal: Principal, ticketId: string, change: { status?: TicketStatus; category?: string | null; priority?: 'low' | 'normal' | 'high' | 'urgent' }) {
+      const ticket = await loadVisible(principal, ticketId);
+      const actor: Actor = { kind: 'agent', id: principal.agentId };
+      const changes: Record<string, unknown> = {};
+      if (change.status) Object.assign(changes, await setStatus(actor, ticket, change.status));
+      const set: Record<string, unknown> = {};
+      if (change.category !== undefined && change.category !== ticket.category) set.category = change.category;
+      if (change.priority !== undefined && change.priority !== ticket.priority) set.priority = change.priority;
+      if (Object.keys(set).length) {
+        await models.tickets.updateOne({ _id: ticket._id }, { $set: set });
+        await audit(actor, 'ticket.updated', { ticketId: ticket._id, citizenId: ticket.citizenId }, { from: { category: ticket.category, priority: ticket.priority }, to: set });
+        Object.assign(changes, set);
+      }
+      const fresh = (await models.tickets.findById(ticket._id))!;
+      if (Object.keys(changes).length) events.emit('ticket.updated', { ...(await eventData(fresh)), changes });
+      const [summary] = await summaries([fresh]);
+      return summary!;
+    },
+
+    /** A manager gives one ticket to another agent; the citizen's recurring agent is unchanged. */
+    async assign(actor: Actor & { kind: 'agent' }, ticketId: string, agentId: string, reason?: string) {
+      const ticket = await models.tickets.findById(idOf(ticketId));
+      if (!ticket) throw new NotFound('ticket not found');
+      const agent = Types.ObjectId.isValid(agentId) ? await models.agents.findOne({ _id: agentId, active: true }).lean() : null;
+      if (!agent) throw new NotFound('agent not found');
+      const from = ticket.assigneeId ? String(ticket.assigneeId) : null;
+      if (from === agentId) return (await summaries([ticket]))[0]!;
+      await models.tickets.updateOne({ _id: ticket._id }, { $set: { assigneeId: agent._id, teamId: agent.teamId ?? ticket.teamId } });
+      await audit(actor, 'ticket.assigned', { ticketId: ticket._id, citizenId: ticket.citizenId, agentId: agent._id }, { from, to: agentId, reason: reason ?? null });
+      const fresh = (await models.tickets.findById(ticket._id))!;
+      events.emit('ticket.assigned', { ...(await eventData(fresh)), fromAgentId: from, toAgentId: agentId, reason });
+      return (await summaries([fresh]))[0]!;
+    },
+
+    async renderCannedFor(principal: Principal, cannedAnswerId: string, ticket: TicketDoc): Promise<string> {
+      const answer = Types.ObjectId.isValid(cannedAnswerId) ? await models.cannedAnswers.findById(cannedAnswerId).lean() : null;
+      const me = await models.agents.findById(principal.agentId).lean();
+      if (!answer || (answer.teamId && principal.role === 'agent' && String(answer.teamId) !== String(me?.teamId))) throw new NotFound('canned answer not found');
+      const citizen = await models.citizens.findById(ticket.citizenId, { name: 1 }).lean();
+      return renderCanned(answer.body, {
+        'citizen.firstName': citizen?.name?.split(/\s+/)[0] ?? null,
+        'citizen.name': citizen?.name ?? null,
+        'ticket.reference': ticket.reference,
+        'agent.firstName': me?.name.split(/\s+/)[0] ?? null,
+        'agent.name': me?.name ?? null,
+        'portal.link': null,
+      });
+    },
+
+    loadVisible,
+  };
+}
+export type TicketService = ReturnType<typeof createTicketService>;
