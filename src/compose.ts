@@ -6,6 +6,7 @@ import type { Config } from '../config/index.js';
 import { buildApp } from './http/app.js';
 import { attachRealtime } from './realtime/server.js';
 import { createOutboxDispatcher, type DispatcherOptions } from './jobs/outboxDispatcher.js';
+import { startAvailabilityReturnJob } from './jobs/availabilityReturn.js';
 import { startRecoveryJob } from './jobs/recoverInterrupted.js';
 import { createServices } from './services/index.js';
 import type { Store } from './store/index.js';
@@ -30,19 +31,19 @@ export async function compose(config: Config, store: Store, log: Logger, options
   // Before the HTTP server closes: open WebSockets would otherwise keep it waiting.
   app.addHook('preClose', async () => realtime.close());
   const dispatcher = createOutboxDispatcher({ models: store.models, outbox: services.outbox, now: services.now, log }, options.dispatcher);
-  let recovery: { stop(): void } | null = null;
+  const running: { stop(): void }[] = [];
   return {
     services,
     app,
     realtime,
     dispatcher,
-    /** Starts the background jobs (outbox delivery, recovery of interrupted messages). */
+    /** Starts the background jobs (outbox delivery, recovery of interrupted messages, return from absence). */
     startJobs() {
       dispatcher.start();
-      recovery = startRecoveryJob(services.ingestInbound, log);
+      running.push(startRecoveryJob(services.ingestInbound, log), startAvailabilityReturnJob(services, log));
     },
     async stopJobs() {
-      recovery?.stop();
+      for (const job of running.splice(0)) job.stop();
       await dispatcher.stop();
     },
   };

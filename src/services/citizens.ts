@@ -121,8 +121,9 @@ export function createCitizenService(deps: { models: Models; audit: Audit; event
       await models.identities.deleteMany({ citizenId: citizen._id });
       await models.messages.updateMany(
         { citizenId: citizen._id },
-        { $set: { text: '[anonymised]', html: null, subject: null, fromAddress: null, fromName: null, toAddress: null, attachments: [], 'threadKeys.references': [], 'call.recordingUrl': null } },
+        { $set: { text: '[anonymised]', html: null, subject: null, fromAddress: null, fromName: null, toAddress: null, attachments: [], 'threadKeys.references': [] } },
       );
+      await models.messages.updateMany({ citizenId: citizen._id, call: { $ne: null } }, { $set: { 'call.recordingUrl': null, 'call.recordingSid': null } });
       await models.tickets.updateMany({ citizenId: citizen._id }, { $set: { subject: '[anonymised]' } });
       await models.chatSessions.updateMany({ citizenId: citizen._id }, { $set: { name: null, claimedEmail: null, claimedPhone: null, topic: null } });
       await models.auditEvents.updateMany({ citizenId: citizen._id }, { $set: { data: { anonymised: true } } });
