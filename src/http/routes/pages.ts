@@ -1,10 +1,13 @@
-// Static assets and pages served by the app: the chat widget and a demo page of a city's website.
+// Static assets and pages served by the app: the chat widget, the agent console and a demo page of a
+// city's website. Pages render data with textContent only, so nothing a citizen writes runs as markup.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsync } from 'fastify';
 
-const WIDGET = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../../channels/webchat/widget.js'), 'utf8');
+const HERE = dirname(fileURLToPath(import.meta.url));
+const WIDGET = readFileSync(join(HERE, '../../../channels/webchat/widget.js'), 'utf8');
+const CONSOLE = readFileSync(join(HERE, '../pages/console.html'), 'utf8');
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export const pageRoutes =
@@ -13,6 +16,8 @@ export const pageRoutes =
     app.get('/widget.js', { schema: { tags: ['pages'], summary: 'The citizen chat widget (one script tag)' } }, async (_request, reply) =>
       reply.type('application/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').send(WIDGET),
     );
+
+    app.get('/console', { schema: { tags: ['pages'], summary: 'The agent console' } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(CONSOLE));
 
     app.get('/', { schema: { hide: true } }, async (_request, reply) => {
       const name = escapeHtml(settings.serviceName);
@@ -29,7 +34,7 @@ export const pageRoutes =
     <h1>Contactez ${name}</h1>
     <p>Une question, une démarche ? Écrivez-nous avec le bouton « Discuter avec nous », par SMS ou par e-mail :
     vous recevez aussitôt une référence, et une réponse sous 48 heures.</p>
-    <p>Agents : la documentation de l'API est sur <a href="/docs">/docs</a>.</p>
+    <p>Agents : <a href="/console">console des agents</a> · documentation de l'API : <a href="/docs">/docs</a>.</p>
   </main>
   <script src="/widget.js" data-service="${name}" defer></script>
 </body>
