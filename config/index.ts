@@ -26,7 +26,10 @@ export const EnvSchema = Type.Object({
   DEMO: Bool('seed demo teams, agents and messages on an empty store; default on with the embedded store'),
   DEFAULT_PHONE_REGION: Type.String({ default: 'FR', pattern: '^[A-Z]{2}$', description: 'region for phone numbers written without +' }),
   REOPEN_WINDOW_DAYS: Int('a message on a resolved ticket within this many days reopens it', 0, 365, 7),
-  SLA_FIRST_RESPONSE_HOURS: Int('the answer promise, in hours from the first message', 1, 24 * 30, 48),
+  SLA_FIRST_RESPONSE_HOURS: Int('the answer promise, in business hours from the first message', 1, 24 * 30, 48),
+  SLA_NEXT_RESPONSE_HOURS: Type.Optional(Type.Integer({ minimum: 1, maximum: 24 * 30, description: 'business hours to answer each later citizen message; default SLA_FIRST_RESPONSE_HOURS' })),
+  SLA_BUSINESS_HOURS: Type.String({ default: 'mon-fri 00:00-24:00', description: 'the hours the promise counts (default: whole working days; public holidays never count); set it to the opening hours to count only those' }),
+  SLA_AT_RISK_PERCENT: Int('share of the time after which a deadline is at risk (warned)', 1, 99, 80),
   TZ: Type.String({ default: 'Europe/Paris', description: 'time zone of business hours' }),
   SERVICE_NAME: Type.String({ default: 'la mairie', minLength: 1, description: 'how the phone greeting names the service ("Bonjour, vous êtes bien à …")' }),
   OPENING_HOURS: Type.String({ default: 'mon-fri 08:30-12:00,13:30-17:30; sat 09:00-12:00', description: 'opening hours, e.g. "mon-fri 08:30-17:00; sat 09:00-12:00" (closed on French public holidays)' }),
@@ -72,6 +75,7 @@ export interface Config {
     readonly timeZone: string;
   };
   readonly service: { readonly name: string; readonly openingHours: OpeningHours };
+  readonly sla: { readonly hours: OpeningHours; readonly timeZone: string; readonly promiseHours: number; readonly nextResponseHours: number; readonly atRiskShare: number };
   readonly sms: { readonly maxSegments: number; readonly voicemailMaxSeconds: number };
   readonly http: { readonly bodyLimitBytes: number };
   readonly access: { readonly teamVisibility: boolean };
@@ -127,6 +131,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError('OPENING_HOURS', (err as Error).message);
   }
 
+  let slaHours: OpeningHours;
+  try {
+    slaHours = parseOpeningHours(e.SLA_BUSINESS_HOURS);
+  } catch (err) {
+    throw new ConfigError('SLA_BUSINESS_HOURS', (err as Error).message);
+  }
+
   const chatOrigins = e.CHAT_ORIGINS.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean);
   const badOrigin = chatOrigins.find((o) => !/^https?:\/\/[^/\s]+$/.test(o));
   if (badOrigin) throw new ConfigError('CHAT_ORIGINS', `has "${badOrigin}", which is not an origin like https://www.ville.fr`);
@@ -160,6 +171,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       timeZone: e.TZ,
     },
     service: { name: e.SERVICE_NAME, openingHours },
+    sla: {
+      hours: slaHours,
+      timeZone: e.TZ,
+      promiseHours: e.SLA_FIRST_RESPONSE_HOURS,
+      nextResponseHours: e.SLA_NEXT_RESPONSE_HOURS ?? e.SLA_FIRST_RESPONSE_HOURS,
+      atRiskShare: e.SLA_AT_RISK_PERCENT / 100,
+    },
     sms: { maxSegments: e.SMS_MAX_SEGMENTS, voicemailMaxSeconds: e.VOICEMAIL_MAX_SECONDS },
     http: { bodyLimitBytes: e.BODY_LIMIT_BYTES },
     access: { teamVisibility: e.TEAM_VISIBILITY },

@@ -8,6 +8,7 @@ import { attachRealtime } from './realtime/server.js';
 import { createOutboxDispatcher, type DispatcherOptions } from './jobs/outboxDispatcher.js';
 import { startAvailabilityReturnJob } from './jobs/availabilityReturn.js';
 import { startRecoveryJob } from './jobs/recoverInterrupted.js';
+import { startSlaWatcher } from './jobs/slaWatcher.js';
 import { createServices } from './services/index.js';
 import type { Store } from './store/index.js';
 
@@ -22,6 +23,7 @@ export async function compose(config: Config, store: Store, log: Logger, options
       rules: config.rules,
       serviceName: config.service.name,
       teamVisibility: config.access.teamVisibility,
+      sla: config.sla,
       now: options.now,
     },
     adapters,
@@ -40,7 +42,7 @@ export async function compose(config: Config, store: Store, log: Logger, options
     /** Starts the background jobs (outbox delivery, recovery of interrupted messages, return from absence). */
     startJobs() {
       dispatcher.start();
-      running.push(startRecoveryJob(services.ingestInbound, log), startAvailabilityReturnJob(services, log));
+      running.push(startRecoveryJob(services.ingestInbound, log), startAvailabilityReturnJob(services, log), startSlaWatcher(services, log));
     },
     async stopJobs() {
       for (const job of running.splice(0)) job.stop();

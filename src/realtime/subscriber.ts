@@ -46,6 +46,7 @@ export function subscribeDomainEvents(services: Services, agents: AgentsNamespac
       void agents.to(audience(e)).emit('message:status', { ...ticket(e), messageId: e.messageId, status: e.deliveryStatus, reason: e.reason }),
     ),
     services.events.on('message.updated', (e) => void agents.to(audience(e)).emit('message:updated', { ...ticket(e), messageId: e.messageId, changes: e.changes })),
+    services.events.on('sla.warning', (e) => void agents.to(audience(e)).emit('sla:warning', { ...ticket(e), kind: e.kind, dueAt: e.dueAt })),
     services.events.on('agent.availability', async (e) => {
       const online = (await agents.in(rooms.agent(e.agentId)).fetchSockets()).length > 0;
       const status = !online ? 'offline' : e.availability === 'away' ? 'away' : 'online';

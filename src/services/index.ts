@@ -13,7 +13,9 @@ import { EventBus } from './eventBus.js';
 import { createIngestInbound } from './ingestInbound.js';
 import { createOutbox } from './outbox.js';
 import { createTicketService } from './tickets.js';
+import { createSlaPolicy, DEFAULT_SLA, type SlaSettings } from './sla.js';
 import { createTokens } from './tokens.js';
+import { parseOpeningHours } from '../domain/calendar.js';
 import { createVoiceService } from './voice.js';
 
 export interface ServiceOptions {
@@ -22,6 +24,8 @@ export interface ServiceOptions {
   serviceName?: string;
   /** Agents also see their team's tickets. */
   teamVisibility?: boolean;
+  /** The promise's calendar; default: 48 h of working days in Europe/Paris. */
+  sla?: SlaSettings;
   tokenTtlMinutes: number;
   rules: { defaultPhoneRegion: string; reopenWindowDays: number; slaFirstResponseHours: number };
   now?: () => Date;
@@ -30,6 +34,9 @@ export interface ServiceOptions {
 export function createServices(store: Store, log: Logger, options: ServiceOptions, adapters: ReadonlyMap<InboundChannel, ChannelAdapter> = new Map()) {
   const now = options.now ?? (() => new Date());
   const events = new EventBus(log);
+  const sla = createSlaPolicy(
+    options.sla ?? { ...DEFAULT_SLA, hours: parseOpeningHours('mon-fri 00:00-24:00'), promiseHours: options.rules.slaFirstResponseHours, nextResponseHours: options.rules.slaFirstResponseHours },
+  );
   const audit = createAudit(store.models, now);
   const tokens = createTokens({ secret: options.jwtSecret, ttlMinutes: options.tokenTtlMinutes, now });
   const agents = createAgentService({ models: store.models, tokens, audit, events });
@@ -41,15 +48,15 @@ export function createServices(store: Store, log: Logger, options: ServiceOption
     log,
     settings: { promiseHours: options.rules.slaFirstResponseHours, serviceName: options.serviceName ?? 'la mairie' },
   });
-  const ingestInbound = createIngestInbound({ models: store.models, events, audit, now, log, rules: options.rules, acknowledge });
+  const ingestInbound = createIngestInbound({ models: store.models, events, audit, now, log, rules: options.rules, acknowledge, sla });
   const voice = createVoiceService({ models: store.models, events, ingestInbound, now, log });
   const chat = createChatService({ models: store.models, ingestInbound, now, rules: options.rules });
   const access = createAccess({ models: store.models, teamVisibility: options.teamVisibility ?? false });
   const tickets = createTicketService({
-    models: store.models, events, audit, outbox, access, now, log,
-    settings: { teamVisibility: options.teamVisibility ?? false, slaFirstResponseHours: options.rules.slaFirstResponseHours, atRiskShare: 0.8 },
+    models: store.models, events, audit, outbox, access, now, log, sla,
+    settings: { teamVisibility: options.teamVisibility ?? false },
   });
   const cannedAnswers = createCannedAnswerService({ models: store.models, audit });
-  return { store, models: store.models, events, audit, tokens, agents, citizens, outbox, ingestInbound, voice, chat, access, tickets, cannedAnswers, now };
+  return { store, models: store.models, events, audit, tokens, agents, citizens, outbox, ingestInbound, voice, chat, access, tickets, cannedAnswers, sla, now };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -8,7 +8,6 @@ import type { TicketEventData } from '../domain/events.js';
 import { identityKey, identityKindOf, normaliseIdentity, type Identity } from '../domain/identity.js';
 import { findReference, formatReference, referenceCounterName } from '../domain/reference.js';
 import { chooseRecurringAgent, handlingAgentId } from '../domain/routing.js';
-import { firstResponseDueAt } from '../domain/sla.js';
 import { chooseThread, type TicketForThreading } from '../domain/threading.js';
 import { OPEN_STATUSES } from '../domain/ticket.js';
 import { isDuplicateKey, nextSequence, type Models } from '../store/index.js';
@@ -18,6 +17,7 @@ import { messageKey } from '../store/models/messageKey.js';
 import type { TicketDoc } from '../store/models/ticket.js';
 import { SYSTEM, type Audit } from './audit.js';
 import type { EventBus } from './eventBus.js';
+import type { SlaPolicy } from './sla.js';
 
 export interface IngestDeps {
   models: Models;
@@ -28,6 +28,7 @@ export interface IngestDeps {
   rules: { defaultPhoneRegion: string; reopenWindowDays: number; slaFirstResponseHours: number };
   /** Queues the acknowledgement of a new ticket; idempotent, awaited before the message counts as processed. */
   acknowledge?: (ticket: TicketDoc, first: MessageDoc) => Promise<void>;
+  sla: SlaPolicy;
 }
 
 export interface IngestResult {
@@ -150,7 +151,15 @@ export function createIngestInbound(deps: IngestDeps) {
     const claimed = await models.tickets.findOneAndUpdate({ _id: ticket._id, announcedAt: null }, { $set: { announcedAt: now(), announcedBy: message._id } });
     const isNewTicket = !!claimed || String((await models.tickets.findById(ticket._id, { announcedBy: 1 }).lean())?.announcedBy) === String(message._id);
     // A citizen's message puts a paused or resolved ticket back into the agent's work; 'new' stays new.
-    await models.tickets.updateOne({ _id: ticket._id, status: { $in: ['pending', 'resolved'] } }, { $set: { status: 'open', resolvedAt: null } });
+    const before = await models.tickets.findOneAndUpdate(
+      { _id: ticket._id, status: { $in: ['pending', 'resolved'] } },
+      { $set: { status: 'open', resolvedAt: null, pendingSince: null } },
+      { returnDocument: 'before' },
+    );
+    if (before?.sla?.pausedAt) await models.tickets.updateOne({ _id: ticket._id }, { $set: { sla: deps.sla.resume(before.sla as never, at) } });
+    // Answered before: this message starts the next deadline (once, while nothing else is due).
+    const next = deps.sla.next(at);
+    await models.tickets.updateOne({ _id: ticket._id, firstRespondedAt: { $ne: null }, sla: null }, { $set: { sla: next, nextResponseDueAt: next.dueAt } });
     const updated = await models.tickets.findOneAndUpdate(
       { _id: ticket._id },
       { $max: { lastMessageAt: at, lastInboundAt: at }, $set: { lastInboundChannel: message.channel }, $inc: { unreadCount: 1 }, $addToSet: { channels: message.channel } },
@@ -338,6 +347,7 @@ export function createIngestInbound(deps: IngestDeps) {
     if (existing) return existing;
     const year = inbound.receivedAt.getUTCFullYear();
     const reference = formatReference(year, await nextSequence(models, referenceCounterName(year)));
+    const firstDeadline = deps.sla.first(inbound.receivedAt);
     const ticket = await models.tickets.create({
       _id: id,
       reference,
@@ -351,7 +361,8 @@ export function createIngestInbound(deps: IngestDeps) {
       lastMessageAt: inbound.receivedAt,
       lastInboundAt: inbound.receivedAt,
       unreadCount: 0,
-      firstResponseDueAt: firstResponseDueAt(inbound.receivedAt, rules.slaFirstResponseHours),
+      firstResponseDueAt: firstDeadline.dueAt,
+      sla: firstDeadline,
       previousTicketId: previousTicketId ? new Types.ObjectId(previousTicketId) : null,
     });
     await audit(SYSTEM, 'ticket.created', { ticketId: id, citizenId: citizen._id, agentId: citizen.recurringAgentId }, {

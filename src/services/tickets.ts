@@ -13,6 +13,7 @@ import type { Access } from './access.js';
 import type { Actor, Audit } from './audit.js';
 import type { EventBus } from './eventBus.js';
 import type { Outbox } from './outbox.js';
+import type { SlaPolicy, TicketSla } from './sla.js';
 import type { Principal } from './tokens.js';
 
 export interface InboxQuery {
@@ -46,7 +47,8 @@ export function createTicketService(deps: {
   access: Access;
   now: () => Date;
   log: Logger;
-  settings: { teamVisibility: boolean; slaFirstResponseHours: number; atRiskShare: number };
+  sla: SlaPolicy;
+  settings: { teamVisibility: boolean };
 }) {
   const { models, events, audit, outbox, access, now } = deps;
 
@@ -111,10 +113,9 @@ export function createTicketService(deps: {
     }));
   }
 
-  function isAtRisk(t: Pick<TicketDoc, 'firstRespondedAt' | 'firstResponseDueAt' | 'status'>): boolean {
-    if (t.firstRespondedAt || !t.firstResponseDueAt || !OPEN_STATUSES.includes(t.status) || t.status === 'pending') return false;
-    const window = deps.settings.slaFirstResponseHours * 3_600_000 * (1 - deps.settings.atRiskShare);
-    return t.firstResponseDueAt.getTime() - now().getTime() <= window;
+  /** At risk: a running, unpaused deadline past its warning point. */
+  function isAtRisk(t: Pick<TicketDoc, 'sla' | 'status'>): boolean {
+    return !!t.sla && !t.sla.pausedAt && OPEN_STATUSES.includes(t.status) && t.sla.warnAt.getTime() <= now().getTime();
   }
 
   async function setStatus(actor: Actor, ticket: TicketDoc, status: TicketStatus): Promise<Record<string, unknown>> {
@@ -125,6 +126,11 @@ export function createTicketService(deps: {
     if (status === 'resolved') set.resolvedAt = at;
     if (status === 'closed') set.closedAt = at;
     if (status !== 'resolved' && status !== 'closed') set.resolvedAt = null;
+    // Pending waits on the citizen: the clock pauses, and resumes with the time that was left.
+    const sla = ticket.sla as TicketSla | null;
+    if (status === 'pending') Object.assign(set, { pendingSince: at, reminderSentAt: null, ...(sla ? { sla: deps.sla.pause(sla, at) } : {}) });
+    else if (ticket.status === 'pending') Object.assign(set, { pendingSince: null, ...(sla ? { sla: deps.sla.resume(sla, at) } : {}) });
+    if (status === 'resolved' || status === 'closed') set.sla = null;
     const updated = await models.tickets.updateOne({ _id: ticket._id, status: ticket.status }, { $set: set });
     if (updated.modifiedCount === 0) throw new Conflict('the ticket changed meanwhile: reload it');
     if (status === 'resolved' || status === 'closed') {
@@ -155,9 +161,9 @@ export function createTicketService(deps: {
       if (query.channel) filter.channels = query.channel;
       if (query.category) filter.category = query.category;
       if (query.atRisk) {
-        filter.firstRespondedAt = null;
         filter.status = { $in: (query.status?.length ? query.status : OPEN_STATUSES).filter((s) => s !== 'pending') };
-        filter.firstResponseDueAt = { $lte: new Date(now().getTime() + deps.settings.slaFirstResponseHours * 3_600_000 * (1 - deps.settings.atRiskShare)) };
+        filter['sla.warnAt'] = { $lte: now() };
+        filter['sla.pausedAt'] = null;
       }
       if (query.q?.trim()) {
         const pattern = new RegExp(escapeRegex(query.q.trim().slice(0, 100)), 'i');
@@ -264,6 +270,8 @@ export function createTicketService(deps: {
       const message = await outbox.queue({ ticketId: ticket._id, channel, to, text, authorId: principal.agentId, kind: 'message', subject: ticket.subject ? `Re: ${ticket.subject}` : undefined });
       const at = now();
       const first = await models.tickets.updateOne({ _id: ticket._id, firstRespondedAt: null }, { $set: { firstRespondedAt: at } });
+      // Answered: nothing is due until the citizen writes again.
+      await models.tickets.updateOne({ _id: ticket._id }, { $set: { sla: null, nextResponseDueAt: null } });
       const changes: Record<string, unknown> = {};
       if (first.modifiedCount) changes.firstRespondedAt = at.toISOString();
       if (ticket.status === 'new') Object.assign(changes, await setStatus({ kind: 'agent', id: principal.agentId }, ticket, 'open').catch(() => ({})));

@@ -21,6 +21,26 @@ const ticketSchema = new Schema(
     unreadCount: { type: Number, default: 0 },
     firstResponseDueAt: { type: Date, default: null },
     firstRespondedAt: { type: Date, default: null },
+    /** Due for each later citizen message once answered; null when nothing is due. */
+    nextResponseDueAt: { type: Date, default: null },
+    /** The running deadline (first or next response): warned and breached once each, paused while pending. */
+    sla: {
+      type: new Schema(
+        {
+          kind: { type: String, enum: ['first', 'next'], required: true },
+          startedAt: { type: Date, required: true },
+          dueAt: { type: Date, required: true },
+          warnAt: { type: Date, required: true },
+          warnedAt: { type: Date, default: null },
+          breachedAt: { type: Date, default: null },
+          pausedAt: { type: Date, default: null },
+        },
+        { _id: false },
+      ),
+      default: null,
+    },
+    pendingSince: { type: Date, default: null },
+    reminderSentAt: { type: Date, default: null },
     /** Set once by the first stored message of the ticket: it, and only it, announces the new ticket. */
     announcedAt: { type: Date, default: null },
     announcedBy: { type: Schema.Types.ObjectId, ref: 'Message', default: null },
