@@ -155,7 +155,7 @@ export function createIngestInbound(deps: IngestDeps) {
       { _id: ticket._id, status: { $in: ['pending', 'resolved'] } },
       { $set: { status: 'open', resolvedAt: null, pendingSince: null } },
       { returnDocument: 'before' },
-    );
+    ).lean();
     if (before?.sla?.pausedAt) await models.tickets.updateOne({ _id: ticket._id }, { $set: { sla: deps.sla.resume(before.sla as never, at) } });
     // Answered before: this message starts the next deadline (once, while nothing else is due).
     const next = deps.sla.next(at);

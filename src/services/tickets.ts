@@ -127,7 +127,7 @@ export function createTicketService(deps: {
     if (status === 'closed') set.closedAt = at;
     if (status !== 'resolved' && status !== 'closed') set.resolvedAt = null;
     // Pending waits on the citizen: the clock pauses, and resumes with the time that was left.
-    const sla = ticket.sla as TicketSla | null;
+    const sla = (ticket.toObject().sla ?? null) as TicketSla | null;
     if (status === 'pending') Object.assign(set, { pendingSince: at, reminderSentAt: null, ...(sla ? { sla: deps.sla.pause(sla, at) } : {}) });
     else if (ticket.status === 'pending') Object.assign(set, { pendingSince: null, ...(sla ? { sla: deps.sla.resume(sla, at) } : {}) });
     if (status === 'resolved' || status === 'closed') set.sla = null;
