@@ -1,7 +1,7 @@
 // The adapter contract: a channel turns provider traffic into InboundMessage and sends OutboundMessage.
 // Adapters know nothing of mongoose or fastify; services know nothing of Twilio, IMAP or Socket.IO.
 
-export type InboundChannel = 'sms' | 'voice' | 'email' | 'chat';
+export type InboundChannel = 'sms' | 'voice' | 'email' | 'chat' | 'portal';
 
 export interface Attachment {
   filename?: string;
@@ -23,6 +23,8 @@ export interface InboundMessage {
   threadHints: { ticketRef?: string; ticketId?: string; inReplyTo?: string; references?: string[]; messageId?: string };
   attachments: Attachment[];
   receivedAt: Date;
+  /** Set only by trusted in-process callers that already know the citizen (the portal). */
+  citizenId?: string;
 }
 
 export interface OutboundMessage {

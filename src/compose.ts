@@ -24,6 +24,7 @@ export async function compose(config: Config, store: Store, log: Logger, options
       serviceName: config.service.name,
       teamVisibility: config.access.teamVisibility,
       sla: config.sla,
+      publicBaseUrl: config.publicBaseUrl,
       now: options.now,
     },
     adapters,

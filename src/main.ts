@@ -2,9 +2,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import { ConfigError, loadConfig, type Config } from '../config/index.js';
 import { compose } from './compose.js';
+import { createLogger } from './logger.js';
 import { bootstrap, DEMO_PASSWORD } from './services/bootstrap.js';
 import { startEmbeddedStore } from './store/embedded.js';
 import { connectStore } from './store/index.js';
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const log = pino({ level: config.logLevel, base: { service: 'gru' } });
+  const log = createLogger(config.logLevel);
 
   const embedded = config.store.uri ? null : await startEmbeddedStore({ dataDir: config.store.dataDir, log });
   const store = await connectStore(config.store.uri ?? `${embedded!.uri}?directConnection=true`, { dbName: config.store.uri ? undefined : 'gru' });

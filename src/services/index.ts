@@ -12,6 +12,7 @@ import { createCitizenService } from './citizens.js';
 import { EventBus } from './eventBus.js';
 import { createIngestInbound } from './ingestInbound.js';
 import { createOutbox } from './outbox.js';
+import { createPortalService } from './portal.js';
 import { createTicketService } from './tickets.js';
 import { createSlaPolicy, DEFAULT_SLA, type SlaSettings } from './sla.js';
 import { createTokens } from './tokens.js';
@@ -24,6 +25,8 @@ export interface ServiceOptions {
   serviceName?: string;
   /** Agents also see their team's tickets. */
   teamVisibility?: boolean;
+  /** Public URL of the server, for portal links. */
+  publicBaseUrl?: string;
   /** The promise's calendar; default: 48 h of working days in Europe/Paris. */
   sla?: SlaSettings;
   tokenTtlMinutes: number;
@@ -42,21 +45,28 @@ export function createServices(store: Store, log: Logger, options: ServiceOption
   const agents = createAgentService({ models: store.models, tokens, audit, events });
   const citizens = createCitizenService({ models: store.models, audit, events, now, rules: options.rules });
   const outbox = createOutbox({ models: store.models, events, adapters, now, log });
+  // The portal needs the pipeline and the acknowledgement needs portal links: wired through a late binding.
+  let portal: ReturnType<typeof createPortalService> | null = null;
   const acknowledge = createAcknowledger({
     models: store.models,
     outbox,
     log,
-    settings: { promiseHours: options.rules.slaFirstResponseHours, serviceName: options.serviceName ?? 'la mairie' },
+    settings: {
+      promiseHours: options.rules.slaFirstResponseHours,
+      serviceName: options.serviceName ?? 'la mairie',
+      portalLink: (ticket) => portal!.createLink(ticket),
+    },
   });
   const ingestInbound = createIngestInbound({ models: store.models, events, audit, now, log, rules: options.rules, acknowledge, sla });
+  portal = createPortalService({ models: store.models, audit, ingestInbound, now, publicBaseUrl: options.publicBaseUrl ?? 'http://localhost:3000' });
   const voice = createVoiceService({ models: store.models, events, ingestInbound, now, log });
   const chat = createChatService({ models: store.models, ingestInbound, now, rules: options.rules });
   const access = createAccess({ models: store.models, teamVisibility: options.teamVisibility ?? false });
   const tickets = createTicketService({
-    models: store.models, events, audit, outbox, access, now, log, sla,
+    models: store.models, events, audit, outbox, access, now, log, sla, portal,
     settings: { teamVisibility: options.teamVisibility ?? false },
   });
   const cannedAnswers = createCannedAnswerService({ models: store.models, audit });
-  return { store, models: store.models, events, audit, tokens, agents, citizens, outbox, ingestInbound, voice, chat, access, tickets, cannedAnswers, sla, now };
+  return { store, models: store.models, events, audit, tokens, agents, citizens, outbox, ingestInbound, voice, chat, access, tickets, cannedAnswers, sla, portal, now };
 }
 export type Services = ReturnType<typeof createServices>;

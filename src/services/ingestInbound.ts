@@ -5,6 +5,7 @@ import { Types } from 'mongoose';
 import type { Logger } from 'pino';
 import type { InboundMessage } from '../../channels/types.js';
 import type { TicketEventData } from '../domain/events.js';
+import { NotFound } from '../domain/errors.js';
 import { identityKey, identityKindOf, normaliseIdentity, type Identity } from '../domain/identity.js';
 import { findReference, formatReference, referenceCounterName } from '../domain/reference.js';
 import { chooseRecurringAgent, handlingAgentId } from '../domain/routing.js';
@@ -82,8 +83,8 @@ export function createIngestInbound(deps: IngestDeps) {
     }
 
     const kind = identityKindOf(inbound.channel);
-    const identity = normaliseIdentity(kind!, inbound.from.address, rules.defaultPhoneRegion);
-    let citizen = await resolveCitizen(identity, inbound.from.name);
+    const identity = kind ? normaliseIdentity(kind, inbound.from.address, rules.defaultPhoneRegion) : null;
+    let citizen = identity ? await resolveCitizen(identity, inbound.from.name) : await knownCitizen(inbound.citizenId);
     citizen = await ensureRecurringAgent(citizen, log);
     const ticket = await resolveTicket(citizen, inbound, log);
 
@@ -108,7 +109,7 @@ export function createIngestInbound(deps: IngestDeps) {
         direction: 'in',
         channel: inbound.channel,
         externalId: inbound.externalId,
-        fromAddress: identity.value,
+        fromAddress: identity?.value ?? null,
         fromName: inbound.from.name ?? null,
         subject: inbound.subject ?? null,
         text: inbound.text,
@@ -186,6 +187,12 @@ export function createIngestInbound(deps: IngestDeps) {
   async function claimInterrupted(messageId: Types.ObjectId): Promise<boolean> {
     const staleBefore = new Date(now().getTime() - FINISHING_STALE_MS);
     return !!(await models.messages.findOneAndUpdate({ _id: messageId, stage: 'finishing', stageAt: { $lt: staleBefore } }, { $set: { stageAt: now() } }));
+  }
+
+  async function knownCitizen(citizenId: string | undefined): Promise<Citizen> {
+    const citizen = citizenId && Types.ObjectId.isValid(citizenId) ? await models.citizens.findById(citizenId) : null;
+    if (!citizen) throw new NotFound('citizen not found');
+    return citizen;
   }
 
   async function resolveCitizen(identity: Identity, name: string | undefined): Promise<Citizen> {

@@ -13,6 +13,7 @@ import type { Access } from './access.js';
 import type { Actor, Audit } from './audit.js';
 import type { EventBus } from './eventBus.js';
 import type { Outbox } from './outbox.js';
+import type { PortalService } from './portal.js';
 import type { SlaPolicy, TicketSla } from './sla.js';
 import type { Principal } from './tokens.js';
 
@@ -48,6 +49,7 @@ export function createTicketService(deps: {
   now: () => Date;
   log: Logger;
   sla: SlaPolicy;
+  portal: PortalService;
   settings: { teamVisibility: boolean };
 }) {
   const { models, events, audit, outbox, access, now } = deps;
@@ -259,9 +261,11 @@ export function createTicketService(deps: {
       let text = input.text?.trim() ?? '';
       if (input.cannedAnswerId) text = await this.renderCannedFor(principal, input.cannedAnswerId, ticket);
       if (!text) throw new Invalid('a reply needs a text or a canned answer');
-      const defaultChannel = (ticket.lastInboundChannel === 'voice' ? 'sms' : ticket.lastInboundChannel) as InboundChannel;
-      const channel = input.channel ?? defaultChannel;
       const channels = await this.replyChannels(ticket);
+      // A portal message is answered on the portal itself and on the citizen's usual channel.
+      const last = ticket.lastInboundChannel === 'voice' ? 'sms' : ticket.lastInboundChannel;
+      const defaultChannel = (last === 'portal' ? ([...channels.keys()][0] ?? 'portal') : last) as InboundChannel;
+      const channel = input.channel ?? defaultChannel;
       const to = channels.get(channel === 'voice' ? 'sms' : channel);
       if (!to) {
         const available = [...channels.keys()];
@@ -347,7 +351,7 @@ export function createTicketService(deps: {
         'ticket.reference': ticket.reference,
         'agent.firstName': me?.name.split(/\s+/)[0] ?? null,
         'agent.name': me?.name ?? null,
-        'portal.link': null,
+        'portal.link': await deps.portal.createLink(ticket),
       });
     },
 

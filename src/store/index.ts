@@ -10,6 +10,7 @@ import { counterModel } from './models/counter.js';
 import { identityModel } from './models/identity.js';
 import { messageModel } from './models/message.js';
 import { messageKeyModel } from './models/messageKey.js';
+import { portalLinkModel } from './models/portalLink.js';
 import { teamModel } from './models/team.js';
 import { ticketModel } from './models/ticket.js';
 
@@ -24,6 +25,7 @@ export function buildModels(conn: Connection) {
     identities: identityModel(conn),
     messages: messageModel(conn),
     messageKeys: messageKeyModel(conn),
+    portalLinks: portalLinkModel(conn),
     teams: teamModel(conn),
     tickets: ticketModel(conn),
   };

@@ -1,6 +1,7 @@
 // Builds the real store, services and app on a database of this test file's own.
 import { randomBytes } from 'node:crypto';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger } from '../../src/logger.js';
 import { Writable } from 'node:stream';
 import { inject } from 'vitest';
 import type { InboundMessage } from '../../channels/types.js';
@@ -10,7 +11,7 @@ import { createServices, type ServiceOptions } from '../../src/services/index.js
 import { connectStore } from '../../src/store/index.js';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-0123456789';
-export const silentLog = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+export const silentLog = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
 
 export async function testStore() {
   const dbName = `t_${randomBytes(6).toString('hex')}`;
@@ -85,5 +86,5 @@ export function capturingLog(): { log: Logger; lines: Record<string, unknown>[] 
       done();
     },
   });
-  return { log: pino({ level: 'info' }, stream), lines };
+  return { log: createLogger('info', stream), lines };
 }

@@ -1,0 +1,56 @@
+// The citizen portal: a page and its API behind a secret link. A wrong or revoked link gets the same
+// plain "not found", never another ticket.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Services } from '../../services/index.js';
+import { principalOf, type AuthHooks } from '../auth.js';
+import { errors, ObjectIdString } from '../schemas.js';
+
+const PAGE = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../pages/portal.html'), 'utf8');
+const Token = Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) });
+
+export const portalRoutes =
+  (services: Services, auth: AuthHooks): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.get('/portal/:token', { schema: { tags: ['portal'], summary: 'The citizen portal page (French)', params: Token } }, async (_request, reply) =>
+      reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').send(PAGE),
+    );
+
+    app.get('/api/portal/:token', {
+      schema: {
+        tags: ['portal'], summary: 'A ticket as its citizen sees it: public messages only', params: Token,
+        response: {
+          200: Type.Object({
+            reference: Type.String(), status: Type.String(), agentFirstName: Type.Union([Type.String(), Type.Null()]),
+            expectedBy: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+            messages: Type.Array(Type.Object({ id: Type.String(), direction: Type.String(), channel: Type.String(), text: Type.String(), createdAt: Type.String(), author: Type.Union([Type.String(), Type.Null()]) })),
+          }),
+          ...errors(404),
+        },
+      },
+    }, async (request, reply) => reply.header('cache-control', 'no-store').send(await services.portal.view(request.params.token)));
+
+    app.post('/api/portal/:token/messages', {
+      schema: {
+        tags: ['portal'], summary: 'The citizen adds a message to the same thread', params: Token,
+        body: Type.Object({ text: Type.String({ minLength: 1, maxLength: 5000 }), clientId: Type.Optional(Type.String({ pattern: '^[\\w-]{1,64}$' })) }, { additionalProperties: false }),
+        response: { 201: Type.Object({ id: Type.String(), reference: Type.String() }), ...errors(400, 404, 429) },
+      },
+    }, async (request, reply) => reply.status(201).send(await services.portal.post(request.params.token, request.body)));
+
+    app.post('/api/tickets/:id/portal-links', {
+      schema: { tags: ['portal'], summary: 'A new portal link for this ticket, to give the citizen', security: [{ bearer: [] }], params: Type.Object({ id: ObjectIdString }), response: { 201: Type.Object({ url: Type.String() }), ...errors(401, 404) } },
+      preHandler: auth.authenticate,
+    }, async (request, reply) => {
+      const ticket = await services.tickets.loadVisible(principalOf(request), request.params.id);
+      return reply.status(201).send({ url: await services.portal.createLink(ticket) });
+    });
+
+    app.post('/api/tickets/:id/portal-links/revoke', {
+      schema: { tags: ['managers'], summary: "Revoke every portal link of a ticket (manager)", security: [{ bearer: [] }], params: Type.Object({ id: ObjectIdString }), response: { 200: Type.Object({ revoked: Type.Integer() }), ...errors(401, 403, 404) } },
+      preHandler: auth.requireRole('manager', 'admin'),
+    }, async (request) => services.portal.revokeAll({ kind: 'agent', id: principalOf(request).agentId }, request.params.id));
+  };

@@ -1,0 +1,85 @@
+// The citizen portal: a secret link per acknowledgement (random token, only its hash stored, revocable
+// by a manager) to follow the request at any hour and add a message to the same thread.
+import { createHash, randomBytes } from 'node:crypto';
+import { Types } from 'mongoose';
+import { Invalid, NotFound, RateLimited } from '../domain/errors.js';
+import { RateLimiter } from '../domain/rateLimit.js';
+import type { Models } from '../store/index.js';
+import type { TicketDoc } from '../store/models/ticket.js';
+import type { Actor, Audit } from './audit.js';
+import type { IngestInbound } from './ingestInbound.js';
+
+const hash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export function createPortalService(deps: { models: Models; audit: Audit; ingestInbound: IngestInbound; now: () => Date; publicBaseUrl: string }) {
+  const { models, audit, now } = deps;
+  const posts = new RateLimiter(5, 10 / 60);
+
+  /** The ticket behind a token; the same "not found" for a wrong, revoked or malformed token. */
+  async function resolve(token: string): Promise<TicketDoc> {
+    const link = /^[\w-]{20,100}$/.test(token) ? await models.portalLinks.findById(hash(token)).lean() : null;
+    const ticket = link && !link.revokedAt ? await models.tickets.findById(link.ticketId) : null;
+    if (!ticket) throw new NotFound('not found');
+    return ticket;
+  }
+
+  return {
+    async createLink(ticket: Pick<TicketDoc, '_id' | 'citizenId'>): Promise<string> {
+      const token = randomBytes(24).toString('base64url');
+      await models.portalLinks.create({ _id: hash(token), ticketId: ticket._id, citizenId: ticket.citizenId });
+      return `${deps.publicBaseUrl}/portal/${token}`;
+    },
+
+    async view(token: string) {
+      const ticket = await resolve(token);
+      const [agent, messages] = await Promise.all([
+        ticket.assigneeId ? models.agents.findById(ticket.assigneeId, { name: 1 }).lean() : null,
+        models.messages.find({ ticketId: ticket._id, direction: { $in: ['in', 'out'] } }).sort({ _id: 1 }).limit(500).lean(),
+      ]);
+      const authors = await models.agents.find({ _id: { $in: messages.map((m) => m.authorId).filter(Boolean) } }, { name: 1 }).lean();
+      const firstName = new Map(authors.map((a) => [String(a._id), a.name.split(/\s+/)[0] ?? '']));
+      const running = ticket.sla && !ticket.sla.pausedAt ? ticket.sla.dueAt : null;
+      return {
+        reference: ticket.reference,
+        status: ticket.status,
+        agentFirstName: agent?.name.split(/\s+/)[0] ?? null,
+        expectedBy: running ? running.toISOString() : null,
+        messages: messages.map((m) => ({
+          id: String(m._id),
+          direction: m.direction as 'in' | 'out',
+          channel: m.channel,
+          text: m.text,
+          createdAt: (m.createdAt ?? m.receivedAt).toISOString(),
+          author: m.direction === 'out' ? (m.authorId ? (firstName.get(String(m.authorId)) ?? null) : null) : null,
+        })),
+      };
+    },
+
+    /** The citizen adds a message: it lands in the same thread (or a linked new one if it was closed). */
+    async post(token: string, input: { text: string; clientId?: string }) {
+      const ticket = await resolve(token);
+      const text = input.text.trim();
+      if (!text) throw new Invalid('an empty message cannot be sent');
+      if (!posts.take(hash(token), now().getTime())) throw new RateLimited('too many messages: wait a minute and send again');
+      const result = await deps.ingestInbound({
+        channel: 'portal',
+        externalId: `${hash(token).slice(0, 16)}:${input.clientId ?? new Types.ObjectId().toHexString()}`,
+        from: { address: 'portal' },
+        citizenId: String(ticket.citizenId),
+        text,
+        threadHints: { ticketId: String(ticket._id) },
+        attachments: [],
+        receivedAt: now(),
+      });
+      return { id: result.messageId, reference: result.reference };
+    },
+
+    async revokeAll(actor: Actor, ticketId: string): Promise<{ revoked: number }> {
+      if (!Types.ObjectId.isValid(ticketId) || !(await models.tickets.exists({ _id: ticketId }))) throw new NotFound('ticket not found');
+      const result = await models.portalLinks.updateMany({ ticketId, revokedAt: null }, { $set: { revokedAt: now() } });
+      await audit(actor, 'portal.links.revoked', { ticketId }, { count: result.modifiedCount });
+      return { revoked: result.modifiedCount };
+    },
+  };
+}
+export type PortalService = ReturnType<typeof createPortalService>;
