@@ -1,0 +1,96 @@
+// The citizen portal in headless Chromium: the link from the acknowledgement, the public thread without
+// notes, a message added into the same thread, and a plain "not found" for wrong and revoked links.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM } from '../../src/services/audit.js';
+import { launchBrowser } from '../helpers/browser.js';
+import { capturingLog, inbound, testApp } from '../helpers/context.js';
+import { collect, connect, connected, until } from '../helpers/sockets.js';
+
+let ctx: Awaited<ReturnType<typeof testApp>>;
+let base: string;
+let browser: Awaited<ReturnType<typeof launchBrowser>>;
+const logs = capturingLog();
+
+beforeAll(async () => {
+  ctx = await testApp({ log: logs.log });
+  base = await ctx.listen();
+  ctx.startJobs();
+  const team = await ctx.models.teams.create({ name: 'Accueil', slug: 'accueil', isDefault: true });
+  await ctx.services.agents.create(SYSTEM, { name: 'Camille Martin', email: 'camille@mairie.test', password: 'password-123', role: 'agent', teamId: String(team._id) });
+  browser = await launchBrowser();
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await ctx?.close();
+});
+
+describe('citizen portal', () => {
+  it('shows the request from the acknowledgement link and takes a new message into the same thread', async () => {
+    const { session } = await ctx.services.chat.start({ name: 'Inès' });
+    const first = await ctx.services.chat.send(session, { clientId: 'c1', text: 'Bonjour, mon passeport est-il prêt ?' });
+    const ack = await ctx.models.messages.findOne({ ticketId: first.ticketId, kind: 'acknowledgement' }).lean();
+    const link = /(https?:\/\/\S+\/portal\/[\w-]+)/.exec(ack!.text)?.[1];
+    expect(link).toBeTruthy();
+    const path = new URL(link!).pathname;
+    await ctx.services.tickets.note({ agentId: first.recurringAgentId!, role: 'agent' }, first.ticketId, 'Note interne confidentielle');
+    await ctx.services.tickets.reply({ agentId: first.recurringAgentId!, role: 'agent' }, first.ticketId, { text: 'Il sera prêt jeudi.' });
+
+    const context = await browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${base}${path}`);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(`Votre demande ${first.reference}`);
+    const details = await page.locator('dl').textContent();
+    expect(details).toContain('En cours de traitement');
+    expect(details).toContain('Camille');
+    const thread = page.getByRole('list', { name: 'Vos échanges' });
+    await expect.poll(() => thread.textContent()).toContain('Il sera prêt jeudi.');
+    expect(await thread.textContent()).toContain('Bonjour, mon passeport est-il prêt ?');
+    expect(await page.content()).not.toContain('Note interne confidentielle');
+
+    const agent = connect(`${base}/agents`, { token: (await ctx.services.agents.login('camille@mairie.test', 'password-123')).token });
+    await connected(agent);
+    const seen = collect(agent, 'message:created');
+    await page.getByLabel('Ajouter un message').fill('Merci ! Je passerai jeudi après-midi.');
+    await page.getByRole('button', { name: 'Envoyer' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('Votre message a bien été ajouté à votre demande.');
+    await expect.poll(() => thread.textContent()).toContain('Je passerai jeudi après-midi.');
+    const stored = await ctx.models.messages.findOne({ channel: 'portal' }).lean();
+    expect(String(stored!.ticketId)).toBe(first.ticketId);
+    await until(() => seen.some((m) => m.channel === 'portal' && m.ticketId === first.ticketId), 3_000, 'agent sees the portal message');
+    agent.disconnect();
+    expect(errors).toEqual([]);
+    // The token never reaches the logs.
+    expect(JSON.stringify(logs.lines)).not.toContain(path.split('/').pop()!);
+    await context.close();
+  });
+
+  it('answers "not found", and only that, for a wrong or revoked link', async () => {
+    const r = await ctx.services.ingestInbound(inbound({ from: { address: '+33660000001' } }));
+    const ticket = await ctx.models.tickets.findById(r.ticketId);
+    const url = await ctx.services.portal.createLink(ticket!);
+    const token = url.split('/').pop()!;
+    expect((await fetch(`${base}/api/portal/${token}`)).status).toBe(200);
+
+    for (const wrong of ['nope', token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A'), '../../api/agents', 'x'.repeat(300)]) {
+      const res = await fetch(`${base}/api/portal/${encodeURIComponent(wrong)}`);
+      expect([400, 404, 414]).toContain(res.status);
+      expect(await res.text()).not.toContain(r.reference);
+    }
+    const manager = await ctx.services.agents.create(SYSTEM, { name: 'Manon', email: 'manon@mairie.test', password: 'password-123', role: 'manager' });
+    const { token: managerToken } = await ctx.services.agents.login(manager.email, 'password-123');
+    const revoked = await fetch(`${base}/api/tickets/${r.ticketId}/portal-links/revoke`, { method: 'POST', headers: { authorization: `Bearer ${managerToken}` } });
+    expect(await revoked.json()).toEqual({ revoked: 2 }); // the acknowledgement's link and this one
+    const after = await fetch(`${base}/api/portal/${token}`);
+    expect(after.status).toBe(404);
+    expect(await after.json()).toEqual({ error: { code: 'not_found', message: 'not found' } });
+    expect((await fetch(`${base}/api/portal/${token}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"x"}' })).status).toBe(404);
+
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${base}/portal/${token}`);
+    await expect.poll(() => page.getByRole('status').textContent()).toBe('Demande introuvable. Ce lien n’est pas valide ou n’est plus actif.');
+    await context.close();
+  });
+});
