@@ -81,7 +81,7 @@ describe('citizen portal', () => {
     const manager = await ctx.services.agents.create(SYSTEM, { name: 'Manon', email: 'manon@mairie.test', password: 'password-123', role: 'manager' });
     const { token: managerToken } = await ctx.services.agents.login(manager.email, 'password-123');
     const revoked = await fetch(`${base}/api/tickets/${r.ticketId}/portal-links/revoke`, { method: 'POST', headers: { authorization: `Bearer ${managerToken}` } });
-    expect(await revoked.json()).toEqual({ revoked: 2 }); // the acknowledgement's link and this one
+    expect(await revoked.json()).toEqual({ revoked: 1 }); // SMS is off here: no acknowledgement, so no other link
     const after = await fetch(`${base}/api/portal/${token}`);
     expect(after.status).toBe(404);
     expect(await after.json()).toEqual({ error: { code: 'not_found', message: 'not found' } });
