@@ -6,6 +6,7 @@ import type { Config } from '../config/index.js';
 import { buildApp } from './http/app.js';
 import { attachRealtime } from './realtime/server.js';
 import { createOutboxDispatcher, type DispatcherOptions } from './jobs/outboxDispatcher.js';
+import { startAutomationJob } from './jobs/automation.js';
 import { startAvailabilityReturnJob } from './jobs/availabilityReturn.js';
 import { startRecoveryJob } from './jobs/recoverInterrupted.js';
 import { startSlaWatcher } from './jobs/slaWatcher.js';
@@ -43,7 +44,7 @@ export async function compose(config: Config, store: Store, log: Logger, options
     /** Starts the background jobs (outbox delivery, recovery of interrupted messages, return from absence). */
     startJobs() {
       dispatcher.start();
-      running.push(startRecoveryJob(services.ingestInbound, log), startAvailabilityReturnJob(services, log), startSlaWatcher(services, log));
+      running.push(startRecoveryJob(services.ingestInbound, log), startAvailabilityReturnJob(services, log), startSlaWatcher(services, log), startAutomationJob(services, config.service.name, log));
     },
     async stopJobs() {
       for (const job of running.splice(0)) job.stop();

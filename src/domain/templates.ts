@@ -53,3 +53,24 @@ export function unknownVariables(body: string): string[] {
 export function renderCanned(body: string, values: CannedVariables): string {
   return body.replace(VARIABLE, (_all, name: string) => values[name as keyof CannedVariables] ?? '').replace(/[ \t]+([,.!?])/g, '$1');
 }
+
+/** Variables of automatic messages (acknowledgements, reminders, closings): the canned ones and more. */
+export const AUTOMATION_VARIABLES = [...CANNED_VARIABLES, 'promise.hours', 'service.name'] as const;
+
+export function unknownAutomationVariables(body: string): string[] {
+  return [...body.matchAll(VARIABLE)].map((m) => m[1]!).filter((name) => !(AUTOMATION_VARIABLES as readonly string[]).includes(name));
+}
+
+export function renderAutomation(body: string, values: Partial<Record<(typeof AUTOMATION_VARIABLES)[number], string | null>>): string {
+  return body.replace(VARIABLE, (_all, name: string) => values[name as keyof typeof values] ?? '').replace(/[ \t]+([,.!?])/g, '$1');
+}
+
+export const DEFAULT_CLOSING = 'Bonjour, sans nouvelles de votre part, nous clôturons votre demande {{ticket.reference}}. Vous pouvez nous écrire à tout moment pour une nouvelle demande.';
+export const DEFAULT_REMINDER = 'Bonjour, nous attendons votre réponse pour poursuivre votre demande {{ticket.reference}}. Répondez simplement à ce message.';
+
+/** Keyword rules: the first rule with a keyword found in the text (case and accents ignored) wins. */
+export function matchCategoryRule<R extends { keywords: string[] }>(text: string, rules: readonly R[]): R | undefined {
+  const fold = (s: string) => s.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+  const haystack = ` ${fold(text).replace(/[^a-z0-9]+/g, ' ')} `;
+  return rules.find((rule) => rule.keywords.some((k) => k.trim() && haystack.includes(` ${fold(k).replace(/[^a-z0-9]+/g, ' ').trim()} `)));
+}

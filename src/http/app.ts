@@ -15,6 +15,7 @@ import { agentRoutes } from './routes/agents.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { pageRoutes } from './routes/pages.js';
+import { managementRoutes } from './routes/management.js';
 import { portalRoutes } from './routes/portal.js';
 import { ticketRoutes } from './routes/tickets.js';
 import { twilioWebhookRoutes } from './routes/twilioWebhooks.js';
@@ -67,6 +68,7 @@ export async function buildApp({ config, services, log }: AppOptions) {
   await app.register(agentRoutes(services, auth));
   await app.register(ticketRoutes(services, auth));
   await app.register(portalRoutes(services, auth));
+  await app.register(managementRoutes(services, auth));
   await app.register(pageRoutes({ serviceName: config.service.name }));
   if (config.twilio) await app.register(twilioWebhookRoutes(services, { ...config, twilio: config.twilio }));
   return app;

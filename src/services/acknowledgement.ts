@@ -3,7 +3,7 @@
 import type { Logger } from 'pino';
 import { DomainError } from '../domain/errors.js';
 import { isMobilePhone } from '../domain/identity.js';
-import { acknowledgement, firstName } from '../domain/templates.js';
+import { acknowledgement, firstName, renderAutomation } from '../domain/templates.js';
 import type { Models } from '../store/index.js';
 import type { MessageDoc } from '../store/models/message.js';
 import type { TicketDoc } from '../store/models/ticket.js';
@@ -14,6 +14,8 @@ export function createAcknowledger(deps: {
   outbox: Outbox;
   log: Logger;
   settings: { promiseHours: number; serviceName: string; portalLink?: (ticket: TicketDoc) => Promise<string | null> };
+  /** A template set by the administration for this channel, if any. */
+  template?: (channel: 'sms' | 'email' | 'chat') => Promise<string | null>;
 }) {
   const { models, outbox, settings } = deps;
   return async function acknowledge(ticket: TicketDoc, first: Pick<MessageDoc, 'channel' | 'fromAddress' | 'externalId'>): Promise<void> {
@@ -30,14 +32,23 @@ export function createAcknowledger(deps: {
       ticket.assigneeId ? models.agents.findById(ticket.assigneeId, { name: 1 }).lean() : null,
       models.citizens.findById(ticket.citizenId, { name: 1 }).lean(),
     ]);
-    const content = acknowledgement(channel, {
+    const input = {
       reference: ticket.reference,
       agentFirstName: firstName(agent?.name),
       promiseHours: settings.promiseHours,
       serviceName: settings.serviceName,
       portalLink: settings.portalLink ? await settings.portalLink(ticket) : null,
       citizenName: citizen?.name ?? null,
-    });
+    };
+    const content = acknowledgement(channel, input);
+    const custom = deps.template ? await deps.template(channel === 'voice' ? 'sms' : channel) : null;
+    if (custom) {
+      content.text = renderAutomation(custom, {
+        'ticket.reference': input.reference, 'agent.firstName': input.agentFirstName, 'agent.name': agent?.name ?? null,
+        'citizen.firstName': firstName(input.citizenName), 'citizen.name': input.citizenName, 'portal.link': input.portalLink,
+        'promise.hours': String(input.promiseHours), 'service.name': input.serviceName,
+      });
+    }
     try {
       await outbox.queue({
         ticketId: ticket._id,

@@ -6,6 +6,7 @@ import { createAccess } from './access.js';
 import { createAcknowledger } from './acknowledgement.js';
 import { createAgentService } from './agents.js';
 import { createAudit } from './audit.js';
+import { createAutomationService } from './automation.js';
 import { createCannedAnswerService } from './cannedAnswers.js';
 import { createChatService } from './chat.js';
 import { createCitizenService } from './citizens.js';
@@ -13,6 +14,7 @@ import { EventBus } from './eventBus.js';
 import { createIngestInbound } from './ingestInbound.js';
 import { createOutbox } from './outbox.js';
 import { createPortalService } from './portal.js';
+import { createStatsService } from './stats.js';
 import { createTicketService } from './tickets.js';
 import { createSlaPolicy, DEFAULT_SLA, type SlaSettings } from './sla.js';
 import { createTokens } from './tokens.js';
@@ -47,17 +49,19 @@ export function createServices(store: Store, log: Logger, options: ServiceOption
   const outbox = createOutbox({ models: store.models, events, adapters, now, log });
   // The portal needs the pipeline and the acknowledgement needs portal links: wired through a late binding.
   let portal: ReturnType<typeof createPortalService> | null = null;
+  const automation = createAutomationService({ models: store.models, audit });
   const acknowledge = createAcknowledger({
     models: store.models,
     outbox,
     log,
+    template: async (channel) => (await automation.get()).acknowledgements[channel],
     settings: {
       promiseHours: options.rules.slaFirstResponseHours,
       serviceName: options.serviceName ?? 'la mairie',
       portalLink: (ticket) => portal!.createLink(ticket),
     },
   });
-  const ingestInbound = createIngestInbound({ models: store.models, events, audit, now, log, rules: options.rules, acknowledge, sla });
+  const ingestInbound = createIngestInbound({ models: store.models, events, audit, now, log, rules: options.rules, acknowledge, sla, classify: automation.classify });
   portal = createPortalService({ models: store.models, audit, ingestInbound, now, publicBaseUrl: options.publicBaseUrl ?? 'http://localhost:3000' });
   const voice = createVoiceService({ models: store.models, events, ingestInbound, now, log });
   const chat = createChatService({ models: store.models, ingestInbound, now, rules: options.rules });
@@ -67,6 +71,7 @@ export function createServices(store: Store, log: Logger, options: ServiceOption
     settings: { teamVisibility: options.teamVisibility ?? false },
   });
   const cannedAnswers = createCannedAnswerService({ models: store.models, audit });
-  return { store, models: store.models, events, audit, tokens, agents, citizens, outbox, ingestInbound, voice, chat, access, tickets, cannedAnswers, sla, portal, now };
+  const stats = createStatsService({ models: store.models, now, timeZone: options.sla?.timeZone ?? 'Europe/Paris' });
+  return { store, models: store.models, events, audit, tokens, agents, citizens, outbox, ingestInbound, voice, chat, access, tickets, cannedAnswers, sla, portal, automation, stats, now };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -30,6 +30,8 @@ export interface IngestDeps {
   /** Queues the acknowledgement of a new ticket; idempotent, awaited before the message counts as processed. */
   acknowledge?: (ticket: TicketDoc, first: MessageDoc) => Promise<void>;
   sla: SlaPolicy;
+  /** Keyword rules: the category and team of a new request. */
+  classify?: (text: string) => Promise<{ category: string; teamId: string | null } | undefined>;
 }
 
 export interface IngestResult {
@@ -85,8 +87,9 @@ export function createIngestInbound(deps: IngestDeps) {
     const kind = identityKindOf(inbound.channel);
     const identity = kind ? normaliseIdentity(kind, inbound.from.address, rules.defaultPhoneRegion) : null;
     let citizen = identity ? await resolveCitizen(identity, inbound.from.name) : await knownCitizen(inbound.citizenId);
-    citizen = await ensureRecurringAgent(citizen, log);
-    const ticket = await resolveTicket(citizen, inbound, log);
+    const rule = deps.classify ? await deps.classify(`${inbound.subject ?? ''}\n${inbound.text}`) : undefined;
+    citizen = await ensureRecurringAgent(citizen, log, rule?.teamId);
+    const ticket = await resolveTicket(citizen, inbound, log, rule);
 
     if (!reserved) {
       try {
@@ -222,9 +225,9 @@ export function createIngestInbound(deps: IngestDeps) {
     }
   }
 
-  async function ensureRecurringAgent(citizen: Citizen, log: Logger): Promise<Citizen> {
+  async function ensureRecurringAgent(citizen: Citizen, log: Logger, ruleTeamId?: string | null): Promise<Citizen> {
     if (citizen.recurringAgentId) return citizen;
-    const teamId = citizen.teamId ?? (await defaultTeamId());
+    const teamId = (ruleTeamId ? new Types.ObjectId(ruleTeamId) : null) ?? citizen.teamId ?? (await defaultTeamId());
     const chosen = await leastLoadedAgent(teamId);
     if (!chosen) {
       log.warn({ citizenId: String(citizen._id) }, 'no available agent: the citizen waits in the team queue');
@@ -265,7 +268,7 @@ export function createIngestInbound(deps: IngestDeps) {
     return null;
   }
 
-  async function resolveTicket(citizen: Citizen, inbound: InboundMessage, log: Logger): Promise<Ticket> {
+  async function resolveTicket(citizen: Citizen, inbound: InboundMessage, log: Logger, rule?: { category: string; teamId: string | null }): Promise<Ticket> {
     const referenced = await referencedTicket(inbound);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const fresh = attempt === 0 ? citizen : (await models.citizens.findById(citizen._id))!;
@@ -295,7 +298,7 @@ export function createIngestInbound(deps: IngestDeps) {
         { returnDocument: 'after' },
       );
       if (!claimed) continue;
-      const ticket = await createTicket(newId, claimed, inbound, choice.previousTicketId);
+      const ticket = await createTicket(newId, claimed, inbound, choice.previousTicketId, rule);
       log.info({ ticketId: String(ticket._id), reference: ticket.reference }, 'ticket created');
       return ticket;
     }
@@ -349,7 +352,7 @@ export function createIngestInbound(deps: IngestDeps) {
     }
   }
 
-  async function createTicket(id: Types.ObjectId, citizen: Citizen, inbound: InboundMessage, previousTicketId?: string): Promise<Ticket> {
+  async function createTicket(id: Types.ObjectId, citizen: Citizen, inbound: InboundMessage, previousTicketId?: string, rule?: { category: string; teamId: string | null }): Promise<Ticket> {
     const existing = await models.tickets.findById(id);
     if (existing) return existing;
     const year = inbound.receivedAt.getUTCFullYear();
@@ -359,7 +362,8 @@ export function createIngestInbound(deps: IngestDeps) {
       _id: id,
       reference,
       citizenId: citizen._id,
-      teamId: citizen.teamId ?? null,
+      teamId: (rule?.teamId ? new Types.ObjectId(rule.teamId) : null) ?? citizen.teamId ?? null,
+      category: rule?.category ?? null,
       assigneeId: citizen.recurringAgentId ?? null,
       status: 'new',
       channel: inbound.channel,

@@ -356,6 +356,28 @@ export function createTicketService(deps: {
     },
 
     loadVisible,
+
+    /** Automation: a status change made by the system itself, audited and pushed like any other. */
+    async setStatusAsSystem(ticketId: string, status: TicketStatus, reason: string) {
+      const ticket = await models.tickets.findById(idOf(ticketId));
+      if (!ticket) throw new NotFound('ticket not found');
+      const changes = await setStatus({ kind: 'system' }, ticket, status);
+      if (Object.keys(changes).length) {
+        const fresh = (await models.tickets.findById(ticket._id))!;
+        events.emit('ticket.updated', { ...(await eventData(fresh)), changes: { ...changes, reason } });
+      }
+    },
+
+    /** Automation: a message to the citizen on their usual channel, once per idempotency key. */
+    async sendAutomatic(ticketId: string, text: string, kind: 'reminder' | 'closing', externalId: string) {
+      const ticket = await models.tickets.findById(idOf(ticketId));
+      if (!ticket) throw new NotFound('ticket not found');
+      const channels = await this.replyChannels(ticket);
+      const last = (ticket.lastInboundChannel === 'voice' ? 'sms' : ticket.lastInboundChannel) as InboundChannel;
+      const channel = channels.has(last) ? last : [...channels.keys()][0];
+      if (!channel) return null;
+      return outbox.queue({ ticketId: ticket._id, channel, to: channels.get(channel)!, text, kind, externalId, subject: ticket.subject ? `Re: ${ticket.subject}` : undefined });
+    },
   };
 }
 export type TicketService = ReturnType<typeof createTicketService>;

@@ -3,6 +3,7 @@
 import mongoose, { type Connection } from 'mongoose';
 import { agentModel } from './models/agent.js';
 import { auditEventModel } from './models/auditEvent.js';
+import { automationSettingsModel } from './models/automationSettings.js';
 import { cannedAnswerModel } from './models/cannedAnswer.js';
 import { chatSessionModel } from './models/chatSession.js';
 import { citizenModel } from './models/citizen.js';
@@ -18,6 +19,7 @@ export function buildModels(conn: Connection) {
   return {
     agents: agentModel(conn),
     auditEvents: auditEventModel(conn),
+    automation: automationSettingsModel(conn),
     cannedAnswers: cannedAnswerModel(conn),
     chatSessions: chatSessionModel(conn),
     citizens: citizenModel(conn),

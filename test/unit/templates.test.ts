@@ -26,3 +26,25 @@ describe('acknowledgements', () => {
     expect(mail.text).toContain('Un agent vous répondra');
   });
 });
+
+import { matchCategoryRule, renderAutomation, unknownAutomationVariables } from '../../src/domain/templates.js';
+
+describe('automation rules', () => {
+  const rules = [
+    { keywords: ['permis de construire', 'urbanisme'], category: 'urbanisme' },
+    { keywords: ['état civil', 'acte de naissance', 'passeport'], category: 'état civil' },
+  ];
+  it('matches keywords as whole words, ignoring case and accents', () => {
+    expect(matchCategoryRule('Bonjour, mon PERMIS DE CONSTRUIRE est refusé', rules)?.category).toBe('urbanisme');
+    expect(matchCategoryRule("Je voudrais un acte de naissance", rules)?.category).toBe('état civil');
+    expect(matchCategoryRule('Question sur l’etat civil', rules)?.category).toBe('état civil');
+    expect(matchCategoryRule('Passeports perdus', rules)).toBeUndefined();
+    expect(matchCategoryRule('Rien à voir', rules)).toBeUndefined();
+  });
+  it('renders automatic messages and refuses unknown variables', () => {
+    expect(renderAutomation('Réf. {{ticket.reference}} sous {{promise.hours}} h, {{service.name}}.', { 'ticket.reference': 'GRU-2026-000001', 'promise.hours': '48', 'service.name': 'la mairie' })).toBe(
+      'Réf. GRU-2026-000001 sous 48 h, la mairie.',
+    );
+    expect(unknownAutomationVariables('{{ticket.reference}} {{citizen.iban}}')).toEqual(['citizen.iban']);
+  });
+});

@@ -8,6 +8,7 @@ import type { FastifyPluginAsync } from 'fastify';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const WIDGET = readFileSync(join(HERE, '../../../channels/webchat/widget.js'), 'utf8');
 const CONSOLE = readFileSync(join(HERE, '../pages/console.html'), 'utf8');
+const DASHBOARD = readFileSync(join(HERE, '../pages/dashboard.html'), 'utf8');
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export const pageRoutes =
@@ -18,6 +19,8 @@ export const pageRoutes =
     );
 
     app.get('/console', { schema: { tags: ['pages'], summary: 'The agent console' } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(CONSOLE));
+
+    app.get('/dashboard', { schema: { tags: ['pages'], summary: "The managers' dashboard" } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(DASHBOARD));
 
     app.get('/', { schema: { hide: true } }, async (_request, reply) => {
       const name = escapeHtml(settings.serviceName);

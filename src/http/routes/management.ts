@@ -1,0 +1,54 @@
+// Managers' figures and the automation settings.
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Invalid } from '../../domain/errors.js';
+import type { Services } from '../../services/index.js';
+import { principalOf, type AuthHooks } from '../auth.js';
+import { errors, ObjectIdString } from '../schemas.js';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+const Automation = Type.Object(
+  {
+    acknowledgements: Type.Object({ sms: Nullable(Type.String({ maxLength: 1000 })), email: Nullable(Type.String({ maxLength: 5000 })), chat: Nullable(Type.String({ maxLength: 2000 })) }, { additionalProperties: false }),
+    categoryRules: Type.Array(
+      Type.Object({ keywords: Type.Array(Type.String({ minLength: 1, maxLength: 80 }), { minItems: 1, maxItems: 50 }), category: Type.String({ minLength: 1, maxLength: 80 }), teamId: Nullable(ObjectIdString) }, { additionalProperties: false }),
+      { maxItems: 200 },
+    ),
+    autoCloseAfterDays: Nullable(Type.Integer({ minimum: 1, maximum: 365 })),
+    closingMessage: Nullable(Type.String({ maxLength: 2000 })),
+    reminderAfterDays: Nullable(Type.Integer({ minimum: 1, maximum: 365 })),
+    reminderMessage: Nullable(Type.String({ maxLength: 2000 })),
+  },
+  { $id: 'Automation' },
+);
+
+export const managementRoutes =
+  (services: Services, auth: AuthHooks): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.addSchema(Automation);
+    const security = [{ bearer: [] }];
+
+    app.get('/api/stats', {
+      schema: {
+        tags: ['managers'], summary: 'Load, the 48 h promise, first-response times, volume per channel, backlog age (manager)', security,
+        querystring: Type.Object({ from: Type.Optional(Type.String({ format: 'date-time' })), to: Type.Optional(Type.String({ format: 'date-time' })) }, { additionalProperties: false }),
+        response: { 200: Type.Object({}, { additionalProperties: true }), ...errors(400, 401, 403) },
+      },
+      preHandler: auth.requireRole('manager', 'admin'),
+    }, async (request) => {
+      const to = request.query.to ? new Date(request.query.to) : services.now();
+      const from = request.query.from ? new Date(request.query.from) : new Date(to.getTime() - 30 * 86_400_000);
+      if (from >= to) throw new Invalid('from must be before to');
+      return services.stats.compute({ from, to });
+    });
+
+    app.get('/api/settings/automation', {
+      schema: { tags: ['automation'], summary: 'Acknowledgement templates, keyword rules, closing and reminders (manager)', security, response: { 200: Type.Ref('Automation'), ...errors(401, 403) } },
+      preHandler: auth.requireRole('manager', 'admin'),
+    }, async () => services.automation.get());
+
+    app.put('/api/settings/automation', {
+      schema: { tags: ['automation'], summary: 'Change the automation (admin)', security, body: Type.Partial(Automation, { additionalProperties: false }), response: { 200: Type.Ref('Automation'), ...errors(400, 401, 403, 404) } },
+      preHandler: auth.requireRole('admin'),
+    }, async (request) => services.automation.update({ kind: 'agent', id: principalOf(request).agentId }, request.body));
+  };

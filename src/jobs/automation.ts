@@ -1,0 +1,47 @@
+// Repetitive work taken off agents: closing resolved tickets after N days without a reply (with a
+// closing message) and reminding citizens on pending tickets after N days. Each happens once.
+import type { Logger } from 'pino';
+import { DEFAULT_CLOSING, DEFAULT_REMINDER, renderAutomation } from '../domain/templates.js';
+import type { Services } from '../services/index.js';
+
+const DAY = 86_400_000;
+
+export async function runAutomation(services: Pick<Services, 'models' | 'tickets' | 'automation' | 'now'>, serviceName: string): Promise<{ closed: number; reminded: number }> {
+  const { models } = services;
+  const settings = await services.automation.get();
+  const now = services.now();
+  const result = { closed: 0, reminded: 0 };
+  const fill = (template: string, ticket: { reference: string }) => renderAutomation(template, { 'ticket.reference': ticket.reference, 'service.name': serviceName });
+
+  if (settings.autoCloseAfterDays) {
+    const due = await models.tickets.find({ status: 'resolved', resolvedAt: { $lte: new Date(now.getTime() - settings.autoCloseAfterDays * DAY) } }).limit(200).lean();
+    for (const ticket of due) {
+      await services.tickets.sendAutomatic(String(ticket._id), fill(settings.closingMessage ?? DEFAULT_CLOSING, ticket), 'closing', `closing:${String(ticket._id)}`).catch(() => null);
+      await services.tickets.setStatusAsSystem(String(ticket._id), 'closed', `no reply ${settings.autoCloseAfterDays} days after resolution`);
+      result.closed++;
+    }
+  }
+  if (settings.reminderAfterDays) {
+    const due = await models.tickets.find({ status: 'pending', reminderSentAt: null, pendingSince: { $lte: new Date(now.getTime() - settings.reminderAfterDays * DAY) } }).limit(200).lean();
+    for (const ticket of due) {
+      // Claimed first: one reminder per pending period, even with several instances.
+      const claimed = await models.tickets.updateOne({ _id: ticket._id, reminderSentAt: null }, { $set: { reminderSentAt: now } });
+      if (claimed.modifiedCount === 0) continue;
+      const key = `reminder:${String(ticket._id)}:${ticket.pendingSince!.getTime()}`;
+      await services.tickets.sendAutomatic(String(ticket._id), fill(settings.reminderMessage ?? DEFAULT_REMINDER, ticket), 'reminder', key).catch(() => null);
+      result.reminded++;
+    }
+  }
+  return result;
+}
+
+export function startAutomationJob(services: Services, serviceName: string, log: Logger, everyMs = 5 * 60_000): { stop(): void } {
+  const run = () =>
+    runAutomation(services, serviceName)
+      .then((r) => (r.closed || r.reminded) && log.info(r, 'automation'))
+      .catch((err: unknown) => log.error({ err }, 'automation failed'));
+  const timer = setInterval(run, everyMs);
+  timer.unref();
+  void run();
+  return { stop: () => clearInterval(timer) };
+}

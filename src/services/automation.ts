@@ -1,0 +1,56 @@
+// The automation settings: acknowledgement templates, keyword rules (category and team at ingest),
+// closing resolved tickets and reminding citizens on pending ones. Read often, written by admins.
+import { Types } from 'mongoose';
+import { Invalid, NotFound } from '../domain/errors.js';
+import { AUTOMATION_VARIABLES, matchCategoryRule, unknownAutomationVariables } from '../domain/templates.js';
+import type { Models } from '../store/index.js';
+import type { Actor, Audit } from './audit.js';
+
+export interface AutomationView {
+  acknowledgements: { sms: string | null; email: string | null; chat: string | null };
+  categoryRules: { keywords: string[]; category: string; teamId: string | null }[];
+  autoCloseAfterDays: number | null;
+  closingMessage: string | null;
+  reminderAfterDays: number | null;
+  reminderMessage: string | null;
+}
+
+export function createAutomationService(deps: { models: Models; audit: Audit }) {
+  const { models, audit } = deps;
+
+  async function get(): Promise<AutomationView> {
+    const doc = (await models.automation.findById('automation').lean()) ?? (await models.automation.findOneAndUpdate({ _id: 'automation' }, { $setOnInsert: {} }, { upsert: true, returnDocument: 'after' }).lean())!;
+    return {
+      acknowledgements: { sms: doc.acknowledgements?.sms ?? null, email: doc.acknowledgements?.email ?? null, chat: doc.acknowledgements?.chat ?? null },
+      categoryRules: doc.categoryRules.map((r) => ({ keywords: r.keywords, category: r.category, teamId: r.teamId ? String(r.teamId) : null })),
+      autoCloseAfterDays: doc.autoCloseAfterDays ?? null,
+      closingMessage: doc.closingMessage ?? null,
+      reminderAfterDays: doc.reminderAfterDays ?? null,
+      reminderMessage: doc.reminderMessage ?? null,
+    };
+  }
+
+  return {
+    get,
+
+    async update(actor: Actor, change: Partial<AutomationView>): Promise<AutomationView> {
+      const templates = [...Object.values(change.acknowledgements ?? {}), change.closingMessage, change.reminderMessage].filter((t): t is string => !!t);
+      const unknown = templates.flatMap(unknownAutomationVariables);
+      if (unknown.length) throw new Invalid(`unknown variable ${unknown.map((v) => `{{${v}}}`).join(', ')}: use ${AUTOMATION_VARIABLES.map((v) => `{{${v}}}`).join(', ')}`);
+      for (const rule of change.categoryRules ?? []) {
+        if (rule.teamId && (!Types.ObjectId.isValid(rule.teamId) || !(await models.teams.exists({ _id: rule.teamId })))) throw new NotFound(`team ${rule.teamId} not found`);
+      }
+      const before = await get();
+      await models.automation.updateOne({ _id: 'automation' }, { $set: change }, { upsert: true });
+      await audit(actor, 'automation.updated', {}, { from: before, to: change });
+      return get();
+    },
+
+    /** The keyword rule that applies to a new request's text, if any. */
+    async classify(text: string): Promise<{ category: string; teamId: string | null } | undefined> {
+      const { categoryRules } = await get();
+      return categoryRules.length ? matchCategoryRule(text, categoryRules) : undefined;
+    },
+  };
+}
+export type AutomationService = ReturnType<typeof createAutomationService>;

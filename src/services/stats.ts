@@ -1,0 +1,87 @@
+// Managers' figures. Counting and grouping run in the store ($match, $group with $sum: what MongoDB and
+// FerretDB both serve); ratios, medians and calendar days are computed here from projected fields.
+import type { Types } from 'mongoose';
+import { localTime } from '../domain/calendar.js';
+import { OPEN_STATUSES } from '../domain/ticket.js';
+import type { Models } from '../store/index.js';
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+export function createStatsService(deps: { models: Models; now: () => Date; timeZone: string }) {
+  const { models } = deps;
+  return {
+    async compute(period: { from: Date; to: Date }) {
+      const [perAgent, perTeam, agents, teams] = await Promise.all([
+        models.tickets.aggregate<{ _id: Types.ObjectId | null; open: number }>([
+          { $match: { status: { $in: OPEN_STATUSES } } },
+          { $group: { _id: '$assigneeId', open: { $sum: 1 } } },
+        ]),
+        models.tickets.aggregate<{ _id: Types.ObjectId | null; open: number }>([
+          { $match: { status: { $in: OPEN_STATUSES } } },
+          { $group: { _id: '$teamId', open: { $sum: 1 } } },
+        ]),
+        models.agents.find({}, { name: 1 }).lean(),
+        models.teams.find({}, { name: 1 }).lean(),
+      ]);
+      const agentName = new Map(agents.map((a) => [String(a._id), a.name]));
+      const teamName = new Map(teams.map((t) => [String(t._id), t.name]));
+
+      const created = await models.tickets
+        .find({ createdAt: { $gte: period.from, $lt: period.to } }, { createdAt: 1, firstRespondedAt: 1, firstResponseDueAt: 1 })
+        .lean();
+      const now = deps.now();
+      // A ticket counts once its promise is settled: answered, or its deadline passed unanswered.
+      const settled = created.filter((t) => t.firstRespondedAt || (t.firstResponseDueAt && t.firstResponseDueAt <= now));
+      const onTime = settled.filter((t) => t.firstRespondedAt && t.firstResponseDueAt && t.firstRespondedAt <= t.firstResponseDueAt);
+      const responseMinutes = created
+        .filter((t) => t.firstRespondedAt)
+        .map((t) => (t.firstRespondedAt!.getTime() - t.createdAt!.getTime()) / 60_000)
+        .sort((a, b) => a - b);
+      const median = responseMinutes.length
+        ? responseMinutes.length % 2
+          ? responseMinutes[(responseMinutes.length - 1) / 2]!
+          : (responseMinutes[responseMinutes.length / 2 - 1]! + responseMinutes[responseMinutes.length / 2]!) / 2
+        : null;
+
+      const inbound = await models.messages.find({ direction: 'in', receivedAt: { $gte: period.from, $lt: period.to } }, { channel: 1, receivedAt: 1 }).lean();
+      const volume = new Map<string, number>();
+      for (const m of inbound) {
+        const d = localTime(m.receivedAt, deps.timeZone);
+        const key = `${d.year}-${pad(d.month)}-${pad(d.day)}|${m.channel}`;
+        volume.set(key, (volume.get(key) ?? 0) + 1);
+      }
+
+      const open = await models.tickets.find({ status: { $in: OPEN_STATUSES } }, { createdAt: 1 }).lean();
+      const buckets = [
+        { label: 'under 1 day', maxDays: 1 },
+        { label: '1 to 2 days', maxDays: 2 },
+        { label: '2 to 7 days', maxDays: 7 },
+        { label: 'over 7 days', maxDays: Infinity },
+      ].map((b) => ({ ...b, count: 0 }));
+      for (const t of open) {
+        const days = (now.getTime() - t.createdAt!.getTime()) / 86_400_000;
+        buckets.find((b) => days < b.maxDays)!.count++;
+      }
+
+      return {
+        period: { from: period.from.toISOString(), to: period.to.toISOString() },
+        openPerAgent: perAgent
+          .map((r) => ({ agentId: r._id ? String(r._id) : null, name: r._id ? (agentName.get(String(r._id)) ?? '?') : 'unassigned', open: r.open }))
+          .sort((a, b) => b.open - a.open),
+        openPerTeam: perTeam
+          .map((r) => ({ teamId: r._id ? String(r._id) : null, name: r._id ? (teamName.get(String(r._id)) ?? '?') : 'no team', open: r.open }))
+          .sort((a, b) => b.open - a.open),
+        promise: { settled: settled.length, onTime: onTime.length, share: settled.length ? onTime.length / settled.length : null },
+        medianFirstResponseMinutes: median,
+        volumePerChannelPerDay: [...volume.entries()]
+          .map(([key, count]) => {
+            const [day, channel] = key.split('|') as [string, string];
+            return { day, channel, count };
+          })
+          .sort((a, b) => a.day.localeCompare(b.day) || a.channel.localeCompare(b.channel)),
+        backlogAge: buckets.map(({ label, count }) => ({ label, count })),
+      };
+    },
+  };
+}
+export type StatsService = ReturnType<typeof createStatsService>;

@@ -1,0 +1,26 @@
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+
+// The automation rules of the service: one document, edited by admins through the API.
+const automationSchema = new Schema(
+  {
+    _id: { type: String, default: 'automation' },
+    /** Acknowledgement templates per channel; empty: the French default of src/domain/templates.ts. */
+    acknowledgements: {
+      sms: { type: String, default: null },
+      email: { type: String, default: null },
+      chat: { type: String, default: null },
+    },
+    categoryRules: {
+      type: [{ _id: false, keywords: { type: [String], required: true }, category: { type: String, required: true }, teamId: { type: Schema.Types.ObjectId, ref: 'Team', default: null } }],
+      default: [],
+    },
+    autoCloseAfterDays: { type: Number, default: 7 },
+    closingMessage: { type: String, default: null },
+    reminderAfterDays: { type: Number, default: 3 },
+    reminderMessage: { type: String, default: null },
+  },
+  { timestamps: true },
+);
+
+export type AutomationSettings = InferSchemaType<typeof automationSchema>;
+export const automationSettingsModel = (conn: Connection) => conn.model('AutomationSettings', automationSchema, 'settings');
