@@ -51,7 +51,7 @@ export function unknownVariables(body: string): string[] {
 
 /** Fills {{variables}}; a missing value becomes an empty string, never the raw placeholder. */
 export function renderCanned(body: string, values: CannedVariables): string {
-  return body.replace(VARIABLE, (_all, name: string) => values[name as keyof CannedVariables] ?? '').replace(/[ \t]+([,.!?])/g, '$1');
+  return body.replace(VARIABLE, (_all, name: string) => values[name as keyof CannedVariables] ?? '').replace(/[ \t]+([,.])/g, '$1');
 }
 
 /** Variables of automatic messages (acknowledgements, reminders, closings): the canned ones and more. */
@@ -62,7 +62,7 @@ export function unknownAutomationVariables(body: string): string[] {
 }
 
 export function renderAutomation(body: string, values: Partial<Record<(typeof AUTOMATION_VARIABLES)[number], string | null>>): string {
-  return body.replace(VARIABLE, (_all, name: string) => values[name as keyof typeof values] ?? '').replace(/[ \t]+([,.!?])/g, '$1');
+  return body.replace(VARIABLE, (_all, name: string) => values[name as keyof typeof values] ?? '').replace(/[ \t]+([,.])/g, '$1');
 }
 
 export const DEFAULT_CLOSING = 'Bonjour, sans nouvelles de votre part, nous clôturons votre demande {{ticket.reference}}. Vous pouvez nous écrire à tout moment pour une nouvelle demande.';

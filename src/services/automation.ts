@@ -3,7 +3,7 @@
 import { Types } from 'mongoose';
 import { Invalid, NotFound } from '../domain/errors.js';
 import { AUTOMATION_VARIABLES, matchCategoryRule, unknownAutomationVariables } from '../domain/templates.js';
-import type { Models } from '../store/index.js';
+import { isDuplicateKey, type Models } from '../store/index.js';
 import type { Actor, Audit } from './audit.js';
 
 export interface AutomationView {
@@ -19,10 +19,17 @@ export function createAutomationService(deps: { models: Models; audit: Audit }) 
   const { models, audit } = deps;
 
   async function get(): Promise<AutomationView> {
-    const doc = (await models.automation.findById('automation').lean()) ?? (await models.automation.findOneAndUpdate({ _id: 'automation' }, { $setOnInsert: {} }, { upsert: true, returnDocument: 'after' }).lean())!;
+    let doc = await models.automation.findById('automation').lean();
+    if (!doc) {
+      // First read: the defaults of the model, stored once.
+      await models.automation.create({ _id: 'automation' }).catch((err: unknown) => {
+        if (!isDuplicateKey(err)) throw err;
+      });
+      doc = (await models.automation.findById('automation').lean())!;
+    }
     return {
       acknowledgements: { sms: doc.acknowledgements?.sms ?? null, email: doc.acknowledgements?.email ?? null, chat: doc.acknowledgements?.chat ?? null },
-      categoryRules: doc.categoryRules.map((r) => ({ keywords: r.keywords, category: r.category, teamId: r.teamId ? String(r.teamId) : null })),
+      categoryRules: (doc.categoryRules ?? []).map((r) => ({ keywords: r.keywords, category: r.category, teamId: r.teamId ? String(r.teamId) : null })),
       autoCloseAfterDays: doc.autoCloseAfterDays ?? null,
       closingMessage: doc.closingMessage ?? null,
       reminderAfterDays: doc.reminderAfterDays ?? null,
@@ -41,7 +48,7 @@ export function createAutomationService(deps: { models: Models; audit: Audit }) 
         if (rule.teamId && (!Types.ObjectId.isValid(rule.teamId) || !(await models.teams.exists({ _id: rule.teamId })))) throw new NotFound(`team ${rule.teamId} not found`);
       }
       const before = await get();
-      await models.automation.updateOne({ _id: 'automation' }, { $set: change }, { upsert: true });
+      await models.automation.updateOne({ _id: 'automation' }, { $set: change });
       await audit(actor, 'automation.updated', {}, { from: before, to: change });
       return get();
     },

@@ -369,6 +369,7 @@ export function createIngestInbound(deps: IngestDeps) {
       channel: inbound.channel,
       lastInboundChannel: inbound.channel,
       subject: subjectOf(inbound),
+      openedAt: inbound.receivedAt,
       lastMessageAt: inbound.receivedAt,
       lastInboundAt: inbound.receivedAt,
       unreadCount: 0,

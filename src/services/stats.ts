@@ -27,7 +27,7 @@ export function createStatsService(deps: { models: Models; now: () => Date; time
       const teamName = new Map(teams.map((t) => [String(t._id), t.name]));
 
       const created = await models.tickets
-        .find({ createdAt: { $gte: period.from, $lt: period.to } }, { createdAt: 1, firstRespondedAt: 1, firstResponseDueAt: 1 })
+        .find({ openedAt: { $gte: period.from, $lt: period.to } }, { openedAt: 1, firstRespondedAt: 1, firstResponseDueAt: 1 })
         .lean();
       const now = deps.now();
       // A ticket counts once its promise is settled: answered, or its deadline passed unanswered.
@@ -35,7 +35,7 @@ export function createStatsService(deps: { models: Models; now: () => Date; time
       const onTime = settled.filter((t) => t.firstRespondedAt && t.firstResponseDueAt && t.firstRespondedAt <= t.firstResponseDueAt);
       const responseMinutes = created
         .filter((t) => t.firstRespondedAt)
-        .map((t) => (t.firstRespondedAt!.getTime() - t.createdAt!.getTime()) / 60_000)
+        .map((t) => (t.firstRespondedAt!.getTime() - t.openedAt!.getTime()) / 60_000)
         .sort((a, b) => a - b);
       const median = responseMinutes.length
         ? responseMinutes.length % 2
@@ -51,7 +51,7 @@ export function createStatsService(deps: { models: Models; now: () => Date; time
         volume.set(key, (volume.get(key) ?? 0) + 1);
       }
 
-      const open = await models.tickets.find({ status: { $in: OPEN_STATUSES } }, { createdAt: 1 }).lean();
+      const open = await models.tickets.find({ status: { $in: OPEN_STATUSES } }, { openedAt: 1, createdAt: 1 }).lean();
       const buckets = [
         { label: 'under 1 day', maxDays: 1 },
         { label: '1 to 2 days', maxDays: 2 },
@@ -59,7 +59,7 @@ export function createStatsService(deps: { models: Models; now: () => Date; time
         { label: 'over 7 days', maxDays: Infinity },
       ].map((b) => ({ ...b, count: 0 }));
       for (const t of open) {
-        const days = (now.getTime() - t.createdAt!.getTime()) / 86_400_000;
+        const days = (now.getTime() - (t.openedAt ?? t.createdAt!).getTime()) / 86_400_000;
         buckets.find((b) => days < b.maxDays)!.count++;
       }
 

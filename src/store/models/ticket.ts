@@ -16,6 +16,8 @@ const ticketSchema = new Schema(
     subject: { type: String, default: '' },
     category: { type: String, default: null },
     priority: { type: String, enum: ['low', 'normal', 'high', 'urgent'], default: 'normal' },
+    /** When the citizen's first message of this ticket arrived (the start of every figure). */
+    openedAt: { type: Date, default: null },
     lastMessageAt: { type: Date, required: true },
     lastInboundAt: { type: Date, required: true },
     unreadCount: { type: Number, default: 0 },
