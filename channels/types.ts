@@ -18,6 +18,8 @@ export interface InboundMessage {
   /** E.164 phone, lower-cased email, or chat session id; normalised again by the pipeline. */
   from: { address: string; name?: string };
   text: string;
+  /** Email: the quoted history under the new text, kept apart. */
+  quoted?: string;
   html?: string;
   subject?: string;
   threadHints: { ticketRef?: string; ticketId?: string; inReplyTo?: string; references?: string[]; messageId?: string };
@@ -36,6 +38,8 @@ export interface OutboundMessage {
   subject?: string;
   threadKeys?: { messageId?: string; inReplyTo?: string; references?: string[] };
   attachments?: Attachment[];
+  /** An automatic message (acknowledgement, reminder): marked so that auto-responders stay quiet. */
+  automatic?: boolean;
 }
 
 export type SendResult = { ok: true; externalId: string } | { ok: false; retryable: boolean; reason: string };

@@ -52,6 +52,7 @@ export const EnvSchema = Type.Object({
   SMTP_PASSWORD: Str('SMTP password'),
   SMTP_TLS: Type.Boolean({ default: true, description: 'SMTP over TLS (STARTTLS or implicit)' }),
   MAIL_FROM: Str('From address of replies, e.g. "Mairie <contact@mairie.fr>"'),
+  EMAIL_MAX_ATTACHMENT_BYTES: Int('largest email attachment kept (larger ones are listed, not stored)', 0, 15 * 1024 * 1024, 10 * 1024 * 1024),
   TWILIO_ACCOUNT_SID: Str('Twilio account SID; unset: SMS and voice off'),
   TWILIO_AUTH_TOKEN: Str('Twilio auth token (signs webhooks)'),
   TWILIO_PHONE_NUMBER: Str('the service number, E.164'),
@@ -84,6 +85,7 @@ export interface Config {
     readonly imap: { host: string; port: number; user: string; password: string; tls: boolean; mailbox: string };
     readonly smtp: { host: string; port: number; user?: string; password?: string; tls: boolean };
     readonly from: string;
+    readonly maxAttachmentBytes: number;
   };
   readonly twilio?: { accountSid: string; authToken: string; phoneNumber: string; apiBaseUrl?: string };
   readonly redisUrl?: string;
@@ -150,6 +152,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         imap: { host: e.IMAP_HOST!, port: e.IMAP_PORT, user: e.IMAP_USER!, password: e.IMAP_PASSWORD!, tls: e.IMAP_TLS, mailbox: e.IMAP_MAILBOX },
         smtp: { host: e.SMTP_HOST!, port: e.SMTP_PORT, user: e.SMTP_USER, password: e.SMTP_PASSWORD, tls: e.SMTP_TLS },
         from: e.MAIL_FROM!,
+        maxAttachmentBytes: e.EMAIL_MAX_ATTACHMENT_BYTES,
       }
     : undefined;
   const twilio = group(e, 'SMS and voice', ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_PHONE_NUMBER'], [])

@@ -1,6 +1,8 @@
 // Wires the parts on a connected store: channel adapters, services, the HTTP app and the background
 // jobs. Used by main.ts and by the tests, so both run the same assembly.
 import type { Logger } from 'pino';
+import { createImapListener } from '../channels/email/listener.js';
+import { parseEmail, type ParsedEmail } from '../channels/email/parse.js';
 import { buildChannelAdapters } from '../channels/registry.js';
 import type { Config } from '../config/index.js';
 import { buildApp } from './http/app.js';
@@ -13,7 +15,7 @@ import { startSlaWatcher } from './jobs/slaWatcher.js';
 import { createServices } from './services/index.js';
 import type { Store } from './store/index.js';
 
-export async function compose(config: Config, store: Store, log: Logger, options: { jwtSecret: string; now?: () => Date; dispatcher?: DispatcherOptions }) {
+export async function compose(config: Config, store: Store, log: Logger, options: { jwtSecret: string; now?: () => Date; dispatcher?: DispatcherOptions; imap?: { pollMs?: number; leaseMs?: number } }) {
   const adapters = buildChannelAdapters(config);
   const services = createServices(
     store,
@@ -26,6 +28,7 @@ export async function compose(config: Config, store: Store, log: Logger, options
       teamVisibility: config.access.teamVisibility,
       sla: config.sla,
       publicBaseUrl: config.publicBaseUrl,
+      mailDomain: config.email ? /@([^>\s]+)/.exec(config.email.from)?.[1] : undefined,
       now: options.now,
     },
     adapters,
@@ -36,18 +39,39 @@ export async function compose(config: Config, store: Store, log: Logger, options
   app.addHook('preClose', async () => realtime.close());
   const dispatcher = createOutboxDispatcher({ models: store.models, outbox: services.outbox, now: services.now, log }, options.dispatcher);
   const running: { stop(): void }[] = [];
+  const listener = config.email
+    ? createImapListener({
+        imap: config.email.imap,
+        store: services.email.mailboxStore,
+        log,
+        ...options.imap,
+        handle: async (mailbox, uid, raw) => {
+          let parsed: ParsedEmail;
+          try {
+            parsed = await parseEmail(raw, { maxAttachmentBytes: config.email!.maxAttachmentBytes, receivedAt: services.now() });
+          } catch (err) {
+            // Malformed beyond reading: kept for inspection, the listener goes on.
+            parsed = { kind: 'unreadable', messageId: `<uid.${uid}@${mailbox}>`, subject: null, reason: (err as Error).message };
+          }
+          await services.email.handle(mailbox, uid, parsed, raw);
+        },
+      })
+    : null;
   return {
     services,
     app,
     realtime,
     dispatcher,
+    listener,
     /** Starts the background jobs (outbox delivery, recovery of interrupted messages, return from absence). */
     startJobs() {
       dispatcher.start();
+      listener?.start();
       running.push(startRecoveryJob(services.ingestInbound, log), startAvailabilityReturnJob(services, log), startSlaWatcher(services, log), startAutomationJob(services, config.service.name, log));
     },
     async stopJobs() {
       for (const job of running.splice(0)) job.stop();
+      await listener?.stop();
       await dispatcher.stop();
     },
   };

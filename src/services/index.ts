@@ -9,6 +9,7 @@ import { createAudit } from './audit.js';
 import { createAutomationService } from './automation.js';
 import { createCannedAnswerService } from './cannedAnswers.js';
 import { createChatService } from './chat.js';
+import { createEmailService } from './email.js';
 import { createCitizenService } from './citizens.js';
 import { EventBus } from './eventBus.js';
 import { createIngestInbound } from './ingestInbound.js';
@@ -27,6 +28,8 @@ export interface ServiceOptions {
   serviceName?: string;
   /** Agents also see their team's tickets. */
   teamVisibility?: boolean;
+  /** Domain of our email Message-IDs (from MAIL_FROM). */
+  mailDomain?: string;
   /** Public URL of the server, for portal links. */
   publicBaseUrl?: string;
   /** The promise's calendar; default: 48 h of working days in Europe/Paris. */
@@ -46,7 +49,7 @@ export function createServices(store: Store, log: Logger, options: ServiceOption
   const tokens = createTokens({ secret: options.jwtSecret, ttlMinutes: options.tokenTtlMinutes, now });
   const agents = createAgentService({ models: store.models, tokens, audit, events });
   const citizens = createCitizenService({ models: store.models, audit, events, now, rules: options.rules });
-  const outbox = createOutbox({ models: store.models, events, adapters, now, log });
+  const outbox = createOutbox({ models: store.models, events, adapters, now, log, mailDomain: options.mailDomain });
   // The portal needs the pipeline and the acknowledgement needs portal links: wired through a late binding.
   let portal: ReturnType<typeof createPortalService> | null = null;
   const automation = createAutomationService({ models: store.models, audit });
@@ -71,7 +74,8 @@ export function createServices(store: Store, log: Logger, options: ServiceOption
     settings: { teamVisibility: options.teamVisibility ?? false },
   });
   const cannedAnswers = createCannedAnswerService({ models: store.models, audit });
+  const email = createEmailService({ models: store.models, ingestInbound, outbox, now, log });
   const stats = createStatsService({ models: store.models, now, timeZone: options.sla?.timeZone ?? 'Europe/Paris' });
-  return { store, models: store.models, events, audit, tokens, agents, citizens, outbox, ingestInbound, voice, chat, access, tickets, cannedAnswers, sla, portal, automation, stats, now };
+  return { store, models: store.models, events, audit, tokens, agents, citizens, outbox, ingestInbound, voice, chat, access, tickets, cannedAnswers, sla, portal, automation, stats, email, now };
 }
 export type Services = ReturnType<typeof createServices>;

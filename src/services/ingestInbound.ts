@@ -117,6 +117,7 @@ export function createIngestInbound(deps: IngestDeps) {
         subject: inbound.subject ?? null,
         text: inbound.text,
         html: inbound.html ?? null,
+        quotedText: inbound.quoted?.slice(0, 100_000) ?? null,
         attachments: inbound.attachments,
         threadKeys: {
           messageId: inbound.threadHints.messageId ?? null,

@@ -26,7 +26,7 @@ export interface QueueInput {
   externalId?: string;
 }
 
-export function createOutbox(deps: { models: Models; events: EventBus; adapters: ChannelAdapters; now: () => Date; log: Logger }) {
+export function createOutbox(deps: { models: Models; events: EventBus; adapters: ChannelAdapters; now: () => Date; log: Logger; mailDomain?: string }) {
   const { models, events, adapters, now } = deps;
   let nudge: () => void = () => undefined;
 
@@ -69,6 +69,17 @@ export function createOutbox(deps: { models: Models; events: EventBus; adapters:
       if (!ticket) throw new NotFound('ticket not found');
       const id = new Types.ObjectId();
       const at = now();
+      // Email: our own Message-ID, and the thread's keys so the citizen's mail client threads it.
+      let threadKeys: { messageId: string | null; inReplyTo: string | null; references: string[] } | undefined;
+      let subject = input.subject ?? null;
+      if (channel === 'email') {
+        const earlier = await models.messages.find({ ticketId: ticket._id, channel: 'email', 'threadKeys.messageId': { $ne: null } }, { direction: 1, threadKeys: 1 }).sort({ _id: 1 }).lean();
+        const keys = earlier.map((m) => m.threadKeys!.messageId!).filter(Boolean);
+        const lastInbound = [...earlier].reverse().find((m) => m.direction === 'in');
+        threadKeys = { messageId: `<gru.${String(id)}@${deps.mailDomain ?? 'gru.local'}>`, inReplyTo: lastInbound?.threadKeys?.messageId ?? keys.at(-1) ?? null, references: keys.slice(-20) };
+        subject = subject ?? ticket.subject ?? '';
+        if (!subject.includes(ticket.reference)) subject = `${subject} [${ticket.reference}]`.trim();
+      }
       let message: MessageDoc;
       try {
         message = await models.messages.create({
@@ -79,8 +90,9 @@ export function createOutbox(deps: { models: Models; events: EventBus; adapters:
           channel,
           externalId: input.externalId ?? `out:${String(id)}`,
           toAddress: input.to,
-          subject: input.subject ?? null,
+          subject,
           text: input.text,
+          ...(threadKeys ? { threadKeys } : {}),
           html: input.html ?? null,
           authorId: input.authorId ? new Types.ObjectId(input.authorId) : null,
           kind: input.kind ?? 'message',
@@ -151,6 +163,7 @@ export function createOutbox(deps: { models: Models; events: EventBus; adapters:
           references: message.threadKeys?.references ?? [],
         },
         attachments: message.attachments.map((a) => ({ filename: a.filename ?? undefined, contentType: a.contentType, size: a.size, ref: a.ref })),
+        automatic: message.kind !== 'message',
       };
     },
   };

@@ -9,6 +9,7 @@ import { chatSessionModel } from './models/chatSession.js';
 import { citizenModel } from './models/citizen.js';
 import { counterModel } from './models/counter.js';
 import { identityModel } from './models/identity.js';
+import { attachmentModel, mailboxStateModel, mailEventModel } from './models/mailbox.js';
 import { messageModel } from './models/message.js';
 import { messageKeyModel } from './models/messageKey.js';
 import { portalLinkModel } from './models/portalLink.js';
@@ -18,6 +19,9 @@ import { ticketModel } from './models/ticket.js';
 export function buildModels(conn: Connection) {
   return {
     agents: agentModel(conn),
+    attachments: attachmentModel(conn),
+    mailboxState: mailboxStateModel(conn),
+    mailEvents: mailEventModel(conn),
     auditEvents: auditEventModel(conn),
     automation: automationSettingsModel(conn),
     cannedAnswers: cannedAnswerModel(conn),

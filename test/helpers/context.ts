@@ -42,10 +42,10 @@ export async function testServices(options: Partial<ServiceOptions> = {}) {
  * The whole assembly of main.ts (adapters from the settings, services, app, jobs) with settings given
  * as environment variables, on a fresh database. Jobs are not started: call startJobs() or drain().
  */
-export async function testApp(options: { env?: Record<string, string>; now?: () => Date; log?: Logger } = {}) {
+export async function testApp(options: { env?: Record<string, string>; now?: () => Date; log?: Logger; imap?: { pollMs?: number; leaseMs?: number } } = {}) {
   const store = await testStore();
   const config = loadConfig({ BODY_LIMIT_BYTES: String(64 * 1024), PUBLIC_BASE_URL: 'http://127.0.0.1', JWT_TTL_MINUTES: '60', ...options.env });
-  const composition = await compose(config, store, options.log ?? silentLog, { jwtSecret: TEST_SECRET, now: options.now, dispatcher: { pollMs: 50 } });
+  const composition = await compose(config, store, options.log ?? silentLog, { jwtSecret: TEST_SECRET, now: options.now, dispatcher: { pollMs: 50 }, imap: options.imap });
   const { app } = composition;
   return {
     ...composition,

@@ -6,7 +6,10 @@ import { ensureEmbeddedStoreBinary } from '../../src/store/embedded.js';
 
 const say = (msg: string) => process.stdout.write(`prepare: ${msg}\n`);
 
-const PACKAGES: { binary: string; pkg: string; why: string }[] = [{ binary: '/usr/bin/chromium', pkg: 'chromium', why: 'browser tests' }];
+const PACKAGES: { binary: string; pkg: string; why: string }[] = [
+  { binary: '/usr/bin/chromium', pkg: 'chromium', why: 'browser tests' },
+  { binary: '/usr/sbin/dovecot', pkg: 'dovecot-imapd', why: 'the IMAP server of the email tests' },
+];
 
 const missing = PACKAGES.filter((p) => !existsSync(p.binary));
 if (missing.length > 0) {

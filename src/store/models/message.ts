@@ -19,6 +19,8 @@ const messageSchema = new Schema(
     subject: { type: String, default: null },
     text: { type: String, default: '' },
     html: { type: String, default: null },
+    /** Email: the quoted history below the new text, kept apart for the thread view. */
+    quotedText: { type: String, default: null },
     attachments: { type: [attachmentSchema], default: [] },
     threadKeys: {
       messageId: { type: String, default: null },

@@ -1,0 +1,81 @@
+// What the mailbox brings, handled: citizen messages through the one pipeline (attachments stored
+// first), bounces mark our message failed, auto-replies and unreadable mail are kept for inspection.
+// Also the mailbox's reading state and lease, which the IMAP listener uses through MailboxStore.
+import type { Logger } from 'pino';
+import type { ParsedEmail } from '../../channels/email/parse.js';
+import type { MailboxStore } from '../../channels/email/listener.js';
+import type { Models } from '../store/index.js';
+import type { IngestInbound } from './ingestInbound.js';
+import type { Outbox } from './outbox.js';
+
+export function createEmailService(deps: { models: Models; ingestInbound: IngestInbound; outbox: Outbox; now: () => Date; log: Logger }) {
+  const { models, now } = deps;
+
+  const mailboxStore: MailboxStore = {
+    async load(mailbox) {
+      const state = await models.mailboxState.findById(mailbox).lean();
+      return { uidValidity: state?.uidValidity ?? null, lastUid: state?.lastUid ?? 0 };
+    },
+    async saveUid(mailbox, uidValidity, uid) {
+      // Forward only, and reset when the mailbox's UIDVALIDITY changed.
+      await models.mailboxState.updateOne({ _id: mailbox, uidValidity, lastUid: { $lt: uid } }, { $set: { lastUid: uid } });
+    },
+    async resetUidValidity(mailbox, uidValidity) {
+      await models.mailboxState.updateOne({ _id: mailbox }, { $set: { uidValidity, lastUid: 0 } }, { upsert: true });
+    },
+    async acquireLease(mailbox, holder, ttlMs) {
+      const at = now();
+      const until = new Date(at.getTime() + ttlMs);
+      try {
+        const won = await models.mailboxState.findOneAndUpdate(
+          { _id: mailbox, $or: [{ leaseHolder: holder }, { leaseHolder: null }, { leaseUntil: { $lt: at } }] },
+          { $set: { leaseHolder: holder, leaseUntil: until } },
+          { upsert: true, returnDocument: 'after' },
+        );
+        return !!won && won.leaseHolder === holder;
+      } catch {
+        return false; // another instance created the record at the same moment: it holds the lease
+      }
+    },
+    async releaseLease(mailbox, holder) {
+      await models.mailboxState.updateOne({ _id: mailbox, leaseHolder: holder }, { $set: { leaseHolder: null, leaseUntil: null } });
+    },
+  };
+
+  return {
+    mailboxStore,
+
+    /** Handles one parsed email; resolves only once what it brings is stored. */
+    async handle(mailbox: string, uid: number | null, parsed: ParsedEmail, raw: Buffer): Promise<void> {
+      const log = deps.log.child({ channel: 'email', mailbox, uid, externalId: parsed.kind === 'message' ? parsed.inbound.externalId : parsed.messageId });
+      if (parsed.kind === 'message') {
+        const attachments = [];
+        for (const file of parsed.files) {
+          if (!file.content) {
+            attachments.push({ filename: file.filename, contentType: file.contentType, size: file.size, ref: 'too-large:not-stored' });
+            continue;
+          }
+          const stored = await models.attachments.create({ content: file.content, contentType: file.contentType, filename: file.filename, size: file.size });
+          attachments.push({ filename: file.filename, contentType: file.contentType, size: file.size, ref: `attachment:${String(stored._id)}` });
+        }
+        const result = await deps.ingestInbound({ ...parsed.inbound, quoted: parsed.quoted ?? undefined, attachments });
+        log.info({ ticketId: result.ticketId, duplicate: result.duplicate }, 'email stored');
+        return;
+      }
+      const event = { mailbox, uid, kind: parsed.kind, messageId: parsed.messageId, subject: parsed.subject, reason: parsed.reason, at: now() };
+      if (parsed.kind === 'bounce') {
+        const ours = await models.messages.find({ direction: 'out', channel: 'email', 'threadKeys.messageId': { $in: parsed.originalMessageIds } }, { _id: 1 }).lean();
+        for (const message of ours) await deps.outbox.advanceStatus({ messageId: String(message._id) }, 'failed', { reason: `bounced: ${parsed.reason}` });
+        log.warn({ bounced: ours.length }, 'bounce received');
+      } else {
+        log.info({ kind: parsed.kind, reason: parsed.reason }, 'email kept for inspection, no ticket');
+      }
+      await models.mailEvents.updateOne(
+        { mailbox, messageId: parsed.messageId },
+        { $setOnInsert: { ...event, from: parsed.kind === 'auto-reply' ? parsed.from : null, raw: parsed.kind === 'unreadable' ? raw.subarray(0, 1_000_000) : null } },
+        { upsert: true },
+      );
+    },
+  };
+}
+export type EmailService = ReturnType<typeof createEmailService>;

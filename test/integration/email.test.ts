@@ -1,0 +1,256 @@
+// Email against a real Dovecot (IMAP in) and an in-process smtp-server (SMTP out): threading that survives
+// real mail clients, sanitised HTML, attachments, encodings, auto-replies, bounces, relay failures, a
+// listener stopped mid-batch, and the real-world corpus.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { ImapFlow } from 'imapflow';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM } from '../../src/services/audit.js';
+import { testApp } from '../helpers/context.js';
+import { startDovecot } from '../helpers/dovecot.js';
+import { until } from '../helpers/sockets.js';
+
+const FIXTURES = join(import.meta.dirname, '../fixtures/email');
+const CORPUS = join(import.meta.dirname, '../../../shared/corpus/mail-real-world');
+// Bytes as they are on disk (UTF-8 or Latin-1 fixtures alike), with {{placeholders}} filled.
+const fixture = (name: string, vars: Record<string, string> = {}) =>
+  Buffer.from(Object.entries(vars).reduce((text, [k, v]) => text.replaceAll(`{{${k}}}`, v), readFileSync(join(FIXTURES, name), 'latin1')), 'latin1');
+
+let dovecot: Awaited<ReturnType<typeof startDovecot>>;
+let ctx: Awaited<ReturnType<typeof testApp>>;
+let smtp: SMTPServer;
+let smtpPort: number;
+const received: ParsedMail[] = [];
+let relayAnswer: 'ok' | '451' | '550' = 'ok';
+
+function startSmtp(port = 0): Promise<number> {
+  smtp = new SMTPServer({
+    secure: false,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    authOptional: true,
+    onData(stream, _session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', async () => {
+        if (relayAnswer === '451') return callback(Object.assign(new Error('Try again later'), { responseCode: 451 }));
+        if (relayAnswer === '550') return callback(Object.assign(new Error('Mailbox unavailable'), { responseCode: 550 }));
+        received.push(await simpleParser(Buffer.concat(chunks)));
+        callback();
+      });
+    },
+  });
+  return new Promise((resolve) => smtp.listen(port, '127.0.0.1', () => resolve((smtp.server.address() as { port: number }).port)));
+}
+
+const countMessages = (filter: Record<string, unknown>) => ctx.models.messages.countDocuments(filter);
+const ticketOf = async (externalId: string) => (await ctx.models.messages.findOne({ channel: 'email', externalId }).lean())?.ticketId;
+
+beforeAll(async () => {
+  dovecot = await startDovecot();
+  smtpPort = await startSmtp();
+  ctx = await testApp({
+    env: {
+      IMAP_HOST: dovecot.host, IMAP_PORT: String(dovecot.port), IMAP_USER: dovecot.user, IMAP_PASSWORD: dovecot.password, IMAP_TLS: 'no',
+      SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtpPort), SMTP_TLS: 'no', MAIL_FROM: 'Mairie <contact@mairie.example>',
+      EMAIL_MAX_ATTACHMENT_BYTES: '100000',
+    },
+    imap: { pollMs: 200, leaseMs: 3_000 },
+  });
+  await ctx.listen();
+  const team = await ctx.models.teams.create({ name: 'Accueil', slug: 'accueil', isDefault: true });
+  await ctx.services.agents.create(SYSTEM, { name: 'Camille Martin', email: 'camille@mairie.test', password: 'password-123', role: 'agent', teamId: String(team._id) });
+  ctx.startJobs();
+}, 60_000);
+afterAll(async () => {
+  await ctx?.close();
+  await new Promise<void>((r) => smtp.close(() => r()));
+  await dovecot?.stop();
+});
+
+describe('email in and out', () => {
+  it('stores a new email, flags it seen only after, and acknowledges it in the same thread', async () => {
+    await dovecot.deliver(fixture('gmail-new.eml'));
+    await until(async () => (await countMessages({ externalId: '<CAF3a8Gz1qN0bXhK2=fR9w@mail.gmail.com>' })) === 1, 10_000, 'stored');
+    const message = await ctx.models.messages.findOne({ externalId: '<CAF3a8Gz1qN0bXhK2=fR9w@mail.gmail.com>' }).lean();
+    expect(message).toMatchObject({ channel: 'email', fromAddress: 'marie.durand@gmail.com', fromName: 'Marie Durand', subject: "Demande d'acte de naissance" });
+    expect(message!.text).toContain("copie intégrale de mon acte de naissance");
+    const ticket = await ctx.models.tickets.findById(message!.ticketId).lean();
+
+    await until(() => received.some((m) => m.inReplyTo === '<CAF3a8Gz1qN0bXhK2=fR9w@mail.gmail.com>'), 10_000, 'acknowledgement sent');
+    const ack = received.find((m) => m.inReplyTo === '<CAF3a8Gz1qN0bXhK2=fR9w@mail.gmail.com>')!;
+    expect(ack.subject).toBe(`Votre demande ${ticket!.reference} a bien été reçue`);
+    expect(ack.messageId).toMatch(/^<gru\.[0-9a-f]{24}@mairie\.example>$/);
+    expect(ack.headers.get('auto-submitted')).toBe('auto-replied');
+    expect(ack.text).toContain('Camille');
+    expect(ack.text).toMatch(/\/portal\/[\w-]+/);
+
+    const reader = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: false, auth: { user: dovecot.user, pass: dovecot.password }, logger: false });
+    await reader.connect();
+    const lock = await reader.getMailboxLock('INBOX');
+    const unseen = await reader.search({ seen: false });
+    lock.release();
+    await reader.logout();
+    expect(unseen).toEqual([]);
+  });
+
+  it('threads a Gmail reply to our acknowledgement, keeping the quoted history apart', async () => {
+    const ack = received.find((m) => m.inReplyTo === '<CAF3a8Gz1qN0bXhK2=fR9w@mail.gmail.com>')!;
+    await dovecot.deliver(fixture('gmail-reply.eml', { IN_REPLY_TO: ack.messageId! }));
+    await until(async () => (await countMessages({ externalId: '<CAF3a8Gz7777reply@mail.gmail.com>' })) === 1, 10_000, 'reply stored');
+    expect(String(await ticketOf('<CAF3a8Gz7777reply@mail.gmail.com>'))).toBe(String(await ticketOf('<CAF3a8Gz1qN0bXhK2=fR9w@mail.gmail.com>')));
+    const reply = await ctx.models.messages.findOne({ externalId: '<CAF3a8Gz7777reply@mail.gmail.com>' }).lean();
+    expect(reply!.text).toBe('Merci beaucoup, je viendrai le chercher jeudi.');
+    expect(reply!.quotedText).toContain('Votre acte est prêt.');
+  });
+
+  it('threads an Outlook reply whose subject was edited, by the reference tag, and decodes ISO-8859-1', async () => {
+    const ticket = await ctx.models.tickets.findById(await ticketOf('<CAF3a8Gz1qN0bXhK2=fR9w@mail.gmail.com>')).lean();
+    await dovecot.deliver(fixture('outlook-edited-subject.eml', { REF: ticket!.reference }));
+    const id = '<DB9PR05MB1234ABCD@DB9PR05MB1234.eurprd05.prod.outlook.com>';
+    await until(async () => (await countMessages({ externalId: id })) === 1, 10_000, 'outlook stored');
+    expect(String(await ticketOf(id))).toBe(String(ticket!._id));
+    const message = await ctx.models.messages.findOne({ externalId: id }).lean();
+    expect(message!.subject).toBe(`Complément pour mon dossier [${ticket!.reference}]`);
+    expect(message!.text).toBe('Voici le numéro de mon livret de famille : 1234.');
+  });
+
+  it('opens a new ticket for a forward from someone else, even when it names a reference', async () => {
+    await dovecot.deliver(fixture('thunderbird-forward.eml'));
+    await until(async () => (await countMessages({ externalId: '<5f1c2a3b-fwd@thunderbird.example>' })) === 1, 10_000, 'forward stored');
+    const ticket = await ticketOf('<5f1c2a3b-fwd@thunderbird.example>');
+    expect(String(ticket)).not.toBe(String(await ticketOf('<CAF3a8Gz1qN0bXhK2=fR9w@mail.gmail.com>')));
+    const message = await ctx.models.messages.findOne({ externalId: '<5f1c2a3b-fwd@thunderbird.example>' }).lean();
+    expect(message!.text).toBe("Je vous transfère le message de mon voisin, c'est toujours dangereux.");
+    expect(message!.quotedText).toContain("Le trou s'agrandit.");
+  });
+
+  it('sanitises HTML-only mail: no script, handler, form, tracking image or javascript link reaches an agent', async () => {
+    await dovecot.deliver(fixture('apple-html-only.eml'));
+    await until(async () => (await countMessages({ externalId: '<A1B2C3D4-E5F6@icloud.com>' })) === 1, 10_000, 'html stored');
+    const message = await ctx.models.messages.findOne({ externalId: '<A1B2C3D4-E5F6@icloud.com>' }).lean();
+    expect(message!.html).not.toMatch(/script|onclick|<form|<input|tracker\.example|javascript:|<style/i);
+    expect(message!.html).toContain('<a href="https://www.service-public.fr" rel="noopener noreferrer nofollow" target="_blank">service-public</a>');
+    expect(message!.text).toContain('je souhaite inscrire ma fille à la cantine');
+  });
+
+  it('stores attachments with name, type and size, and decodes Latin-1 bodies and subjects', async () => {
+    await dovecot.deliver(fixture('attachment.eml'));
+    await dovecot.deliver(fixture('latin1.eml'));
+    await until(async () => (await countMessages({ externalId: { $in: ['<20260306.attach.42@free.fr>', '<latin1.0001@laposte.net>'] } })) === 2, 10_000, 'stored');
+    const withFile = await ctx.models.messages.findOne({ externalId: '<20260306.attach.42@free.fr>' }).lean();
+    expect(withFile!.attachments).toHaveLength(1);
+    expect(withFile!.attachments[0]).toMatchObject({ filename: 'justificatif.pdf', contentType: 'application/pdf', size: 78 });
+    const stored = await ctx.models.attachments.findById(withFile!.attachments[0]!.ref.replace('attachment:', '')).lean();
+    const bytes = stored!.content as unknown as { buffer?: Uint8Array };
+    expect(Buffer.from(bytes.buffer ?? (bytes as unknown as Uint8Array)).toString('latin1').startsWith('%PDF-1.4')).toBe(true);
+    const latin = await ctx.models.messages.findOne({ externalId: '<latin1.0001@laposte.net>' }).lean();
+    expect(latin).toMatchObject({ subject: 'Déclaration de décès', fromName: 'André Béranger' });
+    expect(latin!.text).toBe('Bonjour, je dois déclarer le décès de mon père. Quelles pièces fournir ?');
+  });
+
+  it('creates no ticket and no acknowledgement for an auto-reply, keeping it for inspection', async () => {
+    const acksBefore = received.length;
+    await dovecot.deliver(fixture('out-of-office.eml'));
+    await until(async () => (await ctx.models.mailEvents.countDocuments({ messageId: '<ooo.1@mail.gmail.com>' })) === 1, 10_000, 'auto-reply seen');
+    expect(await ctx.models.mailEvents.findOne({ messageId: '<ooo.1@mail.gmail.com>' }).lean()).toMatchObject({ kind: 'auto-reply', reason: 'Auto-Submitted' });
+    expect(await countMessages({ externalId: '<ooo.1@mail.gmail.com>' })).toBe(0);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(received.filter((m) => m.inReplyTo === '<ooo.1@mail.gmail.com>')).toEqual([]);
+    expect(acksBefore).toBeGreaterThan(0);
+  });
+
+  it('sends an agent reply that threads in the citizen mail client, and marks it failed when it bounces', async () => {
+    const ticketId = String(await ticketOf('<CAF3a8Gz1qN0bXhK2=fR9w@mail.gmail.com>'));
+    const camille = await ctx.models.agents.findOne({ email: 'camille@mairie.test' }).lean();
+    const reply = await ctx.services.tickets.reply({ agentId: String(camille!._id), role: 'agent' }, ticketId, { text: 'Votre acte est prêt, à retirer à l’accueil.' });
+    await until(() => received.some((m) => m.text?.includes('Votre acte est prêt, à retirer')), 10_000, 'reply sent');
+    const mail = received.find((m) => m.text?.includes('Votre acte est prêt, à retirer'))!;
+    const ticket = await ctx.models.tickets.findById(ticketId).lean();
+    expect(mail.subject).toBe(`Re: Demande d'acte de naissance [${ticket!.reference}]`);
+    expect(mail.inReplyTo).toBe('<DB9PR05MB1234ABCD@DB9PR05MB1234.eurprd05.prod.outlook.com>');
+    expect(mail.references).toEqual(expect.arrayContaining(['<CAF3a8Gz1qN0bXhK2=fR9w@mail.gmail.com>', '<CAF3a8Gz7777reply@mail.gmail.com>']));
+    expect(mail.headers.get('auto-submitted')).toBeUndefined();
+    await until(async () => (await ctx.models.messages.findById(reply._id).lean())!.status === 'sent', 5_000, 'sent');
+
+    await dovecot.deliver(fixture('bounce.eml', { ORIGINAL: mail.messageId! }));
+    await until(async () => (await ctx.models.messages.findById(reply._id).lean())!.status === 'failed', 10_000, 'bounce applied');
+    expect((await ctx.models.messages.findById(reply._id).lean())!.statusReason).toMatch(/^bounced: smtp; 550 5\.1\.1/);
+    expect(await ctx.models.tickets.countDocuments({ subject: 'Undelivered Mail Returned to Sender' })).toBe(0);
+  });
+
+  it('retries while the relay answers 4xx or is down, fails with the reason on 5xx, and sends each reply once', async () => {
+    const ticketId = String(await ticketOf('<latin1.0001@laposte.net>'));
+    const principal = { agentId: String((await ctx.models.agents.findOne({}).lean())!._id), role: 'admin' as const };
+    relayAnswer = '451';
+    const delayed = await ctx.services.tickets.reply(principal, ticketId, { text: 'Réponse retardée' });
+    await until(async () => !!(await ctx.models.messages.findById(delayed._id).lean())!.statusReason, 10_000, 'tried');
+    expect(await ctx.models.messages.findById(delayed._id).lean()).toMatchObject({ status: 'queued', statusReason: expect.stringMatching(/451/) });
+    relayAnswer = 'ok';
+    await ctx.models.messages.updateOne({ _id: delayed._id }, { $set: { nextAttemptAt: new Date() } });
+    await until(async () => (await ctx.models.messages.findById(delayed._id).lean())!.status === 'sent', 10_000, 'sent after retry');
+    expect(received.filter((m) => m.text?.includes('Réponse retardée'))).toHaveLength(1);
+
+    relayAnswer = '550';
+    const refused = await ctx.services.tickets.reply(principal, ticketId, { text: 'Réponse refusée' });
+    await until(async () => (await ctx.models.messages.findById(refused._id).lean())!.status === 'failed', 10_000, 'failed');
+    expect((await ctx.models.messages.findById(refused._id).lean())!.statusReason).toMatch(/^the mail relay refused: 550/);
+    relayAnswer = 'ok';
+
+    // Relay down, then back on the same port.
+    await new Promise<void>((r) => smtp.close(() => r()));
+    const queued = await ctx.services.tickets.reply(principal, ticketId, { text: 'Pendant la panne du relais' });
+    await until(async () => !!(await ctx.models.messages.findById(queued._id).lean())!.statusReason, 10_000, 'tried while down');
+    expect((await ctx.models.messages.findById(queued._id).lean())!.status).toBe('queued');
+    await startSmtp(smtpPort);
+    await ctx.models.messages.updateOne({ _id: queued._id }, { $set: { nextAttemptAt: new Date() } });
+    await until(async () => (await ctx.models.messages.findById(queued._id).lean())!.status === 'sent', 10_000, 'sent when back');
+    expect(received.filter((m) => m.text?.includes('Pendant la panne du relais'))).toHaveLength(1);
+  });
+
+  it('stores every one of 100 deliveries exactly once when the listener stops mid-batch and starts again', async () => {
+    const ids = Array.from({ length: 100 }, (_, i) => `<batch.${i}@citoyens.example>`);
+    await ctx.listener!.stop();
+    for (const [i, id] of ids.entries()) {
+      await dovecot.deliver(`From: Citoyen ${i} <citoyen${i}@citoyens.example>\r\nTo: contact@mairie.example\r\nSubject: Demande ${i}\r\nMessage-ID: ${id}\r\nDate: Mon, 9 Mar 2026 10:00:00 +0100\r\n\r\nMessage numero ${i}\r\n`);
+    }
+    ctx.listener!.start();
+    await until(async () => (await countMessages({ externalId: { $in: ids } })) >= 20, 30_000, 'part of the batch');
+    await ctx.listener!.stop();
+    const midway = await countMessages({ externalId: { $in: ids } });
+    expect(midway).toBeLessThan(100);
+    ctx.listener!.start();
+    await until(async () => (await countMessages({ externalId: { $in: ids } })) === 100, 60_000, 'the whole batch');
+    const perId = await ctx.models.messages.aggregate<{ _id: string; n: number }>([
+      { $match: { externalId: { $in: ids } } },
+      { $group: { _id: '$externalId', n: { $sum: 1 } } },
+    ]);
+    expect(perId).toHaveLength(100);
+    expect(perId.every((r) => r.n === 1)).toBe(true);
+  }, 120_000);
+
+  it('survives the real-world corpus: each message stored once or recognised, and the next one still arrives', async () => {
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const name of readdirSync(dir)) {
+        const path = join(dir, name);
+        if (statSync(path).isDirectory()) walk(path);
+        else if (name.endsWith('.eml')) files.push(path);
+      }
+    };
+    walk(CORPUS);
+    expect(files.length).toBeGreaterThan(90);
+    const before = { messages: await countMessages({ channel: 'email' }), events: await ctx.models.mailEvents.countDocuments() };
+    for (const file of files) await dovecot.deliver(readFileSync(file));
+    const state = async () => (await ctx.models.mailboxState.findOne({}).lean())!;
+    const target = (await state()).lastUid + files.length;
+    await until(async () => (await state()).lastUid >= target, 90_000, 'the corpus read');
+    const after = { messages: await countMessages({ channel: 'email' }), events: await ctx.models.mailEvents.countDocuments() };
+    // Messages sharing a Message-ID are one message; everything else was stored or recognised.
+    expect(after.messages - before.messages + (after.events - before.events)).toBeGreaterThan(files.length * 0.8);
+
+    await dovecot.deliver('From: Apres Corpus <apres@citoyens.example>\r\nTo: contact@mairie.example\r\nSubject: Encore la\r\nMessage-ID: <after.corpus@citoyens.example>\r\n\r\nToujours vivant ?\r\n');
+    await until(async () => (await countMessages({ externalId: '<after.corpus@citoyens.example>' })) === 1, 15_000, 'the next message');
+  }, 150_000);
+});
