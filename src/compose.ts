@@ -5,6 +5,7 @@ import { createImapListener } from '../channels/email/listener.js';
 import { parseEmail, type ParsedEmail } from '../channels/email/parse.js';
 import { buildChannelAdapters } from '../channels/registry.js';
 import type { Config } from '../config/index.js';
+import { DomainError } from './domain/errors.js';
 import { buildApp } from './http/app.js';
 import { attachRealtime } from './realtime/server.js';
 import { createOutboxDispatcher, type DispatcherOptions } from './jobs/outboxDispatcher.js';
@@ -53,7 +54,15 @@ export async function compose(config: Config, store: Store, log: Logger, options
             // Malformed beyond reading: kept for inspection, the listener goes on.
             parsed = { kind: 'unreadable', messageId: `<uid.${uid}@${mailbox}>`, subject: null, reason: (err as Error).message };
           }
-          await services.email.handle(mailbox, uid, parsed, raw);
+          try {
+            await services.email.handle(mailbox, uid, parsed, raw);
+          } catch (err) {
+            // Refused by a rule or by the schema (an address the pipeline cannot use...): kept for inspection, not retried
+            // forever. Anything else (the store is down) is thrown: the message is fetched again later.
+            if (!(err instanceof DomainError) && (err as Error).name !== 'ValidationError') throw err;
+            const messageId = parsed.kind === 'message' ? parsed.inbound.externalId : parsed.messageId;
+            await services.email.handle(mailbox, uid, { kind: 'unreadable', messageId, subject: null, reason: (err as Error).message }, raw);
+          }
         },
       })
     : null;

@@ -96,6 +96,10 @@ export function createImapListener(options: {
     const closed = new Promise<void>((resolve) => connection.once('close', () => resolve()));
     connection.on('error', (err: Error) => log.warn({ err: err.message }, 'IMAP connection error'));
     await connection.connect();
+    if (!running) {
+      connection.close(); // stopped while connecting
+      return;
+    }
     log.info('IMAP connected');
     let busy = false;
     let again = false;
@@ -146,6 +150,7 @@ export function createImapListener(options: {
           await sleep(Math.max(500, leaseMs / 3));
           continue;
         }
+        if (!running) break; // stopped while taking the lease
         await session();
         backoff = 1_000;
       } catch (err) {
@@ -168,12 +173,10 @@ export function createImapListener(options: {
     async stop() {
       running = false;
       wake?.();
-      try {
-        await client?.logout();
-      } catch {
-        client?.close();
-      }
+      // Closing the socket is enough: nothing is flagged seen or recorded that was not stored first.
+      client?.close();
       await loop;
+      loop = null;
       await store.releaseLease(key, holder).catch(() => undefined);
     },
   };

@@ -31,7 +31,7 @@ const mailEventSchema = new Schema(
 );
 
 // Attachment bytes under the size limit; the message keeps name, type, size and "attachment:<id>".
-const attachmentSchema = new Schema({ content: { type: Buffer, required: true }, contentType: String, filename: String, size: Number }, { timestamps: true });
+const attachmentSchema = new Schema({ content: { type: Buffer, default: null }, contentType: String, filename: String, size: Number }, { timestamps: true });
 
 export const mailboxStateModel = (conn: Connection) => conn.model('MailboxState', mailboxStateSchema, 'mailbox_state');
 export const mailEventModel = (conn: Connection) => conn.model('MailEvent', mailEventSchema, 'mail_events');
