@@ -210,32 +210,6 @@ describe('email in and out', () => {
     expect(received.filter((m) => m.text?.includes('Pendant la panne du relais'))).toHaveLength(1);
   });
 
-  it('stores every one of 100 deliveries exactly once when the listener stops mid-batch and starts again', async () => {
-    const ids = Array.from({ length: 100 }, (_, i) => `<batch.${i}@citoyens.example>`);
-    // Progress from the domain events (cheap), the exact count from the store at the end.
-    const seen = new Set<string>();
-    const off = ctx.services.events.on('message.created', (e) => {
-      if (e.direction === 'in' && /^Message numero \d+$/.test(e.preview)) seen.add(e.preview);
-    });
-    await ctx.listener!.stop();
-    for (const [i, id] of ids.entries()) {
-      await dovecot.deliver(`From: Citoyen ${i} <citoyen${i}@citoyens.example>\r\nTo: contact@mairie.example\r\nSubject: Demande ${i}\r\nMessage-ID: ${id}\r\nDate: Mon, 9 Mar 2026 10:00:00 +0100\r\n\r\nMessage numero ${i}\r\n`);
-    }
-    ctx.listener!.start();
-    await until(() => seen.size >= 20, 60_000, 'part of the batch');
-    await ctx.listener!.stop();
-    expect(seen.size).toBeLessThan(100);
-    ctx.listener!.start();
-    await until(() => seen.size === 100, 90_000, 'the whole batch');
-    off();
-    const perId = await ctx.models.messages.aggregate<{ _id: string; n: number }>([
-      { $match: { externalId: { $in: ids } } },
-      { $group: { _id: '$externalId', n: { $sum: 1 } } },
-    ]);
-    expect(perId).toHaveLength(100);
-    expect(perId.every((r) => r.n === 1)).toBe(true);
-  }, 180_000);
-
   it('survives the real-world corpus: each message stored once or recognised, and the next one still arrives', async () => {
     const files: string[] = [];
     const walk = (dir: string) => {
@@ -260,12 +234,12 @@ describe('email in and out', () => {
         }
       });
     });
-    await Promise.race([arrived, new Promise((_, reject) => setTimeout(() => reject(new Error('the message after the corpus did not arrive')), 100_000))]);
+    await Promise.race([arrived, new Promise((_, reject) => setTimeout(() => reject(new Error('the message after the corpus did not arrive')), 150_000))]);
     const after = { messages: await countMessages({ channel: 'email', direction: 'in' }), events: await ctx.models.mailEvents.countDocuments() };
     const handled = after.messages - before.messages - 1 + (after.events - before.events);
     // Corpus files that share a Message-ID are one message, stored once.
     const distinctIds = new Set(files.map((f) => /^Message-ID:\s*(<[^>\s]+>)/im.exec(readFileSync(f, 'latin1'))?.[1] ?? f)).size;
     expect(handled).toBeGreaterThanOrEqual(distinctIds - 2);
     expect(handled).toBeLessThanOrEqual(files.length);
-  }, 150_000);
+  }, 200_000);
 });

@@ -1,0 +1,61 @@
+// The IMAP listener stopped in the middle of a batch of 100 deliveries and started again: every message
+// stored exactly once. Its own Dovecot, relay and database, so the batch is not slowed by other tests.
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM } from '../../src/services/audit.js';
+import { testApp } from '../helpers/context.js';
+import { startDovecot } from '../helpers/dovecot.js';
+import { until } from '../helpers/sockets.js';
+
+let dovecot: Awaited<ReturnType<typeof startDovecot>>;
+let ctx: Awaited<ReturnType<typeof testApp>>;
+let smtp: SMTPServer;
+
+beforeAll(async () => {
+  dovecot = await startDovecot();
+  smtp = new SMTPServer({ secure: false, disabledCommands: ['STARTTLS', 'AUTH'], authOptional: true, onData: (stream, _s, done) => { stream.resume(); stream.on('end', () => done()); } });
+  const smtpPort = await new Promise<number>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve((smtp.server.address() as { port: number }).port)));
+  ctx = await testApp({
+    env: {
+      IMAP_HOST: dovecot.host, IMAP_PORT: String(dovecot.port), IMAP_USER: dovecot.user, IMAP_PASSWORD: dovecot.password, IMAP_TLS: 'no',
+      SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtpPort), SMTP_TLS: 'no', MAIL_FROM: 'Mairie <contact@mairie.example>',
+    },
+    imap: { pollMs: 200, leaseMs: 3_000 },
+  });
+  const team = await ctx.models.teams.create({ name: 'Accueil', slug: 'accueil', isDefault: true });
+  await ctx.services.agents.create(SYSTEM, { name: 'Camille Martin', email: 'camille@mairie.test', password: 'password-123', role: 'agent', teamId: String(team._id) });
+  ctx.startJobs();
+}, 60_000);
+afterAll(async () => {
+  await ctx?.close();
+  await new Promise<void>((r) => smtp.close(() => r()));
+  await dovecot?.stop();
+});
+
+describe('IMAP listener interrupted mid-batch', () => {
+  it('stores every one of 100 deliveries exactly once when the listener stops mid-batch and starts again', async () => {
+    const ids = Array.from({ length: 100 }, (_, i) => `<batch.${i}@citoyens.example>`);
+    // Progress from the domain events (cheap), the exact count from the store at the end.
+    const seen = new Set<string>();
+    const off = ctx.services.events.on('message.created', (e) => {
+      if (e.direction === 'in' && /^Message numero \d+$/.test(e.preview)) seen.add(e.preview);
+    });
+    await ctx.listener!.stop();
+    for (const [i, id] of ids.entries()) {
+      await dovecot.deliver(`From: Citoyen ${i} <citoyen${i}@citoyens.example>\r\nTo: contact@mairie.example\r\nSubject: Demande ${i}\r\nMessage-ID: ${id}\r\nDate: Mon, 9 Mar 2026 10:00:00 +0100\r\n\r\nMessage numero ${i}\r\n`);
+    }
+    ctx.listener!.start();
+    await until(() => seen.size >= 20, 90_000, 'part of the batch');
+    await ctx.listener!.stop();
+    expect(seen.size).toBeLessThan(100);
+    ctx.listener!.start();
+    await until(() => seen.size === 100, 150_000, 'the whole batch');
+    off();
+    const perId = await ctx.models.messages.aggregate<{ _id: string; n: number }>([
+      { $match: { externalId: { $in: ids } } },
+      { $group: { _id: '$externalId', n: { $sum: 1 } } },
+    ]);
+    expect(perId).toHaveLength(100);
+    expect(perId.every((r) => r.n === 1)).toBe(true);
+  }, 260_000);
+});
