@@ -36,7 +36,7 @@ export function createEmailAdapter(settings: { smtp: SmtpSettings; from: string 
           to: message.to,
           subject: message.subject ?? '',
           text: message.text,
-          html: message.html,
+          html: message.html ?? textToHtml(message.text),
           messageId: message.threadKeys?.messageId ?? ourMessageId(message.messageId, settings.from),
           inReplyTo: message.threadKeys?.inReplyTo,
           references: references.length ? references : undefined,
@@ -52,4 +52,10 @@ export function createEmailAdapter(settings: { smtp: SmtpSettings; from: string 
     },
     close: () => transport.close(),
   };
+}
+
+/** The HTML part of a plain-text reply: escaped, paragraphs and line breaks kept. */
+export function textToHtml(text: string): string {
+  const escaped = text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return `<div style="font-family:sans-serif">${escaped.split(/\n{2,}/).map((p) => `<p>${p.replace(/\n/g, '<br>')}</p>`).join('')}</div>`;
 }

@@ -173,6 +173,7 @@ describe('email in and out', () => {
     expect(mail.inReplyTo).toBe('<DB9PR05MB1234ABCD@DB9PR05MB1234.eurprd05.prod.outlook.com>');
     expect(mail.references).toEqual(expect.arrayContaining(['<CAF3a8Gz1qN0bXhK2=fR9w@mail.gmail.com>', '<CAF3a8Gz7777reply@mail.gmail.com>']));
     expect(mail.headers.get('auto-submitted')).toBeUndefined();
+    expect(mail.html).toContain('<p>Votre acte est prêt, à retirer à l&#39;accueil.</p>'.replace('&#39;', '’'));
     await until(async () => (await ctx.models.messages.findById(reply._id).lean())!.status === 'sent', 5_000, 'sent');
 
     await dovecot.deliver(fixture('bounce.eml', { ORIGINAL: mail.messageId! }));
