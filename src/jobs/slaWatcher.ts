@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { OPEN_STATUSES } from '../domain/ticket.js';
 import type { Services } from '../services/index.js';
 import { SYSTEM } from '../services/audit.js';
+import { ticketEventData } from '../services/ticketEvents.js';
 
 export async function checkDeadlines(services: Pick<Services, 'models' | 'events' | 'audit' | 'now'>): Promise<{ atRisk: number; breached: number }> {
   const { models } = services;
@@ -25,15 +26,8 @@ export async function checkDeadlines(services: Pick<Services, 'models' | 'events
       if (!claimed?.sla) continue;
       counts[kind === 'breached' ? 'breached' : 'atRisk']++;
       await services.audit(SYSTEM, kind === 'breached' ? 'sla.breached' : 'sla.at_risk', { ticketId: claimed._id, citizenId: claimed.citizenId }, { deadline: claimed.sla.kind, dueAt: claimed.sla.dueAt });
-      const assignee = claimed.assigneeId ? await models.agents.findById(claimed.assigneeId, { availability: 1, coverAgentId: 1 }).lean() : null;
       services.events.emit('sla.warning', {
-        ticketId: String(claimed._id),
-        reference: claimed.reference,
-        citizenId: String(claimed.citizenId),
-        teamId: claimed.teamId ? String(claimed.teamId) : null,
-        assigneeId: claimed.assigneeId ? String(claimed.assigneeId) : null,
-        agentIds: [claimed.assigneeId, assignee?.availability === 'away' ? assignee.coverAgentId : null].filter(Boolean).map(String),
-        status: claimed.status,
+        ...(await ticketEventData(models, claimed)),
         kind,
         deadline: claimed.sla.kind,
         dueAt: claimed.sla.dueAt.toISOString(),

@@ -10,6 +10,7 @@ import type { DeliveryStatus } from '../domain/ticket.js';
 import { isDuplicateKey, type Models } from '../store/index.js';
 import type { MessageDoc } from '../store/models/message.js';
 import type { EventBus } from './eventBus.js';
+import { ticketEventData } from './ticketEvents.js';
 
 export type ChannelAdapters = ReadonlyMap<InboundChannel, ChannelAdapter>;
 
@@ -32,18 +33,7 @@ export function createOutbox(deps: { models: Models; events: EventBus; adapters:
 
   async function ticketEvent(ticketId: Types.ObjectId): Promise<TicketEventData | null> {
     const ticket = await models.tickets.findById(ticketId).lean();
-    if (!ticket) return null;
-    const assignee = ticket.assigneeId ? await models.agents.findById(ticket.assigneeId, { availability: 1, coverAgentId: 1 }).lean() : null;
-    const agentIds = [ticket.assigneeId, assignee?.availability === 'away' ? assignee.coverAgentId : null].filter(Boolean).map(String);
-    return {
-      ticketId: String(ticket._id),
-      reference: ticket.reference,
-      citizenId: String(ticket.citizenId),
-      teamId: ticket.teamId ? String(ticket.teamId) : null,
-      assigneeId: ticket.assigneeId ? String(ticket.assigneeId) : null,
-      agentIds: [...new Set(agentIds)],
-      status: ticket.status,
-    };
+    return ticket ? ticketEventData(models, ticket) : null;
   }
 
   return {

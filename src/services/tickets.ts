@@ -15,6 +15,7 @@ import type { EventBus } from './eventBus.js';
 import type { Outbox } from './outbox.js';
 import type { PortalService } from './portal.js';
 import type { SlaPolicy, TicketSla } from './sla.js';
+import { ticketEventData } from './ticketEvents.js';
 import type { Principal } from './tokens.js';
 
 export interface InboxQuery {
@@ -66,19 +67,7 @@ export function createTicketService(deps: {
     return ticket;
   }
 
-  async function eventData(ticket: TicketDoc): Promise<TicketEventData> {
-    const assignee = ticket.assigneeId ? await models.agents.findById(ticket.assigneeId, { availability: 1, coverAgentId: 1 }).lean() : null;
-    const agentIds = [ticket.assigneeId, assignee?.availability === 'away' ? assignee.coverAgentId : null].filter(Boolean).map(String);
-    return {
-      ticketId: String(ticket._id),
-      reference: ticket.reference,
-      citizenId: String(ticket.citizenId),
-      teamId: ticket.teamId ? String(ticket.teamId) : null,
-      assigneeId: ticket.assigneeId ? String(ticket.assigneeId) : null,
-      agentIds: [...new Set(agentIds)],
-      status: ticket.status,
-    };
-  }
+  const eventData = (ticket: TicketDoc): Promise<TicketEventData> => ticketEventData(models, ticket);
 
   /** Agents whose tickets this agent handles today: themselves and those away who chose them as cover. */
   async function handledAgentIds(agentId: string): Promise<Types.ObjectId[]> {

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Models } from '../store/index.js';
 import type { MessageDoc } from '../store/models/message.js';
 import type { EventBus } from './eventBus.js';
+import { ticketEventData } from './ticketEvents.js';
 import type { IngestInbound, IngestResult } from './ingestInbound.js';
 
 export const MISSED_CALL_TEXT = '(missed call: no voicemail)';
@@ -18,17 +19,7 @@ export function createVoiceService(deps: { models: Models; events: EventBus; ing
   async function emitUpdated(message: MessageDoc, changes: Record<string, unknown>) {
     const ticket = await models.tickets.findById(message.ticketId).lean();
     if (!ticket) return;
-    events.emit('message.updated', {
-      ticketId: String(ticket._id),
-      reference: ticket.reference,
-      citizenId: String(ticket.citizenId),
-      teamId: ticket.teamId ? String(ticket.teamId) : null,
-      assigneeId: ticket.assigneeId ? String(ticket.assigneeId) : null,
-      agentIds: ticket.assigneeId ? [String(ticket.assigneeId)] : [],
-      status: ticket.status,
-      messageId: String(message._id),
-      changes,
-    });
+    events.emit('message.updated', { ...(await ticketEventData(models, ticket)), messageId: String(message._id), changes });
   }
 
   return {

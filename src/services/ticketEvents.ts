@@ -1,0 +1,21 @@
+// The common part of every ticket event: who must hear of it (the owner, and their cover while away).
+import type { TicketEventData } from '../domain/events.js';
+import type { Models } from '../store/index.js';
+import type { Ticket } from '../store/models/ticket.js';
+import type { Types } from 'mongoose';
+
+type TicketLike = Pick<Ticket, 'reference' | 'citizenId' | 'teamId' | 'assigneeId' | 'status'> & { _id: Types.ObjectId };
+
+export async function ticketEventData(models: Models, ticket: TicketLike): Promise<TicketEventData> {
+  const assignee = ticket.assigneeId ? await models.agents.findById(ticket.assigneeId, { availability: 1, coverAgentId: 1 }).lean() : null;
+  const agentIds = [ticket.assigneeId, assignee?.availability === 'away' ? assignee.coverAgentId : null].filter(Boolean).map(String);
+  return {
+    ticketId: String(ticket._id),
+    reference: ticket.reference,
+    citizenId: String(ticket.citizenId),
+    teamId: ticket.teamId ? String(ticket.teamId) : null,
+    assigneeId: ticket.assigneeId ? String(ticket.assigneeId) : null,
+    agentIds: [...new Set(agentIds)],
+    status: ticket.status,
+  };
+}
