@@ -31,7 +31,8 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'gru-bench-'));
   const embedded = await startEmbeddedStore({ dataDir: dir });
   const store = await connectStore(`${embedded.uri}?directConnection=true`, { dbName: 'bench' });
-  const config = loadConfig({ JWT_SECRET: SECRET, MONGODB_URI: 'mongodb://unused', CHAT_MESSAGES_PER_MINUTE: '600', DEMO: '0' });
+  // The settings of an external store (the bench connects to its own embedded one below); no demo data.
+  const config = loadConfig({ JWT_SECRET: SECRET, MONGODB_URI: 'mongodb://127.0.0.1/bench', CHAT_MESSAGES_PER_MINUTE: '600', DEMO: '0' });
   const { services, app, startJobs, stopJobs } = await compose(config, store, log, { jwtSecret: SECRET });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
