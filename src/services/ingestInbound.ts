@@ -389,8 +389,17 @@ export function createIngestInbound(deps: IngestDeps) {
   async function routingOf(ticket: Ticket) {
     const recurringAgentId = ticket.assigneeId ? String(ticket.assigneeId) : null;
     if (!recurringAgentId) return { recurringAgentId: null, handlingAgentId: null };
-    const agents = await models.agents.find({}, { availability: 1, coverAgentId: 1 }).lean();
-    const byId = new Map(agents.map((a) => [String(a._id), { availability: a.availability, coverAgentId: a.coverAgentId ? String(a.coverAgentId) : null }]));
+    // Only the chain of covers is read (usually one lookup by _id), not every agent, on each message.
+    const byId = new Map<string, { availability: 'available' | 'away'; coverAgentId: string | null }>();
+    for (let id: string | null = recurringAgentId; id && !byId.has(id) && byId.size < 10; ) {
+      const agent: { availability: 'available' | 'away'; coverAgentId?: Types.ObjectId | null } | null = await models.agents
+        .findById(id, { availability: 1, coverAgentId: 1 })
+        .lean();
+      if (!agent) break;
+      const coverAgentId = agent.coverAgentId ? String(agent.coverAgentId) : null;
+      byId.set(id, { availability: agent.availability, coverAgentId });
+      id = agent.availability === 'away' ? coverAgentId : null;
+    }
     return { recurringAgentId, handlingAgentId: handlingAgentId(recurringAgentId, byId) };
   }
 
