@@ -396,7 +396,7 @@ export function createIngestInbound(deps: IngestDeps) {
         .findById(id, { availability: 1, coverAgentId: 1 })
         .lean();
       if (!agent) break;
-      const coverAgentId = agent.coverAgentId ? String(agent.coverAgentId) : null;
+      const coverAgentId: string | null = agent.coverAgentId ? String(agent.coverAgentId) : null;
       byId.set(id, { availability: agent.availability, coverAgentId });
       id = agent.availability === 'away' ? coverAgentId : null;
     }
