@@ -117,3 +117,11 @@ service anvil {
     },
   };
 }
+
+/** The environment that points the app at this Dovecot and at an SMTP peer on a loopback port. */
+export function emailEnv(dovecot: { host: string; port: number; user: string; password: string }, smtpPort: number): Record<string, string> {
+  return {
+    IMAP_HOST: dovecot.host, IMAP_PORT: String(dovecot.port), IMAP_USER: dovecot.user, IMAP_PASSWORD: dovecot.password, IMAP_TLS: 'no',
+    SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtpPort), SMTP_TLS: 'no', MAIL_FROM: 'Mairie <contact@mairie.example>',
+  };
+}

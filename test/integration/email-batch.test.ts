@@ -4,7 +4,7 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/services/audit.js';
 import { testApp } from '../helpers/context.js';
-import { startDovecot } from '../helpers/dovecot.js';
+import { emailEnv, startDovecot } from '../helpers/dovecot.js';
 import { until } from '../helpers/sockets.js';
 
 let dovecot: Awaited<ReturnType<typeof startDovecot>>;
@@ -16,10 +16,7 @@ beforeAll(async () => {
   smtp = new SMTPServer({ secure: false, disabledCommands: ['STARTTLS', 'AUTH'], authOptional: true, onData: (stream, _s, done) => { stream.resume(); stream.on('end', () => done()); } });
   const smtpPort = await new Promise<number>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve((smtp.server.address() as { port: number }).port)));
   ctx = await testApp({
-    env: {
-      IMAP_HOST: dovecot.host, IMAP_PORT: String(dovecot.port), IMAP_USER: dovecot.user, IMAP_PASSWORD: dovecot.password, IMAP_TLS: 'no',
-      SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtpPort), SMTP_TLS: 'no', MAIL_FROM: 'Mairie <contact@mairie.example>',
-    },
+    env: { ...emailEnv(dovecot, smtpPort) },
     imap: { pollMs: 200, leaseMs: 3_000 },
   });
   const team = await ctx.models.teams.create({ name: 'Accueil', slug: 'accueil', isDefault: true });

@@ -9,7 +9,7 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/services/audit.js';
 import { testApp } from '../helpers/context.js';
-import { startDovecot } from '../helpers/dovecot.js';
+import { emailEnv, startDovecot } from '../helpers/dovecot.js';
 import { until } from '../helpers/sockets.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/email');
@@ -51,11 +51,7 @@ beforeAll(async () => {
   dovecot = await startDovecot();
   smtpPort = await startSmtp();
   ctx = await testApp({
-    env: {
-      IMAP_HOST: dovecot.host, IMAP_PORT: String(dovecot.port), IMAP_USER: dovecot.user, IMAP_PASSWORD: dovecot.password, IMAP_TLS: 'no',
-      SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtpPort), SMTP_TLS: 'no', MAIL_FROM: 'Mairie <contact@mairie.example>',
-      EMAIL_MAX_ATTACHMENT_BYTES: '100000',
-    },
+    env: { ...emailEnv(dovecot, smtpPort), EMAIL_MAX_ATTACHMENT_BYTES: '100000' },
     imap: { pollMs: 200, leaseMs: 3_000 },
   });
   await ctx.listen();
