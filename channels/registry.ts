@@ -1,5 +1,6 @@
 // The channel registry: one line per channel whose settings are present. Adding a channel = one folder
 // under channels/ and one line here.
+import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import { createEmailAdapter } from './email/sender.js';
 import { createTwilioClient } from './twilio/client.js';
@@ -7,10 +8,10 @@ import { createTwilioSmsAdapter } from './twilio/sms.js';
 import type { ChannelAdapter, InboundChannel } from './types.js';
 import { createWebchatAdapter } from './webchat/adapter.js';
 
-export function buildChannelAdapters(config: Pick<Config, 'twilio' | 'publicBaseUrl' | 'sms' | 'email'>): Map<InboundChannel, ChannelAdapter> {
+export function buildChannelAdapters(config: Pick<Config, 'twilio' | 'publicBaseUrl' | 'sms' | 'email'>, log?: Logger): Map<InboundChannel, ChannelAdapter> {
   const adapters = new Map<InboundChannel, ChannelAdapter>();
   adapters.set('chat', createWebchatAdapter());
-  if (config.email) adapters.set('email', createEmailAdapter({ smtp: config.email.smtp, from: config.email.from }));
+  if (config.email) adapters.set('email', createEmailAdapter({ ...config.email, log }));
   if (config.twilio) {
     adapters.set(
       'sms',

@@ -9,6 +9,8 @@ export interface Attachment {
   size: number;
   /** Where the bytes are: a provider media URL or a key in our attachment store. */
   ref: string;
+  /** Outbound only: the bytes, loaded from the store by the outbox before a send. */
+  content?: Buffer;
 }
 
 export interface InboundMessage {

@@ -46,6 +46,8 @@ export const EnvSchema = Type.Object({
   IMAP_PASSWORD: Str('IMAP password'),
   IMAP_TLS: Type.Boolean({ default: true, description: 'IMAP over TLS' }),
   IMAP_MAILBOX: Type.String({ default: 'INBOX', description: 'mailbox to read' }),
+  IMAP_PROCESSED_FOLDER: Str('folder a stored message is moved to (created if missing); unset: it stays, flagged seen'),
+  IMAP_SENT_FOLDER: Type.String({ default: 'Sent', description: 'folder that keeps a copy of each reply sent, checked before a resend after a crash; empty: no copy' }),
   SMTP_HOST: Str('SMTP relay; unset: email off'),
   SMTP_PORT: Int('SMTP port', 1, 65535, 587),
   SMTP_USER: Str('SMTP login (optional)'),
@@ -82,7 +84,8 @@ export interface Config {
   readonly access: { readonly teamVisibility: boolean };
   readonly chat: { readonly origins: readonly string[]; readonly maxMessageChars: number; readonly messagesPerMinute: number };
   readonly email?: {
-    readonly imap: { host: string; port: number; user: string; password: string; tls: boolean; mailbox: string };
+    readonly imap: { host: string; port: number; user: string; password: string; tls: boolean; mailbox: string; processedFolder?: string };
+    readonly sentFolder?: string;
     readonly smtp: { host: string; port: number; user?: string; password?: string; tls: boolean };
     readonly from: string;
     readonly maxAttachmentBytes: number;
@@ -149,7 +152,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
   const email = group(e, 'email', ['IMAP_HOST', 'SMTP_HOST', 'MAIL_FROM'], ['IMAP_USER', 'IMAP_PASSWORD'])
     ? {
-        imap: { host: e.IMAP_HOST!, port: e.IMAP_PORT, user: e.IMAP_USER!, password: e.IMAP_PASSWORD!, tls: e.IMAP_TLS, mailbox: e.IMAP_MAILBOX },
+        imap: { host: e.IMAP_HOST!, port: e.IMAP_PORT, user: e.IMAP_USER!, password: e.IMAP_PASSWORD!, tls: e.IMAP_TLS, mailbox: e.IMAP_MAILBOX, processedFolder: e.IMAP_PROCESSED_FOLDER },
+        sentFolder: e.IMAP_SENT_FOLDER || undefined,
         smtp: { host: e.SMTP_HOST!, port: e.SMTP_PORT, user: e.SMTP_USER, password: e.SMTP_PASSWORD, tls: e.SMTP_TLS },
         from: e.MAIL_FROM!,
         maxAttachmentBytes: e.EMAIL_MAX_ATTACHMENT_BYTES,

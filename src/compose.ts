@@ -17,7 +17,7 @@ import { createServices } from './services/index.js';
 import type { Store } from './store/index.js';
 
 export async function compose(config: Config, store: Store, log: Logger, options: { jwtSecret: string; now?: () => Date; dispatcher?: DispatcherOptions; imap?: { pollMs?: number; leaseMs?: number } }) {
-  const adapters = buildChannelAdapters(config);
+  const adapters = buildChannelAdapters(config, log);
   const services = createServices(
     store,
     log,

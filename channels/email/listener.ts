@@ -1,7 +1,8 @@
 // The IMAP listener (imapflow): one instance at a time reads a mailbox (a lease in the store), catches up
 // on start and after every reconnect from the last stored UID (a UIDVALIDITY change starts over, and the
 // pipeline's idempotency stores nothing twice), flags a message seen only after it is stored, and
-// reconnects with backoff. A message it cannot store stops the batch there, to be retried: never skipped.
+// reconnects with backoff; with a processed folder, a stored message is then moved there. A message it
+// cannot store stops the batch there, to be retried: never skipped.
 import { randomUUID } from 'node:crypto';
 import { ImapFlow } from 'imapflow';
 import type { Logger } from 'pino';
@@ -21,6 +22,8 @@ export interface ImapSettings {
   password: string;
   tls: boolean;
   mailbox: string;
+  /** Where a stored message is moved; unset: it stays in the mailbox, flagged seen. */
+  processedFolder?: string;
 }
 
 export function createImapListener(options: {
@@ -66,6 +69,11 @@ export function createImapListener(options: {
         await store.resetUidValidity(key, uidValidity);
         state = { uidValidity, lastUid: 0 };
       }
+      if (imap.processedFolder && state.lastUid > 0) {
+        // Stored earlier but not moved (stopped in between, or the move failed): move them now.
+        const left = await connection.search({ uid: `1:${state.lastUid}` }, { uid: true });
+        for (const uid of (left || []).filter((u) => u <= state.lastUid)) await moveToProcessed(connection, uid);
+      }
       const found = await connection.search({ uid: `${state.lastUid + 1}:*` }, { uid: true });
       const uids = (found || []).filter((uid) => uid > state.lastUid).sort((a, b) => a - b);
       for (const uid of uids) {
@@ -75,12 +83,28 @@ export function createImapListener(options: {
         await options.handle(key, uid, message.source);
         await connection.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
         await store.saveUid(key, uidValidity, uid);
+        if (imap.processedFolder) await moveToProcessed(connection, uid);
         stored++;
       }
     } finally {
       lock.release();
     }
     return stored;
+  }
+
+  let processedFolderReady = false;
+  /** After it is stored and recorded: a failed move leaves it in place, read, never lost. */
+  async function moveToProcessed(connection: ImapFlow, uid: number): Promise<void> {
+    const folder = imap.processedFolder!;
+    if (!processedFolderReady) {
+      await connection.mailboxCreate(folder).catch(() => undefined); // already there is fine
+      processedFolderReady = true;
+    }
+    const moved = await connection.messageMove(String(uid), folder, { uid: true }).catch((err: Error) => {
+      log.warn({ uid, folder, err: err.message }, 'stored, but could not move it to the processed folder');
+      return false;
+    });
+    if (moved === false) processedFolderReady = false;
   }
 
   async function session(): Promise<void> {

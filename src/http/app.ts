@@ -66,7 +66,7 @@ export async function buildApp({ config, services, log }: AppOptions) {
   await app.register(healthRoutes(services, channels));
   await app.register(authRoutes(services, auth));
   await app.register(agentRoutes(services, auth));
-  await app.register(ticketRoutes(services, auth));
+  await app.register(ticketRoutes(services, auth, { maxAttachmentBytes: config.email?.maxAttachmentBytes ?? 10 * 1024 * 1024 }));
   await app.register(portalRoutes(services, auth));
   await app.register(managementRoutes(services, auth));
   await app.register(pageRoutes({ serviceName: config.service.name }));

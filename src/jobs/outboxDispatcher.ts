@@ -49,11 +49,20 @@ export function createOutboxDispatcher(deps: { models: Models; outbox: Outbox; n
       await outbox.advanceStatus({ messageId: String(after._id) }, 'failed', { reason: `the ${after.channel} channel is off` });
       return;
     }
-    const outbound = outbox.toOutbound(after);
-    if (before.status === 'sending' && adapter.findSent) {
+    const outbound = await outbox.toOutbound(after);
+    const interruptedAt = before.status === 'sending' ? new Date((before.leaseUntil ?? now()).getTime() - leaseMs) : before.unsureSince;
+    if (interruptedAt && adapter.findSent) {
       // The previous holder died mid-send: the provider may have it already.
-      const since = new Date((before.leaseUntil ?? now()).getTime() - leaseMs - 5_000);
-      const providerId = await adapter.findSent(outbound, since).catch(() => undefined);
+      let providerId: string | undefined;
+      try {
+        providerId = await adapter.findSent(outbound, new Date(interruptedAt.getTime() - 5_000));
+      } catch (err) {
+        // Not knowing whether it went out, it is not sent again yet: retried like a failed send, and
+        // checked again first next time.
+        await models.messages.updateOne({ _id: after._id }, { $set: { unsureSince: interruptedAt } });
+        await retryOrFail(after, { ok: false, retryable: true, reason: `cannot check whether it was already sent: ${(err as Error).message}` }, log);
+        return;
+      }
       if (providerId) {
         log.warn({ providerId }, 'message was sent before an interruption: not sending it twice');
         await outbox.advanceStatus({ messageId: String(after._id) }, 'sent', { providerId });
@@ -70,6 +79,10 @@ export function createOutboxDispatcher(deps: { models: Models; outbox: Outbox; n
       await outbox.advanceStatus({ messageId: String(after._id) }, 'sent', { providerId: result.externalId, reason: null });
       return;
     }
+    await retryOrFail(after, result, log);
+  }
+
+  async function retryOrFail(after: MessageDoc, result: { ok: false; retryable: boolean; reason: string }, log: Logger): Promise<void> {
     if (result.retryable && after.attempts < MAX_SEND_ATTEMPTS) {
       const nextAttemptAt = new Date(now().getTime() + retryDelayMs(after.attempts));
       await models.messages.updateOne(

@@ -59,6 +59,12 @@ export function createEmailService(deps: { models: Models; ingestInbound: Ingest
           attachments.push({ filename: file.filename, contentType: file.contentType, size: file.size, ref: `attachment:${String(stored._id)}` });
         }
         const result = await deps.ingestInbound({ ...parsed.inbound, quoted: parsed.quoted ?? undefined, attachments });
+        const storedIds = attachments.map((a) => a.ref.replace(/^attachment:/, '')).filter((id) => /^[0-9a-f]{24}$/.test(id));
+        if (storedIds.length) {
+          // A message read twice keeps the files of its first reading; the copies go.
+          if (result.duplicate) await models.attachments.deleteMany({ _id: { $in: storedIds } });
+          else await models.attachments.updateMany({ _id: { $in: storedIds } }, { $set: { ticketId: result.ticketId } });
+        }
         log.info({ ticketId: result.ticketId, duplicate: result.duplicate }, 'email stored');
         return;
       }

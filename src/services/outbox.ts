@@ -4,7 +4,7 @@ import { Types } from 'mongoose';
 import type { Logger } from 'pino';
 import type { ChannelAdapter, InboundChannel, OutboundMessage } from '../../channels/types.js';
 import { STATUS_RANK } from '../domain/delivery.js';
-import { Conflict, NotFound, Unavailable } from '../domain/errors.js';
+import { Conflict, Invalid, NotFound, Unavailable } from '../domain/errors.js';
 import type { TicketEventData } from '../domain/events.js';
 import type { DeliveryStatus } from '../domain/ticket.js';
 import { isDuplicateKey, type Models } from '../store/index.js';
@@ -25,6 +25,8 @@ export interface QueueInput {
   kind?: 'message' | 'acknowledgement' | 'reminder' | 'closing';
   /** For messages that must exist once (an acknowledgement per ticket): the idempotency key. */
   externalId?: string;
+  /** Files already in our attachment store (`attachment:<id>`), sent with the message. */
+  attachments?: { filename?: string; contentType: string; size: number; ref: string }[];
 }
 
 export function createOutbox(deps: { models: Models; events: EventBus; adapters: ChannelAdapters; now: () => Date; log: Logger; mailDomain?: string }) {
@@ -51,6 +53,7 @@ export function createOutbox(deps: { models: Models; events: EventBus; adapters:
       const adapter = adapters.get(channel);
       if (!adapter) throw new Unavailable(`the ${channel} channel is off: no message can be sent on it`);
       adapter.validate?.({ to: input.to, text: input.text, subject: input.subject });
+      if (input.attachments?.length && channel !== 'email') throw new Invalid(`attachments can only be sent by email, not by ${channel}`);
       if (channel === 'sms') {
         const identity = await models.identities.findById(`phone:${input.to}`).lean();
         if (identity?.smsOptOutAt) throw new Conflict('this citizen answered STOP to our SMS: reply on another channel');
@@ -84,6 +87,7 @@ export function createOutbox(deps: { models: Models; events: EventBus; adapters:
           text: input.text,
           ...(threadKeys ? { threadKeys } : {}),
           html: input.html ?? null,
+          attachments: input.attachments ?? [],
           authorId: input.authorId ? new Types.ObjectId(input.authorId) : null,
           kind: input.kind ?? 'message',
           status: 'queued',
@@ -139,7 +143,11 @@ export function createOutbox(deps: { models: Models; events: EventBus; adapters:
       return true;
     },
 
-    toOutbound(message: MessageDoc): OutboundMessage {
+    /** What the adapter sends, with the bytes of attachments kept in our store. */
+    async toOutbound(message: MessageDoc): Promise<OutboundMessage> {
+      const ids = message.attachments.map((a) => /^attachment:([0-9a-f]{24})$/.exec(a.ref)?.[1]).filter((id): id is string => !!id);
+      const files = ids.length ? await models.attachments.find({ _id: { $in: ids } }) : []; // hydrated: content is a Buffer
+      const contentOf = (ref: string) => files.find((f) => `attachment:${String(f._id)}` === ref)?.content ?? undefined;
       return {
         messageId: String(message._id),
         channel: message.channel as InboundChannel,
@@ -152,7 +160,7 @@ export function createOutbox(deps: { models: Models; events: EventBus; adapters:
           inReplyTo: message.threadKeys?.inReplyTo ?? undefined,
           references: message.threadKeys?.references ?? [],
         },
-        attachments: message.attachments.map((a) => ({ filename: a.filename ?? undefined, contentType: a.contentType, size: a.size, ref: a.ref })),
+        attachments: message.attachments.map((a) => ({ filename: a.filename ?? undefined, contentType: a.contentType, size: a.size, ref: a.ref, content: contentOf(a.ref) })),
         automatic: message.kind !== 'message',
       };
     },

@@ -244,9 +244,36 @@ export function createTicketService(deps: {
       return result;
     },
 
-    async reply(principal: Principal, ticketId: string, input: { text?: string; channel?: InboundChannel; cannedAnswerId?: string }) {
+    /** A file an agent attaches to a coming reply: kept with the ticket, sent with the reply that names it. */
+    async addAttachment(principal: Principal, ticketId: string, file: { filename: string; contentType: string; content: Buffer }) {
+      const ticket = await loadVisible(principal, ticketId);
+      if (!file.content.length) throw new Invalid('the file is empty');
+      const stored = await models.attachments.create({
+        ticketId: ticket._id,
+        uploadedBy: new Types.ObjectId(principal.agentId),
+        filename: file.filename.replace(/[\r\n"\\/]/g, '_').slice(0, 200) || 'piece-jointe',
+        contentType: file.contentType,
+        size: file.content.length,
+        content: file.content,
+      });
+      return { id: String(stored._id), ref: `attachment:${String(stored._id)}`, filename: stored.filename!, contentType: stored.contentType!, size: stored.size! };
+    },
+
+    /** A file of the ticket (a citizen's or an agent's), for those who may see the ticket. */
+    async attachment(principal: Principal, ticketId: string, attachmentId: string) {
+      const ticket = await loadVisible(principal, ticketId);
+      // Not lean: the hydrated document gives the bytes as a Buffer.
+      const file = Types.ObjectId.isValid(attachmentId) ? await models.attachments.findById(attachmentId) : null;
+      if (!file || !file.content || String(file.ticketId) !== String(ticket._id)) throw new NotFound('attachment not found');
+      return { filename: file.filename ?? 'piece-jointe', contentType: file.contentType ?? 'application/octet-stream', content: file.content };
+    },
+
+    async reply(principal: Principal, ticketId: string, input: { text?: string; channel?: InboundChannel; cannedAnswerId?: string; attachments?: string[] }) {
       const ticket = await loadVisible(principal, ticketId);
       if (ticket.status === 'closed') throw new Conflict('this ticket is closed');
+      const attachmentIds = [...new Set(input.attachments ?? [])];
+      const files = attachmentIds.length ? await models.attachments.find({ _id: { $in: attachmentIds }, ticketId: ticket._id }, { content: 0 }).lean() : [];
+      if (files.length !== attachmentIds.length) throw new Invalid('an attachment was not added to this ticket: add it first with POST /api/tickets/:id/attachments');
       let text = input.text?.trim() ?? '';
       if (input.cannedAnswerId) text = await this.renderCannedFor(principal, input.cannedAnswerId, ticket);
       if (!text) throw new Invalid('a reply needs a text or a canned answer');
@@ -260,7 +287,10 @@ export function createTicketService(deps: {
         const available = [...channels.keys()];
         throw new Invalid(`this citizen cannot be answered by ${channel}${available.length ? `: use ${available.join(' or ')}` : ''}`);
       }
-      const message = await outbox.queue({ ticketId: ticket._id, channel, to, text, authorId: principal.agentId, kind: 'message', subject: ticket.subject ? `Re: ${ticket.subject}` : undefined });
+      const message = await outbox.queue({
+        ticketId: ticket._id, channel, to, text, authorId: principal.agentId, kind: 'message', subject: ticket.subject ? `Re: ${ticket.subject}` : undefined,
+        attachments: files.map((f) => ({ filename: f.filename ?? undefined, contentType: f.contentType ?? 'application/octet-stream', size: f.size ?? 0, ref: `attachment:${String(f._id)}` })),
+      });
       const at = now();
       const first = await models.tickets.updateOne({ _id: ticket._id, firstRespondedAt: null }, { $set: { firstRespondedAt: at } });
       // Answered: nothing is due until the citizen writes again.

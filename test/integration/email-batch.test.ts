@@ -1,5 +1,7 @@
 // The IMAP listener stopped in the middle of a batch of 100 deliveries and started again: every message
-// stored exactly once. Its own Dovecot, relay and database, so the batch is not slowed by other tests.
+// stored exactly once, and each moved to the processed folder once stored. Its own Dovecot, relay and
+// database, so the batch is not slowed by other tests.
+import { ImapFlow } from 'imapflow';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/services/audit.js';
@@ -16,7 +18,7 @@ beforeAll(async () => {
   smtp = new SMTPServer({ secure: false, disabledCommands: ['STARTTLS', 'AUTH'], authOptional: true, onData: (stream, _s, done) => { stream.resume(); stream.on('end', () => done()); } });
   const smtpPort = await new Promise<number>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve((smtp.server.address() as { port: number }).port)));
   ctx = await testApp({
-    env: { ...emailEnv(dovecot, smtpPort) },
+    env: { ...emailEnv(dovecot, smtpPort), IMAP_PROCESSED_FOLDER: 'Traités' },
     imap: { pollMs: 200, leaseMs: 3_000 },
   });
   const team = await ctx.models.teams.create({ name: 'Accueil', slug: 'accueil', isDefault: true });
@@ -54,5 +56,16 @@ describe('IMAP listener interrupted mid-batch', () => {
     ]);
     expect(perId).toHaveLength(100);
     expect(perId.every((r) => r.n === 1)).toBe(true);
+
+    // Moved out of the inbox only once stored: the inbox empties, the processed folder holds them all.
+    const imap = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: false, auth: { user: dovecot.user, pass: dovecot.password }, logger: false });
+    await imap.connect();
+    try {
+      const count = async (folder: string) => ((await imap.status(folder, { messages: true })) || { messages: -1 }).messages;
+      await until(async () => (await count('INBOX')) === 0, 30_000, 'inbox emptied');
+      expect(await count('Traités')).toBe(100);
+    } finally {
+      await imap.logout();
+    }
   }, 260_000);
 });

@@ -22,6 +22,7 @@ let dovecot: Awaited<ReturnType<typeof startDovecot>>;
 let ctx: Awaited<ReturnType<typeof testApp>>;
 let smtp: SMTPServer;
 let smtpPort: number;
+let base: string;
 const received: ParsedMail[] = [];
 let relayAnswer: 'ok' | '451' | '550' = 'ok';
 
@@ -54,7 +55,7 @@ beforeAll(async () => {
     env: { ...emailEnv(dovecot, smtpPort), EMAIL_MAX_ATTACHMENT_BYTES: '100000' },
     imap: { pollMs: 200, leaseMs: 3_000 },
   });
-  await ctx.listen();
+  base = await ctx.listen();
   const team = await ctx.models.teams.create({ name: 'Accueil', slug: 'accueil', isDefault: true });
   await ctx.services.agents.create(SYSTEM, { name: 'Camille Martin', email: 'camille@mairie.test', password: 'password-123', role: 'agent', teamId: String(team._id) });
   ctx.startJobs();
@@ -205,6 +206,92 @@ describe('email in and out', () => {
     await ctx.models.messages.updateOne({ _id: queued._id }, { $set: { nextAttemptAt: new Date() } });
     await until(async () => (await ctx.models.messages.findById(queued._id).lean())!.status === 'sent', 10_000, 'sent when back');
     expect(received.filter((m) => m.text?.includes('Pendant la panne du relais'))).toHaveLength(1);
+  });
+
+  it("sends the files an agent attached, and lets the ticket's agents download every file of the thread", async () => {
+    const ticketId = String(await ticketOf('<20260306.attach.42@free.fr>'));
+    const { token } = await ctx.services.agents.login('camille@mairie.test', 'password-123');
+    const authorization = `Bearer ${token}`;
+    const upload = (bytes: Buffer, name: string, type: string) => {
+      const form = new FormData();
+      form.append('file', new Blob([new Uint8Array(bytes)], { type }), name);
+      return fetch(`${base}/api/tickets/${ticketId}/attachments`, { method: 'POST', headers: { authorization }, body: form });
+    };
+    const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(5_000, 7)]);
+    const added = await upload(pdf, 'attestation de résidence.pdf', 'application/pdf');
+    expect(added.status).toBe(201);
+    const file = (await added.json()) as { id: string; filename: string; size: number };
+    expect(file).toMatchObject({ filename: 'attestation de résidence.pdf', size: pdf.length });
+    // Over EMAIL_MAX_ATTACHMENT_BYTES (100 000 here): refused with 413, nothing stored.
+    const tooLarge = await upload(Buffer.alloc(150_000, 1), 'scan.tiff', 'image/tiff');
+    expect(tooLarge.status).toBe(413);
+    expect(await ctx.models.attachments.countDocuments({ filename: 'scan.tiff' })).toBe(0);
+    // A file of another ticket cannot be slipped into this reply.
+    const other = await ctx.services.tickets.addAttachment({ agentId: String((await ctx.models.agents.findOne({ email: 'camille@mairie.test' }).lean())!._id), role: 'agent' }, String(await ticketOf('<latin1.0001@laposte.net>')), { filename: 'autre.txt', contentType: 'text/plain', content: Buffer.from('autre dossier') });
+    const smuggled = await fetch(`${base}/api/tickets/${ticketId}/replies`, { method: 'POST', headers: { authorization, 'content-type': 'application/json' }, body: JSON.stringify({ text: 'Voici', attachments: [other.id] }) });
+    expect(smuggled.status).toBe(400);
+
+    const sent = await fetch(`${base}/api/tickets/${ticketId}/replies`, { method: 'POST', headers: { authorization, 'content-type': 'application/json' }, body: JSON.stringify({ text: 'Voici votre attestation.', attachments: [file.id] }) });
+    expect(sent.status).toBe(201);
+    expect(((await sent.json()) as { attachments: { filename: string }[] }).attachments).toMatchObject([{ filename: 'attestation de résidence.pdf' }]);
+    await until(() => received.some((m) => m.text?.includes('Voici votre attestation.')), 10_000, 'reply with file sent');
+    const mail = received.find((m) => m.text?.includes('Voici votre attestation.'))!;
+    expect(mail.html).toContain('<p>Voici votre attestation.</p>');
+    expect(mail.attachments).toHaveLength(1);
+    expect(mail.attachments[0]).toMatchObject({ filename: 'attestation de résidence.pdf', contentType: 'application/pdf' });
+    expect(Buffer.compare(mail.attachments[0]!.content, pdf)).toBe(0);
+
+    // Downloads: the agent's file and the citizen's, as downloads that never render in the console.
+    const citizenFile = (await ctx.models.messages.findOne({ externalId: '<20260306.attach.42@free.fr>' }).lean())!.attachments[0]!.ref.replace('attachment:', '');
+    for (const [id, name] of [[file.id, 'attestation de résidence.pdf'], [citizenFile, 'justificatif.pdf']] as const) {
+      const res = await fetch(`${base}/api/tickets/${ticketId}/attachments/${id}`, { headers: { authorization } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-disposition')).toBe(`attachment; filename="${name.replace('é', '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`);
+      expect(res.headers.get('content-security-policy')).toContain('sandbox');
+      expect(Buffer.from(await res.arrayBuffer()).toString('latin1').startsWith('%PDF-1.4')).toBe(true);
+    }
+    // A file of another ticket is not reachable through this one.
+    expect((await fetch(`${base}/api/tickets/${ticketId}/attachments/${other.id}`, { headers: { authorization } })).status).toBe(404);
+    expect((await fetch(`${base}/api/tickets/${ticketId}/attachments/${file.id}`)).status).toBe(401);
+  });
+
+  it('keeps a copy of each reply in Sent, and never sends twice a reply whose sender died mid-send', async () => {
+    const ticketId = String(await ticketOf('<latin1.0001@laposte.net>'));
+    const principal = { agentId: String((await ctx.models.agents.findOne({ email: 'camille@mairie.test' }).lean())!._id), role: 'agent' as const };
+    const imap = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: false, auth: { user: dovecot.user, pass: dovecot.password }, logger: false });
+    await imap.connect();
+    const inSent = async (messageId: string) => {
+      const lock = await imap.getMailboxLock('Sent');
+      try {
+        return ((await imap.search({ header: { 'message-id': messageId } }, { uid: true })) || []).length;
+      } finally {
+        lock.release();
+      }
+    };
+    try {
+      const earlier = received.find((m) => m.text?.includes('Pendant la panne du relais'))!;
+      expect(await inSent(earlier.messageId!)).toBe(1);
+
+      // Two replies claimed by a process that then dies: one after the relay took it, one before.
+      await ctx.dispatcher.stop();
+      const delivered = await ctx.services.tickets.reply(principal, ticketId, { text: 'Envoyée juste avant la panne' });
+      const notYet = await ctx.services.tickets.reply(principal, ticketId, { text: 'Jamais partie avant la panne' });
+      const claim = { status: 'sending', statusRank: 1, leaseUntil: new Date(Date.now() + 60_000), attempts: 1 };
+      await ctx.models.messages.updateMany({ _id: { $in: [delivered._id, notYet._id] } }, { $set: claim });
+      const adapter = ctx.services.outbox.adapterFor('email')!;
+      const result = await adapter.send(await ctx.services.outbox.toOutbound((await ctx.models.messages.findById(delivered._id))!));
+      expect(result.ok).toBe(true);
+      // The process is gone: its leases expire, another dispatcher takes over.
+      await ctx.models.messages.updateMany({ _id: { $in: [delivered._id, notYet._id] } }, { $set: { leaseUntil: new Date(Date.now() - 1_000) } });
+      ctx.dispatcher.start();
+      await until(async () => (await ctx.models.messages.countDocuments({ _id: { $in: [delivered._id, notYet._id] }, status: 'sent' })) === 2, 10_000, 'both settled');
+      expect(received.filter((m) => m.text?.includes('Envoyée juste avant la panne'))).toHaveLength(1);
+      expect(received.filter((m) => m.text?.includes('Jamais partie avant la panne'))).toHaveLength(1);
+      const notYetMail = received.find((m) => m.text?.includes('Jamais partie avant la panne'))!;
+      await until(async () => (await inSent(notYetMail.messageId!)) === 1, 5_000, 'copied to Sent');
+    } finally {
+      await imap.logout();
+    }
   });
 
   it('survives the real-world corpus: each message stored once or recognised, and the next one still arrives', async () => {

@@ -1,7 +1,8 @@
 // The agents' and managers' API on tickets, citizens and canned answers: schemas, then one service call.
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { NotFound } from '../../domain/errors.js';
+import multipart from '@fastify/multipart';
+import { Invalid, NotFound } from '../../domain/errors.js';
 import { TICKET_STATUSES } from '../../domain/ticket.js';
 import type { Services } from '../../services/index.js';
 import { principalOf, type AuthHooks } from '../auth.js';
@@ -58,8 +59,10 @@ const toMessage = (m: { _id: unknown; ticketId: unknown; direction: string; chan
 });
 
 export const ticketRoutes =
-  (services: Services, auth: AuthHooks): FastifyPluginAsyncTypebox =>
+  (services: Services, auth: AuthHooks, options: { maxAttachmentBytes: number }): FastifyPluginAsyncTypebox =>
   async (app) => {
+    // Files come as multipart/form-data, one per request, never larger than the attachment limit.
+    await app.register(multipart, { limits: { files: 1, fileSize: options.maxAttachmentBytes, fields: 0, parts: 1 } });
     app.addSchema(TicketSummary);
     app.addSchema(Message);
     app.addSchema(CitizenView);
@@ -103,11 +106,46 @@ export const ticketRoutes =
       schema: {
         tags: ['tickets'], summary: "Reply on the citizen's last channel, or one of theirs; queued in the outbox", security,
         params: IdParams,
-        body: Type.Object({ text: Type.Optional(Type.String({ maxLength: 10_000 })), channel: Type.Optional(ReplyChannel), cannedAnswerId: Type.Optional(ObjectIdString) }, { additionalProperties: false }),
+        body: Type.Object({
+          text: Type.Optional(Type.String({ maxLength: 10_000 })), channel: Type.Optional(ReplyChannel), cannedAnswerId: Type.Optional(ObjectIdString),
+          attachments: Type.Optional(Type.Array(ObjectIdString, { maxItems: 10, description: 'ids given by POST /api/tickets/:id/attachments (email only)' })),
+        }, { additionalProperties: false }),
         response: { 201: Type.Ref('Message'), ...errors(400, 401, 404, 409, 503) },
       },
       preHandler: auth.authenticate,
     }, async (request, reply) => reply.status(201).send(toMessage(await services.tickets.reply(principalOf(request), request.params.id, request.body))));
+
+    app.post('/api/tickets/:id/attachments', {
+      schema: {
+        tags: ['tickets'], summary: 'Adds a file for a coming email reply (multipart/form-data, one file under the attachment limit)', security,
+        consumes: ['multipart/form-data'], params: IdParams,
+        response: { 201: Type.Object({ id: Type.String(), ref: Type.String(), filename: Type.String(), contentType: Type.String(), size: Type.Integer() }), ...errors(400, 401, 404, 413) },
+      },
+      preHandler: auth.authenticate,
+    }, async (request, reply) => {
+      if (!request.isMultipart()) throw new Invalid('send the file as multipart/form-data');
+      const file = await request.file();
+      if (!file) throw new Invalid('no file in the form');
+      const content = await file.toBuffer(); // throws 413 past the limit
+      return reply.status(201).send(await services.tickets.addAttachment(principalOf(request), request.params.id, { filename: file.filename, contentType: file.mimetype, content }));
+    });
+
+    app.get('/api/tickets/:id/attachments/:attachmentId', {
+      schema: {
+        tags: ['tickets'], summary: "Downloads a file of the ticket (always as a download, never rendered in the console's origin)", security,
+        params: Type.Object({ id: ObjectIdString, attachmentId: ObjectIdString }),
+        response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }), ...errors(401, 404) },
+      },
+      preHandler: auth.authenticate,
+    }, async (request, reply) => {
+      const file = await services.tickets.attachment(principalOf(request), request.params.id, request.params.attachmentId);
+      const ascii = file.filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
+      return reply
+        .header('content-type', file.contentType.replace(/[\r\n]/g, ''))
+        .header('content-disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.filename)}`)
+        .header('content-security-policy', "default-src 'none'; sandbox")
+        .send(file.content);
+    });
 
     app.post('/api/tickets/:id/notes', {
       schema: {

@@ -31,7 +31,11 @@ const mailEventSchema = new Schema(
 );
 
 // Attachment bytes under the size limit; the message keeps name, type, size and "attachment:<id>".
-const attachmentSchema = new Schema({ content: { type: Buffer, default: null }, contentType: String, filename: String, size: Number }, { timestamps: true });
+// ticketId: the ticket whose people may download it (set when stored with a message, or on upload).
+const attachmentSchema = new Schema(
+  { content: { type: Buffer, default: null }, contentType: String, filename: String, size: Number, ticketId: { type: Schema.Types.ObjectId, default: null }, uploadedBy: { type: Schema.Types.ObjectId, default: null } },
+  { timestamps: true },
+);
 
 export const mailboxStateModel = (conn: Connection) => conn.model('MailboxState', mailboxStateSchema, 'mailbox_state');
 export const mailEventModel = (conn: Connection) => conn.model('MailEvent', mailEventSchema, 'mail_events');

@@ -41,6 +41,8 @@ const messageSchema = new Schema(
     attempts: { type: Number, default: 0 },
     nextAttemptAt: { type: Date, default: null },
     leaseUntil: { type: Date, default: null },
+    /** Set when an interrupted send could not be checked with the provider: check before any resend. */
+    unsureSince: { type: Date, default: null },
     /** Voice: a call is one thread entry that gains its recording and transcription. */
     call: {
       type: new Schema(
