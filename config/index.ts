@@ -46,6 +46,7 @@ export const EnvSchema = Type.Object({
   IMAP_PASSWORD: Str('IMAP password'),
   IMAP_TLS: Type.Boolean({ default: true, description: 'IMAP over TLS' }),
   IMAP_MAILBOX: Type.String({ default: 'INBOX', description: 'mailbox to read' }),
+  IMAP_LEASE_SECONDS: Int('how long a dead instance keeps the mailbox before another takes over', 3, 600, 30),
   IMAP_PROCESSED_FOLDER: Str('folder a stored message is moved to (created if missing); unset: it stays, flagged seen'),
   IMAP_SENT_FOLDER: Type.String({ default: 'Sent', description: 'folder that keeps a copy of each reply sent, checked before a resend after a crash; empty: no copy' }),
   SMTP_HOST: Str('SMTP relay; unset: email off'),
@@ -86,6 +87,7 @@ export interface Config {
   readonly email?: {
     readonly imap: { host: string; port: number; user: string; password: string; tls: boolean; mailbox: string; processedFolder?: string };
     readonly sentFolder?: string;
+    readonly leaseSeconds: number;
     readonly smtp: { host: string; port: number; user?: string; password?: string; tls: boolean };
     readonly from: string;
     readonly maxAttachmentBytes: number;
@@ -154,6 +156,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ? {
         imap: { host: e.IMAP_HOST!, port: e.IMAP_PORT, user: e.IMAP_USER!, password: e.IMAP_PASSWORD!, tls: e.IMAP_TLS, mailbox: e.IMAP_MAILBOX, processedFolder: e.IMAP_PROCESSED_FOLDER },
         sentFolder: e.IMAP_SENT_FOLDER || undefined,
+        leaseSeconds: e.IMAP_LEASE_SECONDS,
         smtp: { host: e.SMTP_HOST!, port: e.SMTP_PORT, user: e.SMTP_USER, password: e.SMTP_PASSWORD, tls: e.SMTP_TLS },
         from: e.MAIL_FROM!,
         maxAttachmentBytes: e.EMAIL_MAX_ATTACHMENT_BYTES,

@@ -7,6 +7,7 @@ import { buildChannelAdapters } from '../channels/registry.js';
 import type { Config } from '../config/index.js';
 import { DomainError } from './domain/errors.js';
 import { buildApp } from './http/app.js';
+import { useRedisAdapter } from './realtime/redis.js';
 import { attachRealtime } from './realtime/server.js';
 import { createOutboxDispatcher, type DispatcherOptions } from './jobs/outboxDispatcher.js';
 import { startAutomationJob } from './jobs/automation.js';
@@ -36,8 +37,12 @@ export async function compose(config: Config, store: Store, log: Logger, options
   );
   const app = await buildApp({ config, services, log });
   const realtime = attachRealtime({ server: app.server, services, config, log, chatAdapter: adapters.get('chat') });
+  const closeRedis = config.redisUrl ? await useRedisAdapter(realtime.io, config.redisUrl, log) : async () => undefined;
   // Before the HTTP server closes: open WebSockets would otherwise keep it waiting.
-  app.addHook('preClose', async () => realtime.close());
+  app.addHook('preClose', async () => {
+    await realtime.close();
+    await closeRedis();
+  });
   const dispatcher = createOutboxDispatcher({ models: store.models, outbox: services.outbox, now: services.now, log }, options.dispatcher);
   const running: { stop(): void }[] = [];
   const listener = config.email
@@ -45,6 +50,7 @@ export async function compose(config: Config, store: Store, log: Logger, options
         imap: config.email.imap,
         store: services.email.mailboxStore,
         log,
+        leaseMs: config.email.leaseSeconds * 1000,
         ...options.imap,
         handle: async (mailbox, uid, raw) => {
           let parsed: ParsedEmail;

@@ -2,6 +2,7 @@
 // (TWILIO_API_BASE_URL) over real HTTP. Tests script its answers per destination number.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import twilio from 'twilio';
 
 export interface PeerRequest {
   method: string;
@@ -72,3 +73,23 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('error', reject);
   });
 }
+
+/** Posts a webhook as Twilio does: form-encoded, signed with the auth token over PUBLIC_BASE_URL + path. */
+export async function postSignedWebhook(
+  target: { base: string; publicBaseUrl: string; authToken: string },
+  path: string,
+  params: Record<string, string>,
+  options: { signature?: string | null; signUrl?: string } = {},
+) {
+  const signature = options.signature === undefined ? twilio.getExpectedTwilioSignature(target.authToken, options.signUrl ?? `${target.publicBaseUrl}${path}`, params) : options.signature;
+  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+  if (signature !== null) headers['x-twilio-signature'] = signature;
+  const res = await fetch(`${target.base}${path}`, { method: 'POST', headers, body: new URLSearchParams(params).toString() });
+  return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
+}
+
+/** The form Twilio posts for an incoming SMS. */
+export const smsForm = (accountSid: string, to: string, from: string, body: string, messageSid: string) => ({
+  MessageSid: messageSid, SmsSid: messageSid, AccountSid: accountSid, From: from, To: to, Body: body,
+  NumMedia: '0', NumSegments: '1', FromCountry: 'FR', ApiVersion: '2010-04-01',
+});

@@ -1,75 +1,20 @@
 // The server as a user starts it: the embedded store, demo data, Ctrl-C, restart with the data kept,
 // the first admin, a wrong setting, an external MONGODB_URI, and /ready when the store is gone.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { testApp } from '../helpers/context.js';
+import { killAll, startServer, stopServer } from '../helpers/processes.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const dirs: string[] = [];
-const children: ChildProcess[] = [];
 
 afterAll(() => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  killAll();
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-interface Started {
-  child: ChildProcess;
-  output: () => string;
-  base: string;
-}
-
-async function startServer(env: Record<string, string>): Promise<Started> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/root', LOG_LEVEL: 'warn', PORT: String(port), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 45_000);
-    const check = setInterval(() => {
-      if (output.includes('is running')) {
-        clearInterval(check);
-        clearTimeout(timer);
-        resolve();
-      }
-    }, 50);
-    child.once('exit', (code) => {
-      clearInterval(check);
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code}:\n${output}`));
-    });
-  });
-  return { child, output: () => output, base: `http://127.0.0.1:${port}` };
-}
-
-function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGINT'): Promise<number | null> {
-  return new Promise((resolve) => {
-    child.removeAllListeners('exit');
-    child.once('exit', (code) => resolve(code));
-    child.kill(signal);
-  });
-}
 
 const storeProcesses = (dataDir: string) =>
   spawnSync('pgrep', ['-f', `ferretdb-embedded.*${dataDir}`], { encoding: 'utf8' }).stdout.trim();
@@ -95,7 +40,7 @@ describe('npm start', () => {
     expect(agents.items.reduce((n, a) => n + a.openTickets, 0)).toBe(3);
     expect(storeProcesses(dataDir)).not.toBe('');
 
-    expect(await stop(first.child)).toBe(0);
+    expect(await stopServer(first.child)).toBe(0);
     expect(storeProcesses(dataDir)).toBe('');
 
     const second = await startServer({ DATA_DIR: dataDir });
@@ -104,7 +49,7 @@ describe('npm start', () => {
     expect(me.status).toBe(200);
     const again = (await (await fetch(`${second.base}/api/agents`, { headers: { authorization: `Bearer ${manager.json.token}` } })).json()) as { items: unknown[] };
     expect(again.items).toHaveLength(4);
-    expect(await stop(second.child, 'SIGTERM')).toBe(0);
+    expect(await stopServer(second.child, 'SIGTERM')).toBe(0);
     expect(storeProcesses(dataDir)).toBe('');
   });
 
@@ -116,7 +61,7 @@ describe('npm start', () => {
     expect(server.output()).not.toContain('Demo logins');
     const admin = await login(server.base, 'admin@mairie.example', 'un-mot-de-passe-solide');
     expect(admin.status).toBe(200);
-    expect(await stop(server.child)).toBe(0);
+    expect(await stopServer(server.child)).toBe(0);
   });
 
   it('uses MONGODB_URI when set', async () => {
@@ -124,7 +69,7 @@ describe('npm start', () => {
     const server = await startServer({ MONGODB_URI: uri, JWT_SECRET: 'a-test-secret-long-enough-for-the-check', DEMO: '1' });
     expect(server.output()).toContain('Store: MONGODB_URI');
     expect((await login(server.base, 'camille.martin@mairie.example', 'gru-demo-2026')).status).toBe(200);
-    expect(await stop(server.child)).toBe(0);
+    expect(await stopServer(server.child)).toBe(0);
   });
 
   it('refuses to start on a wrong setting, naming the variable', () => {

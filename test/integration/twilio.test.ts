@@ -4,7 +4,7 @@ import twilio from 'twilio';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/services/audit.js';
 import { capturingLog, testApp } from '../helpers/context.js';
-import { startTwilioPeer } from '../helpers/twilioPeer.js';
+import { postSignedWebhook, smsForm, startTwilioPeer } from '../helpers/twilioPeer.js';
 
 const AUTH_TOKEN = 'twilio-test-auth-token-0123456789abcdef';
 const ACCOUNT_SID = 'AC0123456789abcdef0123456789abcdef';
@@ -20,18 +20,9 @@ let seq = 0;
 const now = () => clock ?? new Date();
 const sid = (prefix: string) => `${prefix}${String(++seq).padStart(32, '0')}`;
 
-async function webhook(path: string, params: Record<string, string>, options: { signature?: string | null; signUrl?: string } = {}) {
-  const signature = options.signature === undefined ? twilio.getExpectedTwilioSignature(AUTH_TOKEN, options.signUrl ?? `${PUBLIC}${path}`, params) : options.signature;
-  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
-  if (signature !== null) headers['x-twilio-signature'] = signature;
-  const res = await fetch(`${base}${path}`, { method: 'POST', headers, body: new URLSearchParams(params).toString() });
-  return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
-}
-
-const smsParams = (from: string, body: string, messageSid = sid('SM')) => ({
-  MessageSid: messageSid, SmsSid: messageSid, AccountSid: ACCOUNT_SID, From: from, To: SERVICE_NUMBER, Body: body,
-  NumMedia: '0', NumSegments: '1', FromCountry: 'FR', ApiVersion: '2010-04-01',
-});
+const webhook = (path: string, params: Record<string, string>, options: { signature?: string | null; signUrl?: string } = {}) =>
+  postSignedWebhook({ base, publicBaseUrl: PUBLIC, authToken: AUTH_TOKEN }, path, params, options);
+const smsParams = (from: string, body: string, messageSid = sid('SM')) => smsForm(ACCOUNT_SID, SERVICE_NUMBER, from, body, messageSid);
 
 beforeAll(async () => {
   peer = await startTwilioPeer();

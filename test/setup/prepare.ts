@@ -9,6 +9,7 @@ const say = (msg: string) => process.stdout.write(`prepare: ${msg}\n`);
 const PACKAGES: { binary: string; pkg: string; why: string }[] = [
   { binary: '/usr/bin/chromium', pkg: 'chromium', why: 'browser tests' },
   { binary: '/usr/sbin/dovecot', pkg: 'dovecot-imapd', why: 'the IMAP server of the email tests' },
+  { binary: '/usr/bin/redis-server', pkg: 'redis-server', why: 'the Socket.IO adapter of the several-instances tests' },
 ];
 
 const missing = PACKAGES.filter((p) => !existsSync(p.binary));
