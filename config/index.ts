@@ -60,6 +60,7 @@ export const EnvSchema = Type.Object({
   TWILIO_AUTH_TOKEN: Str('Twilio auth token (signs webhooks)'),
   TWILIO_PHONE_NUMBER: Str('the service number, E.164'),
   TWILIO_API_BASE_URL: Str('a Twilio-compatible API base URL; unset: Twilio itself'),
+  OUTBOX_LEASE_SECONDS: Int('how long a send may take before another instance may retry it (checking the provider first); keep it above the providers\' timeouts', 10, 600, 60),
   REDIS_URL: Str('Redis for several instances (Socket.IO adapter); unset: single instance'),
 });
 export type Env = Static<typeof EnvSchema>;
@@ -94,6 +95,7 @@ export interface Config {
   };
   readonly twilio?: { accountSid: string; authToken: string; phoneNumber: string; apiBaseUrl?: string };
   readonly redisUrl?: string;
+  readonly outbox: { readonly leaseSeconds: number };
 }
 
 export class ConfigError extends Error {
@@ -195,6 +197,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     email,
     twilio,
     redisUrl: e.REDIS_URL,
+    outbox: { leaseSeconds: e.OUTBOX_LEASE_SECONDS },
   });
 }
 

@@ -43,7 +43,7 @@ export async function compose(config: Config, store: Store, log: Logger, options
     await realtime.close();
     await closeRedis();
   });
-  const dispatcher = createOutboxDispatcher({ models: store.models, outbox: services.outbox, now: services.now, log }, options.dispatcher);
+  const dispatcher = createOutboxDispatcher({ models: store.models, outbox: services.outbox, now: services.now, log }, { leaseMs: config.outbox.leaseSeconds * 1000, ...options.dispatcher });
   const running: { stop(): void }[] = [];
   const listener = config.email
     ? createImapListener({

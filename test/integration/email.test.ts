@@ -200,12 +200,16 @@ describe('email in and out', () => {
     // Relay down, then back on the same port.
     await new Promise<void>((r) => smtp.close(() => r()));
     const queued = await ctx.services.tickets.reply(principal, ticketId, { text: 'Pendant la panne du relais' });
-    await until(async () => !!(await ctx.models.messages.findById(queued._id).lean())!.statusReason, 10_000, 'tried while down');
-    expect((await ctx.models.messages.findById(queued._id).lean())!.status).toBe('queued');
+    const more = [];
+    for (let i = 0; i < 4; i++) more.push(await ctx.services.tickets.reply(principal, ticketId, { text: `Aussi pendant la panne ${i}` }));
+    const ids = [queued._id, ...more.map((m) => m._id)];
+    await until(async () => (await ctx.models.messages.countDocuments({ _id: { $in: ids }, statusReason: { $ne: null } })) === ids.length, 10_000, 'tried while down');
+    expect(await ctx.models.messages.countDocuments({ _id: { $in: ids }, status: 'queued' })).toBe(ids.length);
     await startSmtp(smtpPort);
-    await ctx.models.messages.updateOne({ _id: queued._id }, { $set: { nextAttemptAt: new Date() } });
-    await until(async () => (await ctx.models.messages.findById(queued._id).lean())!.status === 'sent', 10_000, 'sent when back');
+    await ctx.models.messages.updateMany({ _id: { $in: ids } }, { $set: { nextAttemptAt: new Date() } });
+    await until(async () => (await ctx.models.messages.countDocuments({ _id: { $in: ids }, status: 'sent' })) === ids.length, 10_000, 'sent when back');
     expect(received.filter((m) => m.text?.includes('Pendant la panne du relais'))).toHaveLength(1);
+    for (let i = 0; i < 4; i++) expect(received.filter((m) => m.text?.includes(`Aussi pendant la panne ${i}`))).toHaveLength(1);
   });
 
   it("sends the files an agent attached, and lets the ticket's agents download every file of the thread", async () => {
