@@ -38,6 +38,7 @@ export const EnvSchema = Type.Object({
   BODY_LIMIT_BYTES: Int('largest accepted HTTP body', 1024, 50 * 1024 * 1024, 1024 * 1024),
   TEAM_VISIBILITY: Type.Boolean({ default: false, description: "agents also see their team's tickets, not only their citizens' and those they cover" }),
   CHAT_ORIGINS: Type.String({ default: '', description: 'other web origins allowed to embed the chat widget, comma-separated (https://www.ville.fr)' }),
+  CORS_ORIGINS: Type.String({ default: '', description: 'web origins whose pages may call the HTTP API from a browser (an intranet front end), comma-separated; none by default' }),
   CHAT_MAX_MESSAGE_CHARS: Int('longest chat message', 1, 20_000, 2000),
   CHAT_MESSAGES_PER_MINUTE: Int('chat messages per minute per session (after a burst of 5); three times that per address', 1, 600, 20),
   IMAP_HOST: Str('IMAP server of the mailbox; unset: email off'),
@@ -82,7 +83,7 @@ export interface Config {
   readonly service: { readonly name: string; readonly openingHours: OpeningHours };
   readonly sla: { readonly hours: OpeningHours; readonly timeZone: string; readonly promiseHours: number; readonly nextResponseHours: number; readonly atRiskShare: number };
   readonly sms: { readonly maxSegments: number; readonly voicemailMaxSeconds: number };
-  readonly http: { readonly bodyLimitBytes: number };
+  readonly http: { readonly bodyLimitBytes: number; readonly corsOrigins: readonly string[] };
   readonly access: { readonly teamVisibility: boolean };
   readonly chat: { readonly origins: readonly string[]; readonly maxMessageChars: number; readonly messagesPerMinute: number };
   readonly email?: {
@@ -147,9 +148,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError('SLA_BUSINESS_HOURS', (err as Error).message);
   }
 
-  const chatOrigins = e.CHAT_ORIGINS.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean);
-  const badOrigin = chatOrigins.find((o) => !/^https?:\/\/[^/\s]+$/.test(o));
-  if (badOrigin) throw new ConfigError('CHAT_ORIGINS', `has "${badOrigin}", which is not an origin like https://www.ville.fr`);
+  const origins = (variable: 'CHAT_ORIGINS' | 'CORS_ORIGINS') => {
+    const list = e[variable].split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean);
+    const bad = list.find((o) => !/^https?:\/\/[^/\s]+$/.test(o));
+    if (bad) throw new ConfigError(variable, `has "${bad}", which is not an origin like https://www.ville.fr`);
+    return list;
+  };
+  const chatOrigins = origins('CHAT_ORIGINS');
+  const corsOrigins = origins('CORS_ORIGINS');
 
   const publicBaseUrl = (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   if (!/^https?:\/\/[^/]+/.test(publicBaseUrl)) throw new ConfigError('PUBLIC_BASE_URL', `must be an http(s) URL (got "${publicBaseUrl}")`);
@@ -191,7 +197,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       atRiskShare: e.SLA_AT_RISK_PERCENT / 100,
     },
     sms: { maxSegments: e.SMS_MAX_SEGMENTS, voicemailMaxSeconds: e.VOICEMAIL_MAX_SECONDS },
-    http: { bodyLimitBytes: e.BODY_LIMIT_BYTES },
+    http: { bodyLimitBytes: e.BODY_LIMIT_BYTES, corsOrigins },
     access: { teamVisibility: e.TEAM_VISIBILITY },
     chat: { origins: chatOrigins, maxMessageChars: e.CHAT_MAX_MESSAGE_CHARS, messagesPerMinute: e.CHAT_MESSAGES_PER_MINUTE },
     email,

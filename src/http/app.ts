@@ -11,6 +11,7 @@ import type { Config } from '../../config/index.js';
 import type { Services } from '../services/index.js';
 import { registerAuth } from './auth.js';
 import { registerErrorHandling } from './errors.js';
+import { registerSecurity } from './security.js';
 import { agentRoutes } from './routes/agents.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
@@ -48,7 +49,14 @@ export async function buildApp({ config, services, log }: AppOptions) {
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await registerSecurity(app, { corsOrigins: config.http.corsOrigins, https: config.publicBaseUrl.startsWith('https:') });
+  // Its own page policy (hashes of its inline scripts), over plain http too; Swagger UI sets inline
+  // styles from its script, which style hashes would block.
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: true,
+    transformStaticCSP: (header) => header.replace(/\s*upgrade-insecure-requests;/, '').replace(/style-src [^;]*;/, "style-src 'self' 'unsafe-inline';"),
+  });
   // Twilio posts application/x-www-form-urlencoded.
   await app.register(formbody, { bodyLimit: config.http.bodyLimitBytes });
 

@@ -211,26 +211,32 @@ function setUpChat(chat: ChatNamespace, agents: AgentsNamespace, services: Servi
         await enter(session);
         ack({ ok: true, sessionToken });
       } catch (err) {
-        ack(errorAck(err));
+        const answer = errorAck(err);
+        log.info({ channel: 'chat', address, code: answer.error.code, reason: answer.error.message }, 'chat start refused');
+        ack(answer);
       }
     });
+
+    /** Every refusal is answered (never a silent drop) and logged. */
+    const refuse = (ack: (a: ErrorAck) => void, code: string, message: string, sessionId?: string) => {
+      log.info({ channel: 'chat', address, sessionId, code }, `chat message refused: ${message}`);
+      ack({ ok: false, error: { code, message } });
+    };
 
     socket.on('chat:message', async (payload, ack) => {
       if (typeof ack !== 'function') return;
       const session = socket.data.session;
-      if (!session) return ack({ ok: false, error: { code: 'no_session', message: 'start a chat first (chat:start)' } });
+      if (!session) return refuse(ack, 'no_session', 'start a chat first (chat:start)');
+      const sessionId = String(session._id);
       const clientId = payload?.clientId;
       const text = payload?.text;
       if (typeof clientId !== 'string' || !/^[\w-]{1,100}$/.test(clientId) || typeof text !== 'string') {
-        return ack({ ok: false, error: { code: 'invalid', message: 'a message needs a clientId (letters, digits, - or _) and a text' } });
+        return refuse(ack, 'invalid', 'a message needs a clientId (letters, digits, - or _) and a text', sessionId);
       }
-      if (text.length > settings.maxMessageChars) {
-        return ack({ ok: false, error: { code: 'too_large', message: `a message is limited to ${settings.maxMessageChars} characters` } });
-      }
+      if (text.length > settings.maxMessageChars) return refuse(ack, 'too_large', `a message is limited to ${settings.maxMessageChars} characters`, sessionId);
       const now = Date.now();
-      if (!perSession.take(String(session._id), now) || !perAddress.take(address, now)) {
-        log.warn({ channel: 'chat', sessionId: String(session._id), address }, 'chat message refused: rate limit');
-        return ack({ ok: false, error: { code: 'rate_limited', message: 'too many messages: wait a few seconds and send again' } });
+      if (!perSession.take(sessionId, now) || !perAddress.take(address, now)) {
+        return refuse(ack, 'rate_limited', 'too many messages: wait a few seconds and send again', sessionId);
       }
       try {
         const result = await services.chat.send(session, { clientId, text });

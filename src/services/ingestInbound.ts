@@ -73,7 +73,9 @@ export function createIngestInbound(deps: IngestDeps) {
     return recovered;
   }
 
-  async function ingestInbound(inbound: InboundMessage): Promise<IngestResult> {
+  async function ingestInbound(received: InboundMessage): Promise<IngestResult> {
+    // Names and subjects end up in headers and greetings: one line, no control characters.
+    const inbound: InboundMessage = { ...received, from: { ...received.from, name: oneLine(received.from.name, 120) }, subject: oneLine(received.subject, 300) };
     const log = deps.log.child({ channel: inbound.channel, externalId: inbound.externalId });
 
     const key = messageKey(inbound.channel, inbound.externalId);
@@ -441,7 +443,13 @@ function forThreading(ticket: Ticket): TicketForThreading {
   return { id: String(ticket._id), citizenId: String(ticket.citizenId), status: ticket.status, resolvedAt: ticket.resolvedAt };
 }
 
+/** A text made one line: control characters and line breaks become spaces; empty gives undefined. */
+function oneLine(text: string | undefined, max: number): string | undefined {
+  const line = text?.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').replace(/ {2,}/g, ' ').trim().slice(0, max);
+  return line || undefined;
+}
+
 function subjectOf(inbound: InboundMessage): string {
-  const subject = inbound.subject?.trim() || inbound.text.trim().split('\n')[0] || '';
+  const subject = inbound.subject?.trim() || oneLine(inbound.text.trim().split('\n')[0], 300) || '';
   return subject.length > 120 ? `${subject.slice(0, 117)}...` : subject;
 }

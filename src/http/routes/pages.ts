@@ -3,28 +3,39 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { pageCsp } from '../security.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const WIDGET = readFileSync(join(HERE, '../../../channels/webchat/widget.js'), 'utf8');
 const CONSOLE = readFileSync(join(HERE, '../pages/console.html'), 'utf8');
 const DASHBOARD = readFileSync(join(HERE, '../pages/dashboard.html'), 'utf8');
+const CSP = new Map<string, string>();
+
+/** An HTML page with the policy that lets only its own inline scripts run. */
+export function sendPage(reply: FastifyReply, html: string) {
+  let csp = CSP.get(html);
+  if (!csp) CSP.set(html, (csp = pageCsp(html)));
+  return reply.type('text/html; charset=utf-8').header('content-security-policy', csp).send(html);
+}
+
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export const pageRoutes =
   (settings: { serviceName: string }): FastifyPluginAsync =>
   async (app) => {
+    // The one resource the administration's other websites load.
     app.get('/widget.js', { schema: { tags: ['pages'], summary: 'The citizen chat widget (one script tag)' } }, async (_request, reply) =>
-      reply.type('application/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').send(WIDGET),
+      reply.type('application/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').header('cross-origin-resource-policy', 'cross-origin').send(WIDGET),
     );
 
-    app.get('/console', { schema: { tags: ['pages'], summary: 'The agent console' } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(CONSOLE));
+    app.get('/console', { schema: { tags: ['pages'], summary: 'The agent console' } }, async (_request, reply) => sendPage(reply, CONSOLE));
 
-    app.get('/dashboard', { schema: { tags: ['pages'], summary: "The managers' dashboard" } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(DASHBOARD));
+    app.get('/dashboard', { schema: { tags: ['pages'], summary: "The managers' dashboard" } }, async (_request, reply) => sendPage(reply, DASHBOARD));
 
     app.get('/', { schema: { hide: true } }, async (_request, reply) => {
       const name = escapeHtml(settings.serviceName);
-      return reply.type('text/html; charset=utf-8').send(`<!doctype html>
+      return sendPage(reply, `<!doctype html>
 <html lang="fr">
 <head>
   <meta charset="utf-8">

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { sendPage } from './pages.js';
 import type { Services } from '../../services/index.js';
 import { principalOf, type AuthHooks } from '../auth.js';
 import { errors, ObjectIdString } from '../schemas.js';
@@ -16,7 +17,7 @@ export const portalRoutes =
   (services: Services, auth: AuthHooks): FastifyPluginAsyncTypebox =>
   async (app) => {
     app.get('/portal/:token', { schema: { tags: ['portal'], summary: 'The citizen portal page (French)', params: Token } }, async (_request, reply) =>
-      reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').send(PAGE),
+      sendPage(reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer'), PAGE),
     );
 
     app.get('/api/portal/:token', {
