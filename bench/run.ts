@@ -9,15 +9,21 @@ import { createInterface } from 'node:readline';
 import { pino } from 'pino';
 import { Server } from 'socket.io';
 import { io as ioClient, type Socket } from 'socket.io-client';
+import formbody from '@fastify/formbody';
+import Fastify from 'fastify';
+import { Types } from 'mongoose';
+import twilio from 'twilio';
 import { WebSocketServer } from 'ws';
 import { loadConfig } from '../config/index.js';
 import { compose } from '../src/compose.js';
 import { SYSTEM } from '../src/services/audit.js';
 import { startEmbeddedStore } from '../src/store/embedded.js';
 import { connectStore } from '../src/store/index.js';
+import { smsForm, startTwilioPeer } from '../test/helpers/twilioPeer.js';
 
 const log = pino({ level: 'silent' });
 const SECRET = 'bench-secret-0123456789-0123456789-abcdef';
+const TWILIO = { accountSid: `AC${'9'.repeat(32)}`, authToken: 'bench-auth-token', number: '+33900000009', publicBaseUrl: 'https://gru.bench' };
 const rows: { measure: string; ours: string; baseline: string; ratio: string }[] = [];
 
 const percentile = (values: number[], p: number) => {
@@ -32,7 +38,12 @@ async function main() {
   const embedded = await startEmbeddedStore({ dataDir: dir });
   const store = await connectStore(`${embedded.uri}?directConnection=true`, { dbName: 'bench' });
   // The settings of an external store (the bench connects to its own embedded one below); no demo data.
-  const config = loadConfig({ JWT_SECRET: SECRET, MONGODB_URI: 'mongodb://127.0.0.1/bench', CHAT_MESSAGES_PER_MINUTE: '600', DEMO: '0' });
+  // A loopback Twilio peer answers the acknowledgements the SMS webhooks cause.
+  const peer = await startTwilioPeer();
+  const config = loadConfig({
+    JWT_SECRET: SECRET, MONGODB_URI: 'mongodb://127.0.0.1/bench', CHAT_MESSAGES_PER_MINUTE: '600', DEMO: '0', PUBLIC_BASE_URL: TWILIO.publicBaseUrl,
+    TWILIO_ACCOUNT_SID: TWILIO.accountSid, TWILIO_AUTH_TOKEN: TWILIO.authToken, TWILIO_PHONE_NUMBER: TWILIO.number, TWILIO_API_BASE_URL: peer.url,
+  });
   const { services, app, startJobs, stopJobs } = await compose(config, store, log, { jwtSecret: SECRET });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
@@ -46,9 +57,14 @@ async function main() {
     await ingestVersusInsert(services, store);
     progress('chat latency');
     await chatLatency(base, token);
+    progress('webhook latency');
+    await webhookLatency(base, token);
     progress('sockets per process');
     await socketsPerProcess(base);
+    progress('inbox query at 10k and 100k tickets (inserting them takes a while)');
+    await inboxQuery(services, store, agent.id);
   } finally {
+    await peer.close();
     await stopJobs();
     await app.close();
     await store.close();
@@ -136,6 +152,101 @@ async function chatLatency(base: string, token: string) {
     const a = percentile(ours, p);
     const b = percentile(raw, p);
     rows.push({ measure: `chat send → agent socket, p${p} at ${rate}/s (vs raw Socket.IO relay)`, ours: ms(a), baseline: ms(b), ratio: `${(a / b).toFixed(1)}` });
+  }
+}
+
+/** A signed Twilio SMS webhook to the agent's socket (signature check, store, routing, push) at a fixed rate,
+ *  against a bare fastify route that pushes the form to a Socket.IO listener without storing anything. */
+async function webhookLatency(base: string, token: string) {
+  const rate = 5;
+  const count = 100;
+  const agent = ioClient(`${base}/agents`, { auth: { token }, transports: ['websocket'] });
+  await connected(agent);
+  const sentAt = new Map<string, number>();
+  const ours: number[] = [];
+  agent.on('message:created', (m: { preview: string; direction: string }) => {
+    const t = sentAt.get(m.preview);
+    if (t !== undefined && m.direction === 'in') ours.push(performance.now() - t);
+  });
+  const post = (url: string, form: Record<string, string>, signature: string) =>
+    fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, body: new URLSearchParams(form).toString() });
+  await fixedRate(rate, count, (i) => {
+    const text = `webhook ${i}`;
+    const form = smsForm(TWILIO.accountSid, TWILIO.number, `+3362${String(i % 50).padStart(7, '0')}`, text, `SM${String(i).padStart(32, 'b')}`);
+    sentAt.set(text, performance.now());
+    void post(`${base}/webhooks/twilio/sms`, form, twilio.getExpectedTwilioSignature(TWILIO.authToken, `${TWILIO.publicBaseUrl}/webhooks/twilio/sms`, form));
+  });
+  await waitUntil(() => ours.length >= count, 60_000);
+  agent.disconnect();
+
+  const bare = Fastify();
+  await bare.register(formbody);
+  const relay = new Server(bare.server);
+  relay.on('connection', (s) => s.join('listener'));
+  bare.post('/sms', async (request) => {
+    relay.to('listener').emit('msg', (request.body as { Body: string }).Body);
+    return '<Response/>';
+  });
+  await bare.listen({ host: '127.0.0.1', port: 0 });
+  const url = `http://127.0.0.1:${(bare.server.address() as { port: number }).port}`;
+  const listener = ioClient(url, { transports: ['websocket'] });
+  await connected(listener);
+  await new Promise((r) => setTimeout(r, 100));
+  const rawSent = new Map<string, number>();
+  const raw: number[] = [];
+  listener.on('msg', (text: string) => raw.push(performance.now() - rawSent.get(text)!));
+  await fixedRate(rate, count, (i) => {
+    rawSent.set(`r${i}`, performance.now());
+    void post(`${url}/sms`, { Body: `r${i}` }, 'unchecked');
+  });
+  await waitUntil(() => raw.length >= count, 10_000);
+  listener.disconnect();
+  relay.close();
+  await bare.close();
+  for (const p of [50, 99]) {
+    const a = percentile(ours, p);
+    const b = percentile(raw, p);
+    rows.push({ measure: `signed SMS webhook → agent socket, p${p} at ${rate}/s (vs bare fastify route → Socket.IO)`, ours: ms(a), baseline: ms(b), ratio: `${(a / b).toFixed(1)}` });
+  }
+}
+
+/** The agent's inbox (open tickets, earliest deadline first, 50 a page) at 10k and 100k tickets in the
+ *  store, against the same query as one raw driver find. Tickets are bulk-inserted raw: 1 in 20 is the agent's. */
+async function inboxQuery(services: Awaited<ReturnType<typeof compose>>['services'], store: Awaited<ReturnType<typeof connectStore>>, agentId: string) {
+  const tickets = store.conn.db!.collection('tickets');
+  const me = new Types.ObjectId(agentId);
+  const others = Array.from({ length: 19 }, () => new Types.ObjectId());
+  const statuses = ['closed', 'closed', 'resolved', 'open', 'new', 'pending'];
+  let inserted = await tickets.countDocuments();
+  const fill = async (target: number) => {
+    while (inserted < target) {
+      const batch = Array.from({ length: Math.min(2_000, target - inserted) }, (_, k) => {
+        const i = inserted + k;
+        const at = new Date(Date.UTC(2026, 0, 1) + i * 60_000);
+        return {
+          reference: `GRU-BENCH-${String(i).padStart(7, '0')}`, citizenId: new Types.ObjectId(), subject: `Demande ${i}`,
+          status: statuses[i % statuses.length], channel: 'sms', channels: ['sms'], lastInboundChannel: 'sms', priority: 'normal',
+          assigneeId: i % 20 === 0 ? me : others[i % 19], teamId: null, unreadCount: 0,
+          lastMessageAt: at, lastInboundAt: at, firstResponseDueAt: new Date(at.getTime() + 48 * 3_600_000), createdAt: at, updatedAt: at,
+        };
+      });
+      await tickets.insertMany(batch, { ordered: false });
+      inserted += batch.length;
+    }
+  };
+  const open = ['new', 'open', 'pending'];
+  const timeIt = async (runs: number, one: () => Promise<unknown>) => {
+    await one(); // warm
+    const started = performance.now();
+    for (let i = 0; i < runs; i++) await one();
+    return (performance.now() - started) / runs;
+  };
+  for (const size of [10_000, 100_000]) {
+    await fill(size);
+    const runs = size > 10_000 ? 5 : 20;
+    const ours = await timeIt(runs, () => services.tickets.inbox({ agentId, role: 'agent' }, { scope: 'mine', status: open as never, limit: 50 }));
+    const raw = await timeIt(runs, () => tickets.find({ assigneeId: { $in: [me] }, status: { $in: open } }).sort({ firstResponseDueAt: 1, _id: 1 }).limit(51).toArray());
+    rows.push({ measure: `agent inbox, first page of 50, ${size / 1000}k tickets in the store (vs raw driver find)`, ours: ms(ours), baseline: ms(raw), ratio: `${(ours / raw).toFixed(1)}` });
   }
 }
 
