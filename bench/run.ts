@@ -112,18 +112,11 @@ async function chatLatency(base: string, token: string) {
     await c.timeout(5000).emitWithAck('chat:start', {});
     citizens.push(c);
   }
-  const sentAt = new Map<string, number>();
-  const ours: number[] = [];
-  agent.on('message:created', (m: { preview: string; direction: string }) => {
-    const t = sentAt.get(m.preview);
-    if (t !== undefined && m.direction === 'in') ours.push(performance.now() - t);
-  });
-  await fixedRate(rate, count, (i) => {
+  const ours = await timedAtRate(rate, count, agentArrivals(agent), (i) => {
     const text = `latence ${i}`;
-    sentAt.set(text, performance.now());
     citizens[i % citizens.length]!.emit('chat:message', { clientId: `b${i}`, text }, () => undefined);
+    return text;
   });
-  await waitUntil(() => ours.length >= count, 60_000);
 
   // Baseline: a bare Socket.IO server relaying each message to one listening socket.
   const http = createServer();
@@ -137,14 +130,10 @@ async function chatLatency(base: string, token: string) {
   await Promise.all([connected(listener), connected(sender)]);
   listener.emit('listen');
   await new Promise((r) => setTimeout(r, 100));
-  const rawSent = new Map<string, number>();
-  const raw: number[] = [];
-  listener.on('msg', (text: string) => raw.push(performance.now() - rawSent.get(text)!));
-  await fixedRate(rate, count, (i) => {
-    rawSent.set(`r${i}`, performance.now());
+  const raw = await timedAtRate(rate, count, (arrived) => listener.on('msg', arrived), (i) => {
     sender.emit('msg', `r${i}`);
+    return `r${i}`;
   });
-  await waitUntil(() => raw.length >= count, 10_000);
   for (const s of [agent, listener, sender, ...citizens]) s.disconnect();
   relay.close();
 
@@ -162,21 +151,14 @@ async function webhookLatency(base: string, token: string) {
   const count = 100;
   const agent = ioClient(`${base}/agents`, { auth: { token }, transports: ['websocket'] });
   await connected(agent);
-  const sentAt = new Map<string, number>();
-  const ours: number[] = [];
-  agent.on('message:created', (m: { preview: string; direction: string }) => {
-    const t = sentAt.get(m.preview);
-    if (t !== undefined && m.direction === 'in') ours.push(performance.now() - t);
-  });
   const post = (url: string, form: Record<string, string>, signature: string) =>
     fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, body: new URLSearchParams(form).toString() });
-  await fixedRate(rate, count, (i) => {
+  const ours = await timedAtRate(rate, count, agentArrivals(agent), (i) => {
     const text = `webhook ${i}`;
     const form = smsForm(TWILIO.accountSid, TWILIO.number, `+3362${String(i % 50).padStart(7, '0')}`, text, `SM${String(i).padStart(32, 'b')}`);
-    sentAt.set(text, performance.now());
     void post(`${base}/webhooks/twilio/sms`, form, twilio.getExpectedTwilioSignature(TWILIO.authToken, `${TWILIO.publicBaseUrl}/webhooks/twilio/sms`, form));
+    return text;
   });
-  await waitUntil(() => ours.length >= count, 60_000);
   agent.disconnect();
 
   const bare = Fastify();
@@ -192,14 +174,10 @@ async function webhookLatency(base: string, token: string) {
   const listener = ioClient(url, { transports: ['websocket'] });
   await connected(listener);
   await new Promise((r) => setTimeout(r, 100));
-  const rawSent = new Map<string, number>();
-  const raw: number[] = [];
-  listener.on('msg', (text: string) => raw.push(performance.now() - rawSent.get(text)!));
-  await fixedRate(rate, count, (i) => {
-    rawSent.set(`r${i}`, performance.now());
+  const raw = await timedAtRate(rate, count, (arrived) => listener.on('msg', arrived), (i) => {
     void post(`${url}/sms`, { Body: `r${i}` }, 'unchecked');
+    return `r${i}`;
   });
-  await waitUntil(() => raw.length >= count, 10_000);
   listener.disconnect();
   relay.close();
   await bare.close();
@@ -291,6 +269,26 @@ function heap(): number {
   (globalThis as { gc?: () => void }).gc?.();
   return process.memoryUsage().heapUsed;
 }
+/** The agent socket's arrivals of inbound messages, keyed by their text. */
+const agentArrivals = (agent: Socket) => (arrived: (key: string) => void) =>
+  agent.on('message:created', (m: { preview: string; direction: string }) => m.direction === 'in' && arrived(m.preview));
+
+/** Sends `count` items at `perSecond` (send returns the key the item arrives under) and returns each one's latency. */
+async function timedAtRate(perSecond: number, count: number, subscribe: (arrived: (key: string) => void) => void, send: (i: number) => string): Promise<number[]> {
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  subscribe((key) => {
+    const at = sentAt.get(key);
+    if (at !== undefined) latencies.push(performance.now() - at);
+  });
+  await fixedRate(perSecond, count, (i) => {
+    const started = performance.now();
+    sentAt.set(send(i), started);
+  });
+  await waitUntil(() => latencies.length >= count, 60_000);
+  return latencies;
+}
+
 async function fixedRate(perSecond: number, count: number, send: (i: number) => void) {
   const start = performance.now();
   for (let i = 0; i < count; i++) {

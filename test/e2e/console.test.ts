@@ -2,27 +2,19 @@
 // arriving live, a reply with a canned answer and its delivery status, a note, and a manager's reassignment.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/services/audit.js';
-import { launchBrowser } from '../helpers/browser.js';
-import { inbound, testApp } from '../helpers/context.js';
+import { browserFixture } from '../helpers/browser.js';
 
-let ctx: Awaited<ReturnType<typeof testApp>>;
+
+let fixture: Awaited<ReturnType<typeof browserFixture>>;
+let ctx: typeof fixture.ctx;
 let base: string;
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
+let browser: typeof fixture.browser;
 
 beforeAll(async () => {
-  ctx = await testApp();
-  base = await ctx.listen();
-  ctx.startJobs();
-  const team = await ctx.models.teams.create({ name: 'Accueil', slug: 'accueil', isDefault: true });
-  await ctx.services.agents.create(SYSTEM, { name: 'Camille Martin', email: 'camille@mairie.test', password: 'password-123', role: 'agent', teamId: String(team._id) });
-  await ctx.services.agents.create(SYSTEM, { name: 'Julien Bernard', email: 'julien@mairie.test', password: 'password-123', role: 'agent', teamId: String(team._id) });
-  await ctx.services.agents.create(SYSTEM, { name: 'Nadia Lefèvre', email: 'nadia@mairie.test', password: 'password-123', role: 'manager', teamId: String(team._id) });
-  browser = await launchBrowser();
+  fixture = await browserFixture({ agents: [{ name: 'Camille Martin', email: 'camille@mairie.test', role: 'agent' }, { name: 'Julien Bernard', email: 'julien@mairie.test', role: 'agent' }, { name: 'Nadia Lefèvre', email: 'nadia@mairie.test', role: 'manager' }] });
+  ({ ctx, base, browser } = fixture);
 }, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await ctx?.close();
-});
+afterAll(() => fixture?.close());
 
 async function logIn(email: string) {
   const context = await browser.newContext();

@@ -1,28 +1,22 @@
 // The managers' dashboard in headless Chromium: log in, the figures and charts drawn from /api/stats.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SYSTEM } from '../../src/services/audit.js';
-import { launchBrowser } from '../helpers/browser.js';
-import { inbound, testApp } from '../helpers/context.js';
+import { browserFixture } from '../helpers/browser.js';
+import { inbound } from '../helpers/context.js';
 
-let ctx: Awaited<ReturnType<typeof testApp>>;
+
+let fixture: Awaited<ReturnType<typeof browserFixture>>;
+let ctx: typeof fixture.ctx;
 let base: string;
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
+let browser: typeof fixture.browser;
 
 beforeAll(async () => {
-  ctx = await testApp();
-  base = await ctx.listen();
-  const team = await ctx.models.teams.create({ name: 'Accueil', slug: 'accueil', isDefault: true });
-  await ctx.services.agents.create(SYSTEM, { name: 'Camille Martin', email: 'camille@mairie.test', password: 'password-123', role: 'agent', teamId: String(team._id) });
-  await ctx.services.agents.create(SYSTEM, { name: 'Nadia Lefèvre', email: 'nadia@mairie.test', password: 'password-123', role: 'manager', teamId: String(team._id) });
+  fixture = await browserFixture({ jobs: false, agents: [{ name: 'Camille Martin', email: 'camille@mairie.test', role: 'agent' }, { name: 'Nadia Lefèvre', email: 'nadia@mairie.test', role: 'manager' }] });
+  ({ ctx, base, browser } = fixture);
   for (let i = 0; i < 3; i++) await ctx.services.ingestInbound(inbound({ from: { address: `+3367000000${i}` } }));
   const { session } = await ctx.services.chat.start({});
   await ctx.services.chat.send(session, { clientId: 'x', text: 'Bonjour' });
-  browser = await launchBrowser();
 }, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await ctx?.close();
-});
+afterAll(() => fixture?.close());
 
 async function logIn(email: string) {
   const context = await browser.newContext();

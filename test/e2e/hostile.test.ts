@@ -3,28 +3,22 @@
 // pages run under their Content-Security-Policy without a single violation (the API docs included).
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SYSTEM } from '../../src/services/audit.js';
-import { launchBrowser } from '../helpers/browser.js';
-import { inbound, testApp } from '../helpers/context.js';
+import { browserFixture } from '../helpers/browser.js';
+import { inbound } from '../helpers/context.js';
 
 const CHAT_TEXT = `Bonjour <img src=x onerror="window.__pwned='chat'"><script>window.__pwned='chat-script'</script>`;
 const MAIL_HTML = `<p>Bonjour</p><img src=x onerror="window.__pwned='mail'"><a href="javascript:window.__pwned='link'">clic</a>`;
-let ctx: Awaited<ReturnType<typeof testApp>>;
+
+let fixture: Awaited<ReturnType<typeof browserFixture>>;
+let ctx: typeof fixture.ctx;
 let base: string;
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
+let browser: typeof fixture.browser;
 
 beforeAll(async () => {
-  ctx = await testApp();
-  base = await ctx.listen();
-  ctx.startJobs();
-  const team = await ctx.models.teams.create({ name: 'Accueil', slug: 'accueil', isDefault: true });
-  await ctx.services.agents.create(SYSTEM, { name: 'Camille Martin', email: 'camille@mairie.test', password: 'password-123', role: 'agent', teamId: String(team._id) });
-  browser = await launchBrowser();
+  fixture = await browserFixture({ agents: [{ name: 'Camille Martin', email: 'camille@mairie.test', role: 'agent' }] });
+  ({ ctx, base, browser } = fixture);
 }, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await ctx?.close();
-});
+afterAll(() => fixture?.close());
 
 /** A page that records script errors and every Content-Security-Policy violation. */
 async function watchedPage() {

@@ -2,27 +2,22 @@
 // notes, a message added into the same thread, and a plain "not found" for wrong and revoked links.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/services/audit.js';
-import { launchBrowser } from '../helpers/browser.js';
-import { capturingLog, inbound, testApp } from '../helpers/context.js';
+import { browserFixture } from '../helpers/browser.js';
+import { capturingLog, inbound } from '../helpers/context.js';
 import { collect, connect, connected, until } from '../helpers/sockets.js';
 
-let ctx: Awaited<ReturnType<typeof testApp>>;
-let base: string;
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
 const logs = capturingLog();
 
+let fixture: Awaited<ReturnType<typeof browserFixture>>;
+let ctx: typeof fixture.ctx;
+let base: string;
+let browser: typeof fixture.browser;
+
 beforeAll(async () => {
-  ctx = await testApp({ log: logs.log });
-  base = await ctx.listen();
-  ctx.startJobs();
-  const team = await ctx.models.teams.create({ name: 'Accueil', slug: 'accueil', isDefault: true });
-  await ctx.services.agents.create(SYSTEM, { name: 'Camille Martin', email: 'camille@mairie.test', password: 'password-123', role: 'agent', teamId: String(team._id) });
-  browser = await launchBrowser();
+  fixture = await browserFixture({ app: { log: logs.log }, agents: [{ name: 'Camille Martin', email: 'camille@mairie.test', role: 'agent' }] });
+  ({ ctx, base, browser } = fixture);
 }, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await ctx?.close();
-});
+afterAll(() => fixture?.close());
 
 describe('citizen portal', () => {
   it('shows the request from the acknowledgement link and takes a new message into the same thread', async () => {

@@ -1,27 +1,20 @@
 // The chat widget in headless Chromium against the running server: one script tag, open it with the
 // keyboard, send a message, see the reference and the agent's reply arrive; on a phone-sized screen.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SYSTEM } from '../../src/services/audit.js';
-import { launchBrowser } from '../helpers/browser.js';
-import { testApp } from '../helpers/context.js';
+import { browserFixture } from '../helpers/browser.js';
 import { until } from '../helpers/sockets.js';
 
-let ctx: Awaited<ReturnType<typeof testApp>>;
+
+let fixture: Awaited<ReturnType<typeof browserFixture>>;
+let ctx: typeof fixture.ctx;
 let base: string;
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
+let browser: typeof fixture.browser;
 
 beforeAll(async () => {
-  ctx = await testApp({ env: { SERVICE_NAME: 'la mairie de Villeneuve' } });
-  base = await ctx.listen();
-  ctx.startJobs();
-  const team = await ctx.models.teams.create({ name: 'Accueil', slug: 'accueil', isDefault: true });
-  await ctx.services.agents.create(SYSTEM, { name: 'Camille Martin', email: 'camille@mairie.test', password: 'password-123', role: 'agent', teamId: String(team._id) });
-  browser = await launchBrowser();
+  fixture = await browserFixture({ app: { env: { SERVICE_NAME: 'la mairie de Villeneuve' } }, agents: [{ name: 'Camille Martin', email: 'camille@mairie.test', role: 'agent' }] });
+  ({ ctx, base, browser } = fixture);
 }, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await ctx?.close();
-});
+afterAll(() => fixture?.close());
 
 describe('chat widget', () => {
   it('is served as one script and works with the keyboard: send, reference, agent reply', async () => {

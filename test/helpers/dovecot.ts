@@ -2,19 +2,9 @@
 // mailbox user; delivery like a real MTA with dovecot-lda. Nothing under /etc is touched.
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
+import { freePort, waitForPort } from './processes.js';
 
 export async function startDovecot(user = 'mairie@example.test', password = 'secret') {
   const dir = mkdtempSync(join(tmpdir(), 'gru-dovecot-'));
@@ -67,18 +57,7 @@ service anvil {
   // The master daemonizes: no pipes to it, or waiting for them would never end.
   const started = spawnSync('/usr/sbin/dovecot', ['-c', conf], { stdio: 'ignore', timeout: 10_000 });
   if (started.status !== 0) throw new Error(`dovecot did not start (exit ${started.status}): ${existsSync(join(dir, 'dovecot.log')) ? readFileSync(join(dir, 'dovecot.log'), 'utf8') : ''}`);
-  // Ready when it accepts connections.
-  for (let i = 0; i < 100; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => {
-        socket.end();
-        resolve(true);
-      });
-      socket.on('error', () => resolve(false));
-    });
-    if (ok) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await waitForPort(port);
 
   return {
     host: '127.0.0.1',

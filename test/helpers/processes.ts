@@ -1,7 +1,7 @@
 // Real server processes for tests that need what only a process has: `npm start` itself, kill -9,
 // several instances on one store. Each is started like main.ts is in production and killed after.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -16,6 +16,22 @@ export function freePort(): Promise<number> {
     });
     server.on('error', reject);
   });
+}
+
+/** Resolves once something accepts connections on this loopback port (up to about 5 s). */
+export async function waitForPort(port: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.end();
+        resolve(true);
+      });
+      socket.on('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`nothing listens on 127.0.0.1:${port}`);
 }
 
 export interface ServerProcess {
