@@ -2,6 +2,7 @@
 // mid-send leaves it to expire, and the next claim asks the adapter whether the provider already has
 // the message before sending again. Passing failures are retried with backoff; permanent ones fail
 // with the provider's reason.
+import type { Types } from 'mongoose';
 import type { Logger } from 'pino';
 import { MAX_SEND_ATTEMPTS, retryDelayMs, STATUS_RANK } from '../domain/delivery.js';
 import type { Models } from '../store/index.js';
@@ -23,23 +24,58 @@ export function createOutboxDispatcher(deps: { models: Models; outbox: Outbox; n
   let wake: (() => void) | null = null;
   const workers: Promise<void>[] = [];
 
-  /** Claims the next due message; returns it as it was before the claim (to see an expired lease). */
+  /**
+   * Claims the next due message; returns it as it was before the claim (to see an expired lease). The
+   * candidates come from the short `outbox_due` list; the claim itself is a compare-and-set on the
+   * message by _id, so two dispatchers never hold one message.
+   */
   async function claim(): Promise<{ before: MessageDoc; after: MessageDoc } | null> {
     const at = now();
-    const before = await models.messages.findOneAndUpdate(
-      {
-        direction: 'out',
-        $or: [
-          { status: 'queued', nextAttemptAt: { $lte: at } },
-          { status: 'sending', leaseUntil: { $lt: at } },
-        ],
-      },
-      { $set: { status: 'sending', statusRank: STATUS_RANK.sending, statusAt: at, leaseUntil: new Date(at.getTime() + leaseMs) }, $inc: { attempts: 1 } },
-      { sort: { nextAttemptAt: 1 }, returnDocument: 'before' },
-    );
-    if (!before) return null;
-    const after = (await models.messages.findById(before._id))!;
-    return { before, after };
+    const due = await models.outboxDue.find({ at: { $lte: at } }).sort({ at: 1 }).limit(20).lean();
+    for (const hint of due) {
+      const leaseUntil = new Date(at.getTime() + leaseMs);
+      const before = await models.messages.findOneAndUpdate(
+        {
+          _id: hint._id,
+          direction: 'out',
+          $or: [
+            { status: 'queued', nextAttemptAt: { $lte: at } },
+            { status: 'sending', leaseUntil: { $lt: at } },
+          ],
+        },
+        { $set: { status: 'sending', statusRank: STATUS_RANK.sending, statusAt: at, leaseUntil }, $inc: { attempts: 1 } },
+        { returnDocument: 'before' },
+      );
+      if (before) {
+        // Due again only if this holder dies: when its lease expires.
+        await models.outboxDue.updateOne({ _id: hint._id }, { $set: { at: leaseUntil } });
+        const after = (await models.messages.findById(before._id))!;
+        return { before, after };
+      }
+      await settleHint(hint, at);
+    }
+    return null;
+  }
+
+  /** A hint that did not lead to a claim: moved to when its message may be due, or dropped. */
+  async function settleHint(hint: { _id: Types.ObjectId; createdAt?: Date }, at: Date): Promise<void> {
+    const message = await models.messages.findById(hint._id, { status: 1, nextAttemptAt: 1, leaseUntil: 1 }).lean();
+    if (!message) {
+      // Its message is being created right now, or never was (a crash in between): dropped when old.
+      if ((hint.createdAt?.getTime() ?? 0) < at.getTime() - 60_000) await models.outboxDue.deleteOne({ _id: hint._id });
+      return;
+    }
+    const next = message.status === 'queued' ? message.nextAttemptAt : message.status === 'sending' ? message.leaseUntil : null;
+    if (next) await models.outboxDue.updateOne({ _id: hint._id }, { $set: { at: next > at ? next : new Date(at.getTime() + 1_000) } });
+    else await models.outboxDue.deleteOne({ _id: hint._id });
+  }
+
+  /** Messages queued before the list existed, or whose hint was lost: put back on it. */
+  async function sweep(): Promise<void> {
+    const pending = await models.messages.find({ direction: 'out', status: { $in: ['queued', 'sending'] } }, { nextAttemptAt: 1, leaseUntil: 1 }).lean();
+    for (const message of pending) {
+      await models.outboxDue.updateOne({ _id: message._id }, { $setOnInsert: { at: message.nextAttemptAt ?? message.leaseUntil ?? now() } }, { upsert: true });
+    }
   }
 
   async function deliver({ before, after }: { before: MessageDoc; after: MessageDoc }): Promise<void> {
@@ -89,6 +125,7 @@ export function createOutboxDispatcher(deps: { models: Models; outbox: Outbox; n
         { _id: after._id, status: 'sending' },
         { $set: { status: 'queued', statusRank: STATUS_RANK.queued, statusReason: result.reason, nextAttemptAt, leaseUntil: null } },
       );
+      await models.outboxDue.updateOne({ _id: after._id }, { $set: { at: nextAttemptAt } });
       log.warn({ reason: result.reason, attempts: after.attempts, nextAttemptAt }, 'send failed, will retry');
       return;
     }
@@ -132,6 +169,7 @@ export function createOutboxDispatcher(deps: { models: Models; outbox: Outbox; n
     start() {
       if (running) return;
       running = true;
+      void sweep().catch((err: unknown) => deps.log.error({ err }, 'outbox sweep failed'));
       outbox.onQueued(() => wake?.());
       for (let i = 0; i < concurrency; i++) workers.push(worker());
     },

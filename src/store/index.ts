@@ -12,6 +12,7 @@ import { identityModel } from './models/identity.js';
 import { attachmentModel, mailboxStateModel, mailEventModel } from './models/mailbox.js';
 import { messageModel } from './models/message.js';
 import { messageKeyModel } from './models/messageKey.js';
+import { outboxDueModel } from './models/outboxDue.js';
 import { portalLinkModel } from './models/portalLink.js';
 import { teamModel } from './models/team.js';
 import { ticketModel } from './models/ticket.js';
@@ -31,6 +32,7 @@ export function buildModels(conn: Connection) {
     identities: identityModel(conn),
     messages: messageModel(conn),
     messageKeys: messageKeyModel(conn),
+    outboxDue: outboxDueModel(conn),
     portalLinks: portalLinkModel(conn),
     teams: teamModel(conn),
     tickets: ticketModel(conn),

@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
+import type { Types } from 'mongoose';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,6 +46,12 @@ function startSmtp(port = 0): Promise<number> {
   return new Promise((resolve) => smtp.listen(port, '127.0.0.1', () => resolve((smtp.server.address() as { port: number }).port)));
 }
 
+/** Brings the next attempt of these queued messages forward to now, instead of waiting for the backoff. */
+async function retryNow(ids: Types.ObjectId[]) {
+  const at = new Date();
+  await ctx.models.messages.updateMany({ _id: { $in: ids } }, { $set: { nextAttemptAt: at } });
+  await ctx.models.outboxDue.updateMany({ _id: { $in: ids } }, { $set: { at } });
+}
 const countMessages = (filter: Record<string, unknown>) => ctx.models.messages.countDocuments(filter);
 const ticketOf = async (externalId: string) => (await ctx.models.messages.findOne({ channel: 'email', externalId }).lean())?.ticketId;
 
@@ -187,7 +194,7 @@ describe('email in and out', () => {
     await until(async () => !!(await ctx.models.messages.findById(delayed._id).lean())!.statusReason, 10_000, 'tried');
     expect(await ctx.models.messages.findById(delayed._id).lean()).toMatchObject({ status: 'queued', statusReason: expect.stringMatching(/451/) });
     relayAnswer = 'ok';
-    await ctx.models.messages.updateOne({ _id: delayed._id }, { $set: { nextAttemptAt: new Date() } });
+    await retryNow([delayed._id]);
     await until(async () => (await ctx.models.messages.findById(delayed._id).lean())!.status === 'sent', 10_000, 'sent after retry');
     expect(received.filter((m) => m.text?.includes('Réponse retardée'))).toHaveLength(1);
 
@@ -206,7 +213,7 @@ describe('email in and out', () => {
     await until(async () => (await ctx.models.messages.countDocuments({ _id: { $in: ids }, statusReason: { $ne: null } })) === ids.length, 10_000, 'tried while down');
     expect(await ctx.models.messages.countDocuments({ _id: { $in: ids }, status: 'queued' })).toBe(ids.length);
     await startSmtp(smtpPort);
-    await ctx.models.messages.updateMany({ _id: { $in: ids } }, { $set: { nextAttemptAt: new Date() } });
+    await retryNow(ids);
     await until(async () => (await ctx.models.messages.countDocuments({ _id: { $in: ids }, status: 'sent' })) === ids.length, 10_000, 'sent when back');
     expect(received.filter((m) => m.text?.includes('Pendant la panne du relais'))).toHaveLength(1);
     for (let i = 0; i < 4; i++) expect(received.filter((m) => m.text?.includes(`Aussi pendant la panne ${i}`))).toHaveLength(1);
