@@ -54,12 +54,17 @@ export function registerErrorHandling(app: FastifyInstance): void {
 
 const STORE_DOWN = new Set([
   'MongoServerSelectionError', 'MongooseServerSelectionError', 'MongoNetworkError', 'MongoNetworkTimeoutError',
-  'MongoNotConnectedError', 'MongoTopologyClosedError', 'MongoPoolClearedError',
+  'MongoNotConnectedError', 'MongoTopologyClosedError', 'MongoPoolClearedError', 'PoolClearedOnNetworkError',
+  'MongoPoolClosedError', 'MongoWaitQueueTimeoutError', 'MongoServerClosedError', 'MongoClientClosedError',
 ]);
 
 /** The store is out of reach: a retry later can succeed (Twilio retries on 5xx). */
 export function isStoreUnavailable(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   if (STORE_DOWN.has(err.name)) return true;
-  return err.name === 'MongooseError' && /buffering timed out|Connection was force closed|client must be connected/i.test(err.message);
+  // The driver labels errors after which a retry on a fresh connection can succeed.
+  const labelled = err as Error & { hasErrorLabel?: (label: string) => boolean };
+  if (labelled.hasErrorLabel?.('ResetPool') || labelled.hasErrorLabel?.('RetryableWriteError')) return true;
+  if (err.name === 'MongooseError' && /buffering timed out|Connection was force closed|client must be connected/i.test(err.message)) return true;
+  return err.cause !== undefined && err.cause !== err && isStoreUnavailable(err.cause);
 }

@@ -167,7 +167,7 @@ describe('the store stops under traffic', () => {
     await embedded.stop();
     const during = smsForm(ACCOUNT_SID, SERVICE_NUMBER, '+33699000001', 'Pendant l’arrêt du stockage', `SM${'b'.repeat(32)}`);
     const refused = await sms(during);
-    expect(refused.status).toBe(503);
+    expect(refused.status, `server said:\n${server.output().slice(-3000)}`).toBe(503);
     expect(JSON.parse(refused.text)).toMatchObject({ error: { code: 'unavailable' } });
     const ack = await chat.timeout(15_000).emitWithAck('chat:message', { clientId: 'during', text: 'Chat pendant l’arrêt' });
     expect(ack).toMatchObject({ ok: false, error: { code: 'unavailable' } });
