@@ -58,10 +58,18 @@ const STORE_DOWN = new Set([
   'MongoPoolClosedError', 'MongoWaitQueueTimeoutError', 'MongoServerClosedError', 'MongoClientClosedError',
 ]);
 
+// HostUnreachable, HostNotFound, NetworkTimeout, ShutdownInProgress, PrimarySteppedDown, SocketException,
+// NotWritablePrimary, InterruptedAtShutdown, InterruptedDueToReplStateChange, NotPrimaryNoSecondaryOk,
+// NotPrimaryOrSecondary.
+const STORE_DOWN_CODES = new Set([6, 7, 89, 91, 189, 9001, 10107, 11600, 11602, 13435, 13436]);
+
 /** The store is out of reach: a retry later can succeed (Twilio retries on 5xx). */
 export function isStoreUnavailable(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   if (STORE_DOWN.has(err.name)) return true;
+  // A server shutting down, stepping down or unreachable behind a proxy answers with these codes.
+  const code = (err as Error & { code?: unknown }).code;
+  if (err.name === 'MongoServerError' && typeof code === 'number' && STORE_DOWN_CODES.has(code)) return true;
   // The driver labels errors after which a retry on a fresh connection can succeed.
   const labelled = err as Error & { hasErrorLabel?: (label: string) => boolean };
   if (labelled.hasErrorLabel?.('ResetPool') || labelled.hasErrorLabel?.('RetryableWriteError')) return true;

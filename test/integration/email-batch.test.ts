@@ -2,23 +2,22 @@
 // stored exactly once, and each moved to the processed folder once stored. Its own Dovecot, relay and
 // database, so the batch is not slowed by other tests.
 import { ImapFlow } from 'imapflow';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/services/audit.js';
 import { testApp } from '../helpers/context.js';
 import { emailEnv, startDovecot } from '../helpers/dovecot.js';
+import { startSmtpPeer, type SmtpPeer } from '../helpers/smtpPeer.js';
 import { until } from '../helpers/sockets.js';
 
 let dovecot: Awaited<ReturnType<typeof startDovecot>>;
 let ctx: Awaited<ReturnType<typeof testApp>>;
-let smtp: SMTPServer;
+let smtp: SmtpPeer;
 
 beforeAll(async () => {
   dovecot = await startDovecot();
-  smtp = new SMTPServer({ secure: false, disabledCommands: ['STARTTLS', 'AUTH'], authOptional: true, onData: (stream, _s, done) => { stream.resume(); stream.on('end', () => done()); } });
-  const smtpPort = await new Promise<number>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve((smtp.server.address() as { port: number }).port)));
+  smtp = await startSmtpPeer();
   ctx = await testApp({
-    env: { ...emailEnv(dovecot, smtpPort), IMAP_PROCESSED_FOLDER: 'Traités' },
+    env: { ...emailEnv(dovecot, smtp.port), IMAP_PROCESSED_FOLDER: 'Traités' },
     imap: { pollMs: 200, leaseMs: 3_000 },
   });
   const team = await ctx.models.teams.create({ name: 'Accueil', slug: 'accueil', isDefault: true });
@@ -27,7 +26,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await ctx?.close();
-  await new Promise<void>((r) => smtp.close(() => r()));
+  await smtp?.stop();
   await dovecot?.stop();
 });
 

@@ -5,12 +5,11 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
 import type { Types } from 'mongoose';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/services/audit.js';
 import { testApp } from '../helpers/context.js';
 import { emailEnv, startDovecot } from '../helpers/dovecot.js';
+import { startSmtpPeer, type SmtpPeer } from '../helpers/smtpPeer.js';
 import { until } from '../helpers/sockets.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/email');
@@ -21,30 +20,8 @@ const fixture = (name: string, vars: Record<string, string> = {}) =>
 
 let dovecot: Awaited<ReturnType<typeof startDovecot>>;
 let ctx: Awaited<ReturnType<typeof testApp>>;
-let smtp: SMTPServer;
-let smtpPort: number;
+let smtp: SmtpPeer;
 let base: string;
-const received: ParsedMail[] = [];
-let relayAnswer: 'ok' | '451' | '550' = 'ok';
-
-function startSmtp(port = 0): Promise<number> {
-  smtp = new SMTPServer({
-    secure: false,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    authOptional: true,
-    onData(stream, _session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', async () => {
-        if (relayAnswer === '451') return callback(Object.assign(new Error('Try again later'), { responseCode: 451 }));
-        if (relayAnswer === '550') return callback(Object.assign(new Error('Mailbox unavailable'), { responseCode: 550 }));
-        received.push(await simpleParser(Buffer.concat(chunks)));
-        callback();
-      });
-    },
-  });
-  return new Promise((resolve) => smtp.listen(port, '127.0.0.1', () => resolve((smtp.server.address() as { port: number }).port)));
-}
 
 /** Brings the next attempt of these queued messages forward to now, instead of waiting for the backoff. */
 async function retryNow(ids: Types.ObjectId[]) {
@@ -57,9 +34,9 @@ const ticketOf = async (externalId: string) => (await ctx.models.messages.findOn
 
 beforeAll(async () => {
   dovecot = await startDovecot();
-  smtpPort = await startSmtp();
+  smtp = await startSmtpPeer();
   ctx = await testApp({
-    env: { ...emailEnv(dovecot, smtpPort), EMAIL_MAX_ATTACHMENT_BYTES: '100000' },
+    env: { ...emailEnv(dovecot, smtp.port), EMAIL_MAX_ATTACHMENT_BYTES: '100000' },
     imap: { pollMs: 200, leaseMs: 3_000 },
   });
   base = await ctx.listen();
@@ -69,7 +46,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await ctx?.close();
-  await new Promise<void>((r) => smtp.close(() => r()));
+  await smtp?.stop();
   await dovecot?.stop();
 });
 
@@ -82,8 +59,8 @@ describe('email in and out', () => {
     expect(message!.text).toContain("copie intégrale de mon acte de naissance");
     const ticket = await ctx.models.tickets.findById(message!.ticketId).lean();
 
-    await until(() => received.some((m) => m.inReplyTo === '<CAF3a8Gz1qN0bXhK2=fR9w@mail.gmail.com>'), 10_000, 'acknowledgement sent');
-    const ack = received.find((m) => m.inReplyTo === '<CAF3a8Gz1qN0bXhK2=fR9w@mail.gmail.com>')!;
+    await until(() => smtp.mails().some((m) => m.inReplyTo === '<CAF3a8Gz1qN0bXhK2=fR9w@mail.gmail.com>'), 10_000, 'acknowledgement sent');
+    const ack = smtp.mails().find((m) => m.inReplyTo === '<CAF3a8Gz1qN0bXhK2=fR9w@mail.gmail.com>')!;
     expect(ack.subject).toBe(`Votre demande ${ticket!.reference} a bien été reçue`);
     expect(ack.messageId).toMatch(/^<gru\.[0-9a-f]{24}@mairie\.example>$/);
     expect(ack.headers.get('auto-submitted')).toBe('auto-replied');
@@ -100,7 +77,7 @@ describe('email in and out', () => {
   });
 
   it('threads a Gmail reply to our acknowledgement, keeping the quoted history apart', async () => {
-    const ack = received.find((m) => m.inReplyTo === '<CAF3a8Gz1qN0bXhK2=fR9w@mail.gmail.com>')!;
+    const ack = smtp.mails().find((m) => m.inReplyTo === '<CAF3a8Gz1qN0bXhK2=fR9w@mail.gmail.com>')!;
     await dovecot.deliver(fixture('gmail-reply.eml', { IN_REPLY_TO: ack.messageId! }));
     await until(async () => (await countMessages({ externalId: '<CAF3a8Gz7777reply@mail.gmail.com>' })) === 1, 10_000, 'reply stored');
     expect(String(await ticketOf('<CAF3a8Gz7777reply@mail.gmail.com>'))).toBe(String(await ticketOf('<CAF3a8Gz1qN0bXhK2=fR9w@mail.gmail.com>')));
@@ -156,13 +133,13 @@ describe('email in and out', () => {
   });
 
   it('creates no ticket and no acknowledgement for an auto-reply, keeping it for inspection', async () => {
-    const acksBefore = received.length;
+    const acksBefore = smtp.received.length;
     await dovecot.deliver(fixture('out-of-office.eml'));
     await until(async () => (await ctx.models.mailEvents.countDocuments({ messageId: '<ooo.1@mail.gmail.com>' })) === 1, 10_000, 'auto-reply seen');
     expect(await ctx.models.mailEvents.findOne({ messageId: '<ooo.1@mail.gmail.com>' }).lean()).toMatchObject({ kind: 'auto-reply', reason: 'Auto-Submitted' });
     expect(await countMessages({ externalId: '<ooo.1@mail.gmail.com>' })).toBe(0);
     await new Promise((r) => setTimeout(r, 500));
-    expect(received.filter((m) => m.inReplyTo === '<ooo.1@mail.gmail.com>')).toEqual([]);
+    expect(smtp.mails().filter((m) => m.inReplyTo === '<ooo.1@mail.gmail.com>')).toEqual([]);
     expect(acksBefore).toBeGreaterThan(0);
   });
 
@@ -170,8 +147,8 @@ describe('email in and out', () => {
     const ticketId = String(await ticketOf('<CAF3a8Gz1qN0bXhK2=fR9w@mail.gmail.com>'));
     const camille = await ctx.models.agents.findOne({ email: 'camille@mairie.test' }).lean();
     const reply = await ctx.services.tickets.reply({ agentId: String(camille!._id), role: 'agent' }, ticketId, { text: 'Votre acte est prêt, à retirer à l’accueil.' });
-    await until(() => received.some((m) => m.text?.includes('Votre acte est prêt, à retirer')), 10_000, 'reply sent');
-    const mail = received.find((m) => m.text?.includes('Votre acte est prêt, à retirer'))!;
+    await until(() => smtp.mails().some((m) => m.text?.includes('Votre acte est prêt, à retirer')), 10_000, 'reply sent');
+    const mail = smtp.mails().find((m) => m.text?.includes('Votre acte est prêt, à retirer'))!;
     const ticket = await ctx.models.tickets.findById(ticketId).lean();
     expect(mail.subject).toBe(`Re: Demande d'acte de naissance [${ticket!.reference}]`);
     expect(mail.inReplyTo).toBe('<DB9PR05MB1234ABCD@DB9PR05MB1234.eurprd05.prod.outlook.com>');
@@ -189,34 +166,34 @@ describe('email in and out', () => {
   it('retries while the relay answers 4xx or is down, fails with the reason on 5xx, and sends each reply once', async () => {
     const ticketId = String(await ticketOf('<latin1.0001@laposte.net>'));
     const principal = { agentId: String((await ctx.models.agents.findOne({}).lean())!._id), role: 'admin' as const };
-    relayAnswer = '451';
+    smtp.answer('451');
     const delayed = await ctx.services.tickets.reply(principal, ticketId, { text: 'Réponse retardée' });
     await until(async () => !!(await ctx.models.messages.findById(delayed._id).lean())!.statusReason, 10_000, 'tried');
     expect(await ctx.models.messages.findById(delayed._id).lean()).toMatchObject({ status: 'queued', statusReason: expect.stringMatching(/451/) });
-    relayAnswer = 'ok';
+    smtp.answer('ok');
     await retryNow([delayed._id]);
     await until(async () => (await ctx.models.messages.findById(delayed._id).lean())!.status === 'sent', 10_000, 'sent after retry');
-    expect(received.filter((m) => m.text?.includes('Réponse retardée'))).toHaveLength(1);
+    expect(smtp.mails().filter((m) => m.text?.includes('Réponse retardée'))).toHaveLength(1);
 
-    relayAnswer = '550';
+    smtp.answer('550');
     const refused = await ctx.services.tickets.reply(principal, ticketId, { text: 'Réponse refusée' });
     await until(async () => (await ctx.models.messages.findById(refused._id).lean())!.status === 'failed', 10_000, 'failed');
     expect((await ctx.models.messages.findById(refused._id).lean())!.statusReason).toMatch(/^the mail relay refused: 550/);
-    relayAnswer = 'ok';
+    smtp.answer('ok');
 
     // Relay down, then back on the same port.
-    await new Promise<void>((r) => smtp.close(() => r()));
+    await smtp.stop();
     const queued = await ctx.services.tickets.reply(principal, ticketId, { text: 'Pendant la panne du relais' });
     const more = [];
     for (let i = 0; i < 4; i++) more.push(await ctx.services.tickets.reply(principal, ticketId, { text: `Aussi pendant la panne ${i}` }));
     const ids = [queued._id, ...more.map((m) => m._id)];
     await until(async () => (await ctx.models.messages.countDocuments({ _id: { $in: ids }, statusReason: { $ne: null } })) === ids.length, 10_000, 'tried while down');
     expect(await ctx.models.messages.countDocuments({ _id: { $in: ids }, status: 'queued' })).toBe(ids.length);
-    await startSmtp(smtpPort);
+    await smtp.start();
     await retryNow(ids);
     await until(async () => (await ctx.models.messages.countDocuments({ _id: { $in: ids }, status: 'sent' })) === ids.length, 10_000, 'sent when back');
-    expect(received.filter((m) => m.text?.includes('Pendant la panne du relais'))).toHaveLength(1);
-    for (let i = 0; i < 4; i++) expect(received.filter((m) => m.text?.includes(`Aussi pendant la panne ${i}`))).toHaveLength(1);
+    expect(smtp.mails().filter((m) => m.text?.includes('Pendant la panne du relais'))).toHaveLength(1);
+    for (let i = 0; i < 4; i++) expect(smtp.mails().filter((m) => m.text?.includes(`Aussi pendant la panne ${i}`))).toHaveLength(1);
   });
 
   it("sends the files an agent attached, and lets the ticket's agents download every file of the thread", async () => {
@@ -245,8 +222,8 @@ describe('email in and out', () => {
     const sent = await fetch(`${base}/api/tickets/${ticketId}/replies`, { method: 'POST', headers: { authorization, 'content-type': 'application/json' }, body: JSON.stringify({ text: 'Voici votre attestation.', attachments: [file.id] }) });
     expect(sent.status).toBe(201);
     expect(((await sent.json()) as { attachments: { filename: string }[] }).attachments).toMatchObject([{ filename: 'attestation de résidence.pdf' }]);
-    await until(() => received.some((m) => m.text?.includes('Voici votre attestation.')), 10_000, 'reply with file sent');
-    const mail = received.find((m) => m.text?.includes('Voici votre attestation.'))!;
+    await until(() => smtp.mails().some((m) => m.text?.includes('Voici votre attestation.')), 10_000, 'reply with file sent');
+    const mail = smtp.mails().find((m) => m.text?.includes('Voici votre attestation.'))!;
     expect(mail.html).toContain('<p>Voici votre attestation.</p>');
     expect(mail.attachments).toHaveLength(1);
     expect(mail.attachments[0]).toMatchObject({ filename: 'attestation de résidence.pdf', contentType: 'application/pdf' });
@@ -280,7 +257,7 @@ describe('email in and out', () => {
       }
     };
     try {
-      const earlier = received.find((m) => m.text?.includes('Pendant la panne du relais'))!;
+      const earlier = smtp.mails().find((m) => m.text?.includes('Pendant la panne du relais'))!;
       expect(await inSent(earlier.messageId!)).toBe(1);
 
       // Two replies claimed by a process that then dies: one after the relay took it, one before.
@@ -296,9 +273,9 @@ describe('email in and out', () => {
       await ctx.models.messages.updateMany({ _id: { $in: [delivered._id, notYet._id] } }, { $set: { leaseUntil: new Date(Date.now() - 1_000) } });
       ctx.dispatcher.start();
       await until(async () => (await ctx.models.messages.countDocuments({ _id: { $in: [delivered._id, notYet._id] }, status: 'sent' })) === 2, 10_000, 'both settled');
-      expect(received.filter((m) => m.text?.includes('Envoyée juste avant la panne'))).toHaveLength(1);
-      expect(received.filter((m) => m.text?.includes('Jamais partie avant la panne'))).toHaveLength(1);
-      const notYetMail = received.find((m) => m.text?.includes('Jamais partie avant la panne'))!;
+      expect(smtp.mails().filter((m) => m.text?.includes('Envoyée juste avant la panne'))).toHaveLength(1);
+      expect(smtp.mails().filter((m) => m.text?.includes('Jamais partie avant la panne'))).toHaveLength(1);
+      const notYetMail = smtp.mails().find((m) => m.text?.includes('Jamais partie avant la panne'))!;
       await until(async () => (await inSent(notYetMail.messageId!)) === 1, 5_000, 'copied to Sent');
     } finally {
       await imap.logout();

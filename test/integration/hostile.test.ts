@@ -2,12 +2,11 @@
 // operators where strings are expected, header injection through subjects and names, chat floods,
 // security headers and CORS, expired tokens and a rotated JWT_SECRET. Each gets a clear error (never a
 // 500, never a silent drop) and a log line; nothing hostile is stored or sent.
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/services/audit.js';
 import { capturingLog, inbound, testApp } from '../helpers/context.js';
+import { startSmtpPeer, type SmtpPeer } from '../helpers/smtpPeer.js';
 import { connect, connected, emitAck } from '../helpers/sockets.js';
 import { postSignedWebhook, smsForm } from '../helpers/twilioPeer.js';
 
@@ -20,8 +19,7 @@ const logs = capturingLog();
 let ctx: Awaited<ReturnType<typeof testApp>>;
 let base: string;
 let token: string;
-let smtp: SMTPServer;
-const mails: { rcptTo: string[]; mail: ParsedMail; raw: string }[] = [];
+let smtp: SmtpPeer;
 let seq = 0;
 
 const webhook = (path: string, params: Record<string, string>, options: { signature?: string | null; signUrl?: string } = {}) =>
@@ -45,19 +43,7 @@ async function call(method: string, path: string, options: { body?: string; type
 const linesSince = (from: number) => logs.lines.slice(from);
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    secure: false, disabledCommands: ['STARTTLS', 'AUTH'], authOptional: true,
-    onData(stream, session, done) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', async () => {
-        const raw = Buffer.concat(chunks);
-        mails.push({ rcptTo: session.envelope.rcptTo.map((r) => r.address), mail: await simpleParser(raw), raw: raw.toString() });
-        done();
-      });
-    },
-  });
-  const smtpPort = await new Promise<number>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve((smtp.server.address() as { port: number }).port)));
+  smtp = await startSmtpPeer();
   ctx = await testApp({
     log: logs.log,
     env: {
@@ -65,7 +51,7 @@ beforeAll(async () => {
       TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: AUTH_TOKEN, TWILIO_PHONE_NUMBER: SERVICE_NUMBER, TWILIO_API_BASE_URL: 'http://127.0.0.1:9',
       // The mailbox is never read here (jobs are not started); replies go to the SMTP peer.
       IMAP_HOST: '127.0.0.1', IMAP_PORT: '9', IMAP_USER: 'x', IMAP_PASSWORD: 'x', IMAP_TLS: 'no', IMAP_SENT_FOLDER: '',
-      SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtpPort), SMTP_TLS: 'no', MAIL_FROM: 'Mairie <contact@mairie.example>',
+      SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SMTP_TLS: 'no', MAIL_FROM: 'Mairie <contact@mairie.example>',
     },
   });
   base = await ctx.listen();
@@ -75,7 +61,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await ctx?.close();
-  await new Promise<void>((r) => smtp.close(() => r()));
+  await smtp?.stop();
 });
 
 describe('hostile input', () => {
@@ -160,7 +146,7 @@ describe('hostile input', () => {
     const admin = await ctx.models.agents.findOne({ email: 'camille@mairie.test' }).lean();
     await ctx.services.tickets.reply({ agentId: String(admin!._id), role: 'admin' }, result.ticketId, { text: 'Réponse\r\nBcc: encore@ailleurs.example' });
     await ctx.dispatcher.drain();
-    const sent = mails.filter((m) => m.rcptTo.includes('eve@citoyens.example'));
+    const sent = smtp.received.filter((m) => m.rcptTo.includes('eve@citoyens.example'));
     expect(sent.length).toBeGreaterThanOrEqual(1);
     for (const { rcptTo, mail, raw } of sent) {
       expect(rcptTo).toEqual(['eve@citoyens.example']);

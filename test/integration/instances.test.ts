@@ -1,9 +1,9 @@
 // Two server processes on one store with REDIS_URL: live updates cross instances through the Socket.IO
 // Redis adapter, the outbox is shared without a double send, and the mailbox is read by one instance at
 // a time, taken over by the other within IMAP_LEASE_SECONDS when its reader is killed.
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { emailEnv, startDovecot } from '../helpers/dovecot.js';
+import { startSmtpPeer, type SmtpPeer } from '../helpers/smtpPeer.js';
 import { killAll, startServer, stopServer, type ServerProcess } from '../helpers/processes.js';
 import { startRedis } from '../helpers/redis.js';
 import { connect, connected, emitAck, until } from '../helpers/sockets.js';
@@ -16,7 +16,7 @@ const PUBLIC = 'https://gru.example';
 let redis: Awaited<ReturnType<typeof startRedis>>;
 let peer: Awaited<ReturnType<typeof startTwilioPeer>>;
 let dovecot: Awaited<ReturnType<typeof startDovecot>>;
-let smtp: SMTPServer;
+let smtp: SmtpPeer;
 let a: ServerProcess;
 let b: ServerProcess;
 let token: string;
@@ -31,8 +31,7 @@ const api = async (server: ServerProcess, method: string, path: string, body?: u
 
 beforeAll(async () => {
   [redis, peer, dovecot] = await Promise.all([startRedis(), startTwilioPeer(), startDovecot()]);
-  smtp = new SMTPServer({ secure: false, disabledCommands: ['STARTTLS', 'AUTH'], authOptional: true, onData: (stream, _s, done) => { stream.resume(); stream.on('end', () => done()); } });
-  const smtpPort = await new Promise<number>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve((smtp.server.address() as { port: number }).port)));
+  smtp = await startSmtpPeer();
   const env = {
     MONGODB_URI: inject('mongoUri').replace('/?', `/instances_${Date.now()}?`),
     JWT_SECRET: 'instances-secret-long-enough-for-the-check',
@@ -40,7 +39,7 @@ beforeAll(async () => {
     ADMIN_EMAIL: 'admin@mairie.example', ADMIN_PASSWORD: 'un-mot-de-passe-solide',
     PUBLIC_BASE_URL: PUBLIC,
     TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: AUTH_TOKEN, TWILIO_PHONE_NUMBER: SERVICE_NUMBER, TWILIO_API_BASE_URL: peer.url,
-    ...emailEnv(dovecot, smtpPort), IMAP_LEASE_SECONDS: '3',
+    ...emailEnv(dovecot, smtp.port), IMAP_LEASE_SECONDS: '3',
     LOG_LEVEL: 'info',
   };
   a = await startServer(env);
@@ -50,7 +49,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   killAll();
-  await Promise.all([redis?.stop(), peer?.close(), dovecot?.stop(), new Promise<void>((r) => (smtp ? smtp.close(() => r()) : r()))]);
+  await Promise.all([redis?.stop(), peer?.close(), dovecot?.stop(), smtp?.stop()]);
 });
 
 describe('several instances on one store', () => {
