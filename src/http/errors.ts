@@ -56,6 +56,7 @@ const STORE_DOWN = new Set([
   'MongoServerSelectionError', 'MongooseServerSelectionError', 'MongoNetworkError', 'MongoNetworkTimeoutError',
   'MongoNotConnectedError', 'MongoTopologyClosedError', 'MongoPoolClearedError', 'PoolClearedOnNetworkError',
   'MongoPoolClosedError', 'MongoWaitQueueTimeoutError', 'MongoServerClosedError', 'MongoClientClosedError',
+  'MongoUnexpectedServerResponseError', // a reply cut short: the store died while answering
 ]);
 
 // HostUnreachable, HostNotFound, NetworkTimeout, ShutdownInProgress, PrimarySteppedDown, SocketException,
