@@ -111,7 +111,7 @@ describe('roles on routes', () => {
     ['agent', 'agent', 403],
     ['manager', 'manager', 403],
     ['admin', 'admin', 201],
-  ] as const)('POST /api/agents as %s → %i', async (label, role, status) => {
+  ] as const)('POST /api/agents as %s (role %s) → %i', async (label, role, status) => {
     const res = await call('POST', '/api/agents', { token: role && tokens[role], body: newAgent(label) });
     expect(res.status).toBe(status);
     if (status === 403) expect(res.json.error).toEqual({ code: 'forbidden', message: 'this action needs the role admin' });
@@ -132,7 +132,7 @@ describe('roles on routes', () => {
     ['agent', 'agent', 403],
     ['manager', 'manager', 200],
     ['admin', 'admin', 200],
-  ] as const)('GET /api/agents as %s → %i', async (_label, role, status) => {
+  ] as const)('GET /api/agents as %s (role %s) → %i', async (_label, role, status) => {
     const res = await call('GET', '/api/agents', { token: role && tokens[role] });
     expect(res.status).toBe(status);
     if (status === 200) {
