@@ -225,6 +225,11 @@
           info('Votre demande est enregistrée sous la référence ' + r.reference + '.');
         }
         if (r.id > lastMessageId) lastMessageId = r.id;
+      } else if (r && r.error && r.error.code === 'rate_limited') {
+        // Too fast: kept and sent again in a moment, never dropped.
+        setTimeout(function () {
+          if (pending.indexOf(item) !== -1 && socket && socket.connected) deliver(item);
+        }, 3000);
       } else if (r && r.error && r.error.code !== 'unavailable') {
         pending = pending.filter(function (p) {
           return p !== item;

@@ -1,7 +1,7 @@
 // The embedded default store: FerretDB (MongoDB wire protocol, SQLite files in DATA_DIR) run by the
 // project's own small Go program in tools/ferretdb, built with the machine's Go on first use.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +13,7 @@ export const FERRETDB_BINARY = join(ROOT, '.cache/ferretdb-embedded');
 
 /** Builds the binary when it is missing or older than its sources. Takes a minute or two the first time. */
 export function ensureEmbeddedStoreBinary(log?: Pick<Logger, 'info'>): string {
-  const sources = ['main.go', 'go.mod', 'go.sum'].map((f) => statSync(join(SOURCE_DIR, f)).mtimeMs);
+  const sources = readdirSync(SOURCE_DIR).filter((f) => f.endsWith('.go') || f === 'go.mod' || f === 'go.sum').map((f) => statSync(join(SOURCE_DIR, f)).mtimeMs);
   if (existsSync(FERRETDB_BINARY) && statSync(FERRETDB_BINARY).mtimeMs >= Math.max(...sources)) return FERRETDB_BINARY;
   log?.info('building the embedded store (FerretDB) with Go; the first time takes a minute or two');
   mkdirSync(dirname(FERRETDB_BINARY), { recursive: true });

@@ -74,9 +74,24 @@ func (p *serializingProxy) handle(client net.Conn) {
 }
 
 func (p *serializingProxy) roundTrip(request []byte, client, server net.Conn, fromServer *bufio.Reader) error {
-	if mutating[commandName(request)] {
+	if name := commandName(request); mutating[name] {
 		p.lock.Lock()
 		defer p.lock.Unlock()
+		if name == "findAndModify" || name == "findandmodify" || name == "update" {
+			// A compare-and-set by _id: decided here with an _id lookup (byid.go), or forwarded as it was.
+			if plan, err := planByID(request); err == nil {
+				reply, forward, err := plan.run(server, func() ([]byte, error) { return readMessage(fromServer) })
+				switch {
+				case err == nil && reply != nil:
+					_, err = client.Write(reply)
+					return err
+				case err == nil:
+					request = forward
+				case !errors.Is(err, errUnsupported):
+					return err
+				}
+			}
+		}
 	} else {
 		p.lock.RLock()
 		defer p.lock.RUnlock()
