@@ -27,6 +27,49 @@ describe('store', () => {
     expect(attempts.filter(Boolean)).toHaveLength(1);
   });
 
+  it('answers compare-and-set updates by _id with conditions as MongoDB does (decided by the proxy with an _id lookup)', async () => {
+    // Raw driver on purpose: these are the filters' semantics, not a model's.
+    const collection = ctx.store.conn.db!.collection('cas_semantics');
+    const _id = new Types.ObjectId();
+    const due = new Date('2026-03-02T10:00:00Z');
+    await collection.insertOne({ _id, status: 'queued', n: 3, lease: null, sla: { dueAt: due, pausedAt: null }, tags: ['a', 'b'] });
+    const cases: [Record<string, unknown>, boolean][] = [
+      [{ status: 'queued' }, true],
+      [{ status: 'sent' }, false],
+      [{ missing: null }, true],
+      [{ lease: null }, true],
+      [{ status: null }, false],
+      [{ status: { $ne: null } }, true],
+      [{ missing: { $ne: null } }, false],
+      [{ status: { $in: ['sent', 'queued'] } }, true],
+      [{ status: { $nin: ['sent', 'queued'] } }, false],
+      [{ missing: { $in: [null] } }, true],
+      [{ n: { $lt: 3 } }, false],
+      [{ n: { $lte: 3 } }, true],
+      [{ n: { $gt: 2.5 } }, true],
+      [{ n: '3' }, false],
+      [{ 'sla.dueAt': { $lt: new Date('2026-03-03T00:00:00Z') } }, true],
+      [{ 'sla.dueAt': { $gte: new Date('2026-03-03T00:00:00Z') } }, false],
+      [{ 'sla.pausedAt': null, 'sla.dueAt': due }, true],
+      [{ 'sla.missing.deeper': null }, true],
+      [{ $or: [{ status: 'sent' }, { n: 3 }] }, true],
+      [{ $or: [{ status: 'sent' }, { n: 4 }] }, false],
+      [{ $and: [{ status: 'queued' }, { n: { $gte: 3 } }] }, true],
+      [{ status: 'queued', n: { $exists: true }, gone: { $exists: false } }, true],
+      [{ tags: 'a' }, true], // an array: decided by FerretDB itself
+      [{ tags: 'z' }, false],
+      [{ sla: { dueAt: due, pausedAt: null } }, true], // a whole document: decided by FerretDB itself
+    ];
+    for (const [conditions, matches] of cases) {
+      const result = await collection.findOneAndUpdate({ _id, ...conditions }, { $inc: { n: 0 } }, { includeResultMetadata: true });
+      expect({ conditions, matched: result.value !== null }).toEqual({ conditions, matched: matches });
+      const updated = await collection.updateOne({ _id, ...conditions }, { $set: { touched: true } });
+      expect({ conditions, matched: updated.matchedCount === 1 }).toEqual({ conditions, matched: matches });
+    }
+    // An unknown _id matches nothing, whatever the conditions.
+    expect((await collection.updateOne({ _id: new Types.ObjectId(), status: 'queued' }, { $set: { x: 1 } })).matchedCount).toBe(0);
+  });
+
   it('refuses a second message with the same channel and externalId (code 11000)', async () => {
     const base = { ticketId: new Types.ObjectId(), citizenId: new Types.ObjectId(), direction: 'in' as const, channel: 'sms' as const, externalId: 'SMdup', receivedAt: new Date() };
     await ctx.models.messages.create(base);
