@@ -80,6 +80,7 @@ export async function compose(config: Config, store: Store, log: Logger, options
     listener,
     /** Starts the background jobs (outbox delivery, recovery of interrupted messages, return from absence). */
     startJobs() {
+      void services.tickets.backfillInboxOrder().catch((err: unknown) => log.error({ err }, 'inbox order backfill failed'));
       dispatcher.start();
       listener?.start();
       running.push(startRecoveryJob(services.ingestInbound, log), startAvailabilityReturnJob(services, log), startSlaWatcher(services, log), startAutomationJob(services, config.service.name, log));

@@ -8,7 +8,7 @@ import type { TicketEventData } from '../domain/events.js';
 import { renderCanned } from '../domain/templates.js';
 import { OPEN_STATUSES, type TicketStatus } from '../domain/ticket.js';
 import type { Models } from '../store/index.js';
-import type { TicketDoc } from '../store/models/ticket.js';
+import { inboxOrderOf, NOTHING_DUE, type TicketDoc } from '../store/models/ticket.js';
 import type { Access } from './access.js';
 import type { Actor, Audit } from './audit.js';
 import type { EventBus } from './eventBus.js';
@@ -99,6 +99,7 @@ export function createTicketService(deps: {
       unreadCount: t.unreadCount,
       lastMessageAt: t.lastMessageAt.toISOString(),
       firstResponseDueAt: t.firstResponseDueAt ? t.firstResponseDueAt.toISOString() : null,
+      responseDueAt: t.inboxOrder && t.inboxOrder.getTime() !== NOTHING_DUE.getTime() ? t.inboxOrder.toISOString() : null,
       firstRespondedAt: t.firstRespondedAt ? t.firstRespondedAt.toISOString() : null,
       atRisk: atRiskFrom(t),
     }));
@@ -136,6 +137,13 @@ export function createTicketService(deps: {
   return {
     isAtRisk,
 
+    /** Tickets stored before the inbox order existed get it (once, at start). */
+    async backfillInboxOrder(): Promise<number> {
+      const missing = await models.tickets.find({ inboxOrder: null }, { sla: 1 }).lean();
+      for (const t of missing) await models.tickets.collection.updateOne({ _id: t._id }, { $set: { inboxOrder: inboxOrderOf(t.sla) } });
+      return missing.length;
+    },
+
     async inbox(principal: Principal, query: InboxQuery) {
       const filter: Record<string, unknown> = {};
       const me = await models.agents.findById(principal.agentId).lean();
@@ -161,17 +169,18 @@ export function createTicketService(deps: {
         const citizens = await models.citizens.find({ name: pattern }, { _id: 1 }).limit(500).lean();
         filter.$or = [{ subject: pattern }, { reference: pattern }, { citizenId: { $in: citizens.map((c) => c._id) } }];
       }
+      // The answer due first comes first; tickets awaiting nothing after them.
       if (query.cursor) {
         const { due, id } = decodeCursor(query.cursor);
-        const after = [{ firstResponseDueAt: { $gt: due } }, { firstResponseDueAt: due, _id: { $gt: id } }];
+        const after = [{ inboxOrder: { $gt: due } }, { inboxOrder: due, _id: { $gt: id } }];
         filter.$and = [...((filter.$and as unknown[]) ?? []), { $or: after }];
       }
-      const tickets = await models.tickets.find(filter).sort({ firstResponseDueAt: 1, _id: 1 }).limit(query.limit + 1);
+      const tickets = await models.tickets.find(filter).sort({ inboxOrder: 1, _id: 1 }).limit(query.limit + 1);
       const page = tickets.slice(0, query.limit);
       const last = page.at(-1);
       return {
         items: await summaries(page),
-        nextCursor: tickets.length > query.limit && last ? encodeCursor(last.firstResponseDueAt ?? null, last._id) : null,
+        nextCursor: tickets.length > query.limit && last ? encodeCursor(last.inboxOrder ?? null, last._id) : null,
       };
     },
 

@@ -20,6 +20,7 @@ const TicketSummary = Type.Object(
     citizen: Ref, assignee: Type.Union([Ref, Type.Null()]), unreadCount: Type.Integer(),
     lastMessageAt: Type.String({ format: 'date-time' }),
     firstResponseDueAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    responseDueAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'when the answer the citizen waits for is due; null when nothing is awaited (the inbox order)' }),
     firstRespondedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
     atRisk: Type.Boolean(),
   },

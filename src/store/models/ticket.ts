@@ -41,6 +41,12 @@ const ticketSchema = new Schema(
       ),
       default: null,
     },
+    /**
+     * The inbox order: when the answer the citizen waits for is due (the running, unpaused deadline), or
+     * NOTHING_DUE when nothing is awaited (answered, pending, resolved). Kept in step with `sla` by the
+     * hooks below, wherever `sla` is written.
+     */
+    inboxOrder: { type: Date, default: null },
     pendingSince: { type: Date, default: null },
     reminderSentAt: { type: Date, default: null },
     /** Set once by the first stored message of the ticket: it, and only it, announces the new ticket. */
@@ -52,9 +58,24 @@ const ticketSchema = new Schema(
   },
   { timestamps: true },
 );
-ticketSchema.index({ assigneeId: 1, status: 1, firstResponseDueAt: 1 });
-ticketSchema.index({ teamId: 1, status: 1, firstResponseDueAt: 1 });
+/** The inbox order of a ticket awaiting nothing: after every running deadline. */
+export const NOTHING_DUE = new Date('9999-12-31T00:00:00Z');
+export const inboxOrderOf = (sla: { dueAt?: Date | null; pausedAt?: Date | null } | null | undefined) => (sla?.dueAt && !sla.pausedAt ? sla.dueAt : NOTHING_DUE);
+
+ticketSchema.pre('save', function () {
+  this.inboxOrder = inboxOrderOf(this.sla);
+});
+// Every change of the deadline writes `sla` whole ({ $set: { sla } }): the order follows it.
+ticketSchema.pre(['updateOne', 'updateMany', 'findOneAndUpdate'], function () {
+  const update = this.getUpdate() as ({ $set?: Record<string, unknown> } & Record<string, unknown>) | null;
+  if (update?.$set && 'sla' in update.$set) update.$set.inboxOrder = inboxOrderOf(update.$set.sla as never);
+  else if (update && 'sla' in update) update.inboxOrder = inboxOrderOf(update.sla as never);
+});
+
+ticketSchema.index({ assigneeId: 1, status: 1, inboxOrder: 1, _id: 1 });
+ticketSchema.index({ teamId: 1, status: 1, inboxOrder: 1, _id: 1 });
 ticketSchema.index({ citizenId: 1, createdAt: -1 });
+ticketSchema.index({ inboxOrder: 1, _id: 1 });
 ticketSchema.index({ firstResponseDueAt: 1, _id: 1 });
 
 export type Ticket = InferSchemaType<typeof ticketSchema>;
