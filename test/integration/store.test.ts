@@ -59,6 +59,7 @@ describe('store', () => {
       [{ tags: 'a' }, true], // an array: decided by FerretDB itself
       [{ tags: 'z' }, false],
       [{ sla: { dueAt: due, pausedAt: null } }, true], // a whole document: decided by FerretDB itself
+      [{ status: /^que/ }, true], // a regex too
     ];
     for (const [conditions, matches] of cases) {
       const result = await collection.findOneAndUpdate({ _id, ...conditions }, { $inc: { n: 0 } }, { includeResultMetadata: true });

@@ -403,7 +403,7 @@ func matchOperator(value bson.RawValue, present bool, op string, arg bson.RawVal
 		}
 		return found == (op == "$in"), nil
 	case "$lt", "$lte", "$gt", "$gte":
-		if arg.Type == bsontype.Null || arg.Type == bsontype.EmbeddedDocument || arg.Type == bsontype.Array {
+		if !scalar(arg) || arg.Type == bsontype.Null {
 			return false, errUnsupported
 		}
 		if !present {
@@ -429,9 +429,18 @@ func matchOperator(value bson.RawValue, present bool, op string, arg bson.RawVal
 	return false, errUnsupported
 }
 
+// scalar: the kinds of values this matcher compares; a regex, code, decimal or min/max key is not.
+func scalar(v bson.RawValue) bool {
+	switch v.Type {
+	case bsontype.String, bsontype.ObjectID, bsontype.Boolean, bsontype.Int32, bsontype.Int64, bsontype.Double, bsontype.DateTime, bsontype.Null:
+		return true
+	}
+	return false
+}
+
 // equals: null matches a missing field too; values of different kinds are not equal.
 func equals(value bson.RawValue, present bool, want bson.RawValue) (bool, error) {
-	if want.Type == bsontype.EmbeddedDocument || want.Type == bsontype.Array {
+	if !scalar(want) {
 		return false, errUnsupported
 	}
 	if want.Type == bsontype.Null {
