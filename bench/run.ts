@@ -20,7 +20,7 @@ import { SYSTEM } from '../src/services/audit.js';
 import { startEmbeddedStore } from '../src/store/embedded.js';
 import { connectStore } from '../src/store/index.js';
 import { NOTHING_DUE } from '../src/store/models/ticket.js';
-import { smsForm, startTwilioPeer } from '../test/helpers/twilioPeer.js';
+import { smsForm, startTwilioPeer, twilioEnv } from '../test/helpers/twilioPeer.js';
 
 const log = pino({ level: 'silent' });
 const SECRET = 'bench-secret-0123456789-0123456789-abcdef';
@@ -43,7 +43,7 @@ async function main() {
   const peer = await startTwilioPeer();
   const config = loadConfig({
     JWT_SECRET: SECRET, MONGODB_URI: 'mongodb://127.0.0.1/bench', CHAT_MESSAGES_PER_MINUTE: '600', DEMO: '0', PUBLIC_BASE_URL: TWILIO.publicBaseUrl,
-    TWILIO_ACCOUNT_SID: TWILIO.accountSid, TWILIO_AUTH_TOKEN: TWILIO.authToken, TWILIO_PHONE_NUMBER: TWILIO.number, TWILIO_API_BASE_URL: peer.url,
+    ...twilioEnv(TWILIO, peer.url),
   });
   const { services, app, startJobs, stopJobs } = await compose(config, store, log, { jwtSecret: SECRET });
   await app.listen({ host: '127.0.0.1', port: 0 });

@@ -1,8 +1,7 @@
 // Debian's Chromium driven by playwright-core (no browser download), headless; playwright gives each
 // launch a fresh temporary profile.
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
-import { SYSTEM } from '../../src/services/audit.js';
-import { testApp } from './context.js';
+import { addTeam, testApp } from './context.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -21,18 +20,15 @@ export async function launchBrowser(): Promise<{ browser: Browser; newContext: (
   };
 }
 
-export const AGENT_PASSWORD = 'password-123';
-
 /**
  * What every browser test starts from: the app listening (with its jobs unless told otherwise), a
- * default team "Accueil" with these agents (password AGENT_PASSWORD), and Chromium.
+ * default team "Accueil" with these agents (addTeam), and Chromium.
  */
 export async function browserFixture(options: { app?: Parameters<typeof testApp>[0]; jobs?: boolean; agents: { name: string; email: string; role: 'agent' | 'manager' | 'admin' }[] }) {
   const ctx = await testApp(options.app);
   const base = await ctx.listen();
   if (options.jobs !== false) ctx.startJobs();
-  const team = await ctx.models.teams.create({ name: 'Accueil', slug: 'accueil', isDefault: true });
-  for (const agent of options.agents) await ctx.services.agents.create(SYSTEM, { ...agent, password: AGENT_PASSWORD, teamId: String(team._id) });
+  await addTeam(ctx, options.agents);
   const browser = await launchBrowser();
   return {
     ctx,

@@ -9,6 +9,7 @@ import { loadConfig } from '../../config/index.js';
 import { compose } from '../../src/compose.js';
 import { createServices, type ServiceOptions } from '../../src/services/index.js';
 import { connectStore } from '../../src/store/index.js';
+import { SYSTEM } from '../../src/services/audit.js';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-0123456789';
 export const silentLog = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
@@ -87,4 +88,20 @@ export function capturingLog(): { log: Logger; lines: Record<string, unknown>[] 
     },
   });
   return { log: createLogger('info', stream), lines };
+}
+
+export const AGENT_PASSWORD = 'password-123';
+
+/**
+ * The default team "Accueil" and these agents in it (password AGENT_PASSWORD), as most tests start.
+ * Returns the agents' ids, in order.
+ */
+export async function addTeam(
+  app: { models: Awaited<ReturnType<typeof testApp>>['models']; services: Awaited<ReturnType<typeof testApp>>['services'] },
+  agents: { name: string; email: string; role: 'agent' | 'manager' | 'admin' }[],
+): Promise<string[]> {
+  const team = await app.models.teams.create({ name: 'Accueil', slug: 'accueil', isDefault: true });
+  const ids: string[] = [];
+  for (const agent of agents) ids.push((await app.services.agents.create(SYSTEM, { ...agent, password: AGENT_PASSWORD, teamId: String(team._id) })).id);
+  return ids;
 }

@@ -93,3 +93,8 @@ export const smsForm = (accountSid: string, to: string, from: string, body: stri
   MessageSid: messageSid, SmsSid: messageSid, AccountSid: accountSid, From: from, To: to, Body: body,
   NumMedia: '0', NumSegments: '1', FromCountry: 'FR', ApiVersion: '2010-04-01',
 });
+
+/** The settings that point the app's Twilio channel at an account and a (loopback) API. */
+export const twilioEnv = (account: { accountSid: string; authToken: string; number: string }, apiBaseUrl: string): Record<string, string> => ({
+  TWILIO_ACCOUNT_SID: account.accountSid, TWILIO_AUTH_TOKEN: account.authToken, TWILIO_PHONE_NUMBER: account.number, TWILIO_API_BASE_URL: apiBaseUrl,
+});

@@ -3,8 +3,7 @@
 // database, so the batch is not slowed by other tests.
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SYSTEM } from '../../src/services/audit.js';
-import { testApp } from '../helpers/context.js';
+import { addTeam, testApp } from '../helpers/context.js';
 import { emailEnv, startDovecot } from '../helpers/dovecot.js';
 import { startSmtpPeer, type SmtpPeer } from '../helpers/smtpPeer.js';
 import { until } from '../helpers/sockets.js';
@@ -20,8 +19,7 @@ beforeAll(async () => {
     env: { ...emailEnv(dovecot, smtp.port), IMAP_PROCESSED_FOLDER: 'Traités' },
     imap: { pollMs: 200, leaseMs: 3_000 },
   });
-  const team = await ctx.models.teams.create({ name: 'Accueil', slug: 'accueil', isDefault: true });
-  await ctx.services.agents.create(SYSTEM, { name: 'Camille Martin', email: 'camille@mairie.test', password: 'password-123', role: 'agent', teamId: String(team._id) });
+  await addTeam(ctx, [{ name: 'Camille Martin', email: 'camille@mairie.test', role: 'agent' }]);
   ctx.startJobs();
 }, 60_000);
 afterAll(async () => {

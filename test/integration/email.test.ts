@@ -6,8 +6,7 @@ import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
 import type { Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SYSTEM } from '../../src/services/audit.js';
-import { testApp } from '../helpers/context.js';
+import { addTeam, testApp } from '../helpers/context.js';
 import { emailEnv, startDovecot } from '../helpers/dovecot.js';
 import { startSmtpPeer, type SmtpPeer } from '../helpers/smtpPeer.js';
 import { until } from '../helpers/sockets.js';
@@ -40,8 +39,7 @@ beforeAll(async () => {
     imap: { pollMs: 200, leaseMs: 3_000 },
   });
   base = await ctx.listen();
-  const team = await ctx.models.teams.create({ name: 'Accueil', slug: 'accueil', isDefault: true });
-  await ctx.services.agents.create(SYSTEM, { name: 'Camille Martin', email: 'camille@mairie.test', password: 'password-123', role: 'agent', teamId: String(team._id) });
+  await addTeam(ctx, [{ name: 'Camille Martin', email: 'camille@mairie.test', role: 'agent' }]);
   ctx.startJobs();
 }, 60_000);
 afterAll(async () => {

@@ -13,7 +13,7 @@ import { emailEnv, startDovecot } from '../helpers/dovecot.js';
 import { startSmtpPeer, type SmtpPeer } from '../helpers/smtpPeer.js';
 import { freePort, killAll, startServer, stopServer, type ServerProcess } from '../helpers/processes.js';
 import { connect, connected, emitAck, until } from '../helpers/sockets.js';
-import { postSignedWebhook, smsForm, startTwilioPeer } from '../helpers/twilioPeer.js';
+import { postSignedWebhook, smsForm, startTwilioPeer, twilioEnv } from '../helpers/twilioPeer.js';
 
 const ACCOUNT_SID = `AC${'2'.repeat(32)}`;
 const AUTH_TOKEN = 'faults-auth-token';
@@ -46,7 +46,7 @@ beforeAll(async () => {
     JWT_SECRET: 'faults-secret-long-enough-for-the-check',
     ADMIN_EMAIL: 'admin@mairie.example', ADMIN_PASSWORD: 'un-mot-de-passe-solide',
     PUBLIC_BASE_URL: PUBLIC,
-    TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: AUTH_TOKEN, TWILIO_PHONE_NUMBER: SERVICE_NUMBER, TWILIO_API_BASE_URL: peer.url,
+    ...twilioEnv({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, number: SERVICE_NUMBER }, peer.url),
     ...emailEnv(dovecot, smtp.port), IMAP_LEASE_SECONDS: '3', OUTBOX_LEASE_SECONDS: '10',
     CHAT_MESSAGES_PER_MINUTE: '600', // floods have their own test; here every message is wanted
   };

@@ -4,11 +4,10 @@
 // 500, never a silent drop) and a log line; nothing hostile is stored or sent.
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SYSTEM } from '../../src/services/audit.js';
-import { capturingLog, inbound, testApp } from '../helpers/context.js';
+import { addTeam, capturingLog, inbound, testApp } from '../helpers/context.js';
 import { startSmtpPeer, type SmtpPeer } from '../helpers/smtpPeer.js';
 import { connect, connected, emitAck } from '../helpers/sockets.js';
-import { postSignedWebhook, smsForm } from '../helpers/twilioPeer.js';
+import { postSignedWebhook, smsForm, twilioEnv } from '../helpers/twilioPeer.js';
 
 const ACCOUNT_SID = `AC${'3'.repeat(32)}`;
 const AUTH_TOKEN = 'hostile-auth-token';
@@ -48,15 +47,14 @@ beforeAll(async () => {
     log: logs.log,
     env: {
       PUBLIC_BASE_URL: PUBLIC, CORS_ORIGINS: ALLOWED, CHAT_MESSAGES_PER_MINUTE: '20',
-      TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: AUTH_TOKEN, TWILIO_PHONE_NUMBER: SERVICE_NUMBER, TWILIO_API_BASE_URL: 'http://127.0.0.1:9',
+      ...twilioEnv({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, number: SERVICE_NUMBER }, 'http://127.0.0.1:9'),
       // The mailbox is never read here (jobs are not started); replies go to the SMTP peer.
       IMAP_HOST: '127.0.0.1', IMAP_PORT: '9', IMAP_USER: 'x', IMAP_PASSWORD: 'x', IMAP_TLS: 'no', IMAP_SENT_FOLDER: '',
       SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SMTP_TLS: 'no', MAIL_FROM: 'Mairie <contact@mairie.example>',
     },
   });
   base = await ctx.listen();
-  const team = await ctx.models.teams.create({ name: 'Accueil', slug: 'accueil', isDefault: true });
-  await ctx.services.agents.create(SYSTEM, { name: 'Camille Martin', email: 'camille@mairie.test', password: 'password-123', role: 'admin', teamId: String(team._id) });
+  await addTeam(ctx, [{ name: 'Camille Martin', email: 'camille@mairie.test', role: 'admin' }]);
   token = (await ctx.services.agents.login('camille@mairie.test', 'password-123')).token;
 });
 afterAll(async () => {

@@ -1,8 +1,7 @@
 // The inbox puts first the answer due first: a first response, or the next one once the citizen wrote
 // again after an answer; tickets awaiting nothing (answered, pending) come after every running deadline.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SYSTEM } from '../../src/services/audit.js';
-import { testApp } from '../helpers/context.js';
+import { addTeam, testApp } from '../helpers/context.js';
 
 let ctx: Awaited<ReturnType<typeof testApp>>;
 let base: string;
@@ -12,8 +11,7 @@ let clock = new Date('2026-03-02T09:00:00+01:00'); // a Monday
 beforeAll(async () => {
   ctx = await testApp({ now: () => clock });
   base = await ctx.listen();
-  const team = await ctx.models.teams.create({ name: 'Accueil', slug: 'accueil', isDefault: true });
-  agentId = (await ctx.services.agents.create(SYSTEM, { name: 'Camille Martin', email: 'camille@mairie.test', password: 'password-123', role: 'agent', teamId: String(team._id) })).id;
+  [agentId] = await addTeam(ctx, [{ name: 'Camille Martin', email: 'camille@mairie.test', role: 'agent' }]) as [string];
 });
 afterAll(() => ctx.close());
 

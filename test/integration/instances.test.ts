@@ -7,7 +7,7 @@ import { startSmtpPeer, type SmtpPeer } from '../helpers/smtpPeer.js';
 import { killAll, startServer, stopServer, type ServerProcess } from '../helpers/processes.js';
 import { startRedis } from '../helpers/redis.js';
 import { connect, connected, emitAck, until } from '../helpers/sockets.js';
-import { postSignedWebhook, smsForm, startTwilioPeer } from '../helpers/twilioPeer.js';
+import { postSignedWebhook, smsForm, startTwilioPeer, twilioEnv } from '../helpers/twilioPeer.js';
 
 const ACCOUNT_SID = `AC${'1'.repeat(32)}`;
 const AUTH_TOKEN = 'instances-auth-token';
@@ -38,7 +38,7 @@ beforeAll(async () => {
     REDIS_URL: redis.url,
     ADMIN_EMAIL: 'admin@mairie.example', ADMIN_PASSWORD: 'un-mot-de-passe-solide',
     PUBLIC_BASE_URL: PUBLIC,
-    TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: AUTH_TOKEN, TWILIO_PHONE_NUMBER: SERVICE_NUMBER, TWILIO_API_BASE_URL: peer.url,
+    ...twilioEnv({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, number: SERVICE_NUMBER }, peer.url),
     ...emailEnv(dovecot, smtp.port), IMAP_LEASE_SECONDS: '3',
     LOG_LEVEL: 'info',
   };

@@ -4,7 +4,7 @@ import twilio from 'twilio';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/services/audit.js';
 import { capturingLog, testApp } from '../helpers/context.js';
-import { postSignedWebhook, smsForm, startTwilioPeer } from '../helpers/twilioPeer.js';
+import { postSignedWebhook, smsForm, startTwilioPeer, twilioEnv } from '../helpers/twilioPeer.js';
 
 const AUTH_TOKEN = 'twilio-test-auth-token-0123456789abcdef';
 const ACCOUNT_SID = 'AC0123456789abcdef0123456789abcdef';
@@ -30,7 +30,7 @@ beforeAll(async () => {
     now,
     log: logs.log,
     env: {
-      TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: AUTH_TOKEN, TWILIO_PHONE_NUMBER: SERVICE_NUMBER, TWILIO_API_BASE_URL: peer.url,
+      ...twilioEnv({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, number: SERVICE_NUMBER }, peer.url),
       PUBLIC_BASE_URL: PUBLIC, SERVICE_NAME: 'la mairie de Villeneuve', SMS_MAX_SEGMENTS: '3',
       OPENING_HOURS: 'mon-fri 08:30-17:30',
     },
