@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { ParsedEmail } from '../../channels/email/parse.js';
 import type { MailboxStore } from '../../channels/email/listener.js';
 import type { Models } from '../store/index.js';
+import { attachmentIdOf, attachmentRef } from '../store/models/mailbox.js';
 import type { IngestInbound } from './ingestInbound.js';
 import type { Outbox } from './outbox.js';
 
@@ -56,10 +57,10 @@ export function createEmailService(deps: { models: Models; ingestInbound: Ingest
             continue;
           }
           const stored = await models.attachments.create({ content: file.content, contentType: file.contentType, filename: file.filename, size: file.size });
-          attachments.push({ filename: file.filename, contentType: file.contentType, size: file.size, ref: `attachment:${String(stored._id)}` });
+          attachments.push({ filename: file.filename, contentType: file.contentType, size: file.size, ref: attachmentRef(stored._id) });
         }
         const result = await deps.ingestInbound({ ...parsed.inbound, quoted: parsed.quoted ?? undefined, attachments });
-        const storedIds = attachments.map((a) => a.ref.replace(/^attachment:/, '')).filter((id) => /^[0-9a-f]{24}$/.test(id));
+        const storedIds = attachments.map((a) => attachmentIdOf(a.ref)).filter((id): id is string => !!id);
         if (storedIds.length) {
           // A message read twice keeps the files of its first reading; the copies go.
           if (result.duplicate) await models.attachments.deleteMany({ _id: { $in: storedIds } });

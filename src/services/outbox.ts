@@ -8,6 +8,7 @@ import { Conflict, Invalid, NotFound, Unavailable } from '../domain/errors.js';
 import type { TicketEventData } from '../domain/events.js';
 import type { DeliveryStatus } from '../domain/ticket.js';
 import { isDuplicateKey, type Models } from '../store/index.js';
+import { attachmentIdOf, attachmentRef } from '../store/models/mailbox.js';
 import type { MessageDoc } from '../store/models/message.js';
 import type { EventBus } from './eventBus.js';
 import { ticketEventData } from './ticketEvents.js';
@@ -151,9 +152,9 @@ export function createOutbox(deps: { models: Models; events: EventBus; adapters:
 
     /** What the adapter sends, with the bytes of attachments kept in our store. */
     async toOutbound(message: MessageDoc): Promise<OutboundMessage> {
-      const ids = message.attachments.map((a) => /^attachment:([0-9a-f]{24})$/.exec(a.ref)?.[1]).filter((id): id is string => !!id);
+      const ids = message.attachments.map((a) => attachmentIdOf(a.ref)).filter((id): id is string => !!id);
       const files = ids.length ? await models.attachments.find({ _id: { $in: ids } }) : []; // hydrated: content is a Buffer
-      const contentOf = (ref: string) => files.find((f) => `attachment:${String(f._id)}` === ref)?.content ?? undefined;
+      const contentOf = (ref: string) => files.find((f) => attachmentRef(f._id) === ref)?.content ?? undefined;
       return {
         messageId: String(message._id),
         channel: message.channel as InboundChannel,

@@ -8,6 +8,7 @@ import type { TicketEventData } from '../domain/events.js';
 import { renderCanned } from '../domain/templates.js';
 import { OPEN_STATUSES, type TicketStatus } from '../domain/ticket.js';
 import type { Models } from '../store/index.js';
+import { attachmentRef } from '../store/models/mailbox.js';
 import { inboxOrderOf, NOTHING_DUE, type TicketDoc } from '../store/models/ticket.js';
 import type { Access } from './access.js';
 import type { Actor, Audit } from './audit.js';
@@ -265,7 +266,7 @@ export function createTicketService(deps: {
         size: file.content.length,
         content: file.content,
       });
-      return { id: String(stored._id), ref: `attachment:${String(stored._id)}`, filename: stored.filename!, contentType: stored.contentType!, size: stored.size! };
+      return { id: String(stored._id), ref: attachmentRef(stored._id), filename: stored.filename!, contentType: stored.contentType!, size: stored.size! };
     },
 
     /** A file of the ticket (a citizen's or an agent's), for those who may see the ticket. */
@@ -298,7 +299,7 @@ export function createTicketService(deps: {
       }
       const message = await outbox.queue({
         ticketId: ticket._id, channel, to, text, authorId: principal.agentId, kind: 'message', subject: ticket.subject ? `Re: ${ticket.subject}` : undefined,
-        attachments: files.map((f) => ({ filename: f.filename ?? undefined, contentType: f.contentType ?? 'application/octet-stream', size: f.size ?? 0, ref: `attachment:${String(f._id)}` })),
+        attachments: files.map((f) => ({ filename: f.filename ?? undefined, contentType: f.contentType ?? 'application/octet-stream', size: f.size ?? 0, ref: attachmentRef(f._id) })),
       });
       const at = now();
       const first = await models.tickets.updateOne({ _id: ticket._id, firstRespondedAt: null }, { $set: { firstRespondedAt: at } });

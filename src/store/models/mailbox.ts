@@ -39,4 +39,8 @@ const attachmentSchema = new Schema(
 
 export const mailboxStateModel = (conn: Connection) => conn.model('MailboxState', mailboxStateSchema, 'mailbox_state');
 export const mailEventModel = (conn: Connection) => conn.model('MailEvent', mailEventSchema, 'mail_events');
+/** How a message names a file of our attachment store, and back (null for a provider URL or "too-large"). */
+export const attachmentRef = (id: unknown) => `attachment:${String(id)}`;
+export const attachmentIdOf = (ref: string): string | null => /^attachment:([0-9a-f]{24})$/.exec(ref)?.[1] ?? null;
+
 export const attachmentModel = (conn: Connection) => conn.model('Attachment', attachmentSchema, 'attachments');
