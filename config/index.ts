@@ -41,6 +41,9 @@ export const EnvSchema = Type.Object({
   CORS_ORIGINS: Type.String({ default: '', description: 'web origins whose pages may call the HTTP API from a browser (an intranet front end), comma-separated; none by default' }),
   CHAT_MAX_MESSAGE_CHARS: Int('longest chat message', 1, 20_000, 2000),
   CHAT_MESSAGES_PER_MINUTE: Int('chat messages per minute per session (after a burst of 5); three times that per address', 1, 600, 20),
+  CHAT_SESSIONS_PER_HOUR: Int('new chat sessions per hour from one network address (after a burst of 5)', 1, 10_000, 30),
+  CHAT_SESSION_IDLE_HOURS: Int('a chat session unused this long expires: resuming it starts a new one', 1, 24 * 90, 24),
+  LOGIN_ATTEMPTS_PER_MINUTE: Int('login attempts per minute from one network address (after a burst of 10)', 1, 600, 10),
   IMAP_HOST: Str('IMAP server of the mailbox; unset: email off'),
   IMAP_PORT: Int('IMAP port', 1, 65535, 993),
   IMAP_USER: Str('IMAP login'),
@@ -72,7 +75,7 @@ export interface Config {
   readonly publicBaseUrl: string;
   readonly logLevel: Env['LOG_LEVEL'];
   readonly store: { readonly uri?: string; readonly dataDir: string };
-  readonly auth: { readonly jwtSecret?: string; readonly tokenTtlMinutes: number };
+  readonly auth: { readonly jwtSecret?: string; readonly tokenTtlMinutes: number; readonly loginAttemptsPerMinute: number };
   readonly bootstrap: { readonly adminEmail?: string; readonly adminPassword?: string; readonly demo: boolean };
   readonly rules: {
     readonly defaultPhoneRegion: string;
@@ -85,7 +88,13 @@ export interface Config {
   readonly sms: { readonly maxSegments: number; readonly voicemailMaxSeconds: number };
   readonly http: { readonly bodyLimitBytes: number; readonly corsOrigins: readonly string[] };
   readonly access: { readonly teamVisibility: boolean };
-  readonly chat: { readonly origins: readonly string[]; readonly maxMessageChars: number; readonly messagesPerMinute: number };
+  readonly chat: {
+    readonly origins: readonly string[];
+    readonly maxMessageChars: number;
+    readonly messagesPerMinute: number;
+    readonly sessionsPerHour: number;
+    readonly sessionIdleHours: number;
+  };
   readonly email?: {
     readonly imap: { host: string; port: number; user: string; password: string; tls: boolean; mailbox: string; processedFolder?: string };
     readonly sentFolder?: string;
@@ -180,7 +189,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicBaseUrl,
     logLevel: e.LOG_LEVEL,
     store: { uri: e.MONGODB_URI, dataDir: e.DATA_DIR },
-    auth: { jwtSecret: e.JWT_SECRET, tokenTtlMinutes: e.JWT_TTL_MINUTES },
+    auth: { jwtSecret: e.JWT_SECRET, tokenTtlMinutes: e.JWT_TTL_MINUTES, loginAttemptsPerMinute: e.LOGIN_ATTEMPTS_PER_MINUTE },
     bootstrap: { adminEmail: e.ADMIN_EMAIL?.toLowerCase(), adminPassword: e.ADMIN_PASSWORD, demo: e.DEMO ?? !e.MONGODB_URI },
     rules: {
       defaultPhoneRegion: e.DEFAULT_PHONE_REGION,
@@ -199,7 +208,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sms: { maxSegments: e.SMS_MAX_SEGMENTS, voicemailMaxSeconds: e.VOICEMAIL_MAX_SECONDS },
     http: { bodyLimitBytes: e.BODY_LIMIT_BYTES, corsOrigins },
     access: { teamVisibility: e.TEAM_VISIBILITY },
-    chat: { origins: chatOrigins, maxMessageChars: e.CHAT_MAX_MESSAGE_CHARS, messagesPerMinute: e.CHAT_MESSAGES_PER_MINUTE },
+    chat: {
+      origins: chatOrigins,
+      maxMessageChars: e.CHAT_MAX_MESSAGE_CHARS,
+      messagesPerMinute: e.CHAT_MESSAGES_PER_MINUTE,
+      sessionsPerHour: e.CHAT_SESSIONS_PER_HOUR,
+      sessionIdleHours: e.CHAT_SESSION_IDLE_HOURS,
+    },
     email,
     twilio,
     redisUrl: e.REDIS_URL,

@@ -25,6 +25,8 @@ export async function compose(config: Config, store: Store, log: Logger, options
     {
       jwtSecret: options.jwtSecret,
       tokenTtlMinutes: config.auth.tokenTtlMinutes,
+      chatSessionIdleHours: config.chat.sessionIdleHours,
+      loginAttemptsPerMinute: config.auth.loginAttemptsPerMinute,
       rules: config.rules,
       serviceName: config.service.name,
       teamVisibility: config.access.teamVisibility,

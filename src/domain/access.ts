@@ -25,3 +25,17 @@ export function canSeeTicket(
   if (context.teamVisibility && ticket.teamId && ticket.teamId === context.me.teamId) return true;
   return false;
 }
+
+/**
+ * The same rule, from what a ticket event carries (its owner and whoever covers for them, in agentIds):
+ * whether an agent's socket may stay in the ticket's room and hear of it.
+ */
+export function mayFollowTicket(
+  viewer: { agentId: string; role: Principal['role']; teamId: string | null },
+  ticket: { assigneeId?: string | null; teamId?: string | null; agentIds: readonly string[] },
+  teamVisibility: boolean,
+): boolean {
+  if (viewer.role === 'manager' || viewer.role === 'admin') return true;
+  if (ticket.assigneeId === viewer.agentId || ticket.agentIds.includes(viewer.agentId)) return true;
+  return teamVisibility && !!ticket.teamId && ticket.teamId === viewer.teamId;
+}

@@ -15,5 +15,11 @@ export class Forbidden extends DomainError { readonly code = 'forbidden' as cons
 export class NotFound extends DomainError { readonly code = 'not_found' as const; }
 export class Conflict extends DomainError { readonly code = 'conflict' as const; }
 export class TooLarge extends DomainError { readonly code = 'too_large' as const; }
-export class RateLimited extends DomainError { readonly code = 'rate_limited' as const; }
+export class RateLimited extends DomainError {
+  readonly code = 'rate_limited' as const;
+  /** Sent as Retry-After. */
+  constructor(message: string, readonly retryAfterSeconds?: number) {
+    super(message);
+  }
+}
 export class Unavailable extends DomainError { readonly code = 'unavailable' as const; }

@@ -29,5 +29,9 @@ export interface DomainEventMap {
   'agent.availability': { agentId: string; teamId: string | null; availability: 'available' | 'away'; coverAgentId: string | null; ticketId?: undefined };
   /** A message gained content after it was created: a call's recording, then its transcription. */
   'message.updated': TicketEventData & { messageId: string; changes: Record<string, unknown> };
+  /** An agent's account changed what they may see (deactivated, new role or team): their sockets end. */
+  'agent.access': { agentId: string; reason: 'deactivated' | 'role' | 'team'; ticketId?: undefined };
+  /** RGPD erasure: the citizen's chat sessions are gone, their open widgets are disconnected. */
+  'citizen.erased': { citizenId: string; chatSessionIds: string[]; ticketId?: undefined };
 }
 export type DomainEventName = keyof DomainEventMap;

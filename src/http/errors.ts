@@ -1,6 +1,7 @@
 // The one place where errors become HTTP answers: { error: { code, message } }, never internals on 5xx.
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { DomainError, type DomainErrorCode } from '../domain/errors.js';
+import { DomainError, RateLimited, type DomainErrorCode } from '../domain/errors.js';
+import { redactUrl } from '../logger.js';
 
 const STATUS_OF: Record<DomainErrorCode, number> = {
   invalid: 400,
@@ -23,6 +24,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (error instanceof DomainError) {
       const status = STATUS_OF[error.code];
       request.log.info({ code: error.code, msg: error.message }, 'request refused');
+      if (error instanceof RateLimited && error.retryAfterSeconds) reply.header('retry-after', String(error.retryAfterSeconds));
       return reply.status(status).send({ error: { code: error.code, message: error.message } });
     }
     const fastifyError = error as FastifyError;
@@ -48,7 +50,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } }),
+    reply.status(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${redactUrl(request.url.split('?')[0])}` } }),
   );
 }
 

@@ -20,6 +20,8 @@ export const Agent = Type.Object(
     availability: Type.Union([Type.Literal('available'), Type.Literal('away')]),
     coverAgentId: Type.Union([Type.String(), Type.Null()]),
     awayUntil: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    active: Type.Boolean(),
+    phone: Type.Union([Type.String(), Type.Null()]),
   },
   { $id: 'Agent' },
 );

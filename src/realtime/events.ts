@@ -31,6 +31,8 @@ export interface AgentServerToClient {
   typing: (p: { ticketId: string; from: 'agent' | 'citizen'; agentId?: string }) => void;
   presence: (p: { agentId: string; status: 'online' | 'away' | 'offline' }) => void;
   'ticket:viewers': (p: { ticketId: string; agentIds: string[] }) => void;
+  /** Sent just before the server closes a socket whose token expired. */
+  'session:expired': (p: { reason: 'token_expired' }) => void;
 }
 export interface AgentClientToServer {
   'ticket:watch': (ticketId: string, ack?: (r: { ok: true; viewers: string[] } | ErrorAck) => void) => void;

@@ -9,17 +9,27 @@ import type { Config } from '../../config/index.js';
 import { DomainError } from '../domain/errors.js';
 import { RateLimiter } from '../domain/rateLimit.js';
 import { isStoreUnavailable } from '../http/errors.js';
-import { toPublicMessages } from '../services/chat.js';
 import type { Services } from '../services/index.js';
 import type { Principal } from '../services/tokens.js';
 import type { ChatSessionDoc } from '../store/models/chatSession.js';
 import type { AgentClientToServer, AgentServerToClient, ChatClientToServer, ChatServerToClient, ErrorAck } from './events.js';
 import { subscribeDomainEvents } from './subscriber.js';
+import { SessionExpired } from '../services/chat.js';
+
+const sameOrigin = (origin: string, host: string | undefined) => {
+  try {
+    return !!host && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+};
 
 interface AgentSocketData {
   principal: Principal;
   teamId: string | null;
   watching: Set<string>;
+  /** The token's expiry: the socket ends then (the console logs in again). */
+  expiresAt: Date;
 }
 interface ChatSocketData {
   session: ChatSessionDoc | null;
@@ -61,7 +71,7 @@ export function attachRealtime(deps: {
     const deliver: ChatDelivery = async (sessionId, messageId) => {
       const message = await services.models.messages.findById(messageId).lean();
       if (!message) return false;
-      const [publicMessage] = await toPublicMessages(services.models, [message]);
+      const [publicMessage] = await services.chat.publicMessages([message]);
       // The citizen's browser acknowledges what it shows: then the reply is delivered.
       const room = chat.to(rooms.chat(sessionId)).timeout(5_000) as unknown as { emitWithAck(event: string, ...args: unknown[]): Promise<unknown[]> };
       void room
@@ -99,7 +109,7 @@ function setUpAgents(agents: AgentsNamespace, chat: ChatNamespace, services: Ser
       const principal = await services.tokens.verify(token);
       const agent = await services.models.agents.findById(principal.agentId).lean();
       if (!agent || !agent.active) throw new Error('this account is no longer active');
-      socket.data = { principal: { agentId: principal.agentId, role: agent.role }, teamId: agent.teamId ? String(agent.teamId) : null, watching: new Set() };
+      socket.data = { principal: { agentId: principal.agentId, role: agent.role }, teamId: agent.teamId ? String(agent.teamId) : null, watching: new Set(), expiresAt: principal.expiresAt };
       next();
     } catch (err) {
       log.info({ reason: (err as Error).message, address: socket.handshake.address }, 'agent socket refused');
@@ -125,6 +135,12 @@ function setUpAgents(agents: AgentsNamespace, chat: ChatNamespace, services: Ser
 
   agents.on('connection', async (socket: AgentSocket) => {
     const { principal, teamId } = socket.data;
+    // A socket lives no longer than its token.
+    const expiry = setTimeout(() => {
+      socket.emit('session:expired', { reason: 'token_expired' });
+      socket.disconnect(true);
+    }, Math.max(0, socket.data.expiresAt.getTime() - services.now().getTime()));
+    socket.once('disconnect', () => clearTimeout(expiry));
     const joined = [rooms.agent(principal.agentId)];
     if (teamId) joined.push(rooms.team(teamId));
     if (principal.role !== 'agent') joined.push(rooms.managers);
@@ -158,7 +174,8 @@ function setUpAgents(agents: AgentsNamespace, chat: ChatNamespace, services: Ser
 
     socket.on('typing', async (payload) => {
       const ticketId = typeof payload?.ticketId === 'string' ? payload.ticketId : null;
-      if (!ticketId || !socket.data.watching.has(ticketId)) return;
+      // Only from a ticket's room it is still in (rooms follow access, see subscriber.ts).
+      if (!ticketId || !socket.rooms.has(rooms.ticket(ticketId))) return;
       socket.to(rooms.ticket(ticketId)).emit('typing', { ticketId, from: 'agent', agentId: principal.agentId });
       const session = await services.models.chatSessions.findOne({ ticketId }, { _id: 1 }).lean().catch(() => null);
       if (session) {
@@ -178,12 +195,25 @@ function setUpAgents(agents: AgentsNamespace, chat: ChatNamespace, services: Ser
   });
 }
 
+/** A refusal the widget can act on: `data.code` says why (origin_refused, session_expired, ...). */
+function refusal(code: string, message: string): Error {
+  return Object.assign(new Error(message), { data: { code } });
+}
+
 function setUpChat(chat: ChatNamespace, agents: AgentsNamespace, services: Services, settings: Config['chat'], log: Logger) {
   const perSession = new RateLimiter(5, settings.messagesPerMinute / 60);
   const perAddress = new RateLimiter(15, (settings.messagesPerMinute * 3) / 60);
+  const sessionsPerAddress = new RateLimiter(5, settings.sessionsPerHour / 3600);
+  const allowedOrigins = new Set(settings.origins);
 
   chat.use(async (socket, next) => {
     socket.data = { session: null };
+    // Browsers send Origin on WebSocket and cross-site polling alike: our own pages and CHAT_ORIGINS only.
+    const origin = socket.handshake.headers.origin;
+    if (origin && !allowedOrigins.has(origin) && !sameOrigin(origin, socket.handshake.headers.host)) {
+      log.warn({ channel: 'chat', origin, address: socket.handshake.address }, 'chat refused: origin not in CHAT_ORIGINS');
+      return next(refusal('origin_refused', 'this website may not open the chat (its origin is not in CHAT_ORIGINS)'));
+    }
     const token = (socket.handshake.auth as { sessionToken?: unknown }).sessionToken;
     if (token === undefined || token === null || token === '') return next();
     try {
@@ -191,7 +221,8 @@ function setUpChat(chat: ChatNamespace, agents: AgentsNamespace, services: Servi
       socket.data.session = await services.chat.resume(token);
       next();
     } catch (err) {
-      next(new Error(err instanceof DomainError ? err.message : 'chat unavailable, retry later'));
+      if (err instanceof SessionExpired) return next(refusal('session_expired', err.message));
+      next(err instanceof DomainError ? refusal(err.code, err.message) : refusal('unavailable', 'chat unavailable, retry later'));
     }
   });
 
@@ -204,6 +235,10 @@ function setUpChat(chat: ChatNamespace, agents: AgentsNamespace, services: Servi
     // Handlers are registered before any await: a client may emit as soon as it is connected.
     socket.on('chat:start', async (payload, ack) => {
       if (typeof ack !== 'function') return;
+      if (!sessionsPerAddress.take(address, Date.now())) {
+        log.info({ channel: 'chat', address, code: 'rate_limited' }, 'chat start refused: too many sessions from this address');
+        return ack({ ok: false, error: { code: 'rate_limited', message: 'too many chats started from this address: wait a few minutes' } });
+      }
       try {
         const input = typeof payload === 'object' && payload ? payload : {};
         const field = (v: unknown) => (typeof v === 'string' ? v : undefined);

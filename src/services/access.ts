@@ -15,6 +15,7 @@ const view = (a: { _id: Types.ObjectId; teamId?: Types.ObjectId | null; availabi
 export function createAccess(deps: { models: Models; teamVisibility: boolean }) {
   const { models } = deps;
   return {
+    teamVisibility: deps.teamVisibility,
     async canSeeTicket(principal: Principal, ticketId: string): Promise<boolean> {
       if (!Types.ObjectId.isValid(ticketId)) return false;
       const ticket = await models.tickets.findById(ticketId, { assigneeId: 1, teamId: 1 }).lean();

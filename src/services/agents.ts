@@ -1,13 +1,15 @@
-// Agents: creation by admins, login with bcrypt-hashed passwords (bcryptjs), the public view of an agent.
-import bcrypt from 'bcryptjs';
+// Agents and teams: creation and changes by admins, login (scrypt hashes, throttled per address and per
+// account), the public view of an agent.
 import { Types } from 'mongoose';
-import { Conflict, Invalid, NotFound, Unauthorized } from '../domain/errors.js';
+import { Conflict, Forbidden, Invalid, NotFound, RateLimited, Unauthorized } from '../domain/errors.js';
+import { LoginThrottle, RateLimiter } from '../domain/rateLimit.js';
 import { normaliseEmail } from '../domain/identity.js';
 import { OPEN_STATUSES } from '../domain/ticket.js';
 import { isDuplicateKey, type Models } from '../store/index.js';
 import type { AgentRole } from '../store/models/agent.js';
 import type { Actor, Audit } from './audit.js';
 import type { EventBus } from './eventBus.js';
+import { hashPassword, needsRehash, verifyPassword } from './passwords.js';
 import type { Tokens } from './tokens.js';
 
 export interface AgentView {
@@ -19,9 +21,14 @@ export interface AgentView {
   availability: 'available' | 'away';
   coverAgentId: string | null;
   awayUntil: string | null;
+  active: boolean;
+  phone: string | null;
 }
 
-type AgentDoc = { _id: Types.ObjectId; name: string; email: string; role: AgentRole; teamId?: Types.ObjectId | null; availability: 'available' | 'away'; coverAgentId?: Types.ObjectId | null; awayUntil?: Date | null };
+type AgentDoc = {
+  _id: Types.ObjectId; name: string; email: string; role: AgentRole; teamId?: Types.ObjectId | null; availability: 'available' | 'away';
+  coverAgentId?: Types.ObjectId | null; awayUntil?: Date | null; active?: boolean; phone?: string | null;
+};
 
 export const toAgentView = (a: AgentDoc): AgentView => ({
   id: String(a._id),
@@ -32,32 +39,39 @@ export const toAgentView = (a: AgentDoc): AgentView => ({
   availability: a.availability,
   coverAgentId: a.coverAgentId ? String(a.coverAgentId) : null,
   awayUntil: a.awayUntil ? a.awayUntil.toISOString() : null,
+  active: a.active !== false,
+  phone: a.phone ?? null,
 });
 
 export const MIN_PASSWORD_LENGTH = 10;
-/** bcrypt cost: about 0.2 s per hash on one core, which slows guessing and keeps login usable. */
-const BCRYPT_COST = 11;
 
-export function createAgentService(deps: { models: Models; tokens: Tokens; audit: Audit; events?: EventBus }) {
+export function createAgentService(deps: { models: Models; tokens: Tokens; audit: Audit; events?: EventBus; now?: () => Date; loginAttemptsPerMinute?: number }) {
   const { models, tokens, audit } = deps;
+  const now = deps.now ?? (() => new Date());
   // Verified when the email is unknown, so a wrong email costs as long as a wrong password.
-  const decoyHash = bcrypt.hash('decoy-password-for-timing', BCRYPT_COST);
+  const decoyHash = hashPassword('decoy-password-for-timing');
+  const perAddress = new RateLimiter(10, (deps.loginAttemptsPerMinute ?? 10) / 60);
+  const throttle = new LoginThrottle();
+  const checkPassword = (password: string) => {
+    if (password.length < MIN_PASSWORD_LENGTH) throw new Invalid(`password must have at least ${MIN_PASSWORD_LENGTH} characters`);
+  };
+  const teamRef = async (teamId: string | null | undefined) => {
+    if (!teamId) return null;
+    if (!Types.ObjectId.isValid(teamId) || !(await models.teams.exists({ _id: teamId }))) throw new NotFound('team not found');
+    return new Types.ObjectId(teamId);
+  };
 
   return {
     async create(actor: Actor, input: { name: string; email: string; password: string; role: AgentRole; teamId?: string | null }): Promise<AgentView> {
       const email = normaliseEmail(input.email);
       if (!email) throw new Invalid('email is not a valid address');
-      if (input.password.length < MIN_PASSWORD_LENGTH) throw new Invalid(`password must have at least ${MIN_PASSWORD_LENGTH} characters`);
-      let teamId: Types.ObjectId | null = null;
-      if (input.teamId) {
-        if (!Types.ObjectId.isValid(input.teamId) || !(await models.teams.exists({ _id: input.teamId }))) throw new NotFound('team not found');
-        teamId = new Types.ObjectId(input.teamId);
-      }
+      checkPassword(input.password);
+      const teamId = await teamRef(input.teamId);
       try {
         const agent = await models.agents.create({
           name: input.name.trim(),
           email,
-          passwordHash: await bcrypt.hash(input.password, BCRYPT_COST),
+          passwordHash: await hashPassword(input.password),
           role: input.role,
           teamId,
         });
@@ -69,13 +83,66 @@ export function createAgentService(deps: { models: Models; tokens: Tokens; audit
       }
     },
 
-    async login(emailInput: string, password: string): Promise<{ token: string; expiresAt: Date; agent: AgentView }> {
+    /**
+     * `address` is the caller's network address: too many attempts from it, or too many failures on one
+     * account from it, answer RateLimited (429 with Retry-After) before any password is checked.
+     */
+    async login(emailInput: string, password: string, address = 'local'): Promise<{ token: string; expiresAt: Date; agent: AgentView }> {
       const email = normaliseEmail(emailInput) ?? '';
+      const at = now().getTime();
+      if (!perAddress.take(address, at)) {
+        throw new RateLimited('too many login attempts from this address: wait a minute', perAddress.retryAfterSeconds(address, at));
+      }
+      const locked = throttle.lockedFor(email, address, at);
+      if (locked > 0) throw new RateLimited('too many failed logins for this account: wait before trying again', Math.ceil(locked / 1000));
       const agent = email ? await models.agents.findOne({ email, active: true }).lean() : null;
-      const valid = await bcrypt.compare(password, agent?.passwordHash ?? (await decoyHash)).catch(() => false);
-      if (!agent || !valid) throw new Unauthorized('wrong email or password');
+      const valid = await verifyPassword(password, agent?.passwordHash ?? (await decoyHash)).catch(() => false);
+      if (!agent || !valid) {
+        throttle.failed(email, address, now().getTime());
+        throw new Unauthorized('wrong email or password');
+      }
+      throttle.succeeded(email, address);
+      if (needsRehash(agent.passwordHash)) await models.agents.updateOne({ _id: agent._id }, { $set: { passwordHash: await hashPassword(password) } });
       const { token, expiresAt } = await tokens.sign({ agentId: String(agent._id), role: agent.role });
       return { token, expiresAt, agent: toAgentView(agent) };
+    },
+
+    /**
+     * An admin changes an agent's role, team, phone or deactivates them. A change of what they may see
+     * ends their open sockets at once (agent.access); their tokens stop working at the next request.
+     */
+    async update(actor: Actor, id: string, change: { name?: string; role?: AgentRole; teamId?: string | null; active?: boolean; phone?: string | null }): Promise<AgentView> {
+      const before = Types.ObjectId.isValid(id) ? await models.agents.findById(id).lean() : null;
+      if (!before) throw new NotFound('agent not found');
+      if (actor.kind === 'agent' && actor.id === id && (change.active === false || (change.role && change.role !== before.role))) {
+        throw new Forbidden('an admin cannot deactivate themselves or change their own role');
+      }
+      const set: Record<string, unknown> = {};
+      if (change.name !== undefined) set.name = change.name.trim();
+      if (change.role !== undefined) set.role = change.role;
+      if (change.teamId !== undefined) set.teamId = await teamRef(change.teamId);
+      if (change.active !== undefined) set.active = change.active;
+      if (change.phone !== undefined) set.phone = change.phone;
+      const after = await models.agents.findOneAndUpdate({ _id: before._id }, { $set: set }, { returnDocument: 'after' }).lean();
+      const changed = (key: 'role' | 'teamId' | 'active') => key in set && String(set[key]) !== String(before[key] ?? null);
+      await audit(actor, 'agent.updated', { agentId: before._id }, {
+        from: { role: before.role, teamId: before.teamId ? String(before.teamId) : null, active: before.active },
+        to: { role: after!.role, teamId: after!.teamId ? String(after!.teamId) : null, active: after!.active },
+      });
+      const reason = changed('active') && !after!.active ? 'deactivated' : changed('role') ? 'role' : changed('teamId') ? 'team' : null;
+      if (reason) deps.events?.emit('agent.access', { agentId: id, reason });
+      return toAgentView(after!);
+    },
+
+    /** An admin resets a password; an agent changes their own with the current one. */
+    async setPassword(actor: Actor & { role?: AgentRole }, id: string, input: { password: string; currentPassword?: string }): Promise<void> {
+      const agent = Types.ObjectId.isValid(id) ? await models.agents.findById(id).lean() : null;
+      if (!agent) throw new NotFound('agent not found');
+      checkPassword(input.password);
+      const self = actor.kind === 'agent' && actor.id === id;
+      if (self && !(await verifyPassword(input.currentPassword ?? '', agent.passwordHash))) throw new Unauthorized('the current password is wrong');
+      await models.agents.updateOne({ _id: agent._id }, { $set: { passwordHash: await hashPassword(input.password) } });
+      await audit(actor, self ? 'agent.password.changed' : 'agent.password.reset', { agentId: agent._id });
     },
 
     async get(id: string): Promise<AgentView> {
@@ -84,8 +151,8 @@ export function createAgentService(deps: { models: Models; tokens: Tokens; audit
       return toAgentView(agent);
     },
 
-    async list(): Promise<(AgentView & { openTickets: number })[]> {
-      const agents = await models.agents.find({ active: true }).sort({ name: 1 }).lean();
+    async list(options: { includeInactive?: boolean } = {}): Promise<(AgentView & { openTickets: number })[]> {
+      const agents = await models.agents.find(options.includeInactive ? {} : { active: true }).sort({ name: 1 }).lean();
       const loads = await models.tickets.aggregate<{ _id: Types.ObjectId; n: number }>([
         { $match: { status: { $in: OPEN_STATUSES } } },
         { $group: { _id: '$assigneeId', n: { $sum: 1 } } },

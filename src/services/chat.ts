@@ -27,12 +27,39 @@ export interface PublicMessage {
   author?: { firstName: string | null } | null;
 }
 
+/** A resumed session past its idle time: the widget starts a new one and tells the citizen. */
+export class SessionExpired extends Unauthorized {
+  readonly reason = 'session_expired';
+  constructor() {
+    super('this chat session has expired: a new chat starts');
+  }
+}
+
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
-export function createChatService(deps: { models: Models; ingestInbound: IngestInbound; now: () => Date; rules: { defaultPhoneRegion: string } }) {
+type StoredMessage = Parameters<typeof toPublicMessages>[1][number];
+
+export function createChatService(deps: {
+  models: Models;
+  ingestInbound: IngestInbound;
+  now: () => Date;
+  rules: { defaultPhoneRegion: string };
+  /** A session unused this long expires (default 24 h). */
+  sessionIdleHours?: number;
+  /** The citizen's own portal link in place of the redacted one the store keeps. */
+  expandLinks?: (message: StoredMessage & { citizenId?: unknown }, text: string) => Promise<string>;
+}) {
   const { models, now } = deps;
+  /** What the citizen's widget shows: the stored messages, with their personal links. */
+  const publicMessages = async (messages: (StoredMessage & { citizenId?: unknown })[]) => {
+    const views = await toPublicMessages(models, messages);
+    if (!deps.expandLinks) return views;
+    return Promise.all(views.map(async (view, i) => ({ ...view, text: await deps.expandLinks!(messages[i]!, view.text) })));
+  };
 
   return {
+    publicMessages,
+
     async start(input: ChatStart): Promise<{ sessionToken: string; session: ChatSessionDoc }> {
       const claimedEmail = input.email?.trim() ? normaliseEmail(input.email) : null;
       if (input.email?.trim() && !claimedEmail) throw new Invalid('this email address is not valid');
@@ -54,6 +81,8 @@ export function createChatService(deps: { models: Models; ingestInbound: IngestI
     async resume(sessionToken: string): Promise<ChatSessionDoc> {
       const session = sessionToken ? await models.chatSessions.findOne({ tokenHash: hashToken(sessionToken) }) : null;
       if (!session) throw new Unauthorized('unknown chat session');
+      const idleMs = (deps.sessionIdleHours ?? 24) * 3_600_000;
+      if (now().getTime() - session.lastActivityAt.getTime() > idleMs) throw new SessionExpired();
       return session;
     },
 
@@ -71,6 +100,11 @@ export function createChatService(deps: { models: Models; ingestInbound: IngestI
         attachments: [],
         receivedAt: now(),
       });
+      // Activity keeps the session alive (written at most once a minute).
+      if (now().getTime() - session.lastActivityAt.getTime() > 60_000 && String(session.ticketId) === result.ticketId) {
+        await models.chatSessions.updateOne({ _id: session._id }, { $set: { lastActivityAt: now() } });
+        session.lastActivityAt = now();
+      }
       if (String(session.ticketId) !== result.ticketId || String(session.citizenId) !== result.citizenId) {
         await models.chatSessions.updateOne(
           { _id: session._id },
@@ -88,7 +122,7 @@ export function createChatService(deps: { models: Models; ingestInbound: IngestI
       const filter: Record<string, unknown> = { ticketId: session.ticketId, citizenId: session.citizenId, direction: { $in: ['in', 'out'] } };
       if (afterId && Types.ObjectId.isValid(afterId)) filter._id = { $gt: new Types.ObjectId(afterId) };
       const messages = await models.messages.find(filter).sort({ _id: 1 }).limit(500).lean();
-      return toPublicMessages(models, messages);
+      return publicMessages(messages);
     },
   };
 }

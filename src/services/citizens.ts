@@ -5,6 +5,7 @@ import { Conflict, Invalid, NotFound } from '../domain/errors.js';
 import { identityKey, normaliseIdentity, type IdentityKind } from '../domain/identity.js';
 import { OPEN_STATUSES } from '../domain/ticket.js';
 import { isDuplicateKey, type Models } from '../store/index.js';
+import { attachmentIdOf } from '../store/models/mailbox.js';
 import type { EventBus } from './eventBus.js';
 import type { Actor, Audit } from './audit.js';
 
@@ -114,21 +115,45 @@ export function createCitizenService(deps: { models: Models; audit: Audit; event
       return { exportedAt: now().toISOString(), citizen: citizen.toObject(), identities, tickets, messages, chatSessions, auditEvents };
     },
 
-    /** RGPD erasure: personal data removed, the records and their dates kept so the statistics hold. */
+    /**
+     * RGPD erasure: personal data removed everywhere it was kept (texts, addresses, names, files, portal
+     * links, chat sessions, bounces), the records and their dates kept so the statistics hold. A later
+     * message from the same address finds no identity and starts a new, unrelated citizen.
+     */
     async anonymise(actor: Actor, citizenId: string) {
       const citizen = await load(citizenId);
       const at = now();
+      const [tickets, files, sessions] = await Promise.all([
+        models.tickets.find({ citizenId: citizen._id }, { _id: 1 }).lean(),
+        models.messages.find({ citizenId: citizen._id, 'attachments.0': { $exists: true } }, { attachments: 1 }).lean(),
+        models.chatSessions.find({ citizenId: citizen._id }, { _id: 1 }).lean(),
+      ]);
+      const ticketIds = tickets.map((t) => t._id);
+      const emails = citizen.identities.filter((i) => i.kind === 'email').map((i) => i.value);
+      const fileIds = files.flatMap((m) => m.attachments.map((a) => attachmentIdOf(a.ref))).filter((id): id is string => !!id);
       await models.identities.deleteMany({ citizenId: citizen._id });
+      await models.portalLinks.deleteMany({ $or: [{ citizenId: citizen._id }, { ticketId: { $in: ticketIds } }] });
+      await models.chatSessions.deleteMany({ citizenId: citizen._id });
+      // Files of the thread: the citizen's and the agents' (uploads carry the ticket id).
+      await models.attachments.deleteMany({ $or: [{ _id: { $in: fileIds } }, { ticketId: { $in: ticketIds } }] });
+      if (emails.length) await models.mailEvents.deleteMany({ from: { $in: emails } });
       await models.messages.updateMany(
         { citizenId: citizen._id },
-        { $set: { text: '[anonymised]', html: null, subject: null, fromAddress: null, fromName: null, toAddress: null, attachments: [], 'threadKeys.references': [] } },
+        {
+          $set: {
+            text: '[anonymised]', html: null, quotedText: null, subject: null, fromAddress: null, fromName: null, toAddress: null, statusReason: null,
+            attachments: [], 'threadKeys.references': [], 'threadKeys.inReplyTo': null,
+          },
+        },
       );
       await models.messages.updateMany({ citizenId: citizen._id, call: { $ne: null } }, { $set: { 'call.recordingUrl': null, 'call.recordingSid': null } });
       await models.tickets.updateMany({ citizenId: citizen._id }, { $set: { subject: '[anonymised]' } });
-      await models.chatSessions.updateMany({ citizenId: citizen._id }, { $set: { name: null, claimedEmail: null, claimedPhone: null, topic: null } });
       await models.auditEvents.updateMany({ citizenId: citizen._id }, { $set: { data: { anonymised: true } } });
+      // A citizen's own actions (STOP by SMS) name them by their address.
+      await models.auditEvents.updateMany({ citizenId: citizen._id, 'actor.kind': 'citizen' }, { $set: { 'actor.id': null } });
       await models.citizens.updateOne({ _id: citizen._id }, { $set: { name: null, identities: [], anonymisedAt: at } });
       await audit(actor, 'citizen.anonymised', { citizenId: citizen._id });
+      events.emit('citizen.erased', { citizenId: String(citizen._id), chatSessionIds: sessions.map((s) => String(s._id)) });
       return { id: String(citizen._id), anonymisedAt: at.toISOString() };
     },
 

@@ -5,6 +5,7 @@ import type { ChannelAdapter, InboundChannel } from '../../channels/types.js';
 import { createAccess } from './access.js';
 import { createAcknowledger } from './acknowledgement.js';
 import { createAgentService } from './agents.js';
+import { createTeamService } from './teams.js';
 import { createAudit } from './audit.js';
 import { createAutomationService } from './automation.js';
 import { createCannedAnswerService } from './cannedAnswers.js';
@@ -35,6 +36,10 @@ export interface ServiceOptions {
   /** The promise's calendar; default: 48 h of working days in Europe/Paris. */
   sla?: SlaSettings;
   tokenTtlMinutes: number;
+  /** A chat session unused this long expires. */
+  chatSessionIdleHours?: number;
+  /** Login attempts per minute from one network address. */
+  loginAttemptsPerMinute?: number;
   rules: { defaultPhoneRegion: string; reopenWindowDays: number; slaFirstResponseHours: number };
   now?: () => Date;
 }
@@ -47,9 +52,10 @@ export function createServices(store: Store, log: Logger, options: ServiceOption
   );
   const audit = createAudit(store.models, now);
   const tokens = createTokens({ secret: options.jwtSecret, ttlMinutes: options.tokenTtlMinutes, now });
-  const agents = createAgentService({ models: store.models, tokens, audit, events });
+  const agents = createAgentService({ models: store.models, tokens, audit, events, now, loginAttemptsPerMinute: options.loginAttemptsPerMinute });
+  const teams = createTeamService({ models: store.models, audit });
   const citizens = createCitizenService({ models: store.models, audit, events, now, rules: options.rules });
-  const outbox = createOutbox({ models: store.models, events, adapters, now, log, mailDomain: options.mailDomain });
+  const outbox = createOutbox({ models: store.models, events, adapters, now, log, mailDomain: options.mailDomain, expandLinks: (message, text) => portal!.expandLinks(message, text) });
   // The portal needs the pipeline and the acknowledgement needs portal links: wired through a late binding.
   let portal: ReturnType<typeof createPortalService> | null = null;
   const automation = createAutomationService({ models: store.models, audit });
@@ -61,13 +67,13 @@ export function createServices(store: Store, log: Logger, options: ServiceOption
     settings: {
       promiseHours: options.rules.slaFirstResponseHours,
       serviceName: options.serviceName ?? 'la mairie',
-      portalLink: (ticket) => portal!.createLink(ticket),
+      portalLink: async () => portal!.redactedLink(),
     },
   });
   const ingestInbound = createIngestInbound({ models: store.models, events, audit, now, log, rules: options.rules, acknowledge, sla, classify: automation.classify });
-  portal = createPortalService({ models: store.models, audit, ingestInbound, now, publicBaseUrl: options.publicBaseUrl ?? 'http://localhost:3000' });
+  portal = createPortalService({ models: store.models, audit, ingestInbound, now, publicBaseUrl: options.publicBaseUrl ?? 'http://localhost:3000', secret: options.jwtSecret });
   const voice = createVoiceService({ models: store.models, events, ingestInbound, now, log });
-  const chat = createChatService({ models: store.models, ingestInbound, now, rules: options.rules });
+  const chat = createChatService({ models: store.models, ingestInbound, now, rules: options.rules, sessionIdleHours: options.chatSessionIdleHours, expandLinks: (message, text) => portal!.expandLinks(message, text) });
   const access = createAccess({ models: store.models, teamVisibility: options.teamVisibility ?? false });
   const tickets = createTicketService({
     models: store.models, events, audit, outbox, access, now, log, sla, portal,
@@ -76,6 +82,6 @@ export function createServices(store: Store, log: Logger, options: ServiceOption
   const cannedAnswers = createCannedAnswerService({ models: store.models, audit });
   const email = createEmailService({ models: store.models, ingestInbound, outbox, now, log });
   const stats = createStatsService({ models: store.models, now, timeZone: options.sla?.timeZone ?? 'Europe/Paris' });
-  return { store, models: store.models, events, audit, tokens, agents, citizens, outbox, ingestInbound, voice, chat, access, tickets, cannedAnswers, sla, portal, automation, stats, email, now };
+  return { store, models: store.models, events, audit, tokens, agents, teams, citizens, outbox, ingestInbound, voice, chat, access, tickets, cannedAnswers, sla, portal, automation, stats, email, now };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -30,7 +30,16 @@ export interface QueueInput {
   attachments?: { filename?: string; contentType: string; size: number; ref: string }[];
 }
 
-export function createOutbox(deps: { models: Models; events: EventBus; adapters: ChannelAdapters; now: () => Date; log: Logger; mailDomain?: string }) {
+export function createOutbox(deps: {
+  models: Models;
+  events: EventBus;
+  adapters: ChannelAdapters;
+  now: () => Date;
+  log: Logger;
+  mailDomain?: string;
+  /** Personal links (the portal's) are put into the text only as it is sent: the stored copy stays redacted. */
+  expandLinks?: (message: MessageDoc, text: string) => Promise<string>;
+}) {
   const { models, events, adapters, now } = deps;
   let nudge: () => void = () => undefined;
 
@@ -155,12 +164,13 @@ export function createOutbox(deps: { models: Models; events: EventBus; adapters:
       const ids = message.attachments.map((a) => attachmentIdOf(a.ref)).filter((id): id is string => !!id);
       const files = ids.length ? await models.attachments.find({ _id: { $in: ids } }) : []; // hydrated: content is a Buffer
       const contentOf = (ref: string) => files.find((f) => attachmentRef(f._id) === ref)?.content ?? undefined;
+      const expand = deps.expandLinks;
       return {
         messageId: String(message._id),
         channel: message.channel as InboundChannel,
         to: message.toAddress ?? '',
-        text: message.text,
-        html: message.html ?? undefined,
+        text: expand ? await expand(message, message.text) : message.text,
+        html: message.html ? (expand ? await expand(message, message.html) : message.html) : undefined,
         subject: message.subject ?? undefined,
         threadKeys: {
           messageId: message.threadKeys?.messageId ?? undefined,

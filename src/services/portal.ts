@@ -1,6 +1,6 @@
 // The citizen portal: a secret link per acknowledgement (random token, only its hash stored, revocable
 // by a manager) to follow the request at any hour and add a message to the same thread.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
 import { Invalid, NotFound, RateLimited } from '../domain/errors.js';
 import { RateLimiter } from '../domain/rateLimit.js';
@@ -11,9 +11,25 @@ import type { IngestInbound } from './ingestInbound.js';
 
 const hash = (token: string) => createHash('sha256').update(token).digest('hex');
 
-export function createPortalService(deps: { models: Models; audit: Audit; ingestInbound: IngestInbound; now: () => Date; publicBaseUrl: string }) {
+/**
+ * What a stored message holds where the citizen's link goes: the token exists only in what is sent.
+ * As long as a token and made of a GSM-7 character, so SMS segment counts hold for the sent text.
+ */
+export const PORTAL_TOKEN_PLACEHOLDER = '*'.repeat(32);
+
+export function createPortalService(deps: { models: Models; audit: Audit; ingestInbound: IngestInbound; now: () => Date; publicBaseUrl: string; secret: string }) {
   const { models, audit, now } = deps;
   const posts = new RateLimiter(5, 10 / 60);
+  const linkKey = createHmac('sha256', deps.secret).update('gru portal links').digest();
+  const redacted = `${deps.publicBaseUrl}/portal/${PORTAL_TOKEN_PLACEHOLDER}`;
+
+  /** The link a sent message carries: derived from its id, so a resend carries the same one. */
+  async function linkFor(message: { _id: unknown; ticketId: unknown; citizenId?: unknown }): Promise<string> {
+    const token = createHmac('sha256', linkKey).update(String(message._id)).digest('base64url').slice(0, 32);
+    // $setOnInsert: a link revoked since the first send stays revoked.
+    await models.portalLinks.updateOne({ _id: hash(token) }, { $setOnInsert: { ticketId: message.ticketId, citizenId: message.citizenId ?? null } }, { upsert: true });
+    return `${deps.publicBaseUrl}/portal/${token}`;
+  }
 
   /** The ticket behind a token; the same "not found" for a wrong, revoked or malformed token. */
   async function resolve(token: string): Promise<TicketDoc> {
@@ -24,6 +40,14 @@ export function createPortalService(deps: { models: Models; audit: Audit; ingest
   }
 
   return {
+    /** What templates put in a stored text; expandLinks turns it into the citizen's link when sending. */
+    redactedLink: () => redacted,
+
+    /** The text as sent: each redacted link replaced by the message's own link (minted once). */
+    async expandLinks(message: { _id: unknown; ticketId: unknown; citizenId?: unknown }, text: string): Promise<string> {
+      return text.includes(redacted) ? text.replaceAll(redacted, await linkFor(message)) : text;
+    },
+
     async createLink(ticket: Pick<TicketDoc, '_id' | 'citizenId'>): Promise<string> {
       const token = randomBytes(24).toString('base64url');
       await models.portalLinks.create({ _id: hash(token), ticketId: ticket._id, citizenId: ticket.citizenId });

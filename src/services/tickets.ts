@@ -34,9 +34,13 @@ const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const encodeCursor = (due: Date | null, id: Types.ObjectId) => Buffer.from(JSON.stringify([due?.toISOString() ?? null, String(id)])).toString('base64url');
 function decodeCursor(cursor: string): { due: Date | null; id: Types.ObjectId } {
   try {
-    const [due, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [string | null, string];
-    if (!Types.ObjectId.isValid(id)) throw new Error();
-    return { due: due ? new Date(due) : null, id: new Types.ObjectId(id) };
+    const decoded: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString());
+    if (!Array.isArray(decoded) || decoded.length !== 2) throw new Error();
+    const [due, id] = decoded as unknown[];
+    // Only what encodeCursor writes: an ISO date or null, and an id (never an object that could carry an operator).
+    if (typeof id !== 'string' || !/^[0-9a-f]{24}$/.test(id)) throw new Error();
+    if (due !== null && (typeof due !== 'string' || Number.isNaN(Date.parse(due)))) throw new Error();
+    return { due: due === null ? null : new Date(due as string), id: new Types.ObjectId(id) };
   } catch {
     throw new Invalid('cursor is not one this API gave');
   }
@@ -380,7 +384,8 @@ export function createTicketService(deps: {
         'ticket.reference': ticket.reference,
         'agent.firstName': me?.name.split(/\s+/)[0] ?? null,
         'agent.name': me?.name ?? null,
-        'portal.link': await deps.portal.createLink(ticket),
+        // The link itself is made when the reply is sent (outbox), never on reading a template.
+        'portal.link': deps.portal.redactedLink(),
       });
     },
 

@@ -7,6 +7,9 @@ export interface Principal {
   agentId: string;
   role: AgentRole;
 }
+export interface VerifiedToken extends Principal {
+  expiresAt: Date;
+}
 
 const ISSUER = 'gru-contact-center';
 
@@ -25,15 +28,17 @@ export function createTokens(options: { secret: string; ttlMinutes: number; now:
         .sign(key);
       return { token, expiresAt };
     },
-    async verify(token: string): Promise<Principal> {
+    async verify(token: string): Promise<VerifiedToken> {
       try {
         const { payload } = await jwtVerify(token, key, {
           issuer: ISSUER,
           algorithms: ['HS256'],
+          // A token without an expiry would be valid forever: refused.
+          requiredClaims: ['exp', 'sub'],
           currentDate: options.now(),
         });
         if (typeof payload.sub !== 'string' || typeof payload.role !== 'string') throw new Unauthorized('malformed token');
-        return { agentId: payload.sub, role: payload.role as AgentRole };
+        return { agentId: payload.sub, role: payload.role as AgentRole, expiresAt: new Date(payload.exp! * 1000) };
       } catch (err) {
         if (err instanceof joseErrors.JWTExpired) throw new Unauthorized('token expired, log in again');
         if (err instanceof Unauthorized) throw err;

@@ -63,8 +63,8 @@ describe('markup stays text', () => {
     const { session } = await ctx.services.chat.start({ name: 'Inès' });
     const sent = await ctx.services.chat.send(session, { clientId: 'p1', text: CHAT_TEXT });
     await ctx.services.tickets.reply({ agentId: sent.recurringAgentId!, role: 'agent' }, sent.ticketId, { text: `Réponse <img src=x onerror="window.__pwned='agent'">` });
-    const ack = await ctx.models.messages.findOne({ ticketId: sent.ticketId, kind: 'acknowledgement' }).lean();
-    const path = new URL(/(https?:\/\/\S+\/portal\/[\w-]+)/.exec(ack!.text)![1]!).pathname;
+    const ack = await ctx.models.messages.findOne({ ticketId: sent.ticketId, kind: 'acknowledgement' });
+    const path = new URL(/(https?:\/\/\S+\/portal\/[\w-]+)/.exec((await ctx.services.outbox.toOutbound(ack!)).text)![1]!).pathname;
 
     const { page, problems } = await watchedPage();
     await page.goto(`${base}${path}`);

@@ -103,7 +103,12 @@ describe('inbound SMS', () => {
     const sent = peer.sent().slice(before);
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({ accountSid: ACCOUNT_SID, path: `/2010-04-01/Accounts/${ACCOUNT_SID}/Messages.json` });
-    expect(sent[0]!.form).toMatchObject({ To: '+33620000010', From: SERVICE_NUMBER, Body: ack!.text, StatusCallback: `${PUBLIC}/webhooks/twilio/status?messageId=${String(ack!._id)}` });
+    expect(sent[0]!.form).toMatchObject({ To: '+33620000010', From: SERVICE_NUMBER, StatusCallback: `${PUBLIC}/webhooks/twilio/status?messageId=${String(ack!._id)}` });
+    // The stored copy keeps a redacted link; the SMS carries the citizen's own.
+    const [stored, link] = [/\/portal\/(\S+)/.exec(ack!.text)![1]!, /\/portal\/(\S+)/.exec(sent[0]!.form.Body!)![1]!];
+    expect(stored).toBe('*'.repeat(32));
+    expect(link).toMatch(/^[\w-]{32}$/);
+    expect(sent[0]!.form.Body).toBe(ack!.text.replace(stored, link));
     const after = await ctx.models.messages.findById(ack!._id).lean();
     expect(after).toMatchObject({ status: 'sent', providerId: peer.messages.at(-1)!.sid });
   });

@@ -8,7 +8,7 @@ describe('agent tokens', () => {
     const tokens = createTokens({ secret, ttlMinutes: 10, now: () => now });
     const { token, expiresAt } = await tokens.sign({ agentId: 'a1', role: 'manager' });
     expect(expiresAt.toISOString()).toBe('2026-01-01T00:10:00.000Z');
-    await expect(tokens.verify(token)).resolves.toEqual({ agentId: 'a1', role: 'manager' });
+    await expect(tokens.verify(token)).resolves.toEqual({ agentId: 'a1', role: 'manager', expiresAt });
     now = new Date('2026-01-01T00:10:01Z');
     await expect(tokens.verify(token)).rejects.toThrow(/expired/);
   });

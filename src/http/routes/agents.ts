@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { Forbidden } from '../../domain/errors.js';
 import { MIN_PASSWORD_LENGTH } from '../../services/agents.js';
 import type { Services } from '../../services/index.js';
@@ -37,34 +38,92 @@ export const agentRoutes =
         tags: ['agents'],
         summary: 'Agents with their availability and open load (manager, admin)',
         security: [{ bearer: [] }],
-        response: { 200: Type.Object({ items: Type.Array(Type.Intersect([agentRef, Type.Object({ openTickets: Type.Integer() })])) }), ...errors(401, 403) },
+        querystring: Type.Object({ inactive: Type.Optional(Type.Boolean({ description: 'also the deactivated agents' })) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ items: Type.Array(Type.Intersect([agentRef, Type.Object({ openTickets: Type.Integer() })])) }), ...errors(400, 401, 403) },
       },
       preHandler: auth.requireRole('manager', 'admin'),
-    }, async () => ({ items: await services.agents.list() }));
+    }, async (request) => ({ items: await services.agents.list({ includeInactive: request.query.inactive }) }));
+
+    app.get('/api/teams', {
+      schema: {
+        tags: ['teams'], summary: 'Teams with their number of active members (any agent)', security: [{ bearer: [] }],
+        response: { 200: Type.Object({ items: Type.Array(Team) }), ...errors(401) },
+      },
+      preHandler: auth.authenticate,
+    }, async () => ({ items: await services.teams.list() }));
+
+    app.post('/api/teams', {
+      schema: {
+        tags: ['teams'], summary: 'Create a team (admin)', security: [{ bearer: [] }],
+        body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 80 }), isDefault: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+        response: { 201: Team, ...errors(400, 401, 403, 409) },
+      },
+      preHandler: auth.requireRole('admin'),
+    }, async (request, reply) => reply.status(201).send(await services.teams.create(actorOf(request), request.body)));
+
+    app.patch('/api/teams/:id', {
+      schema: {
+        tags: ['teams'], summary: 'Rename a team, or make it the default one (admin)', security: [{ bearer: [] }],
+        params: Type.Object({ id: ObjectIdString }),
+        body: Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })), isDefault: Type.Optional(Type.Literal(true)) }, { additionalProperties: false, minProperties: 1 }),
+        response: { 200: Team, ...errors(400, 401, 403, 404, 409) },
+      },
+      preHandler: auth.requireRole('admin'),
+    }, async (request) => services.teams.update(actorOf(request), request.params.id, request.body));
 
     app.patch('/api/agents/:id', {
       schema: {
         tags: ['agents'],
-        summary: 'Set availability and cover (manager, admin, or the agent for themselves)',
+        summary: 'Availability and cover (manager, admin, or the agent for themselves); name, role, team, phone, active (admin)',
+        description: 'Deactivating an agent or changing their role or team closes their open sockets at once.',
         security: [{ bearer: [] }],
         params: Type.Object({ id: ObjectIdString }),
         body: Type.Object({
           availability: Type.Optional(Type.Union([Type.Literal('available'), Type.Literal('away')])),
           coverAgentId: Type.Optional(Type.Union([ObjectIdString, Type.Null()])),
           until: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()])),
-        }, { additionalProperties: false }),
+          name: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
+          role: Type.Optional(Role),
+          teamId: Type.Optional(Type.Union([ObjectIdString, Type.Null()])),
+          active: Type.Optional(Type.Boolean()),
+          phone: Type.Optional(Type.Union([Type.String({ pattern: '^\\+[1-9][0-9]{6,14}$', description: 'E.164' }), Type.Null()])),
+        }, { additionalProperties: false, minProperties: 1 }),
         response: { 200: agentRef, ...errors(400, 401, 403, 404) },
       },
       preHandler: auth.authenticate,
     }, async (request) => {
       const principal = principalOf(request);
       const isSelf = principal.agentId === request.params.id;
+      const { availability, coverAgentId, until, ...account } = request.body;
+      const { phone, ...adminOnly } = account;
+      if (Object.keys(adminOnly).length && principal.role !== 'admin') throw new Forbidden('only an admin may change a name, role, team or activation');
+      if (phone !== undefined && !isSelf && principal.role !== 'admin') throw new Forbidden("only an admin may change another agent's phone");
       if (!isSelf && principal.role === 'agent') throw new Forbidden('an agent may only change their own availability');
-      const { availability, coverAgentId, until } = request.body;
-      return services.agents.setAvailability({ kind: 'agent', id: principal.agentId }, request.params.id, {
-        availability,
-        coverAgentId,
-        until: until ? new Date(until) : null,
-      });
+      let agent = Object.keys(account).length ? await services.agents.update(actorOf(request), request.params.id, account) : null;
+      if (availability !== undefined || coverAgentId !== undefined || until !== undefined) {
+        agent = await services.agents.setAvailability(actorOf(request), request.params.id, { availability, coverAgentId, until: until ? new Date(until) : null });
+      }
+      return agent ?? services.agents.get(request.params.id);
+    });
+
+    app.post('/api/agents/:id/password', {
+      schema: {
+        tags: ['agents'], summary: 'Reset a password (admin) or change your own (with the current one)', security: [{ bearer: [] }],
+        params: Type.Object({ id: ObjectIdString }),
+        body: Type.Object({
+          password: Type.String({ minLength: MIN_PASSWORD_LENGTH, maxLength: 1024 }),
+          currentPassword: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
+        }, { additionalProperties: false }),
+        response: { 204: Type.Null({ description: 'changed' }), ...errors(400, 401, 403, 404) },
+      },
+      preHandler: auth.authenticate,
+    }, async (request, reply) => {
+      const principal = principalOf(request);
+      if (principal.agentId !== request.params.id && principal.role !== 'admin') throw new Forbidden("only an admin may reset another agent's password");
+      await services.agents.setPassword(actorOf(request), request.params.id, request.body);
+      return reply.status(204).send(null);
     });
   };
+
+const Team = Type.Object({ id: Type.String(), name: Type.String(), isDefault: Type.Boolean(), members: Type.Integer() });
+const actorOf = (request: FastifyRequest) => ({ kind: 'agent' as const, id: principalOf(request).agentId });

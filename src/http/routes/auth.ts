@@ -12,10 +12,10 @@ export const authRoutes =
         tags: ['auth'],
         summary: 'Exchange email and password for a bearer token',
         body: Type.Object({ email: Type.String({ minLength: 3, maxLength: 254 }), password: Type.String({ minLength: 1, maxLength: 1024 }) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ token: Type.String(), expiresAt: Type.String({ format: 'date-time' }), agent: agentRef }), ...errors(400, 401) },
+        response: { 200: Type.Object({ token: Type.String(), expiresAt: Type.String({ format: 'date-time' }), agent: agentRef }), ...errors(400, 401, 429) },
       },
     }, async (request) => {
-      const { token, expiresAt, agent } = await services.agents.login(request.body.email, request.body.password);
+      const { token, expiresAt, agent } = await services.agents.login(request.body.email, request.body.password, request.ip);
       return { token, expiresAt: expiresAt.toISOString(), agent };
     });
 

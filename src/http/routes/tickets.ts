@@ -1,8 +1,9 @@
 // The agents' and managers' API on tickets, citizens and canned answers: schemas, then one service call.
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
-import { Invalid, NotFound } from '../../domain/errors.js';
+import { DomainError, Invalid, NotFound } from '../../domain/errors.js';
 import { TICKET_STATUSES } from '../../domain/ticket.js';
 import type { Services } from '../../services/index.js';
 import { principalOf, type AuthHooks } from '../auth.js';
@@ -125,10 +126,8 @@ export const ticketRoutes =
       preHandler: auth.authenticate,
     }, async (request, reply) => {
       if (!request.isMultipart()) throw new Invalid('send the file as multipart/form-data');
-      const file = await request.file();
-      if (!file) throw new Invalid('no file in the form');
-      const content = await file.toBuffer(); // throws 413 past the limit
-      return reply.status(201).send(await services.tickets.addAttachment(principalOf(request), request.params.id, { filename: file.filename, contentType: file.mimetype, content }));
+      const file = await readOneFile(request);
+      return reply.status(201).send(await services.tickets.addAttachment(principalOf(request), request.params.id, file));
     });
 
     app.get('/api/tickets/:id/attachments/:attachmentId', {
@@ -260,3 +259,19 @@ export const ticketRoutes =
       return reply.status(204).send(null);
     });
   };
+
+/**
+ * The one file of a multipart form. A body the parser cannot read (no boundary, cut short) or a form
+ * with other parts is the client's fault: 400, never 500; past the size limit: 413.
+ */
+async function readOneFile(request: FastifyRequest): Promise<{ filename: string; contentType: string; content: Buffer }> {
+  try {
+    const file = await request.file();
+    if (!file) throw new Invalid('no file in the form');
+    return { filename: file.filename, contentType: file.mimetype, content: await file.toBuffer() };
+  } catch (err) {
+    if (err instanceof DomainError || (err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw err;
+    if (['FST_FIELDS_LIMIT', 'FST_PARTS_LIMIT', 'FST_FILES_LIMIT'].includes((err as { code?: string }).code ?? '')) throw new Invalid('send one file and nothing else in the form');
+    throw new Invalid('the multipart body cannot be read (boundary missing or body cut short)');
+  }
+}

@@ -15,6 +15,8 @@ const agentSchema = new Schema(
     coverAgentId: { type: Schema.Types.ObjectId, ref: 'Agent', default: null },
     awayUntil: { type: Date, default: null },
     active: { type: Boolean, default: true },
+    /** The agent's own phone, rung first for a call-back. */
+    phone: { type: String, default: null },
   },
   { timestamps: true },
 );
