@@ -151,7 +151,8 @@ export function createCitizenService(deps: { models: Models; audit: Audit; event
       await models.auditEvents.updateMany({ citizenId: citizen._id }, { $set: { data: { anonymised: true } } });
       // A citizen's own actions (STOP by SMS) name them by their address.
       await models.auditEvents.updateMany({ citizenId: citizen._id, 'actor.kind': 'citizen' }, { $set: { 'actor.id': null } });
-      await models.citizens.updateOne({ _id: citizen._id }, { $set: { name: null, identities: [], anonymisedAt: at } });
+      // The records merged into this one keep their name as a trace of the merge: erased too.
+      await models.citizens.updateMany({ $or: [{ _id: citizen._id }, { mergedIntoId: citizen._id }] }, { $set: { name: null, identities: [], anonymisedAt: at } });
       await audit(actor, 'citizen.anonymised', { citizenId: citizen._id });
       events.emit('citizen.erased', { citizenId: String(citizen._id), chatSessionIds: sessions.map((s) => String(s._id)) });
       return { id: String(citizen._id), anonymisedAt: at.toISOString() };
