@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config/index.js';
 import type { Services } from '../services/index.js';
 import { registerAuth } from './auth.js';
-import { registerErrorHandling } from './errors.js';
+import { clientErrorHandler, documentCommonErrors, frameworkErrors, registerErrorHandling } from './errors.js';
 import { registerSecurity } from './security.js';
 import { agentRoutes } from './routes/agents.js';
 import { authRoutes } from './routes/auth.js';
@@ -40,7 +40,10 @@ export async function buildApp({ config, services, log }: AppOptions) {
     },
     trustProxy: false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } },
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
+  documentCommonErrors(app);
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

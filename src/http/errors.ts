@@ -1,5 +1,6 @@
 // The one place where errors become HTTP answers: { error: { code, message } }, never internals on 5xx.
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { DomainError, RateLimited, type DomainErrorCode } from '../domain/errors.js';
 import { redactUrl } from '../logger.js';
 
@@ -16,8 +17,54 @@ const STATUS_OF: Record<DomainErrorCode, number> = {
 
 const CODE_OF_STATUS: Record<number, string> = {
   400: 'invalid', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed',
-  409: 'conflict', 413: 'too_large', 415: 'unsupported_media_type', 429: 'rate_limited',
+  409: 'conflict', 413: 'too_large', 414: 'uri_too_long', 415: 'unsupported_media_type', 429: 'rate_limited', 431: 'headers_too_large',
 };
+
+/**
+ * What any route may answer besides its own statuses, so the OpenAPI document tells the truth: 400 for
+ * a bad URL or input, 414 for a path segment over the limit, 413/415 for bodies, 503 when the store is
+ * out of reach. Added to every documented route as it is registered.
+ */
+export function documentCommonErrors(app: FastifyInstance): void {
+  app.addHook('onRoute', (route: RouteOptions) => {
+    const schema = route.schema as (RouteOptions['schema'] & { hide?: boolean; response?: Record<string | number, unknown> }) | undefined;
+    if (!schema || schema.hide) return;
+    const response = (schema.response ??= {});
+    const add = (status: number) => {
+      if (!(status in response)) response[status] = { $ref: 'Error#' };
+    };
+    add(400);
+    if (route.url.includes(':')) add(414);
+    const methods = ([] as string[]).concat(route.method);
+    if (methods.some((m) => ['POST', 'PUT', 'PATCH'].includes(m))) {
+      add(413);
+      add(415);
+    }
+    add(503);
+  });
+}
+
+/** fastify's own refusals before routing (bad URL, path segment too long) in our error shape. */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  // The message never echoes the path: it may hold a portal token.
+  const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  request.log.info({ code: error.code, url: redactUrl(request.url) }, 'request refused before routing');
+  void reply
+    .status(tooLong ? 414 : 400)
+    .send({ error: tooLong ? { code: 'uri_too_long', message: 'a part of the URL is too long' } : { code: 'invalid', message: 'the URL is not valid' } });
+}
+
+/** Errors Node's HTTP parser meets before fastify sees a request (headers too large, timeouts, garbage). */
+export function clientErrorHandler(err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, reason, code, message] =
+    err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large', 'headers_too_large', 'the request headers are too large']
+    : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout', 'timeout', 'the request took too long to arrive']
+    : [400, 'Bad Request', 'invalid', 'the request cannot be read'];
+  const body = JSON.stringify({ error: { code, message } });
+  if (socket.writable) socket.write(`HTTP/1.1 ${status} ${reason}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`);
+  socket.destroy(err);
+}
 
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | DomainError | Error, request, reply) => {

@@ -26,3 +26,8 @@ export const Agent = Type.Object(
   { $id: 'Agent' },
 );
 export const agentRef = Type.Ref('Agent');
+
+/** Answers that are not JSON, declared with their real media type. */
+export const textAnswer = (mediaType: string, description: string) => ({ description, content: { [mediaType]: { schema: { type: 'string' } } } });
+export const fileAnswer = (description: string) => ({ description, content: { '*/*': { schema: { type: 'string', format: 'binary' } } } });
+export const noContent = (description: string) => ({ description, type: 'null' });

@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { ensureEmbeddedStoreBinary } from '../../src/store/embedded.js';
+import { ensureSchemathesis } from '../helpers/schemathesis.js';
 
 const say = (msg: string) => process.stdout.write(`prepare: ${msg}\n`);
 
@@ -26,3 +27,4 @@ if (missing.length > 0) {
 }
 
 ensureEmbeddedStoreBinary({ info: say });
+ensureSchemathesis(say);

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { textAnswer } from '../schemas.js';
 import { pageCsp } from '../security.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -25,13 +26,13 @@ export const pageRoutes =
   (settings: { serviceName: string }): FastifyPluginAsync =>
   async (app) => {
     // The one resource the administration's other websites load.
-    app.get('/widget.js', { schema: { tags: ['pages'], summary: 'The citizen chat widget (one script tag)' } }, async (_request, reply) =>
+    app.get('/widget.js', { schema: { tags: ['pages'], summary: 'The citizen chat widget (one script tag)', response: { 200: textAnswer('application/javascript', 'the widget') } } }, async (_request, reply) =>
       reply.type('application/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').header('cross-origin-resource-policy', 'cross-origin').send(WIDGET),
     );
 
-    app.get('/console', { schema: { tags: ['pages'], summary: 'The agent console' } }, async (_request, reply) => sendPage(reply, CONSOLE));
+    app.get('/console', { schema: { tags: ['pages'], summary: 'The agent console', response: { 200: textAnswer('text/html', 'the page') } } }, async (_request, reply) => sendPage(reply, CONSOLE));
 
-    app.get('/dashboard', { schema: { tags: ['pages'], summary: "The managers' dashboard" } }, async (_request, reply) => sendPage(reply, DASHBOARD));
+    app.get('/dashboard', { schema: { tags: ['pages'], summary: "The managers' dashboard", response: { 200: textAnswer('text/html', 'the page') } } }, async (_request, reply) => sendPage(reply, DASHBOARD));
 
     app.get('/', { schema: { hide: true } }, async (_request, reply) => {
       const name = escapeHtml(settings.serviceName);

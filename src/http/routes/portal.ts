@@ -8,7 +8,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { sendPage } from './pages.js';
 import type { Services } from '../../services/index.js';
 import { principalOf, type AuthHooks } from '../auth.js';
-import { errors, ObjectIdString } from '../schemas.js';
+import { errors, ObjectIdString, textAnswer } from '../schemas.js';
 
 const PAGE = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../pages/portal.html'), 'utf8');
 const Token = Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) });
@@ -16,7 +16,7 @@ const Token = Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 })
 export const portalRoutes =
   (services: Services, auth: AuthHooks): FastifyPluginAsyncTypebox =>
   async (app) => {
-    app.get('/portal/:token', { schema: { tags: ['portal'], summary: 'The citizen portal page (French)', params: Token } }, async (_request, reply) =>
+    app.get('/portal/:token', { schema: { tags: ['portal'], summary: 'The citizen portal page (French)', params: Token, response: { 200: textAnswer('text/html', 'the page (the same for a wrong link: the page itself says "not found")') } } }, async (_request, reply) =>
       sendPage(reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer'), PAGE),
     );
 

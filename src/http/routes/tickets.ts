@@ -7,7 +7,7 @@ import { DomainError, Invalid, NotFound } from '../../domain/errors.js';
 import { TICKET_STATUSES } from '../../domain/ticket.js';
 import type { Services } from '../../services/index.js';
 import { principalOf, type AuthHooks } from '../auth.js';
-import { errors, ObjectIdString } from '../schemas.js';
+import { errors, fileAnswer, ObjectIdString } from '../schemas.js';
 
 const Status = Type.Union(TICKET_STATUSES.map((s) => Type.Literal(s)));
 const ReplyChannel = Type.Union([Type.Literal('sms'), Type.Literal('email'), Type.Literal('chat')]);
@@ -134,7 +134,7 @@ export const ticketRoutes =
       schema: {
         tags: ['tickets'], summary: "Downloads a file of the ticket (always as a download, never rendered in the console's origin)", security,
         params: Type.Object({ id: ObjectIdString, attachmentId: ObjectIdString }),
-        response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }), ...errors(401, 404) },
+        response: { 200: fileAnswer('the file, with its own content type, as an attachment'), ...errors(401, 404) },
       },
       preHandler: auth.authenticate,
     }, async (request, reply) => {

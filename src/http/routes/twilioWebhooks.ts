@@ -10,6 +10,7 @@ import { isOpenAt } from '../../domain/calendar.js';
 import { Forbidden } from '../../domain/errors.js';
 import { consentKeyword } from '../../domain/sms.js';
 import type { Services } from '../../services/index.js';
+import { errors, noContent, textAnswer } from '../schemas.js';
 
 type Settings = Pick<Config, 'publicBaseUrl' | 'service' | 'sms' | 'rules'> & { twilio: NonNullable<Config['twilio']> };
 
@@ -30,7 +31,9 @@ export const twilioWebhookRoutes =
     });
 
     const xml = (reply: FastifyReply, body: string) => reply.type('text/xml; charset=utf-8').send(body);
-    const docs = (summary: string) => ({ schema: { tags: ['webhooks'], summary, consumes: ['application/x-www-form-urlencoded'] } });
+    const docs = (summary: string, answer: Record<number, unknown> = { 200: textAnswer('text/xml', 'TwiML for Twilio') }) => ({
+      schema: { tags: ['webhooks'], summary, consumes: ['application/x-www-form-urlencoded'], response: { ...answer, ...errors(400, 403) } },
+    });
 
     app.post('/webhooks/twilio/sms', docs('Incoming SMS or MMS (signed by Twilio)'), async (request, reply) => {
       const inbound = parseInboundSms(formOf(request), services.now());
@@ -77,7 +80,7 @@ export const twilioWebhookRoutes =
       return xml(reply, emptyTwiml());
     });
 
-    app.post('/webhooks/twilio/status', docs('Delivery status of an outgoing SMS'), async (request, reply) => {
+    app.post('/webhooks/twilio/status', docs('Delivery status of an outgoing SMS', { 204: noContent('status recorded (or already further along)') }), async (request, reply) => {
       const status = parseMessageStatus(formOf(request));
       const messageId = (request.query as { messageId?: string }).messageId;
       const moved = await services.outbox.advanceStatus({ messageId, providerId: status.messageSid }, status.status, {
