@@ -42,7 +42,7 @@ async function main() {
   // A loopback Twilio peer answers the acknowledgements the SMS webhooks cause.
   const peer = await startTwilioPeer();
   const config = loadConfig({
-    JWT_SECRET: SECRET, MONGODB_URI: 'mongodb://127.0.0.1/bench', CHAT_MESSAGES_PER_MINUTE: '600', DEMO: '0', PUBLIC_BASE_URL: TWILIO.publicBaseUrl,
+    JWT_SECRET: SECRET, MONGODB_URI: 'mongodb://127.0.0.1/bench', CHAT_MESSAGES_PER_MINUTE: '600', LOGIN_ATTEMPTS_PER_MINUTE: '600', DEMO: '0', PUBLIC_BASE_URL: TWILIO.publicBaseUrl,
     ...twilioEnv(TWILIO, peer.url),
   });
   const { services, app, startJobs, stopJobs } = await compose(config, store, log, { jwtSecret: SECRET });
@@ -59,19 +59,36 @@ async function main() {
       const deadline = Date.now() + 300_000;
       while ((await store.models.outboxDue.countDocuments()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     };
-    progress('ingest against raw insertOne');
-    await ingestVersusInsert(services, store);
-    await settle();
-    progress('chat latency');
-    await chatLatency(base, token);
-    await settle();
-    progress('webhook latency');
-    await webhookLatency(base, token);
-    await settle();
-    progress('sockets per process');
-    await socketsPerProcess(base);
-    progress('inbox query at 10k and 100k tickets (inserting them takes a while)');
-    await inboxQuery(services, store, agent.id);
+    // BENCH_ONLY=health,chat runs only those rows (names below).
+    const only = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean);
+    const wanted = (name: string) => only.length === 0 || only.includes(name);
+    if (wanted('ingest')) {
+      progress('ingest against raw insertOne');
+      await ingestVersusInsert(services, store);
+      await settle();
+    }
+    if (wanted('chat')) {
+      progress('chat latency');
+      await chatLatency(base, token);
+      await settle();
+    }
+    if (wanted('webhook')) {
+      progress('webhook latency');
+      await webhookLatency(base, token);
+      await settle();
+    }
+    if (wanted('health')) {
+      progress('/health during login bursts');
+      await healthUnderLogins(base);
+    }
+    if (wanted('sockets')) {
+      progress('sockets per process');
+      await socketsPerProcess(base);
+    }
+    if (wanted('inbox')) {
+      progress('inbox query at 10k and 100k tickets (inserting them takes a while)');
+      await inboxQuery(services, store, agent.id);
+    }
   } finally {
     await peer.close();
     await stopJobs();
@@ -84,6 +101,35 @@ async function main() {
   process.stdout.write(`\nmachine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, store: embedded FerretDB (SQLite)\n\n`);
   process.stdout.write('| measure | ours | baseline (same run) | ratio |\n|---|---|---|---|\n');
   for (const r of rows) process.stdout.write(`| ${r.measure} | ${r.ours} | ${r.baseline} | ${r.ratio} |\n`);
+}
+
+/**
+ * /health while 8 logins for unknown emails are checked at once (each hashes a decoy password), against
+ * /health on an idle server: password hashing must not hold the event loop.
+ */
+async function healthUnderLogins(base: string) {
+  const health = async () => {
+    const started = performance.now();
+    await (await fetch(`${base}/health`)).text();
+    return performance.now() - started;
+  };
+  const idle: number[] = [];
+  for (let i = 0; i < 200; i++) idle.push(await health());
+  const busy: number[] = [];
+  for (let burst = 0; burst < 10; burst++) {
+    let done = false;
+    const logins = Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: `nobody${burst}.${i}@mairie.test`, password: 'not-the-password' }) }).then((r) => r.text()),
+      ),
+    ).then(() => (done = true));
+    while (!done) busy.push(await health());
+    await logins;
+  }
+  for (const p of [50, 99]) {
+    const [a, b] = [percentile(busy, p), percentile(idle, p)];
+    rows.push({ measure: `/health p${p} during bursts of 8 concurrent logins (vs idle server)`, ours: ms(a), baseline: ms(b), ratio: `${(a / b).toFixed(1)}` });
+  }
 }
 
 /** ingestInbound (identity, routing, thread, audit, event) against one raw driver insertOne, 4 at a time. */

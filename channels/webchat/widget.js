@@ -164,7 +164,14 @@
       });
       socket.on('connect', flush);
       socket.on('connect_error', function (err) {
-        if (/unknown chat session/.test(err.message)) {
+        var code = err && err.data && err.data.code;
+        if (code === 'origin_refused') {
+          // Said plainly, never shown as sent: this page may not open the chat.
+          info("La discussion n'est pas disponible sur ce site. Contactez-nous par téléphone ou par e-mail.", 'error');
+          return;
+        }
+        if (code === 'session_expired' || code === 'unauthorized' || /unknown chat session/.test(err.message)) {
+          if (code === 'session_expired') info('Votre précédente discussion a expiré : une nouvelle discussion commence.');
           state = {};
           save();
           showIdentityFields(true);

@@ -87,21 +87,24 @@ export function createAgentService(deps: { models: Models; tokens: Tokens; audit
      * `address` is the caller's network address: too many attempts from it, or too many failures on one
      * account from it, answer RateLimited (429 with Retry-After) before any password is checked.
      */
-    async login(emailInput: string, password: string, address = 'local'): Promise<{ token: string; expiresAt: Date; agent: AgentView }> {
+    async login(emailInput: string, password: string, address?: string): Promise<{ token: string; expiresAt: Date; agent: AgentView }> {
       const email = normaliseEmail(emailInput) ?? '';
       const at = now().getTime();
-      if (!perAddress.take(address, at)) {
-        throw new RateLimited('too many login attempts from this address: wait a minute', perAddress.retryAfterSeconds(address, at));
+      // No address: an in-process caller (a script, a test), not a network client.
+      if (address !== undefined) {
+        if (!perAddress.take(address, at)) {
+          throw new RateLimited('too many login attempts from this address: wait a minute', perAddress.retryAfterSeconds(address, at));
+        }
+        const locked = throttle.lockedFor(email, address, at);
+        if (locked > 0) throw new RateLimited('too many failed logins for this account: wait before trying again', Math.ceil(locked / 1000));
       }
-      const locked = throttle.lockedFor(email, address, at);
-      if (locked > 0) throw new RateLimited('too many failed logins for this account: wait before trying again', Math.ceil(locked / 1000));
       const agent = email ? await models.agents.findOne({ email, active: true }).lean() : null;
       const valid = await verifyPassword(password, agent?.passwordHash ?? (await decoyHash)).catch(() => false);
       if (!agent || !valid) {
-        throttle.failed(email, address, now().getTime());
+        if (address !== undefined) throttle.failed(email, address, now().getTime());
         throw new Unauthorized('wrong email or password');
       }
-      throttle.succeeded(email, address);
+      if (address !== undefined) throttle.succeeded(email, address);
       if (needsRehash(agent.passwordHash)) await models.agents.updateOne({ _id: agent._id }, { $set: { passwordHash: await hashPassword(password) } });
       const { token, expiresAt } = await tokens.sign({ agentId: String(agent._id), role: agent.role });
       return { token, expiresAt, agent: toAgentView(agent) };

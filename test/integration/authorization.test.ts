@@ -22,6 +22,8 @@ beforeAll(async () => {
     ids[who] = agent.id;
     tokens[who] = (await ctx.services.agents.login(agent.email, 'password-123')).token;
   };
+  ids.team = String(team._id);
+  ids.otherTeam = String(other._id);
   await make('owner', 'agent', String(team._id));
   await make('otherAgent', 'agent', String(other._id));
   await make('manager', 'manager', String(team._id));
@@ -55,6 +57,15 @@ const matrix = (): [string, string, unknown, number[]][] => [
   ['DELETE', `/api/citizens/${ids.nobody}`, undefined, [401, 403, 403, 404, 404]],
   ['GET', '/api/canned-answers', undefined, [401, 200, 200, 200, 200]],
   ['POST', '/api/canned-answers', { title: 'T', body: 'B' }, [401, 403, 403, 201, 201]],
+  ['GET', '/api/teams', undefined, [401, 200, 200, 200, 200]],
+  ['POST', '/api/teams', { name: 'Équipe' }, [401, 403, 403, 403, 201]],
+  ['PATCH', `/api/teams/${ids.team}`, { name: 'Accueil' }, [401, 403, 403, 403, 200]],
+  ['PATCH', `/api/agents/${ids.owner}`, { phone: '+33612345678' }, [401, 200, 403, 403, 200]],
+  ['PATCH', `/api/agents/${ids.otherAgent}`, { role: 'agent', teamId: ids.otherTeam }, [401, 403, 403, 403, 200]],
+  ['POST', `/api/agents/${ids.owner}/password`, { password: 'password-123', currentPassword: 'password-123' }, [401, 204, 403, 403, 204]],
+  ['GET', `/api/tickets/${ids.ticket}/canned-answers/${ids.nobody}`, undefined, [401, 404, 404, 404, 404]],
+  ['POST', `/api/tickets/${ids.ticket}/portal-links`, undefined, [401, 201, 404, 201, 201]],
+  ['POST', `/api/tickets/${ids.ticket}/portal-links/revoke`, undefined, [401, 403, 403, 200, 200]],
 ];
 
 describe('authorization matrix', () => {
