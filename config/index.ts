@@ -41,7 +41,7 @@ export const EnvSchema = Type.Object({
   CORS_ORIGINS: Type.String({ default: '', description: 'web origins whose pages may call the HTTP API from a browser (an intranet front end), comma-separated; none by default' }),
   CHAT_MAX_MESSAGE_CHARS: Int('longest chat message', 1, 20_000, 2000),
   CHAT_MESSAGES_PER_MINUTE: Int('chat messages per minute per session (after a burst of 5); three times that per address', 1, 600, 20),
-  CHAT_SESSIONS_PER_HOUR: Int('new chat sessions per hour from one network address (after a burst of 5)', 1, 10_000, 30),
+  CHAT_SESSIONS_PER_HOUR: Int('new chat sessions per hour from one network address (after a burst of a twelfth of it, at least 5)', 1, 10_000, 30),
   CHAT_SESSION_IDLE_HOURS: Int('a chat session unused this long expires: resuming it starts a new one', 1, 24 * 90, 24),
   LOGIN_ATTEMPTS_PER_MINUTE: Int('login attempts per minute from one network address (after a burst of 10)', 1, 600, 10),
   IMAP_HOST: Str('IMAP server of the mailbox; unset: email off'),

@@ -17,12 +17,10 @@ export function createTwilioSmsAdapter(settings: {
     channel: 'sms',
 
     validate({ text }) {
-      if (!text.trim()) throw new Invalid('an SMS cannot be empty');
+      if (!text.trim()) throw new Invalid('reply.sms_empty');
       const length = smsLength(text);
       if (length.segments > settings.maxSegments) {
-        throw new Invalid(
-          `this SMS would take ${length.segments} parts (${length.encoding}); the limit is ${settings.maxSegments}: shorten it or answer by email`,
-        );
+        throw new Invalid('reply.sms_too_long', { segments: length.segments, encoding: length.encoding, max: settings.maxSegments });
       }
     },
 

@@ -12,12 +12,12 @@ function field(form: TwilioForm, name: string): string | undefined {
 }
 function required(form: TwilioForm, name: string): string {
   const value = field(form, name);
-  if (!value) throw new Invalid(`Twilio webhook without ${name}`);
+  if (!value) throw new Invalid('twilio.field_missing', { name });
   return value;
 }
 function sid(form: TwilioForm, name: string, prefix: string): string {
   const value = required(form, name);
-  if (!new RegExp(`^${prefix}[0-9a-zA-Z]{10,64}$`).test(value)) throw new Invalid(`${name} is not a Twilio id`);
+  if (!new RegExp(`^${prefix}[0-9a-zA-Z]{10,64}$`).test(value)) throw new Invalid('twilio.id_invalid', { name });
   return value;
 }
 
@@ -71,6 +71,6 @@ const STATUS_OF: Record<string, DeliveryStatus> = {
 export function parseMessageStatus(form: TwilioForm) {
   const twilioStatus = required(form, 'MessageStatus');
   const status = STATUS_OF[twilioStatus];
-  if (!status) throw new Invalid(`unknown MessageStatus "${twilioStatus.slice(0, 40)}"`);
+  if (!status) throw new Invalid('twilio.status_unknown', { status: twilioStatus.slice(0, 40) });
   return { messageSid: sid(form, 'MessageSid', '(SM|MM)'), status, errorCode: field(form, 'ErrorCode') || null };
 }

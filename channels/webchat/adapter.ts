@@ -14,7 +14,7 @@ export function createWebchatAdapter(): ChannelAdapter & { attach(delivery: Chat
       deliver = delivery;
     },
     validate({ text }) {
-      if (!text.trim()) throw new Invalid('an empty message cannot be sent');
+      if (!text.trim()) throw new Invalid('message.empty');
     },
     async send(message: OutboundMessage): Promise<SendResult> {
       if (!deliver) return { ok: false, retryable: true, reason: 'the chat server is not running yet' };

@@ -1,11 +1,19 @@
-// Typed domain errors; the HTTP layer maps them to status codes in one place.
+// Typed domain errors; the HTTP layer maps them to status codes in one place. Each carries a key of the
+// message catalogue (its text is French by default; the HTTP layer may render it in the caller's
+// language) and a stable machine code.
+import { t, type Locale, type MessageKey, type MessageParams } from '../i18n/catalogue.js';
+
 export type DomainErrorCode = 'invalid' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'too_large' | 'rate_limited' | 'unavailable';
 
 export abstract class DomainError extends Error {
   abstract readonly code: DomainErrorCode;
-  constructor(message: string, readonly details?: Record<string, unknown>) {
-    super(message);
+  constructor(readonly key: MessageKey, readonly params: MessageParams = {}) {
+    super(t(key, params));
     this.name = new.target.name;
+  }
+  /** The message in another language of the catalogue. */
+  messageIn(locale: Locale): string {
+    return t(this.key, this.params, locale);
   }
 }
 
@@ -18,8 +26,8 @@ export class TooLarge extends DomainError { readonly code = 'too_large' as const
 export class RateLimited extends DomainError {
   readonly code = 'rate_limited' as const;
   /** Sent as Retry-After. */
-  constructor(message: string, readonly retryAfterSeconds?: number) {
-    super(message);
+  constructor(key: MessageKey, params: MessageParams = {}, readonly retryAfterSeconds?: number) {
+    super(key, params);
   }
 }
 export class Unavailable extends DomainError { readonly code = 'unavailable' as const; }

@@ -20,7 +20,7 @@ export function normaliseEmail(raw: string): string | null {
 
 export function normaliseIdentity(kind: IdentityKind, raw: string, region: string): Identity {
   const value = kind === 'phone' ? normalisePhone(raw, region) : kind === 'email' ? normaliseEmail(raw) : raw.trim() || null;
-  if (!value) throw new Invalid(`not a valid ${kind}: "${raw.slice(0, 80)}"`);
+  if (!value) throw new Invalid('identity.invalid', { kind, value: raw.slice(0, 80) });
   return { kind, value };
 }
 

@@ -19,20 +19,20 @@ export function registerAuth(app: FastifyInstance, services: Services) {
   const authenticate: preHandlerAsyncHookHandler = async (request) => {
     const header = request.headers.authorization;
     const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!match) throw new Unauthorized('missing bearer token (POST /api/auth/login)');
+    if (!match) throw new Unauthorized('auth.missing_token');
     const principal = await services.tokens.verify(match[1]!);
     // A deactivated agent or a changed role takes effect at once, not at token expiry.
     const agent = Types.ObjectId.isValid(principal.agentId)
       ? await services.models.agents.findById(principal.agentId, { role: 1, active: 1 }).lean()
       : null;
-    if (!agent || !agent.active) throw new Unauthorized('this account is no longer active');
+    if (!agent || !agent.active) throw new Unauthorized('auth.account_inactive');
     request.principal = { agentId: principal.agentId, role: agent.role };
   };
 
   const requireRole = (...roles: AgentRole[]): preHandlerAsyncHookHandler[] => [
     authenticate,
     async (request) => {
-      if (!roles.includes(principalOf(request).role)) throw new Forbidden(`this action needs the role ${roles.join(' or ')}`);
+      if (!roles.includes(principalOf(request).role)) throw new Forbidden('auth.role_needed', { roles: roles.join(' / ') });
     },
   ];
   return { authenticate, requireRole };
@@ -40,6 +40,6 @@ export function registerAuth(app: FastifyInstance, services: Services) {
 export type AuthHooks = ReturnType<typeof registerAuth>;
 
 export function principalOf(request: FastifyRequest): Principal {
-  if (!request.principal) throw new Unauthorized('not authenticated');
+  if (!request.principal) throw new Unauthorized('auth.not_authenticated');
   return request.principal;
 }

@@ -2,6 +2,8 @@
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { DomainError, RateLimited, type DomainErrorCode } from '../domain/errors.js';
+import { localeOf, t, type Locale } from '../i18n/catalogue.js';
+import { describeValidation, type ValidationIssue } from '../i18n/validation.js';
 import { redactUrl } from '../logger.js';
 
 const STATUS_OF: Record<DomainErrorCode, number> = {
@@ -44,23 +46,32 @@ export function documentCommonErrors(app: FastifyInstance): void {
   });
 }
 
+/** fastify's and its plugins' own 4xx (body too large, wrong content type, bad JSON) in the catalogue's words. */
+function frameworkMessage(status: number, error: FastifyError, locale: Locale): string {
+  if (status === 413) return t('http.body_too_large', {}, locale);
+  if (status === 415) return t('http.unsupported_media_type', {}, locale);
+  if (status === 400) return t('http.invalid_input', { detail: locale === 'en' ? error.message : 'le contenu envoyé est illisible' }, locale);
+  return error.message;
+}
+
 /** fastify's own refusals before routing (bad URL, path segment too long) in our error shape. */
 export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   // The message never echoes the path: it may hold a portal token.
   const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
   request.log.info({ code: error.code, url: redactUrl(request.url) }, 'request refused before routing');
+  const locale = localeOf(request.headers['accept-language']);
   void reply
     .status(tooLong ? 414 : 400)
-    .send({ error: tooLong ? { code: 'uri_too_long', message: 'a part of the URL is too long' } : { code: 'invalid', message: 'the URL is not valid' } });
+    .send({ error: tooLong ? { code: 'uri_too_long', message: t('http.uri_too_long', {}, locale) } : { code: 'invalid', message: t('http.url_invalid', {}, locale) } });
 }
 
 /** Errors Node's HTTP parser meets before fastify sees a request (headers too large, timeouts, garbage). */
 export function clientErrorHandler(err: Error & { code?: string }, socket: Socket): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
   const [status, reason, code, message] =
-    err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large', 'headers_too_large', 'the request headers are too large']
-    : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout', 'timeout', 'the request took too long to arrive']
-    : [400, 'Bad Request', 'invalid', 'the request cannot be read'];
+    err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large', 'headers_too_large', t('http.headers_too_large')]
+    : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout', 'timeout', t('http.timeout')]
+    : [400, 'Bad Request', 'invalid', t('http.unreadable')];
   const body = JSON.stringify({ error: { code, message } });
   if (socket.writable) socket.write(`HTTP/1.1 ${status} ${reason}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`);
   socket.destroy(err);
@@ -68,36 +79,40 @@ export function clientErrorHandler(err: Error & { code?: string }, socket: Socke
 
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | DomainError | Error, request, reply) => {
+    const locale = localeOf(request.headers['accept-language']);
     if (error instanceof DomainError) {
       const status = STATUS_OF[error.code];
-      request.log.info({ code: error.code, msg: error.message }, 'request refused');
+      request.log.info({ code: error.code, msg: error.messageIn('en') }, 'request refused');
       if (error instanceof RateLimited && error.retryAfterSeconds) reply.header('retry-after', String(error.retryAfterSeconds));
-      return reply.status(status).send({ error: { code: error.code, message: error.message } });
+      return reply.status(status).send({ error: { code: error.code, message: error.messageIn(locale) } });
     }
     const fastifyError = error as FastifyError;
     if (fastifyError.validation) {
-      const where = fastifyError.validationContext ?? 'body';
-      const message = `${where}${fastifyError.message.startsWith(where) ? fastifyError.message.slice(where.length) : ` ${fastifyError.message}`}`;
-      request.log.info({ msg: message }, 'invalid input');
-      return reply.status(400).send({ error: { code: 'invalid', message } });
+      const [issue] = fastifyError.validation as ValidationIssue[];
+      const context = fastifyError.validationContext ?? 'body';
+      const detail = issue ? describeValidation(issue, context, locale) : fastifyError.message;
+      request.log.info({ msg: issue ? describeValidation(issue, context, 'en') : fastifyError.message }, 'invalid input');
+      return reply.status(400).send({ error: { code: 'invalid', message: t('http.invalid_input', { detail }, locale) } });
     }
     if (isStoreUnavailable(error)) {
       request.log.error({ err: error }, 'the store does not answer');
-      return reply.status(503).header('retry-after', '5').send({ error: { code: 'unavailable', message: 'service temporarily unavailable, retry later' } });
+      return reply.status(503).header('retry-after', '5').send({ error: { code: 'unavailable', message: t('http.unavailable', {}, locale) } });
     }
     const status = fastifyError.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       request.log.info({ code: fastifyError.code, msg: fastifyError.message }, 'request refused');
-      return reply.status(status).send({ error: { code: CODE_OF_STATUS[status] ?? 'bad_request', message: fastifyError.message } });
+      return reply.status(status).send({ error: { code: CODE_OF_STATUS[status] ?? 'bad_request', message: frameworkMessage(status, fastifyError, locale) } });
     }
     request.log.error({ err: error }, 'request failed');
     return reply.status(status >= 500 ? status : 500).send({
-      error: { code: status === 503 ? 'unavailable' : 'internal', message: status === 503 ? 'service temporarily unavailable, retry later' : `internal error (request ${request.id})` },
+      error: { code: status === 503 ? 'unavailable' : 'internal', message: status === 503 ? t('http.unavailable', {}, locale) : t('http.internal', { requestId: request.id }, locale) },
     });
   });
 
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${redactUrl(request.url.split('?')[0])}` } }),
+    reply.status(404).send({
+      error: { code: 'not_found', message: t('http.route_not_found', { method: request.method, path: redactUrl(request.url.split('?')[0]) ?? '' }, localeOf(request.headers['accept-language'])) },
+    }),
   );
 }
 

@@ -15,6 +15,7 @@ import type { ChatSessionDoc } from '../store/models/chatSession.js';
 import type { AgentClientToServer, AgentServerToClient, ChatClientToServer, ChatServerToClient, ErrorAck } from './events.js';
 import { subscribeDomainEvents } from './subscriber.js';
 import { SessionExpired } from '../services/chat.js';
+import { t } from '../i18n/catalogue.js';
 
 const sameOrigin = (origin: string, host: string | undefined) => {
   try {
@@ -97,8 +98,8 @@ export type Realtime = ReturnType<typeof attachRealtime>;
 
 function errorAck(err: unknown): ErrorAck {
   if (err instanceof DomainError) return { ok: false, error: { code: err.code, message: err.message } };
-  if (isStoreUnavailable(err)) return { ok: false, error: { code: 'unavailable', message: 'service temporarily unavailable: send again in a moment' } };
-  return { ok: false, error: { code: 'internal', message: 'internal error: send again in a moment' } };
+  if (isStoreUnavailable(err)) return { ok: false, error: { code: 'unavailable', message: t('chat.unavailable') } };
+  return { ok: false, error: { code: 'internal', message: t('chat.internal') } };
 }
 
 function setUpAgents(agents: AgentsNamespace, chat: ChatNamespace, services: Services, log: Logger) {
@@ -151,7 +152,7 @@ function setUpAgents(agents: AgentsNamespace, chat: ChatNamespace, services: Ser
       const reply = typeof ack === 'function' ? ack : () => undefined;
       try {
         if (typeof ticketId !== 'string' || !(await services.access.canSeeTicket(principal, ticketId))) {
-          return reply({ ok: false, error: { code: 'not_found', message: 'ticket not found' } });
+          return reply({ ok: false, error: { code: 'not_found', message: t('ticket.not_found') } });
         }
         await socket.join(rooms.ticket(ticketId));
         socket.data.watching.add(ticketId);
@@ -203,7 +204,8 @@ function refusal(code: string, message: string): Error {
 function setUpChat(chat: ChatNamespace, agents: AgentsNamespace, services: Services, settings: Config['chat'], log: Logger) {
   const perSession = new RateLimiter(5, settings.messagesPerMinute / 60);
   const perAddress = new RateLimiter(15, (settings.messagesPerMinute * 3) / 60);
-  const sessionsPerAddress = new RateLimiter(5, settings.sessionsPerHour / 3600);
+  // A burst of a twelfth of the hourly rate (at least 5): an office behind one address opens several at once.
+  const sessionsPerAddress = new RateLimiter(Math.max(5, Math.ceil(settings.sessionsPerHour / 12)), settings.sessionsPerHour / 3600);
   const allowedOrigins = new Set(settings.origins);
 
   chat.use(async (socket, next) => {
@@ -212,7 +214,7 @@ function setUpChat(chat: ChatNamespace, agents: AgentsNamespace, services: Servi
     const origin = socket.handshake.headers.origin;
     if (origin && !allowedOrigins.has(origin) && !sameOrigin(origin, socket.handshake.headers.host)) {
       log.warn({ channel: 'chat', origin, address: socket.handshake.address }, 'chat refused: origin not in CHAT_ORIGINS');
-      return next(refusal('origin_refused', 'this website may not open the chat (its origin is not in CHAT_ORIGINS)'));
+      return next(refusal('origin_refused', t('chat.origin_refused')));
     }
     const token = (socket.handshake.auth as { sessionToken?: unknown }).sessionToken;
     if (token === undefined || token === null || token === '') return next();
@@ -222,7 +224,7 @@ function setUpChat(chat: ChatNamespace, agents: AgentsNamespace, services: Servi
       next();
     } catch (err) {
       if (err instanceof SessionExpired) return next(refusal('session_expired', err.message));
-      next(err instanceof DomainError ? refusal(err.code, err.message) : refusal('unavailable', 'chat unavailable, retry later'));
+      next(err instanceof DomainError ? refusal(err.code, err.message) : refusal('unavailable', t('chat.unavailable')));
     }
   });
 
@@ -237,7 +239,7 @@ function setUpChat(chat: ChatNamespace, agents: AgentsNamespace, services: Servi
       if (typeof ack !== 'function') return;
       if (!sessionsPerAddress.take(address, Date.now())) {
         log.info({ channel: 'chat', address, code: 'rate_limited' }, 'chat start refused: too many sessions from this address');
-        return ack({ ok: false, error: { code: 'rate_limited', message: 'too many chats started from this address: wait a few minutes' } });
+        return ack({ ok: false, error: { code: 'rate_limited', message: t('chat.too_many_sessions') } });
       }
       try {
         const input = typeof payload === 'object' && payload ? payload : {};
@@ -261,17 +263,17 @@ function setUpChat(chat: ChatNamespace, agents: AgentsNamespace, services: Servi
     socket.on('chat:message', async (payload, ack) => {
       if (typeof ack !== 'function') return;
       const session = socket.data.session;
-      if (!session) return refuse(ack, 'no_session', 'start a chat first (chat:start)');
+      if (!session) return refuse(ack, 'no_session', t('chat.no_session'));
       const sessionId = String(session._id);
       const clientId = payload?.clientId;
       const text = payload?.text;
       if (typeof clientId !== 'string' || !/^[\w-]{1,100}$/.test(clientId) || typeof text !== 'string') {
-        return refuse(ack, 'invalid', 'a message needs a clientId (letters, digits, - or _) and a text', sessionId);
+        return refuse(ack, 'invalid', t('chat.message_invalid'), sessionId);
       }
-      if (text.length > settings.maxMessageChars) return refuse(ack, 'too_large', `a message is limited to ${settings.maxMessageChars} characters`, sessionId);
+      if (text.length > settings.maxMessageChars) return refuse(ack, 'too_large', t('chat.message_too_long', { max: settings.maxMessageChars }), sessionId);
       const now = Date.now();
       if (!perSession.take(sessionId, now) || !perAddress.take(address, now)) {
-        return refuse(ack, 'rate_limited', 'too many messages: wait a few seconds and send again', sessionId);
+        return refuse(ack, 'rate_limited', t('chat.too_many_messages'), sessionId);
       }
       try {
         const result = await services.chat.send(session, { clientId, text });

@@ -33,10 +33,10 @@ export function createAccess(deps: { models: Models; teamVisibility: boolean }) 
     },
     /** Throws NotFound for a ticket the agent may not see: its existence is not revealed either. */
     async assertCanSeeTicket(principal: Principal, ticketId: string): Promise<void> {
-      if (!(await this.canSeeTicket(principal, ticketId))) throw new NotFound('ticket not found');
+      if (!(await this.canSeeTicket(principal, ticketId))) throw new NotFound('ticket.not_found');
     },
     assertManager(principal: Principal): void {
-      if (principal.role === 'agent') throw new Forbidden('this action needs the role manager or admin');
+      if (principal.role === 'agent') throw new Forbidden('auth.role_needed', { roles: 'manager / admin' });
     },
   };
 }

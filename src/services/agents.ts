@@ -53,18 +53,18 @@ export function createAgentService(deps: { models: Models; tokens: Tokens; audit
   const perAddress = new RateLimiter(10, (deps.loginAttemptsPerMinute ?? 10) / 60);
   const throttle = new LoginThrottle();
   const checkPassword = (password: string) => {
-    if (password.length < MIN_PASSWORD_LENGTH) throw new Invalid(`password must have at least ${MIN_PASSWORD_LENGTH} characters`);
+    if (password.length < MIN_PASSWORD_LENGTH) throw new Invalid('auth.password_too_short', { min: MIN_PASSWORD_LENGTH });
   };
   const teamRef = async (teamId: string | null | undefined) => {
     if (!teamId) return null;
-    if (!Types.ObjectId.isValid(teamId) || !(await models.teams.exists({ _id: teamId }))) throw new NotFound('team not found');
+    if (!Types.ObjectId.isValid(teamId) || !(await models.teams.exists({ _id: teamId }))) throw new NotFound('team.not_found');
     return new Types.ObjectId(teamId);
   };
 
   return {
     async create(actor: Actor, input: { name: string; email: string; password: string; role: AgentRole; teamId?: string | null }): Promise<AgentView> {
       const email = normaliseEmail(input.email);
-      if (!email) throw new Invalid('email is not a valid address');
+      if (!email) throw new Invalid('agent.email_invalid');
       checkPassword(input.password);
       const teamId = await teamRef(input.teamId);
       try {
@@ -78,7 +78,7 @@ export function createAgentService(deps: { models: Models; tokens: Tokens; audit
         await audit(actor, 'agent.created', { agentId: agent._id }, { email, role: input.role, teamId: teamId ? String(teamId) : null });
         return toAgentView(agent);
       } catch (err) {
-        if (isDuplicateKey(err)) throw new Conflict('an agent with this email already exists');
+        if (isDuplicateKey(err)) throw new Conflict('agent.email_taken');
         throw err;
       }
     },
@@ -93,16 +93,16 @@ export function createAgentService(deps: { models: Models; tokens: Tokens; audit
       // No address: an in-process caller (a script, a test), not a network client.
       if (address !== undefined) {
         if (!perAddress.take(address, at)) {
-          throw new RateLimited('too many login attempts from this address: wait a minute', perAddress.retryAfterSeconds(address, at));
+          throw new RateLimited('auth.too_many_attempts_address', {}, perAddress.retryAfterSeconds(address, at));
         }
         const locked = throttle.lockedFor(email, address, at);
-        if (locked > 0) throw new RateLimited('too many failed logins for this account: wait before trying again', Math.ceil(locked / 1000));
+        if (locked > 0) throw new RateLimited('auth.too_many_failures_account', {}, Math.ceil(locked / 1000));
       }
       const agent = email ? await models.agents.findOne({ email, active: true }).lean() : null;
       const valid = await verifyPassword(password, agent?.passwordHash ?? (await decoyHash)).catch(() => false);
       if (!agent || !valid) {
         if (address !== undefined) throttle.failed(email, address, now().getTime());
-        throw new Unauthorized('wrong email or password');
+        throw new Unauthorized('auth.wrong_credentials');
       }
       if (address !== undefined) throttle.succeeded(email, address);
       if (needsRehash(agent.passwordHash)) await models.agents.updateOne({ _id: agent._id }, { $set: { passwordHash: await hashPassword(password) } });
@@ -116,9 +116,9 @@ export function createAgentService(deps: { models: Models; tokens: Tokens; audit
      */
     async update(actor: Actor, id: string, change: { name?: string; role?: AgentRole; teamId?: string | null; active?: boolean; phone?: string | null }): Promise<AgentView> {
       const before = Types.ObjectId.isValid(id) ? await models.agents.findById(id).lean() : null;
-      if (!before) throw new NotFound('agent not found');
+      if (!before) throw new NotFound('agent.not_found');
       if (actor.kind === 'agent' && actor.id === id && (change.active === false || (change.role && change.role !== before.role))) {
-        throw new Forbidden('an admin cannot deactivate themselves or change their own role');
+        throw new Forbidden('agent.admin_self_lockout');
       }
       const set: Record<string, unknown> = {};
       if (change.name !== undefined) set.name = change.name.trim();
@@ -140,17 +140,17 @@ export function createAgentService(deps: { models: Models; tokens: Tokens; audit
     /** An admin resets a password; an agent changes their own with the current one. */
     async setPassword(actor: Actor & { role?: AgentRole }, id: string, input: { password: string; currentPassword?: string }): Promise<void> {
       const agent = Types.ObjectId.isValid(id) ? await models.agents.findById(id).lean() : null;
-      if (!agent) throw new NotFound('agent not found');
+      if (!agent) throw new NotFound('agent.not_found');
       checkPassword(input.password);
       const self = actor.kind === 'agent' && actor.id === id;
-      if (self && !(await verifyPassword(input.currentPassword ?? '', agent.passwordHash))) throw new Unauthorized('the current password is wrong');
+      if (self && !(await verifyPassword(input.currentPassword ?? '', agent.passwordHash))) throw new Unauthorized('auth.current_password_wrong');
       await models.agents.updateOne({ _id: agent._id }, { $set: { passwordHash: await hashPassword(input.password) } });
       await audit(actor, self ? 'agent.password.changed' : 'agent.password.reset', { agentId: agent._id });
     },
 
     async get(id: string): Promise<AgentView> {
       const agent = Types.ObjectId.isValid(id) ? await models.agents.findById(id).lean() : null;
-      if (!agent) throw new NotFound('agent not found');
+      if (!agent) throw new NotFound('agent.not_found');
       return toAgentView(agent);
     },
 
@@ -167,13 +167,13 @@ export function createAgentService(deps: { models: Models; tokens: Tokens; audit
     /** Away with a cover agent, or back: the cover gets the messages, the return gives them back. */
     async setAvailability(actor: Actor, id: string, change: { availability?: 'available' | 'away'; coverAgentId?: string | null; until?: Date | null }): Promise<AgentView> {
       const before = await models.agents.findById(Types.ObjectId.isValid(id) ? id : new Types.ObjectId()).lean();
-      if (!before) throw new NotFound('agent not found');
+      if (!before) throw new NotFound('agent.not_found');
       const input = { ...change, availability: change.availability ?? before.availability };
       let coverAgentId: Types.ObjectId | null = null;
       if (input.availability === 'away' && input.coverAgentId) {
-        if (input.coverAgentId === id) throw new Invalid('an agent cannot cover for themselves');
+        if (input.coverAgentId === id) throw new Invalid('agent.cover_self');
         if (!Types.ObjectId.isValid(input.coverAgentId) || !(await models.agents.exists({ _id: input.coverAgentId, active: true }))) {
-          throw new NotFound('cover agent not found');
+          throw new NotFound('agent.cover_not_found');
         }
         coverAgentId = new Types.ObjectId(input.coverAgentId);
       }

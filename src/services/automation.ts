@@ -43,9 +43,9 @@ export function createAutomationService(deps: { models: Models; audit: Audit }) 
     async update(actor: Actor, change: Partial<AutomationView>): Promise<AutomationView> {
       const templates = [...Object.values(change.acknowledgements ?? {}), change.closingMessage, change.reminderMessage].filter((t): t is string => !!t);
       const unknown = templates.flatMap(unknownAutomationVariables);
-      if (unknown.length) throw new Invalid(`unknown variable ${unknown.map((v) => `{{${v}}}`).join(', ')}: use ${AUTOMATION_VARIABLES.map((v) => `{{${v}}}`).join(', ')}`);
+      if (unknown.length) throw new Invalid('template.unknown_variable', { unknown: unknown.map((v) => `{{${v}}}`).join(', '), known: AUTOMATION_VARIABLES.map((v) => `{{${v}}}`).join(', ') });
       for (const rule of change.categoryRules ?? []) {
-        if (rule.teamId && (!Types.ObjectId.isValid(rule.teamId) || !(await models.teams.exists({ _id: rule.teamId })))) throw new NotFound(`team ${rule.teamId} not found`);
+        if (rule.teamId && (!Types.ObjectId.isValid(rule.teamId) || !(await models.teams.exists({ _id: rule.teamId })))) throw new NotFound('automation.team_not_found', { teamId: rule.teamId });
       }
       const before = await get();
       await models.automation.updateOne({ _id: 'automation' }, { $set: change });

@@ -13,7 +13,7 @@ export function createCannedAnswerService(deps: { models: Models; audit: Audit }
   const { models, audit } = deps;
   const check = (body: string) => {
     const unknown = unknownVariables(body);
-    if (unknown.length) throw new Invalid(`unknown variable ${unknown.map((v) => `{{${v}}}`).join(', ')}: use ${CANNED_VARIABLES.map((v) => `{{${v}}}`).join(', ')}`);
+    if (unknown.length) throw new Invalid('template.unknown_variable', { unknown: unknown.map((v) => `{{${v}}}`).join(', '), known: CANNED_VARIABLES.map((v) => `{{${v}}}`).join(', ') });
   };
   return {
     async list(principal: Principal) {
@@ -23,7 +23,7 @@ export function createCannedAnswerService(deps: { models: Models; audit: Audit }
     },
     async create(actor: Actor, input: { title: string; body: string; teamId?: string | null }) {
       check(input.body);
-      if (input.teamId && !(await models.teams.exists({ _id: input.teamId }))) throw new NotFound('team not found');
+      if (input.teamId && !(await models.teams.exists({ _id: input.teamId }))) throw new NotFound('team.not_found');
       const answer = await models.cannedAnswers.create({ title: input.title, body: input.body, teamId: input.teamId ?? null, createdBy: actor.kind === 'agent' ? actor.id : null });
       await audit(actor, 'canned_answer.created', {}, { id: String(answer._id), title: input.title });
       return view(answer);
@@ -31,13 +31,13 @@ export function createCannedAnswerService(deps: { models: Models; audit: Audit }
     async update(actor: Actor, id: string, input: { title?: string; body?: string; teamId?: string | null }) {
       if (input.body !== undefined) check(input.body);
       const answer = Types.ObjectId.isValid(id) ? await models.cannedAnswers.findByIdAndUpdate(id, { $set: input }, { returnDocument: 'after' }).lean() : null;
-      if (!answer) throw new NotFound('canned answer not found');
+      if (!answer) throw new NotFound('canned.not_found');
       await audit(actor, 'canned_answer.updated', {}, { id, changes: input });
       return view(answer);
     },
     async remove(actor: Actor, id: string) {
       const removed = Types.ObjectId.isValid(id) ? await models.cannedAnswers.findByIdAndDelete(id).lean() : null;
-      if (!removed) throw new NotFound('canned answer not found');
+      if (!removed) throw new NotFound('canned.not_found');
       await audit(actor, 'canned_answer.deleted', {}, { id, title: removed.title });
     },
   };

@@ -31,7 +31,7 @@ export interface PublicMessage {
 export class SessionExpired extends Unauthorized {
   readonly reason = 'session_expired';
   constructor() {
-    super('this chat session has expired: a new chat starts');
+    super('chat.session_expired');
   }
 }
 
@@ -62,9 +62,9 @@ export function createChatService(deps: {
 
     async start(input: ChatStart): Promise<{ sessionToken: string; session: ChatSessionDoc }> {
       const claimedEmail = input.email?.trim() ? normaliseEmail(input.email) : null;
-      if (input.email?.trim() && !claimedEmail) throw new Invalid('this email address is not valid');
+      if (input.email?.trim() && !claimedEmail) throw new Invalid('chat.email_invalid');
       const claimedPhone = input.phone?.trim() ? normalisePhone(input.phone, deps.rules.defaultPhoneRegion) : null;
-      if (input.phone?.trim() && !claimedPhone) throw new Invalid('this phone number is not valid');
+      if (input.phone?.trim() && !claimedPhone) throw new Invalid('chat.phone_invalid');
       const sessionToken = randomBytes(32).toString('base64url');
       const session = await models.chatSessions.create({
         tokenHash: hashToken(sessionToken),
@@ -80,7 +80,7 @@ export function createChatService(deps: {
 
     async resume(sessionToken: string): Promise<ChatSessionDoc> {
       const session = sessionToken ? await models.chatSessions.findOne({ tokenHash: hashToken(sessionToken) }) : null;
-      if (!session) throw new Unauthorized('unknown chat session');
+      if (!session) throw new Unauthorized('chat.unknown_session');
       const idleMs = (deps.sessionIdleHours ?? 24) * 3_600_000;
       if (now().getTime() - session.lastActivityAt.getTime() > idleMs) throw new SessionExpired();
       return session;
@@ -89,7 +89,7 @@ export function createChatService(deps: {
     /** A citizen's chat message, through the one inbound pipeline; a resend with the same clientId is stored once. */
     async send(session: ChatSessionDoc, message: { clientId: string; text: string }): Promise<IngestResult> {
       const text = message.text.trim();
-      if (!text) throw new Invalid('an empty message cannot be sent');
+      if (!text) throw new Invalid('message.empty');
       const result = await deps.ingestInbound({
         channel: 'chat',
         externalId: `${String(session._id)}:${message.clientId}`,

@@ -13,12 +13,12 @@ export function createCitizenService(deps: { models: Models; audit: Audit; event
   const { models, audit, events, now } = deps;
   const load = async (id: string) => {
     const citizen = Types.ObjectId.isValid(id) ? await models.citizens.findById(id) : null;
-    if (!citizen || citizen.mergedIntoId) throw new NotFound('citizen not found');
+    if (!citizen || citizen.mergedIntoId) throw new NotFound('citizen.not_found');
     return citizen;
   };
   const activeAgent = async (id: string) => {
     const agent = Types.ObjectId.isValid(id) ? await models.agents.findOne({ _id: id, active: true }).lean() : null;
-    if (!agent) throw new NotFound('agent not found');
+    if (!agent) throw new NotFound('agent.not_found');
     return agent;
   };
   return {
@@ -60,9 +60,9 @@ export function createCitizenService(deps: { models: Models; audit: Audit; event
 
     /** A leaving agent: every citizen of theirs goes to another agent at once, each change audited. */
     async handOver(actor: Actor, fromAgentId: string, toAgentId: string, reason?: string): Promise<{ citizens: number }> {
-      if (fromAgentId === toAgentId) throw new Invalid('hand over to another agent');
+      if (fromAgentId === toAgentId) throw new Invalid('agent.handover_same');
       await activeAgent(toAgentId);
-      if (!Types.ObjectId.isValid(fromAgentId)) throw new NotFound('agent not found');
+      if (!Types.ObjectId.isValid(fromAgentId)) throw new NotFound('agent.not_found');
       const citizens = await models.citizens.find({ recurringAgentId: fromAgentId, mergedIntoId: null }, { _id: 1 }).lean();
       for (const citizen of citizens) await this.setRecurringAgent(actor, String(citizen._id), toAgentId, reason ?? 'hand-over');
       // Tickets a manager had given them directly follow too.
@@ -74,7 +74,7 @@ export function createCitizenService(deps: { models: Models; audit: Audit; event
 
     /** Two records of one person: `otherId`'s identities, tickets and messages move to `keepId`. */
     async merge(actor: Actor, keepId: string, otherId: string) {
-      if (keepId === otherId) throw new Invalid('a citizen cannot be merged with themselves');
+      if (keepId === otherId) throw new Invalid('citizen.merge_self');
       const [keep, other] = await Promise.all([load(keepId), load(otherId)]);
       const moved = {
         identities: (await models.identities.find({ citizenId: other._id }, { _id: 1 }).lean()).map((i) => i._id),
@@ -174,14 +174,14 @@ export function createCitizenService(deps: { models: Models; audit: Audit; event
     async addIdentity(actor: Actor, citizenId: string, kind: IdentityKind, raw: string) {
       const identity = normaliseIdentity(kind, raw, deps.rules.defaultPhoneRegion);
       const citizen = Types.ObjectId.isValid(citizenId) ? await models.citizens.findById(citizenId) : null;
-      if (!citizen) throw new NotFound('citizen not found');
+      if (!citizen) throw new NotFound('citizen.not_found');
       const key = identityKey(identity);
       try {
         await models.identities.create({ _id: key, ...identity, citizenId: citizen._id });
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
         const owner = await models.identities.findById(key).lean();
-        if (String(owner?.citizenId) !== String(citizen._id)) throw new Conflict(`this ${kind} already belongs to another citizen`);
+        if (String(owner?.citizenId) !== String(citizen._id)) throw new Conflict('citizen.identity_taken', { kind });
       }
       await models.citizens.updateOne({ _id: citizen._id }, { $addToSet: { identities: identity } });
       await audit(actor, 'citizen.identity.added', { citizenId: citizen._id }, { identity });

@@ -197,7 +197,7 @@ export function createIngestInbound(deps: IngestDeps) {
 
   async function knownCitizen(citizenId: string | undefined): Promise<Citizen> {
     const citizen = citizenId && Types.ObjectId.isValid(citizenId) ? await models.citizens.findById(citizenId) : null;
-    if (!citizen) throw new NotFound('citizen not found');
+    if (!citizen) throw new NotFound('citizen.not_found');
     return citizen;
   }
 

@@ -61,15 +61,15 @@ export function createOutbox(deps: {
     async queue(input: QueueInput): Promise<MessageDoc> {
       const channel = input.channel === 'voice' ? 'sms' : input.channel;
       const adapter = adapters.get(channel);
-      if (!adapter) throw new Unavailable(`the ${channel} channel is off: no message can be sent on it`);
+      if (!adapter) throw new Unavailable('reply.channel_off', { channel });
       adapter.validate?.({ to: input.to, text: input.text, subject: input.subject });
-      if (input.attachments?.length && channel !== 'email') throw new Invalid(`attachments can only be sent by email, not by ${channel}`);
+      if (input.attachments?.length && channel !== 'email') throw new Invalid('reply.attachments_email_only', { channel });
       if (channel === 'sms') {
         const identity = await models.identities.findById(`phone:${input.to}`).lean();
-        if (identity?.smsOptOutAt) throw new Conflict('this citizen answered STOP to our SMS: reply on another channel');
+        if (identity?.smsOptOutAt) throw new Conflict('reply.sms_stop');
       }
       const ticket = await models.tickets.findById(input.ticketId).lean();
-      if (!ticket) throw new NotFound('ticket not found');
+      if (!ticket) throw new NotFound('ticket.not_found');
       const id = new Types.ObjectId();
       const at = now();
       // Email: our own Message-ID, and the thread's keys so the citizen's mail client threads it.

@@ -35,7 +35,7 @@ export function createPortalService(deps: { models: Models; audit: Audit; ingest
   async function resolve(token: string): Promise<TicketDoc> {
     const link = /^[\w-]{20,100}$/.test(token) ? await models.portalLinks.findById(hash(token)).lean() : null;
     const ticket = link && !link.revokedAt ? await models.tickets.findById(link.ticketId) : null;
-    if (!ticket) throw new NotFound('not found');
+    if (!ticket) throw new NotFound('portal.not_found');
     return ticket;
   }
 
@@ -83,8 +83,8 @@ export function createPortalService(deps: { models: Models; audit: Audit; ingest
     async post(token: string, input: { text: string; clientId?: string }) {
       const ticket = await resolve(token);
       const text = input.text.trim();
-      if (!text) throw new Invalid('an empty message cannot be sent');
-      if (!posts.take(hash(token), now().getTime())) throw new RateLimited('too many messages: wait a minute and send again');
+      if (!text) throw new Invalid('message.empty');
+      if (!posts.take(hash(token), now().getTime())) throw new RateLimited('portal.too_many_messages');
       const result = await deps.ingestInbound({
         channel: 'portal',
         externalId: `${hash(token).slice(0, 16)}:${input.clientId ?? new Types.ObjectId().toHexString()}`,
@@ -99,7 +99,7 @@ export function createPortalService(deps: { models: Models; audit: Audit; ingest
     },
 
     async revokeAll(actor: Actor, ticketId: string): Promise<{ revoked: number }> {
-      if (!Types.ObjectId.isValid(ticketId) || !(await models.tickets.exists({ _id: ticketId }))) throw new NotFound('ticket not found');
+      if (!Types.ObjectId.isValid(ticketId) || !(await models.tickets.exists({ _id: ticketId }))) throw new NotFound('ticket.not_found');
       const result = await models.portalLinks.updateMany({ ticketId, revokedAt: null }, { $set: { revokedAt: now() } });
       await audit(actor, 'portal.links.revoked', { ticketId }, { count: result.modifiedCount });
       return { revoked: result.modifiedCount };

@@ -38,7 +38,7 @@ export function createTeamService(deps: { models: Models; audit: Audit }) {
         await audit(actor, 'team.created', {}, { teamId: String(team._id), name });
         return view(team, 0);
       } catch (err) {
-        if (isDuplicateKey(err)) throw new Conflict('a team with this name already exists');
+        if (isDuplicateKey(err)) throw new Conflict('team.name_taken');
         throw err;
       }
     },
@@ -51,10 +51,10 @@ export function createTeamService(deps: { models: Models; audit: Audit }) {
       try {
         team = Types.ObjectId.isValid(id) ? await models.teams.findOneAndUpdate({ _id: id }, { $set: set }, { returnDocument: 'after' }).lean() : null;
       } catch (err) {
-        if (isDuplicateKey(err)) throw new Conflict('a team with this name already exists');
+        if (isDuplicateKey(err)) throw new Conflict('team.name_taken');
         throw err;
       }
-      if (!team) throw new NotFound('team not found');
+      if (!team) throw new NotFound('team.not_found');
       // One default team: the one citizens go to when no rule routes them elsewhere.
       if (change.isDefault) await models.teams.updateMany({ _id: { $ne: team._id } }, { $set: { isDefault: false } });
       await audit(actor, 'team.updated', {}, { teamId: id, changes: change });

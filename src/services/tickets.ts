@@ -42,7 +42,7 @@ function decodeCursor(cursor: string): { due: Date | null; id: Types.ObjectId } 
     if (due !== null && (typeof due !== 'string' || Number.isNaN(Date.parse(due)))) throw new Error();
     return { due: due === null ? null : new Date(due as string), id: new Types.ObjectId(id) };
   } catch {
-    throw new Invalid('cursor is not one this API gave');
+    throw new Invalid('ticket.cursor_invalid');
   }
 }
 
@@ -61,14 +61,14 @@ export function createTicketService(deps: {
   const { models, events, audit, outbox, access, now } = deps;
 
   const idOf = (id: string) => {
-    if (!Types.ObjectId.isValid(id)) throw new NotFound('ticket not found');
+    if (!Types.ObjectId.isValid(id)) throw new NotFound('ticket.not_found');
     return new Types.ObjectId(id);
   };
 
   async function loadVisible(principal: Principal, ticketId: string): Promise<TicketDoc> {
     await access.assertCanSeeTicket(principal, ticketId);
     const ticket = await models.tickets.findById(idOf(ticketId));
-    if (!ticket) throw new NotFound('ticket not found');
+    if (!ticket) throw new NotFound('ticket.not_found');
     return ticket;
   }
 
@@ -117,7 +117,7 @@ export function createTicketService(deps: {
 
   async function setStatus(actor: Actor, ticket: TicketDoc, status: TicketStatus): Promise<Record<string, unknown>> {
     if (ticket.status === status) return {};
-    if (ticket.status === 'closed') throw new Conflict('a closed ticket stays closed: the citizen’s next message opens a new one');
+    if (ticket.status === 'closed') throw new Conflict('ticket.closed_stays_closed');
     const at = now();
     const set: Record<string, unknown> = { status };
     if (status === 'resolved') set.resolvedAt = at;
@@ -129,7 +129,7 @@ export function createTicketService(deps: {
     else if (ticket.status === 'pending') Object.assign(set, { pendingSince: null, ...(sla ? { sla: deps.sla.resume(sla, at) } : {}) });
     if (status === 'resolved' || status === 'closed') set.sla = null;
     const updated = await models.tickets.updateOne({ _id: ticket._id, status: ticket.status }, { $set: set });
-    if (updated.modifiedCount === 0) throw new Conflict('the ticket changed meanwhile: reload it');
+    if (updated.modifiedCount === 0) throw new Conflict('ticket.changed_meanwhile');
     if (status === 'resolved' || status === 'closed') {
       await models.citizens.updateOne({ _id: ticket.citizenId, openTicketId: ticket._id }, { $set: { openTicketId: null } });
     } else {
@@ -152,11 +152,11 @@ export function createTicketService(deps: {
     async inbox(principal: Principal, query: InboxQuery) {
       const filter: Record<string, unknown> = {};
       const me = await models.agents.findById(principal.agentId).lean();
-      if (!me) throw new NotFound('agent not found');
+      if (!me) throw new NotFound('agent.not_found');
       if (query.scope === 'all') {
-        if (principal.role === 'agent') throw new Forbidden('scope=all is for managers: use mine or team');
+        if (principal.role === 'agent') throw new Forbidden('ticket.scope_all_managers');
       } else if (query.scope === 'team') {
-        if (principal.role === 'agent' && !deps.settings.teamVisibility) throw new Forbidden('team visibility is off: use scope=mine');
+        if (principal.role === 'agent' && !deps.settings.teamVisibility) throw new Forbidden('ticket.team_visibility_off');
         filter.teamId = me.teamId ?? null;
       } else {
         filter.assigneeId = { $in: await handledAgentIds(principal.agentId) };
@@ -193,7 +193,7 @@ export function createTicketService(deps: {
       const ticket = await loadVisible(principal, ticketId);
       const filter: Record<string, unknown> = { ticketId: ticket._id };
       if (page.before) {
-        if (!Types.ObjectId.isValid(page.before)) throw new Invalid('before must be a message id');
+        if (!Types.ObjectId.isValid(page.before)) throw new Invalid('ticket.before_invalid');
         filter._id = { $lt: new Types.ObjectId(page.before) };
       }
       const newestFirst = await models.messages.find(filter).sort({ _id: -1 }).limit(page.limit + 1).lean();
@@ -261,7 +261,7 @@ export function createTicketService(deps: {
     /** A file an agent attaches to a coming reply: kept with the ticket, sent with the reply that names it. */
     async addAttachment(principal: Principal, ticketId: string, file: { filename: string; contentType: string; content: Buffer }) {
       const ticket = await loadVisible(principal, ticketId);
-      if (!file.content.length) throw new Invalid('the file is empty');
+      if (!file.content.length) throw new Invalid('attachment.empty');
       const stored = await models.attachments.create({
         ticketId: ticket._id,
         uploadedBy: new Types.ObjectId(principal.agentId),
@@ -278,19 +278,19 @@ export function createTicketService(deps: {
       const ticket = await loadVisible(principal, ticketId);
       // Not lean: the hydrated document gives the bytes as a Buffer.
       const file = Types.ObjectId.isValid(attachmentId) ? await models.attachments.findById(attachmentId) : null;
-      if (!file || !file.content || String(file.ticketId) !== String(ticket._id)) throw new NotFound('attachment not found');
+      if (!file || !file.content || String(file.ticketId) !== String(ticket._id)) throw new NotFound('attachment.not_found');
       return { filename: file.filename ?? 'piece-jointe', contentType: file.contentType ?? 'application/octet-stream', content: file.content };
     },
 
     async reply(principal: Principal, ticketId: string, input: { text?: string; channel?: InboundChannel; cannedAnswerId?: string; attachments?: string[] }) {
       const ticket = await loadVisible(principal, ticketId);
-      if (ticket.status === 'closed') throw new Conflict('this ticket is closed');
+      if (ticket.status === 'closed') throw new Conflict('ticket.closed');
       const attachmentIds = [...new Set(input.attachments ?? [])];
       const files = attachmentIds.length ? await models.attachments.find({ _id: { $in: attachmentIds }, ticketId: ticket._id }, { content: 0 }).lean() : [];
-      if (files.length !== attachmentIds.length) throw new Invalid('an attachment was not added to this ticket: add it first with POST /api/tickets/:id/attachments');
+      if (files.length !== attachmentIds.length) throw new Invalid('attachment.not_added');
       let text = input.text?.trim() ?? '';
       if (input.cannedAnswerId) text = await this.renderCannedFor(principal, input.cannedAnswerId, ticket);
-      if (!text) throw new Invalid('a reply needs a text or a canned answer');
+      if (!text) throw new Invalid('reply.empty');
       const channels = await this.replyChannels(ticket);
       // A portal message is answered on the portal itself and on the citizen's usual channel.
       const last = ticket.lastInboundChannel === 'voice' ? 'sms' : ticket.lastInboundChannel;
@@ -299,7 +299,7 @@ export function createTicketService(deps: {
       const to = channels.get(channel === 'voice' ? 'sms' : channel);
       if (!to) {
         const available = [...channels.keys()];
-        throw new Invalid(`this citizen cannot be answered by ${channel}${available.length ? `: use ${available.join(' or ')}` : ''}`);
+        throw available.length ? new Invalid('reply.channel_unavailable_use', { channel, available: available.join(' / ') }) : new Invalid('reply.channel_unavailable', { channel });
       }
       const message = await outbox.queue({
         ticketId: ticket._id, channel, to, text, authorId: principal.agentId, kind: 'message', subject: ticket.subject ? `Re: ${ticket.subject}` : undefined,
@@ -361,9 +361,9 @@ export function createTicketService(deps: {
     /** A manager gives one ticket to another agent; the citizen's recurring agent is unchanged. */
     async assign(actor: Actor & { kind: 'agent' }, ticketId: string, agentId: string, reason?: string) {
       const ticket = await models.tickets.findById(idOf(ticketId));
-      if (!ticket) throw new NotFound('ticket not found');
+      if (!ticket) throw new NotFound('ticket.not_found');
       const agent = Types.ObjectId.isValid(agentId) ? await models.agents.findOne({ _id: agentId, active: true }).lean() : null;
-      if (!agent) throw new NotFound('agent not found');
+      if (!agent) throw new NotFound('agent.not_found');
       const from = ticket.assigneeId ? String(ticket.assigneeId) : null;
       if (from === agentId) return (await summaries([ticket]))[0]!;
       await models.tickets.updateOne({ _id: ticket._id }, { $set: { assigneeId: agent._id, teamId: agent.teamId ?? ticket.teamId } });
@@ -376,7 +376,7 @@ export function createTicketService(deps: {
     async renderCannedFor(principal: Principal, cannedAnswerId: string, ticket: TicketDoc): Promise<string> {
       const answer = Types.ObjectId.isValid(cannedAnswerId) ? await models.cannedAnswers.findById(cannedAnswerId).lean() : null;
       const me = await models.agents.findById(principal.agentId).lean();
-      if (!answer || (answer.teamId && principal.role === 'agent' && String(answer.teamId) !== String(me?.teamId))) throw new NotFound('canned answer not found');
+      if (!answer || (answer.teamId && principal.role === 'agent' && String(answer.teamId) !== String(me?.teamId))) throw new NotFound('canned.not_found');
       const citizen = await models.citizens.findById(ticket.citizenId, { name: 1 }).lean();
       return renderCanned(answer.body, {
         'citizen.firstName': citizen?.name?.split(/\s+/)[0] ?? null,
@@ -394,7 +394,7 @@ export function createTicketService(deps: {
     /** Automation: a status change made by the system itself, audited and pushed like any other. */
     async setStatusAsSystem(ticketId: string, status: TicketStatus, reason: string) {
       const ticket = await models.tickets.findById(idOf(ticketId));
-      if (!ticket) throw new NotFound('ticket not found');
+      if (!ticket) throw new NotFound('ticket.not_found');
       const changes = await setStatus({ kind: 'system' }, ticket, status);
       if (Object.keys(changes).length) {
         const fresh = (await models.tickets.findById(ticket._id))!;
@@ -405,7 +405,7 @@ export function createTicketService(deps: {
     /** Automation: a message to the citizen on their usual channel, once per idempotency key. */
     async sendAutomatic(ticketId: string, text: string, kind: 'reminder' | 'closing', externalId: string) {
       const ticket = await models.tickets.findById(idOf(ticketId));
-      if (!ticket) throw new NotFound('ticket not found');
+      if (!ticket) throw new NotFound('ticket.not_found');
       const channels = await this.replyChannels(ticket);
       const last = (ticket.lastInboundChannel === 'voice' ? 'sms' : ticket.lastInboundChannel) as InboundChannel;
       const channel = channels.has(last) ? last : [...channels.keys()][0];

@@ -37,12 +37,12 @@ export function createTokens(options: { secret: string; ttlMinutes: number; now:
           requiredClaims: ['exp', 'sub'],
           currentDate: options.now(),
         });
-        if (typeof payload.sub !== 'string' || typeof payload.role !== 'string') throw new Unauthorized('malformed token');
+        if (typeof payload.sub !== 'string' || typeof payload.role !== 'string') throw new Unauthorized('auth.token_invalid');
         return { agentId: payload.sub, role: payload.role as AgentRole, expiresAt: new Date(payload.exp! * 1000) };
       } catch (err) {
-        if (err instanceof joseErrors.JWTExpired) throw new Unauthorized('token expired, log in again');
+        if (err instanceof joseErrors.JWTExpired) throw new Unauthorized('auth.token_expired');
         if (err instanceof Unauthorized) throw err;
-        throw new Unauthorized('invalid token');
+        throw new Unauthorized('auth.token_invalid');
       }
     },
   };

@@ -96,9 +96,9 @@ export const agentRoutes =
       const isSelf = principal.agentId === request.params.id;
       const { availability, coverAgentId, until, ...account } = request.body;
       const { phone, ...adminOnly } = account;
-      if (Object.keys(adminOnly).length && principal.role !== 'admin') throw new Forbidden('only an admin may change a name, role, team or activation');
-      if (phone !== undefined && !isSelf && principal.role !== 'admin') throw new Forbidden("only an admin may change another agent's phone");
-      if (!isSelf && principal.role === 'agent') throw new Forbidden('an agent may only change their own availability');
+      if (Object.keys(adminOnly).length && principal.role !== 'admin') throw new Forbidden('agent.admin_only_account');
+      if (phone !== undefined && !isSelf && principal.role !== 'admin') throw new Forbidden('agent.admin_only_phone');
+      if (!isSelf && principal.role === 'agent') throw new Forbidden('agent.own_availability_only');
       let agent = Object.keys(account).length ? await services.agents.update(actorOf(request), request.params.id, account) : null;
       if (availability !== undefined || coverAgentId !== undefined || until !== undefined) {
         agent = await services.agents.setAvailability(actorOf(request), request.params.id, { availability, coverAgentId, until: until ? new Date(until) : null });
@@ -119,7 +119,7 @@ export const agentRoutes =
       preHandler: auth.authenticate,
     }, async (request, reply) => {
       const principal = principalOf(request);
-      if (principal.agentId !== request.params.id && principal.role !== 'admin') throw new Forbidden("only an admin may reset another agent's password");
+      if (principal.agentId !== request.params.id && principal.role !== 'admin') throw new Forbidden('agent.admin_only_password');
       await services.agents.setPassword(actorOf(request), request.params.id, request.body);
       return reply.status(204).send(null);
     });

@@ -38,7 +38,7 @@ export const managementRoutes =
     }, async (request) => {
       const to = request.query.to ? new Date(request.query.to) : services.now();
       const from = request.query.from ? new Date(request.query.from) : new Date(to.getTime() - 30 * 86_400_000);
-      if (from >= to) throw new Invalid('from must be before to');
+      if (from >= to) throw new Invalid('stats.range_invalid');
       return services.stats.compute({ from, to });
     });
 

@@ -125,7 +125,7 @@ export const ticketRoutes =
       },
       preHandler: auth.authenticate,
     }, async (request, reply) => {
-      if (!request.isMultipart()) throw new Invalid('send the file as multipart/form-data');
+      if (!request.isMultipart()) throw new Invalid('attachment.multipart_expected');
       const file = await readOneFile(request);
       return reply.status(201).send(await services.tickets.addAttachment(principalOf(request), request.params.id, file));
     });
@@ -184,7 +184,7 @@ export const ticketRoutes =
       const citizen = await services.citizens.get(request.params.id);
       if (principal.role === 'agent') {
         const visible = await Promise.all(citizen.tickets.map((t) => services.access.canSeeTicket(principal, t.id)));
-        if (!visible.some(Boolean)) throw new NotFound('citizen not found');
+        if (!visible.some(Boolean)) throw new NotFound('citizen.not_found');
       }
       return citizen;
     });
@@ -267,11 +267,11 @@ export const ticketRoutes =
 async function readOneFile(request: FastifyRequest): Promise<{ filename: string; contentType: string; content: Buffer }> {
   try {
     const file = await request.file();
-    if (!file) throw new Invalid('no file in the form');
+    if (!file) throw new Invalid('attachment.no_file');
     return { filename: file.filename, contentType: file.mimetype, content: await file.toBuffer() };
   } catch (err) {
     if (err instanceof DomainError || (err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw err;
-    if (['FST_FIELDS_LIMIT', 'FST_PARTS_LIMIT', 'FST_FILES_LIMIT'].includes((err as { code?: string }).code ?? '')) throw new Invalid('send one file and nothing else in the form');
-    throw new Invalid('the multipart body cannot be read (boundary missing or body cut short)');
+    if (['FST_FIELDS_LIMIT', 'FST_PARTS_LIMIT', 'FST_FILES_LIMIT'].includes((err as { code?: string }).code ?? '')) throw new Invalid('attachment.one_file_only');
+    throw new Invalid('attachment.unreadable');
   }
 }

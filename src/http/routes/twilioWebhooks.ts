@@ -26,7 +26,7 @@ export const twilioWebhookRoutes =
       const valid = typeof signature === 'string' && twilio.validateRequest(settings.twilio.authToken, signature, url(request.url), params);
       if (!valid) {
         request.log.warn({ path: request.url.split('?')[0], ip: request.ip, signed: typeof signature === 'string' }, 'Twilio webhook with a missing or wrong signature refused');
-        throw new Forbidden('invalid Twilio signature');
+        throw new Forbidden('twilio.signature_invalid');
       }
     });
 
