@@ -256,7 +256,7 @@ function setUpChat(chat: ChatNamespace, agents: AgentsNamespace, services: Servi
 
     /** Every refusal is answered (never a silent drop) and logged. */
     const refuse = (ack: (a: ErrorAck) => void, code: string, message: string, sessionId?: string) => {
-      log.info({ channel: 'chat', address, sessionId, code }, `chat message refused: ${message}`);
+      log.info({ channel: 'chat', address, sessionId, code }, 'chat message refused');
       ack({ ok: false, error: { code, message } });
     };
 

@@ -44,7 +44,7 @@ describe('automation settings', () => {
     expect((await api('PUT', '/api/settings/automation', 'manon', { autoCloseAfterDays: 5 })).status).toBe(403);
     const bad = await api('PUT', '/api/settings/automation', 'root', { acknowledgements: { sms: null, email: null, chat: 'Réf {{ticket.secret}}' } });
     expect(bad.status).toBe(400);
-    expect(bad.json.error.message).toMatch(/unknown variable \{\{ticket.secret\}\}/);
+    expect(bad.json.error.message).toMatch(/Variable inconnue \{\{ticket.secret\}\}/);
     const ok = await api('PUT', '/api/settings/automation', 'root', {
       acknowledgements: { sms: null, email: null, chat: 'Merci ! Demande {{ticket.reference}}, réponse de {{agent.firstName}} sous {{promise.hours}} h.' },
       categoryRules: [{ keywords: ['permis de construire', 'urbanisme'], category: 'urbanisme', teamId: ids.urbanisme }],

@@ -1,4 +1,5 @@
 // The HTTP API over real HTTP: health, login, roles on every route, errors and the OpenAPI document.
+import { t } from '../../src/i18n/catalogue.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/services/audit.js';
 import { testApp } from '../helpers/context.js';
@@ -82,14 +83,14 @@ describe('login', () => {
     const forgedPayload = Buffer.from(JSON.stringify({ role: 'admin', sub: ids.agent, iss: 'gru-contact-center', exp: 9999999999 })).toString('base64url');
     const forged = await call('GET', '/api/me', { token: `${head}.${forgedPayload}.${sig}` });
     expect(forged.status).toBe(401);
-    expect(forged.json.error.message).toBe('invalid token');
+    expect(forged.json.error.message).toBe(t('auth.token_invalid'));
     expect((await call('GET', '/api/me')).status).toBe(401);
 
     clock = new Date(clock.getTime() + 61 * 60_000);
     try {
       const expired = await call('GET', '/api/me', { token: login.json.token });
       expect(expired.status).toBe(401);
-      expect(expired.json.error.message).toMatch(/expired/);
+      expect(expired.json.error.message).toBe(t('auth.token_expired'));
     } finally {
       clock = new Date(clock.getTime() - 61 * 60_000);
     }
@@ -114,7 +115,7 @@ describe('roles on routes', () => {
   ] as const)('POST /api/agents as %s (role %s) → %i', async (label, role, status) => {
     const res = await call('POST', '/api/agents', { token: role && tokens[role], body: newAgent(label) });
     expect(res.status).toBe(status);
-    if (status === 403) expect(res.json.error).toEqual({ code: 'forbidden', message: 'this action needs the role admin' });
+    if (status === 403) expect(res.json.error).toEqual({ code: 'forbidden', message: t('auth.role_needed', { roles: 'admin' }) });
     if (status === 201) {
       expect(res.json).toMatchObject({ email: `nouvel.${label}@mairie.test`, role: 'agent' });
       const login = await call('POST', '/api/auth/login', { body: { email: `nouvel.${label}@mairie.test`, password: 'password-123' } });
@@ -164,7 +165,7 @@ describe('bad input', () => {
     const res = await call('POST', '/api/auth/login', { body: { email: 'agent@mairie.test' } });
     expect(res.status).toBe(400);
     expect(res.json.error.code).toBe('invalid');
-    expect(res.json.error.message).toMatch(/password/);
+    expect(res.json.error.message).toBe('Requête invalide : le champ « password » est obligatoire');
   });
 
   it('rejects malformed JSON with 400', async () => {

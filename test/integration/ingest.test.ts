@@ -205,7 +205,7 @@ describe('ingestInbound', () => {
   });
 
   it('rejects an unreadable sender address with a clear error and stores nothing', async () => {
-    await expect(ctx.services.ingestInbound(inbound({ from: { address: 'not a phone' }, externalId: 'SM-bad-from' }))).rejects.toThrow(/not a valid phone/);
+    await expect(ctx.services.ingestInbound(inbound({ from: { address: 'not a phone' }, externalId: 'SM-bad-from' }))).rejects.toThrow(/n’est pas valide/);
     expect(await ctx.models.messages.countDocuments({ externalId: 'SM-bad-from' })).toBe(0);
   });
 

@@ -1,5 +1,6 @@
 // Socket.IO with real clients: the agents' handshake, rooms and typed events, presence and viewers, and
 // the citizens' chat (sessions, idempotent resends, resume, limits, no account takeover).
+import { t } from '../../src/i18n/catalogue.js';
 import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/services/audit.js';
@@ -50,10 +51,10 @@ afterAll(() => ctx.close());
 describe('/agents handshake', () => {
   it('refuses a socket without a token, with a forged or an expired one', async () => {
     expect((await refused(connect(`${base}/agents`, {}))).message).toBe('unauthorized: missing token');
-    expect((await refused(connect(`${base}/agents`, { token: 'x.y.z' }))).message).toBe('unauthorized: invalid token');
+    expect((await refused(connect(`${base}/agents`, { token: 'x.y.z' }))).message).toBe(`unauthorized: ${t('auth.token_invalid')}`);
     const past = createTokens({ secret: TEST_SECRET, ttlMinutes: 1, now: () => new Date(Date.now() - 3_600_000) });
     const { token } = await past.sign({ agentId: agents.alice.id, role: 'agent' });
-    expect((await refused(connect(`${base}/agents`, { token }))).message).toMatch(/unauthorized: token expired/);
+    expect((await refused(connect(`${base}/agents`, { token }))).message).toBe(`unauthorized: ${t('auth.token_expired')}`);
   });
 });
 
@@ -75,7 +76,7 @@ describe('agents receive only what they may see', () => {
   it('lets an agent watch only the tickets they may see, and tells everyone who is viewing', async () => {
     const result = await ctx.services.ingestInbound(inbound({ from: { address: '+33630000002' } }));
     const [alice, bruno, manon] = await Promise.all([agentSocket('alice'), agentSocket('bruno'), agentSocket('manon')]);
-    expect(await emitAck(bruno, 'ticket:watch', result.ticketId)).toEqual({ ok: false, error: { code: 'not_found', message: 'ticket not found' } });
+    expect(await emitAck(bruno, 'ticket:watch', result.ticketId)).toEqual({ ok: false, error: { code: 'not_found', message: t('ticket.not_found') } });
     expect(await emitAck(alice, 'ticket:watch', 'not-an-id')).toMatchObject({ ok: false });
 
     const viewers = collect(alice, 'ticket:viewers');
@@ -197,12 +198,12 @@ describe('/chat', () => {
   it('answers bad input, oversize and floods with clear error acks, never dropping silently', async () => {
     const noSession = await chatSocket();
     expect(await emitAck(noSession, 'chat:message', { clientId: 'a', text: 'x' })).toMatchObject({ ok: false, error: { code: 'no_session' } });
-    expect(await emitAck(noSession, 'chat:start', { email: 'not an email' })).toEqual({ ok: false, error: { code: 'invalid', message: 'this email address is not valid' } });
+    expect(await emitAck(noSession, 'chat:start', { email: 'not an email' })).toEqual({ ok: false, error: { code: 'invalid', message: t('chat.email_invalid') } });
 
     const citizen = await chatSocket();
     await emitAck(citizen, 'chat:start', {});
     expect(await emitAck(citizen, 'chat:message', { clientId: 'big', text: 'x'.repeat(501) })).toEqual({
-      ok: false, error: { code: 'too_large', message: 'a message is limited to 500 characters' },
+      ok: false, error: { code: 'too_large', message: t('chat.message_too_long', { max: 500 }) },
     });
     expect(await emitAck(citizen, 'chat:message', { clientId: '$gt', text: 'x' })).toMatchObject({ ok: false, error: { code: 'invalid' } });
     expect(await emitAck(citizen, 'chat:message', { clientId: 'obj', text: { $gt: '' } })).toMatchObject({ ok: false, error: { code: 'invalid' } });
@@ -213,7 +214,7 @@ describe('/chat', () => {
     expect(accepted.length + limited.length).toBe(30);
     expect(accepted.length).toBeGreaterThanOrEqual(5);
     expect(limited.length).toBeGreaterThan(0);
-    expect(limited[0]).toEqual({ ok: false, error: { code: 'rate_limited', message: 'too many messages: wait a few seconds and send again' } });
+    expect(limited[0]).toEqual({ ok: false, error: { code: 'rate_limited', message: t('chat.too_many_messages') } });
     expect(await ctx.models.messages.countDocuments({ channel: 'chat', text: /^message \d+$/ })).toBe(accepted.length);
   });
 

@@ -199,7 +199,7 @@ describe('RGPD erasure', () => {
     expect((await call('GET', `/api${portalPath}`, { token: null })).status).toBe(404);
     expect((await call('POST', `/api${portalPath}/messages`, { body: { text: 'encore moi' }, token: null })).status).toBe(404);
     expect(await widgetGone).toBe('io server disconnect');
-    await expect(ctx.services.chat.resume(sessionToken)).rejects.toThrow(/unknown chat session/);
+    await expect(ctx.services.chat.resume(sessionToken)).rejects.toMatchObject({ key: 'chat.unknown_session' });
 
     // Every collection, every field: none of her identities, name, texts or files.
     const everything: string[] = [];

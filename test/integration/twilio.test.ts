@@ -1,5 +1,6 @@
 // Phone and SMS over real HTTP: webhooks signed with Twilio's algorithm, the real twilio SDK sending to a
 // loopback Twilio peer, status callbacks in any order, calls with and without voicemail.
+import { t } from '../../src/i18n/catalogue.js';
 import twilio from 'twilio';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/services/audit.js';
@@ -56,7 +57,7 @@ describe('webhook signatures', () => {
     const wrongToken = await webhook('/webhooks/twilio/sms', params, { signature: twilio.getExpectedTwilioSignature('another-token', `${PUBLIC}/webhooks/twilio/sms`, params) });
     for (const res of [forged, missing, otherUrl, wrongToken]) {
       expect(res.status).toBe(403);
-      expect(JSON.parse(res.text)).toEqual({ error: { code: 'forbidden', message: 'invalid Twilio signature' } });
+      expect(JSON.parse(res.text)).toEqual({ error: { code: 'forbidden', message: t('twilio.signature_invalid') } });
     }
     expect(await ctx.models.messages.countDocuments({ externalId: params.MessageSid })).toBe(0);
     const refusals = logs.lines.filter((l) => l.msg === 'Twilio webhook with a missing or wrong signature refused');
@@ -74,10 +75,10 @@ describe('webhook signatures', () => {
   it('answers a signed but malformed webhook with 400 and a clear message', async () => {
     const res = await webhook('/webhooks/twilio/sms', { From: '+33620000003', Body: 'sans identifiant' });
     expect(res.status).toBe(400);
-    expect(JSON.parse(res.text).error.message).toBe('Twilio webhook without SmsSid');
+    expect(JSON.parse(res.text).error.message).toBe(t('twilio.field_missing', { name: 'SmsSid' }));
     const badFrom = await webhook('/webhooks/twilio/sms', smsParams('pas un numéro', 'x'));
     expect(badFrom.status).toBe(400);
-    expect(JSON.parse(badFrom.text).error.message).toMatch(/not a valid phone/);
+    expect(JSON.parse(badFrom.text).error.message).toMatch(/n’est pas valide/);
   });
 });
 
@@ -261,7 +262,7 @@ describe('outbound SMS and delivery status', () => {
   it('refuses a reply longer than the configured number of segments', async () => {
     const ticketId = await ticketFor('+33620000026');
     await expect(ctx.services.outbox.queue({ ticketId, channel: 'sms', to: '+33620000026', text: 'ê'.repeat(67 * 3 + 1) })).rejects.toThrow(
-      'this SMS would take 4 parts (UCS-2); the limit is 3: shorten it or answer by email',
+      t('reply.sms_too_long', { segments: 4, encoding: 'UCS-2', max: 3 }),
     );
     await expect(ctx.services.outbox.queue({ ticketId, channel: 'sms', to: '+33620000026', text: 'a'.repeat(153 * 3) })).resolves.toBeTruthy();
   });

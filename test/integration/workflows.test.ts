@@ -1,5 +1,6 @@
 // Agents' and managers' workflows over real HTTP and Socket.IO: the inbox, threads, replies, notes,
 // statuses, canned answers, reassignment, cover and return, hand-over, merge, export and erasure.
+import { t } from '../../src/i18n/catalogue.js';
 import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { returnAgentsDue } from '../../src/jobs/availabilityReturn.js';
@@ -123,7 +124,7 @@ describe('a thread', () => {
     const chat = await chatCitizen('Paul', 'Question');
     const res = await api('POST', `/api/tickets/${chat.ticketId}/replies`, 'alice', { text: 'Réponse', channel: 'sms' });
     expect(res.status).toBe(400);
-    expect(res.json.error.message).toBe('this citizen cannot be answered by sms: use chat');
+    expect(res.json.error.message).toBe(t('reply.channel_unavailable_use', { channel: 'sms', available: 'chat' }));
     expect((await api('POST', `/api/tickets/${chat.ticketId}/replies`, 'alice', {})).status).toBe(400);
   });
 
@@ -145,7 +146,7 @@ describe('canned answers', () => {
   it('are managed by managers, scoped by team, and fill their variables', async () => {
     const bad = await api('POST', '/api/canned-answers', 'manon', { title: 'X', body: 'Bonjour {{citizen.password}}' });
     expect(bad.status).toBe(400);
-    expect(bad.json.error.message).toMatch(/unknown variable \{\{citizen.password\}\}/);
+    expect(bad.json.error.message).toMatch(/Variable inconnue \{\{citizen.password\}\}/);
     expect((await api('POST', '/api/canned-answers', 'alice', { title: 'X', body: 'Y' })).status).toBe(403);
 
     const shared = await api('POST', '/api/canned-answers', 'manon', { title: 'Accusé', body: 'Bonjour {{citizen.firstName}}, votre demande {{ticket.reference}} est suivie par {{agent.firstName}}.' });

@@ -34,6 +34,6 @@ describe('identity keys', () => {
     expect(identityKey(normaliseIdentity('phone', '06 12 34 56 78', 'FR'))).toBe(identityKey(normaliseIdentity('phone', '+33612345678', 'FR')));
   });
   it('throws a clear error for an unreadable address', () => {
-    expect(() => normaliseIdentity('email', 'nope', 'FR')).toThrow(/not a valid email/);
+    expect(() => normaliseIdentity('email', 'nope', 'FR')).toThrow(/n’est pas valide/);
   });
 });
