@@ -9,6 +9,7 @@ import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/index.js';
 import type { Services } from '../services/index.js';
+import { assetRoutes } from './assets.js';
 import { registerAuth } from './auth.js';
 import { clientErrorHandler, documentCommonErrors, frameworkErrors, registerErrorHandling } from './errors.js';
 import { registerSecurity } from './security.js';
@@ -85,6 +86,7 @@ export async function buildApp({ config, services, log }: AppOptions) {
   await app.register(portalRoutes(services, auth));
   await app.register(managementRoutes(services, auth));
   await app.register(pageRoutes({ serviceName: config.service.name }));
+  await app.register(assetRoutes);
   if (config.twilio) await app.register(twilioWebhookRoutes(services, { ...config, twilio: config.twilio }));
   return app;
 }

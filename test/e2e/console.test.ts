@@ -1,9 +1,12 @@
-// The agent console in headless Chromium against the running server: log in, the live inbox, a message
-// arriving live, a reply with a canned answer and its delivery status, a note, and a manager's reassignment.
+// The agents' console in headless Chromium, in French, by keyboard first: log in, the live inbox
+// (views, search), a ticket opened with Enter (focus lands on its heading), a canned answer inserted by
+// typing "/", the SMS counter, a reply and its delivery status, a note that stays text, live messages
+// that never move the focus, and a manager's reassignment and change of usual agent with a reason.
+// axe-core checks each screen.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/services/audit.js';
+import { axeViolations } from '../helpers/axe.js';
 import { browserFixture } from '../helpers/browser.js';
-
 
 let fixture: Awaited<ReturnType<typeof browserFixture>>;
 let ctx: typeof fixture.ctx;
@@ -11,26 +14,32 @@ let base: string;
 let browser: typeof fixture.browser;
 
 beforeAll(async () => {
-  fixture = await browserFixture({ agents: [{ name: 'Camille Martin', email: 'camille@mairie.test', role: 'agent' }, { name: 'Julien Bernard', email: 'julien@mairie.test', role: 'agent' }, { name: 'Nadia Lefèvre', email: 'nadia@mairie.test', role: 'manager' }] });
+  fixture = await browserFixture({
+    agents: [
+      { name: 'Camille Martin', email: 'camille@mairie.test', role: 'agent' },
+      { name: 'Julien Bernard', email: 'julien@mairie.test', role: 'agent' },
+      { name: 'Nadia Lefèvre', email: 'nadia@mairie.test', role: 'manager' },
+    ],
+  });
   ({ ctx, base, browser } = fixture);
 }, 60_000);
 afterAll(() => fixture?.close());
 
 async function logIn(email: string) {
-  const context = await browser.newContext();
+  const context = await browser.newContext({ bypassCSP: true });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(`${base}/console`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill('password-123');
-  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByLabel('Adresse e-mail').fill(email);
+  await page.getByLabel('Mot de passe').fill('password-123');
+  await page.keyboard.press('Enter');
   await expect.poll(() => page.locator('#me').textContent()).toContain('(');
   return { page, context, errors };
 }
 
 describe('agent console', () => {
-  it('shows the inbox live, a thread with statuses, replies with a canned answer, notes and reassignment', async () => {
+  it('lets an agent work by keyboard: open with Enter, insert a canned answer with /, reply, note, live updates that keep focus', async () => {
     await ctx.services.cannedAnswers.create(SYSTEM, { title: 'Horaires', body: 'Bonjour {{citizen.firstName}}, nous sommes ouverts de 9 h à 17 h. {{agent.firstName}}' });
     const { session } = await ctx.services.chat.start({ name: 'Inès Garcia' });
     const first = await ctx.services.chat.send(session, { clientId: 'c1', text: 'Quels sont vos horaires ?' });
@@ -38,51 +47,110 @@ describe('agent console', () => {
     const owner = first.recurringAgentId === String(camille!._id) ? 'camille@mairie.test' : 'julien@mairie.test';
 
     const { page, errors } = await logIn(owner);
+    expect(await page.getAttribute('html', 'lang')).toBe('fr');
     const inboxItem = page.getByRole('button', { name: /Inès Garcia/ });
     await expect.poll(() => inboxItem.count(), { timeout: 10_000 }).toBe(1);
-    await inboxItem.click();
-    const thread = page.getByRole('log', { name: 'Thread' });
-    await expect.poll(() => thread.textContent(), { timeout: 10_000 }).toContain('Quels sont vos horaires ?');
+    expect(await inboxItem.textContent()).toContain('Nouvelle');
+    expect(await axeViolations(page, 'console inbox')).toEqual([]);
 
-    // A message arrives live, without a reload.
+    // Keyboard only: focus the item, Enter opens it and puts focus on the ticket's heading.
+    await inboxItem.focus();
+    await page.keyboard.press('Enter');
+    const heading = page.getByRole('heading', { level: 2, name: new RegExp(first.reference) });
+    await expect.poll(() => heading.evaluate((el) => el === document.activeElement), { timeout: 10_000 }).toBe(true);
+    const thread = page.getByRole('log');
+    await expect.poll(() => thread.textContent()).toContain('Quels sont vos horaires ?');
+    expect(await axeViolations(page, 'console ticket (agent)')).toEqual([]);
+
+    // "/hor" then Enter: the canned answer, its variables filled, replaces the slash word.
+    const reply = page.getByLabel('Votre réponse (tapez / pour une réponse type)');
+    await reply.focus();
+    await page.keyboard.type('/hor');
+    await expect.poll(() => page.getByRole('option', { name: 'Horaires' }).count()).toBe(1);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => reply.inputValue()).toMatch(/^Bonjour Inès, nous sommes ouverts de 9 h à 17 h\. (Camille|Julien)$/);
+
+    // A message arrives live while the agent types: the text and the focus stay where they are.
+    await page.keyboard.type(' À bientôt.');
     await ctx.services.chat.send(session, { clientId: 'c2', text: 'Et le samedi ?' });
     await expect.poll(() => thread.textContent(), { timeout: 10_000 }).toContain('Et le samedi ?');
+    expect(await reply.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await reply.inputValue()).toMatch(/À bientôt\.$/);
 
-    // Reply with the canned answer: its variables are filled, and its delivery status shows.
-    await page.getByLabel('Canned answer').selectOption({ label: 'Horaires' });
-    await expect.poll(() => page.getByLabel('Reply to the citizen').inputValue()).toMatch(/^Bonjour Inès, nous sommes ouverts de 9 h à 17 h\. (Camille|Julien)$/);
-    await page.getByRole('button', { name: 'Send reply' }).click();
-    const reply = thread.locator('li.out', { hasText: 'nous sommes ouverts' });
-    await expect.poll(() => reply.locator('.status').textContent(), { timeout: 10_000 }).toMatch(/sent|delivered/);
+    await page.getByRole('button', { name: 'Envoyer la réponse' }).click();
+    const sent = thread.locator('li.out', { hasText: 'nous sommes ouverts' });
+    await expect.poll(() => sent.locator('.status').textContent(), { timeout: 10_000 }).toMatch(/envoyé|remis/);
+    await expect.poll(() => page.getByRole('status').textContent()).toBe('Réponse enregistrée, envoi en cours.');
 
-    await page.getByLabel('Internal note (never sent)').fill('Penser au formulaire <script>alert(1)</script>');
-    await page.getByRole('button', { name: 'Add note' }).click();
+    await page.getByRole('textbox', { name: 'Note interne (jamais envoyée)' }).fill('Penser au formulaire <script>alert(1)</script>');
+    await page.getByRole('button', { name: 'Ajouter la note' }).click();
     await expect.poll(() => thread.locator('li.note').textContent()).toContain('<script>alert(1)</script>');
-    expect(await page.evaluate(() => document.querySelectorAll('#messages script').length)).toBe(0);
-    expect(errors).toEqual([]);
+    expect(await page.evaluate(() => document.querySelectorAll('.messages script').length)).toBe(0);
 
-    // The manager reassigns it to the other agent.
+    // Status in words, saved from the form.
+    await page.locator('#ticket-status').selectOption({ label: 'En attente de l’usager' });
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toBe('Demande mise à jour.');
+    await expect.poll(async () => (await ctx.models.tickets.findById(first.ticketId).lean())!.status).toBe('pending');
+    expect(errors).toEqual([]);
+  });
+
+  it('counts SMS segments while an agent types a reply to an SMS', async () => {
+    const sms = await ctx.services.ingestInbound({ channel: 'sms', externalId: `SM${'7'.repeat(32)}`, from: { address: '+33612345670', name: 'Paul Durand' }, text: 'Ma demande de carte grise', threadHints: {}, attachments: [], receivedAt: new Date() });
+    const agent = await ctx.models.agents.findById(sms.recurringAgentId).lean();
+    const { page } = await logIn(agent!.email);
+    await page.getByRole('button', { name: /Paul Durand/ }).click();
+    await page.getByLabel('Votre réponse (tapez / pour une réponse type)').fill('a'.repeat(161));
+    await expect.poll(() => page.locator('#reply-counter').textContent()).toBe('161 caractères, 2 SMS (GSM-7)');
+    await page.getByLabel('Votre réponse (tapez / pour une réponse type)').fill('Ça coûte 10 €');
+    await expect.poll(() => page.locator('#reply-counter').textContent()).toBe('13 caractères, 1 SMS (UCS-2)');
+  });
+
+  it('lets a manager reassign a ticket and change the usual agent, each with a reason, and the first agent sees it leave', async () => {
+    const { session } = await ctx.services.chat.start({ name: 'Léa Moreau' });
+    const first = await ctx.services.chat.send(session, { clientId: 'm1', text: 'Bonjour, pour mon permis de construire' });
+    const ownerDoc = await ctx.models.agents.findById(first.recurringAgentId).lean();
+    const agent = await logIn(ownerDoc!.email);
+    const agentItem = agent.page.getByRole('button', { name: /Léa Moreau/ });
+    await expect.poll(() => agentItem.count(), { timeout: 10_000 }).toBe(1);
+
     const manager = await logIn('nadia@mairie.test');
-    await manager.page.getByLabel('Scope').selectOption('all');
-    await manager.page.getByRole('button', { name: /Inès Garcia/ }).click();
-    const other = owner === 'camille@mairie.test' ? 'Julien Bernard' : 'Camille Martin';
+    await manager.page.getByRole('button', { name: 'Toutes', exact: true }).click();
+    await manager.page.getByLabel('Rechercher (nom, référence, objet)').fill('Léa');
+    await manager.page.keyboard.press('Enter');
+    await manager.page.getByRole('button', { name: /Léa Moreau/ }).click();
+    await expect.poll(() => manager.page.getByRole('heading', { level: 2, name: new RegExp(first.reference) }).count()).toBe(1);
+    expect(await axeViolations(manager.page, 'console ticket (manager)')).toEqual([]);
+
+    const other = ownerDoc!.name === 'Camille Martin' ? 'Julien Bernard' : 'Camille Martin';
     const otherAgent = await ctx.models.agents.findOne({ name: other }).lean();
-    await manager.page.getByLabel('Reassign to').selectOption(String(otherAgent!._id));
-    await manager.page.getByRole('button', { name: 'Reassign' }).click();
-    await expect.poll(() => manager.page.locator('#thread-meta').textContent(), { timeout: 10_000 }).toContain(`assigned to: ${other}`);
-    // It leaves the first agent's inbox live.
-    await expect.poll(() => inboxItem.count(), { timeout: 10_000 }).toBe(0);
+    await manager.page.getByLabel('Réaffecter cette demande à').selectOption(String(otherAgent!._id));
+    await manager.page.locator('#assign-reason').fill('Congés de l’agent');
+    await manager.page.getByRole('button', { name: 'Réaffecter', exact: true }).click();
+    await expect.poll(() => manager.page.getByRole('status').textContent(), { timeout: 10_000 }).toBe('Demande réaffectée.');
+    // It leaves the first agent's inbox, live.
+    await expect.poll(() => agentItem.count(), { timeout: 10_000 }).toBe(0);
+    const audit = await ctx.models.auditEvents.findOne({ action: 'ticket.assigned', ticketId: first.ticketId }).lean();
+    expect(audit!.data).toMatchObject({ reason: 'Congés de l’agent' });
+
+    await manager.page.getByLabel('Changer l’interlocuteur habituel de l’usager').selectOption(String(otherAgent!._id));
+    await manager.page.locator('#recurring-reason').fill('Déménagement du quartier');
+    await manager.page.getByRole('button', { name: 'Changer l’interlocuteur' }).click();
+    await expect.poll(() => manager.page.getByRole('status').textContent(), { timeout: 10_000 }).toBe('Interlocuteur habituel changé.');
+    const citizen = await ctx.models.citizens.findById(first.citizenId).lean();
+    expect(String(citizen!.recurringAgentId)).toBe(String(otherAgent!._id));
     expect(manager.errors).toEqual([]);
   });
 
-  it('refuses a wrong password with a readable message', async () => {
-    const context = await browser.newContext();
+  it('refuses a wrong password with a readable French message, and the login page passes axe', async () => {
+    const context = await browser.newContext({ bypassCSP: true });
     const page = await context.newPage();
     await page.goto(`${base}/console`);
-    await page.getByLabel('Email').fill('camille@mairie.test');
-    await page.getByLabel('Password').fill('wrong-password');
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await expect.poll(() => page.getByRole('alert').textContent()).toBe('wrong email or password');
+    expect(await axeViolations(page, 'console login')).toEqual([]);
+    await page.getByLabel('Adresse e-mail').fill('camille@mairie.test');
+    await page.getByLabel('Mot de passe').fill('wrong-password');
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await expect.poll(() => page.locator('form.login [role=alert]').textContent()).toBe('Adresse e-mail ou mot de passe incorrect.');
     await context.close();
   });
 });

@@ -40,13 +40,13 @@ describe('markup stays text', () => {
 
     const { page, problems } = await watchedPage();
     await page.goto(`${base}/console`);
-    await page.getByLabel('Email').fill('camille@mairie.test');
-    await page.getByLabel('Password').fill('password-123');
-    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByLabel('Adresse e-mail').fill('camille@mairie.test');
+    await page.getByLabel('Mot de passe').fill('password-123');
+    await page.getByRole('button', { name: 'Se connecter' }).click();
     const chatItem = page.getByRole('button', { name: /Eve/ });
     await expect.poll(() => chatItem.count(), { timeout: 10_000 }).toBe(1);
     await chatItem.click();
-    const thread = page.getByRole('log', { name: 'Thread' });
+    const thread = page.getByRole('log');
     await expect.poll(() => thread.textContent(), { timeout: 10_000 }).toContain(CHAT_TEXT);
     expect(await thread.locator('img, script').count()).toBe(0);
 

@@ -81,7 +81,7 @@ describe('citizen portal', () => {
     expect(await revoked.json()).toEqual({ revoked: 1 }); // SMS is off here: no acknowledgement, so no other link
     const after = await fetch(`${base}/api/portal/${token}`);
     expect(after.status).toBe(404);
-    expect(await after.json()).toEqual({ error: { code: 'not_found', message: 'not found' } });
+    expect(await after.json()).toEqual({ error: { code: 'not_found', message: 'Lien introuvable ou expiré.' } });
     expect((await fetch(`${base}/api/portal/${token}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"x"}' })).status).toBe(404);
 
     const context = await browser.newContext();

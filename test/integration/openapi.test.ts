@@ -2,6 +2,7 @@
 // generates requests from it, authenticated as a manager, against the real app with Twilio on, and
 // checks every answer: no 5xx, only documented statuses and content types, bodies matching their schemas.
 import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addTeam, AGENT_PASSWORD, inbound, testApp } from '../helpers/context.js';
 import { ST_BIN } from '../helpers/schemathesis.js';
@@ -25,7 +26,8 @@ afterAll(() => ctx?.close());
 
 function schemathesis(args: string[]): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(ST_BIN, args, { env: { ...process.env, NO_COLOR: '1', SCHEMATHESIS_HOOKS: '' } });
+    // Its cache and reports go under .cache, not into the working tree.
+    const child = spawn(ST_BIN, args, { cwd: join(import.meta.dirname, '../../.cache'), env: { ...process.env, NO_COLOR: '1', SCHEMATHESIS_HOOKS: '' } });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));

@@ -1,0 +1,34 @@
+// The pages' scripts: TypeScript under src/web, bundled by esbuild when the app starts (about a tenth
+// of a second each), served from memory as /assets/<name>.js. Same origin, so the pages' strict CSP
+// (script-src 'self') lets them run; nothing comes from a CDN.
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import type { FastifyPluginAsync } from 'fastify';
+import { t } from '../i18n/catalogue.js';
+import { textAnswer } from './schemas.js';
+
+const WEB = join(import.meta.dirname, '../web');
+export const BUNDLES = { console: join(WEB, 'console/main.ts') } as const;
+
+// Bundled once per process: the sources do not change while it runs.
+const built = new Map<string, Promise<string>>();
+function bundle(entry: string): Promise<string> {
+  let code = built.get(entry);
+  if (!code) {
+    code = build({ entryPoints: [entry], bundle: true, write: false, format: 'iife', target: 'es2020', minify: true, legalComments: 'none', charset: 'utf8' }).then((r) => r.outputFiles[0]!.text);
+    built.set(entry, code);
+  }
+  return code;
+}
+
+export const assetRoutes: FastifyPluginAsync = async (app) => {
+  const scripts = Object.fromEntries(await Promise.all(Object.entries(BUNDLES).map(async ([name, entry]) => [name, await bundle(entry)] as const)));
+  app.get('/assets/:name.js', {
+    schema: { tags: ['pages'], summary: "The pages' scripts (bundled from src/web)", response: { 200: textAnswer('application/javascript', 'the script'), 404: { $ref: 'Error#' } } },
+  }, async (request, reply) => {
+    const { name } = request.params as { name: string };
+    const script = Object.hasOwn(scripts, name) ? scripts[name] : undefined;
+    if (!script) return reply.status(404).send({ error: { code: 'not_found', message: t('http.route_not_found', { method: 'GET', path: `/assets/${name}.js` }) } });
+    return reply.type('application/javascript; charset=utf-8').header('cache-control', 'no-cache').send(script);
+  });
+};

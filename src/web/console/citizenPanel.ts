@@ -1,0 +1,38 @@
+// The citizen beside the thread: name, contact details, what they typed in the chat (marked
+// unverified), their usual agent, and their other requests one click away.
+import { h } from '../shared/dom.js';
+import { formatDate, statusLabel, t } from '../shared/i18n.js';
+import type { TicketDetail } from './types.js';
+
+const kindLabel = (kind: string) => (kind === 'phone' ? t('ui.identity.phone') : kind === 'email' ? t('ui.identity.email') : kind);
+
+export function citizenPanel(ticket: TicketDetail, deps: { onOpenTicket: (id: string) => void }) {
+  const citizen = ticket.citizen;
+  const identities = citizen.identities.filter((i) => i.kind !== 'chat');
+  const claims = citizen.claims ?? [];
+  return h(
+    'section',
+    { class: 'citizen', 'aria-labelledby': 'citizen-title' },
+    h('h3', { id: 'citizen-title' }, `${t('ui.citizen.title')} : ${citizen.name ?? t('ui.unknown_citizen')}`),
+    h('h4', {}, t('ui.citizen.identities')),
+    identities.length ? h('ul', {}, ...identities.map((i) => h('li', {}, `${kindLabel(i.kind)} : ${i.value}`))) : h('p', { class: 'meta' }, t('ui.citizen.none')),
+    claims.length
+      ? h('div', {}, h('h4', {}, t('ui.citizen.claims')), h('ul', {}, ...claims.map((c) => h('li', {}, `${kindLabel(c.kind)} : ${c.value} `, c.verified ? null : h('span', { class: 'badge' }, t('ui.citizen.unverified'))))))
+      : null,
+    h('p', {}, `${t('ui.citizen.recurring_agent')} : ${citizen.recurringAgent?.name ?? t('ui.citizen.none')}`),
+    h('h4', {}, t('ui.citizen.past_tickets')),
+    h(
+      'ul',
+      { class: 'past' },
+      ...citizen.tickets.map((past) =>
+        h(
+          'li',
+          {},
+          past.id === ticket.id
+            ? h('span', { 'aria-current': 'page' }, `${past.reference} · ${statusLabel(past.status)}`)
+            : h('button', { type: 'button', class: 'link', onclick: () => deps.onOpenTicket(past.id) }, `${past.reference} — ${past.subject || t('ui.no_subject')} · ${statusLabel(past.status)} · ${formatDate(past.createdAt)}`),
+        ),
+      ),
+    ),
+  );
+}

@@ -1,0 +1,174 @@
+// The inbox: views (mine, team, unassigned, at risk, all), filters, search and paging. Live updates
+// patch the list in place: items keep their element, so the focused one keeps focus and the list
+// keeps its scroll; nothing is rebuilt under the agent's hands.
+import type { Api } from '../shared/api.js';
+import { h, replaceChildren } from '../shared/dom.js';
+import { channelLabel, CHANNELS, formatDate, STATUSES, statusLabel, t } from '../shared/i18n.js';
+import type { Me, TicketSummary } from './types.js';
+
+type View = 'mine' | 'team' | 'unassigned' | 'at_risk' | 'all';
+const PAGE = 25;
+
+export function mountInbox(root: HTMLElement, deps: { api: Api; me: Me; teamVisibility: boolean; onOpen: (ticketId: string) => void }) {
+  const { api, me } = deps;
+  const views: View[] = me.role === 'agent' ? ['mine', ...(deps.teamVisibility ? (['team', 'unassigned'] as View[]) : []), 'at_risk'] : ['mine', 'team', 'unassigned', 'at_risk', 'all'];
+  const state = { view: views[0]!, status: '', channel: '', category: '', q: '', pages: 1, current: null as string | null };
+  const items = new Map<string, HTMLLIElement>();
+  let nextCursor: string | null = null;
+
+  const viewLabels: Record<View, string> = {
+    mine: t('ui.inbox.view.mine'), team: t('ui.inbox.view.team'), unassigned: t('ui.inbox.view.unassigned'), at_risk: t('ui.inbox.view.at_risk'), all: t('ui.inbox.view.all'),
+  };
+  const tabs = views.map((view) =>
+    h('button', { type: 'button', 'aria-pressed': String(view === state.view), 'data-view': view, onclick: () => choose(view) }, viewLabels[view]),
+  );
+  const search = h('input', { id: 'inbox-q', type: 'search', maxlength: 100, autocomplete: 'off' });
+  const select = (id: string, options: [string, string][]) => h('select', { id }, h('option', { value: '' }, t('ui.inbox.any')), ...options.map(([v, l]) => h('option', { value: v }, l)));
+  const statusSelect = select('inbox-status', STATUSES.map((s) => [s, statusLabel(s)]));
+  const channelSelect = select('inbox-channel', CHANNELS.map((c) => [c, channelLabel(c)]));
+  const categoryInput = h('input', { id: 'inbox-category', type: 'text', maxlength: 80 });
+  const list = h('ul', { class: 'tickets', 'aria-labelledby': 'inbox-title' });
+  const count = h('p', { class: 'meta', 'aria-live': 'polite' });
+  const more = h('button', { type: 'button', class: 'secondary', hidden: true, onclick: () => loadMore() }, t('ui.inbox.more'));
+
+  const filters = h(
+    'form',
+    { class: 'filters', role: 'search', 'aria-label': t('ui.inbox.filters'), onsubmit: (e: Event) => { e.preventDefault(); apply(); } },
+    h('label', { for: 'inbox-q' }, t('ui.inbox.search')), search,
+    h('div', { class: 'row' },
+      h('span', {}, h('label', { for: 'inbox-status' }, t('ui.inbox.status')), statusSelect),
+      h('span', {}, h('label', { for: 'inbox-channel' }, t('ui.inbox.channel')), channelSelect),
+      h('span', {}, h('label', { for: 'inbox-category' }, t('ui.inbox.category')), categoryInput),
+    ),
+    h('button', { type: 'submit' }, t('ui.inbox.apply')),
+  );
+  replaceChildren(
+    root,
+    h('h2', { id: 'inbox-title' }, t('ui.inbox.title')),
+    h('div', { class: 'views', role: 'group', 'aria-label': t('ui.inbox.views') }, ...tabs),
+    filters,
+    count,
+    list,
+    more,
+  );
+
+  function choose(view: View) {
+    state.view = view;
+    for (const tab of tabs) tab.setAttribute('aria-pressed', String(tab.dataset.view === view));
+    state.pages = 1;
+    void reload();
+  }
+  function apply() {
+    Object.assign(state, { q: search.value.trim(), status: statusSelect.value, channel: channelSelect.value, category: categoryInput.value.trim(), pages: 1 });
+    void reload();
+  }
+
+  const query = (cursor?: string | null) => {
+    const params = new URLSearchParams({ scope: state.view === 'at_risk' ? 'mine' : state.view, limit: String(PAGE) });
+    if (state.view === 'at_risk') {
+      params.set('atRisk', 'true');
+      if (me.role !== 'agent') params.set('scope', 'all');
+    }
+    if (state.status) params.set('status', state.status);
+    if (state.channel) params.set('channel', state.channel);
+    if (state.category) params.set('category', state.category);
+    if (state.q) params.set('q', state.q);
+    if (cursor) params.set('cursor', cursor);
+    return `/api/tickets?${params}`;
+  };
+
+  /** Every page shown so far, again: what changed is patched, the rest untouched. */
+  async function reload() {
+    const tickets: TicketSummary[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < state.pages; page++) {
+      const answer: { items: TicketSummary[]; nextCursor: string | null } = await deps.api.get(query(cursor));
+      tickets.push(...answer.items);
+      cursor = answer.nextCursor;
+      if (!cursor) break;
+    }
+    nextCursor = cursor;
+    patch(tickets);
+  }
+  async function loadMore() {
+    if (!nextCursor) return;
+    const answer: { items: TicketSummary[]; nextCursor: string | null } = await deps.api.get(query(nextCursor));
+    state.pages += 1;
+    nextCursor = answer.nextCursor;
+    patch([...[...items.keys()].map((id) => items.get(id)!.__ticket as TicketSummary), ...answer.items]);
+  }
+
+  function patch(tickets: TicketSummary[]) {
+    const focused = document.activeElement;
+    const scroll = list.scrollTop;
+    const wanted = new Set(tickets.map((ticket) => ticket.id));
+    for (const [id, li] of items) if (!wanted.has(id)) (li.remove(), items.delete(id));
+    let previous: Element | null = null;
+    for (const ticket of tickets) {
+      let li = items.get(ticket.id);
+      if (!li) items.set(ticket.id, (li = item(ticket)));
+      else update(li, ticket);
+      const expected: Element | null = previous ? previous.nextElementSibling : list.firstElementChild;
+      if (expected !== li) list.insertBefore(li, expected);
+      previous = li;
+    }
+    // A moved item loses focus in some browsers: give it back, without scrolling.
+    if (focused instanceof HTMLElement && focused !== document.activeElement && focused.isConnected) focused.focus({ preventScroll: true });
+    list.scrollTop = scroll;
+    count.textContent = tickets.length ? t('ui.inbox.count', { count: tickets.length }) : t('ui.inbox.empty');
+    more.hidden = !nextCursor;
+  }
+
+  function item(ticket: TicketSummary): HTMLLIElement {
+    const button = h('button', { type: 'button', class: 'ticket', onclick: () => open(ticket.id) });
+    const li = h('li', {}, button) as HTMLLIElement & { __ticket?: TicketSummary };
+    update(li, ticket);
+    return li;
+  }
+  function update(li: HTMLLIElement & { __ticket?: TicketSummary }, ticket: TicketSummary) {
+    li.__ticket = ticket;
+    const button = li.firstElementChild as HTMLButtonElement;
+    button.dataset.id = ticket.id;
+    button.classList.toggle('unread', ticket.unreadCount > 0);
+    if (ticket.id === state.current) button.setAttribute('aria-current', 'true');
+    else button.removeAttribute('aria-current');
+    const meta = [ticket.reference, statusLabel(ticket.status), channelLabel(ticket.channel)];
+    if (ticket.unreadCount) meta.push(t('ui.inbox.unread', { count: ticket.unreadCount }));
+    meta.push(ticket.responseDueAt ? t('ui.inbox.due', { date: formatDate(ticket.responseDueAt) }) : t('ui.inbox.nothing_due'));
+    replaceChildren(
+      button,
+      h('span', { class: 'who' }, `${ticket.citizen.name ?? t('ui.unknown_citizen')} — ${ticket.subject || t('ui.no_subject')}`),
+      h('span', { class: 'meta' }, meta.join(' · ')),
+      ticket.atRisk ? h('span', { class: 'risk' }, ` · ${t('ui.inbox.at_risk')}`) : null,
+    );
+  }
+  function open(ticketId: string) {
+    state.current = ticketId;
+    for (const [id, li] of items) {
+      const button = li.firstElementChild as HTMLElement;
+      if (id === ticketId) button.setAttribute('aria-current', 'true');
+      else button.removeAttribute('aria-current');
+    }
+    deps.onOpen(ticketId);
+  }
+
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return {
+    reload,
+    /** Live events come in bursts: one reload for each. */
+    refreshSoon() {
+      clearTimeout(timer);
+      timer = setTimeout(() => void reload().catch(() => undefined), 200);
+    },
+    select(ticketId: string) {
+      open(ticketId);
+    },
+  };
+}
+export type Inbox = ReturnType<typeof mountInbox>;
+
+declare global {
+  interface HTMLLIElement {
+    __ticket?: TicketSummary;
+  }
+}

@@ -1,0 +1,108 @@
+// The agents' console: log in, then the inbox beside the open ticket, kept live over Socket.IO. One
+// store of state for the page (the session), small components for the rest.
+import { createApi } from '../shared/api.js';
+import { byId, h, replaceChildren } from '../shared/dom.js';
+import { t } from '../shared/i18n.js';
+import { mountInbox } from './inbox.js';
+import { mountLogin } from './login.js';
+import { mountTicketView } from './ticketView.js';
+import type { AgentWithLoad, CannedAnswer, Me } from './types.js';
+
+declare const io: (namespace: string, options: Record<string, unknown>) => {
+  on(event: string, handler: (payload: any) => void): void;
+  emit(event: string, ...args: unknown[]): void;
+  disconnect(): void;
+};
+
+const session = {
+  token: () => sessionStorage.getItem('gru-token'),
+  set(token: string) {
+    sessionStorage.setItem('gru-token', token);
+  },
+  end(message?: string) {
+    sessionStorage.removeItem('gru-token');
+    if (message) sessionStorage.setItem('gru-notice', message);
+    location.reload();
+  },
+};
+const api = createApi({ token: session.token, onUnauthorized: () => session.end(t('ui.error.session')) });
+const main = byId('main');
+const status = byId('status');
+const alerts = byId('alert');
+
+/** Polite news in one region, errors in an assertive one: read out without moving focus. */
+function announce(text: string, error = false) {
+  (error ? alerts : status).textContent = '';
+  // A new text node each time, so the same message twice is read twice.
+  setTimeout(() => ((error ? alerts : status).textContent = text), 30);
+}
+
+async function start() {
+  const notice = sessionStorage.getItem('gru-notice');
+  sessionStorage.removeItem('gru-notice');
+  if (!session.token()) return mountLogin(main, { api, notice, onLoggedIn: (token) => (session.set(token), void start()) });
+  const me = await api.get<Me>('/api/me');
+  const [canned, agents] = await Promise.all([
+    api.get<{ items: CannedAnswer[] }>('/api/canned-answers').then((r) => r.items),
+    me.role === 'agent' ? Promise.resolve([] as AgentWithLoad[]) : api.get<{ items: AgentWithLoad[] }>('/api/agents').then((r) => r.items),
+  ]);
+  const nameOf = new Map(agents.map((a) => [a.id, a.name]));
+  byId('me').textContent = `${me.name} (${t(`ui.role.${me.role}` as 'ui.role.agent')})`;
+  const logout = byId<HTMLButtonElement>('logout');
+  logout.hidden = false;
+  logout.onclick = () => session.end();
+
+  const inboxRoot = h('section', { class: 'inbox', 'aria-labelledby': 'inbox-title' });
+  const ticketRoot = h('section', { class: 'ticket', 'aria-label': t('ui.ticket.thread') });
+  replaceChildren(main, inboxRoot, ticketRoot);
+
+  const socket = io('/agents', { auth: { token: session.token() } });
+  const ticketView = mountTicketView(ticketRoot, {
+    api, me, announce,
+    canned: () => canned,
+    agents: () => agents,
+    onOpenTicket: (id) => inbox.select(id),
+    onTyping: (ticketId) => socket.emit('typing', { ticketId }),
+  });
+  let watching: string | null = null;
+  const inbox = mountInbox(inboxRoot, {
+    api, me, teamVisibility: false,
+    onOpen: (ticketId) => {
+      if (watching) socket.emit('ticket:unwatch', watching);
+      watching = ticketId;
+      socket.emit('ticket:watch', ticketId);
+      ticketView.open(ticketId).catch((err: Error) => announce(err.message, true));
+    },
+  });
+  await inbox.reload();
+
+  for (const event of ['ticket:created', 'ticket:updated', 'ticket:assigned', 'message:created', 'message:status', 'message:updated']) {
+    socket.on(event, (payload: { ticketId?: string }) => {
+      inbox.refreshSoon();
+      if (payload.ticketId && payload.ticketId === ticketView.current()) void ticketView.refresh();
+    });
+  }
+  socket.on('connect', () => {
+    if (watching) socket.emit('ticket:watch', watching);
+  });
+  socket.on('ticket:viewers', (p: { ticketId: string; agentIds: string[] }) => {
+    if (p.ticketId !== ticketView.current()) return;
+    ticketView.showViewers(p.agentIds.filter((id) => id !== me.id).map((id) => nameOf.get(id) ?? id));
+  });
+  socket.on('typing', (p: { ticketId: string; from: string; agentId?: string }) => {
+    if (p.ticketId !== ticketView.current()) return;
+    ticketView.showTyping(p.from === 'citizen' ? t('ui.ticket.typing_citizen') : t('ui.ticket.typing_agent', { name: nameOf.get(p.agentId ?? '') ?? '' }));
+  });
+  socket.on('sla:warning', (p: { reference: string; kind: 'at_risk' | 'breached' }) => {
+    const text = t('ui.sla.notification', { reference: p.reference, kind: p.kind === 'breached' ? t('ui.inbox.breached') : t('ui.inbox.at_risk') });
+    announce(text, p.kind === 'breached');
+    if ('Notification' in window && Notification.permission === 'granted') new Notification(text);
+  });
+  socket.on('session:expired', () => session.end(t('ui.error.session')));
+  socket.on('connect_error', (err: Error) => {
+    if (/unauthorized/.test(err.message)) session.end(t('ui.error.session'));
+  });
+  if ('Notification' in window && Notification.permission === 'default') void Notification.requestPermission().catch(() => undefined);
+}
+
+start().catch((err: Error) => announce(err.message, true));

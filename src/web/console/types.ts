@@ -1,0 +1,59 @@
+// What the console reads from the agents' API (see /docs).
+export interface Me {
+  id: string;
+  name: string;
+  email: string;
+  role: 'agent' | 'manager' | 'admin';
+  teamId: string | null;
+}
+export interface TicketSummary {
+  id: string;
+  reference: string;
+  status: string;
+  channel: string;
+  channels: string[];
+  subject: string;
+  category: string | null;
+  priority: string;
+  citizen: { id: string; name: string | null };
+  assignee: { id: string; name: string } | null;
+  unreadCount: number;
+  responseDueAt: string | null;
+  atRisk?: boolean;
+  breached?: boolean;
+}
+export interface Message {
+  id: string;
+  direction: 'in' | 'out' | 'note' | 'system';
+  channel: string;
+  kind?: string;
+  text: string;
+  createdAt: string;
+  status?: string;
+  statusReason?: string | null;
+  from?: { address: string | null; name: string | null } | null;
+  author?: { id: string; name: string } | null;
+  attachments: { filename: string | null; contentType: string; size: number; ref: string }[];
+}
+export interface Citizen {
+  id: string;
+  name: string | null;
+  identities: { kind: string; value: string }[];
+  claims?: { kind: string; value: string; verified: boolean }[];
+  recurringAgent: { id: string; name: string } | null;
+  tickets: { id: string; reference: string; status: string; subject: string; createdAt: string }[];
+}
+export interface TicketDetail extends TicketSummary {
+  citizen: TicketSummary['citizen'] & Citizen;
+  messages: Message[];
+  hasEarlier: boolean;
+}
+export interface AgentWithLoad extends Me {
+  availability: 'available' | 'away';
+  openTickets: number;
+}
+export interface CannedAnswer {
+  id: string;
+  title: string;
+  body: string;
+}

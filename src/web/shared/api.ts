@@ -1,0 +1,44 @@
+// A thin client for the agents' API: the bearer token, French answers, errors with their code and the
+// server's message (already in the page's language).
+import { t } from './i18n.js';
+
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+export function createApi(session: { token: () => string | null; onUnauthorized: () => void }) {
+  async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { 'accept-language': document.documentElement.lang || 'fr' };
+    const token = session.token();
+    if (token) headers.authorization = `Bearer ${token}`;
+    let payload: BodyInit | undefined;
+    if (body instanceof FormData) payload = body;
+    else if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+      payload = JSON.stringify(body);
+    }
+    let res: Response;
+    try {
+      res = await fetch(path, { method, headers, body: payload });
+    } catch {
+      throw new ApiError(0, 'network', t('ui.error.network'));
+    }
+    if (res.status === 204) return undefined as T;
+    const json = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+    if (!res.ok) {
+      if (res.status === 401 && token) session.onUnauthorized();
+      throw new ApiError(res.status, json?.error?.code ?? 'error', json?.error?.message ?? t('ui.error.network'));
+    }
+    return json as T;
+  }
+  return {
+    get: <T>(path: string) => request<T>('GET', path),
+    post: <T>(path: string, body?: unknown) => request<T>('POST', path, body),
+    put: <T>(path: string, body?: unknown) => request<T>('PUT', path, body),
+    patch: <T>(path: string, body?: unknown) => request<T>('PATCH', path, body),
+    delete: <T>(path: string) => request<T>('DELETE', path),
+  };
+}
+export type Api = ReturnType<typeof createApi>;
