@@ -20,7 +20,7 @@ import { ticketEventData } from './ticketEvents.js';
 import type { Principal } from './tokens.js';
 
 export interface InboxQuery {
-  scope: 'mine' | 'team' | 'all';
+  scope: 'mine' | 'team' | 'unassigned' | 'all';
   status?: TicketStatus[];
   channel?: string;
   category?: string;
@@ -155,6 +155,11 @@ export function createTicketService(deps: {
       if (!me) throw new NotFound('agent.not_found');
       if (query.scope === 'all') {
         if (principal.role === 'agent') throw new Forbidden('ticket.scope_all_managers');
+      } else if (query.scope === 'unassigned') {
+        // Waiting for someone: the agent's team's (with team visibility), every one for managers.
+        if (principal.role === 'agent' && !deps.settings.teamVisibility) throw new Forbidden('ticket.team_visibility_off');
+        filter.assigneeId = null;
+        if (principal.role === 'agent') filter.teamId = me.teamId ?? null;
       } else if (query.scope === 'team') {
         if (principal.role === 'agent' && !deps.settings.teamVisibility) throw new Forbidden('ticket.team_visibility_off');
         filter.teamId = me.teamId ?? null;
@@ -203,7 +208,20 @@ export function createTicketService(deps: {
         models.tickets.find({ citizenId: ticket.citizenId, _id: { $ne: ticket._id } }, { reference: 1, status: 1, subject: 1, createdAt: 1 }).sort({ createdAt: -1 }).limit(50).lean(),
         models.agents.find({ _id: { $in: [...new Set(messages.map((m) => m.authorId).filter(Boolean).map(String))] } }, { name: 1 }).lean(),
       ]);
-      const recurring = citizen?.recurringAgentId ? await models.agents.findById(citizen.recurringAgentId, { name: 1 }).lean() : null;
+      const [recurring, sessions] = await Promise.all([
+        citizen?.recurringAgentId ? models.agents.findById(citizen.recurringAgentId, { name: 1 }).lean() : null,
+        models.chatSessions.find({ citizenId: ticket.citizenId, $or: [{ claimedEmail: { $ne: null } }, { claimedPhone: { $ne: null } }] }, { claimedEmail: 1, claimedPhone: 1 }).limit(20).lean(),
+      ]);
+      // What a chat citizen typed: shown to agents as unverified, never a key to anyone's records.
+      const known = new Set(citizen?.identities.map((i) => `${i.kind}:${i.value}`));
+      const claims = [
+        ...new Map(
+          sessions
+            .flatMap((s) => [s.claimedEmail ? { kind: 'email', value: s.claimedEmail } : null, s.claimedPhone ? { kind: 'phone', value: s.claimedPhone } : null])
+            .filter((c): c is { kind: string; value: string } => !!c)
+            .map((c) => [`${c.kind}:${c.value}`, { ...c, verified: known.has(`${c.kind}:${c.value}`) }]),
+        ).values(),
+      ];
       const authorName = new Map(authors.map((a) => [String(a._id), a.name]));
       // The handler opening the thread has read it.
       if (ticket.unreadCount > 0 && (await handledAgentIds(principal.agentId)).some((id) => String(id) === String(ticket.assigneeId))) {
@@ -218,6 +236,7 @@ export function createTicketService(deps: {
           name: citizen?.name ?? null,
           identities: citizen?.identities.map((i) => ({ kind: i.kind, value: i.value })) ?? [],
           recurringAgent: recurring ? { id: String(recurring._id), name: recurring.name } : null,
+          claims,
           tickets: past.map((t) => ({ id: String(t._id), reference: t.reference, status: t.status, subject: t.subject, createdAt: t.createdAt!.toISOString() })),
         },
         messages: messages.map((m) => ({
@@ -390,6 +409,26 @@ export function createTicketService(deps: {
     },
 
     loadVisible,
+
+    /** What happened to the ticket, oldest first: assignments (who, to whom, why), status changes, SLA events. */
+    async history(principal: Principal, ticketId: string) {
+      const ticket = await loadVisible(principal, ticketId);
+      const events = await models.auditEvents.find({ ticketId: ticket._id }).sort({ at: 1 }).limit(500).lean();
+      const actorIds = [...new Set(events.flatMap((e) => [e.actor?.kind === 'agent' ? e.actor.id : null, (e.data as { to?: unknown })?.to, (e.data as { from?: unknown })?.from]).filter((id): id is string => typeof id === 'string' && Types.ObjectId.isValid(id)))];
+      const names = new Map((await models.agents.find({ _id: { $in: actorIds } }, { name: 1 }).lean()).map((a) => [String(a._id), a.name]));
+      const nameOf = (id: unknown) => (typeof id === 'string' ? (names.get(id) ?? null) : null);
+      return events.map((e) => {
+        const data = (e.data ?? {}) as Record<string, unknown>;
+        return {
+          at: e.at.toISOString(),
+          action: e.action,
+          actor: e.actor?.kind === 'agent' ? { kind: 'agent', name: nameOf(e.actor.id) } : { kind: e.actor?.kind ?? 'system', name: null },
+          from: typeof data.from === 'string' ? (nameOf(data.from) ?? data.from) : null,
+          to: typeof data.to === 'string' ? (nameOf(data.to) ?? data.to) : null,
+          reason: typeof data.reason === 'string' ? data.reason : null,
+        };
+      });
+    },
 
     /** Automation: a status change made by the system itself, audited and pushed like any other. */
     async setStatusAsSystem(ticketId: string, status: TicketStatus, reason: string) {

@@ -139,7 +139,37 @@ describe('agent console', () => {
     await expect.poll(() => manager.page.getByRole('status').textContent(), { timeout: 10_000 }).toBe('Interlocuteur habituel changé.');
     const citizen = await ctx.models.citizens.findById(first.citizenId).lean();
     expect(String(citizen!.recurringAgentId)).toBe(String(otherAgent!._id));
+    // The history says who moved it, to whom and why.
+    const history = manager.page.getByRole('region', { name: 'Historique de la demande' });
+    await expect.poll(() => history.textContent(), { timeout: 10_000 }).toContain(`Affectée à ${other}`);
+    expect(await history.textContent()).toContain('motif : Congés de l’agent');
+
+    // RGPD: the export is a download; the erasure asks for a confirmation first, which takes the focus.
+    const download = manager.page.waitForEvent('download');
+    await manager.page.getByRole('button', { name: 'Exporter ses données (RGPD)' }).click();
+    expect((await download).suggestedFilename()).toBe(`usager-${first.citizenId}.json`);
+    await manager.page.getByRole('button', { name: 'Effacer ses données (RGPD)…' }).click();
+    const confirm = manager.page.getByRole('button', { name: 'Confirmer l’effacement' });
+    await expect.poll(() => confirm.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await axeViolations(manager.page, 'console erasure confirmation')).toEqual([]);
+    await confirm.click();
+    await expect.poll(() => manager.page.getByRole('status').textContent(), { timeout: 10_000 }).toBe('Données de l’usager effacées.');
+    expect((await ctx.models.citizens.findById(first.citizenId).lean())!.anonymisedAt).toBeTruthy();
     expect(manager.errors).toEqual([]);
+  });
+
+  it('lets an agent say they are away until a date, with a colleague covering', async () => {
+    const { page } = await logIn('julien@mairie.test');
+    await page.getByRole('combobox', { name: 'Ma disponibilité' }).selectOption('away');
+    await page.getByLabel('Jusqu’au').fill('2030-06-15T18:00');
+    await page.getByLabel('Remplacé par').selectOption({ label: 'Camille Martin' });
+    await page.getByRole('button', { name: 'Mettre à jour' }).click();
+    await expect.poll(() => page.getByRole('status').textContent(), { timeout: 10_000 }).toBe('Disponibilité mise à jour.');
+    const julien = await ctx.models.agents.findOne({ email: 'julien@mairie.test' }).lean();
+    const camille = await ctx.models.agents.findOne({ email: 'camille@mairie.test' }).lean();
+    expect(julien).toMatchObject({ availability: 'away', coverAgentId: camille!._id });
+    expect(julien!.awayUntil!.getUTCFullYear()).toBe(2030);
+    expect(await axeViolations(page, 'console with availability')).toEqual([]);
   });
 
   it('refuses a wrong password with a readable French message, and the login page passes axe', async () => {

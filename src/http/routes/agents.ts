@@ -36,13 +36,13 @@ export const agentRoutes =
     app.get('/api/agents', {
       schema: {
         tags: ['agents'],
-        summary: 'Agents with their availability and open load (manager, admin)',
+        summary: 'Agents with their availability and open load (any agent: to choose a cover)',
         security: [{ bearer: [] }],
         querystring: Type.Object({ inactive: Type.Optional(Type.Boolean({ description: 'also the deactivated agents' })) }, { additionalProperties: false }),
         response: { 200: Type.Object({ items: Type.Array(Type.Intersect([agentRef, Type.Object({ openTickets: Type.Integer() })])) }), ...errors(400, 401, 403) },
       },
-      preHandler: auth.requireRole('manager', 'admin'),
-    }, async (request) => ({ items: await services.agents.list({ includeInactive: request.query.inactive }) }));
+      preHandler: auth.authenticate,
+    }, async (request) => ({ items: await services.agents.list({ includeInactive: request.query.inactive && principalOf(request).role !== 'agent' }) }));
 
     app.get('/api/teams', {
       schema: {

@@ -46,6 +46,7 @@ const CitizenView = Type.Object(
     id: Type.String(), name: Type.Union([Type.String(), Type.Null()]),
     identities: Type.Array(Type.Object({ kind: Type.String(), value: Type.String() })),
     recurringAgent: Type.Union([Ref, Type.Null()]),
+    claims: Type.Optional(Type.Array(Type.Object({ kind: Type.String(), value: Type.String(), verified: Type.Boolean() }), { description: 'addresses typed in the chat; unverified unless they are already the citizen’s' })),
     teamId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
     anonymisedAt: Type.Optional(Type.Union([Type.String(), Type.Null()])),
     tickets: Type.Array(Type.Object({ id: Type.String(), reference: Type.String(), status: Type.String(), subject: Type.String(), createdAt: Type.String() })),
@@ -77,7 +78,7 @@ export const ticketRoutes =
       schema: {
         tags: ['tickets'], summary: 'The inbox, sorted by due time', security,
         querystring: Type.Object({
-          scope: Type.Union([Type.Literal('mine'), Type.Literal('team'), Type.Literal('all')], { default: 'mine' }),
+          scope: Type.Union([Type.Literal('mine'), Type.Literal('team'), Type.Literal('unassigned'), Type.Literal('all')], { default: 'mine' }),
           status: Type.Optional(Type.String({ pattern: `^(${TICKET_STATUSES.join('|')})(,(${TICKET_STATUSES.join('|')}))*$`, description: 'one or more, comma-separated' })),
           channel: Type.Optional(Type.Union(['sms', 'voice', 'email', 'chat'].map((c) => Type.Literal(c)))),
           category: Type.Optional(Type.String({ maxLength: 80 })),
@@ -103,6 +104,23 @@ export const ticketRoutes =
       },
       preHandler: auth.authenticate,
     }, async (request) => services.tickets.detail(principalOf(request), request.params.id, request.query));
+
+    app.get('/api/tickets/:id/history', {
+      schema: {
+        tags: ['tickets'], summary: 'What happened to the ticket: assignments with who and why, status changes, SLA events', security, params: IdParams,
+        response: {
+          200: Type.Object({
+            items: Type.Array(Type.Object({
+              at: Type.String({ format: 'date-time' }), action: Type.String(),
+              actor: Type.Object({ kind: Type.String(), name: Type.Union([Type.String(), Type.Null()]) }),
+              from: Type.Union([Type.String(), Type.Null()]), to: Type.Union([Type.String(), Type.Null()]), reason: Type.Union([Type.String(), Type.Null()]),
+            })),
+          }),
+          ...errors(401, 404),
+        },
+      },
+      preHandler: auth.authenticate,
+    }, async (request) => ({ items: await services.tickets.history(principalOf(request), request.params.id) }));
 
     app.post('/api/tickets/:id/replies', {
       schema: {

@@ -3,6 +3,7 @@
 import { createApi } from '../shared/api.js';
 import { byId, h, replaceChildren } from '../shared/dom.js';
 import { t } from '../shared/i18n.js';
+import { availabilityForm } from './availability.js';
 import { mountInbox } from './inbox.js';
 import { mountLogin } from './login.js';
 import { mountTicketView } from './ticketView.js';
@@ -44,7 +45,7 @@ async function start() {
   const me = await api.get<Me>('/api/me');
   const [canned, agents] = await Promise.all([
     api.get<{ items: CannedAnswer[] }>('/api/canned-answers').then((r) => r.items),
-    me.role === 'agent' ? Promise.resolve([] as AgentWithLoad[]) : api.get<{ items: AgentWithLoad[] }>('/api/agents').then((r) => r.items),
+    api.get<{ items: AgentWithLoad[] }>('/api/agents').then((r) => r.items),
   ]);
   const nameOf = new Map(agents.map((a) => [a.id, a.name]));
   byId('me').textContent = `${me.name} (${t(`ui.role.${me.role}` as 'ui.role.agent')})`;
@@ -52,6 +53,7 @@ async function start() {
   logout.hidden = false;
   logout.onclick = () => session.end();
 
+  byId('tools').replaceChildren(availabilityForm(me, { api, colleagues: agents, announce }));
   const inboxRoot = h('section', { class: 'inbox', 'aria-labelledby': 'inbox-title' });
   const ticketRoot = h('section', { class: 'ticket', 'aria-label': t('ui.ticket.thread') });
   replaceChildren(main, inboxRoot, ticketRoot);

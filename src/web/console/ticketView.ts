@@ -4,7 +4,9 @@
 import type { Api } from '../shared/api.js';
 import { h, replaceChildren } from '../shared/dom.js';
 import { channelLabel, deliveryLabel, formatDate, PRIORITIES, priorityLabel, STATUSES, statusLabel, t } from '../shared/i18n.js';
+import { citizenActions } from './citizenActions.js';
 import { citizenPanel } from './citizenPanel.js';
+import { historyPanel } from './historyPanel.js';
 import { composer } from './composer.js';
 import { managerPanel } from './managerPanel.js';
 import type { AgentWithLoad, CannedAnswer, Me, Message, TicketDetail } from './types.js';
@@ -20,6 +22,7 @@ export function mountTicketView(root: HTMLElement, deps: {
 }) {
   const { api } = deps;
   let ticket: TicketDetail | null = null;
+  let history: ReturnType<typeof historyPanel> | null = null;
   const rendered = new Map<string, HTMLLIElement>();
   const thread = h('ol', { class: 'messages' });
   // The log role on a wrapper: the list keeps its list semantics inside.
@@ -114,6 +117,7 @@ export function mountTicketView(root: HTMLElement, deps: {
     rendered.clear();
     thread.textContent = '';
     renderMessages(detail.messages);
+    history = historyPanel(detail.id, api);
     const heading = h('h2', { id: 'thread-title', tabindex: -1 }, `${detail.reference} — ${detail.subject || t('ui.no_subject')}`);
     replaceChildren(
       root,
@@ -128,6 +132,8 @@ export function mountTicketView(root: HTMLElement, deps: {
       h('aside', { class: 'ticket-side', 'aria-label': t('ui.citizen.title') },
         citizenPanel(detail, { onOpenTicket: deps.onOpenTicket }),
         deps.me.role !== 'agent' ? managerPanel(detail, { api, agents: deps.agents(), announce: deps.announce, onDone: () => void refresh() }) : null,
+        deps.me.role !== 'agent' ? citizenActions(detail, { api, announce: deps.announce, onDone: () => void refresh() }) : null,
+        history.element,
       ),
     );
     heading.focus();
@@ -139,6 +145,7 @@ export function mountTicketView(root: HTMLElement, deps: {
     const detail = await api.get<TicketDetail>(`/api/tickets/${ticket.id}?limit=100`).catch(() => null);
     if (!detail || detail.id !== ticket?.id) return;
     renderMessages(detail.messages);
+    void history?.reload();
   }
 
   let typingTimer: ReturnType<typeof setTimeout> | undefined;

@@ -1,0 +1,42 @@
+// The ticket's history from the audit trail: who assigned it to whom and why, status changes, SLA events.
+import type { Api } from '../shared/api.js';
+import { h, replaceChildren } from '../shared/dom.js';
+import { formatDate, statusLabel, t } from '../shared/i18n.js';
+
+interface HistoryItem {
+  at: string;
+  action: string;
+  actor: { kind: string; name: string | null };
+  from: string | null;
+  to: string | null;
+  reason: string | null;
+}
+
+function describe(item: HistoryItem): string {
+  const actor = item.actor.name ?? t('ui.history.system');
+  switch (item.action) {
+    case 'ticket.assigned': return t('ui.history.assigned', { to: item.to ?? '—', from: item.from ?? '—', actor });
+    case 'ticket.status.changed': return t('ui.history.status', { from: statusLabel(item.from ?? ''), to: statusLabel(item.to ?? ''), actor });
+    case 'ticket.updated': return t('ui.history.updated', { actor });
+    case 'sla.at_risk': return t('ui.history.at_risk');
+    case 'sla.breached': return t('ui.history.breached');
+    case 'portal.links.revoked': return t('ui.history.links_revoked', { actor });
+    default: return t('ui.history.other', { action: item.action, actor });
+  }
+}
+
+export function historyPanel(ticketId: string, api: Api) {
+  const list = h('ol', { class: 'history' });
+  const section = h('section', { 'aria-labelledby': 'history-title' }, h('h3', { id: 'history-title' }, t('ui.history.title')), list);
+  const load = async () => {
+    const { items } = await api.get<{ items: HistoryItem[] }>(`/api/tickets/${ticketId}/history`);
+    replaceChildren(
+      list,
+      ...(items.length
+        ? items.map((item) => h('li', {}, h('span', { class: 'meta' }, formatDate(item.at)), ` ${describe(item)}`, item.reason ? ` (${t('ui.history.reason', { reason: item.reason })})` : ''))
+        : [h('li', {}, t('ui.history.empty'))]),
+    );
+  };
+  void load().catch(() => undefined);
+  return { element: section, reload: () => load().catch(() => undefined) };
+}
