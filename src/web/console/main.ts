@@ -3,7 +3,10 @@
 import { createApi } from '../shared/api.js';
 import { byId, h, replaceChildren } from '../shared/dom.js';
 import { t } from '../shared/i18n.js';
+import { mountAdminPanel } from './adminPanel.js';
+import { mountAutomationPanel } from './automationPanel.js';
 import { availabilityForm } from './availability.js';
+import { mountCannedPanel } from './cannedPanel.js';
 import { mountInbox } from './inbox.js';
 import { mountLogin } from './login.js';
 import { mountTicketView } from './ticketView.js';
@@ -32,10 +35,16 @@ const status = byId('status');
 const alerts = byId('alert');
 
 /** Polite news in one region, errors in an assertive one: read out without moving focus. */
+let announced = 0;
 function announce(text: string, error = false) {
-  (error ? alerts : status).textContent = '';
-  // A new text node each time, so the same message twice is read twice.
-  setTimeout(() => ((error ? alerts : status).textContent = text), 30);
+  const region = error ? alerts : status;
+  const turn = ++announced;
+  region.textContent = '';
+  // Emptied then filled, so the same message twice is read twice; a later message always wins.
+  setTimeout(() => {
+    if (turn === announced) region.textContent = text;
+  }, 30);
+  if (!error) alerts.textContent = '';
 }
 
 async function start() {
@@ -56,7 +65,31 @@ async function start() {
   byId('tools').replaceChildren(availabilityForm(me, { api, colleagues: agents, announce }));
   const inboxRoot = h('section', { class: 'inbox', 'aria-labelledby': 'inbox-title' });
   const ticketRoot = h('section', { class: 'ticket', 'aria-label': t('ui.ticket.thread') });
-  replaceChildren(main, inboxRoot, ticketRoot);
+  // Spaces: the requests, and for managers the canned answers, the automation and (admins) the teams.
+  const spaces: { key: string; label: string; element: HTMLElement; mount?: () => void }[] = [{ key: 'inbox', label: t('ui.nav.inbox'), element: h('div', { class: 'workspace' }, inboxRoot, ticketRoot) }];
+  if (me.role !== 'agent') {
+    const cannedRoot = h('div', { class: 'space' });
+    const automationRoot = h('div', { class: 'space' });
+    spaces.push(
+      { key: 'canned', label: t('ui.nav.canned'), element: cannedRoot, mount: () => mountCannedPanel(cannedRoot, { api, canManage: true, announce, onChange: (answers) => canned.splice(0, canned.length, ...answers) }) },
+      { key: 'automation', label: t('ui.nav.automation'), element: automationRoot, mount: () => mountAutomationPanel(automationRoot, { api, canEdit: me.role === 'admin', announce }) },
+    );
+  }
+  if (me.role === 'admin') {
+    const adminRoot = h('div', { class: 'space' });
+    spaces.push({ key: 'admin', label: t('ui.nav.admin'), element: adminRoot, mount: () => mountAdminPanel(adminRoot, { api, announce }) });
+  }
+  const navButtons = spaces.map((space) => h('button', { type: 'button', 'aria-pressed': String(space.key === 'inbox'), onclick: () => show(space.key) }, space.label));
+  function show(key: string) {
+    for (const [i, space] of spaces.entries()) {
+      space.element.hidden = space.key !== key;
+      navButtons[i]!.setAttribute('aria-pressed', String(space.key === key));
+      if (space.key === key && space.mount) (space.mount(), (space.mount = undefined));
+    }
+  }
+  if (spaces.length > 1) byId('spaces').replaceChildren(...navButtons);
+  replaceChildren(main, ...spaces.map((space) => space.element));
+  show('inbox');
 
   const socket = io('/agents', { auth: { token: session.token() } });
   const ticketView = mountTicketView(ticketRoot, {

@@ -1,0 +1,129 @@
+// The admin's workspace: teams (create, rename) and agents (create; role, team, activation; password
+// reset). A change of role or team, or a deactivation, ends that agent's open sessions at once.
+import type { Api } from '../shared/api.js';
+import { h, replaceChildren } from '../shared/dom.js';
+import { t } from '../shared/i18n.js';
+import type { AgentWithLoad } from './types.js';
+
+interface Team {
+  id: string;
+  name: string;
+  isDefault: boolean;
+  members: number;
+}
+type Agent = AgentWithLoad & { active: boolean };
+
+export function mountAdminPanel(root: HTMLElement, deps: { api: Api; announce: (text: string, error?: boolean) => void }) {
+  const { api, announce } = deps;
+  const teamsList = h('ul', { class: 'admin-list' });
+  const agentsTable = h('tbody');
+  let teams: Team[] = [];
+
+  const attempt = (run: () => Promise<string>) => async (event?: Event) => {
+    event?.preventDefault();
+    try {
+      announce(await run());
+      await load();
+    } catch (err) {
+      announce((err as Error).message, true);
+    }
+  };
+  const teamOptions = (selected: string | null) => [h('option', { value: '' }, t('ui.admin.no_team')), ...teams.map((team) => h('option', { value: team.id, selected: team.id === selected }, team.name))];
+  const roleOptions = (selected: string) => (['agent', 'manager', 'admin'] as const).map((role) => h('option', { value: role, selected: role === selected }, t(`ui.role.${role}`)));
+
+  const teamName = h('input', { id: 'team-name', type: 'text', maxlength: 80, required: true });
+  const teamForm = h('form', { class: 'row', onsubmit: attempt(async () => (await api.post('/api/teams', { name: teamName.value.trim() }), (teamName.value = ''), t('ui.admin.team_created'))) },
+    h('span', {}, h('label', { for: 'team-name' }, t('ui.admin.team_name')), teamName), h('button', { type: 'submit' }, t('ui.admin.team_create')));
+
+  const name = h('input', { id: 'agent-name', type: 'text', maxlength: 120, required: true });
+  const email = h('input', { id: 'agent-email', type: 'email', maxlength: 254, required: true });
+  const password = h('input', { id: 'agent-password', type: 'password', minlength: 10, maxlength: 1024, required: true, autocomplete: 'new-password' });
+  const role = h('select', { id: 'agent-role' }, ...roleOptions('agent'));
+  const team = h('select', { id: 'agent-team' });
+  const agentForm = h('form', {
+    class: 'row',
+    onsubmit: attempt(async () => {
+      await api.post('/api/agents', { name: name.value.trim(), email: email.value.trim(), password: password.value, role: role.value, ...(team.value ? { team: team.value } : {}) });
+      for (const input of [name, email, password]) input.value = '';
+      return t('ui.admin.agent_created');
+    }),
+  },
+    h('span', {}, h('label', { for: 'agent-name' }, t('ui.admin.agent_name')), name),
+    h('span', {}, h('label', { for: 'agent-email' }, t('ui.admin.agent_email')), email),
+    h('span', {}, h('label', { for: 'agent-password' }, t('ui.admin.agent_password')), password),
+    h('span', {}, h('label', { for: 'agent-role' }, t('ui.admin.agent_role')), role),
+    h('span', {}, h('label', { for: 'agent-team' }, t('ui.admin.agent_team')), team),
+    h('button', { type: 'submit' }, t('ui.admin.agent_create')),
+  );
+
+  replaceChildren(
+    root,
+    h('section', { class: 'admin', 'aria-labelledby': 'teams-title' }, h('h2', { id: 'teams-title' }, t('ui.admin.teams')), teamsList, teamForm),
+    h('section', { class: 'admin', 'aria-labelledby': 'agents-title' },
+      h('h2', { id: 'agents-title' }, t('ui.admin.agents')),
+      h('table', {}, h('thead', {}, h('tr', {}, ...[t('ui.admin.agent_name'), t('ui.admin.agent_email'), t('ui.admin.agent_role'), t('ui.admin.agent_team'), t('ui.admin.agent_reset'), ''].map((c) => h('th', { scope: 'col' }, c)))), agentsTable),
+      h('h3', {}, t('ui.admin.agent_create')),
+      agentForm,
+    ),
+  );
+
+  function teamItem(item: Team) {
+    const rename = h('input', { id: `rename-${item.id}`, type: 'text', maxlength: 80, value: item.name, 'aria-label': t('ui.admin.new_name_for', { name: item.name }) });
+    return h('li', {},
+      h('form', { class: 'row', onsubmit: attempt(async () => (await api.patch(`/api/teams/${item.id}`, { name: rename.value.trim() }), t('ui.admin.team_renamed'))) },
+        h('span', {}, `${item.name} — ${t('ui.admin.team_members', { count: item.members })}${item.isDefault ? ` (${t('ui.admin.team_default')})` : ''}`),
+        rename,
+        h('button', { type: 'submit', class: 'secondary' }, t('ui.admin.team_rename')),
+      ),
+    );
+  }
+  // Rows are kept per agent and patched: a password being typed in one row survives a change in another.
+  const rows = new Map<string, { row: HTMLTableRowElement; update: (agent: Agent) => void }>();
+  function agentRow(initial: Agent) {
+    let agent = initial;
+    const nameCell = h('th', { scope: 'row' });
+    const emailCell = h('td', {});
+    const roleSelect = h('select', { 'aria-label': t('ui.admin.role_for', { name: agent.name }) }, ...roleOptions(agent.role));
+    roleSelect.addEventListener('change', () => void attempt(async () => (await api.patch(`/api/agents/${agent.id}`, { role: roleSelect.value }), t('ui.admin.agent_saved')))());
+    const teamSelect = h('select', { 'aria-label': t('ui.admin.team_for', { name: agent.name }) });
+    teamSelect.addEventListener('change', () => void attempt(async () => (await api.patch(`/api/agents/${agent.id}`, { teamId: teamSelect.value || null }), t('ui.admin.agent_saved')))());
+    const newPassword = h('input', { type: 'password', minlength: 10, autocomplete: 'new-password', 'aria-label': t('ui.admin.password_for', { name: agent.name }) });
+    const toggle = h('button', { type: 'button', class: 'secondary', onclick: () => void attempt(async () => (await api.patch(`/api/agents/${agent.id}`, { active: !agent.active }), t('ui.admin.agent_saved')))() });
+    const row = h('tr', {},
+      nameCell,
+      emailCell,
+      h('td', {}, roleSelect),
+      h('td', {}, teamSelect),
+      h('td', {}, h('form', { class: 'row', onsubmit: attempt(async () => {
+        await api.post(`/api/agents/${agent.id}/password`, { password: newPassword.value });
+        newPassword.value = '';
+        return t('ui.admin.agent_reset_done');
+      }) }, newPassword, h('button', { type: 'submit', class: 'secondary' }, t('ui.admin.agent_reset_submit')))),
+      h('td', {}, toggle),
+    );
+    const update = (next: Agent) => {
+      agent = next;
+      replaceChildren(nameCell, agent.name, agent.active ? null : h('span', { class: 'badge' }, ` ${t('ui.admin.agent_inactive')}`));
+      emailCell.textContent = agent.email;
+      roleSelect.value = agent.role;
+      if (document.activeElement !== teamSelect) replaceChildren(teamSelect, ...teamOptions(agent.teamId));
+      toggle.textContent = agent.active ? t('ui.admin.agent_deactivate') : t('ui.admin.agent_reactivate');
+    };
+    update(agent);
+    return { row, update };
+  }
+
+  async function load() {
+    const [teamAnswer, agentAnswer] = await Promise.all([api.get<{ items: Team[] }>('/api/teams'), api.get<{ items: Agent[] }>('/api/agents?inactive=true')]);
+    teams = teamAnswer.items;
+    replaceChildren(teamsList, ...teams.map(teamItem));
+    replaceChildren(team, ...teamOptions(null));
+    for (const agent of agentAnswer.items) {
+      let entry = rows.get(agent.id);
+      if (!entry) rows.set(agent.id, (entry = agentRow(agent)));
+      else entry.update(agent);
+      agentsTable.append(entry.row);
+    }
+  }
+  void load().catch((err: Error) => announce(err.message, true));
+}

@@ -1,0 +1,94 @@
+// An administration sets itself up from the console: an admin creates a team and an agent, changes the
+// agent's role and team, resets their password and deactivates them (their open session ends); a
+// manager adds a canned answer the agents then use; the admin saves the automation. In French, checked
+// by axe-core.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeViolations } from '../helpers/axe.js';
+import { browserFixture } from '../helpers/browser.js';
+import { connect, connected } from '../helpers/sockets.js';
+
+let fixture: Awaited<ReturnType<typeof browserFixture>>;
+let ctx: typeof fixture.ctx;
+let base: string;
+let browser: typeof fixture.browser;
+
+beforeAll(async () => {
+  fixture = await browserFixture({ agents: [{ name: 'Alice Admin', email: 'admin@mairie.test', role: 'admin' }] });
+  ({ ctx, base, browser } = fixture);
+}, 60_000);
+afterAll(() => fixture?.close());
+
+async function logIn(email: string, password = 'password-123') {
+  const context = await browser.newContext({ bypassCSP: true });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${base}/console`);
+  await page.getByLabel('Adresse e-mail').fill(email);
+  await page.getByLabel('Mot de passe').fill(password);
+  await page.keyboard.press('Enter');
+  // On failure, the message shows what the page said instead.
+  await expect.poll(async () => [...(await page.locator('#me, #alert, form.login [role=alert]').allTextContents()), ...errors].join(' | '), { timeout: 10_000 }).toContain('(');
+  return { page, errors };
+}
+
+describe('administration from the console', () => {
+  it('creates a team and an agent, changes role and team, resets the password and deactivates them', async () => {
+    const { page, errors } = await logIn('admin@mairie.test');
+    await page.getByRole('button', { name: 'Équipes et agents' }).click();
+    await page.getByLabel('Nom de l’équipe').fill('État civil');
+    await page.getByRole('button', { name: 'Créer l’équipe' }).click();
+    await expect.poll(() => page.getByRole('status').textContent(), { timeout: 10_000 }).toBe('Équipe créée.');
+    await expect.poll(() => page.locator('.admin-list').first().textContent()).toContain('État civil');
+
+    await page.getByLabel('Nom', { exact: true }).fill('Hugo Lambert');
+    await page.getByLabel('Adresse e-mail', { exact: true }).last().fill('hugo@mairie.test');
+    await page.getByLabel('Mot de passe provisoire (10 caractères au moins)').fill('provisoire-2026');
+    await page.locator('#agent-team').selectOption({ label: 'État civil' });
+    await page.getByRole('button', { name: 'Créer l’agent' }).click();
+    await expect.poll(() => page.getByRole('status').textContent(), { timeout: 10_000 }).toBe('Agent créé.');
+    const team = await ctx.models.teams.findOne({ name: 'État civil' }).lean();
+    await expect.poll(async () => (await ctx.models.agents.findOne({ email: 'hugo@mairie.test' }).lean())?.teamId?.toString()).toBe(String(team!._id));
+    expect(await axeViolations(page, 'console administration')).toEqual([]);
+
+    // Hugo is connected when the admin makes him a manager: his session ends at once.
+    const hugoToken = (await ctx.services.agents.login('hugo@mairie.test', 'provisoire-2026')).token;
+    const hugo = connect(`${base}/agents`, { token: hugoToken });
+    await connected(hugo);
+    const hugoGone = new Promise<string>((resolve) => hugo.once('disconnect', resolve));
+    await page.getByLabel('Rôle de Hugo Lambert').selectOption({ label: 'responsable' });
+    expect(await hugoGone).toBe('io server disconnect');
+    await expect.poll(async () => (await ctx.models.agents.findOne({ email: 'hugo@mairie.test' }).lean())?.role).toBe('manager');
+
+    await page.getByLabel('Nouveau mot de passe de Hugo Lambert').fill('nouveau-mot-2026');
+    await page.getByRole('row', { name: /Hugo Lambert/ }).getByRole('button', { name: 'Réinitialiser' }).click();
+    await expect.poll(async () => (await page.locator('#status, #alert').allTextContents()).join(' | '), { timeout: 10_000 }).toContain('Mot de passe réinitialisé.');
+    await expect(ctx.services.agents.login('hugo@mairie.test', 'nouveau-mot-2026')).resolves.toBeTruthy();
+
+    await page.getByRole('row', { name: /Hugo Lambert/ }).getByRole('button', { name: 'Désactiver' }).click();
+    await expect.poll(async () => (await ctx.models.agents.findOne({ email: 'hugo@mairie.test' }).lean())?.active).toBe(false);
+    await expect.poll(() => page.getByRole('row', { name: /Hugo Lambert/ }).textContent()).toContain('désactivé');
+    expect(errors).toEqual([]);
+  });
+
+  it('lets a manager add a canned answer and the admin save the automation', async () => {
+    const { page, errors } = await logIn('admin@mairie.test');
+    await page.getByRole('button', { name: 'Réponses types' }).click();
+    await page.getByLabel('Titre').fill('Pièces à fournir');
+    await page.locator('#canned-body').fill('Bonjour {{citizen.firstName}}, merci de nous envoyer un justificatif de domicile.');
+    await page.getByRole('button', { name: 'Ajouter la réponse type' }).click();
+    await expect.poll(() => page.getByRole('status').textContent(), { timeout: 10_000 }).toBe('Réponse type ajoutée.');
+    expect(await ctx.models.cannedAnswers.countDocuments({ title: 'Pièces à fournir' })).toBe(1);
+    expect(await axeViolations(page, 'console canned answers')).toEqual([]);
+
+    await page.getByRole('button', { name: 'Automatisation' }).click();
+    await page.getByLabel('Relancer l’usager après (jours sans réponse de sa part)').fill('5');
+    await page.getByLabel(/Règles de routage/).fill('permis, urbanisme => urbanisme');
+    await page.getByRole('button', { name: 'Enregistrer l’automatisation' }).click();
+    await expect.poll(() => page.getByRole('status').textContent(), { timeout: 10_000 }).toBe('Automatisation enregistrée.');
+    const settings = await ctx.services.automation.get();
+    expect(settings).toMatchObject({ reminderAfterDays: 5, categoryRules: [{ keywords: ['permis', 'urbanisme'], category: 'urbanisme' }] });
+    expect(await axeViolations(page, 'console automation')).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+});
