@@ -1,6 +1,6 @@
 // Managers' figures. Counting and grouping run in the store ($match, $group with $sum: what MongoDB and
 // FerretDB both serve); ratios, medians and calendar days are computed here from projected fields.
-import type { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import { localTime } from '../domain/calendar.js';
 import { OPEN_STATUSES } from '../domain/ticket.js';
 import type { Models } from '../store/index.js';
@@ -10,14 +10,18 @@ const pad = (n: number) => String(n).padStart(2, '0');
 export function createStatsService(deps: { models: Models; now: () => Date; timeZone: string }) {
   const { models } = deps;
   return {
-    async compute(period: { from: Date; to: Date }) {
+    /** Figures over a period, for the whole service or one team or one agent's tickets. */
+    async compute(period: { from: Date; to: Date }, scope: { teamId?: string; agentId?: string } = {}) {
+      const scoped: Record<string, unknown> = {};
+      if (scope.teamId) scoped.teamId = new Types.ObjectId(scope.teamId);
+      if (scope.agentId) scoped.assigneeId = new Types.ObjectId(scope.agentId);
       const [perAgent, perTeam, agents, teams] = await Promise.all([
         models.tickets.aggregate<{ _id: Types.ObjectId | null; open: number }>([
-          { $match: { status: { $in: OPEN_STATUSES } } },
+          { $match: { ...scoped, status: { $in: OPEN_STATUSES } } },
           { $group: { _id: '$assigneeId', open: { $sum: 1 } } },
         ]),
         models.tickets.aggregate<{ _id: Types.ObjectId | null; open: number }>([
-          { $match: { status: { $in: OPEN_STATUSES } } },
+          { $match: { ...scoped, status: { $in: OPEN_STATUSES } } },
           { $group: { _id: '$teamId', open: { $sum: 1 } } },
         ]),
         models.agents.find({}, { name: 1 }).lean(),
@@ -27,7 +31,7 @@ export function createStatsService(deps: { models: Models; now: () => Date; time
       const teamName = new Map(teams.map((t) => [String(t._id), t.name]));
 
       const created = await models.tickets
-        .find({ openedAt: { $gte: period.from, $lt: period.to } }, { openedAt: 1, firstRespondedAt: 1, firstResponseDueAt: 1 })
+        .find({ ...scoped, openedAt: { $gte: period.from, $lt: period.to } }, { openedAt: 1, firstRespondedAt: 1, firstResponseDueAt: 1 })
         .lean();
       const now = deps.now();
       // A ticket counts once its promise is settled: answered, or its deadline passed unanswered.
@@ -43,7 +47,8 @@ export function createStatsService(deps: { models: Models; now: () => Date; time
           : (responseMinutes[responseMinutes.length / 2 - 1]! + responseMinutes[responseMinutes.length / 2]!) / 2
         : null;
 
-      const inbound = await models.messages.find({ direction: 'in', receivedAt: { $gte: period.from, $lt: period.to } }, { channel: 1, receivedAt: 1 }).lean();
+      const inScope = Object.keys(scoped).length ? { ticketId: { $in: (await models.tickets.find(scoped, { _id: 1 }).lean()).map((t) => t._id) } } : {};
+      const inbound = await models.messages.find({ ...inScope, direction: 'in', receivedAt: { $gte: period.from, $lt: period.to } }, { channel: 1, receivedAt: 1 }).lean();
       const volume = new Map<string, number>();
       for (const m of inbound) {
         const d = localTime(m.receivedAt, deps.timeZone);
@@ -51,12 +56,12 @@ export function createStatsService(deps: { models: Models; now: () => Date; time
         volume.set(key, (volume.get(key) ?? 0) + 1);
       }
 
-      const open = await models.tickets.find({ status: { $in: OPEN_STATUSES } }, { openedAt: 1, createdAt: 1 }).lean();
+      const open = await models.tickets.find({ ...scoped, status: { $in: OPEN_STATUSES } }, { openedAt: 1, createdAt: 1 }).lean();
       const buckets = [
-        { label: 'under 1 day', maxDays: 1 },
-        { label: '1 to 2 days', maxDays: 2 },
-        { label: '2 to 7 days', maxDays: 7 },
-        { label: 'over 7 days', maxDays: Infinity },
+        { key: 'lt1d', label: 'under 1 day', maxDays: 1 },
+        { key: '1to2d', label: '1 to 2 days', maxDays: 2 },
+        { key: '2to7d', label: '2 to 7 days', maxDays: 7 },
+        { key: 'gt7d', label: 'over 7 days', maxDays: Infinity },
       ].map((b) => ({ ...b, count: 0 }));
       for (const t of open) {
         const days = (now.getTime() - (t.openedAt ?? t.createdAt!).getTime()) / 86_400_000;
@@ -79,7 +84,7 @@ export function createStatsService(deps: { models: Models; now: () => Date; time
             return { day, channel, count };
           })
           .sort((a, b) => a.day.localeCompare(b.day) || a.channel.localeCompare(b.channel)),
-        backlogAge: buckets.map(({ label, count }) => ({ label, count })),
+        backlogAge: buckets.map(({ key, label, count }) => ({ key, label, count })),
       };
     },
   };

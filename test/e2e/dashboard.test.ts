@@ -1,8 +1,11 @@
-// The managers' dashboard in headless Chromium: log in, the figures and charts drawn from /api/stats.
+// The managers' dashboard in headless Chromium, in French: the figures and charts (with their tables)
+// from /api/stats, a team or agent filter, a date range, the CSV export, a live refresh, and a plain
+// refusal for agents. axe-core checks the page.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeViolations } from '../helpers/axe.js';
 import { browserFixture } from '../helpers/browser.js';
 import { inbound } from '../helpers/context.js';
-
 
 let fixture: Awaited<ReturnType<typeof browserFixture>>;
 let ctx: typeof fixture.ctx;
@@ -19,32 +22,51 @@ beforeAll(async () => {
 afterAll(() => fixture?.close());
 
 async function logIn(email: string) {
-  const context = await browser.newContext();
+  const context = await browser.newContext({ bypassCSP: true, acceptDownloads: true });
   const page = await context.newPage();
   await page.goto(`${base}/dashboard`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill('password-123');
-  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByLabel('Adresse e-mail').fill(email);
+  await page.getByLabel('Mot de passe').fill('password-123');
+  await page.getByRole('button', { name: 'Se connecter' }).click();
   return { page, context };
 }
+const rowsOf = (page: Awaited<ReturnType<typeof logIn>>['page'], table: string) => page.locator(`#${table}-table tbody tr`).allTextContents();
 
 describe('dashboard', () => {
-  it('draws load per agent and team, volume per channel and backlog age for a manager', async () => {
+  it('shows load per agent and team, volume per channel and backlog age in French, filters, exports and refreshes live', async () => {
     const { page, context } = await logIn('nadia@mairie.test');
-    const agents = page.getByRole('img', { name: /^Open tickets per agent/ });
-    await expect.poll(() => agents.getAttribute('aria-label'), { timeout: 10_000 }).toBe('Open tickets per agent: Camille Martin 4');
-    expect(await page.getByRole('img', { name: /^Open tickets per team/ }).getAttribute('aria-label')).toBe('Open tickets per team: Accueil 4');
-    expect(await page.getByRole('img', { name: /^Incoming messages per channel/ }).getAttribute('aria-label')).toBe('Incoming messages per channel: chat 1, sms 3');
-    expect(await page.getByRole('img', { name: /^Backlog age/ }).getAttribute('aria-label')).toBe('Backlog age: under 1 day 4, 1 to 2 days 0, 2 to 7 days 0, over 7 days 0');
-    expect(await page.locator('svg rect').count()).toBe(1 + 1 + 2 + 4);
-    expect(await page.locator('#promise-detail').textContent()).toBe('0 of 0 settled requests answered in time');
+    await expect.poll(() => rowsOf(page, 'agents')).toEqual(['Camille Martin4']);
+    expect(await rowsOf(page, 'teams')).toEqual(['Accueil4']);
+    expect(await rowsOf(page, 'channels')).toEqual(['Chat1', 'SMS3']);
+    expect(await rowsOf(page, 'backlog')).toEqual(['moins d’un jour4', '1 à 2 jours0', '2 à 7 jours0', 'plus de 7 jours0']);
+    expect(await page.locator('#promise-detail').textContent()).toBe('0 sur 0 demandes échues ont reçu une réponse dans les délais');
+    expect(await page.getByRole('link', { name: 'Retour à la console' }).getAttribute('href')).toBe('/console');
+    expect(await axeViolations(page, 'dashboard')).toEqual([]);
+
+    // Filtered to an agent with nothing: empty charts say so.
+    const nadia = await ctx.models.agents.findOne({ email: 'nadia@mairie.test' }).lean();
+    await page.getByLabel('Agent', { exact: true }).selectOption(String(nadia!._id));
+    await page.getByRole('button', { name: 'Afficher' }).click();
+    await expect.poll(() => page.locator('#agents-title + p').textContent()).toBe('Rien sur cette période.');
+    await page.getByLabel('Agent', { exact: true }).selectOption('');
+    await page.getByRole('button', { name: 'Afficher' }).click();
+    await expect.poll(() => rowsOf(page, 'agents')).toEqual(['Camille Martin4']);
+
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Exporter en CSV' }).click();
+    const csv = readFileSync((await (await download).path())!, 'utf8');
+    expect(csv).toContain('"Demandes en cours par agent";"Camille Martin";"4"');
+
+    // A new request arrives: the figures follow without a reload.
+    await ctx.services.ingestInbound(inbound({ from: { address: '+33670000009' } }));
+    await expect.poll(() => rowsOf(page, 'agents'), { timeout: 15_000 }).toEqual(['Camille Martin5']);
     await context.close();
   });
 
   it('tells an agent the dashboard is for managers', async () => {
     const { page, context } = await logIn('camille@mairie.test');
-    await expect.poll(() => page.getByRole('alert').textContent()).toBe('The dashboard is for managers.');
-    expect(await page.locator('#board').isHidden()).toBe(true);
+    await expect.poll(() => page.locator('#alert').textContent()).toBe('Le tableau de bord est réservé aux responsables.');
+    expect(await page.locator('table').count()).toBe(0);
     await context.close();
   });
 });

@@ -31,7 +31,12 @@ export const managementRoutes =
     app.get('/api/stats', {
       schema: {
         tags: ['managers'], summary: 'Load, the 48 h promise, first-response times, volume per channel, backlog age (manager)', security,
-        querystring: Type.Object({ from: Type.Optional(Type.String({ format: 'date-time' })), to: Type.Optional(Type.String({ format: 'date-time' })) }, { additionalProperties: false }),
+        querystring: Type.Object({
+          from: Type.Optional(Type.String({ format: 'date-time' })),
+          to: Type.Optional(Type.String({ format: 'date-time' })),
+          teamId: Type.Optional(ObjectIdString),
+          agentId: Type.Optional(ObjectIdString),
+        }, { additionalProperties: false }),
         response: { 200: Type.Object({}, { additionalProperties: true }), ...errors(400, 401, 403) },
       },
       preHandler: auth.requireRole('manager', 'admin'),
@@ -39,7 +44,7 @@ export const managementRoutes =
       const to = request.query.to ? new Date(request.query.to) : services.now();
       const from = request.query.from ? new Date(request.query.from) : new Date(to.getTime() - 30 * 86_400_000);
       if (from >= to) throw new Invalid('stats.range_invalid');
-      return services.stats.compute({ from, to });
+      return services.stats.compute({ from, to }, { teamId: request.query.teamId, agentId: request.query.agentId });
     });
 
     app.get('/api/settings/automation', {
