@@ -87,6 +87,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
       return reply.status(status).send({ error: { code: error.code, message: error.messageIn(locale) } });
     }
     const fastifyError = error as FastifyError;
+    // Input that passed the route's schema but not the store's (a blank trimmed name, a bad id): the caller's fault.
+    if (error.name === 'ValidationError' || error.name === 'CastError') {
+      request.log.info({ msg: error.message }, 'invalid input (store validation)');
+      return reply.status(400).send({ error: { code: 'invalid', message: t('http.invalid_input', { detail: locale === 'en' ? 'a field is empty or malformed' : 'un champ est vide ou mal formé' }, locale) } });
+    }
     if (fastifyError.validation) {
       const [issue] = fastifyError.validation as ValidationIssue[];
       const context = fastifyError.validationContext ?? 'body';
