@@ -5,12 +5,20 @@ import type { Config } from '../config/index.js';
 import { createEmailAdapter } from './email/sender.js';
 import { createTwilioClient } from './twilio/client.js';
 import { createTwilioSmsAdapter } from './twilio/sms.js';
+import { createSandboxAdapter, type SandboxBox } from './sandbox/adapter.js';
 import type { ChannelAdapter, InboundChannel } from './types.js';
 import { createWebchatAdapter } from './webchat/adapter.js';
 
-export function buildChannelAdapters(config: Pick<Config, 'twilio' | 'publicBaseUrl' | 'sms' | 'email'>, log?: Logger): Map<InboundChannel, ChannelAdapter> {
+export function buildChannelAdapters(
+  config: Pick<Config, 'twilio' | 'publicBaseUrl' | 'sms' | 'email'> & Partial<Pick<Config, 'sandbox'>>,
+  log?: Logger,
+  sandboxBox?: SandboxBox,
+): Map<InboundChannel, ChannelAdapter> {
   const adapters = new Map<InboundChannel, ChannelAdapter>();
   adapters.set('chat', createWebchatAdapter());
+  // The demo's sandbox stands in for a provider that is not configured; a real one replaces it.
+  if (sandboxBox && config.sandbox?.sms) adapters.set('sms', createSandboxAdapter('sms', sandboxBox, { maxSegments: config.sms.maxSegments }));
+  if (sandboxBox && config.sandbox?.email) adapters.set('email', createSandboxAdapter('email', sandboxBox, { maxSegments: config.sms.maxSegments }));
   if (config.email) adapters.set('email', createEmailAdapter({ ...config.email, log }));
   if (config.twilio) {
     adapters.set(

@@ -24,6 +24,7 @@ export const EnvSchema = Type.Object({
   ADMIN_EMAIL: Type.Optional(Type.String({ pattern: '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$', description: 'first admin created on an empty store' })),
   ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 10, description: 'password of that admin (10+ chars)' })),
   DEMO: Bool('seed demo teams, agents and messages on an empty store; default on with the embedded store'),
+  SANDBOX: Bool('the demo sandbox for SMS, voice and email (on with the demo embedded store when those channels have no provider settings); false turns it off'),
   DEFAULT_PHONE_REGION: Type.String({ default: 'FR', pattern: '^[A-Z]{2}$', description: 'region for phone numbers written without +' }),
   REOPEN_WINDOW_DAYS: Int('a message on a resolved ticket within this many days reopens it', 0, 365, 7),
   SLA_FIRST_RESPONSE_HOURS: Int('the answer promise, in business hours from the first message', 1, 24 * 30, 48),
@@ -77,6 +78,8 @@ export interface Config {
   readonly store: { readonly uri?: string; readonly dataDir: string };
   readonly auth: { readonly jwtSecret?: string; readonly tokenTtlMinutes: number; readonly loginAttemptsPerMinute: number };
   readonly bootstrap: { readonly adminEmail?: string; readonly adminPassword?: string; readonly demo: boolean };
+  /** The demo's local sandbox per channel: on with the demo's embedded store when that channel has no provider settings. */
+  readonly sandbox: { readonly sms: boolean; readonly voice: boolean; readonly email: boolean };
   readonly rules: {
     readonly defaultPhoneRegion: string;
     readonly reopenWindowDays: number;
@@ -183,6 +186,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ? { accountSid: e.TWILIO_ACCOUNT_SID!, authToken: e.TWILIO_AUTH_TOKEN!, phoneNumber: e.TWILIO_PHONE_NUMBER!, apiBaseUrl: e.TWILIO_API_BASE_URL }
     : undefined;
 
+  // Never outside the demo: only the embedded store with demo data, and only where no provider is set.
+  const demoSandbox = !e.MONGODB_URI && (e.DEMO ?? true) && e.SANDBOX !== false;
   return deepFreeze({
     port: e.PORT,
     host: e.HOST,
@@ -191,6 +196,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     store: { uri: e.MONGODB_URI, dataDir: e.DATA_DIR },
     auth: { jwtSecret: e.JWT_SECRET, tokenTtlMinutes: e.JWT_TTL_MINUTES, loginAttemptsPerMinute: e.LOGIN_ATTEMPTS_PER_MINUTE },
     bootstrap: { adminEmail: e.ADMIN_EMAIL?.toLowerCase(), adminPassword: e.ADMIN_PASSWORD, demo: e.DEMO ?? !e.MONGODB_URI },
+    sandbox: {
+      sms: demoSandbox && !twilio,
+      voice: demoSandbox && !twilio,
+      email: demoSandbox && !email,
+    },
     rules: {
       defaultPhoneRegion: e.DEFAULT_PHONE_REGION,
       reopenWindowDays: e.REOPEN_WINDOW_DAYS,

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { createImapListener } from '../channels/email/listener.js';
 import { parseEmail, type ParsedEmail } from '../channels/email/parse.js';
 import { buildChannelAdapters } from '../channels/registry.js';
+import { createSandboxBox } from '../channels/sandbox/adapter.js';
 import type { Config } from '../config/index.js';
 import { DomainError } from './domain/errors.js';
 import { buildApp } from './http/app.js';
@@ -18,7 +19,8 @@ import { createServices } from './services/index.js';
 import type { Store } from './store/index.js';
 
 export async function compose(config: Config, store: Store, log: Logger, options: { jwtSecret: string; now?: () => Date; dispatcher?: DispatcherOptions; imap?: { pollMs?: number; leaseMs?: number } }) {
-  const adapters = buildChannelAdapters(config, log);
+  const sandbox = config.sandbox.sms || config.sandbox.email ? createSandboxBox() : undefined;
+  const adapters = buildChannelAdapters(config, log, sandbox);
   const services = createServices(
     store,
     log,
@@ -37,7 +39,7 @@ export async function compose(config: Config, store: Store, log: Logger, options
     },
     adapters,
   );
-  const app = await buildApp({ config, services, log });
+  const app = await buildApp({ config, services, log, sandbox });
   const realtime = attachRealtime({ server: app.server, services, config, log, chatAdapter: adapters.get('chat') });
   const closeRedis = config.redisUrl ? await useRedisAdapter(realtime.io, config.redisUrl, log) : async () => undefined;
   // Before the HTTP server closes: open WebSockets would otherwise keep it waiting.

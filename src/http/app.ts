@@ -19,17 +19,21 @@ import { healthRoutes } from './routes/health.js';
 import { pageRoutes } from './routes/pages.js';
 import { managementRoutes } from './routes/management.js';
 import { portalRoutes } from './routes/portal.js';
+import { sandboxRoutes } from './routes/sandbox.js';
+import type { SandboxBox } from '../../channels/sandbox/adapter.js';
 import { ticketRoutes } from './routes/tickets.js';
 import { twilioWebhookRoutes } from './routes/twilioWebhooks.js';
 import { Agent, ErrorBody } from './schemas.js';
 
 export interface AppOptions {
-  config: Pick<Config, 'http' | 'email' | 'twilio' | 'publicBaseUrl' | 'service' | 'sms' | 'rules'>;
+  config: Pick<Config, 'http' | 'email' | 'twilio' | 'publicBaseUrl' | 'service' | 'sms' | 'rules' | 'sandbox'>;
   services: Services;
   log: Logger;
+  /** The demo's sandbox box, when it runs. */
+  sandbox?: SandboxBox;
 }
 
-export async function buildApp({ config, services, log }: AppOptions) {
+export async function buildApp({ config, services, log, sandbox }: AppOptions) {
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: config.http.bodyLimitBytes,
@@ -74,9 +78,9 @@ export async function buildApp({ config, services, log }: AppOptions) {
   const auth = registerAuth(app, services);
 
   const channels = {
-    email: config.email ? 'on' : 'off',
-    sms: config.twilio ? 'on' : 'off',
-    voice: config.twilio ? 'on' : 'off',
+    email: config.email || config.sandbox.email ? 'on' : 'off',
+    sms: config.twilio || config.sandbox.sms ? 'on' : 'off',
+    voice: config.twilio || config.sandbox.voice ? 'on' : 'off',
     chat: 'on',
   } as const;
   await app.register(healthRoutes(services, channels));
@@ -87,6 +91,7 @@ export async function buildApp({ config, services, log }: AppOptions) {
   await app.register(managementRoutes(services, auth));
   await app.register(pageRoutes({ serviceName: config.service.name }));
   await app.register(assetRoutes);
+  if (sandbox) await app.register(sandboxRoutes(services, sandbox, config.sandbox));
   if (config.twilio) await app.register(twilioWebhookRoutes(services, { ...config, twilio: config.twilio }));
   return app;
 }

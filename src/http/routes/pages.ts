@@ -14,6 +14,7 @@ const WIDGET = readFileSync(join(HERE, '../../../channels/webchat/widget.js'), '
 const fromCatalogue = (html: string) => html.replace(/\{\{(ui\.[\w.]+)\}\}/g, (whole, key: string) => (isMessageKey(key) ? t(key) : whole));
 const CONSOLE = fromCatalogue(readFileSync(join(HERE, '../pages/console.html'), 'utf8'));
 const DASHBOARD = fromCatalogue(readFileSync(join(HERE, '../pages/dashboard.html'), 'utf8'));
+export const SANDBOX_PAGE = fromCatalogue(readFileSync(join(HERE, '../pages/sandbox.html'), 'utf8'));
 const CSP = new Map<string, string>();
 
 /** An HTML page with the policy that lets only its own inline scripts run. */

@@ -1,0 +1,66 @@
+// The demo sandbox's door: play the citizen (an SMS, a voicemail, an email) and see what the service
+// sent back. Registered only when the demo's sandbox runs (config.sandbox); never in production.
+import { randomBytes } from 'node:crypto';
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { SandboxBox } from '../../../channels/sandbox/adapter.js';
+import type { Config } from '../../../config/index.js';
+import { findReference } from '../../domain/reference.js';
+import type { Services } from '../../services/index.js';
+import { errors, textAnswer } from '../schemas.js';
+import { SANDBOX_PAGE, sendPage } from './pages.js';
+
+export const sandboxRoutes =
+  (services: Services, box: SandboxBox, sandbox: Config['sandbox']): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    const channels = (['sms', 'voice', 'email'] as const).filter((c) => sandbox[c]);
+    app.get('/sandbox', { schema: { tags: ['sandbox'], summary: 'Demo only: the sandbox page (play the citizen)', response: { 200: textAnswer('text/html', 'the page') } } }, async (_request, reply) => sendPage(reply, SANDBOX_PAGE));
+    app.post('/api/sandbox/inbound', {
+      schema: {
+        tags: ['sandbox'], summary: 'Demo only: a citizen writes or calls (SMS, voicemail, email) through the local sandbox',
+        body: Type.Object({
+          channel: Type.Union(channels.map((c) => Type.Literal(c))),
+          from: Type.String({ minLength: 3, maxLength: 254, description: 'a phone number (SMS, voice) or an email address' }),
+          text: Type.String({ minLength: 1, maxLength: 5000 }),
+          subject: Type.Optional(Type.String({ maxLength: 200 })),
+          name: Type.Optional(Type.String({ maxLength: 120 })),
+        }, { additionalProperties: false }),
+        response: { 201: Type.Object({ ticketId: Type.String(), reference: Type.String() }), ...errors(400) },
+      },
+    }, async (request, reply) => {
+      const { channel, from, text, subject, name } = request.body;
+      const id = randomBytes(12).toString('hex');
+      const at = services.now();
+      if (channel === 'voice') {
+        // A voicemail: the call, then its transcription, as Twilio would bring them.
+        const call = await services.voice.callReceived({ callSid: `CAsandbox${id}`, from, at });
+        await services.voice.transcriptionReceived({ callSid: `CAsandbox${id}`, status: 'completed', text });
+        return reply.status(201).send({ ticketId: call.ticketId, reference: call.reference });
+      }
+      const result = await services.ingestInbound({
+        channel,
+        externalId: channel === 'sms' ? `SMsandbox${id}` : `<sandbox.${id}@sandbox.local>`,
+        from: { address: from, name },
+        text,
+        subject: channel === 'email' ? subject : undefined,
+        threadHints: channel === 'email' ? { messageId: `<sandbox.${id}@sandbox.local>`, ticketRef: findReference(subject) } : {},
+        attachments: [],
+        receivedAt: at,
+      });
+      return reply.status(201).send({ ticketId: result.ticketId, reference: result.reference });
+    });
+
+    app.get('/api/sandbox/outbox', {
+      schema: {
+        tags: ['sandbox'], summary: 'Demo only: what the service sent through the sandbox (acknowledgements, replies), newest first',
+        response: {
+          200: Type.Object({
+            channels: Type.Array(Type.String()),
+            items: Type.Array(Type.Object({
+              id: Type.String(), channel: Type.String(), to: Type.String(), subject: Type.Union([Type.String(), Type.Null()]), text: Type.String(), attachments: Type.Array(Type.String()), at: Type.String(),
+            })),
+          }),
+        },
+      },
+    }, async () => ({ channels, items: [...box.list()] }));
+  };
