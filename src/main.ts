@@ -42,9 +42,12 @@ async function main(): Promise<void> {
   const lines = [
     '',
     `  GRU contact center is running: http://localhost:${config.port}`,
+    `  Agent console: http://localhost:${config.port}/console   dashboard: http://localhost:${config.port}/dashboard`,
     `  API documentation: http://localhost:${config.port}/docs`,
     `  Store: ${config.store.uri ? 'MONGODB_URI' : `embedded FerretDB in ${join(config.store.dataDir, 'ferretdb')}`}`,
   ];
+  const sandboxed = (['sms', 'voice', 'email'] as const).filter((c) => config.sandbox[c]);
+  if (sandboxed.length) lines.push(`  Demo sandbox (${sandboxed.join(', ')}: nothing leaves this machine): http://localhost:${config.port}/sandbox`);
   if (report.adminCreated) lines.push(`  Admin created: ${report.adminCreated}`);
   if (report.demoLogins.length > 0) {
     lines.push(`  Demo logins (password ${DEMO_PASSWORD}):`);

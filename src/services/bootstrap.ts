@@ -65,6 +65,36 @@ export async function bootstrap(deps: {
       channel: 'chat', externalId: 'demo-chat-1', from: { address: 'demo-chat-session-1', name: 'Inès' },
       text: 'Bonjour, à quelle heure ouvre la mairie samedi ?', threadHints: {}, attachments: [], receivedAt: minutesAgo(5),
     });
+    // A week of requests, so the inbox, its deadlines and the dashboard show something true.
+    const week: { channel: 'sms' | 'email'; from: string; name?: string; subject?: string; text: string; hoursAgo: number }[] = [
+      { channel: 'sms', from: '06 23 45 67 89', text: 'Bonjour, la poubelle jaune de la rue des Lilas n’a pas été ramassée lundi.', hoursAgo: 150 },
+      { channel: 'email', from: 'claire.petit@citoyen.example', name: 'Claire Petit', subject: 'Inscription cantine', text: 'Bonjour,\n\nComment inscrire ma fille à la cantine pour la rentrée ?\n\nClaire Petit', hoursAgo: 120 },
+      { channel: 'sms', from: '06 98 76 54 32', text: 'Un lampadaire est éteint devant le 12 avenue Jean Jaurès depuis une semaine.', hoursAgo: 96 },
+      { channel: 'email', from: 'paul.nguyen@citoyen.example', name: 'Paul Nguyen', subject: 'Permis de construire', text: 'Bonjour,\n\nOù en est l’instruction de mon permis de construire déposé le mois dernier ?\n\nPaul Nguyen', hoursAgo: 72 },
+      { channel: 'sms', from: '07 11 22 33 44', text: 'Bonjour, peut-on réserver la salle des fêtes pour un anniversaire en juin ?', hoursAgo: 50 },
+      { channel: 'email', from: 'sophie.martin@citoyen.example', name: 'Sophie Martin', subject: 'Recensement citoyen', text: 'Bonjour,\n\nMon fils a 16 ans : quels papiers pour le recensement ?\n\nSophie Martin', hoursAgo: 30 },
+      { channel: 'sms', from: '06 55 44 33 22', text: 'Le parc municipal est-il ouvert le dimanche ?', hoursAgo: 20 },
+      { channel: 'email', from: 'marc.dubois@citoyen.example', name: 'Marc Dubois', subject: 'Stationnement résidentiel', text: 'Bonjour,\n\nComment obtenir une carte de stationnement résident ?\n\nMarc Dubois', hoursAgo: 8 },
+      { channel: 'sms', from: '07 66 55 44 33', text: 'Bonjour, je souhaite signaler un nid-de-poule rue Victor Hugo.', hoursAgo: 3 },
+    ];
+    for (const [i, request] of week.entries()) {
+      const id = `week${String(i).padStart(2, '0')}`;
+      await deps.ingestInbound({
+        channel: request.channel,
+        externalId: request.channel === 'sms' ? `SMdemo${id.padStart(28, '0')}` : `<demo-${id}@citoyen.example>`,
+        from: { address: request.from, name: request.name },
+        subject: request.subject,
+        text: request.text,
+        threadHints: request.channel === 'email' ? { messageId: `<demo-${id}@citoyen.example>` } : {},
+        attachments: [],
+        receivedAt: minutesAgo(request.hoursAgo * 60),
+      });
+    }
+    await models.cannedAnswers.create([
+      { title: 'Horaires', body: 'Bonjour {{citizen.firstName}}, la mairie est ouverte du lundi au vendredi de 8 h 30 à 12 h et de 13 h 30 à 17 h 30, et le samedi de 9 h à 12 h. {{agent.firstName}}' },
+      { title: 'Pièces à fournir', body: 'Bonjour {{citizen.firstName}}, pour compléter votre demande {{ticket.reference}}, merci de nous transmettre un justificatif de domicile de moins de trois mois et une pièce d’identité. Suivez votre demande ici : {{portal.link}} {{agent.firstName}}' },
+      { title: 'Signalement pris en compte', body: 'Bonjour, merci pour votre signalement : il est transmis aux services techniques, qui interviendront dans les meilleurs délais. {{agent.firstName}}' },
+    ]);
     report.demoSeeded = true;
     log.info('demo data created');
   }

@@ -37,7 +37,7 @@ describe('npm start', () => {
     expect(manager.status).toBe(200);
     const agents = (await (await fetch(`${first.base}/api/agents`, { headers: { authorization: `Bearer ${manager.json.token}` } })).json()) as { items: { openTickets: number }[] };
     expect(agents.items).toHaveLength(4);
-    expect(agents.items.reduce((n, a) => n + a.openTickets, 0)).toBe(3);
+    expect(agents.items.reduce((n, a) => n + a.openTickets, 0)).toBe(12);
     expect(storeProcesses(dataDir)).not.toBe('');
 
     expect(await stopServer(first.child)).toBe(0);
