@@ -47,7 +47,11 @@
     '.gru-chat-log .in{background:#e3e3fd;margin-left:auto}.gru-chat-log .out{background:#f0f0f0}.gru-chat-log .info{background:none;color:#555;font-size:.85rem;max-width:100%}.gru-chat-log .error{background:#ffe9e9;color:#ce0500}' +
     '.gru-chat form{display:flex;flex-direction:column;gap:.4rem;padding:.6rem .8rem;border-top:1px solid #ddd}.gru-chat label{font-size:.85rem}.gru-chat textarea,.gru-chat input{font:inherit;padding:.4rem;border:1px solid #666;border-radius:.25rem}' +
     '.gru-chat form button{align-self:flex-end;background:#000091;color:#fff;border:0;border-radius:.25rem;padding:.5rem 1rem;font:inherit;cursor:pointer}.gru-chat .gru-chat-consent{font-size:.8rem;color:#555;margin:0}' +
-    '.gru-chat-typing{min-height:1.2rem;padding:0 .8rem;font-size:.85rem;color:#555}';
+    '.gru-chat-typing{min-height:1.2rem;padding:0 .8rem;font-size:.85rem;color:#555}' +
+    '.gru-chat [hidden]{display:none!important}.gru-chat-log a{color:#000091;text-decoration:underline;overflow-wrap:anywhere}' +
+    '.gru-chat .gru-chat-row{display:flex;gap:.4rem}.gru-chat .gru-chat-row>span{display:flex;flex-direction:column;flex:1;min-width:0}' +
+    /* A phone: the whole screen, so the conversation keeps room while the first fields show. */
+    '@media (max-width:32rem),(max-height:40rem){.gru-chat{inset:0;width:100%;height:100%;border-radius:0;border:0}.gru-chat header{border-radius:0}.gru-chat textarea{min-height:2.6rem}}';
   document.head.appendChild(el('style', {}, css));
 
   var toggle = el('button', { type: 'button', class: 'gru-chat-toggle', 'aria-expanded': 'false', 'aria-controls': 'gru-chat-panel' }, 'Discuter avec nous');
@@ -61,7 +65,7 @@
   var form = el('form', { novalidate: '' });
   var nameLabel = el('label', { for: 'gru-chat-name' }, 'Votre nom (facultatif)');
   var nameInput = el('input', { id: 'gru-chat-name', name: 'name', autocomplete: 'name', maxlength: '120' });
-  var emailLabel = el('label', { for: 'gru-chat-email' }, 'Votre e-mail (facultatif, pour recevoir la réponse)');
+  var emailLabel = el('label', { for: 'gru-chat-email' }, 'Votre e-mail (facultatif)');
   var emailInput = el('input', { id: 'gru-chat-email', name: 'email', type: 'email', autocomplete: 'email', maxlength: '254' });
   var textLabel = el('label', { for: 'gru-chat-text' }, 'Votre message');
   var textarea = el('textarea', { id: 'gru-chat-text', name: 'text', rows: '3', required: '', maxlength: '2000' });
@@ -71,7 +75,17 @@
     'En envoyant un message, vous acceptez que ' + serviceName + ' conserve cette discussion pour traiter votre demande.',
   );
   var send = el('button', { type: 'submit', 'aria-describedby': 'gru-chat-consent' }, 'Envoyer');
-  [nameLabel, nameInput, emailLabel, emailInput, textLabel, textarea, consent, send].forEach(function (n) {
+  var identityRow = el('div', { class: 'gru-chat-row' });
+  var nameField = el('span');
+  nameField.appendChild(nameLabel);
+  nameField.appendChild(nameInput);
+  var emailField = el('span');
+  emailField.appendChild(emailLabel);
+  emailField.appendChild(emailInput);
+  identityRow.appendChild(nameField);
+  identityRow.appendChild(emailField);
+  textarea.setAttribute('rows', '2');
+  [identityRow, textLabel, textarea, consent, send].forEach(function (n) {
     form.appendChild(n);
   });
   panel.appendChild(header);
@@ -80,9 +94,7 @@
   panel.appendChild(form);
 
   function showIdentityFields(show) {
-    [nameLabel, nameInput, emailLabel, emailInput].forEach(function (n) {
-      n.hidden = !show;
-    });
+    identityRow.hidden = !show;
   }
   showIdentityFields(!state.token);
 
@@ -119,9 +131,30 @@
   });
 
   var shown = {};
+  var refusedHere = false;
+  var REFUSED = "La discussion n'est pas disponible sur ce site : contactez-nous par téléphone ou par e-mail.";
+  function notSent(item, reason) {
+    item.el.className = 'error';
+    item.el.removeAttribute('aria-busy');
+    item.el.textContent = item.text + '\n— non envoyé' + (reason ? ' : ' + reason : '');
+  }
+  /** Text with its web addresses as links (http and https only), never as markup. */
+  function withLinks(li, text) {
+    var pattern = /https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)]/g;
+    var at = 0;
+    var match;
+    while ((match = pattern.exec(text))) {
+      li.appendChild(document.createTextNode(text.slice(at, match.index)));
+      var link = el('a', { href: match[0], target: '_blank', rel: 'noopener noreferrer' }, match[0]);
+      li.appendChild(link);
+      at = match.index + match[0].length;
+    }
+    li.appendChild(document.createTextNode(text.slice(at)));
+  }
   function addLine(kind, text, id) {
     if (id && shown[id]) return shown[id];
-    var li = el('li', { class: kind }, text);
+    var li = el('li', { class: kind });
+    withLinks(li, text);
     if (id) {
       shown[id] = li;
       li.dataset.id = id;
@@ -167,7 +200,10 @@
         var code = err && err.data && err.data.code;
         if (code === 'origin_refused') {
           // Said plainly, never shown as sent: this page may not open the chat.
-          info("La discussion n'est pas disponible sur ce site. Contactez-nous par téléphone ou par e-mail.", 'error');
+          refusedHere = true;
+          pending.forEach(notSent);
+          pending = [];
+          info(REFUSED, 'error');
           return;
         }
         if (code === 'session_expired' || code === 'unauthorized' || /unknown chat session/.test(err.message)) {
@@ -241,8 +277,7 @@
         pending = pending.filter(function (p) {
           return p !== item;
         });
-        item.el.className = 'error';
-        item.el.textContent = item.text + '\n— non envoyé : ' + r.error.message;
+        notSent(item, r.error.message);
       }
     });
   }
@@ -259,6 +294,7 @@
     e.preventDefault();
     var text = textarea.value.trim();
     if (!text) return;
+    if (refusedHere) return info(REFUSED, 'error');
     textarea.value = '';
     var item = { clientId: 'c' + Date.now().toString(36) + Math.random().toString(36).slice(2, 8), text: text };
     item.el = addLine('in', text);

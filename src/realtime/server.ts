@@ -56,7 +56,10 @@ export function attachRealtime(deps: {
 }) {
   const { services, log } = deps;
   const io = new Server(deps.server, {
-    cors: { origin: [...deps.config.chat.origins], credentials: false },
+    // Transport CORS lets any page reach the handshake, so that a refused site hears why (origin_refused)
+    // instead of a bare network error: the /chat namespace decides, by Origin, on both transports, and
+    // /agents needs a token (never a cookie).
+    cors: { origin: true, credentials: false, methods: ['GET', 'POST'] },
     // A frame larger than this closes the socket; a long text below it gets an error ack.
     maxHttpBufferSize: 64 * 1024,
     connectionStateRecovery: undefined,

@@ -1,6 +1,9 @@
 // The chat widget in headless Chromium against the running server: one script tag, open it with the
 // keyboard, send a message, see the reference and the agent's reply arrive; on a phone-sized screen.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeViolations } from '../helpers/axe.js';
 import { browserFixture } from '../helpers/browser.js';
 import { until } from '../helpers/sockets.js';
 
@@ -21,7 +24,7 @@ describe('chat widget', () => {
     const script = await fetch(`${base}/widget.js`);
     expect(script.headers.get('content-type')).toMatch(/javascript/);
 
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, bypassCSP: true });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -34,10 +37,13 @@ describe('chat widget', () => {
     await expect.poll(() => dialog.isVisible()).toBe(true);
     expect(await toggle.getAttribute('aria-expanded')).toBe('true');
 
-    // Fits a phone screen.
+    // Fits a phone screen, and the conversation keeps room while the first fields show.
     const box = await dialog.boundingBox();
     expect(box!.x).toBeGreaterThanOrEqual(0);
     expect(box!.x + box!.width).toBeLessThanOrEqual(390);
+    expect((await page.getByRole('log', { name: 'Messages' }).boundingBox())!.height).toBeGreaterThanOrEqual(250);
+    expect(await page.getByLabel('Votre e-mail (facultatif)').isVisible()).toBe(true);
+    expect(await axeViolations(page, 'widget (open, phone)')).toEqual([]);
 
     await page.getByLabel('Votre nom (facultatif)').fill('Inès');
     await page.getByLabel('Votre message').fill('Bonjour, la mairie est-elle ouverte samedi ?');
@@ -45,6 +51,11 @@ describe('chat widget', () => {
 
     const log = page.getByRole('log', { name: 'Messages' });
     await expect.poll(() => log.textContent(), { timeout: 10_000 }).toMatch(/référence GRU-\d{4}-\d{6}/);
+    // The acknowledgement's portal link is a link, the citizen's own, opened safely.
+    const portal = log.getByRole('link', { name: /\/portal\// });
+    await expect.poll(() => portal.count(), { timeout: 10_000 }).toBe(1);
+    expect(await portal.getAttribute('href')).toMatch(/^http:\/\/127\.0\.0\.1\/portal\/[\w-]{32}$/);
+    expect(await portal.getAttribute('rel')).toBe('noopener noreferrer');
     const stored = await ctx.models.messages.findOne({ channel: 'chat', text: 'Bonjour, la mairie est-elle ouverte samedi ?' }).lean();
     expect(stored).toBeTruthy();
     expect(stored!.fromName).toBe('Inès');
@@ -70,5 +81,28 @@ describe('chat widget', () => {
     expect(await page.getByLabel('Votre nom (facultatif)').isVisible()).toBe(false);
     expect(errors).toEqual([]);
     await context.close();
+  });
+
+  it('says so when the page of another site may not open the chat, and never shows a message as sent', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    // A real page of another site (another origin on this machine), not in CHAT_ORIGINS, that loads the widget.
+    const site = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(`<!doctype html><html lang="fr"><title>Autre site</title><body><script src="${base}/widget.js" defer></script></body></html>`);
+    });
+    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+    await page.goto(`http://127.0.0.1:${(site.address() as AddressInfo).port}/`);
+    await page.getByRole('button', { name: 'Discuter avec nous' }).click();
+    await page.getByLabel('Votre message').fill('Bonjour ?');
+    await page.keyboard.press('Enter');
+    const log = page.getByRole('log', { name: 'Messages' });
+    await expect.poll(() => log.textContent(), { timeout: 10_000 }).toContain('La discussion n\'est pas disponible sur ce site');
+    // The message typed is not shown as sent (neither as a message of the conversation nor waiting).
+    await expect.poll(() => log.locator('li.error').count()).toBeGreaterThanOrEqual(2);
+    expect(await log.locator('li.in').count()).toBe(0);
+    expect(await ctx.models.messages.countDocuments({ channel: 'chat', text: 'Bonjour ?' })).toBe(0);
+    await context.close();
+    site.close();
   });
 });
