@@ -6,6 +6,7 @@
 // a message whose previous attempt was interrupted. What is left is the few milliseconds between the
 // relay's 250 and the copy; a resend in that window carries the same Message-ID, which mail clients
 // show once.
+import { t } from '../../src/i18n/catalogue.js';
 import { ImapFlow } from 'imapflow';
 import nodemailer from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer';
@@ -72,8 +73,8 @@ export function createEmailAdapter(settings: {
       } catch (err) {
         const e = err as { responseCode?: number; response?: string; code?: string; message: string };
         // 5xx: the relay refuses for good; 4xx and connection trouble: try again later.
-        if (e.responseCode && e.responseCode >= 500) return { ok: false, retryable: false, reason: `the mail relay refused: ${e.response ?? e.message}` };
-        return { ok: false, retryable: true, reason: `mail relay unavailable: ${e.response ?? e.code ?? e.message}` };
+        if (e.responseCode && e.responseCode >= 500) return { ok: false, retryable: false, reason: t('delivery.relay_refused', { detail: e.response ?? e.message }) };
+        return { ok: false, retryable: true, reason: t('delivery.relay_unavailable', { detail: e.response ?? e.code ?? e.message }) };
       }
       await sent?.append(raw).catch((err: Error) => settings.log?.warn({ err: err.message, messageId }, 'sent, but the copy to the Sent folder failed'));
       return { ok: true, externalId: messageId };

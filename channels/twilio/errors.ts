@@ -1,24 +1,28 @@
 // Twilio error codes an agent may meet, with a readable reason and whether trying again can help.
-export const TWILIO_ERRORS: Record<number, { reason: string; retryable: boolean }> = {
-  20003: { reason: 'Twilio refused our credentials (check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN)', retryable: true },
-  20429: { reason: 'Twilio is limiting our request rate', retryable: true },
-  21211: { reason: 'the phone number is not valid', retryable: false },
-  21408: { reason: 'SMS to this country is not enabled on our Twilio account', retryable: false },
-  21610: { reason: 'the citizen answered STOP to our SMS: reply on another channel', retryable: false },
-  21612: { reason: 'this number cannot receive SMS from our number', retryable: false },
-  21614: { reason: 'the number is not a mobile phone and cannot receive SMS', retryable: false },
-  21617: { reason: 'the message is too long', retryable: false },
-  30003: { reason: 'the phone is switched off or out of reach', retryable: false },
-  30004: { reason: 'the citizen blocked messages from our number', retryable: false },
-  30005: { reason: 'the number does not exist or is no longer in service', retryable: false },
-  30006: { reason: 'the number is a landline or its carrier cannot receive SMS', retryable: false },
-  30007: { reason: 'the carrier filtered the message', retryable: false },
-  30008: { reason: 'the carrier reported an unknown error', retryable: false },
+import { isMessageKey, t } from '../../src/i18n/catalogue.js';
+
+// Their readable reasons are in the message catalogue (twilio.error.<code>).
+export const TWILIO_ERRORS: Record<number, { retryable: boolean }> = {
+  20003: { retryable: true },
+  20429: { retryable: true },
+  21211: { retryable: false },
+  21408: { retryable: false },
+  21610: { retryable: false },
+  21612: { retryable: false },
+  21614: { retryable: false },
+  21617: { retryable: false },
+  30003: { retryable: false },
+  30004: { retryable: false },
+  30005: { retryable: false },
+  30006: { retryable: false },
+  30007: { retryable: false },
+  30008: { retryable: false },
 };
 
 export function twilioReason(code: number | string | null | undefined, fallback?: string): string {
-  const known = code === null || code === undefined ? undefined : TWILIO_ERRORS[Number(code)];
-  if (known) return `${known.reason} (Twilio ${code})`;
-  if (code) return `${fallback ?? 'Twilio refused the message'} (Twilio ${code})`;
-  return fallback ?? 'Twilio refused the message';
+  const key = `twilio.error.${Number(code)}`;
+  const known = code !== null && code !== undefined && Number(code) in TWILIO_ERRORS && isMessageKey(key);
+  if (known) return t('delivery.twilio_code', { reason: t(key), code: String(code) });
+  if (code) return t('delivery.twilio_code', { reason: fallback ?? t('delivery.twilio_refused'), code: String(code) });
+  return fallback ?? t('delivery.twilio_refused');
 }

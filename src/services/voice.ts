@@ -1,5 +1,6 @@
 // Calls: one thread entry per call, created as a missed call when the call comes in, which gains its
 // recording (voicemail) and later its transcription: the same message updated, never new ones.
+import { t } from '../i18n/catalogue.js';
 import type { Logger } from 'pino';
 import type { Models } from '../store/index.js';
 import type { MessageDoc } from '../store/models/message.js';
@@ -7,7 +8,7 @@ import type { EventBus } from './eventBus.js';
 import { ticketEventData } from './ticketEvents.js';
 import type { IngestInbound, IngestResult } from './ingestInbound.js';
 
-export const MISSED_CALL_TEXT = '(missed call: no voicemail)';
+export const MISSED_CALL_TEXT = t('voice.missed_call');
 
 export function createVoiceService(deps: { models: Models; events: EventBus; ingestInbound: IngestInbound; now: () => Date; log: Logger }) {
   const { models, events } = deps;
@@ -53,7 +54,7 @@ export function createVoiceService(deps: { models: Models; events: EventBus; ing
             'call.recordingUrl': recording.recordingUrl,
             'call.durationSeconds': recording.durationSeconds,
             attachments: [{ filename: `${recording.recordingSid}.mp3`, contentType: 'audio/mpeg', size: 0, ref: `${recording.recordingUrl}.mp3` }],
-            ...(hasTranscript ? {} : { text: `(voicemail${recording.durationSeconds ? `, ${recording.durationSeconds} s` : ''}: transcription pending)` }),
+            ...(hasTranscript ? {} : { text: t('voice.voicemail_pending', { duration: recording.durationSeconds ? `, ${recording.durationSeconds} s` : '' }) }),
           },
         },
         { returnDocument: 'after' },
@@ -73,7 +74,7 @@ export function createVoiceService(deps: { models: Models; events: EventBus; ing
           $set: {
             'call.state': 'voicemail',
             'call.transcriptionStatus': transcription.status,
-            ...(completed ? { text: transcription.text } : { text: '(voicemail: transcription unavailable, listen to the recording)' }),
+            ...(completed ? { text: transcription.text } : { text: t('voice.transcription_unavailable') }),
           },
         },
         { returnDocument: 'after' },

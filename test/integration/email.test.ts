@@ -176,7 +176,7 @@ describe('email in and out', () => {
     smtp.answer('550');
     const refused = await ctx.services.tickets.reply(principal, ticketId, { text: 'Réponse refusée' });
     await until(async () => (await ctx.models.messages.findById(refused._id).lean())!.status === 'failed', 10_000, 'failed');
-    expect((await ctx.models.messages.findById(refused._id).lean())!.statusReason).toMatch(/^the mail relay refused: 550/);
+    expect((await ctx.models.messages.findById(refused._id).lean())!.statusReason).toMatch(/^le serveur de messagerie a refusé l’envoi : 550/);
     smtp.answer('ok');
 
     // Relay down, then back on the same port.

@@ -204,7 +204,7 @@ describe('outbound SMS and delivery status', () => {
     const messageSid = (await ctx.models.messages.findById(reply._id).lean())!.providerId!;
     await status(messageSid, String(reply._id), 'undelivered', '30003');
     expect(await ctx.models.messages.findById(reply._id).lean()).toMatchObject({
-      status: 'failed', statusCode: '30003', statusReason: 'the phone is switched off or out of reach (Twilio 30003)',
+      status: 'failed', statusCode: '30003', statusReason: 'le téléphone est éteint ou injoignable (Twilio 30003)',
     });
   });
 
@@ -213,12 +213,12 @@ describe('outbound SMS and delivery status', () => {
     peer.failures.set('+33620000023', { status: 400, code: 21211, message: "The 'To' number +33620000023 is not a valid phone number." });
     const invalid = await ctx.services.outbox.queue({ ticketId, channel: 'sms', to: '+33620000023', text: 'Un' });
     await ctx.dispatcher.drain();
-    expect(await ctx.models.messages.findById(invalid._id).lean()).toMatchObject({ status: 'failed', statusReason: 'the phone number is not valid (Twilio 21211)', attempts: 1 });
+    expect(await ctx.models.messages.findById(invalid._id).lean()).toMatchObject({ status: 'failed', statusReason: 'le numéro de téléphone n’est pas valide (Twilio 21211)', attempts: 1 });
 
     peer.failures.set('+33620000023', { status: 400, code: 21610, message: 'Attempt to send to unsubscribed recipient' });
     const stopped = await ctx.services.outbox.queue({ ticketId, channel: 'sms', to: '+33620000023', text: 'Deux' });
     await ctx.dispatcher.drain();
-    expect((await ctx.models.messages.findById(stopped._id).lean())!.statusReason).toMatch(/answered STOP.*21610/);
+    expect((await ctx.models.messages.findById(stopped._id).lean())!.statusReason).toMatch(/répondu STOP.*21610/);
     peer.failures.delete('+33620000023');
   });
 
@@ -329,7 +329,7 @@ describe('voice', () => {
     await webhook('/webhooks/twilio/voice', landline);
     const mobileEntry = await ctx.models.messages.findOne({ externalId: mobile.CallSid }).lean();
     const landlineEntry = await ctx.models.messages.findOne({ externalId: landline.CallSid }).lean();
-    expect(mobileEntry).toMatchObject({ channel: 'voice', fromAddress: '+33620000034', call: { state: 'missed' }, text: '(missed call: no voicemail)' });
+    expect(mobileEntry).toMatchObject({ channel: 'voice', fromAddress: '+33620000034', call: { state: 'missed' }, text: '(appel manqué : pas de message vocal)' });
     expect(await ctx.models.messages.countDocuments({ ticketId: mobileEntry!.ticketId, kind: 'acknowledgement', channel: 'sms' })).toBe(1);
     expect(await ctx.models.messages.countDocuments({ ticketId: landlineEntry!.ticketId, kind: 'acknowledgement' })).toBe(0);
   });

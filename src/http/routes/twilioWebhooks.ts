@@ -11,6 +11,7 @@ import { Forbidden } from '../../domain/errors.js';
 import { consentKeyword } from '../../domain/sms.js';
 import type { Services } from '../../services/index.js';
 import { errors, noContent, textAnswer } from '../schemas.js';
+import { t } from '../../i18n/catalogue.js';
 
 type Settings = Pick<Config, 'publicBaseUrl' | 'service' | 'sms' | 'rules'> & { twilio: NonNullable<Config['twilio']> };
 
@@ -86,7 +87,7 @@ export const twilioWebhookRoutes =
       const moved = await services.outbox.advanceStatus({ messageId, providerId: status.messageSid }, status.status, {
         providerId: status.messageSid,
         code: status.errorCode,
-        reason: status.status === 'failed' ? twilioReason(status.errorCode, 'the message was not delivered') : undefined,
+        reason: status.status === 'failed' ? twilioReason(status.errorCode, t('delivery.not_delivered')) : undefined,
       });
       request.log.info({ channel: 'sms', externalId: status.messageSid, status: status.status, moved }, 'SMS status callback');
       return reply.status(204).send();
