@@ -2,6 +2,7 @@
 // notes, a message added into the same thread, and a plain "not found" for wrong and revoked links.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/services/audit.js';
+import { axeViolations } from '../helpers/axe.js';
 import { browserFixture } from '../helpers/browser.js';
 import { capturingLog, inbound } from '../helpers/context.js';
 import { collect, connect, connected, until } from '../helpers/sockets.js';
@@ -32,7 +33,7 @@ describe('citizen portal', () => {
     await ctx.services.tickets.note({ agentId: first.recurringAgentId!, role: 'agent' }, first.ticketId, 'Note interne confidentielle');
     await ctx.services.tickets.reply({ agentId: first.recurringAgentId!, role: 'agent' }, first.ticketId, { text: 'Il sera prêt jeudi.' });
 
-    const context = await browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true });
+    const context = await browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true, bypassCSP: true });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -45,6 +46,7 @@ describe('citizen portal', () => {
     await expect.poll(() => thread.textContent()).toContain('Il sera prêt jeudi.');
     expect(await thread.textContent()).toContain('Bonjour, mon passeport est-il prêt ?');
     expect(await page.content()).not.toContain('Note interne confidentielle');
+    expect(await axeViolations(page, 'portal (phone)')).toEqual([]);
 
     const agent = connect(`${base}/agents`, { token: (await ctx.services.agents.login('camille@mairie.test', 'password-123')).token });
     await connected(agent);
