@@ -39,6 +39,15 @@ export function createCitizenService(deps: { models: Models; audit: Audit; event
       };
     },
 
+    /** The name agents know the citizen by (a chat citizen often gives none). */
+    async rename(actor: Actor, citizenId: string, name: string | null) {
+      const citizen = await load(citizenId);
+      const clean = name?.replace(/\s+/g, ' ').trim() || null;
+      await models.citizens.updateOne({ _id: citizen._id }, { $set: { name: clean } });
+      await audit(actor, 'citizen.renamed', { citizenId: citizen._id }, { from: citizen.name ?? null, to: clean });
+      return this.get(citizenId);
+    },
+
     /** Changes the citizen's usual interlocutor: their open tickets follow, and so will new ones. */
     async setRecurringAgent(actor: Actor, citizenId: string, agentId: string, reason?: string) {
       const citizen = await load(citizenId);

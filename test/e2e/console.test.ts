@@ -183,4 +183,40 @@ describe('agent console', () => {
     await expect.poll(() => page.locator('form.login [role=alert]').textContent()).toBe('Adresse e-mail ou mot de passe incorrect.');
     await context.close();
   });
+
+  it('lets a manager rename a citizen, merge two records by reference, set a colleague away and hand over their citizens', async () => {
+    const a = await ctx.services.ingestInbound({ channel: 'sms', externalId: `SM${'8'.repeat(32)}`, from: { address: '+33612345681' }, text: 'Question sur la taxe foncière', threadHints: {}, attachments: [], receivedAt: new Date() });
+    const b = await ctx.services.ingestInbound({ channel: 'email', externalId: '<merge-b@exemple.fr>', from: { address: 'r.blanc@exemple.fr', name: 'Rémi Blanc' }, subject: 'Taxe foncière', text: 'Suite de ma question', threadHints: {}, attachments: [], receivedAt: new Date() });
+    const manager = await logIn('nadia@mairie.test');
+    const page = manager.page;
+    await page.getByRole('button', { name: 'Toutes', exact: true }).click();
+    await page.getByLabel('Rechercher (nom, référence, objet)').fill(a.reference);
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: /taxe foncière/ }).click();
+    await page.getByLabel('Nom de l’usager').fill('Rémi Blanc');
+    await page.getByRole('button', { name: 'Corriger le nom' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toBe('Nom de l’usager corrigé.');
+    expect((await ctx.models.citizens.findById(a.citizenId).lean())!.name).toBe('Rémi Blanc');
+
+    await page.getByLabel('Fusionner avec l’usager de la demande (référence)').fill(b.reference);
+    await page.getByRole('button', { name: 'Fusionner', exact: true }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toBe('Usagers fusionnés.');
+    expect(String((await ctx.models.tickets.findById(b.ticketId).lean())!.citizenId)).toBe(a.citizenId);
+
+    // The agents' space: Julien goes away, covered by Camille; then his citizens are handed to Camille.
+    await page.getByRole('button', { name: 'Agents', exact: true }).click();
+    await page.getByLabel('Absence de Julien Bernard').selectOption('away');
+    await page.getByLabel('Remplaçant de Julien Bernard').selectOption({ label: 'Camille Martin' });
+    await page.getByRole('row', { name: /^Julien Bernard/ }).getByRole('button', { name: 'Enregistrer' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toBe('Disponibilité de l’agent mise à jour.');
+    const camille = await ctx.models.agents.findOne({ email: 'camille@mairie.test' }).lean();
+    expect(await ctx.models.agents.findOne({ email: 'julien@mairie.test' }).lean()).toMatchObject({ availability: 'away', coverAgentId: camille!._id });
+    expect(await axeViolations(page, 'console agents space')).toEqual([]);
+    await page.getByLabel('Passer tous les usagers de Julien Bernard à').selectOption({ label: 'Camille Martin' });
+    await page.getByRole('row', { name: /^Julien Bernard/ }).getByRole('button', { name: 'Passation' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toMatch(/usager\(s\) confié\(s\) à un autre agent\.$/);
+    const julien = await ctx.models.agents.findOne({ email: 'julien@mairie.test' }).lean();
+    expect(await ctx.models.citizens.countDocuments({ recurringAgentId: julien!._id, mergedIntoId: null })).toBe(0);
+    expect(manager.errors).toEqual([]);
+  });
 });

@@ -65,6 +65,7 @@ const matrix = (): [string, string, unknown, number[]][] => [
   ['POST', `/api/agents/${ids.owner}/password`, { password: 'password-123', currentPassword: 'password-123' }, [401, 204, 403, 403, 204]],
   ['GET', `/api/tickets/${ids.ticket}/canned-answers/${ids.nobody}`, undefined, [401, 404, 404, 404, 404]],
   ['GET', `/api/tickets/${ids.ticket}/history`, undefined, [401, 200, 404, 200, 200]],
+  ['PATCH', `/api/citizens/${ids.citizen}`, { name: 'Citoyen' }, [401, 200, 404, 200, 200]],
   ['GET', '/api/tickets?scope=unassigned', undefined, [401, 403, 403, 200, 200]],
   ['GET', `/api/stats?teamId=${ids.team}`, undefined, [401, 403, 403, 200, 200]],
   ['POST', `/api/tickets/${ids.ticket}/portal-links`, undefined, [401, 201, 404, 201, 201]],

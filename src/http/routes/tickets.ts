@@ -207,6 +207,23 @@ export const ticketRoutes =
       return citizen;
     });
 
+    app.patch('/api/citizens/:id', {
+      schema: {
+        tags: ['citizens'], summary: "Correct a citizen's name (any agent who may see one of their tickets)", security,
+        params: IdParams, body: Type.Object({ name: Type.Union([Type.String({ maxLength: 120 }), Type.Null()]) }, { additionalProperties: false }),
+        response: { 200: Type.Ref('Citizen'), ...errors(400, 401, 404) },
+      },
+      preHandler: auth.authenticate,
+    }, async (request) => {
+      const principal = principalOf(request);
+      if (principal.role === 'agent') {
+        const citizen = await services.citizens.get(request.params.id);
+        const visible = await Promise.all(citizen.tickets.map((t) => services.access.canSeeTicket(principal, t.id)));
+        if (!visible.some(Boolean)) throw new NotFound('citizen.not_found');
+      }
+      return services.citizens.rename(actorOf(request), request.params.id, request.body.name);
+    });
+
     app.put('/api/citizens/:id/recurring-agent', {
       schema: {
         tags: ['managers'], summary: "Change a citizen's recurring agent: open tickets follow (manager)", security,

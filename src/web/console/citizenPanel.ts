@@ -1,19 +1,36 @@
 // The citizen beside the thread: name, contact details, what they typed in the chat (marked
 // unverified), their usual agent, and their other requests one click away.
+import type { Api } from '../shared/api.js';
 import { h } from '../shared/dom.js';
 import { formatDate, statusLabel, t } from '../shared/i18n.js';
 import type { TicketDetail } from './types.js';
 
 const kindLabel = (kind: string) => (kind === 'phone' ? t('ui.identity.phone') : kind === 'email' ? t('ui.identity.email') : kind);
 
-export function citizenPanel(ticket: TicketDetail, deps: { onOpenTicket: (id: string) => void }) {
+export function citizenPanel(ticket: TicketDetail, deps: { api: Api; announce: (text: string, error?: boolean) => void; onOpenTicket: (id: string) => void }) {
   const citizen = ticket.citizen;
+  const nameInput = h('input', { id: 'citizen-name', type: 'text', maxlength: 120, value: citizen.name ?? '' });
+  const rename = h('form', {
+    class: 'row',
+    onsubmit: async (event: Event) => {
+      event.preventDefault();
+      try {
+        await deps.api.patch(`/api/citizens/${citizen.id}`, { name: nameInput.value.trim() || null });
+        title.textContent = `${t('ui.citizen.title')} : ${nameInput.value.trim() || t('ui.unknown_citizen')}`;
+        deps.announce(t('ui.citizen.renamed'));
+      } catch (err) {
+        deps.announce((err as Error).message, true);
+      }
+    },
+  }, h('span', {}, h('label', { for: 'citizen-name' }, t('ui.citizen.name')), nameInput), h('button', { type: 'submit', class: 'secondary' }, t('ui.citizen.rename')));
+  const title = h('h3', { id: 'citizen-title' }, `${t('ui.citizen.title')} : ${citizen.name ?? t('ui.unknown_citizen')}`);
   const identities = citizen.identities.filter((i) => i.kind !== 'chat');
   const claims = citizen.claims ?? [];
   return h(
     'section',
     { class: 'citizen', 'aria-labelledby': 'citizen-title' },
-    h('h3', { id: 'citizen-title' }, `${t('ui.citizen.title')} : ${citizen.name ?? t('ui.unknown_citizen')}`),
+    title,
+    rename,
     h('h4', {}, t('ui.citizen.identities')),
     identities.length ? h('ul', {}, ...identities.map((i) => h('li', {}, `${kindLabel(i.kind)} : ${i.value}`))) : h('p', { class: 'meta' }, t('ui.citizen.none')),
     claims.length

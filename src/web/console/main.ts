@@ -4,6 +4,7 @@ import { createApi } from '../shared/api.js';
 import { byId, h, replaceChildren } from '../shared/dom.js';
 import { t } from '../shared/i18n.js';
 import { mountAdminPanel } from './adminPanel.js';
+import { mountAgentsPanel } from './agentsPanel.js';
 import { mountAutomationPanel } from './automationPanel.js';
 import { availabilityForm } from './availability.js';
 import { mountCannedPanel } from './cannedPanel.js';
@@ -68,9 +69,11 @@ async function start() {
   // Spaces: the requests, and for managers the canned answers, the automation and (admins) the teams.
   const spaces: { key: string; label: string; element: HTMLElement; mount?: () => void }[] = [{ key: 'inbox', label: t('ui.nav.inbox'), element: h('div', { class: 'workspace' }, inboxRoot, ticketRoot) }];
   if (me.role !== 'agent') {
+    const agentsRoot = h('div', { class: 'space' });
     const cannedRoot = h('div', { class: 'space' });
     const automationRoot = h('div', { class: 'space' });
     spaces.push(
+      { key: 'agents', label: t('ui.nav.agents'), element: agentsRoot, mount: () => mountAgentsPanel(agentsRoot, { api, announce }) },
       { key: 'canned', label: t('ui.nav.canned'), element: cannedRoot, mount: () => mountCannedPanel(cannedRoot, { api, canManage: true, announce, onChange: (answers) => canned.splice(0, canned.length, ...answers) }) },
       { key: 'automation', label: t('ui.nav.automation'), element: automationRoot, mount: () => mountAutomationPanel(automationRoot, { api, canEdit: me.role === 'admin', announce }) },
     );

@@ -130,7 +130,7 @@ export function mountTicketView(root: HTMLElement, deps: {
         composer(detail, { api, canned: deps.canned(), announce: deps.announce, onSent: () => void refresh(), onTyping: () => deps.onTyping(detail.id) }),
       ),
       h('aside', { class: 'ticket-side', 'aria-label': t('ui.citizen.title') },
-        citizenPanel(detail, { onOpenTicket: deps.onOpenTicket }),
+        citizenPanel(detail, { api, announce: deps.announce, onOpenTicket: deps.onOpenTicket }),
         deps.me.role !== 'agent' ? managerPanel(detail, { api, agents: deps.agents(), announce: deps.announce, onDone: () => void refresh() }) : null,
         deps.me.role !== 'agent' ? citizenActions(detail, { api, announce: deps.announce, onDone: () => void refresh() }) : null,
         history.element,
