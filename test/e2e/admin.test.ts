@@ -4,7 +4,7 @@
 // by axe-core.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from '../helpers/axe.js';
-import { browserFixture } from '../helpers/browser.js';
+import { browserFixture, logInToConsole } from '../helpers/browser.js';
 import { connect, connected } from '../helpers/sockets.js';
 
 let fixture: Awaited<ReturnType<typeof browserFixture>>;
@@ -18,19 +18,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => fixture?.close());
 
-async function logIn(email: string, password = 'password-123') {
-  const context = await browser.newContext({ bypassCSP: true });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${base}/console`);
-  await page.getByLabel('Adresse e-mail').fill(email);
-  await page.getByLabel('Mot de passe').fill(password);
-  await page.keyboard.press('Enter');
-  // On failure, the message shows what the page said instead.
-  await expect.poll(async () => [...(await page.locator('#me, #alert, form.login [role=alert]').allTextContents()), ...errors].join(' | '), { timeout: 10_000 }).toContain('(');
-  return { page, errors };
-}
+const logIn = (email: string) => logInToConsole(browser, base, email);
 
 describe('administration from the console', () => {
   it('creates a team and an agent, changes role and team, resets the password and deactivates them', async () => {

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/services/audit.js';
 import { axeViolations } from '../helpers/axe.js';
-import { browserFixture } from '../helpers/browser.js';
+import { browserFixture, logInToConsole } from '../helpers/browser.js';
 
 let fixture: Awaited<ReturnType<typeof browserFixture>>;
 let ctx: typeof fixture.ctx;
@@ -25,18 +25,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => fixture?.close());
 
-async function logIn(email: string) {
-  const context = await browser.newContext({ bypassCSP: true });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${base}/console`);
-  await page.getByLabel('Adresse e-mail').fill(email);
-  await page.getByLabel('Mot de passe').fill('password-123');
-  await page.keyboard.press('Enter');
-  await expect.poll(() => page.locator('#me').textContent()).toContain('(');
-  return { page, context, errors };
-}
+const logIn = (email: string) => logInToConsole(browser, base, email);
 
 describe('agent console', () => {
   it('lets an agent work by keyboard: open with Enter, insert a canned answer with /, reply, note, live updates that keep focus', async () => {

@@ -1,6 +1,7 @@
 // Debian's Chromium driven by playwright-core (no browser download), headless; playwright gives each
 // launch a fresh temporary profile.
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { expect } from 'vitest';
 import { addTeam, testApp } from './context.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -39,4 +40,21 @@ export async function browserFixture(options: { app?: Parameters<typeof testApp>
       await ctx.close();
     },
   };
+}
+
+/**
+ * A fresh browser context logged in to the console as this agent (CSP bypassed so axe-core can be
+ * injected), with the page errors collected. On failure the message shows what the page said instead.
+ */
+export async function logInToConsole(browser: { newContext: Browser['newContext'] }, base: string, email: string, password = 'password-123') {
+  const context = await browser.newContext({ bypassCSP: true });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${base}/console`);
+  await page.getByLabel('Adresse e-mail').fill(email);
+  await page.getByLabel('Mot de passe').fill(password);
+  await page.keyboard.press('Enter');
+  await expect.poll(async () => [...(await page.locator('#me, #alert, form.login [role=alert]').allTextContents()), ...errors].join(' | ')).toContain('(');
+  return { page, context, errors };
 }

@@ -1,6 +1,7 @@
 // The admin's workspace: teams (create, rename) and agents (create; role, team, activation; password
 // reset). A change of role or team, or a deactivation, ends that agent's open sessions at once.
 import type { Api } from '../shared/api.js';
+import { attempter } from '../shared/attempt.js';
 import { h, replaceChildren } from '../shared/dom.js';
 import { t } from '../shared/i18n.js';
 import type { AgentWithLoad } from './types.js';
@@ -19,15 +20,7 @@ export function mountAdminPanel(root: HTMLElement, deps: { api: Api; announce: (
   const agentsTable = h('tbody');
   let teams: Team[] = [];
 
-  const attempt = (run: () => Promise<string>) => async (event?: Event) => {
-    event?.preventDefault();
-    try {
-      announce(await run());
-      await load();
-    } catch (err) {
-      announce((err as Error).message, true);
-    }
-  };
+  const attempt = attempter(announce, () => load());
   const teamOptions = (selected: string | null) => [h('option', { value: '' }, t('ui.admin.no_team')), ...teams.map((team) => h('option', { value: team.id, selected: team.id === selected }, team.name))];
   const roleOptions = (selected: string) => (['agent', 'manager', 'admin'] as const).map((role) => h('option', { value: role, selected: role === selected }, t(`ui.role.${role}`)));
 
@@ -122,7 +115,8 @@ export function mountAdminPanel(root: HTMLElement, deps: { api: Api; announce: (
       let entry = rows.get(agent.id);
       if (!entry) rows.set(agent.id, (entry = agentRow(agent)));
       else entry.update(agent);
-      agentsTable.append(entry.row);
+      // New rows go at the end; a row already shown never moves (it may hold the focus).
+      if (!entry.row.isConnected) agentsTable.append(entry.row);
     }
   }
   void load().catch((err: Error) => announce(err.message, true));

@@ -1,6 +1,7 @@
 // A manager's view of the agents: who is away and who covers, their load, and the hand-over of a
 // leaving agent's citizens to another (each change audited). Rows are patched, never rebuilt.
 import type { Api } from '../shared/api.js';
+import { attempter } from '../shared/attempt.js';
 import { h, replaceChildren } from '../shared/dom.js';
 import { t } from '../shared/i18n.js';
 import type { AgentWithLoad } from './types.js';
@@ -11,15 +12,7 @@ export function mountAgentsPanel(root: HTMLElement, deps: { api: Api; announce: 
   const { api, announce } = deps;
   const body = h('tbody');
   const rows = new Map<string, (agent: Agent, all: Agent[]) => void>();
-  const attempt = (run: () => Promise<string>) => async (event?: Event) => {
-    event?.preventDefault();
-    try {
-      announce(await run());
-      await load();
-    } catch (err) {
-      announce((err as Error).message, true);
-    }
-  };
+  const attempt = attempter(announce, () => load());
   replaceChildren(
     root,
     h('section', { class: 'admin', 'aria-labelledby': 'agents-space-title' },

@@ -1,6 +1,7 @@
 // Canned answers: listed with who they are for, added (for the service or a team) and deleted by managers.
 import { CANNED_VARIABLES } from '../../domain/templates.js';
 import type { Api } from '../shared/api.js';
+import { attempter } from '../shared/attempt.js';
 import { h, replaceChildren } from '../shared/dom.js';
 import { t } from '../shared/i18n.js';
 
@@ -15,15 +16,7 @@ export function mountCannedPanel(root: HTMLElement, deps: { api: Api; canManage:
   const { api, announce } = deps;
   const list = h('ul', { class: 'admin-list' });
   let teams: { id: string; name: string }[] = [];
-  const attempt = (run: () => Promise<string>) => async (event?: Event) => {
-    event?.preventDefault();
-    try {
-      announce(await run());
-      await load();
-    } catch (err) {
-      announce((err as Error).message, true);
-    }
-  };
+  const attempt = attempter(announce, () => load());
   const title = h('input', { id: 'canned-title', type: 'text', maxlength: 120, required: true });
   const body = h('textarea', { id: 'canned-body', rows: 4, required: true });
   const scope = h('select', { id: 'canned-scope' });

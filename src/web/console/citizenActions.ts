@@ -1,21 +1,14 @@
 // A manager's actions on the citizen's records: RGPD export (a download) and erasure (confirmed first),
 // portal-link revocation, and merging with the citizen of another request.
 import type { Api } from '../shared/api.js';
+import { attempter } from '../shared/attempt.js';
 import { h } from '../shared/dom.js';
 import { t } from '../shared/i18n.js';
 import type { TicketDetail, TicketSummary } from './types.js';
 
 export function citizenActions(ticket: TicketDetail, deps: { api: Api; announce: (text: string, error?: boolean) => void; onDone: () => void }) {
   const { api, announce } = deps;
-  const attempt = (run: () => Promise<string>) => async (event?: Event) => {
-    event?.preventDefault();
-    try {
-      announce(await run());
-      deps.onDone();
-    } catch (err) {
-      announce((err as Error).message, true);
-    }
-  };
+  const attempt = attempter(announce, deps.onDone);
 
   const exportData = attempt(async () => {
     const data = await api.get<unknown>(`/api/citizens/${ticket.citizen.id}/export`);

@@ -1,6 +1,7 @@
 // What a manager does from a ticket: reassign it, or change the citizen's usual agent (with a reason,
 // kept in the audit trail and shown in the thread).
 import type { Api } from '../shared/api.js';
+import { attempter } from '../shared/attempt.js';
 import { h } from '../shared/dom.js';
 import { t } from '../shared/i18n.js';
 import type { AgentWithLoad, TicketDetail } from './types.js';
@@ -14,16 +15,8 @@ export function managerPanel(ticket: TicketDetail, deps: { api: Api; agents: Age
   if (ticket.citizen.recurringAgent) recurring.value = ticket.citizen.recurringAgent.id;
   const recurringReason = h('input', { id: 'recurring-reason', type: 'text', maxlength: 200, required: true });
 
-  const act = (run: () => Promise<unknown>, done: string) => async (event: Event) => {
-    event.preventDefault();
-    try {
-      await run();
-      deps.announce(done);
-      deps.onDone();
-    } catch (err) {
-      deps.announce((err as Error).message, true);
-    }
-  };
+  const attempt = attempter(deps.announce, deps.onDone);
+  const act = (run: () => Promise<unknown>, done: string) => attempt(async () => (await run(), done));
   return h(
     'section',
     { class: 'manager', 'aria-labelledby': 'manager-title' },
