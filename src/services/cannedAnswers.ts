@@ -1,13 +1,13 @@
 // Canned answers: per team or shared; managers and admins maintain them, agents use them.
 import { Types } from 'mongoose';
-import { Invalid, NotFound } from '../domain/errors.js';
+import { Forbidden, Invalid, NotFound } from '../domain/errors.js';
 import { CANNED_VARIABLES, unknownVariables } from '../domain/templates.js';
 import type { Models } from '../store/index.js';
 import type { Actor, Audit } from './audit.js';
 import type { Principal } from './tokens.js';
 
-type CannedDoc = { _id: Types.ObjectId; title: string; body: string; teamId?: Types.ObjectId | null };
-const view = (a: CannedDoc) => ({ id: String(a._id), title: a.title, body: a.body, teamId: a.teamId ? String(a.teamId) : null });
+type CannedDoc = { _id: Types.ObjectId; title: string; body: string; teamId?: Types.ObjectId | null; ownerId?: Types.ObjectId | null };
+const view = (a: CannedDoc) => ({ id: String(a._id), title: a.title, body: a.body, teamId: a.teamId ? String(a.teamId) : null, personal: !!a.ownerId });
 
 export function createCannedAnswerService(deps: { models: Models; audit: Audit }) {
   const { models, audit } = deps;
@@ -15,30 +15,46 @@ export function createCannedAnswerService(deps: { models: Models; audit: Audit }
     const unknown = unknownVariables(body);
     if (unknown.length) throw new Invalid('template.unknown_variable', { unknown: unknown.map((v) => `{{${v}}}`).join(', '), known: CANNED_VARIABLES.map((v) => `{{${v}}}`).join(', ') });
   };
+  /** Its owner changes a personal answer; managers change shared ones; nobody sees another's personal one. */
+  const editable = async (principal: Principal, id: string) => {
+    const answer = Types.ObjectId.isValid(id) ? await models.cannedAnswers.findById(id, { ownerId: 1 }).lean() : null;
+    if (!answer || (answer.ownerId && String(answer.ownerId) !== principal.agentId)) throw new NotFound('canned.not_found');
+    if (!answer.ownerId && principal.role === 'agent') throw new Forbidden('canned.shared_managers_only');
+  };
   return {
+    /** The service's, the agent's team's (all teams' for managers), and the agent's own. */
     async list(principal: Principal) {
       const me = await models.agents.findById(principal.agentId, { teamId: 1 }).lean();
-      const filter = principal.role === 'agent' ? { teamId: { $in: [null, me?.teamId ?? null] } } : {};
-      return (await models.cannedAnswers.find(filter).sort({ title: 1 }).lean()).map(view);
+      const shared = principal.role === 'agent' ? { ownerId: null, teamId: { $in: [null, me?.teamId ?? null] } } : { ownerId: null };
+      return (await models.cannedAnswers.find({ $or: [shared, { ownerId: principal.agentId }] }).sort({ title: 1 }).lean()).map(view);
     },
-    async create(actor: Actor, input: { title: string; body: string; teamId?: string | null }) {
+    /** A personal answer for anyone; shared ones (service or team) are for managers. */
+    async create(by: Principal | Actor, input: { title: string; body: string; teamId?: string | null; personal?: boolean }) {
       check(input.body);
+      const principal = 'agentId' in by ? by : null;
+      if (!input.personal && principal?.role === 'agent') throw new Forbidden('canned.shared_managers_only');
       if (input.teamId && !(await models.teams.exists({ _id: input.teamId }))) throw new NotFound('team.not_found');
-      const answer = await models.cannedAnswers.create({ title: input.title, body: input.body, teamId: input.teamId ?? null, createdBy: actor.kind === 'agent' ? actor.id : null });
-      await audit(actor, 'canned_answer.created', {}, { id: String(answer._id), title: input.title });
+      const actor: Actor = principal ? { kind: 'agent', id: principal.agentId } : { kind: 'system' };
+      const personal = !!input.personal && !!principal;
+      const answer = await models.cannedAnswers.create({
+        title: input.title, body: input.body, teamId: personal ? null : (input.teamId ?? null), createdBy: principal?.agentId ?? null, ownerId: personal ? principal!.agentId : null,
+      });
+      await audit(actor, 'canned_answer.created', {}, { id: String(answer._id), title: input.title, personal: !!input.personal });
       return view(answer);
     },
-    async update(actor: Actor, id: string, input: { title?: string; body?: string; teamId?: string | null }) {
+    async update(principal: Principal, id: string, input: { title?: string; body?: string; teamId?: string | null }) {
       if (input.body !== undefined) check(input.body);
-      const answer = Types.ObjectId.isValid(id) ? await models.cannedAnswers.findByIdAndUpdate(id, { $set: input }, { returnDocument: 'after' }).lean() : null;
+      await editable(principal, id);
+      const answer = await models.cannedAnswers.findByIdAndUpdate(id, { $set: input }, { returnDocument: 'after' }).lean();
       if (!answer) throw new NotFound('canned.not_found');
-      await audit(actor, 'canned_answer.updated', {}, { id, changes: input });
+      await audit({ kind: 'agent', id: principal.agentId }, 'canned_answer.updated', {}, { id, changes: input });
       return view(answer);
     },
-    async remove(actor: Actor, id: string) {
-      const removed = Types.ObjectId.isValid(id) ? await models.cannedAnswers.findByIdAndDelete(id).lean() : null;
+    async remove(principal: Principal, id: string) {
+      await editable(principal, id);
+      const removed = await models.cannedAnswers.findByIdAndDelete(id).lean();
       if (!removed) throw new NotFound('canned.not_found');
-      await audit(actor, 'canned_answer.deleted', {}, { id, title: removed.title });
+      await audit({ kind: 'agent', id: principal.agentId }, 'canned_answer.deleted', {}, { id, title: removed.title });
     },
   };
 }

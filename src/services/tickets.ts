@@ -395,7 +395,8 @@ export function createTicketService(deps: {
     async renderCannedFor(principal: Principal, cannedAnswerId: string, ticket: TicketDoc): Promise<string> {
       const answer = Types.ObjectId.isValid(cannedAnswerId) ? await models.cannedAnswers.findById(cannedAnswerId).lean() : null;
       const me = await models.agents.findById(principal.agentId).lean();
-      if (!answer || (answer.teamId && principal.role === 'agent' && String(answer.teamId) !== String(me?.teamId))) throw new NotFound('canned.not_found');
+      const othersPersonal = answer?.ownerId && String(answer.ownerId) !== principal.agentId;
+      if (!answer || othersPersonal || (answer.teamId && principal.role === 'agent' && String(answer.teamId) !== String(me?.teamId))) throw new NotFound('canned.not_found');
       const citizen = await models.citizens.findById(ticket.citizenId, { name: 1 }).lean();
       return renderCanned(answer.body, {
         'citizen.firstName': citizen?.name?.split(/\s+/)[0] ?? null,

@@ -208,4 +208,27 @@ describe('agent console', () => {
     expect(await ctx.models.citizens.countDocuments({ recurringAgentId: julien!._id, mergedIntoId: null })).toBe(0);
     expect(manager.errors).toEqual([]);
   });
+
+  it('lets an agent keep personal canned answers, use them with / and change them', async () => {
+    const { page, errors } = await logIn('camille@mairie.test');
+    await page.getByRole('button', { name: 'Réponses types', exact: true }).click();
+    await page.getByLabel('Titre').fill('Ma signature');
+    await page.locator('#canned-body').fill('Bien cordialement, {{agent.name}}');
+    expect(await page.getByLabel('Pour').inputValue()).toBe('me');
+    await page.getByRole('button', { name: 'Ajouter la réponse type' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toBe('Réponse type ajoutée.');
+    const camille = await ctx.models.agents.findOne({ email: 'camille@mairie.test' }).lean();
+    expect(await ctx.models.cannedAnswers.findOne({ title: 'Ma signature' }).lean()).toMatchObject({ ownerId: camille!._id, teamId: null });
+    await page.getByRole('button', { name: 'Modifier « Ma signature »' }).click();
+    await page.locator('#canned-body').fill('Cordialement, {{agent.name}}, mairie');
+    await page.getByRole('button', { name: 'Enregistrer la modification' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toBe('Réponse type modifiée.');
+    expect((await ctx.models.cannedAnswers.findOne({ title: 'Ma signature' }).lean())!.body).toBe('Cordialement, {{agent.name}}, mairie');
+    // Julien does not see it.
+    const julien = await ctx.models.agents.findOne({ email: 'julien@mairie.test' }).lean();
+    const list = await ctx.services.cannedAnswers.list({ agentId: String(julien!._id), role: 'agent' });
+    expect(list.map((a) => a.title)).not.toContain('Ma signature');
+    expect(await axeViolations(page, 'console canned answers (agent)')).toEqual([]);
+    expect(errors).toEqual([]);
+  });
 });

@@ -57,6 +57,7 @@ const matrix = (): [string, string, unknown, number[]][] => [
   ['DELETE', `/api/citizens/${ids.nobody}`, undefined, [401, 403, 403, 404, 404]],
   ['GET', '/api/canned-answers', undefined, [401, 200, 200, 200, 200]],
   ['POST', '/api/canned-answers', { title: 'T', body: 'B' }, [401, 403, 403, 201, 201]],
+  ['POST', '/api/canned-answers', { title: 'Perso', body: 'B', personal: true }, [401, 201, 201, 201, 201]],
   ['GET', '/api/teams', undefined, [401, 200, 200, 200, 200]],
   ['POST', '/api/teams', { name: 'Équipe' }, [401, 403, 403, 403, 201]],
   ['PATCH', `/api/teams/${ids.team}`, { name: 'Accueil' }, [401, 403, 403, 403, 200]],

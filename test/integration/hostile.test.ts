@@ -6,6 +6,7 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addTeam, capturingLog, inbound, testApp } from '../helpers/context.js';
 import { startSmtpPeer, type SmtpPeer } from '../helpers/smtpPeer.js';
+import { request } from '../helpers/http.js';
 import { connect, connected, emitAck } from '../helpers/sockets.js';
 import { postSignedWebhook, smsForm, twilioEnv } from '../helpers/twilioPeer.js';
 
@@ -28,15 +29,7 @@ async function call(method: string, path: string, options: { body?: string; type
   const headers: Record<string, string> = { ...options.headers };
   if (options.type) headers['content-type'] = options.type;
   if (options.auth !== null) headers.authorization = `Bearer ${options.auth ?? token}`;
-  const res = await fetch(`${base}${path}`, { method, headers, body: options.body });
-  const text = await res.text();
-  let json: any = null;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    // not JSON
-  }
-  return { status: res.status, headers: res.headers, json, text };
+  return request(base, method, path, { headers, body: options.body });
 }
 /** The log lines written since `from`, for one request or event. */
 const linesSince = (from: number) => logs.lines.slice(from);

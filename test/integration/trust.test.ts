@@ -7,6 +7,7 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachmentRef } from '../../src/store/models/mailbox.js';
 import { addTeam, AGENT_PASSWORD, capturingLog, inbound, TEST_SECRET, testApp } from '../helpers/context.js';
+import { request } from '../helpers/http.js';
 import { collect, connect, connected, emitAck, refused, until } from '../helpers/sockets.js';
 import { io } from 'socket.io-client';
 
@@ -26,15 +27,7 @@ async function call(method: string, path: string, options: { body?: unknown; raw
   if (options.token !== null) headers.authorization = `Bearer ${options.token ?? managerToken}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (options.type) headers['content-type'] = options.type;
-  const res = await fetch(`${base}${path}`, { method, headers, body: options.body !== undefined ? JSON.stringify(options.body) : options.raw });
-  const text = await res.text();
-  let json: any = null;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    // a file or a page
-  }
-  return { status: res.status, headers: res.headers, json, text };
+  return request(base, method, path, { headers, body: options.body !== undefined ? JSON.stringify(options.body) : options.raw });
 }
 const loginAs = async (email: string) => (await ctx.services.agents.login(email, AGENT_PASSWORD, `test-${email}`)).token;
 

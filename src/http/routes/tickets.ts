@@ -53,7 +53,7 @@ const CitizenView = Type.Object(
   },
   { $id: 'Citizen' },
 );
-const CannedAnswer = Type.Object({ id: Type.String(), title: Type.String(), body: Type.String(), teamId: Type.Union([Type.String(), Type.Null()]) }, { $id: 'CannedAnswer' });
+const CannedAnswer = Type.Object({ id: Type.String(), title: Type.String(), body: Type.String(), teamId: Type.Union([Type.String(), Type.Null()]), personal: Type.Boolean() }, { $id: 'CannedAnswer' });
 
 const toMessage = (m: { _id: unknown; ticketId: unknown; direction: string; channel: string; kind?: string | null; text: string; attachments: { filename?: string | null; contentType: string; size: number; ref: string }[]; createdAt?: Date; receivedAt: Date; status?: string | null; authorId?: unknown }) => ({
   id: String(m._id), ticketId: String(m.ticketId), direction: m.direction as 'out', channel: m.channel, kind: m.kind ?? undefined, text: m.text,
@@ -265,7 +265,9 @@ export const ticketRoutes =
     }, async (request) => services.citizens.handOver(actorOf(request), request.params.id, request.body.toAgentId, request.body.reason));
 
     // Canned answers.
-    const CannedBody = Type.Object({ title: Type.String({ minLength: 1, maxLength: 120 }), body: Type.String({ minLength: 1, maxLength: 10_000 }), teamId: Type.Optional(Type.Union([ObjectIdString, Type.Null()])) }, { additionalProperties: false });
+    const CannedFields = { title: Type.String({ minLength: 1, maxLength: 120 }), body: Type.String({ minLength: 1, maxLength: 10_000 }), teamId: Type.Optional(Type.Union([ObjectIdString, Type.Null()])) };
+    const CannedBody = Type.Object({ ...CannedFields, personal: Type.Optional(Type.Boolean({ description: "only for its author (any agent); shared ones are the managers'" })) }, { additionalProperties: false });
+    const CannedChange = Type.Partial(Type.Object(CannedFields), { additionalProperties: false, minProperties: 1 });
     app.get('/api/canned-answers', {
       schema: { tags: ['canned answers'], summary: "Shared answers and the agent's team's", security, response: { 200: Type.Object({ items: Type.Array(Type.Ref('CannedAnswer')) }), ...errors(401) } },
       preHandler: auth.authenticate,
@@ -279,18 +281,18 @@ export const ticketRoutes =
       return { text: await services.tickets.renderCannedFor(principal, request.params.answerId, ticket) };
     });
     app.post('/api/canned-answers', {
-      schema: { tags: ['canned answers'], summary: 'Create (manager)', security, body: CannedBody, response: { 201: Type.Ref('CannedAnswer'), ...errors(400, 401, 403, 404) } },
-      preHandler: auth.requireRole('manager', 'admin'),
-    }, async (request, reply) => reply.status(201).send(await services.cannedAnswers.create(actorOf(request), request.body)));
+      schema: { tags: ['canned answers'], summary: 'Create: personal (any agent), for the service or a team (manager)', security, body: CannedBody, response: { 201: Type.Ref('CannedAnswer'), ...errors(400, 401, 403, 404) } },
+      preHandler: auth.authenticate,
+    }, async (request, reply) => reply.status(201).send(await services.cannedAnswers.create(principalOf(request), request.body)));
     app.patch('/api/canned-answers/:id', {
-      schema: { tags: ['canned answers'], summary: 'Change (manager)', security, params: IdParams, body: Type.Partial(CannedBody, { additionalProperties: false, minProperties: 1 }), response: { 200: Type.Ref('CannedAnswer'), ...errors(400, 401, 403, 404) } },
-      preHandler: auth.requireRole('manager', 'admin'),
-    }, async (request) => services.cannedAnswers.update(actorOf(request), request.params.id, request.body));
+      schema: { tags: ['canned answers'], summary: 'Change: your personal one, or a shared one (manager)', security, params: IdParams, body: CannedChange, response: { 200: Type.Ref('CannedAnswer'), ...errors(400, 401, 403, 404) } },
+      preHandler: auth.authenticate,
+    }, async (request) => services.cannedAnswers.update(principalOf(request), request.params.id, request.body));
     app.delete('/api/canned-answers/:id', {
-      schema: { tags: ['canned answers'], summary: 'Delete (manager)', security, params: IdParams, response: { 204: Type.Null(), ...errors(401, 403, 404) } },
-      preHandler: auth.requireRole('manager', 'admin'),
+      schema: { tags: ['canned answers'], summary: 'Delete: your personal one, or a shared one (manager)', security, params: IdParams, response: { 204: Type.Null(), ...errors(401, 403, 404) } },
+      preHandler: auth.authenticate,
     }, async (request, reply) => {
-      await services.cannedAnswers.remove(actorOf(request), request.params.id);
+      await services.cannedAnswers.remove(principalOf(request), request.params.id);
       return reply.status(204).send(null);
     });
   };

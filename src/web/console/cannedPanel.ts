@@ -1,4 +1,5 @@
-// Canned answers: listed with who they are for, added (for the service or a team) and deleted by managers.
+// Canned answers: each agent's personal ones, and for managers those of the service or a team. Listed
+// with who they are for; added, changed (the form takes the answer to edit) and deleted in place.
 import { CANNED_VARIABLES } from '../../domain/templates.js';
 import type { Api } from '../shared/api.js';
 import { attempter } from '../shared/attempt.js';
@@ -10,41 +11,73 @@ interface Canned {
   title: string;
   body: string;
   teamId: string | null;
+  personal: boolean;
 }
 
 export function mountCannedPanel(root: HTMLElement, deps: { api: Api; canManage: boolean; announce: (text: string, error?: boolean) => void; onChange: (answers: Canned[]) => void }) {
   const { api, announce } = deps;
   const list = h('ul', { class: 'admin-list' });
-  let teams: { id: string; name: string }[] = [];
   const attempt = attempter(announce, () => load());
+  let editing: Canned | null = null;
   const title = h('input', { id: 'canned-title', type: 'text', maxlength: 120, required: true });
   const body = h('textarea', { id: 'canned-body', rows: 4, required: true });
   const scope = h('select', { id: 'canned-scope' });
-  const form = h('form', { class: 'composer', onsubmit: attempt(async () => {
-    await api.post('/api/canned-answers', { title: title.value.trim(), body: body.value, ...(scope.value ? { teamId: scope.value } : {}) });
+  const submit = h('button', { type: 'submit' }, t('ui.canned.create'));
+  const reset = () => {
+    editing = null;
     title.value = '';
     body.value = '';
+    submit.textContent = t('ui.canned.create');
+  };
+  const form = h('form', { class: 'composer', onsubmit: attempt(async () => {
+    const personal = scope.value === 'me';
+    const target = scope.value && !personal ? scope.value : null;
+    if (editing) {
+      await api.patch(`/api/canned-answers/${editing.id}`, { title: title.value.trim(), body: body.value, ...(editing.personal ? {} : { teamId: target }) });
+      reset();
+      return t('ui.canned.updated');
+    }
+    await api.post('/api/canned-answers', { title: title.value.trim(), body: body.value, ...(personal ? { personal: true } : target ? { teamId: target } : {}) });
+    reset();
     return t('ui.canned.created');
   }) },
     h('label', { for: 'canned-title' }, t('ui.canned.name')), title,
     h('label', { for: 'canned-body' }, t('ui.canned.body', { variables: CANNED_VARIABLES.map((v) => `{{${v}}}`).join(' ') })), body,
     h('label', { for: 'canned-scope' }, t('ui.canned.scope')), scope,
-    h('button', { type: 'submit' }, t('ui.canned.create')),
+    submit,
   );
-  replaceChildren(root, h('section', { class: 'admin', 'aria-labelledby': 'canned-title-h' }, h('h2', { id: 'canned-title-h' }, t('ui.canned.title')), list, deps.canManage ? form : null));
+  replaceChildren(root, h('section', { class: 'admin', 'aria-labelledby': 'canned-title-h' }, h('h2', { id: 'canned-title-h' }, t('ui.canned.title')), list, form));
+
+  const edit = (answer: Canned) => {
+    editing = answer;
+    title.value = answer.title;
+    body.value = answer.body;
+    scope.value = answer.personal ? 'me' : (answer.teamId ?? '');
+    submit.textContent = t('ui.canned.save_edit');
+    title.focus();
+  };
 
   async function load() {
     const [answers, teamAnswer] = await Promise.all([api.get<{ items: Canned[] }>('/api/canned-answers'), api.get<{ items: { id: string; name: string }[] }>('/api/teams')]);
-    teams = teamAnswer.items;
-    const teamName = new Map(teams.map((team) => [team.id, team.name]));
-    replaceChildren(scope, h('option', { value: '' }, t('ui.canned.scope_all')), ...teams.map((team) => h('option', { value: team.id }, team.name)));
-    replaceChildren(list, ...answers.items.map((answer) =>
-      h('li', {},
-        h('strong', {}, answer.title), ` — ${answer.teamId ? (teamName.get(answer.teamId) ?? '') : t('ui.canned.scope_all')}`,
+    const teamName = new Map(teamAnswer.items.map((team) => [team.id, team.name]));
+    const kept = scope.value;
+    replaceChildren(
+      scope,
+      ...(deps.canManage ? [h('option', { value: '' }, t('ui.canned.scope_all')), ...teamAnswer.items.map((team) => h('option', { value: team.id }, team.name))] : []),
+      h('option', { value: 'me' }, t('ui.canned.scope_me')),
+    );
+    if (kept) scope.value = kept;
+    replaceChildren(list, ...answers.items.map((answer) => {
+      const mine = answer.personal || deps.canManage;
+      const who = answer.personal ? t('ui.canned.scope_me') : answer.teamId ? (teamName.get(answer.teamId) ?? '') : t('ui.canned.scope_all');
+      return h('li', {},
+        h('strong', {}, answer.title), ` — ${who}`,
         h('p', { class: 'text' }, answer.body),
-        deps.canManage ? h('button', { type: 'button', class: 'secondary', onclick: attempt(async () => (await api.delete(`/api/canned-answers/${answer.id}`), t('ui.canned.deleted'))) }, t('ui.canned.delete', { title: answer.title })) : null,
-      ),
-    ));
+        mine ? h('button', { type: 'button', class: 'secondary', onclick: () => edit(answer) }, t('ui.canned.edit', { title: answer.title })) : null,
+        ' ',
+        mine ? h('button', { type: 'button', class: 'secondary', onclick: attempt(async () => (await api.delete(`/api/canned-answers/${answer.id}`), t('ui.canned.deleted'))) }, t('ui.canned.delete', { title: answer.title })) : null,
+      );
+    }));
     deps.onChange(answers.items);
   }
   void load().catch((err: Error) => announce(err.message, true));

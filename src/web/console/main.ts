@@ -68,13 +68,13 @@ async function start() {
   const ticketRoot = h('section', { class: 'ticket', 'aria-label': t('ui.ticket.thread') });
   // Spaces: the requests, and for managers the canned answers, the automation and (admins) the teams.
   const spaces: { key: string; label: string; element: HTMLElement; mount?: () => void }[] = [{ key: 'inbox', label: t('ui.nav.inbox'), element: h('div', { class: 'workspace' }, inboxRoot, ticketRoot) }];
+  const cannedRoot = h('div', { class: 'space' });
+  spaces.push({ key: 'canned', label: t('ui.nav.canned'), element: cannedRoot, mount: () => mountCannedPanel(cannedRoot, { api, canManage: me.role !== 'agent', announce, onChange: (answers) => canned.splice(0, canned.length, ...answers) }) });
   if (me.role !== 'agent') {
     const agentsRoot = h('div', { class: 'space' });
-    const cannedRoot = h('div', { class: 'space' });
     const automationRoot = h('div', { class: 'space' });
     spaces.push(
       { key: 'agents', label: t('ui.nav.agents'), element: agentsRoot, mount: () => mountAgentsPanel(agentsRoot, { api, announce }) },
-      { key: 'canned', label: t('ui.nav.canned'), element: cannedRoot, mount: () => mountCannedPanel(cannedRoot, { api, canManage: true, announce, onChange: (answers) => canned.splice(0, canned.length, ...answers) }) },
       { key: 'automation', label: t('ui.nav.automation'), element: automationRoot, mount: () => mountAutomationPanel(automationRoot, { api, canEdit: me.role === 'admin', announce }) },
     );
   }
