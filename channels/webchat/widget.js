@@ -7,9 +7,16 @@
   if (window.__gruChat) return;
   window.__gruChat = true;
 
+  // Its words come from the server's message catalogue (widget.*), put here when /widget.js is served.
+  var T = /*GRU_TEXTS*/ {} /*END_GRU_TEXTS*/;
+  function tt(key, params) {
+    return String(T[key] || key).replace(/\{(\w+)\}/g, function (whole, name) {
+      return params && name in params ? params[name] : whole;
+    });
+  }
   var script = document.currentScript;
   var base = script && script.src ? new URL(script.src).origin : window.location.origin;
-  var serviceName = (script && script.dataset.service) || 'la mairie';
+  var serviceName = (script && script.dataset.service) || tt('default_service');
   var STORE_KEY = 'gru-chat:' + base;
   var state = load();
   var pending = []; // { clientId, text, el }
@@ -54,27 +61,27 @@
     '@media (max-width:32rem),(max-height:40rem){.gru-chat{inset:0;width:100%;height:100%;border-radius:0;border:0}.gru-chat header{border-radius:0}.gru-chat textarea{min-height:2.6rem}}';
   document.head.appendChild(el('style', {}, css));
 
-  var toggle = el('button', { type: 'button', class: 'gru-chat-toggle', 'aria-expanded': 'false', 'aria-controls': 'gru-chat-panel' }, 'Discuter avec nous');
-  var panel = el('section', { id: 'gru-chat-panel', class: 'gru-chat', role: 'dialog', 'aria-label': 'Discussion avec ' + serviceName, hidden: '' });
+  var toggle = el('button', { type: 'button', class: 'gru-chat-toggle', 'aria-expanded': 'false', 'aria-controls': 'gru-chat-panel' }, tt('open'));
+  var panel = el('section', { id: 'gru-chat-panel', class: 'gru-chat', role: 'dialog', 'aria-label': tt('title', { service: serviceName }), hidden: '' });
   var header = el('header');
-  header.appendChild(el('h2', {}, 'Discussion avec ' + serviceName));
-  var close = el('button', { type: 'button', 'aria-label': 'Fermer la discussion' }, '×');
+  header.appendChild(el('h2', {}, tt('title', { service: serviceName })));
+  var close = el('button', { type: 'button', 'aria-label': tt('close') }, '×');
   header.appendChild(close);
-  var log = el('ol', { class: 'gru-chat-log', role: 'log', 'aria-live': 'polite', 'aria-label': 'Messages' });
+  var log = el('ol', { class: 'gru-chat-log', role: 'log', 'aria-live': 'polite', 'aria-label': tt('messages') });
   var typing = el('p', { class: 'gru-chat-typing', 'aria-live': 'polite' });
   var form = el('form', { novalidate: '' });
-  var nameLabel = el('label', { for: 'gru-chat-name' }, 'Votre nom (facultatif)');
+  var nameLabel = el('label', { for: 'gru-chat-name' }, tt('name'));
   var nameInput = el('input', { id: 'gru-chat-name', name: 'name', autocomplete: 'name', maxlength: '120' });
-  var emailLabel = el('label', { for: 'gru-chat-email' }, 'Votre e-mail (facultatif)');
+  var emailLabel = el('label', { for: 'gru-chat-email' }, tt('email'));
   var emailInput = el('input', { id: 'gru-chat-email', name: 'email', type: 'email', autocomplete: 'email', maxlength: '254' });
-  var textLabel = el('label', { for: 'gru-chat-text' }, 'Votre message');
+  var textLabel = el('label', { for: 'gru-chat-text' }, tt('text'));
   var textarea = el('textarea', { id: 'gru-chat-text', name: 'text', rows: '3', required: '', maxlength: '2000' });
   var consent = el(
     'p',
     { class: 'gru-chat-consent', id: 'gru-chat-consent' },
-    'En envoyant un message, vous acceptez que ' + serviceName + ' conserve cette discussion pour traiter votre demande.',
+    tt('consent', { service: serviceName }),
   );
-  var send = el('button', { type: 'submit', 'aria-describedby': 'gru-chat-consent' }, 'Envoyer');
+  var send = el('button', { type: 'submit', 'aria-describedby': 'gru-chat-consent' }, tt('send'));
   var identityRow = el('div', { class: 'gru-chat-row' });
   var nameField = el('span');
   nameField.appendChild(nameLabel);
@@ -132,11 +139,11 @@
 
   var shown = {};
   var refusedHere = false;
-  var REFUSED = "La discussion n'est pas disponible sur ce site : contactez-nous par téléphone ou par e-mail.";
+  var REFUSED = tt('refused');
   function notSent(item, reason) {
     item.el.className = 'error';
     item.el.removeAttribute('aria-busy');
-    item.el.textContent = item.text + '\n— non envoyé' + (reason ? ' : ' + reason : '');
+    item.el.textContent = item.text + '\n— ' + tt('not_sent') + (reason ? ' : ' + reason : '');
   }
   /** Text with its web addresses as links (http and https only), never as markup. */
   function withLinks(li, text) {
@@ -182,7 +189,7 @@
     var s = el('script', { src: base + '/socket.io/socket.io.min.js' });
     s.onload = done;
     s.onerror = function () {
-      info('La discussion est momentanément indisponible.', 'error');
+      info(tt('unavailable'), 'error');
     };
     document.head.appendChild(s);
   }
@@ -207,7 +214,7 @@
           return;
         }
         if (code === 'session_expired' || code === 'unauthorized' || /unknown chat session/.test(err.message)) {
-          if (code === 'session_expired') info('Votre précédente discussion a expiré : une nouvelle discussion commence.');
+          if (code === 'session_expired') info(tt('expired'));
           state = {};
           save();
           showIdentityFields(true);
@@ -219,14 +226,13 @@
         if (typeof ack === 'function') ack();
       });
       socket.on('typing', function (p) {
-        typing.textContent = (p && p.name ? p.name : 'Un agent') + ' écrit…';
+        typing.textContent = tt('typing', { name: p && p.name ? p.name : tt('agent') });
         setTimeout(function () {
           typing.textContent = '';
         }, 4000);
       });
       socket.on('ticket:status', function (p) {
-        var labels = { resolved: 'Votre demande est résolue.', closed: 'Votre demande est close.', pending: 'Nous attendons votre réponse.' };
-        if (labels[p.status]) info(labels[p.status] + ' (référence ' + p.reference + ')');
+        if (['resolved', 'closed', 'pending'].indexOf(p.status) !== -1) info(tt('status.' + p.status) + ' ' + tt('reference_suffix', { reference: p.reference }));
       });
     });
   }
@@ -239,7 +245,7 @@
     socket.emit('chat:start', { name: nameInput.value, email: emailInput.value, consent: true }, function (r) {
       if (!r || !r.ok) {
         starting = null;
-        info('Impossible de commencer la discussion : ' + (r ? r.error.message : 'pas de réponse'), 'error');
+        info(tt('cannot_start', { reason: r ? r.error.message : tt('no_answer') }), 'error');
         return;
       }
       state.token = r.sessionToken;
@@ -265,7 +271,7 @@
         if (r.reference && state.reference !== r.reference) {
           state.reference = r.reference;
           save();
-          info('Votre demande est enregistrée sous la référence ' + r.reference + '.');
+          info(tt('registered', { reference: r.reference }));
         }
         if (r.id > lastMessageId) lastMessageId = r.id;
       } else if (r && r.error && r.error.code === 'rate_limited') {

@@ -97,7 +97,7 @@ describe('chat widget', () => {
     await page.getByLabel('Votre message').fill('Bonjour ?');
     await page.keyboard.press('Enter');
     const log = page.getByRole('log', { name: 'Messages' });
-    await expect.poll(() => log.textContent(), { timeout: 10_000 }).toContain('La discussion n\'est pas disponible sur ce site');
+    await expect.poll(() => log.textContent(), { timeout: 10_000 }).toContain('La discussion n’est pas disponible sur ce site');
     // The message typed is not shown as sent (neither as a message of the conversation nor waiting).
     await expect.poll(() => log.locator('li.error').count()).toBeGreaterThanOrEqual(2);
     expect(await log.locator('li.in').count()).toBe(0);

@@ -4,12 +4,13 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import { isMessageKey, t } from '../../i18n/catalogue.js';
+import { isMessageKey, t, textsFor } from '../../i18n/catalogue.js';
 import { textAnswer } from '../schemas.js';
 import { pageCsp } from '../security.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const WIDGET = readFileSync(join(HERE, '../../../channels/webchat/widget.js'), 'utf8');
+// The widget is a plain script for other sites' pages: its words are put in from the catalogue.
+const WIDGET = readFileSync(join(HERE, '../../../channels/webchat/widget.js'), 'utf8').replace('/*GRU_TEXTS*/ {} /*END_GRU_TEXTS*/', () => JSON.stringify(textsFor('widget.')));
 // Page shells name their words by catalogue key ({{ui.…}}); the scripts (src/web) fill the rest.
 const fromCatalogue = (html: string) => html.replace(/\{\{(ui\.[\w.]+)\}\}/g, (whole, key: string) => (isMessageKey(key) ? t(key) : whole));
 const CONSOLE = fromCatalogue(readFileSync(join(HERE, '../pages/console.html'), 'utf8'));
