@@ -114,8 +114,10 @@ describe('agent console', () => {
     const other = ownerDoc!.name === 'Camille Martin' ? 'Julien Bernard' : 'Camille Martin';
     const otherAgent = await ctx.models.agents.findOne({ name: other }).lean();
     await manager.page.getByLabel('Réaffecter cette demande à').selectOption(String(otherAgent!._id));
-    await manager.page.locator('#assign-reason').fill('Congés de l’agent');
-    await manager.page.getByRole('button', { name: 'Réaffecter', exact: true }).click();
+    // By keyboard: the reason typed, Enter submits.
+    await manager.page.locator('#assign-reason').focus();
+    await manager.page.keyboard.type('Congés de l’agent');
+    await manager.page.keyboard.press('Enter');
     await expect.poll(() => manager.page.getByRole('status').textContent(), { timeout: 10_000 }).toBe('Demande réaffectée.');
     // It leaves the first agent's inbox, live.
     await expect.poll(() => agentItem.count(), { timeout: 10_000 }).toBe(0);

@@ -74,4 +74,26 @@ describe('demo sandbox', () => {
     // The call from a mobile is acknowledged by SMS.
     await expect.poll(async () => (await outbox()).some((d) => d.channel === 'sms' && d.to === '+33655443322'), { timeout: 15_000 }).toBe(true);
   });
+
+  it('lets an agent attach a file to an email reply from the console', async () => {
+    const mail = await fetch(`${base}/api/sandbox/inbound`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ channel: 'email', from: 'lea@exemple.fr', subject: 'Formulaire de dérogation scolaire', text: 'Pouvez-vous m’envoyer le formulaire ?' }) });
+    expect(mail.status).toBe(201);
+    const agent = await browser.newContext({ bypassCSP: true });
+    const page = await agent.newPage();
+    await page.goto(`${base}/console`);
+    await page.getByLabel('Adresse e-mail').fill('camille@mairie.test');
+    await page.getByLabel('Mot de passe').fill('password-123');
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: /dérogation scolaire/ }).click();
+    await expect.poll(() => page.locator('#reply-channel').inputValue()).toBe('email');
+    await page.getByLabel('Votre réponse (tapez / pour une réponse type)').fill('Voici le formulaire.');
+    await page.getByLabel('Joindre un fichier (e-mail)').setInputFiles({ name: 'formulaire-derogation.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 formulaire') });
+    await page.getByRole('button', { name: 'Envoyer la réponse' }).click();
+    const sent = page.locator('li.out', { hasText: 'Voici le formulaire.' });
+    await expect.poll(() => sent.locator('.status').textContent(), { timeout: 15_000 }).toBe('envoyé');
+    expect(await sent.getByRole('link', { name: /formulaire-derogation\.pdf/ }).count()).toBe(1);
+    const outbox = (await (await fetch(`${base}/api/sandbox/outbox`)).json()) as { items: { to: string; attachments: string[] }[] };
+    expect(outbox.items.find((d) => d.to === 'lea@exemple.fr' && d.attachments.length)?.attachments).toEqual(['formulaire-derogation.pdf']);
+    await agent.close();
+  });
 });
