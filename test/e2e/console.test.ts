@@ -135,6 +135,12 @@ describe('agent console', () => {
     await expect.poll(() => history.textContent(), { timeout: 10_000 }).toContain(`Affectée à ${other}`);
     expect(await history.textContent()).toContain('motif : Congés de l’agent');
 
+    // The citizen's portal links are revoked in one click.
+    await ctx.services.portal.createLink((await ctx.models.tickets.findById(first.ticketId))!);
+    await manager.page.getByRole('button', { name: 'Révoquer les liens du portail de cette demande' }).click();
+    await expect.poll(() => manager.page.getByRole('status').textContent()).toMatch(/^\d+ lien\(s\) révoqué\(s\)\.$/);
+    expect(await ctx.models.portalLinks.countDocuments({ ticketId: first.ticketId, revokedAt: null })).toBe(0);
+
     // RGPD: the export is a download; the erasure asks for a confirmation first, which takes the focus.
     const download = manager.page.waitForEvent('download');
     await manager.page.getByRole('button', { name: 'Exporter ses données (RGPD)' }).click();
