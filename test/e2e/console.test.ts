@@ -222,7 +222,7 @@ describe('agent console', () => {
     await page.getByRole('button', { name: 'Réponses types', exact: true }).click();
     await page.getByLabel('Titre').fill('Ma signature');
     await page.locator('#canned-body').fill('Bien cordialement, {{agent.name}}');
-    expect(await page.getByLabel('Pour').inputValue()).toBe('me');
+    await expect.poll(() => page.getByLabel('Pour').inputValue()).toBe('me');
     await page.getByRole('button', { name: 'Ajouter la réponse type' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toBe('Réponse type ajoutée.');
     const camille = await ctx.models.agents.findOne({ email: 'camille@mairie.test' }).lean();

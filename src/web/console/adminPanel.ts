@@ -110,7 +110,9 @@ export function mountAdminPanel(root: HTMLElement, deps: { api: Api; announce: (
     const [teamAnswer, agentAnswer] = await Promise.all([api.get<{ items: Team[] }>('/api/teams'), api.get<{ items: Agent[] }>('/api/agents?inactive=true')]);
     teams = teamAnswer.items;
     replaceChildren(teamsList, ...teams.map(teamItem));
-    replaceChildren(team, ...teamOptions(null));
+    // The new agent's team keeps what the admin chose while the list refreshes.
+    const chosen = team.value;
+    replaceChildren(team, ...teamOptions(chosen || null));
     for (const agent of agentAnswer.items) {
       let entry = rows.get(agent.id);
       if (!entry) rows.set(agent.id, (entry = agentRow(agent)));

@@ -60,7 +60,9 @@ export function mountAutomationPanel(root: HTMLElement, deps: { api: Api; canEdi
     field('auto-rules', t('ui.automation.rules'), rules),
     deps.canEdit ? h('button', { type: 'submit' }, t('ui.automation.save')) : null,
   );
-  replaceChildren(root, h('section', { class: 'admin', 'aria-labelledby': 'automation-title' }, h('h2', { id: 'automation-title' }, t('ui.automation.title')), form));
+  // The form shows once the settings are in it: nothing typed can be overwritten by their arrival.
+  const section = h('section', { class: 'admin', 'aria-labelledby': 'automation-title', 'aria-busy': 'true' }, h('h2', { id: 'automation-title' }, t('ui.automation.title')));
+  replaceChildren(root, section);
 
   void api.get<Automation>('/api/settings/automation').then((settings) => {
     ackSms.value = settings.acknowledgements.sms ?? '';
@@ -72,5 +74,7 @@ export function mountAutomationPanel(root: HTMLElement, deps: { api: Api; canEdi
     closingMessage.value = settings.closingMessage ?? '';
     teamOfCategory = new Map(settings.categoryRules.map((r) => [r.category, r.teamId]));
     rules.value = settings.categoryRules.map((r) => `${r.keywords.join(', ')} => ${r.category}`).join('\n');
+    section.append(form);
+    section.removeAttribute('aria-busy');
   }, (err: Error) => announce(err.message, true));
 }

@@ -21,7 +21,8 @@ export function mountCannedPanel(root: HTMLElement, deps: { api: Api; canManage:
   let editing: Canned | null = null;
   const title = h('input', { id: 'canned-title', type: 'text', maxlength: 120, required: true });
   const body = h('textarea', { id: 'canned-body', rows: 4, required: true });
-  const scope = h('select', { id: 'canned-scope' });
+  // Usable before the teams arrive: the service (managers) and "me only"; load() adds the teams.
+  const scope = h('select', { id: 'canned-scope' }, ...(deps.canManage ? [h('option', { value: '' }, t('ui.canned.scope_all'))] : []), h('option', { value: 'me' }, t('ui.canned.scope_me')));
   const submit = h('button', { type: 'submit' }, t('ui.canned.create'));
   const reset = () => {
     editing = null;
