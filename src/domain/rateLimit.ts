@@ -6,7 +6,7 @@ export class RateLimiter {
   /** Takes one token for `key`; false when the bucket is empty (the caller refuses, never drops). */
   take(key: string, nowMs: number): boolean {
     const bucket = this.buckets.get(key) ?? { tokens: this.burst, at: nowMs };
-    bucket.tokens = Math.min(this.burst, bucket.tokens + ((nowMs - bucket.at) / 1000) * this.perSecond);
+    bucket.tokens = this.level(bucket, nowMs);
     bucket.at = nowMs;
     const allowed = bucket.tokens >= 1;
     if (allowed) bucket.tokens -= 1;
@@ -19,14 +19,19 @@ export class RateLimiter {
   retryAfterSeconds(key: string, nowMs: number): number {
     const bucket = this.buckets.get(key);
     if (!bucket) return 0;
-    const tokens = Math.min(this.burst, bucket.tokens + ((nowMs - bucket.at) / 1000) * this.perSecond);
+    const tokens = this.level(bucket, nowMs);
     return tokens >= 1 ? 0 : Math.ceil((1 - tokens) / this.perSecond);
+  }
+
+  /** The tokens a bucket holds at `nowMs`, refilled since it was last touched. */
+  private level(bucket: { tokens: number; at: number }, nowMs: number): number {
+    return Math.min(this.burst, bucket.tokens + ((nowMs - bucket.at) / 1000) * this.perSecond);
   }
 
   /** Forgets buckets that have refilled: they hold no information. */
   private evictFull(nowMs: number) {
     for (const [key, b] of this.buckets) {
-      if (b.tokens + ((nowMs - b.at) / 1000) * this.perSecond >= this.burst) this.buckets.delete(key);
+      if (this.level(b, nowMs) >= this.burst) this.buckets.delete(key);
     }
   }
 }

@@ -46,15 +46,15 @@ export function createChatService(deps: {
   rules: { defaultPhoneRegion: string };
   /** A session unused this long expires (default 24 h). */
   sessionIdleHours?: number;
-  /** The citizen's own portal link in place of the redacted one the store keeps. */
-  expandLinks?: (message: StoredMessage & { citizenId?: unknown }, text: string) => Promise<string>;
+  /** The citizen's own portal link in place of the redacted one the store keeps (made when it was sent). */
+  showLinks?: (message: StoredMessage, text: string) => string;
 }) {
   const { models, now } = deps;
   /** What the citizen's widget shows: the stored messages, with their personal links. */
-  const publicMessages = async (messages: (StoredMessage & { citizenId?: unknown })[]) => {
+  const publicMessages = async (messages: StoredMessage[]) => {
     const views = await toPublicMessages(models, messages);
-    if (!deps.expandLinks) return views;
-    return Promise.all(views.map(async (view, i) => ({ ...view, text: await deps.expandLinks!(messages[i]!, view.text) })));
+    const show = deps.showLinks;
+    return show ? views.map((view, i) => ({ ...view, text: show(messages[i]!, view.text) })) : views;
   };
 
   return {

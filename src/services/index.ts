@@ -73,7 +73,7 @@ export function createServices(store: Store, log: Logger, options: ServiceOption
   const ingestInbound = createIngestInbound({ models: store.models, events, audit, now, log, rules: options.rules, acknowledge, sla, classify: automation.classify });
   portal = createPortalService({ models: store.models, audit, ingestInbound, now, publicBaseUrl: options.publicBaseUrl ?? 'http://localhost:3000', secret: options.jwtSecret });
   const voice = createVoiceService({ models: store.models, events, ingestInbound, now, log });
-  const chat = createChatService({ models: store.models, ingestInbound, now, rules: options.rules, sessionIdleHours: options.chatSessionIdleHours, expandLinks: (message, text) => portal!.expandLinks(message, text) });
+  const chat = createChatService({ models: store.models, ingestInbound, now, rules: options.rules, sessionIdleHours: options.chatSessionIdleHours, showLinks: (message, text) => portal!.showLinks(message, text) });
   const access = createAccess({ models: store.models, teamVisibility: options.teamVisibility ?? false });
   const tickets = createTicketService({
     models: store.models, events, audit, outbox, access, now, log, sla, portal,

@@ -23,13 +23,8 @@ export function createPortalService(deps: { models: Models; audit: Audit; ingest
   const linkKey = createHmac('sha256', deps.secret).update('gru portal links').digest();
   const redacted = `${deps.publicBaseUrl}/portal/${PORTAL_TOKEN_PLACEHOLDER}`;
 
-  /** The link a sent message carries: derived from its id, so a resend carries the same one. */
-  async function linkFor(message: { _id: unknown; ticketId: unknown; citizenId?: unknown }): Promise<string> {
-    const token = createHmac('sha256', linkKey).update(String(message._id)).digest('base64url').slice(0, 32);
-    // $setOnInsert: a link revoked since the first send stays revoked.
-    await models.portalLinks.updateOne({ _id: hash(token) }, { $setOnInsert: { ticketId: message.ticketId, citizenId: message.citizenId ?? null } }, { upsert: true });
-    return `${deps.publicBaseUrl}/portal/${token}`;
-  }
+  /** The token a message's link carries: derived from its id, so a resend carries the same one. */
+  const tokenOf = (message: { _id: unknown }) => createHmac('sha256', linkKey).update(String(message._id)).digest('base64url').slice(0, 32);
 
   /** The ticket behind a token; the same "not found" for a wrong, revoked or malformed token. */
   async function resolve(token: string): Promise<TicketDoc> {
@@ -43,9 +38,18 @@ export function createPortalService(deps: { models: Models; audit: Audit; ingest
     /** What templates put in a stored text; expandLinks turns it into the citizen's link when sending. */
     redactedLink: () => redacted,
 
-    /** The text as sent: each redacted link replaced by the message's own link (minted once). */
+    /** The text as sent: each redacted link replaced by the message's own link, stored (hashed) on first send. */
     async expandLinks(message: { _id: unknown; ticketId: unknown; citizenId?: unknown }, text: string): Promise<string> {
-      return text.includes(redacted) ? text.replaceAll(redacted, await linkFor(message)) : text;
+      if (!text.includes(redacted)) return text;
+      const token = tokenOf(message);
+      // $setOnInsert: a link revoked since the first send stays revoked.
+      await models.portalLinks.updateOne({ _id: hash(token) }, { $setOnInsert: { ticketId: message.ticketId, citizenId: message.citizenId ?? null } }, { upsert: true });
+      return text.replaceAll(redacted, `${deps.publicBaseUrl}/portal/${token}`);
+    },
+
+    /** The text shown again to its citizen (chat history): the same link, nothing written. */
+    showLinks(message: { _id: unknown }, text: string): string {
+      return text.includes(redacted) ? text.replaceAll(redacted, `${deps.publicBaseUrl}/portal/${tokenOf(message)}`) : text;
     },
 
     async createLink(ticket: Pick<TicketDoc, '_id' | 'citizenId'>): Promise<string> {

@@ -1,17 +1,10 @@
 // Automation settings: acknowledgement texts per channel, reminders, closing, keyword routing rules.
 // Managers read them; admins change them.
+import type { AutomationView } from '../../services/automation.js';
 import type { Api } from '../shared/api.js';
 import { h, replaceChildren } from '../shared/dom.js';
 import { t } from '../shared/i18n.js';
 
-interface Automation {
-  acknowledgements: { sms: string | null; email: string | null; chat: string | null };
-  categoryRules: { keywords: string[]; category: string; teamId: string | null }[];
-  autoCloseAfterDays: number | null;
-  closingMessage: string | null;
-  reminderAfterDays: number | null;
-  reminderMessage: string | null;
-}
 
 export function mountAutomationPanel(root: HTMLElement, deps: { api: Api; canEdit: boolean; announce: (text: string, error?: boolean) => void }) {
   const { api, announce } = deps;
@@ -64,7 +57,7 @@ export function mountAutomationPanel(root: HTMLElement, deps: { api: Api; canEdi
   const section = h('section', { class: 'admin', 'aria-labelledby': 'automation-title', 'aria-busy': 'true' }, h('h2', { id: 'automation-title' }, t('ui.automation.title')));
   replaceChildren(root, section);
 
-  void api.get<Automation>('/api/settings/automation').then((settings) => {
+  void api.get<AutomationView>('/api/settings/automation').then((settings) => {
     ackSms.value = settings.acknowledgements.sms ?? '';
     ackEmail.value = settings.acknowledgements.email ?? '';
     ackChat.value = settings.acknowledgements.chat ?? '';
