@@ -6,7 +6,8 @@ import { createEmailAdapter } from './email/sender.js';
 import { createTwilioClient } from './twilio/client.js';
 import { createTwilioSmsAdapter } from './twilio/sms.js';
 import { createSandboxAdapter, type SandboxBox } from './sandbox/adapter.js';
-import type { ChannelAdapter, InboundChannel } from './types.js';
+import { createTwilioDialer } from './twilio/calls.js';
+import type { ChannelAdapter, Dialer, InboundChannel } from './types.js';
 import { createWebchatAdapter } from './webchat/adapter.js';
 
 export function buildChannelAdapters(
@@ -32,4 +33,16 @@ export function buildChannelAdapters(
     );
   }
   return adapters;
+}
+
+/** Outgoing calls for call-backs: with Twilio only (the sandbox has no phone to ring). */
+export function buildDialer(config: Pick<Config, 'twilio' | 'publicBaseUrl'>): Dialer | null {
+  if (!config.twilio) return null;
+  const url = (path: string, callId: string) => `${config.publicBaseUrl}/webhooks/twilio/voice/${path}?callId=${encodeURIComponent(callId)}`;
+  return createTwilioDialer({
+    client: createTwilioClient(config.twilio),
+    from: config.twilio.phoneNumber,
+    bridgeUrl: (callId) => url('bridge', callId),
+    statusUrl: (callId) => url('call-status', callId),
+  });
 }

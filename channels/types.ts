@@ -44,6 +44,11 @@ export interface OutboundMessage {
   automatic?: boolean;
 }
 
+/** Outgoing calls (Twilio): rings the agent's phone; once answered, our bridge TwiML dials the citizen. */
+export interface Dialer {
+  call(input: { callId: string; agentPhone: string }): Promise<SendResult>;
+}
+
 export type SendResult = { ok: true; externalId: string } | { ok: false; retryable: boolean; reason: string };
 
 export interface ChannelAdapter {

@@ -36,6 +36,8 @@ export const EnvSchema = Type.Object({
   OPENING_HOURS: Type.String({ default: 'mon-fri 08:30-12:00,13:30-17:30; sat 09:00-12:00', description: 'opening hours, e.g. "mon-fri 08:30-17:00; sat 09:00-12:00" (closed on French public holidays)' }),
   SMS_MAX_SEGMENTS: Int('longest SMS reply, in segments (153 GSM-7 or 67 UCS-2 characters each)', 1, 10, 6),
   VOICEMAIL_MAX_SECONDS: Int('longest voicemail', 10, 600, 120),
+  TRANSCRIPTION_LANGUAGE: Type.String({ default: 'fr-FR', pattern: '^[a-z]{2,3}-[A-Z]{2}$', description: 'language of the voicemails, for Twilio real-time transcription (BCP-47, e.g. fr-FR)' }),
+  CALLBACKS: Type.Boolean({ default: true, description: 'citizens may ask to be called back (portal, or key 1 after the phone greeting); agents call from the console through their own phone' }),
   BODY_LIMIT_BYTES: Int('largest accepted HTTP body', 1024, 50 * 1024 * 1024, 1024 * 1024),
   TEAM_VISIBILITY: Type.Boolean({ default: false, description: "agents also see their team's tickets, not only their citizens' and those they cover" }),
   CHAT_ORIGINS: Type.String({ default: '', description: 'other web origins allowed to embed the chat widget, comma-separated (https://www.ville.fr)' }),
@@ -88,7 +90,7 @@ export interface Config {
   };
   readonly service: { readonly name: string; readonly openingHours: OpeningHours };
   readonly sla: { readonly hours: OpeningHours; readonly timeZone: string; readonly promiseHours: number; readonly nextResponseHours: number; readonly atRiskShare: number };
-  readonly sms: { readonly maxSegments: number; readonly voicemailMaxSeconds: number };
+  readonly sms: { readonly maxSegments: number; readonly voicemailMaxSeconds: number; readonly transcriptionLanguage: string; readonly callbacks: boolean };
   readonly http: { readonly bodyLimitBytes: number; readonly corsOrigins: readonly string[] };
   readonly access: { readonly teamVisibility: boolean };
   readonly chat: {
@@ -215,7 +217,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       nextResponseHours: e.SLA_NEXT_RESPONSE_HOURS ?? e.SLA_FIRST_RESPONSE_HOURS,
       atRiskShare: e.SLA_AT_RISK_PERCENT / 100,
     },
-    sms: { maxSegments: e.SMS_MAX_SEGMENTS, voicemailMaxSeconds: e.VOICEMAIL_MAX_SECONDS },
+    sms: { maxSegments: e.SMS_MAX_SEGMENTS, voicemailMaxSeconds: e.VOICEMAIL_MAX_SECONDS, transcriptionLanguage: e.TRANSCRIPTION_LANGUAGE, callbacks: e.CALLBACKS },
     http: { bodyLimitBytes: e.BODY_LIMIT_BYTES, corsOrigins },
     access: { teamVisibility: e.TEAM_VISIBILITY },
     chat: {

@@ -3,7 +3,7 @@
 import type { Logger } from 'pino';
 import { createImapListener } from '../channels/email/listener.js';
 import { parseEmail, type ParsedEmail } from '../channels/email/parse.js';
-import { buildChannelAdapters } from '../channels/registry.js';
+import { buildChannelAdapters, buildDialer } from '../channels/registry.js';
 import { createSandboxBox } from '../channels/sandbox/adapter.js';
 import type { Config } from '../config/index.js';
 import { DomainError } from './domain/errors.js';
@@ -35,9 +35,12 @@ export async function compose(config: Config, store: Store, log: Logger, options
       sla: config.sla,
       publicBaseUrl: config.publicBaseUrl,
       mailDomain: config.email ? /@([^>\s]+)/.exec(config.email.from)?.[1] : undefined,
+      openingHours: { hours: config.service.openingHours, timeZone: config.rules.timeZone },
+      callbacks: config.sms.callbacks,
       now: options.now,
     },
     adapters,
+    buildDialer(config),
   );
   const app = await buildApp({ config, services, log, sandbox });
   const realtime = attachRealtime({ server: app.server, services, config, log, chatAdapter: adapters.get('chat') });

@@ -1,37 +1,74 @@
-// What a caller hears, in French: the service's name, a different message when closed, then voicemail.
+// What a caller hears, in French: the service's name, a different message when closed, the offer of a
+// call-back (key 1), then voicemail transcribed in real time in the service's language. And the TwiML
+// of a call-back: the agent's phone is called first, then bridged to the citizen.
 import twilio from 'twilio';
 
 const VOICE = { language: 'fr-FR' as const, voice: 'Polly.Lea' as const };
+type Response = InstanceType<typeof twilio.twiml.VoiceResponse>;
 
-export function incomingCallTwiml(input: { serviceName: string; open: boolean; recordingUrl: string; transcriptionUrl: string; maxSeconds: number }): string {
+export interface VoicemailSettings { recordingUrl: string; transcriptionUrl: string; transcriptionLanguage: string; maxSeconds: number }
+
+export function incomingCallTwiml(input: VoicemailSettings & { serviceName: string; open: boolean; callbackUrl: string | null }): string {
   const response = new twilio.twiml.VoiceResponse();
   response.say(VOICE, `Bonjour, vous êtes bien à ${input.serviceName}.`);
-  response.say(
-    VOICE,
-    input.open
-      ? "Nos agents ne peuvent pas vous répondre pour le moment. Laissez-nous un message après le bip, en précisant votre nom et l'objet de votre appel : votre interlocuteur habituel vous recontactera."
-      : 'Nos services sont actuellement fermés. Laissez-nous un message après le bip, en précisant votre nom et l\'objet de votre appel : il sera traité dès la réouverture.',
-  );
-  response.record({
-    action: input.recordingUrl,
-    method: 'POST',
-    maxLength: input.maxSeconds,
-    playBeep: true,
-    finishOnKey: '#',
-    transcribe: true,
-    transcribeCallback: input.transcriptionUrl,
+  const situation = input.open ? 'Nos agents ne peuvent pas vous répondre pour le moment.' : 'Nos services sont actuellement fermés.';
+  const leave = input.open
+    ? "Laissez-nous un message après le bip, en précisant votre nom et l'objet de votre appel : votre interlocuteur habituel vous recontactera."
+    : "Laissez-nous un message après le bip, en précisant votre nom et l'objet de votre appel : il sera traité dès la réouverture.";
+  if (input.callbackUrl) {
+    // A key pressed during the message goes to the call-back; silence falls through to the voicemail.
+    const gather = response.gather({ numDigits: 1, action: input.callbackUrl, method: 'POST', timeout: 2, actionOnEmptyResult: false });
+    gather.say(VOICE, `${situation} Pour être rappelé, tapez 1. Sinon, ${leave.charAt(0).toLowerCase()}${leave.slice(1)}`);
+  } else {
+    response.say(VOICE, `${situation} ${leave}`);
+  }
+  voicemail(response, input);
+  return response.toString();
+}
+
+/** Back to the voicemail (a key other than 1, or a hidden number that cannot be called back). */
+export function voicemailTwiml(input: VoicemailSettings & { notice?: string }): string {
+  const response = new twilio.twiml.VoiceResponse();
+  if (input.notice) response.say(VOICE, input.notice);
+  voicemail(response, input);
+  return response.toString();
+}
+
+function voicemail(response: Response, input: VoicemailSettings) {
+  // Real-time transcription of the caller's side only, in the service's language; its callbacks are
+  // gathered into the call's one thread entry. Started here, so the greeting's silence is not in it.
+  response.start().transcription({
+    name: 'voicemail',
+    statusCallbackUrl: input.transcriptionUrl,
+    languageCode: input.transcriptionLanguage,
+    track: 'inbound_track',
+    partialResults: false,
   });
+  response.record({ action: input.recordingUrl, method: 'POST', maxLength: input.maxSeconds, playBeep: true, finishOnKey: '#' });
   // Reached only when nothing was recorded.
   response.say(VOICE, 'Nous n\'avons pas reçu de message. Au revoir.');
+  response.hangup();
+}
+
+export function sayAndHangUp(text: string): string {
+  const response = new twilio.twiml.VoiceResponse();
+  response.say(VOICE, text);
   response.hangup();
   return response.toString();
 }
 
 export function afterRecordingTwiml(): string {
+  return sayAndHangUp('Merci, votre message a bien été enregistré. Au revoir.');
+}
+
+/** The agent answered their phone: tell them whom they call, then dial the citizen showing the service's number. */
+export function bridgeTwiml(input: { reference: string; citizenPhone: string; callerId: string; dialUrl: string }): string {
   const response = new twilio.twiml.VoiceResponse();
-  response.say(VOICE, 'Merci, votre message a bien été enregistré. Au revoir.');
-  response.hangup();
+  response.say(VOICE, `Rappel de l'usager, dossier ${input.reference.split('').join(' ')}. Mise en relation.`);
+  const dial = response.dial({ callerId: input.callerId, action: input.dialUrl, method: 'POST', timeout: 30, answerOnBridge: true });
+  dial.number(input.citizenPhone);
   return response.toString();
 }
 
 export const emptyTwiml = (): string => new twilio.twiml.MessagingResponse().toString();
+export const emptyVoiceTwiml = (): string => new twilio.twiml.VoiceResponse().toString();

@@ -55,12 +55,48 @@ export function parseRecording(form: TwilioForm) {
   };
 }
 
-export function parseTranscription(form: TwilioForm) {
-  return {
-    callSid: sid(form, 'CallSid', 'CA'),
-    status: required(form, 'TranscriptionStatus'),
-    text: field(form, 'TranscriptionText') ?? null,
-  };
+/**
+ * A callback of the real-time transcription (<Start><Transcription>): `transcription-started`,
+ * `transcription-content` (an utterance: TranscriptionData is JSON with `transcript`; only `Final=true`
+ * ones are kept), `transcription-stopped`, `transcription-error`. Also the older recording
+ * transcription's form (TranscriptionStatus, TranscriptionText) of calls answered before an upgrade.
+ */
+export function parseTranscription(form: TwilioForm):
+  | { callSid: string; kind: 'utterance'; seq: number; text: string }
+  | { callSid: string; kind: 'status'; status: 'in-progress' | 'completed' | 'failed' }
+  | { callSid: string; kind: 'partial' } {
+  const callSid = sid(form, 'CallSid', 'CA');
+  const event = field(form, 'TranscriptionEvent');
+  if (!event) {
+    const status = required(form, 'TranscriptionStatus');
+    const text = field(form, 'TranscriptionText')?.trim();
+    if (status === 'completed' && text) return { callSid, kind: 'utterance', seq: 0, text };
+    return { callSid, kind: 'status', status: status === 'completed' ? 'completed' : 'failed' };
+  }
+  switch (event) {
+    case 'transcription-started':
+      return { callSid, kind: 'status', status: 'in-progress' };
+    case 'transcription-stopped':
+      return { callSid, kind: 'status', status: 'completed' };
+    case 'transcription-error':
+      return { callSid, kind: 'status', status: 'failed' };
+    case 'transcription-content': {
+      if (field(form, 'Final') !== 'true') return { callSid, kind: 'partial' };
+      const seq = Number(required(form, 'SequenceId'));
+      if (!Number.isSafeInteger(seq) || seq < 0) throw new Invalid('twilio.field_invalid', { name: 'SequenceId' });
+      let data: unknown;
+      try {
+        data = JSON.parse(required(form, 'TranscriptionData'));
+      } catch {
+        throw new Invalid('twilio.field_invalid', { name: 'TranscriptionData' });
+      }
+      const transcript = data && typeof data === 'object' && 'transcript' in data ? (data as { transcript: unknown }).transcript : null;
+      return { callSid, kind: 'utterance', seq, text: typeof transcript === 'string' ? transcript.slice(0, 20_000) : '' };
+    }
+    default:
+      // An event Twilio adds later: acknowledged, ignored.
+      return { callSid, kind: 'partial' };
+  }
 }
 
 const STATUS_OF: Record<string, DeliveryStatus> = {
@@ -73,4 +109,24 @@ export function parseMessageStatus(form: TwilioForm) {
   const status = STATUS_OF[twilioStatus];
   if (!status) throw new Invalid('twilio.status_unknown', { status: twilioStatus.slice(0, 40) });
   return { messageSid: sid(form, 'MessageSid', '(SM|MM)'), status, errorCode: field(form, 'ErrorCode') || null };
+}
+
+/** The key a caller pressed during the greeting (<Gather> action). */
+export function parseGather(form: TwilioForm) {
+  return { callSid: sid(form, 'CallSid', 'CA'), from: field(form, 'From') ?? '', digits: field(form, 'Digits') ?? '' };
+}
+
+const seconds = (value: string | undefined) => {
+  const n = Number(value);
+  return value !== undefined && Number.isFinite(n) && n >= 0 ? Math.round(n) : null;
+};
+
+/** A status callback of a call we placed (the agent's leg of a call-back). */
+export function parseCallStatus(form: TwilioForm) {
+  return { callSid: sid(form, 'CallSid', 'CA'), status: required(form, 'CallStatus'), durationSeconds: seconds(field(form, 'CallDuration')) };
+}
+
+/** The end of a <Dial> (the citizen's leg of a call-back). */
+export function parseDialResult(form: TwilioForm) {
+  return { callSid: sid(form, 'CallSid', 'CA'), status: required(form, 'DialCallStatus'), durationSeconds: seconds(field(form, 'DialCallDuration')) };
 }

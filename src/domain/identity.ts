@@ -40,3 +40,25 @@ export function isMobilePhone(e164: string): boolean {
   const type = parsePhoneNumberFromString(e164)?.getType();
   return type === 'MOBILE' || type === 'FIXED_LINE_OR_MOBILE';
 }
+
+/** A sender a phone channel cannot answer: a hidden number, a name instead of a number, an app caller. */
+export type UnreachableKind = 'hidden' | 'alphanumeric' | 'app';
+export type PhoneSender = { identity: Identity } | { unreachable: UnreachableKind; label: string };
+
+/** What carriers and Twilio put in `From` for a withheld number ("ANONYMOUS", "RESTRICTED"… on a keypad). */
+const HIDDEN_WORDS = new Set(['', 'anonymous', 'restricted', 'unknown', 'private', 'unavailable', 'blocked', 'withheld', 'masque', 'masqué']);
+const HIDDEN_PLACEHOLDERS = new Set(['266696687', '7378742833', '2562533', '8656696', '86282452253']);
+
+/**
+ * The `From` of an SMS or a call: a number we can answer, or why we cannot. Never throws: whatever a
+ * signed webhook carries is stored, and only a callable number becomes an identity.
+ */
+export function phoneSender(raw: string, region: string): PhoneSender {
+  const value = raw.trim();
+  const digits = value.replace(/^\+/, '');
+  if (HIDDEN_WORDS.has(value.toLowerCase()) || HIDDEN_PLACEHOLDERS.has(digits)) return { unreachable: 'hidden', label: value };
+  if (/^(client|sip|whatsapp|messenger):/i.test(value)) return { unreachable: 'app', label: value.slice(0, 80) };
+  const phone = /[a-z]/i.test(value) ? null : normalisePhone(value, region);
+  if (phone) return { identity: { kind: 'phone', value: phone } };
+  return { unreachable: /[a-z]/i.test(value) ? 'alphanumeric' : 'hidden', label: value.slice(0, 80) };
+}

@@ -32,6 +32,7 @@ export function createCitizenService(deps: { models: Models; audit: Audit; event
         id: String(citizen._id),
         name: citizen.name ?? null,
         identities: citizen.identities.map((i) => ({ kind: i.kind, value: i.value })),
+        unreachable: citizen.unreachable ?? null,
         recurringAgent: recurring ? { id: String(recurring._id), name: recurring.name } : null,
         teamId: citizen.teamId ? String(citizen.teamId) : null,
         anonymisedAt: citizen.anonymisedAt ? citizen.anonymisedAt.toISOString() : null,

@@ -1,7 +1,8 @@
 // Builds every use case on one store: called by the composition root and by tests alike.
 import type { Logger } from 'pino';
 import type { Store } from '../store/index.js';
-import type { ChannelAdapter, InboundChannel } from '../../channels/types.js';
+import type { ChannelAdapter, Dialer, InboundChannel } from '../../channels/types.js';
+import { createCallbackService } from './callbacks.js';
 import { createAccess } from './access.js';
 import { createAcknowledger } from './acknowledgement.js';
 import { createAgentService } from './agents.js';
@@ -20,7 +21,7 @@ import { createStatsService } from './stats.js';
 import { createTicketService } from './tickets.js';
 import { createSlaPolicy, DEFAULT_SLA, type SlaSettings } from './sla.js';
 import { createTokens } from './tokens.js';
-import { parseOpeningHours } from '../domain/calendar.js';
+import { parseOpeningHours, type OpeningHours } from '../domain/calendar.js';
 import { createVoiceService } from './voice.js';
 
 export interface ServiceOptions {
@@ -41,10 +42,14 @@ export interface ServiceOptions {
   /** Login attempts per minute from one network address. */
   loginAttemptsPerMinute?: number;
   rules: { defaultPhoneRegion: string; reopenWindowDays: number; slaFirstResponseHours: number };
+  /** When the service answers the phone (call-back slots); default mon-fri 08:30-12:00,13:30-17:30 in Europe/Paris. */
+  openingHours?: { hours: OpeningHours; timeZone: string };
+  /** Citizens may ask to be called back (default on). */
+  callbacks?: boolean;
   now?: () => Date;
 }
 
-export function createServices(store: Store, log: Logger, options: ServiceOptions, adapters: ReadonlyMap<InboundChannel, ChannelAdapter> = new Map()) {
+export function createServices(store: Store, log: Logger, options: ServiceOptions, adapters: ReadonlyMap<InboundChannel, ChannelAdapter> = new Map(), dialer: Dialer | null = null) {
   const now = options.now ?? (() => new Date());
   const events = new EventBus(log);
   const sla = createSlaPolicy(
@@ -71,7 +76,16 @@ export function createServices(store: Store, log: Logger, options: ServiceOption
     },
   });
   const ingestInbound = createIngestInbound({ models: store.models, events, audit, now, log, rules: options.rules, acknowledge, sla, classify: automation.classify });
-  portal = createPortalService({ models: store.models, audit, ingestInbound, now, publicBaseUrl: options.publicBaseUrl ?? 'http://localhost:3000', secret: options.jwtSecret });
+  const callbacks = createCallbackService({
+    models: store.models, events, audit, ingestInbound, now, log, dialer,
+    settings: {
+      openingHours: options.openingHours?.hours ?? parseOpeningHours('mon-fri 08:30-12:00,13:30-17:30'),
+      timeZone: options.openingHours?.timeZone ?? 'Europe/Paris',
+      defaultPhoneRegion: options.rules.defaultPhoneRegion,
+      enabled: options.callbacks ?? true,
+    },
+  });
+  portal = createPortalService({ models: store.models, audit, ingestInbound, now, callbackSlots: callbacks.slots, publicBaseUrl: options.publicBaseUrl ?? 'http://localhost:3000', secret: options.jwtSecret });
   const voice = createVoiceService({ models: store.models, events, ingestInbound, now, log });
   const chat = createChatService({ models: store.models, ingestInbound, now, rules: options.rules, sessionIdleHours: options.chatSessionIdleHours, showLinks: (message, text) => portal!.showLinks(message, text) });
   const access = createAccess({ models: store.models, teamVisibility: options.teamVisibility ?? false });
@@ -82,6 +96,6 @@ export function createServices(store: Store, log: Logger, options: ServiceOption
   const cannedAnswers = createCannedAnswerService({ models: store.models, audit });
   const email = createEmailService({ models: store.models, ingestInbound, outbox, now, log });
   const stats = createStatsService({ models: store.models, now, timeZone: options.sla?.timeZone ?? 'Europe/Paris' });
-  return { store, models: store.models, events, audit, tokens, agents, teams, citizens, outbox, ingestInbound, voice, chat, access, tickets, cannedAnswers, sla, portal, automation, stats, email, now };
+  return { store, models: store.models, events, audit, tokens, agents, teams, citizens, outbox, ingestInbound, voice, callbacks, chat, access, tickets, cannedAnswers, sla, portal, automation, stats, email, now };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -6,7 +6,9 @@ import type { Logger } from 'pino';
 import type { InboundMessage } from '../../channels/types.js';
 import type { TicketEventData } from '../domain/events.js';
 import { NotFound } from '../domain/errors.js';
-import { identityKey, identityKindOf, normaliseIdentity, type Identity } from '../domain/identity.js';
+import { createHash } from 'node:crypto';
+import { identityKey, identityKindOf, normaliseIdentity, phoneSender, type Identity, type PhoneSender } from '../domain/identity.js';
+import { t } from '../i18n/catalogue.js';
 import { findReference, formatReference, referenceCounterName } from '../domain/reference.js';
 import { chooseRecurringAgent, handlingAgentId } from '../domain/routing.js';
 import { chooseThread, type TicketForThreading } from '../domain/threading.js';
@@ -87,8 +89,15 @@ export function createIngestInbound(deps: IngestDeps) {
     }
 
     const kind = identityKindOf(inbound.channel);
-    const identity = kind ? normaliseIdentity(kind, inbound.from.address, rules.defaultPhoneRegion) : null;
-    let citizen = identity ? await resolveCitizen(identity, inbound.from.name) : await knownCitizen(inbound.citizenId);
+    const sender: PhoneSender | null =
+      kind === 'phone' ? phoneSender(inbound.from.address, rules.defaultPhoneRegion) : kind ? { identity: normaliseIdentity(kind, inbound.from.address, rules.defaultPhoneRegion) } : null;
+    const identity = sender && 'identity' in sender ? sender.identity : null;
+    const unreachable = sender && 'unreachable' in sender ? sender : null;
+    let citizen = identity
+      ? await resolveCitizen(identity, inbound.from.name)
+      : unreachable
+        ? await unreachableCitizen(inbound, unreachable)
+        : await knownCitizen(inbound.citizenId);
     const rule = deps.classify ? await deps.classify(`${inbound.subject ?? ''}\n${inbound.text}`) : undefined;
     citizen = await ensureRecurringAgent(citizen, log, rule?.teamId);
     const ticket = await resolveTicket(citizen, inbound, log, rule);
@@ -115,7 +124,7 @@ export function createIngestInbound(deps: IngestDeps) {
         channel: inbound.channel,
         externalId: inbound.externalId,
         fromAddress: identity?.value ?? null,
-        fromName: inbound.from.name ?? null,
+        fromName: inbound.from.name ?? (unreachable ? unreachableName(unreachable) : null),
         subject: inbound.subject ?? null,
         text: inbound.text,
         html: inbound.html ?? null,
@@ -199,6 +208,23 @@ export function createIngestInbound(deps: IngestDeps) {
     const citizen = citizenId && Types.ObjectId.isValid(citizenId) ? await models.citizens.findById(citizenId) : null;
     if (!citizen) throw new NotFound('citizen.not_found');
     return citizen;
+  }
+
+  /**
+   * A hidden number (or a name, or an app) is no key to anyone: each such message is a citizen of its
+   * own, never merged with others by that pseudo-number. The id is derived from the message, so a
+   * retried or concurrent delivery finds the same record.
+   */
+  async function unreachableCitizen(inbound: InboundMessage, sender: { unreachable: 'hidden' | 'alphanumeric' | 'app'; label: string }): Promise<Citizen> {
+    const id = new Types.ObjectId(createHash('sha256').update(`unreachable:${inbound.channel}:${inbound.externalId}`).digest('hex').slice(0, 24));
+    const existing = await models.citizens.findById(id);
+    if (existing) return existing;
+    try {
+      return await models.citizens.create({ _id: id, name: unreachableName(sender), unreachable: sender.unreachable });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      return (await models.citizens.findById(id))!; // a concurrent delivery created it
+    }
   }
 
   async function resolveCitizen(identity: Identity, name: string | undefined): Promise<Citizen> {
@@ -438,6 +464,10 @@ export function createIngestInbound(deps: IngestDeps) {
   return Object.assign(ingestInbound, { recoverInterrupted });
 }
 export type IngestInbound = ReturnType<typeof createIngestInbound>;
+
+function unreachableName(sender: { unreachable: 'hidden' | 'alphanumeric' | 'app'; label: string }): string {
+  return sender.unreachable === 'hidden' ? t('identity.hidden') : t(`identity.${sender.unreachable}`, { label: sender.label });
+}
 
 function forThreading(ticket: Ticket): TicketForThreading {
   return { id: String(ticket._id), citizenId: String(ticket.citizenId), status: ticket.status, resolvedAt: ticket.resolvedAt };

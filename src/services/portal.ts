@@ -2,6 +2,7 @@
 // by a manager) to follow the request at any hour and add a message to the same thread.
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
+import { slotLabel } from '../domain/callbackSlots.js';
 import { Invalid, NotFound, RateLimited } from '../domain/errors.js';
 import { RateLimiter } from '../domain/rateLimit.js';
 import type { Models } from '../store/index.js';
@@ -10,6 +11,8 @@ import type { Actor, Audit } from './audit.js';
 import type { IngestInbound } from './ingestInbound.js';
 
 const hash = (token: string) => createHash('sha256').update(token).digest('hex');
+/** "+33 6 •• •• •• 78": enough for the citizen to recognise their number, not to learn someone's. */
+const maskPhone = (e164: string) => `${e164.slice(0, 3)}${'•'.repeat(Math.max(e164.length - 5, 0))}${e164.slice(-2)}`;
 
 /**
  * What a stored message holds where the citizen's link goes: the token exists only in what is sent.
@@ -17,7 +20,16 @@ const hash = (token: string) => createHash('sha256').update(token).digest('hex')
  */
 export const PORTAL_TOKEN_PLACEHOLDER = '*'.repeat(32);
 
-export function createPortalService(deps: { models: Models; audit: Audit; ingestInbound: IngestInbound; now: () => Date; publicBaseUrl: string; secret: string }) {
+export function createPortalService(deps: {
+  models: Models;
+  audit: Audit;
+  ingestInbound: IngestInbound;
+  now: () => Date;
+  publicBaseUrl: string;
+  secret: string;
+  /** The half-days a citizen may choose for a call-back (none when call-backs are off). */
+  callbackSlots?: () => { slot: string; label: string }[];
+}) {
   const { models, audit, now } = deps;
   const posts = new RateLimiter(5, 10 / 60);
   const linkKey = createHmac('sha256', deps.secret).update('gru portal links').digest();
@@ -60,10 +72,15 @@ export function createPortalService(deps: { models: Models; audit: Audit; ingest
 
     async view(token: string) {
       const ticket = await resolve(token);
-      const [agent, messages] = await Promise.all([
+      const [agent, entries, citizen] = await Promise.all([
         ticket.assigneeId ? models.agents.findById(ticket.assigneeId, { name: 1 }).lean() : null,
         models.messages.find({ ticketId: ticket._id, direction: { $in: ['in', 'out'] } }).sort({ _id: 1 }).limit(500).lean(),
+        models.citizens.findById(ticket.citizenId, { identities: 1 }).lean(),
       ]);
+      // A call-back shows once it has reached (or tried to reach) the citizen, not its steps on our side.
+      const messages = entries.filter((m) => m.kind !== 'call' || ['answered', 'no_answer', 'busy'].includes(m.dial?.state ?? ''));
+      const phone = citizen?.identities.find((i) => i.kind === 'phone')?.value ?? null;
+      const open = ticket.status !== 'closed';
       const authors = await models.agents.find({ _id: { $in: messages.map((m) => m.authorId).filter(Boolean) } }, { name: 1 }).lean();
       const firstName = new Map(authors.map((a) => [String(a._id), a.name.split(/\s+/)[0] ?? '']));
       const running = ticket.sla && !ticket.sla.pausedAt ? ticket.sla.dueAt : null;
@@ -80,7 +97,18 @@ export function createPortalService(deps: { models: Models; audit: Audit; ingest
           createdAt: (m.createdAt ?? m.receivedAt).toISOString(),
           author: m.direction === 'out' ? (m.authorId ? (firstName.get(String(m.authorId)) ?? null) : null) : null,
         })),
+        callback: ticket.callback ? { slot: ticket.callback.slot, label: slotLabel(ticket.callback.slot) } : null,
+        callbackSlots: open && deps.callbackSlots ? deps.callbackSlots() : [],
+        /** The known number, masked: the citizen may keep it or give another. */
+        callbackPhone: phone ? maskPhone(phone) : null,
       };
+    },
+
+    /** The ticket behind a link, for a citizen's action that counts against the link's rate limit. */
+    async forAction(token: string): Promise<TicketDoc> {
+      const ticket = await resolve(token);
+      if (!posts.take(hash(token), now().getTime())) throw new RateLimited('portal.too_many_messages');
+      return ticket;
     },
 
     /** The citizen adds a message: it lands in the same thread (or a linked new one if it was closed). */

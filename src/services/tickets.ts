@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { InboundChannel } from '../../channels/types.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../domain/errors.js';
 import type { TicketEventData } from '../domain/events.js';
+import { slotLabel } from '../domain/callbackSlots.js';
 import { renderCanned } from '../domain/templates.js';
 import { OPEN_STATUSES, type TicketStatus } from '../domain/ticket.js';
 import type { Models } from '../store/index.js';
@@ -107,6 +108,7 @@ export function createTicketService(deps: {
       responseDueAt: t.inboxOrder && t.inboxOrder.getTime() !== NOTHING_DUE.getTime() ? t.inboxOrder.toISOString() : null,
       firstRespondedAt: t.firstRespondedAt ? t.firstRespondedAt.toISOString() : null,
       atRisk: atRiskFrom(t),
+      callback: t.callback ? { slot: t.callback.slot, label: slotLabel(t.callback.slot), phone: t.callback.phone } : null,
     }));
   }
 
@@ -235,6 +237,7 @@ export function createTicketService(deps: {
           id: String(ticket.citizenId),
           name: citizen?.name ?? null,
           identities: citizen?.identities.map((i) => ({ kind: i.kind, value: i.value })) ?? [],
+          unreachable: citizen?.unreachable ?? null,
           recurringAgent: recurring ? { id: String(recurring._id), name: recurring.name } : null,
           claims,
           tickets: past.map((t) => ({ id: String(t._id), reference: t.reference, status: t.status, subject: t.subject, createdAt: t.createdAt!.toISOString() })),
@@ -255,6 +258,8 @@ export function createTicketService(deps: {
           author: m.authorId ? { id: String(m.authorId), name: authorName.get(String(m.authorId)) ?? '' } : undefined,
           from: m.direction === 'in' ? { address: m.fromAddress, name: m.fromName } : undefined,
           call: m.call ? { state: m.call.state, recordingUrl: m.call.recordingUrl, durationSeconds: m.call.durationSeconds } : undefined,
+          callback: m.callback ? { slot: m.callback.slot, label: slotLabel(m.callback.slot), phone: m.callback.phone, state: m.callback.state } : undefined,
+          dial: m.dial ? { state: m.dial.state, durationSeconds: m.dial.durationSeconds ?? null } : undefined,
         })),
         hasEarlier: newestFirst.length > page.limit,
       };

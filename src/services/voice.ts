@@ -1,7 +1,10 @@
 // Calls: one thread entry per call, created as a missed call when the call comes in, which gains its
-// recording (voicemail) and later its transcription: the same message updated, never new ones.
-import { t } from '../i18n/catalogue.js';
+// recording (voicemail) and its French text from the real-time transcription: the same message
+// updated, never new ones. Each callback is an event applied to the stored call (src/domain/voicemail.ts)
+// with a compare-and-set, so retries and callbacks in any order converge on one state.
 import type { Logger } from 'pino';
+import { t } from '../i18n/catalogue.js';
+import { applyCallEvent, callText, emptyCall, type CallEvent, type CallState } from '../domain/voicemail.js';
 import type { Models } from '../store/index.js';
 import type { MessageDoc } from '../store/models/message.js';
 import type { EventBus } from './eventBus.js';
@@ -9,18 +12,41 @@ import { ticketEventData } from './ticketEvents.js';
 import type { IngestInbound, IngestResult } from './ingestInbound.js';
 
 export const MISSED_CALL_TEXT = t('voice.missed_call');
+const MAX_ATTEMPTS = 20;
 
 export function createVoiceService(deps: { models: Models; events: EventBus; ingestInbound: IngestInbound; now: () => Date; log: Logger }) {
   const { models, events } = deps;
-
-  async function callMessage(callSid: string): Promise<MessageDoc | null> {
-    return models.messages.findOne({ channel: 'voice', externalId: callSid });
-  }
 
   async function emitUpdated(message: MessageDoc, changes: Record<string, unknown>) {
     const ticket = await models.tickets.findById(message.ticketId).lean();
     if (!ticket) return;
     events.emit('message.updated', { ...(await ticketEventData(models, ticket)), messageId: String(message._id), changes });
+  }
+
+  /** Applies one callback to the call's entry; false when no call has that CallSid. */
+  async function apply(callSid: string, event: CallEvent): Promise<boolean> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const message = await models.messages.findOne({ channel: 'voice', externalId: callSid, direction: 'in' });
+      if (!message) return false;
+      const current = stateOf(message);
+      const next = applyCallEvent(current, event);
+      if (!next) return true; // a retry, or a step backwards
+      const set: Record<string, unknown> = { call: next, text: callText(next) };
+      if (event.type === 'recording') {
+        set.attachments = [{ filename: `${event.recordingSid}.mp3`, contentType: 'audio/mpeg', size: 0, ref: `${event.recordingUrl}.mp3` }];
+      }
+      const updated = await models.messages.findOneAndUpdate(
+        { _id: message._id, ...versionFilter(message) },
+        { $set: set },
+        { returnDocument: 'after' },
+      );
+      if (updated) {
+        await emitUpdated(updated, { call: updated.call, text: updated.text });
+        return true;
+      }
+      // Another callback changed the call meanwhile: read it again.
+    }
+    throw new Error(`call ${callSid}: too many concurrent updates`);
   }
 
   return {
@@ -35,53 +61,37 @@ export function createVoiceService(deps: { models: Models; events: EventBus; ing
         attachments: [],
         receivedAt: call.at,
       });
-      await models.messages.updateOne({ _id: result.messageId, call: null }, { $set: { call: { state: 'missed' } } });
+      await models.messages.updateOne({ _id: result.messageId, call: null }, { $set: { call: emptyCall() } });
       return result;
     },
 
     /** The caller left a message: the call becomes a voicemail with its recording. */
-    async recordingReceived(recording: { callSid: string; recordingSid: string; recordingUrl: string; durationSeconds: number | null }): Promise<boolean> {
-      const message = await callMessage(recording.callSid);
-      if (!message) return false;
-      if (message.call?.recordingSid === recording.recordingSid) return true; // a retried callback
-      const hasTranscript = message.call?.transcriptionStatus === 'completed';
-      const updated = await models.messages.findOneAndUpdate(
-        { _id: message._id },
-        {
-          $set: {
-            'call.state': 'voicemail',
-            'call.recordingSid': recording.recordingSid,
-            'call.recordingUrl': recording.recordingUrl,
-            'call.durationSeconds': recording.durationSeconds,
-            attachments: [{ filename: `${recording.recordingSid}.mp3`, contentType: 'audio/mpeg', size: 0, ref: `${recording.recordingUrl}.mp3` }],
-            ...(hasTranscript ? {} : { text: t('voice.voicemail_pending', { duration: recording.durationSeconds ? `, ${recording.durationSeconds} s` : '' }) }),
-          },
-        },
-        { returnDocument: 'after' },
-      );
-      if (updated) await emitUpdated(updated, { call: updated.call, text: updated.text });
-      return true;
-    },
+    recordingReceived: (recording: { callSid: string; recordingSid: string; recordingUrl: string; durationSeconds: number | null }) =>
+      apply(recording.callSid, { type: 'recording', ...recording }),
 
-    /** Twilio's transcription of the voicemail replaces the placeholder text of the same message. */
-    async transcriptionReceived(transcription: { callSid: string; status: string; text: string | null }): Promise<boolean> {
-      const message = await callMessage(transcription.callSid);
-      if (!message) return false;
-      const completed = transcription.status === 'completed' && !!transcription.text;
-      const updated = await models.messages.findOneAndUpdate(
-        { _id: message._id },
-        {
-          $set: {
-            'call.state': 'voicemail',
-            'call.transcriptionStatus': transcription.status,
-            ...(completed ? { text: transcription.text } : { text: t('voice.transcription_unavailable') }),
-          },
-        },
-        { returnDocument: 'after' },
-      );
-      if (updated) await emitUpdated(updated, { call: updated.call, text: updated.text });
-      return true;
-    },
+    /** One callback of the real-time transcription: its start, a final utterance, its end or its failure. */
+    transcriptionEvent: (callSid: string, event: Extract<CallEvent, { type: 'utterance' | 'transcription' }>) => apply(callSid, event),
   };
 }
 export type VoiceService = ReturnType<typeof createVoiceService>;
+
+/** The call as it was read: a fresh entry has none yet, an older one no version. */
+function versionFilter(message: MessageDoc): Record<string, unknown> {
+  if (!message.call) return { call: null };
+  const version = message.call.version ?? 0;
+  return version ? { 'call.version': version } : { 'call.version': { $in: [0, null] } };
+}
+
+function stateOf(message: MessageDoc): CallState {
+  const call = message.call;
+  if (!call) return emptyCall();
+  return {
+    state: call.state,
+    recordingSid: call.recordingSid ?? null,
+    recordingUrl: call.recordingUrl ?? null,
+    durationSeconds: call.durationSeconds ?? null,
+    transcriptionStatus: (call.transcriptionStatus as CallState['transcriptionStatus']) ?? null,
+    segments: (call.segments ?? []).map((s) => ({ seq: s.seq, text: s.text })),
+    version: call.version ?? 0,
+  };
+}

@@ -1,4 +1,4 @@
-// A loopback HTTP peer that speaks Twilio's REST shapes for Messages: the real twilio SDK sends to it
+// A loopback HTTP peer that speaks Twilio's REST shapes for Messages and Calls: the real twilio SDK sends to it
 // (TWILIO_API_BASE_URL) over real HTTP. Tests script its answers per destination number.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -11,11 +11,13 @@ export interface PeerRequest {
   form: Record<string, string>;
   query: Record<string, string>;
 }
+export interface StoredCall { sid: string; to: string; from: string; url: string; statusCallback?: string; statusCallbackEvent: string[] }
 export interface StoredSms { sid: string; to: string; from: string; body: string; dateSent: Date; statusCallback?: string }
 
 export async function startTwilioPeer() {
   const requests: PeerRequest[] = [];
   const messages: StoredSms[] = [];
+  const calls: StoredCall[] = [];
   /** Scripted answers: a destination number → a Twilio error. */
   const failures = new Map<string, { status: number; code: number; message: string }>();
   let down = false;
@@ -32,6 +34,15 @@ export async function startTwilioPeer() {
       res.end(JSON.stringify(json));
     };
     if (down) return send(503, { code: 20500, message: 'Service unavailable', status: 503 });
+    const callMatch = /^\/2010-04-01\/Accounts\/(AC\w+)\/Calls\.json$/.exec(url.pathname);
+    if (callMatch && req.method === 'POST') {
+      const failure = failures.get(form.To ?? '');
+      if (failure) return send(failure.status, { code: failure.code, message: failure.message, more_info: `https://www.twilio.com/docs/errors/${failure.code}`, status: failure.status });
+      const events = new URLSearchParams(body).getAll('StatusCallbackEvent');
+      const call: StoredCall = { sid: `CA${randomBytes(16).toString('hex')}`, to: form.To ?? '', from: form.From ?? '', url: form.Url ?? '', statusCallback: form.StatusCallback, statusCallbackEvent: events };
+      calls.push(call);
+      return send(201, { sid: call.sid, account_sid: callMatch[1], to: call.to, from: call.from, status: 'queued', direction: 'outbound-api', date_created: new Date().toUTCString() });
+    }
     const match = /^\/2010-04-01\/Accounts\/(AC\w+)\/Messages\.json$/.exec(url.pathname);
     if (!match) return send(404, { code: 20404, message: 'not found', status: 404 });
     if (req.method === 'GET') {
@@ -55,6 +66,7 @@ export async function startTwilioPeer() {
     url: `http://127.0.0.1:${port}`,
     requests,
     messages,
+    calls,
     failures,
     setDown(value: boolean) {
       down = value;

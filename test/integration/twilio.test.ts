@@ -76,9 +76,9 @@ describe('webhook signatures', () => {
     const res = await webhook('/webhooks/twilio/sms', { From: '+33620000003', Body: 'sans identifiant' });
     expect(res.status).toBe(400);
     expect(JSON.parse(res.text).error.message).toBe(t('twilio.field_missing', { name: 'SmsSid' }));
+    // Whatever its From, a signed message is stored (see 'senders without a number to answer').
     const badFrom = await webhook('/webhooks/twilio/sms', smsParams('pas un numéro', 'x'));
-    expect(badFrom.status).toBe(400);
-    expect(JSON.parse(badFrom.text).error.message).toMatch(/n’est pas valide/);
+    expect(badFrom.status).toBe(200);
   });
 });
 
@@ -273,7 +273,7 @@ describe('voice', () => {
     CallSid: callSid, AccountSid: ACCOUNT_SID, From: from, To: SERVICE_NUMBER, CallStatus: 'ringing', Direction: 'inbound', ApiVersion: '2010-04-01',
   });
 
-  it('greets in French naming the service, then records a voicemail with transcription', async () => {
+  it('greets in French naming the service, offers a call-back, then records a voicemail transcribed in French in real time', async () => {
     clock = new Date('2026-03-03T09:00:00Z'); // a Tuesday, 10:00 in Paris: open
     const call = callParams('+33620000030');
     const res = await webhook('/webhooks/twilio/voice', call);
@@ -281,8 +281,17 @@ describe('voice', () => {
     expect(res.type).toMatch(/text\/xml/);
     expect(res.text).toContain('<Say language="fr-FR" voice="Polly.Lea">Bonjour, vous êtes bien à la mairie de Villeneuve.</Say>');
     expect(res.text).toContain('ne peuvent pas vous répondre pour le moment');
-    expect(res.text).toMatch(/<Record [^>]*transcribe="true"/);
-    expect(res.text).toContain(`transcribeCallback="${PUBLIC}/webhooks/twilio/voice/transcription"`);
+    const gather = /<Gather ([^>]*)>/.exec(res.text)?.[1];
+    expect(gather).toContain(`action="${PUBLIC}/webhooks/twilio/voice/callback"`);
+    expect(gather).toContain('numDigits="1"');
+    expect(res.text).toContain('Pour être rappelé, tapez 1');
+    // Recording transcription is for English: the voicemail is transcribed by <Start><Transcription> in fr-FR.
+    expect(res.text).not.toContain('transcribe="true"');
+    const start = /<Start><Transcription ([^>]*)\/><\/Start>/.exec(res.text);
+    expect(start?.[1]).toContain('languageCode="fr-FR"');
+    expect(start?.[1]).toContain('track="inbound_track"');
+    expect(start?.[1]).toContain(`statusCallbackUrl="${PUBLIC}/webhooks/twilio/voice/transcription"`);
+    expect(res.text.indexOf('<Start>')).toBeLessThan(res.text.indexOf('<Record'));
     expect(res.text).toContain(`action="${PUBLIC}/webhooks/twilio/voice/recording"`);
 
     clock = new Date('2026-03-03T20:00:00Z'); // 21:00 in Paris: closed
@@ -292,7 +301,18 @@ describe('voice', () => {
     expect((await webhook('/webhooks/twilio/voice', callParams('+33620000032'))).text).toContain('actuellement fermés');
   });
 
-  it('makes one thread entry of a call that gains its recording, then its transcription', async () => {
+  /** The callbacks of <Start><Transcription>, as Twilio posts them to statusCallbackUrl. */
+  const transcriptionForm = (callSid: string, event: string, extra: Record<string, string> = {}) => ({
+    AccountSid: ACCOUNT_SID, CallSid: callSid, TranscriptionSid: 'GT0123456789abcdef0123456789abcdef', Timestamp: new Date().toISOString(),
+    TranscriptionEvent: event, ...extra,
+  });
+  const utterance = (callSid: string, seq: number, transcript: string, final = true) =>
+    transcriptionForm(callSid, 'transcription-content', {
+      LanguageCode: 'fr-FR', Track: 'inbound_track', SequenceId: String(seq), Final: String(final), Stability: final ? '' : '0.8',
+      TranscriptionData: JSON.stringify({ transcript, confidence: 0.93 }),
+    });
+
+  it('makes one thread entry of a call that gains its recording and its French text, whatever order and retries the callbacks come in', async () => {
     const call = callParams('+33620000033');
     await webhook('/webhooks/twilio/voice', call);
     await webhook('/webhooks/twilio/voice', call); // Twilio retries
@@ -303,23 +323,56 @@ describe('voice', () => {
       CallSid: call.CallSid, AccountSid: ACCOUNT_SID, RecordingSid: sid('RE'), RecordingDuration: '17',
       RecordingUrl: `https://api.twilio.com/2010-04-01/Accounts/${ACCOUNT_SID}/Recordings/RE1`,
     };
+    const callbacks = [
+      transcriptionForm(call.CallSid, 'transcription-started', { Track: 'inbound_track', LanguageCode: 'fr-FR', TranscriptionEngine: 'google', PartialResults: 'false' }),
+      utterance(call.CallSid, 3, "c'est au sujet de la cantine de mon fils."),
+      utterance(call.CallSid, 2, 'Bonjour, ici Paul Girard,'),
+      utterance(call.CallSid, 4, 'au sujet de la can', false), // a partial result: never stored
+    ];
+    for (const form of callbacks) expect((await webhook('/webhooks/twilio/voice/transcription', form)).status).toBe(200);
     const after = await webhook('/webhooks/twilio/voice/recording', recording);
     expect(after.text).toContain('votre message a bien été enregistré');
-    await webhook('/webhooks/twilio/voice/recording', recording);
-    const transcription = {
-      CallSid: call.CallSid, AccountSid: ACCOUNT_SID, RecordingSid: recording.RecordingSid, TranscriptionSid: sid('TR'),
-      TranscriptionStatus: 'completed', TranscriptionText: "Bonjour, c'est au sujet de la cantine de mon fils.",
-    };
-    expect((await webhook('/webhooks/twilio/voice/transcription', transcription)).status).toBe(200);
+    await webhook('/webhooks/twilio/voice/recording', recording); // retried
+    await webhook('/webhooks/twilio/voice/transcription', utterance(call.CallSid, 2, 'Bonjour, ici Paul Girard,')); // retried
+    await webhook('/webhooks/twilio/voice/transcription', transcriptionForm(call.CallSid, 'transcription-stopped'));
+    await webhook('/webhooks/twilio/voice/transcription', transcriptionForm(call.CallSid, 'transcription-started')); // late: no step back
 
     const messages = await ctx.models.messages.find({ ticketId: entry!.ticketId, direction: 'in' }).lean();
     expect(messages).toHaveLength(1);
     expect(messages[0]).toMatchObject({
       _id: entry!._id,
-      text: "Bonjour, c'est au sujet de la cantine de mon fils.",
+      text: "Bonjour, ici Paul Girard, c'est au sujet de la cantine de mon fils.",
       call: { state: 'voicemail', recordingSid: recording.RecordingSid, durationSeconds: 17, transcriptionStatus: 'completed' },
     });
+    expect(messages[0]!.attachments).toHaveLength(1);
     expect(messages[0]!.attachments[0]).toMatchObject({ contentType: 'audio/mpeg', ref: `${recording.RecordingUrl}.mp3` });
+  });
+
+  it('keeps every utterance of callbacks that arrive at once', async () => {
+    const call = callParams('+33620000036');
+    await webhook('/webhooks/twilio/voice', call);
+    const words = ['Un.', 'Deux.', 'Trois.', 'Quatre.', 'Cinq.', 'Six.'];
+    const answers = await Promise.all([
+      ...words.map((w, i) => webhook('/webhooks/twilio/voice/transcription', utterance(call.CallSid, i + 1, w))),
+      webhook('/webhooks/twilio/voice/recording', { CallSid: call.CallSid, AccountSid: ACCOUNT_SID, RecordingSid: sid('RE'), RecordingDuration: '9', RecordingUrl: 'https://api.twilio.com/x/RE2' }),
+    ]);
+    expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
+    const entry = await ctx.models.messages.findOne({ externalId: call.CallSid }).lean();
+    expect(entry!.text).toBe(words.join(' '));
+    expect(entry!.call!.state).toBe('voicemail');
+  });
+
+  it('says so when the transcription fails or finds no words, and before it comes', async () => {
+    const failed = callParams('+33620000037');
+    await webhook('/webhooks/twilio/voice', failed);
+    await webhook('/webhooks/twilio/voice/recording', { CallSid: failed.CallSid, AccountSid: ACCOUNT_SID, RecordingSid: sid('RE'), RecordingDuration: '5', RecordingUrl: 'https://api.twilio.com/x/RE3' });
+    expect((await ctx.models.messages.findOne({ externalId: failed.CallSid }).lean())!.text).toBe(t('voice.voicemail_pending', { duration: ', 5 s' }));
+    await webhook('/webhooks/twilio/voice/transcription', transcriptionForm(failed.CallSid, 'transcription-error', { TranscriptionError: 'engine error', TranscriptionErrorCode: '32655' }));
+    expect((await ctx.models.messages.findOne({ externalId: failed.CallSid }).lean())!.text).toBe(t('voice.transcription_unavailable'));
+    // A garbled callback is refused with a clear message, and the call keeps its state.
+    const garbled = await webhook('/webhooks/twilio/voice/transcription', { ...utterance(failed.CallSid, 9, 'x'), TranscriptionData: '{not json' });
+    expect(garbled.status).toBe(400);
+    expect(JSON.parse(garbled.text).error.message).toContain('TranscriptionData');
   });
 
   it('keeps a call that hung up before the beep as a missed call to return, and acknowledges mobiles only', async () => {
@@ -332,6 +385,66 @@ describe('voice', () => {
     expect(mobileEntry).toMatchObject({ channel: 'voice', fromAddress: '+33620000034', call: { state: 'missed' }, text: '(appel manqué : pas de message vocal)' });
     expect(await ctx.models.messages.countDocuments({ ticketId: mobileEntry!.ticketId, kind: 'acknowledgement', channel: 'sms' })).toBe(1);
     expect(await ctx.models.messages.countDocuments({ ticketId: landlineEntry!.ticketId, kind: 'acknowledgement' })).toBe(0);
+  });
+});
+
+describe('senders without a number to answer', () => {
+  const callParams = (from: string, callSid = sid('CA')) => ({
+    CallSid: callSid, AccountSid: ACCOUNT_SID, From: from, To: SERVICE_NUMBER, CallStatus: 'ringing', Direction: 'inbound', ApiVersion: '2010-04-01', CallerName: '',
+  });
+
+  it('greets a hidden number and keeps its voicemail in a thread of its own, never merged with other hidden callers', async () => {
+    const entries = [];
+    for (const from of ['anonymous', '+266696687', 'client:alice', 'Anonymous']) {
+      const call = callParams(from);
+      const res = await webhook('/webhooks/twilio/voice', call);
+      expect(res.status).toBe(200);
+      expect(res.text).toContain('Bonjour, vous êtes bien à la mairie de Villeneuve.');
+      expect(res.text).toContain('<Record ');
+      expect(res.text).not.toContain('<Gather'); // no call-back offered: there is no number to call
+      await webhook('/webhooks/twilio/voice', call); // retried: the same entry
+      await webhook('/webhooks/twilio/voice/transcription', {
+        AccountSid: ACCOUNT_SID, CallSid: call.CallSid, TranscriptionEvent: 'transcription-content', SequenceId: '1', Final: 'true',
+        TranscriptionData: JSON.stringify({ transcript: 'Je voudrais un rendez-vous pour une carte d’identité.', confidence: 0.9 }),
+      });
+      entries.push((await ctx.models.messages.findOne({ channel: 'voice', externalId: call.CallSid }).lean())!);
+    }
+    expect(new Set(entries.map((e) => String(e.citizenId))).size).toBe(4);
+    expect(new Set(entries.map((e) => String(e.ticketId))).size).toBe(4);
+    for (const entry of entries) {
+      expect(entry).toMatchObject({ fromAddress: null, text: 'Je voudrais un rendez-vous pour une carte d’identité.' });
+      expect(await ctx.models.messages.countDocuments({ channel: 'voice', externalId: entry.externalId })).toBe(1);
+      expect(await ctx.models.messages.countDocuments({ ticketId: entry.ticketId, direction: 'out' })).toBe(0); // no acknowledgement
+    }
+    const citizens = await ctx.models.citizens.find({ _id: { $in: entries.map((e) => e.citizenId) } }).lean();
+    expect(citizens.map((c) => c.unreachable).sort()).toEqual(['app', 'hidden', 'hidden', 'hidden']);
+    expect(citizens.every((c) => c.identities.length === 0)).toBe(true);
+    expect(citizens.find((c) => c.unreachable === 'hidden')!.name).toBe('Numéro masqué');
+    expect(await ctx.models.identities.countDocuments({ value: { $in: ['anonymous', '+266696687', 'client:alice'] } })).toBe(0);
+
+    // The console is told there is nobody to call back, and an SMS reply is refused.
+    const agent = await ctx.services.agents.login('camille@mairie.test', 'password-123');
+    const headers = { authorization: `Bearer ${agent.token}`, 'content-type': 'application/json' };
+    const detail = await (await fetch(`${base}/api/tickets/${entries[0]!.ticketId}`, { headers })).json();
+    expect(detail.citizen).toMatchObject({ name: 'Numéro masqué', unreachable: 'hidden', identities: [] });
+    const reply = await fetch(`${base}/api/tickets/${entries[0]!.ticketId}/replies`, { method: 'POST', headers, body: JSON.stringify({ text: 'Bonjour', channel: 'sms' }) });
+    expect(reply.status).toBe(400);
+  });
+
+  it('stores an SMS from an alphanumeric sender as not answerable, without acknowledgement, and takes its STOP as a message', async () => {
+    for (const body of ['Votre colis est disponible', 'STOP']) {
+      const params = smsParams('LaPoste', body);
+      const res = await webhook('/webhooks/twilio/sms', params);
+      expect(res.status).toBe(200);
+      await webhook('/webhooks/twilio/sms', params); // retried
+      const stored = await ctx.models.messages.find({ channel: 'sms', externalId: params.MessageSid }).lean();
+      expect(stored).toHaveLength(1);
+      expect(stored[0]).toMatchObject({ fromAddress: null, fromName: 'Expéditeur « LaPoste »', text: body });
+      const citizen = await ctx.models.citizens.findById(stored[0]!.citizenId).lean();
+      expect(citizen).toMatchObject({ unreachable: 'alphanumeric', identities: [] });
+      expect(await ctx.models.messages.countDocuments({ ticketId: stored[0]!.ticketId, direction: 'out' })).toBe(0);
+    }
+    expect(peer.sent().filter((r) => r.form.To === 'LaPoste')).toHaveLength(0);
   });
 });
 

@@ -28,6 +28,9 @@ export const portalRoutes =
             reference: Type.String(), status: Type.String(), agentFirstName: Type.Union([Type.String(), Type.Null()]),
             expectedBy: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
             messages: Type.Array(Type.Object({ id: Type.String(), direction: Type.String(), channel: Type.String(), text: Type.String(), createdAt: Type.String(), author: Type.Union([Type.String(), Type.Null()]) })),
+            callback: Type.Union([Type.Object({ slot: Type.String(), label: Type.String() }), Type.Null()], { description: 'the call-back asked for, until a call reaches the citizen' }),
+            callbackSlots: Type.Array(Type.Object({ slot: Type.String(), label: Type.String() }), { description: 'half-days that may be chosen for a call-back (empty when call-backs are off or the request is closed)' }),
+            callbackPhone: Type.Union([Type.String(), Type.Null()], { description: 'the number we know, masked; null: the citizen must give one' }),
           }),
           ...errors(404),
         },
@@ -41,6 +44,20 @@ export const portalRoutes =
         response: { 201: Type.Object({ id: Type.String(), reference: Type.String() }), ...errors(400, 404, 429) },
       },
     }, async (request, reply) => reply.status(201).send(await services.portal.post(request.params.token, request.body)));
+
+    app.post('/api/portal/:token/callback', {
+      schema: {
+        tags: ['portal'], summary: 'The citizen asks to be called back in a half-day within opening hours', params: Token,
+        body: Type.Object({
+          slot: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}:(am|pm)$', description: '"YYYY-MM-DD:am" or "YYYY-MM-DD:pm", one of callbackSlots' }),
+          phone: Type.Optional(Type.String({ maxLength: 40, description: 'the number to call, when not the one we know' })),
+        }, { additionalProperties: false }),
+        response: { 201: Type.Object({ id: Type.String(), reference: Type.String(), slot: Type.String(), label: Type.String() }), ...errors(400, 404, 429) },
+      },
+    }, async (request, reply) => {
+      const ticket = await services.portal.forAction(request.params.token);
+      return reply.status(201).send(await services.callbacks.requestFromPortal(ticket, request.body));
+    });
 
     app.post('/api/tickets/:id/portal-links', {
       schema: { tags: ['portal'], summary: 'A new portal link for this ticket, to give the citizen', security: [{ bearer: [] }], params: Type.Object({ id: ObjectIdString }), response: { 201: Type.Object({ url: Type.String() }), ...errors(401, 404) } },

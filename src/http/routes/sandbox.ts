@@ -32,9 +32,10 @@ export const sandboxRoutes =
       const id = randomBytes(12).toString('hex');
       const at = services.now();
       if (channel === 'voice') {
-        // A voicemail: the call, then its transcription, as Twilio would bring them.
+        // A voicemail: the call, its recording's text, then the end of the transcription, as Twilio would bring them.
         const call = await services.voice.callReceived({ callSid: `CAsandbox${id}`, from, at });
-        await services.voice.transcriptionReceived({ callSid: `CAsandbox${id}`, status: 'completed', text });
+        await services.voice.transcriptionEvent(`CAsandbox${id}`, { type: 'utterance', seq: 1, text });
+        await services.voice.transcriptionEvent(`CAsandbox${id}`, { type: 'transcription', status: 'completed' });
         return reply.status(201).send({ ticketId: call.ticketId, reference: call.reference });
       }
       const result = await services.ingestInbound({

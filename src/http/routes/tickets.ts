@@ -24,6 +24,7 @@ const TicketSummary = Type.Object(
     responseDueAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'when the answer the citizen waits for is due; null when nothing is awaited (the inbox order)' }),
     firstRespondedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
     atRisk: Type.Boolean(),
+    callback: Type.Optional(Type.Union([Type.Object({ slot: Type.String(), label: Type.String(), phone: Type.String() }), Type.Null()], { description: 'the citizen asked to be called back in this half-day' })),
   },
   { $id: 'TicketSummary' },
 );
@@ -38,6 +39,8 @@ const Message = Type.Object(
     author: Type.Optional(Type.Object({ id: Type.String(), name: Type.String() })),
     from: Type.Optional(Type.Object({ address: Type.Union([Type.String(), Type.Null()]), name: Type.Union([Type.String(), Type.Null()]) })),
     call: Type.Optional(Type.Object({ state: Type.String(), recordingUrl: Type.Union([Type.String(), Type.Null()]), durationSeconds: Type.Union([Type.Number(), Type.Null()]) })),
+    callback: Type.Optional(Type.Object({ slot: Type.String(), label: Type.String(), phone: Type.String(), state: Type.String() }, { description: "kind 'callback_request': the half-day asked for" })),
+    dial: Type.Optional(Type.Object({ state: Type.String(), durationSeconds: Type.Union([Type.Number(), Type.Null()]) }, { description: "kind 'call': initiated, ringing, agent_answered, answered, no_answer, busy, failed, agent_unreachable" })),
   },
   { $id: 'Message' },
 );
@@ -46,6 +49,7 @@ const CitizenView = Type.Object(
     id: Type.String(), name: Type.Union([Type.String(), Type.Null()]),
     identities: Type.Array(Type.Object({ kind: Type.String(), value: Type.String() })),
     recurringAgent: Type.Union([Ref, Type.Null()]),
+    unreachable: Type.Optional(Type.Union([Type.Literal('hidden'), Type.Literal('alphanumeric'), Type.Literal('app'), Type.Null()], { description: 'why the phone channels cannot answer this citizen (hidden number, a name for a sender, an app caller)' })),
     claims: Type.Optional(Type.Array(Type.Object({ kind: Type.String(), value: Type.String(), verified: Type.Boolean() }), { description: 'addresses typed in the chat; unverified unless they are already the citizen’s' })),
     teamId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
     anonymisedAt: Type.Optional(Type.Union([Type.String(), Type.Null()])),
@@ -173,6 +177,19 @@ export const ticketRoutes =
       },
       preHandler: auth.authenticate,
     }, async (request, reply) => reply.status(201).send(toMessage(await services.tickets.note(principalOf(request), request.params.id, request.body.text))));
+
+    app.post('/api/tickets/:id/call', {
+      schema: {
+        tags: ['tickets'], summary: "Call the citizen back: Twilio rings the agent's own phone, then bridges to the citizen showing the service's number", security,
+        params: IdParams,
+        response: { 201: Type.Object({ id: Type.String({ description: "the thread entry (kind 'call') that follows the call" }), state: Type.String() }), ...errors(400, 401, 404) },
+      },
+      preHandler: auth.authenticate,
+    }, async (request, reply) => {
+      const principal = principalOf(request);
+      const ticket = await services.tickets.loadVisible(principal, request.params.id);
+      return reply.status(201).send(await services.callbacks.call(principal, ticket));
+    });
 
     app.patch('/api/tickets/:id', {
       schema: {

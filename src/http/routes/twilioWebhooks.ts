@@ -4,13 +4,17 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import twilio from 'twilio';
 import type { Config } from '../../../config/index.js';
 import { twilioReason } from '../../../channels/twilio/errors.js';
-import { afterRecordingTwiml, emptyTwiml, incomingCallTwiml } from '../../../channels/twilio/twiml.js';
-import { parseCall, parseInboundSms, parseMessageStatus, parseRecording, parseTranscription, type TwilioForm } from '../../../channels/twilio/webhooks.js';
+import { afterRecordingTwiml, bridgeTwiml, emptyTwiml, emptyVoiceTwiml, incomingCallTwiml, sayAndHangUp, voicemailTwiml } from '../../../channels/twilio/twiml.js';
+import {
+  parseCall, parseCallStatus, parseDialResult, parseGather, parseInboundSms, parseMessageStatus, parseRecording, parseTranscription, type TwilioForm,
+} from '../../../channels/twilio/webhooks.js';
+import { Type } from '@sinclair/typebox';
 import { isOpenAt } from '../../domain/calendar.js';
+import { phoneSender } from '../../domain/identity.js';
 import { Forbidden } from '../../domain/errors.js';
 import { consentKeyword } from '../../domain/sms.js';
 import type { Services } from '../../services/index.js';
-import { errors, noContent, textAnswer } from '../schemas.js';
+import { errors, noContent, ObjectIdString, textAnswer } from '../schemas.js';
 import { t } from '../../i18n/catalogue.js';
 
 type Settings = Pick<Config, 'publicBaseUrl' | 'service' | 'sms' | 'rules'> & { twilio: NonNullable<Config['twilio']> };
@@ -39,7 +43,8 @@ export const twilioWebhookRoutes =
     app.post('/webhooks/twilio/sms', docs('Incoming SMS or MMS (signed by Twilio)'), async (request, reply) => {
       const inbound = parseInboundSms(formOf(request), services.now());
       const log = request.log.child({ channel: 'sms', externalId: inbound.externalId });
-      const keyword = consentKeyword(inbound.text);
+      // STOP and START only mean something from a number we send SMS to.
+      const keyword = 'identity' in phoneSender(inbound.from.address, settings.rules.defaultPhoneRegion) ? consentKeyword(inbound.text) : null;
       if (keyword) {
         const { known } = await services.citizens.setSmsConsent(inbound.from.address, keyword);
         log.info({ keyword, known }, 'SMS consent keyword');
@@ -50,21 +55,30 @@ export const twilioWebhookRoutes =
       return xml(reply, emptyTwiml());
     });
 
-    app.post('/webhooks/twilio/voice', docs('Incoming call: greeting, then voicemail'), async (request, reply) => {
+    const voicemail = {
+      recordingUrl: url('/webhooks/twilio/voice/recording'),
+      transcriptionUrl: url('/webhooks/twilio/voice/transcription'),
+      transcriptionLanguage: settings.sms.transcriptionLanguage,
+      maxSeconds: settings.sms.voicemailMaxSeconds,
+    };
+    const reachable = (from: string) => 'identity' in phoneSender(from, settings.rules.defaultPhoneRegion);
+
+    app.post('/webhooks/twilio/voice', docs('Incoming call: greeting, call-back offer (key 1), then voicemail transcribed in real time'), async (request, reply) => {
       const call = parseCall(formOf(request));
       const at = services.now();
       const result = await services.voice.callReceived({ callSid: call.callSid, from: call.from, at });
       request.log.info({ channel: 'voice', externalId: call.callSid, ticketId: result.ticketId }, 'call stored');
-      return xml(
-        reply,
-        incomingCallTwiml({
-          serviceName: settings.service.name,
-          open: isOpenAt(at, settings.service.openingHours, settings.rules.timeZone),
-          recordingUrl: url('/webhooks/twilio/voice/recording'),
-          transcriptionUrl: url('/webhooks/twilio/voice/transcription'),
-          maxSeconds: settings.sms.voicemailMaxSeconds,
-        }),
-      );
+      // A hidden number cannot be called back: it is offered the voicemail only.
+      const callbackUrl = services.callbacks.enabled && reachable(call.from) ? url('/webhooks/twilio/voice/callback') : null;
+      return xml(reply, incomingCallTwiml({ ...voicemail, serviceName: settings.service.name, open: isOpenAt(at, settings.service.openingHours, settings.rules.timeZone), callbackUrl }));
+    });
+
+    app.post('/webhooks/twilio/voice/callback', docs('The key pressed during the greeting: 1 asks for a call-back, anything else leads to the voicemail'), async (request, reply) => {
+      const gather = parseGather(formOf(request));
+      if (gather.digits !== '1' || !services.callbacks.enabled || !reachable(gather.from)) return xml(reply, voicemailTwiml(voicemail));
+      const requested = await services.callbacks.requestFromCall({ callSid: gather.callSid, from: gather.from });
+      request.log.info({ channel: 'voice', externalId: gather.callSid, slot: requested.slot }, 'call-back requested by phone');
+      return xml(reply, sayAndHangUp(`C'est noté : nous vous rappellerons ${requested.label}, au numéro qui nous appelle. Au revoir.`));
     });
 
     app.post('/webhooks/twilio/voice/recording', docs('The voicemail recording of a call'), async (request, reply) => {
@@ -74,11 +88,40 @@ export const twilioWebhookRoutes =
       return xml(reply, afterRecordingTwiml());
     });
 
-    app.post('/webhooks/twilio/voice/transcription', docs('The transcription of a voicemail'), async (request, reply) => {
+    app.post('/webhooks/twilio/voice/transcription', docs('Real-time transcription of a voicemail (started, each final utterance, stopped, error)'), async (request, reply) => {
       const transcription = parseTranscription(formOf(request));
-      const found = await services.voice.transcriptionReceived(transcription);
-      if (!found) request.log.warn({ channel: 'voice', externalId: transcription.callSid }, 'transcription for an unknown call');
+      if (transcription.kind !== 'partial') {
+        const event = transcription.kind === 'utterance' ? { type: 'utterance' as const, seq: transcription.seq, text: transcription.text } : { type: 'transcription' as const, status: transcription.status };
+        const found = await services.voice.transcriptionEvent(transcription.callSid, event);
+        if (!found) request.log.warn({ channel: 'voice', externalId: transcription.callSid }, 'transcription for an unknown call');
+      }
       return xml(reply, emptyTwiml());
+    });
+
+    // A call-back from the console: Twilio rings the agent, then asks here what to do once they answer.
+    const withCallId = (route: ReturnType<typeof docs>) => ({ schema: { ...route.schema, querystring: Type.Object({ callId: ObjectIdString }) } });
+    const callIdOf = (request: FastifyRequest) => (request.query as { callId: string }).callId;
+
+    app.post('/webhooks/twilio/voice/bridge', withCallId(docs('A call-back: the agent answered, dial the citizen')), async (request, reply) => {
+      const callId = callIdOf(request);
+      const target = await services.callbacks.bridgeTarget(callId);
+      if (!target) return xml(reply, sayAndHangUp('Cet appel n’est plus disponible. Au revoir.'));
+      await services.callbacks.dialEvent(callId, { leg: 'agent', status: 'in-progress' });
+      return xml(reply, bridgeTwiml({ reference: target.reference, citizenPhone: target.phone, callerId: settings.twilio.phoneNumber, dialUrl: url(`/webhooks/twilio/voice/dial?callId=${callId}`) }));
+    });
+
+    app.post('/webhooks/twilio/voice/dial', withCallId(docs('A call-back: how the citizen\'s leg ended')), async (request, reply) => {
+      const result = parseDialResult(formOf(request));
+      const found = await services.callbacks.dialEvent(callIdOf(request), { leg: 'citizen', status: result.status, durationSeconds: result.durationSeconds });
+      if (!found) request.log.warn({ channel: 'voice', externalId: result.callSid }, 'dial result for an unknown call-back');
+      return xml(reply, result.status === 'completed' ? emptyVoiceTwiml() : sayAndHangUp('L’usager n’a pas répondu. Au revoir.'));
+    });
+
+    app.post('/webhooks/twilio/voice/call-status', withCallId(docs('A call-back: status of the agent\'s leg', { 204: noContent('status recorded (or already further along)') })), async (request, reply) => {
+      const status = parseCallStatus(formOf(request));
+      const found = await services.callbacks.dialEvent(callIdOf(request), { leg: 'agent', status: status.status, durationSeconds: status.durationSeconds });
+      if (!found) request.log.warn({ channel: 'voice', externalId: status.callSid }, 'status for an unknown call-back');
+      return reply.status(204).send();
     });
 
     app.post('/webhooks/twilio/status', docs('Delivery status of an outgoing SMS', { 204: noContent('status recorded (or already further along)') }), async (request, reply) => {

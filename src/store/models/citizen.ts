@@ -13,6 +13,8 @@ const citizenSchema = new Schema(
     /** The one open ticket new messages without a reference go to; cleared when it is resolved. */
     openTicketId: { type: Schema.Types.ObjectId, ref: 'Ticket', default: null },
     lastTicketId: { type: Schema.Types.ObjectId, ref: 'Ticket', default: null },
+    /** A sender the phone channels cannot answer (hidden number, name, app): one record per message. */
+    unreachable: { type: String, enum: ['hidden', 'alphanumeric', 'app'], default: null },
     anonymisedAt: { type: Date, default: null },
     /** Set on the record merged away: everything it held now belongs to that citizen. */
     mergedIntoId: { type: Schema.Types.ObjectId, ref: 'Citizen', default: null },

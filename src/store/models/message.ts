@@ -1,5 +1,5 @@
 import { Schema, type Connection, type HydratedDocument, type InferSchemaType } from 'mongoose';
-import { CHANNELS, DELIVERY_STATUSES, MESSAGE_DIRECTIONS } from '../../domain/ticket.js';
+import { CHANNELS, DELIVERY_STATUSES, MESSAGE_DIRECTIONS, MESSAGE_KINDS } from '../../domain/ticket.js';
 
 const attachmentSchema = new Schema(
   { filename: String, contentType: { type: String, required: true }, size: { type: Number, required: true }, ref: { type: String, required: true } },
@@ -37,7 +37,7 @@ const messageSchema = new Schema(
     statusAt: { type: Date, default: null },
     providerId: { type: String, default: null },
     toAddress: { type: String, default: null },
-    kind: { type: String, enum: ['message', 'acknowledgement', 'reminder', 'closing'], default: 'message' },
+    kind: { type: String, enum: MESSAGE_KINDS, default: 'message' },
     attempts: { type: Number, default: 0 },
     nextAttemptAt: { type: Date, default: null },
     leaseUntil: { type: Date, default: null },
@@ -52,6 +52,31 @@ const messageSchema = new Schema(
           recordingUrl: { type: String, default: null },
           durationSeconds: { type: Number, default: null },
           transcriptionStatus: { type: String, default: null },
+          /** Final utterances of the real-time transcription, by Twilio's SequenceId (src/domain/voicemail.ts). */
+          segments: { type: [{ _id: false, seq: { type: Number, required: true }, text: { type: String, required: true } }], default: [] },
+          /** Compare-and-set counter: each callback applies to the state it read, or reads again. */
+          version: { type: Number, default: 0 },
+        },
+        { _id: false },
+      ),
+      default: null,
+    },
+    /** A citizen's request to be called back (kind 'callback_request'): the half-day and the number. */
+    callback: {
+      type: new Schema(
+        { slot: { type: String, required: true }, phone: { type: String, required: true }, state: { type: String, enum: ['requested', 'done'], default: 'requested' } },
+        { _id: false },
+      ),
+      default: null,
+    },
+    /** A call-back made from the console (kind 'call'): src/domain/outboundCall.ts. */
+    dial: {
+      type: new Schema(
+        {
+          state: { type: String, required: true },
+          durationSeconds: { type: Number, default: null },
+          agentPhone: { type: String, default: null },
+          version: { type: Number, default: 0 },
         },
         { _id: false },
       ),

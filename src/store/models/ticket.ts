@@ -48,6 +48,14 @@ const ticketSchema = new Schema(
      */
     inboxOrder: { type: Date, default: null },
     pendingSince: { type: Date, default: null },
+    /** The citizen's pending request to be called back, until a call reaches them. */
+    callback: {
+      type: new Schema(
+        { slot: { type: String, required: true }, phone: { type: String, required: true }, messageId: { type: Schema.Types.ObjectId, default: null } },
+        { _id: false },
+      ),
+      default: null,
+    },
     reminderSentAt: { type: Date, default: null },
     /** Set once by the first stored message of the ticket: it, and only it, announces the new ticket. */
     announcedAt: { type: Date, default: null },

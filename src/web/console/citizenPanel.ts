@@ -31,6 +31,7 @@ export function citizenPanel(ticket: TicketDetail, deps: { api: Api; announce: (
     { class: 'citizen', 'aria-labelledby': 'citizen-title' },
     title,
     rename,
+    citizen.unreachable ? h('p', { class: 'meta', id: 'citizen-unreachable' }, t(`ui.citizen.unreachable.${citizen.unreachable}`)) : null,
     h('h4', {}, t('ui.citizen.identities')),
     identities.length ? h('ul', {}, ...identities.map((i) => h('li', {}, `${kindLabel(i.kind)} : ${i.value}`))) : h('p', { class: 'meta' }, t('ui.citizen.none')),
     claims.length

@@ -40,6 +40,7 @@ export interface Citizen {
   name: string | null;
   identities: { kind: string; value: string }[];
   claims?: { kind: string; value: string; verified: boolean }[];
+  unreachable?: 'hidden' | 'alphanumeric' | 'app' | null;
   recurringAgent: { id: string; name: string } | null;
   tickets: { id: string; reference: string; status: string; subject: string; createdAt: string }[];
 }

@@ -1,0 +1,34 @@
+// Outgoing calls for call-backs: one SDK call rings the agent's phone; Twilio then fetches our bridge
+// TwiML (which dials the citizen) and reports each step of the agent's leg to the status URL.
+import twilio from 'twilio';
+import type { Dialer, SendResult } from '../types.js';
+import type { TwilioClient } from './client.js';
+import { twilioReason } from './errors.js';
+
+export function createTwilioDialer(settings: {
+  client: TwilioClient;
+  from: string;
+  bridgeUrl: (callId: string) => string;
+  statusUrl: (callId: string) => string;
+}): Dialer {
+  return {
+    async call({ callId, agentPhone }): Promise<SendResult> {
+      try {
+        const call = await settings.client.calls.create({
+          to: agentPhone,
+          from: settings.from,
+          url: settings.bridgeUrl(callId),
+          method: 'POST',
+          statusCallback: settings.statusUrl(callId),
+          statusCallbackMethod: 'POST',
+          statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
+          timeout: 30,
+        });
+        return { ok: true, externalId: call.sid };
+      } catch (err) {
+        if (err instanceof twilio.RestException) return { ok: false, retryable: err.status >= 500, reason: twilioReason(err.code, err.message) };
+        return { ok: false, retryable: true, reason: `Twilio unreachable: ${err instanceof Error ? err.message : String(err)}` };
+      }
+    },
+  };
+}
