@@ -448,6 +448,137 @@ describe('senders without a number to answer', () => {
   });
 });
 
+describe('call-backs', () => {
+  const FROM = '+33620000050';
+  const AGENT_PHONE = '+33611111111';
+  const callParams = (from: string, callSid = sid('CA')) => ({
+    CallSid: callSid, AccountSid: ACCOUNT_SID, From: from, To: SERVICE_NUMBER, CallStatus: 'in-progress', Direction: 'inbound', ApiVersion: '2010-04-01',
+  });
+  const agentApi = async () => {
+    const agent = await ctx.services.agents.login('camille@mairie.test', 'password-123');
+    return {
+      id: agent.agent.id,
+      call: async (path: string, method = 'GET', body?: unknown) => {
+        const headers: Record<string, string> = { authorization: `Bearer ${agent.token}` };
+        if (body !== undefined) headers['content-type'] = 'application/json';
+        const res = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+        return { status: res.status, body: res.status === 204 ? null : await res.json() };
+      },
+    };
+  };
+
+  it('takes a call-back asked by phone (key 1) and from the portal, within opening hours, and shows it in the inbox', async () => {
+    clock = new Date('2026-03-03T09:00:00Z'); // Tuesday, 10:00 in Paris
+    const call = callParams(FROM);
+    await webhook('/webhooks/twilio/voice', call);
+    const pressed = { ...call, Digits: '1', FinishedOnKey: '' };
+    const res = await webhook('/webhooks/twilio/voice/callback', pressed);
+    expect(res.text).toContain('nous vous rappellerons mardi 3 mars, le matin');
+    expect(res.text).toContain('<Hangup/>');
+    await webhook('/webhooks/twilio/voice/callback', pressed); // retried
+    const requests = await ctx.models.messages.find({ kind: 'callback_request', externalId: `callback:${call.CallSid}` }).lean();
+    expect(requests).toHaveLength(1);
+    expect(requests[0]).toMatchObject({ direction: 'in', channel: 'voice', callback: { slot: '2026-03-03:am', phone: FROM, state: 'requested' } });
+    const ticket = (await ctx.models.tickets.findById(requests[0]!.ticketId).lean())!;
+    expect(ticket.callback).toMatchObject({ slot: '2026-03-03:am', phone: FROM });
+
+    // Another key leads to the voicemail.
+    const other = callParams('+33620000051');
+    await webhook('/webhooks/twilio/voice', other);
+    const voicemail = await webhook('/webhooks/twilio/voice/callback', { ...other, Digits: '2' });
+    expect(voicemail.text).toContain('<Record ');
+
+    // The portal offers the half-days within opening hours, and refuses others with the next free ones.
+    const link = await ctx.services.portal.createLink(ticket);
+    const token = link.split('/').pop()!;
+    const view = await (await fetch(`${base}/api/portal/${token}`)).json();
+    expect(view.callback).toEqual({ slot: '2026-03-03:am', label: 'mardi 3 mars, le matin' });
+    expect(view.callbackSlots.slice(0, 3).map((s: { slot: string }) => s.slot)).toEqual(['2026-03-03:am', '2026-03-03:pm', '2026-03-04:am']);
+    expect(view.callbackPhone).toBe('+33•••••••50');
+    const post = (body: unknown) => fetch(`${base}/api/portal/${token}/callback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const sunday = await post({ slot: '2026-03-08:am' });
+    expect(sunday.status).toBe(400);
+    expect((await sunday.json()).error.message).toContain('mardi 3 mars, le matin');
+    expect((await post({ slot: 'demain matin' })).status).toBe(400);
+    expect((await post({ slot: '2026-03-04:pm', phone: 'pas un numéro' })).status).toBe(400);
+    const asked = await post({ slot: '2026-03-04:pm', phone: '01 45 00 00 52' });
+    expect(asked.status).toBe(201);
+    expect(await asked.json()).toMatchObject({ slot: '2026-03-04:pm', label: 'mercredi 4 mars, l’après-midi', reference: ticket.reference });
+
+    const api = await agentApi();
+    const inbox = await api.call('/api/tickets?scope=mine');
+    const row = inbox.body.items.find((t: { id: string }) => t.id === String(ticket._id));
+    expect(row.callback).toEqual({ slot: '2026-03-04:pm', label: 'mercredi 4 mars, l’après-midi', phone: '+33145000052' });
+    expect(row.responseDueAt).not.toBeNull();
+  });
+
+  it('calls the agent’s phone, bridges to the citizen, and keeps the outcome in one entry that never moves backwards', async () => {
+    clock = null;
+    const call = callParams('+33620000053');
+    await webhook('/webhooks/twilio/voice', call);
+    await webhook('/webhooks/twilio/voice/callback', { ...call, Digits: '1' });
+    const ticketId = String((await ctx.models.messages.findOne({ externalId: call.CallSid }).lean())!.ticketId);
+    const api = await agentApi();
+
+    const noPhone = await api.call(`/api/tickets/${ticketId}/call`, 'POST');
+    expect(noPhone.status).toBe(400);
+    expect(noPhone.body.error.message).toContain('votre numéro de téléphone');
+    expect((await api.call(`/api/agents/${api.id}`, 'PATCH', { phone: AGENT_PHONE })).status).toBe(200);
+
+    const started = await api.call(`/api/tickets/${ticketId}/call`, 'POST');
+    expect(started.status).toBe(201);
+    const callId = started.body.id as string;
+    const placed = peer.calls.find((c) => c.url.includes(callId))!;
+    expect(placed).toMatchObject({ to: AGENT_PHONE, from: SERVICE_NUMBER, url: `${PUBLIC}/webhooks/twilio/voice/bridge?callId=${callId}`, statusCallback: `${PUBLIC}/webhooks/twilio/voice/call-status?callId=${callId}` });
+    expect(placed.statusCallbackEvent).toEqual(expect.arrayContaining(['ringing', 'answered', 'completed']));
+
+    const status = (CallStatus: string, extra: Record<string, string> = {}) =>
+      webhook(`/webhooks/twilio/voice/call-status?callId=${callId}`, { CallSid: placed.sid, AccountSid: ACCOUNT_SID, CallStatus, From: SERVICE_NUMBER, To: AGENT_PHONE, Direction: 'outbound-api', ...extra });
+    expect((await status('ringing')).status).toBe(204);
+    const bridge = await webhook(`/webhooks/twilio/voice/bridge?callId=${callId}`, { CallSid: placed.sid, AccountSid: ACCOUNT_SID, CallStatus: 'in-progress', From: SERVICE_NUMBER, To: AGENT_PHONE });
+    expect(bridge.status).toBe(200);
+    expect(bridge.text).toMatch(/<Dial [^>]*callerId="\+33159000000"/);
+    expect(bridge.text).toContain(`action="${PUBLIC}/webhooks/twilio/voice/dial?callId=${callId}"`);
+    expect(bridge.text).toContain('<Number>+33620000053</Number>');
+    await status('in-progress');
+    const dial = { CallSid: placed.sid, AccountSid: ACCOUNT_SID, DialCallStatus: 'completed', DialCallDuration: '192', DialCallSid: sid('CA') };
+    expect((await webhook(`/webhooks/twilio/voice/dial?callId=${callId}`, dial)).status).toBe(200);
+    await webhook(`/webhooks/twilio/voice/dial?callId=${callId}`, dial); // retried
+    await status('ringing'); // late
+    await status('completed', { CallDuration: '200' });
+
+    const entries = await ctx.models.messages.find({ ticketId, kind: 'call' }).lean();
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ direction: 'out', channel: 'voice', text: 'Rappel au +33620000053 : l’usager a répondu (3 min 12 s).', dial: { state: 'answered', durationSeconds: 192 } });
+    const ticket = (await ctx.models.tickets.findById(ticketId).lean())!;
+    expect(ticket.callback ?? null).toBeNull();
+    expect(ticket.firstRespondedAt).not.toBeNull();
+    expect(await ctx.models.messages.countDocuments({ ticketId, kind: 'callback_request', 'callback.state': 'done' })).toBe(1);
+    const detail = await api.call(`/api/tickets/${ticketId}`);
+    expect(detail.body.messages.find((m: { kind: string }) => m.kind === 'call').dial).toEqual({ state: 'answered', durationSeconds: 192 });
+
+    // The agent does not pick up: the citizen is never called, and the entry says so.
+    const second = await api.call(`/api/tickets/${ticketId}/call`, 'POST');
+    const secondSid = peer.calls.at(-1)!.sid;
+    await webhook(`/webhooks/twilio/voice/call-status?callId=${second.body.id}`, { CallSid: secondSid, AccountSid: ACCOUNT_SID, CallStatus: 'no-answer' });
+    expect((await ctx.models.messages.findById(second.body.id).lean())!).toMatchObject({ dial: { state: 'agent_unreachable' }, text: expect.stringContaining('n’a pas été appelé') });
+
+    // Unsigned or forged: refused like every Twilio webhook.
+    expect((await webhook(`/webhooks/twilio/voice/bridge?callId=${callId}`, { CallSid: placed.sid }, { signature: 'forged' })).status).toBe(403);
+    expect((await webhook(`/webhooks/twilio/voice/dial?callId=${callId}`, dial, { signature: null })).status).toBe(403);
+  });
+
+  it('refuses a call to a hidden number and says why', async () => {
+    const call = callParams('anonymous');
+    await webhook('/webhooks/twilio/voice', call);
+    const ticketId = String((await ctx.models.messages.findOne({ externalId: call.CallSid }).lean())!.ticketId);
+    const api = await agentApi();
+    const res = await api.call(`/api/tickets/${ticketId}/call`, 'POST');
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toBe(t('call.citizen_phone_missing'));
+  });
+});
+
 describe('store outage', () => {
   it('answers webhooks 503 while the store is unreachable, so Twilio retries', async () => {
     const params = smsParams('+33620000040', 'Pendant la panne');
