@@ -1,6 +1,7 @@
 // Agents and teams: creation and changes by admins, login (scrypt hashes, throttled per address and per
 // account), the public view of an agent.
 import { Types } from 'mongoose';
+import { normalisePhone } from '../domain/identity.js';
 import { Conflict, Forbidden, Invalid, NotFound, RateLimited, Unauthorized } from '../domain/errors.js';
 import { LoginThrottle, RateLimiter } from '../domain/rateLimit.js';
 import { normaliseEmail } from '../domain/identity.js';
@@ -45,7 +46,7 @@ export const toAgentView = (a: AgentDoc): AgentView => ({
 
 export const MIN_PASSWORD_LENGTH = 10;
 
-export function createAgentService(deps: { models: Models; tokens: Tokens; audit: Audit; events?: EventBus; now?: () => Date; loginAttemptsPerMinute?: number }) {
+export function createAgentService(deps: { models: Models; tokens: Tokens; audit: Audit; events?: EventBus; now?: () => Date; loginAttemptsPerMinute?: number; phoneRegion?: string }) {
   const { models, tokens, audit } = deps;
   const now = deps.now ?? (() => new Date());
   // Verified when the email is unknown, so a wrong email costs as long as a wrong password.
@@ -125,7 +126,12 @@ export function createAgentService(deps: { models: Models; tokens: Tokens; audit
       if (change.role !== undefined) set.role = change.role;
       if (change.teamId !== undefined) set.teamId = await teamRef(change.teamId);
       if (change.active !== undefined) set.active = change.active;
-      if (change.phone !== undefined) set.phone = change.phone;
+      if (change.phone !== undefined) {
+        // Written as agents write it ("06 12 34 56 78"); stored as Twilio dials it.
+        const phone = change.phone?.trim() ? normalisePhone(change.phone, deps.phoneRegion ?? 'FR') : null;
+        if (change.phone?.trim() && !phone) throw new Invalid('identity.invalid', { kind: 'téléphone', value: change.phone.slice(0, 40) });
+        set.phone = phone;
+      }
       const after = await models.agents.findOneAndUpdate({ _id: before._id }, { $set: set }, { returnDocument: 'after' }).lean();
       const changed = (key: 'role' | 'teamId' | 'active') => key in set && String(set[key]) !== String(before[key] ?? null);
       await audit(actor, 'agent.updated', { agentId: before._id }, {

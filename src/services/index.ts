@@ -57,7 +57,7 @@ export function createServices(store: Store, log: Logger, options: ServiceOption
   );
   const audit = createAudit(store.models, now);
   const tokens = createTokens({ secret: options.jwtSecret, ttlMinutes: options.tokenTtlMinutes, now });
-  const agents = createAgentService({ models: store.models, tokens, audit, events, now, loginAttemptsPerMinute: options.loginAttemptsPerMinute });
+  const agents = createAgentService({ models: store.models, tokens, audit, events, now, loginAttemptsPerMinute: options.loginAttemptsPerMinute, phoneRegion: options.rules.defaultPhoneRegion });
   const teams = createTeamService({ models: store.models, audit });
   const citizens = createCitizenService({ models: store.models, audit, events, now, rules: options.rules });
   const outbox = createOutbox({ models: store.models, events, adapters, now, log, mailDomain: options.mailDomain, expandLinks: (message, text) => portal!.expandLinks(message, text) });

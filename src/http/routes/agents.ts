@@ -86,7 +86,7 @@ export const agentRoutes =
           role: Type.Optional(Role),
           teamId: Type.Optional(Type.Union([ObjectIdString, Type.Null()])),
           active: Type.Optional(Type.Boolean()),
-          phone: Type.Optional(Type.Union([Type.String({ pattern: '^\\+[1-9][0-9]{6,14}$', description: 'E.164' }), Type.Null()])),
+          phone: Type.Optional(Type.Union([Type.String({ maxLength: 40, description: 'the phone rung first for a call-back; "06 12 34 56 78" or E.164, stored as E.164' }), Type.Null()])),
         }, { additionalProperties: false, minProperties: 1 }),
         response: { 200: agentRef, ...errors(400, 401, 403, 404) },
       },

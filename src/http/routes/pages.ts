@@ -12,7 +12,7 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 // The widget is a plain script for other sites' pages: its words are put in from the catalogue.
 const WIDGET = readFileSync(join(HERE, '../../../channels/webchat/widget.js'), 'utf8').replace('/*GRU_TEXTS*/ {} /*END_GRU_TEXTS*/', () => JSON.stringify(textsFor('widget.')));
 // Page shells name their words by catalogue key ({{ui.…}}); the scripts (src/web) fill the rest.
-const fromCatalogue = (html: string) => html.replace(/\{\{(ui\.[\w.]+)\}\}/g, (whole, key: string) => (isMessageKey(key) ? t(key) : whole));
+export const fromCatalogue = (html: string) => html.replace(/\{\{(ui\.[\w.]+)\}\}/g, (whole, key: string) => (isMessageKey(key) ? t(key) : whole));
 const CONSOLE = fromCatalogue(readFileSync(join(HERE, '../pages/console.html'), 'utf8'));
 const DASHBOARD = fromCatalogue(readFileSync(join(HERE, '../pages/dashboard.html'), 'utf8'));
 export const SANDBOX_PAGE = fromCatalogue(readFileSync(join(HERE, '../pages/sandbox.html'), 'utf8'));

@@ -5,12 +5,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { sendPage } from './pages.js';
+import { fromCatalogue, sendPage } from './pages.js';
 import type { Services } from '../../services/index.js';
 import { principalOf, type AuthHooks } from '../auth.js';
 import { errors, ObjectIdString, textAnswer } from '../schemas.js';
 
-const PAGE = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../pages/portal.html'), 'utf8');
+const PAGE = fromCatalogue(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../pages/portal.html'), 'utf8'));
 const Token = Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) });
 
 export const portalRoutes =

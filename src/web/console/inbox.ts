@@ -134,6 +134,7 @@ export function mountInbox(root: HTMLElement, deps: { api: Api; me: Me; teamVisi
     else button.removeAttribute('aria-current');
     const meta = [ticket.reference, statusLabel(ticket.status), channelLabel(ticket.channel)];
     if (ticket.unreadCount) meta.push(t('ui.inbox.unread', { count: ticket.unreadCount }));
+    if (ticket.callback) meta.push(t('ui.inbox.callback', { slot: ticket.callback.label }));
     meta.push(ticket.responseDueAt ? t('ui.inbox.due', { date: formatDate(ticket.responseDueAt) }) : t('ui.inbox.nothing_due'));
     replaceChildren(
       button,

@@ -5,6 +5,7 @@ import type { Api } from '../shared/api.js';
 import { h, replaceChildren } from '../shared/dom.js';
 import { channelLabel, deliveryLabel, formatDate, PRIORITIES, priorityLabel, STATUSES, statusLabel, t } from '../shared/i18n.js';
 import { citizenActions } from './citizenActions.js';
+import { callPanel } from './callPanel.js';
 import { citizenPanel } from './citizenPanel.js';
 import { historyPanel } from './historyPanel.js';
 import { composer } from './composer.js';
@@ -125,6 +126,7 @@ export function mountTicketView(root: HTMLElement, deps: {
         heading,
         h('p', { class: 'meta' }, detail.assignee ? t('ui.ticket.assigned_to', { name: detail.assignee.name }) : t('ui.ticket.unassigned')),
         fields(detail),
+        callPanel(detail, { api, announce: deps.announce }),
         presence,
         log,
         composer(detail, { api, canned: deps.canned(), announce: deps.announce, onSent: () => void refresh(), onTyping: () => deps.onTyping(detail.id) }),

@@ -21,6 +21,7 @@ export interface TicketSummary {
   responseDueAt: string | null;
   atRisk?: boolean;
   breached?: boolean;
+  callback?: { slot: string; label: string; phone: string } | null;
 }
 export interface Message {
   id: string;

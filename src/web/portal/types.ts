@@ -1,0 +1,11 @@
+// What the portal page reads from GET /api/portal/:token (see /docs).
+export interface PortalView {
+  reference: string;
+  status: 'new' | 'open' | 'pending' | 'resolved' | 'closed';
+  agentFirstName: string | null;
+  expectedBy: string | null;
+  messages: { id: string; direction: 'in' | 'out'; channel: string; text: string; createdAt: string; author: string | null }[];
+  callback: { slot: string; label: string } | null;
+  callbackSlots: { slot: string; label: string }[];
+  callbackPhone: string | null;
+}
