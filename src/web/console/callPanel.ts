@@ -8,15 +8,17 @@ import type { TicketDetail } from './types.js';
 export function callPanel(ticket: TicketDetail, deps: { api: Api; announce: (text: string, error?: boolean) => void }) {
   const phone = ticket.callback?.phone ?? ticket.citizen.identities.find((i) => i.kind === 'phone')?.value ?? null;
   const button = h('button', { type: 'button', class: 'secondary', id: 'call-citizen' }, t('ui.call.button'));
+  // Busy is said with aria-disabled, not disabled: a disabled button would lose the keyboard focus.
   button.addEventListener('click', async () => {
-    button.disabled = true;
+    if (button.getAttribute('aria-disabled') === 'true') return;
+    button.setAttribute('aria-disabled', 'true');
     try {
       await deps.api.post(`/api/tickets/${ticket.id}/call`);
       deps.announce(t('ui.call.started'));
     } catch (err) {
       deps.announce((err as Error).message, true);
     } finally {
-      button.disabled = false;
+      button.removeAttribute('aria-disabled');
     }
   });
   return h(
