@@ -51,5 +51,9 @@ export interface ChatClientToServer {
     ack: (r: { ok: true; sessionToken: string; reference?: string } | ErrorAck) => void,
   ) => void;
   'chat:message': (p: { clientId: string; text: string }, ack: (r: { ok: true; id: string; reference: string } | ErrorAck) => void) => void;
+  /** A 6-digit code to the email or phone typed at the start, to confirm it. */
+  'chat:verify': (p: { channel: 'email' | 'sms' }, ack: (r: { ok: true; expiresAt: string } | ErrorAck) => void) => void;
+  /** The code typed back: the chat joins that address's citizen and request. */
+  'chat:confirm': (p: { code: string }, ack: (r: { ok: true; linked: true; reference: string } | ErrorAck) => void) => void;
   typing: () => void;
 }

@@ -287,6 +287,37 @@ function setUpChat(chat: ChatNamespace, agents: AgentsNamespace, services: Servi
       }
     });
 
+    socket.on('chat:verify', async (payload, ack) => {
+      if (typeof ack !== 'function') return;
+      const session = socket.data.session;
+      if (!session) return refuse(ack, 'no_session', t('chat.no_session'));
+      const channel = payload?.channel;
+      if (channel !== 'email' && channel !== 'sms') return refuse(ack, 'invalid', t('chat.message_invalid'), String(session._id));
+      try {
+        ack({ ok: true, ...(await services.chatIdentity.verify(session, channel)) });
+      } catch (err) {
+        if (!(err instanceof DomainError)) log.error({ err, channel: 'chat', sessionId: String(session._id) }, 'verification code not sent');
+        ack(errorAck(err));
+      }
+    });
+
+    socket.on('chat:confirm', async (payload, ack) => {
+      if (typeof ack !== 'function') return;
+      const session = socket.data.session;
+      if (!session) return refuse(ack, 'no_session', t('chat.no_session'));
+      const code = payload?.code;
+      if (typeof code !== 'string' || code.length > 20) return refuse(ack, 'invalid', t('chat.message_invalid'), String(session._id));
+      try {
+        const linked = await services.chatIdentity.confirm(session, code);
+        ack({ ok: true, linked: true, reference: linked.reference });
+        // The thread the chat joined: what the citizen had written from that address, now theirs here too.
+        for (const message of await services.chat.history(session).catch(() => [])) socket.emit('message:created', message);
+      } catch (err) {
+        if (!(err instanceof DomainError)) log.error({ err, channel: 'chat', sessionId: String(session._id) }, 'chat identity not confirmed');
+        ack(errorAck(err));
+      }
+    });
+
     socket.on('typing', () => {
       const ticketId = socket.data.session?.ticketId;
       if (ticketId) agents.to(rooms.ticket(String(ticketId))).emit('typing', { ticketId: String(ticketId), from: 'citizen' });

@@ -1,6 +1,7 @@
 // Web chat sessions: a secret token (stored hashed) resumes the same thread. Email or phone typed into
 // the chat are unverified claims for the agent, never a key to an existing citizen's records: anyone can
-// type anyone's address, so linking them would hand that citizen's history to a stranger.
+// type anyone's address, so linking them would hand that citizen's history to a stranger. Confirming
+// one with a code sent to it (chatIdentity.ts) is what links.
 import { createHash, randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
 import { Invalid, Unauthorized } from '../domain/errors.js';
@@ -119,7 +120,7 @@ export function createChatService(deps: {
     /** What the citizen may see of their chat's thread: messages in and out, never notes; after `afterId`. */
     async history(session: ChatSessionDoc, afterId?: string): Promise<PublicMessage[]> {
       if (!session.ticketId) return [];
-      const filter: Record<string, unknown> = { ticketId: session.ticketId, citizenId: session.citizenId, direction: { $in: ['in', 'out'] } };
+      const filter: Record<string, unknown> = { ticketId: session.ticketId, citizenId: session.citizenId, direction: { $in: ['in', 'out'] }, kind: { $ne: 'verification' } };
       if (afterId && Types.ObjectId.isValid(afterId)) filter._id = { $gt: new Types.ObjectId(afterId) };
       const messages = await models.messages.find(filter).sort({ _id: 1 }).limit(500).lean();
       return publicMessages(messages);

@@ -11,6 +11,7 @@ import { createAudit } from './audit.js';
 import { createAutomationService } from './automation.js';
 import { createCannedAnswerService } from './cannedAnswers.js';
 import { createChatService } from './chat.js';
+import { createChatIdentityService, type ChatIdentityService } from './chatIdentity.js';
 import { createEmailService } from './email.js';
 import { createCitizenService } from './citizens.js';
 import { EventBus } from './eventBus.js';
@@ -60,7 +61,12 @@ export function createServices(store: Store, log: Logger, options: ServiceOption
   const agents = createAgentService({ models: store.models, tokens, audit, events, now, loginAttemptsPerMinute: options.loginAttemptsPerMinute, phoneRegion: options.rules.defaultPhoneRegion });
   const teams = createTeamService({ models: store.models, audit });
   const citizens = createCitizenService({ models: store.models, audit, events, now, rules: options.rules });
-  const outbox = createOutbox({ models: store.models, events, adapters, now, log, mailDomain: options.mailDomain, expandLinks: (message, text) => portal!.expandLinks(message, text) });
+  // Personal links and verification codes exist only in what is sent (late-bound: both need the outbox).
+  const outbox = createOutbox({
+    models: store.models, events, adapters, now, log, mailDomain: options.mailDomain,
+    expandLinks: async (message, text) => chatIdentity!.expandCode(message, await portal!.expandLinks(message, text)),
+  });
+  let chatIdentity: ChatIdentityService | null = null;
   // The portal needs the pipeline and the acknowledgement needs portal links: wired through a late binding.
   let portal: ReturnType<typeof createPortalService> | null = null;
   const automation = createAutomationService({ models: store.models, audit });
@@ -88,6 +94,7 @@ export function createServices(store: Store, log: Logger, options: ServiceOption
   portal = createPortalService({ models: store.models, audit, ingestInbound, now, callbackSlots: callbacks.slots, publicBaseUrl: options.publicBaseUrl ?? 'http://localhost:3000', secret: options.jwtSecret });
   const voice = createVoiceService({ models: store.models, events, ingestInbound, now, log });
   const chat = createChatService({ models: store.models, ingestInbound, now, rules: options.rules, sessionIdleHours: options.chatSessionIdleHours, showLinks: (message, text) => portal!.showLinks(message, text) });
+  chatIdentity = createChatIdentityService({ models: store.models, outbox, citizens, audit, events, now, log, secret: options.jwtSecret, serviceName: options.serviceName ?? 'la mairie' });
   const access = createAccess({ models: store.models, teamVisibility: options.teamVisibility ?? false });
   const tickets = createTicketService({
     models: store.models, events, audit, outbox, access, now, log, sla, portal,
@@ -96,6 +103,6 @@ export function createServices(store: Store, log: Logger, options: ServiceOption
   const cannedAnswers = createCannedAnswerService({ models: store.models, audit });
   const email = createEmailService({ models: store.models, ingestInbound, outbox, now, log });
   const stats = createStatsService({ models: store.models, now, timeZone: options.sla?.timeZone ?? 'Europe/Paris' });
-  return { store, models: store.models, events, audit, tokens, agents, teams, citizens, outbox, ingestInbound, voice, callbacks, chat, access, tickets, cannedAnswers, sla, portal, automation, stats, email, now };
+  return { store, models: store.models, events, audit, tokens, agents, teams, citizens, outbox, ingestInbound, voice, callbacks, chat, chatIdentity, access, tickets, cannedAnswers, sla, portal, automation, stats, email, now };
 }
 export type Services = ReturnType<typeof createServices>;

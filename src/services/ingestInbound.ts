@@ -358,6 +358,8 @@ export function createIngestInbound(deps: IngestDeps) {
     const hints = inbound.threadHints;
     if (hints.ticketId && Types.ObjectId.isValid(hints.ticketId)) {
       const byId = await models.tickets.findById(hints.ticketId);
+      // A ticket merged into another (a chat joined to its citizen's request): the message goes there.
+      if (byId?.mergedIntoId) return (await models.tickets.findById(byId.mergedIntoId)) ?? byId;
       if (byId) return byId;
     }
     const keys = [hints.inReplyTo, ...(hints.references ?? [])].filter((k): k is string => !!k);

@@ -78,7 +78,7 @@ export function createPortalService(deps: {
         models.citizens.findById(ticket.citizenId, { identities: 1 }).lean(),
       ]);
       // A call-back shows once it has reached (or tried to reach) the citizen, not its steps on our side.
-      const messages = entries.filter((m) => m.kind !== 'call' || ['answered', 'no_answer', 'busy'].includes(m.dial?.state ?? ''));
+      const messages = entries.filter((m) => m.kind !== 'verification' && (m.kind !== 'call' || ['answered', 'no_answer', 'busy'].includes(m.dial?.state ?? '')));
       const phone = citizen?.identities.find((i) => i.kind === 'phone')?.value ?? null;
       const open = ticket.status !== 'closed';
       const authors = await models.agents.find({ _id: { $in: messages.map((m) => m.authorId).filter(Boolean) } }, { name: 1 }).lean();

@@ -61,6 +61,8 @@ const ticketSchema = new Schema(
     announcedAt: { type: Date, default: null },
     announcedBy: { type: Schema.Types.ObjectId, ref: 'Message', default: null },
     previousTicketId: { type: Schema.Types.ObjectId, ref: 'Ticket', default: null },
+    /** Closed because its messages joined this ticket (a chat whose citizen proved an address). */
+    mergedIntoId: { type: Schema.Types.ObjectId, ref: 'Ticket', default: null },
     resolvedAt: { type: Date, default: null },
     closedAt: { type: Date, default: null },
   },
