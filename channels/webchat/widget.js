@@ -50,13 +50,14 @@
     '.gru-chat{position:fixed;right:1rem;bottom:4.5rem;z-index:2147483000;width:min(24rem,calc(100vw - 2rem));height:min(32rem,calc(100vh - 6rem));display:flex;flex-direction:column;background:#fff;color:#161616;border:1px solid #ddd;border-radius:.5rem;box-shadow:0 4px 24px rgba(0,0,0,.2);font:1rem/1.4 system-ui,sans-serif}' +
     '.gru-chat[hidden]{display:none}.gru-chat header{display:flex;justify-content:space-between;align-items:center;padding:.6rem .8rem;background:#000091;color:#fff;border-radius:.5rem .5rem 0 0}' +
     '.gru-chat header h2{font-size:1rem;margin:0}.gru-chat header button{background:none;border:0;color:#fff;font-size:1.4rem;cursor:pointer}' +
-    '.gru-chat-log{flex:1;overflow-y:auto;padding:.8rem;margin:0;list-style:none}.gru-chat-log li{margin:.4rem 0;padding:.5rem .7rem;border-radius:.5rem;max-width:85%;white-space:pre-wrap;word-wrap:break-word}' +
+    '.gru-chat-log{flex:1;overflow-y:auto;padding:.8rem;margin:0}.gru-chat-log ol{list-style:none;margin:0;padding:0}.gru-chat-log li{margin:.4rem 0;padding:.5rem .7rem;border-radius:.5rem;max-width:85%;white-space:pre-wrap;word-wrap:break-word}' +
     '.gru-chat-log .in{background:#e3e3fd;margin-left:auto}.gru-chat-log .out{background:#f0f0f0}.gru-chat-log .info{background:none;color:#555;font-size:.85rem;max-width:100%}.gru-chat-log .error{background:#ffe9e9;color:#ce0500}' +
     '.gru-chat form{display:flex;flex-direction:column;gap:.4rem;padding:.6rem .8rem;border-top:1px solid #ddd}.gru-chat label{font-size:.85rem}.gru-chat textarea,.gru-chat input{font:inherit;padding:.4rem;border:1px solid #666;border-radius:.25rem}' +
     '.gru-chat form button{align-self:flex-end;background:#000091;color:#fff;border:0;border-radius:.25rem;padding:.5rem 1rem;font:inherit;cursor:pointer}.gru-chat .gru-chat-consent{font-size:.8rem;color:#555;margin:0}' +
     '.gru-chat-typing{min-height:1.2rem;padding:0 .8rem;font-size:.85rem;color:#555}' +
     '.gru-chat [hidden]{display:none!important}.gru-chat-log a{color:#000091;text-decoration:underline;overflow-wrap:anywhere}' +
-    '.gru-chat .gru-chat-row{display:flex;gap:.4rem}.gru-chat .gru-chat-row>span{display:flex;flex-direction:column;flex:1;min-width:0}' +
+    '.gru-chat-verify{padding:.4rem .8rem;border-top:1px solid #ddd;font-size:.9rem}.gru-chat-verify p{margin:0 0 .3rem}.gru-chat-verify button{background:#fff;color:#000091;border:1px solid #000091;border-radius:.25rem;padding:.3rem .6rem;font:inherit;cursor:pointer;margin:0 .3rem .3rem 0}.gru-chat-verify input{font:inherit;padding:.4rem;border:1px solid #666;border-radius:.25rem}.gru-chat-verify .gru-chat-row{align-items:flex-end}' +
+    '.gru-chat .gru-chat-row{display:flex;flex-wrap:wrap;gap:.4rem}.gru-chat .gru-chat-row>span{display:flex;flex-direction:column;flex:1;min-width:6rem}' +
     /* A phone: the whole screen, so the conversation keeps room while the first fields show. */
     '@media (max-width:32rem),(max-height:40rem){.gru-chat{inset:0;width:100%;height:100%;border-radius:0;border:0}.gru-chat header{border-radius:0}.gru-chat textarea{min-height:2.6rem}}';
   document.head.appendChild(el('style', {}, css));
@@ -67,13 +68,18 @@
   header.appendChild(el('h2', {}, tt('title', { service: serviceName })));
   var close = el('button', { type: 'button', 'aria-label': tt('close') }, '×');
   header.appendChild(close);
-  var log = el('ol', { class: 'gru-chat-log', role: 'log', 'aria-live': 'polite', 'aria-label': tt('messages') });
+  // The log role on a wrapper: the list inside keeps its list semantics.
+  var logBox = el('div', { class: 'gru-chat-log', role: 'log', 'aria-live': 'polite', 'aria-label': tt('messages') });
+  var log = el('ol');
+  logBox.appendChild(log);
   var typing = el('p', { class: 'gru-chat-typing', 'aria-live': 'polite' });
   var form = el('form', { novalidate: '' });
   var nameLabel = el('label', { for: 'gru-chat-name' }, tt('name'));
   var nameInput = el('input', { id: 'gru-chat-name', name: 'name', autocomplete: 'name', maxlength: '120' });
   var emailLabel = el('label', { for: 'gru-chat-email' }, tt('email'));
   var emailInput = el('input', { id: 'gru-chat-email', name: 'email', type: 'email', autocomplete: 'email', maxlength: '254' });
+  var phoneLabel = el('label', { for: 'gru-chat-phone' }, tt('phone'));
+  var phoneInput = el('input', { id: 'gru-chat-phone', name: 'phone', type: 'tel', autocomplete: 'tel', maxlength: '40' });
   var textLabel = el('label', { for: 'gru-chat-text' }, tt('text'));
   var textarea = el('textarea', { id: 'gru-chat-text', name: 'text', rows: '3', required: '', maxlength: '2000' });
   var consent = el(
@@ -89,21 +95,88 @@
   var emailField = el('span');
   emailField.appendChild(emailLabel);
   emailField.appendChild(emailInput);
+  var phoneField = el('span');
+  phoneField.appendChild(phoneLabel);
+  phoneField.appendChild(phoneInput);
   identityRow.appendChild(nameField);
   identityRow.appendChild(emailField);
+  identityRow.appendChild(phoneField);
   textarea.setAttribute('rows', '2');
   [identityRow, textLabel, textarea, consent, send].forEach(function (n) {
     form.appendChild(n);
   });
   panel.appendChild(header);
-  panel.appendChild(log);
+  panel.appendChild(logBox);
   panel.appendChild(typing);
+
+  // Confirming the email or phone typed at the start: a code sent there, typed back here. Until then the
+  // address is only what the citizen said; once confirmed, the chat joins their requests.
+  var verifyBox = el('div', { class: 'gru-chat-verify', role: 'group', 'aria-labelledby': 'gru-chat-verify-title', hidden: '' });
+  var verifyTitle = el('p', { id: 'gru-chat-verify-title' }, tt('verify_intro'));
+  var verifyEmail = el('button', { type: 'button', class: 'secondary' }, tt('verify_by_email'));
+  var verifySms = el('button', { type: 'button', class: 'secondary' }, tt('verify_by_sms'));
+  var codeLabel = el('label', { for: 'gru-chat-code' }, tt('verify_code'));
+  var codeInput = el('input', { id: 'gru-chat-code', inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: '6', pattern: '[0-9]{6}' });
+  var codeSend = el('button', { type: 'button' }, tt('verify_confirm'));
+  var codeRow = el('div', { class: 'gru-chat-row', hidden: '' });
+  var codeField = el('span');
+  codeField.appendChild(codeLabel);
+  codeField.appendChild(codeInput);
+  codeRow.appendChild(codeField);
+  codeRow.appendChild(codeSend);
+  [verifyTitle, verifyEmail, verifySms, codeRow].forEach(function (n) {
+    verifyBox.appendChild(n);
+  });
+  panel.appendChild(verifyBox);
   panel.appendChild(form);
+  function showVerify() {
+    var claims = state.claims || {};
+    verifyBox.hidden = !state.reference || !!state.verified || !(claims.email || claims.phone);
+    verifyEmail.hidden = !claims.email;
+    verifySms.hidden = !claims.phone;
+  }
+  function askCode(channel) {
+    if (!socket) return;
+    socket.emit('chat:verify', { channel: channel }, function (r) {
+      if (!r || !r.ok) return info(r ? r.error.message : tt('no_answer'), 'error');
+      info(tt(channel === 'sms' ? 'verify_sent_sms' : 'verify_sent_email'));
+      codeRow.hidden = false;
+      codeInput.focus();
+    });
+  }
+  verifyEmail.addEventListener('click', function () {
+    askCode('email');
+  });
+  verifySms.addEventListener('click', function () {
+    askCode('sms');
+  });
+  function confirmCode() {
+    var code = codeInput.value.replace(/\s+/g, '');
+    if (!/^[0-9]{6}$/.test(code)) return info(tt('verify_code_format'), 'error');
+    socket.emit('chat:confirm', { code: code }, function (r) {
+      if (!r || !r.ok) return info(r ? r.error.message : tt('no_answer'), 'error');
+      state.verified = true;
+      if (r.reference) state.reference = r.reference;
+      save();
+      codeInput.value = '';
+      showVerify();
+      textarea.focus();
+      info(tt('verify_done', { reference: r.reference }));
+    });
+  }
+  codeSend.addEventListener('click', confirmCode);
+  codeInput.addEventListener('keydown', function (e) {
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      confirmCode();
+    }
+  });
 
   function showIdentityFields(show) {
     identityRow.hidden = !show;
   }
   showIdentityFields(!state.token);
+  showVerify();
 
   function open() {
     panel.hidden = false;
@@ -167,7 +240,7 @@
       li.dataset.id = id;
     }
     log.appendChild(li);
-    log.scrollTop = log.scrollHeight;
+    logBox.scrollTop = logBox.scrollHeight;
     return li;
   }
   function info(text, kind) {
@@ -218,6 +291,7 @@
           state = {};
           save();
           showIdentityFields(true);
+          showVerify();
           socket.connect();
         }
       });
@@ -242,13 +316,14 @@
     if (state.token) return done();
     if (starting) return starting.push(done);
     starting = [done];
-    socket.emit('chat:start', { name: nameInput.value, email: emailInput.value, consent: true }, function (r) {
+    socket.emit('chat:start', { name: nameInput.value, email: emailInput.value, phone: phoneInput.value, consent: true }, function (r) {
       if (!r || !r.ok) {
         starting = null;
         info(tt('cannot_start', { reason: r ? r.error.message : tt('no_answer') }), 'error');
         return;
       }
       state.token = r.sessionToken;
+      state.claims = { email: !!emailInput.value.trim(), phone: !!phoneInput.value.trim() };
       save();
       showIdentityFields(false);
       var waiting = starting;
@@ -272,6 +347,7 @@
           state.reference = r.reference;
           save();
           info(tt('registered', { reference: r.reference }));
+          showVerify();
         }
         if (r.id > lastMessageId) lastMessageId = r.id;
       } else if (r && r.error && r.error.code === 'rate_limited') {
