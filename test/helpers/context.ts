@@ -20,14 +20,14 @@ export async function testStore() {
 }
 
 /** Services only (no HTTP), on a fresh database. */
-export async function testServices(options: Partial<ServiceOptions> = {}) {
+export async function testServices(options: Partial<ServiceOptions> = {}, adapters?: Parameters<typeof createServices>[3]) {
   const store = await testStore();
   const services = createServices(store, silentLog, {
     jwtSecret: TEST_SECRET,
     tokenTtlMinutes: 60,
     rules: { defaultPhoneRegion: 'FR', reopenWindowDays: 7, slaFirstResponseHours: 48 },
     ...options,
-  });
+  }, adapters);
   return {
     store,
     services,

@@ -3,7 +3,9 @@
 // recurring agent and their open request's thread. Wrong, expired and exhausted codes, someone else's
 // number, and two tabs confirming at once.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { addTeam, inbound, testApp } from '../helpers/context.js';
+import { createSandboxAdapter, createSandboxBox } from '../../channels/sandbox/adapter.js';
+import { createWebchatAdapter } from '../../channels/webchat/adapter.js';
+import { addTeam, inbound, testApp, testServices } from '../helpers/context.js';
 import { connect, connected, emitAck, until } from '../helpers/sockets.js';
 import { startTwilioPeer, twilioEnv } from '../helpers/twilioPeer.js';
 
@@ -158,5 +160,31 @@ describe('chat identity', () => {
     const session = (await ctx.models.chatSessions.findOne({ claimedPhone: '+33620000083' }).lean())!;
     expect(session.verified).toHaveLength(1);
     expect((await emitAck(tab, 'chat:message', { clientId: 't2', text: 'Depuis l’autre onglet' })).reference).toBe(earlier.reference);
+  });
+
+  it('sends the code by email as well, with the code only in what is sent, and links a new address', async () => {
+    const box = createSandboxBox();
+    const local = await testServices({}, new Map([['email', createSandboxAdapter('email', box, { maxSegments: 6 })], ['chat', createWebchatAdapter()]]));
+    try {
+      const { services } = local;
+      const { session } = await services.chat.start({ name: 'Inès', email: 'Ines.Garcia@Exemple.fr' });
+      await expect(services.chatIdentity.verify(session, 'email')).rejects.toThrow('Écrivez d’abord votre message');
+      await services.chat.send(session, { clientId: 'e1', text: 'Bonjour' });
+      await services.chatIdentity.verify(session, 'email');
+      const queued = (await local.models.messages.findOne({ kind: 'verification' }))!;
+      expect(queued).toMatchObject({ channel: 'email', toAddress: 'ines.garcia@exemple.fr', subject: expect.stringContaining('Votre code de confirmation') });
+      expect(queued.text).toContain('######');
+      const sent = await services.outbox.toOutbound(queued);
+      const code = /(\d{6})/.exec(sent.text)![1]!;
+      expect(sent.text).not.toContain('######');
+      expect((await services.outbox.toOutbound(queued)).text).toBe(sent.text); // a resend carries the same code
+      await expect(services.chatIdentity.confirm(session, code)).resolves.toMatchObject({ linked: true });
+      const record = await local.models.identities.findById('email:ines.garcia@exemple.fr').lean();
+      expect(String(record!.citizenId)).toBe(String(session.citizenId));
+      // Neither the chat history nor the portal shows the code message.
+      expect((await services.chat.history(session)).map((m) => m.text).join()).not.toContain('code de confirmation');
+    } finally {
+      await local.close();
+    }
   });
 });

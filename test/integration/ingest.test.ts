@@ -204,9 +204,10 @@ describe('ingestInbound', () => {
     expect((await ctx.models.tickets.findById(first.ticketId))!.unreadCount).toBe(1);
   });
 
-  it('rejects an unreadable sender address with a clear error and stores nothing', async () => {
-    await expect(ctx.services.ingestInbound(inbound({ from: { address: 'not a phone' }, externalId: 'SM-bad-from' }))).rejects.toThrow(/n’est pas valide/);
-    expect(await ctx.models.messages.countDocuments({ externalId: 'SM-bad-from' })).toBe(0);
+  it('rejects an unreadable email sender with a clear error and stores nothing', async () => {
+    // (A phone channel's From is never refused: see 'senders without a number to answer' in twilio.test.ts.)
+    await expect(ctx.services.ingestInbound(inbound({ channel: 'email', from: { address: 'not an address' }, externalId: '<bad-from@test>' }))).rejects.toThrow(/n’est pas valide/);
+    expect(await ctx.models.messages.countDocuments({ externalId: '<bad-from@test>' })).toBe(0);
   });
 
   it('numbers references from one atomic counter without duplicates', async () => {
