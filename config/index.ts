@@ -39,6 +39,7 @@ export const EnvSchema = Type.Object({
   TRANSCRIPTION_LANGUAGE: Type.String({ default: 'fr-FR', pattern: '^[a-z]{2,3}-[A-Z]{2}$', description: 'language of the voicemails, for Twilio real-time transcription (BCP-47, e.g. fr-FR)' }),
   CALLBACKS: Type.Boolean({ default: true, description: 'citizens may ask to be called back (portal, or key 1 after the phone greeting); agents call from the console through their own phone' }),
   BODY_LIMIT_BYTES: Int('largest accepted HTTP body', 1024, 50 * 1024 * 1024, 1024 * 1024),
+  PORTAL_MAX_FILE_BYTES: Int('largest document a citizen may send from the portal (PDF, JPEG, PNG, HEIC; five per message)', 1024, 50 * 1024 * 1024, 10 * 1024 * 1024),
   TEAM_VISIBILITY: Type.Boolean({ default: false, description: "agents also see their team's tickets, not only their citizens' and those they cover" }),
   CHAT_ORIGINS: Type.String({ default: '', description: 'other web origins allowed to embed the chat widget, comma-separated (https://www.ville.fr)' }),
   CORS_ORIGINS: Type.String({ default: '', description: 'web origins whose pages may call the HTTP API from a browser (an intranet front end), comma-separated; none by default' }),
@@ -91,7 +92,7 @@ export interface Config {
   readonly service: { readonly name: string; readonly openingHours: OpeningHours };
   readonly sla: { readonly hours: OpeningHours; readonly timeZone: string; readonly promiseHours: number; readonly nextResponseHours: number; readonly atRiskShare: number };
   readonly sms: { readonly maxSegments: number; readonly voicemailMaxSeconds: number; readonly transcriptionLanguage: string; readonly callbacks: boolean };
-  readonly http: { readonly bodyLimitBytes: number; readonly corsOrigins: readonly string[] };
+  readonly http: { readonly bodyLimitBytes: number; readonly corsOrigins: readonly string[]; readonly portalMaxFileBytes: number };
   readonly access: { readonly teamVisibility: boolean };
   readonly chat: {
     readonly origins: readonly string[];
@@ -218,7 +219,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       atRiskShare: e.SLA_AT_RISK_PERCENT / 100,
     },
     sms: { maxSegments: e.SMS_MAX_SEGMENTS, voicemailMaxSeconds: e.VOICEMAIL_MAX_SECONDS, transcriptionLanguage: e.TRANSCRIPTION_LANGUAGE, callbacks: e.CALLBACKS },
-    http: { bodyLimitBytes: e.BODY_LIMIT_BYTES, corsOrigins },
+    http: { bodyLimitBytes: e.BODY_LIMIT_BYTES, corsOrigins, portalMaxFileBytes: e.PORTAL_MAX_FILE_BYTES },
     access: { teamVisibility: e.TEAM_VISIBILITY },
     chat: {
       origins: chatOrigins,

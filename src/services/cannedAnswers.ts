@@ -6,8 +6,8 @@ import type { Models } from '../store/index.js';
 import type { Actor, Audit } from './audit.js';
 import type { Principal } from './tokens.js';
 
-type CannedDoc = { _id: Types.ObjectId; title: string; body: string; teamId?: Types.ObjectId | null; ownerId?: Types.ObjectId | null };
-const view = (a: CannedDoc) => ({ id: String(a._id), title: a.title, body: a.body, teamId: a.teamId ? String(a.teamId) : null, personal: !!a.ownerId });
+type CannedDoc = { _id: Types.ObjectId; title: string; body: string; teamId?: Types.ObjectId | null; ownerId?: Types.ObjectId | null; documents?: string[] | null };
+const view = (a: CannedDoc) => ({ id: String(a._id), title: a.title, body: a.body, teamId: a.teamId ? String(a.teamId) : null, personal: !!a.ownerId, documents: a.documents ?? [] });
 
 export function createCannedAnswerService(deps: { models: Models; audit: Audit }) {
   const { models, audit } = deps;
@@ -29,7 +29,7 @@ export function createCannedAnswerService(deps: { models: Models; audit: Audit }
       return (await models.cannedAnswers.find({ $or: [shared, { ownerId: principal.agentId }] }).sort({ title: 1 }).lean()).map(view);
     },
     /** A personal answer for anyone; shared ones (service or team) are for managers. */
-    async create(by: Principal | Actor, input: { title: string; body: string; teamId?: string | null; personal?: boolean }) {
+    async create(by: Principal | Actor, input: { title: string; body: string; teamId?: string | null; personal?: boolean; documents?: string[] }) {
       check(input.body);
       const principal = 'agentId' in by ? by : null;
       if (!input.personal && principal?.role === 'agent') throw new Forbidden('canned.shared_managers_only');
@@ -38,11 +38,12 @@ export function createCannedAnswerService(deps: { models: Models; audit: Audit }
       const personal = !!input.personal && !!principal;
       const answer = await models.cannedAnswers.create({
         title: input.title, body: input.body, teamId: personal ? null : (input.teamId ?? null), createdBy: principal?.agentId ?? null, ownerId: personal ? principal!.agentId : null,
+        documents: input.documents ?? [],
       });
       await audit(actor, 'canned_answer.created', {}, { id: String(answer._id), title: input.title, personal: !!input.personal });
       return view(answer);
     },
-    async update(principal: Principal, id: string, input: { title?: string; body?: string; teamId?: string | null }) {
+    async update(principal: Principal, id: string, input: { title?: string; body?: string; teamId?: string | null; documents?: string[] }) {
       if (input.body !== undefined) check(input.body);
       await editable(principal, id);
       const answer = await models.cannedAnswers.findByIdAndUpdate(id, { $set: input }, { returnDocument: 'after' }).lean();

@@ -17,6 +17,7 @@ import { createCitizenService } from './citizens.js';
 import { EventBus } from './eventBus.js';
 import { createIngestInbound } from './ingestInbound.js';
 import { createOutbox } from './outbox.js';
+import { createDocumentService } from './documents.js';
 import { createPortalService } from './portal.js';
 import { createStatsService } from './stats.js';
 import { createTicketService } from './tickets.js';
@@ -47,6 +48,8 @@ export interface ServiceOptions {
   openingHours?: { hours: OpeningHours; timeZone: string };
   /** Citizens may ask to be called back (default on). */
   callbacks?: boolean;
+  /** Largest document a citizen may send from the portal. */
+  portalMaxFileBytes?: number;
   now?: () => Date;
 }
 
@@ -91,18 +94,19 @@ export function createServices(store: Store, log: Logger, options: ServiceOption
       enabled: options.callbacks ?? true,
     },
   });
-  portal = createPortalService({ models: store.models, audit, ingestInbound, now, callbackSlots: callbacks.slots, publicBaseUrl: options.publicBaseUrl ?? 'http://localhost:3000', secret: options.jwtSecret });
+  const documents = createDocumentService({ models: store.models, now, maxBytes: options.portalMaxFileBytes ?? 10 * 1024 * 1024 });
+  portal = createPortalService({ models: store.models, audit, ingestInbound, now, callbackSlots: callbacks.slots, documents, publicBaseUrl: options.publicBaseUrl ?? 'http://localhost:3000', secret: options.jwtSecret });
   const voice = createVoiceService({ models: store.models, events, ingestInbound, now, log });
   const chat = createChatService({ models: store.models, ingestInbound, now, rules: options.rules, sessionIdleHours: options.chatSessionIdleHours, showLinks: (message, text) => portal!.showLinks(message, text) });
   chatIdentity = createChatIdentityService({ models: store.models, outbox, citizens, audit, events, now, log, secret: options.jwtSecret, serviceName: options.serviceName ?? 'la mairie' });
   const access = createAccess({ models: store.models, teamVisibility: options.teamVisibility ?? false });
   const tickets = createTicketService({
-    models: store.models, events, audit, outbox, access, now, log, sla, portal,
+    models: store.models, events, audit, outbox, access, now, log, sla, portal, documents,
     settings: { teamVisibility: options.teamVisibility ?? false },
   });
   const cannedAnswers = createCannedAnswerService({ models: store.models, audit });
   const email = createEmailService({ models: store.models, ingestInbound, outbox, now, log });
   const stats = createStatsService({ models: store.models, now, timeZone: options.sla?.timeZone ?? 'Europe/Paris' });
-  return { store, models: store.models, events, audit, tokens, agents, teams, citizens, outbox, ingestInbound, voice, callbacks, chat, chatIdentity, access, tickets, cannedAnswers, sla, portal, automation, stats, email, now };
+  return { store, models: store.models, events, audit, tokens, agents, teams, citizens, outbox, ingestInbound, voice, callbacks, chat, chatIdentity, documents, access, tickets, cannedAnswers, sla, portal, automation, stats, email, now };
 }
 export type Services = ReturnType<typeof createServices>;

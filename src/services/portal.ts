@@ -4,10 +4,12 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
 import { slotLabel } from '../domain/callbackSlots.js';
 import { Invalid, NotFound, RateLimited } from '../domain/errors.js';
+import { t } from '../i18n/catalogue.js';
 import { RateLimiter } from '../domain/rateLimit.js';
 import type { Models } from '../store/index.js';
 import type { TicketDoc } from '../store/models/ticket.js';
 import type { Actor, Audit } from './audit.js';
+import { checklistView, type DocumentService, type UploadedFile } from './documents.js';
 import type { IngestInbound } from './ingestInbound.js';
 
 const hash = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -29,6 +31,7 @@ export function createPortalService(deps: {
   secret: string;
   /** The half-days a citizen may choose for a call-back (none when call-backs are off). */
   callbackSlots?: () => { slot: string; label: string }[];
+  documents: DocumentService;
 }) {
   const { models, audit, now } = deps;
   const posts = new RateLimiter(5, 10 / 60);
@@ -96,7 +99,10 @@ export function createPortalService(deps: {
           text: m.text,
           createdAt: (m.createdAt ?? m.receivedAt).toISOString(),
           author: m.direction === 'out' ? (m.authorId ? (firstName.get(String(m.authorId)) ?? null) : null) : null,
+          files: m.attachments.filter((a) => a.ref.startsWith('attachment:')).map((a) => ({ filename: a.filename ?? '', size: a.size })),
         })),
+        documents: checklistView(ticket),
+        maxFileBytes: deps.documents.maxBytes,
         callback: ticket.callback ? { slot: ticket.callback.slot, label: slotLabel(ticket.callback.slot) } : null,
         callbackSlots: open && deps.callbackSlots ? deps.callbackSlots() : [],
         /** The known number, masked: the citizen may keep it or give another. */
@@ -111,12 +117,19 @@ export function createPortalService(deps: {
       return ticket;
     },
 
-    /** The citizen adds a message: it lands in the same thread (or a linked new one if it was closed). */
-    async post(token: string, input: { text: string; clientId?: string }) {
+    /**
+     * The citizen adds a message, with documents or not: it lands in the same thread (or a linked new one
+     * if it was closed). Files naming a piece of the checklist (`item`) tick it.
+     */
+    async post(token: string, input: { text: string; clientId?: string; item?: string; files?: UploadedFile[] }) {
       const ticket = await resolve(token);
-      const text = input.text.trim();
-      if (!text) throw new Invalid('message.empty');
+      const files = input.files ?? [];
+      let text = input.text.trim();
+      if (!text && files.length === 0) throw new Invalid('message.empty');
+      if (input.item && !deps.documents.isRequested(ticket, input.item)) throw new Invalid('document.item_unknown');
       if (!posts.take(hash(token), now().getTime())) throw new RateLimited('portal.too_many_messages');
+      const attachments = files.length ? await deps.documents.store(ticket, files) : [];
+      if (!text) text = t('document.sent_text', { names: attachments.map((a) => a.filename).join(', ') });
       const result = await deps.ingestInbound({
         channel: 'portal',
         externalId: `${hash(token).slice(0, 16)}:${input.clientId ?? new Types.ObjectId().toHexString()}`,
@@ -124,9 +137,10 @@ export function createPortalService(deps: {
         citizenId: String(ticket.citizenId),
         text,
         threadHints: { ticketId: String(ticket._id) },
-        attachments: [],
+        attachments,
         receivedAt: now(),
       });
+      if (input.item && attachments.length) await deps.documents.markProvided(new Types.ObjectId(result.ticketId), input.item, result.messageId);
       return { id: result.messageId, reference: result.reference };
     },
 

@@ -6,6 +6,7 @@ import type { InboundChannel } from '../../channels/types.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../domain/errors.js';
 import type { TicketEventData } from '../domain/events.js';
 import { slotLabel } from '../domain/callbackSlots.js';
+import { t } from '../i18n/catalogue.js';
 import { renderCanned } from '../domain/templates.js';
 import { OPEN_STATUSES, type TicketStatus } from '../domain/ticket.js';
 import type { Models } from '../store/index.js';
@@ -15,6 +16,7 @@ import type { Access } from './access.js';
 import type { Actor, Audit } from './audit.js';
 import type { EventBus } from './eventBus.js';
 import type { Outbox } from './outbox.js';
+import { checklistView, type DocumentService } from './documents.js';
 import type { PortalService } from './portal.js';
 import type { SlaPolicy, TicketSla } from './sla.js';
 import { ticketEventData } from './ticketEvents.js';
@@ -57,6 +59,7 @@ export function createTicketService(deps: {
   log: Logger;
   sla: SlaPolicy;
   portal: PortalService;
+  documents: DocumentService;
   settings: { teamVisibility: boolean };
 }) {
   const { models, events, audit, outbox, access, now } = deps;
@@ -233,6 +236,7 @@ export function createTicketService(deps: {
       return {
         ...summary!,
         previousTicketId: ticket.previousTicketId ? String(ticket.previousTicketId) : null,
+        documents: checklistView(ticket),
         citizen: {
           id: String(ticket.citizenId),
           name: citizen?.name ?? null,
@@ -313,7 +317,11 @@ export function createTicketService(deps: {
       const files = attachmentIds.length ? await models.attachments.find({ _id: { $in: attachmentIds }, ticketId: ticket._id }, { content: 0 }).lean() : [];
       if (files.length !== attachmentIds.length) throw new Invalid('attachment.not_added');
       let text = input.text?.trim() ?? '';
-      if (input.cannedAnswerId) text = await this.renderCannedFor(principal, input.cannedAnswerId, ticket);
+      // A canned answer: its text unless the agent's edited copy comes with it, and its pieces to provide.
+      if (input.cannedAnswerId) {
+        const rendered = await this.renderCannedFor(principal, input.cannedAnswerId, ticket);
+        if (!text) text = rendered;
+      }
       if (!text) throw new Invalid('reply.empty');
       const channels = await this.replyChannels(ticket);
       // A portal message is answered on the portal itself and on the citizen's usual channel.
@@ -325,10 +333,12 @@ export function createTicketService(deps: {
         const available = [...channels.keys()];
         throw available.length ? new Invalid('reply.channel_unavailable_use', { channel, available: available.join(' / ') }) : new Invalid('reply.channel_unavailable', { channel });
       }
+      const pieces = input.cannedAnswerId ? ((await models.cannedAnswers.findById(input.cannedAnswerId, { documents: 1 }).lean())?.documents ?? []) : [];
       const message = await outbox.queue({
         ticketId: ticket._id, channel, to, text, authorId: principal.agentId, kind: 'message', subject: ticket.subject ? `Re: ${ticket.subject}` : undefined,
         attachments: files.map((f) => ({ filename: f.filename ?? undefined, contentType: f.contentType ?? 'application/octet-stream', size: f.size ?? 0, ref: attachmentRef(f._id) })),
       });
+      if (pieces.length) await deps.documents.addToChecklist(ticket._id, pieces);
       const at = now();
       const first = await models.tickets.updateOne({ _id: ticket._id, firstRespondedAt: null }, { $set: { firstRespondedAt: at } });
       // Answered: nothing is due until the citizen writes again.
@@ -342,6 +352,21 @@ export function createTicketService(deps: {
         events.emit('ticket.updated', { ...(await eventData(fresh)), changes });
       }
       return message;
+    },
+
+    /** "Pièces à fournir": the pieces join the checklist the portal shows, and the citizen is told which, with their link. */
+    async requestDocuments(principal: Principal, ticketId: string, labels: string[], channel?: InboundChannel) {
+      const ticket = await loadVisible(principal, ticketId);
+      if (ticket.status === 'closed') throw new Conflict('ticket.closed');
+      const added = await deps.documents.addToChecklist(ticket._id, labels);
+      await audit({ kind: 'agent', id: principal.agentId }, 'ticket.documents.requested', { ticketId: ticket._id, citizenId: ticket.citizenId }, { items: added.map((d) => d.label) });
+      if (added.length) {
+        const text = t('document.request_text', { reference: ticket.reference, list: added.map((d) => d.label).join(', '), link: deps.portal.redactedLink() });
+        await this.reply(principal, ticketId, { text, channel });
+      }
+      const fresh = (await models.tickets.findById(ticket._id, { documents: 1 }).lean())!;
+      events.emit('ticket.updated', { ...(await eventData(ticket)), changes: { documents: checklistView(fresh) } });
+      return { documents: checklistView(fresh) };
     },
 
     async note(principal: Principal, ticketId: string, text: string) {

@@ -6,6 +6,7 @@ import { axeViolations } from '../helpers/axe.js';
 import { browserFixture } from '../helpers/browser.js';
 import { capturingLog, inbound } from '../helpers/context.js';
 import { collect, connect, connected, until } from '../helpers/sockets.js';
+import { pdf, scriptAsPdf } from '../fixtures/documents.js';
 
 const logs = capturingLog();
 
@@ -52,7 +53,7 @@ describe('citizen portal', () => {
     await connected(agent);
     const seen = collect(agent, 'message:created');
     await page.getByLabel('Ajouter un message').fill('Merci ! Je passerai jeudi après-midi.');
-    await page.getByRole('button', { name: 'Envoyer' }).click();
+    await page.getByRole('button', { name: 'Envoyer', exact: true }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toBe('Votre message a bien été ajouté à votre demande.');
     await expect.poll(() => thread.textContent()).toContain('Je passerai jeudi après-midi.');
     const stored = await ctx.models.messages.findOne({ channel: 'portal' }).lean();
@@ -62,6 +63,44 @@ describe('citizen portal', () => {
     expect(errors).toEqual([]);
     // The token never reaches the logs.
     expect(JSON.stringify(logs.lines)).not.toContain(path.split('/').pop()!);
+    await context.close();
+  });
+
+  it('takes documents from a phone: the checklist the agent asked for, ticked by uploading; a hostile file refused', async () => {
+    const { session } = await ctx.services.chat.start({ name: 'Marc' });
+    const first = await ctx.services.chat.send(session, { clientId: 'c1', text: 'Permis de construire : que faut-il fournir ?' });
+    await ctx.services.tickets.requestDocuments({ agentId: first.recurringAgentId!, role: 'agent' }, first.ticketId, ['Plan de situation', 'Formulaire Cerfa 13406']);
+    const path = new URL(await ctx.services.portal.createLink((await ctx.models.tickets.findById(first.ticketId))!)).pathname;
+
+    const context = await browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true, bypassCSP: true });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${base}${path}`);
+    const checklist = page.getByRole('list', { name: 'Pièces à fournir' });
+    await expect.poll(() => checklist.textContent()).toContain('Plan de situation — à fournir');
+    expect(await axeViolations(page, 'portal documents (phone)')).toEqual([]);
+
+    // A script named .pdf: refused with the reason, nothing ticked.
+    await page.getByLabel('Fichiers (PDF ou photo)').setInputFiles({ name: 'plan.pdf', mimeType: 'application/pdf', buffer: scriptAsPdf() });
+    await page.getByRole('button', { name: 'Envoyer les documents' }).click();
+    const notice = page.locator('#documents-form [role=alert]');
+    await expect.poll(() => notice.textContent()).toBe('Vos documents n’ont pas pu être envoyés : Le fichier « plan.pdf » n’est ni un PDF ni une photo (JPEG, PNG, HEIC).');
+
+    // The real plan, by keyboard: the piece chosen, the file, Enter on the button.
+    await page.getByLabel('Fichiers (PDF ou photo)').setInputFiles({ name: 'plan-situation.pdf', mimeType: 'application/pdf', buffer: pdf('Plan') });
+    await page.getByLabel('Pièce concernée').selectOption({ label: 'Plan de situation' });
+    await page.getByRole('button', { name: 'Envoyer les documents' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => notice.textContent()).toBe('Vos documents ont bien été envoyés.');
+    await expect.poll(() => checklist.textContent()).toMatch(/Plan de situation — fournie le/);
+    expect(await checklist.textContent()).toContain('Formulaire Cerfa 13406 — à fournir');
+    await expect.poll(() => page.getByRole('list', { name: 'Vos échanges' }).textContent()).toContain('Pièce jointe : plan-situation.pdf');
+    // Only the piece still expected is offered now.
+    expect(await page.getByLabel('Pièce concernée').locator('option').allTextContents()).toEqual(['Formulaire Cerfa 13406', 'Autre document']);
+    const stored = await ctx.models.messages.findOne({ ticketId: first.ticketId, channel: 'portal' }).lean();
+    expect(stored!.attachments[0]).toMatchObject({ filename: 'plan-situation.pdf', contentType: 'application/pdf' });
+    expect(errors).toEqual([]);
     await context.close();
   });
 

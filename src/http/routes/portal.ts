@@ -3,7 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Type } from '@sinclair/typebox';
+import multipart from '@fastify/multipart';
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
+import { sizeLabel } from '../../domain/documents.js';
+import { Invalid, TooLarge } from '../../domain/errors.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { fromCatalogue, sendPage } from './pages.js';
 import type { Services } from '../../services/index.js';
@@ -12,6 +16,31 @@ import { errors, ObjectIdString, textAnswer } from '../schemas.js';
 
 const PAGE = fromCatalogue(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../pages/portal.html'), 'utf8'));
 const Token = Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) });
+const MAX_FILES = 5;
+
+/** The fields and files of a portal message sent as multipart/form-data. */
+async function readMessageParts(request: FastifyRequest, maxBytes: number) {
+  const input: { text: string; clientId?: string; item?: string; files: { filename: string; content: Buffer }[] } = { text: '', files: [] };
+  let current = '';
+  try {
+    for await (const part of request.parts()) {
+      if (part.type === 'file') {
+        current = part.filename || 'document';
+        input.files.push({ filename: part.filename || 'document', content: await part.toBuffer() });
+      } else if (typeof part.value === 'string') {
+        if (part.fieldname === 'text') input.text = part.value.slice(0, 5000);
+        else if (part.fieldname === 'clientId' && /^[\w-]{1,64}$/.test(part.value)) input.clientId = part.value;
+        else if (part.fieldname === 'item' && /^[\w-]{1,60}$/.test(part.value)) input.item = part.value;
+      }
+    }
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'FST_REQ_FILE_TOO_LARGE') throw new TooLarge('document.too_large', { name: current.slice(0, 150), max: sizeLabel(maxBytes) });
+    if (code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT') throw new Invalid('document.too_many', { max: MAX_FILES });
+    throw new Invalid('document.unreadable');
+  }
+  return input;
+}
 
 export const portalRoutes =
   (services: Services, auth: AuthHooks): FastifyPluginAsyncTypebox =>
@@ -27,7 +56,12 @@ export const portalRoutes =
           200: Type.Object({
             reference: Type.String(), status: Type.String(), agentFirstName: Type.Union([Type.String(), Type.Null()]),
             expectedBy: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-            messages: Type.Array(Type.Object({ id: Type.String(), direction: Type.String(), channel: Type.String(), text: Type.String(), createdAt: Type.String(), author: Type.Union([Type.String(), Type.Null()]) })),
+            messages: Type.Array(Type.Object({
+              id: Type.String(), direction: Type.String(), channel: Type.String(), text: Type.String(), createdAt: Type.String(), author: Type.Union([Type.String(), Type.Null()]),
+              files: Type.Array(Type.Object({ filename: Type.String(), size: Type.Integer() }), { description: 'documents the message carries (not downloadable here)' }),
+            })),
+            documents: Type.Array(Type.Object({ id: Type.String(), label: Type.String(), requestedAt: Type.String({ format: 'date-time' }), providedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]) }), { description: '"pièces à fournir": the checklist' }),
+            maxFileBytes: Type.Integer({ description: 'largest document accepted (PORTAL_MAX_FILE_BYTES)' }),
             callback: Type.Union([Type.Object({ slot: Type.String(), label: Type.String() }), Type.Null()], { description: 'the call-back asked for, until a call reaches the citizen' }),
             callbackSlots: Type.Array(Type.Object({ slot: Type.String(), label: Type.String() }), { description: 'half-days that may be chosen for a call-back (empty when call-backs are off or the request is closed)' }),
             callbackPhone: Type.Union([Type.String(), Type.Null()], { description: 'the number we know, masked; null: the citizen must give one' }),
@@ -37,13 +71,37 @@ export const portalRoutes =
       },
     }, async (request, reply) => reply.header('cache-control', 'no-store').send(await services.portal.view(request.params.token)));
 
+    // Documents: up to five files a message, each under PORTAL_MAX_FILE_BYTES, checked by their content.
+    await app.register(multipart, { limits: { files: MAX_FILES, fileSize: services.documents.maxBytes, fields: 5, parts: MAX_FILES + 5, fieldSize: 20_000 }, throwFileSizeLimit: true });
+    const JsonMessage = Type.Object({ text: Type.String({ minLength: 1, maxLength: 5000 }), clientId: Type.Optional(Type.String({ pattern: '^[\\w-]{1,64}$' })) }, { additionalProperties: false });
     app.post('/api/portal/:token/messages', {
       schema: {
-        tags: ['portal'], summary: 'The citizen adds a message to the same thread', params: Token,
-        body: Type.Object({ text: Type.String({ minLength: 1, maxLength: 5000 }), clientId: Type.Optional(Type.String({ pattern: '^[\\w-]{1,64}$' })) }, { additionalProperties: false }),
-        response: { 201: Type.Object({ id: Type.String(), reference: Type.String() }), ...errors(400, 404, 429) },
+        tags: ['portal'],
+        summary: 'The citizen adds a message to the same thread: JSON { text }, or multipart/form-data with fields text, clientId, item (a checklist piece) and up to five files (PDF, JPEG, PNG, HEIC)',
+        params: Token,
+        consumes: ['application/json', 'multipart/form-data'],
+        body: {
+          content: {
+            'application/json': { schema: JsonMessage },
+            // Documented, not validated here: the parts are read (and checked) one by one as they stream in.
+            'multipart/form-data': {
+              schema: {
+                properties: {
+                  text: { type: 'string', maxLength: 5000 },
+                  clientId: { type: 'string', pattern: '^[\\w-]{1,64}$' },
+                  item: { type: 'string', maxLength: 60, description: 'the id of the checklist piece these files provide' },
+                  files: { type: 'array', items: { type: 'string', format: 'binary' }, maxItems: MAX_FILES },
+                },
+              },
+            },
+          },
+        },
+        response: { 201: Type.Object({ id: Type.String(), reference: Type.String() }), ...errors(400, 404, 413, 429) },
       },
-    }, async (request, reply) => reply.status(201).send(await services.portal.post(request.params.token, request.body)));
+    }, async (request, reply) => {
+      const input = request.isMultipart() ? await readMessageParts(request, services.documents.maxBytes) : (request.body as Static<typeof JsonMessage>);
+      return reply.status(201).send(await services.portal.post(request.params.token, input));
+    });
 
     app.post('/api/portal/:token/callback', {
       schema: {

@@ -12,6 +12,8 @@ import { errors, fileAnswer, ObjectIdString } from '../schemas.js';
 const Status = Type.Union(TICKET_STATUSES.map((s) => Type.Literal(s)));
 const ReplyChannel = Type.Union([Type.Literal('sms'), Type.Literal('email'), Type.Literal('chat')]);
 const Priority = Type.Union([Type.Literal('low'), Type.Literal('normal'), Type.Literal('high'), Type.Literal('urgent')]);
+/** "Pièces à fournir": what the citizen was asked for, and when each was provided from the portal. */
+const DocumentsChecklist = Type.Array(Type.Object({ id: Type.String(), label: Type.String(), requestedAt: Type.String({ format: 'date-time' }), providedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]) }));
 const Ref = Type.Object({ id: Type.String(), name: Type.Union([Type.String(), Type.Null()]) });
 
 const TicketSummary = Type.Object(
@@ -57,7 +59,7 @@ const CitizenView = Type.Object(
   },
   { $id: 'Citizen' },
 );
-const CannedAnswer = Type.Object({ id: Type.String(), title: Type.String(), body: Type.String(), teamId: Type.Union([Type.String(), Type.Null()]), personal: Type.Boolean() }, { $id: 'CannedAnswer' });
+const CannedAnswer = Type.Object({ id: Type.String(), title: Type.String(), body: Type.String(), teamId: Type.Union([Type.String(), Type.Null()]), personal: Type.Boolean(), documents: Type.Array(Type.String()) }, { $id: 'CannedAnswer' });
 
 const toMessage = (m: { _id: unknown; ticketId: unknown; direction: string; channel: string; kind?: string | null; text: string; attachments: { filename?: string | null; contentType: string; size: number; ref: string }[]; createdAt?: Date; receivedAt: Date; status?: string | null; authorId?: unknown }) => ({
   id: String(m._id), ticketId: String(m.ticketId), direction: m.direction as 'out', channel: m.channel, kind: m.kind ?? undefined, text: m.text,
@@ -104,7 +106,7 @@ export const ticketRoutes =
         tags: ['tickets'], summary: 'A ticket with its citizen and its thread (paged backwards with before)', security,
         params: IdParams,
         querystring: Type.Object({ before: Type.Optional(ObjectIdString), limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }) }, { additionalProperties: false }),
-        response: { 200: Type.Intersect([Type.Ref('TicketSummary'), Type.Object({ previousTicketId: Type.Union([Type.String(), Type.Null()]), citizen: Type.Ref('Citizen'), messages: Type.Array(Type.Ref('Message')), hasEarlier: Type.Boolean() })]), ...errors(400, 401, 404) },
+        response: { 200: Type.Intersect([Type.Ref('TicketSummary'), Type.Object({ previousTicketId: Type.Union([Type.String(), Type.Null()]), documents: DocumentsChecklist, citizen: Type.Ref('Citizen'), messages: Type.Array(Type.Ref('Message')), hasEarlier: Type.Boolean() })]), ...errors(400, 401, 404) },
       },
       preHandler: auth.authenticate,
     }, async (request) => services.tickets.detail(principalOf(request), request.params.id, request.query));
@@ -190,6 +192,16 @@ export const ticketRoutes =
       const ticket = await services.tickets.loadVisible(principal, request.params.id);
       return reply.status(201).send(await services.callbacks.call(principal, ticket));
     });
+
+    app.post('/api/tickets/:id/documents', {
+      schema: {
+        tags: ['tickets'], summary: '"Pièces à fournir": adds pieces to the checklist the portal shows, and tells the citizen which (with their link) on their channel', security,
+        params: IdParams,
+        body: Type.Object({ items: Type.Array(Type.String({ minLength: 1, maxLength: 120 }), { minItems: 1, maxItems: 20 }), channel: Type.Optional(ReplyChannel) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ documents: DocumentsChecklist }), ...errors(400, 401, 404, 409) },
+      },
+      preHandler: auth.authenticate,
+    }, async (request) => services.tickets.requestDocuments(principalOf(request), request.params.id, request.body.items, request.body.channel));
 
     app.patch('/api/tickets/:id', {
       schema: {
@@ -282,7 +294,10 @@ export const ticketRoutes =
     }, async (request) => services.citizens.handOver(actorOf(request), request.params.id, request.body.toAgentId, request.body.reason));
 
     // Canned answers.
-    const CannedFields = { title: Type.String({ minLength: 1, maxLength: 120 }), body: Type.String({ minLength: 1, maxLength: 10_000 }), teamId: Type.Optional(Type.Union([ObjectIdString, Type.Null()])) };
+    const CannedFields = {
+      title: Type.String({ minLength: 1, maxLength: 120 }), body: Type.String({ minLength: 1, maxLength: 10_000 }), teamId: Type.Optional(Type.Union([ObjectIdString, Type.Null()])),
+      documents: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 120 }), { maxItems: 20, description: '"pièces à fournir": sending this answer adds them to the ticket\'s checklist on the portal' })),
+    };
     const CannedBody = Type.Object({ ...CannedFields, personal: Type.Optional(Type.Boolean({ description: "only for its author (any agent); shared ones are the managers'" })) }, { additionalProperties: false });
     const CannedChange = Type.Partial(Type.Object(CannedFields), { additionalProperties: false, minProperties: 1 });
     app.get('/api/canned-answers', {

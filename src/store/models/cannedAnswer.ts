@@ -10,6 +10,8 @@ const cannedAnswerSchema = new Schema(
     createdBy: { type: Schema.Types.ObjectId, ref: 'Agent', default: null },
     /** Set for an agent's personal answer: only they see and change it. */
     ownerId: { type: Schema.Types.ObjectId, ref: 'Agent', default: null },
+    /** "Pièces à fournir": sending this answer adds these pieces to the ticket's checklist. */
+    documents: { type: [String], default: [] },
   },
   { timestamps: true },
 );

@@ -48,6 +48,11 @@ const ticketSchema = new Schema(
      */
     inboxOrder: { type: Date, default: null },
     pendingSince: { type: Date, default: null },
+    /** "Pièces à fournir": what the citizen was asked to send, ticked when a portal upload names it. */
+    documents: {
+      type: [{ _id: false, id: { type: String, required: true }, label: { type: String, required: true }, requestedAt: { type: Date, required: true }, providedAt: { type: Date, default: null }, messageId: { type: Schema.Types.ObjectId, default: null } }],
+      default: [],
+    },
     /** The citizen's pending request to be called back, until a call reaches them. */
     callback: {
       type: new Schema(

@@ -4,6 +4,7 @@ import { ApiError, createApi } from '../shared/api.js';
 import { byId, h, replaceChildren } from '../shared/dom.js';
 import { t } from '../shared/i18n.js';
 import { callbackForm } from './callbackForm.js';
+import { documentsForm } from './documentsForm.js';
 import type { PortalView } from './types.js';
 
 const token = location.pathname.split('/').pop() ?? '';
@@ -18,6 +19,7 @@ const STATES = { new: 'ui.portal.state.new', open: 'ui.portal.state.open', pendi
 const state = byId('state');
 const section = byId('ticket');
 const extras = byId('extras');
+let documents: ReturnType<typeof documentsForm> | null = null;
 
 async function load() {
   let view: PortalView;
@@ -42,11 +44,20 @@ function render(view: PortalView) {
   replaceChildren(
     byId('messages'),
     ...view.messages.map((m) =>
-      h('li', { class: m.direction }, h('span', { class: 'who' }, `${m.direction === 'in' ? t('ui.portal.you') : (m.author ?? t('ui.portal.service'))} — ${when(m.createdAt)}`), m.text),
+      h(
+        'li',
+        { class: m.direction },
+        h('span', { class: 'who' }, `${m.direction === 'in' ? t('ui.portal.you') : (m.author ?? t('ui.portal.service'))} — ${when(m.createdAt)}`),
+        m.text,
+        ...m.files.map((f) => h('span', { class: 'file' }, t('ui.portal.file', { name: f.filename, size: Math.ceil(f.size / 1024) }))),
+      ),
     ),
   );
-  // Built once: a later refresh must not reset a choice being made.
-  if (!extras.firstChild) replaceChildren(extras, callbackForm(view, { api, onDone: () => void load() }));
+  // Built once: a later refresh must not reset a choice being made; the checklist is updated in place.
+  if (!documents) {
+    documents = documentsForm(view, { api, onDone: () => void load() });
+    replaceChildren(extras, documents.element, callbackForm(view, { api, onDone: () => void load() }));
+  } else documents.update(view);
   section.hidden = false;
 }
 

@@ -4,7 +4,9 @@ export interface PortalView {
   status: 'new' | 'open' | 'pending' | 'resolved' | 'closed';
   agentFirstName: string | null;
   expectedBy: string | null;
-  messages: { id: string; direction: 'in' | 'out'; channel: string; text: string; createdAt: string; author: string | null }[];
+  messages: { id: string; direction: 'in' | 'out'; channel: string; text: string; createdAt: string; author: string | null; files: { filename: string; size: number }[] }[];
+  documents: { id: string; label: string; requestedAt: string; providedAt: string | null }[];
+  maxFileBytes: number;
   callback: { slot: string; label: string } | null;
   callbackSlots: { slot: string; label: string }[];
   callbackPhone: string | null;
