@@ -12,6 +12,7 @@ interface Canned {
   body: string;
   teamId: string | null;
   personal: boolean;
+  documents: string[];
 }
 
 export function mountCannedPanel(root: HTMLElement, deps: { api: Api; canManage: boolean; announce: (text: string, error?: boolean) => void; onChange: (answers: Canned[]) => void }) {
@@ -21,6 +22,8 @@ export function mountCannedPanel(root: HTMLElement, deps: { api: Api; canManage:
   let editing: Canned | null = null;
   const title = h('input', { id: 'canned-title', type: 'text', maxlength: 120, required: true });
   const body = h('textarea', { id: 'canned-body', rows: 4, required: true });
+  const pieces = h('textarea', { id: 'canned-documents', rows: 2 });
+  const piecesOf = () => pieces.value.split('\n').map((l) => l.trim()).filter(Boolean);
   // Usable before the teams arrive: the service (managers) and "me only"; load() adds the teams.
   const scope = h('select', { id: 'canned-scope' }, ...(deps.canManage ? [h('option', { value: '' }, t('ui.canned.scope_all'))] : []), h('option', { value: 'me' }, t('ui.canned.scope_me')));
   const submit = h('button', { type: 'submit' }, t('ui.canned.create'));
@@ -28,22 +31,24 @@ export function mountCannedPanel(root: HTMLElement, deps: { api: Api; canManage:
     editing = null;
     title.value = '';
     body.value = '';
+    pieces.value = '';
     submit.textContent = t('ui.canned.create');
   };
   const form = h('form', { class: 'composer', onsubmit: attempt(async () => {
     const personal = scope.value === 'me';
     const target = scope.value && !personal ? scope.value : null;
     if (editing) {
-      await api.patch(`/api/canned-answers/${editing.id}`, { title: title.value.trim(), body: body.value, ...(editing.personal ? {} : { teamId: target }) });
+      await api.patch(`/api/canned-answers/${editing.id}`, { title: title.value.trim(), body: body.value, documents: piecesOf(), ...(editing.personal ? {} : { teamId: target }) });
       reset();
       return t('ui.canned.updated');
     }
-    await api.post('/api/canned-answers', { title: title.value.trim(), body: body.value, ...(personal ? { personal: true } : target ? { teamId: target } : {}) });
+    await api.post('/api/canned-answers', { title: title.value.trim(), body: body.value, documents: piecesOf(), ...(personal ? { personal: true } : target ? { teamId: target } : {}) });
     reset();
     return t('ui.canned.created');
   }) },
     h('label', { for: 'canned-title' }, t('ui.canned.name')), title,
     h('label', { for: 'canned-body' }, t('ui.canned.body', { variables: CANNED_VARIABLES.map((v) => `{{${v}}}`).join(' ') })), body,
+    h('label', { for: 'canned-documents' }, t('ui.canned.documents')), pieces,
     h('label', { for: 'canned-scope' }, t('ui.canned.scope')), scope,
     submit,
   );
@@ -53,6 +58,7 @@ export function mountCannedPanel(root: HTMLElement, deps: { api: Api; canManage:
     editing = answer;
     title.value = answer.title;
     body.value = answer.body;
+    pieces.value = answer.documents.join('\n');
     scope.value = answer.personal ? 'me' : (answer.teamId ?? '');
     submit.textContent = t('ui.canned.save_edit');
     title.focus();
@@ -74,6 +80,7 @@ export function mountCannedPanel(root: HTMLElement, deps: { api: Api; canManage:
       return h('li', {},
         h('strong', {}, answer.title), ` — ${who}`,
         h('p', { class: 'text' }, answer.body),
+        answer.documents.length ? h('p', { class: 'meta' }, t('ui.canned.documents_list', { list: answer.documents.join(', ') })) : null,
         mine ? h('button', { type: 'button', class: 'secondary', onclick: () => edit(answer) }, t('ui.canned.edit', { title: answer.title })) : null,
         ' ',
         mine ? h('button', { type: 'button', class: 'secondary', onclick: attempt(async () => (await api.delete(`/api/canned-answers/${answer.id}`), t('ui.canned.deleted'))) }, t('ui.canned.delete', { title: answer.title })) : null,

@@ -46,7 +46,10 @@ export function composer(ticket: TicketDetail, deps: { api: Api; canned: CannedA
     suggestions.hidden = true;
     text.removeAttribute('aria-activedescendant');
   };
+  // A canned answer with "pièces à fournir" goes with the reply, so its pieces join the ticket's checklist.
+  let withPieces: string | null = null;
   const insert = async (answer: CannedAnswer) => {
+    if (answer.documents?.length) withPieces = answer.id;
     const rendered = await api.get<{ text: string }>(`/api/tickets/${ticket.id}/canned-answers/${answer.id}`);
     const word = slashWord();
     const caret = text.selectionStart ?? text.value.length;
@@ -89,7 +92,8 @@ export function composer(ticket: TicketDetail, deps: { api: Api; canned: CannedA
         form.append('file', file.files[0]);
         attachments.push((await api.post<{ id: string }>(`/api/tickets/${ticket.id}/attachments`, form)).id);
       }
-      await api.post(`/api/tickets/${ticket.id}/replies`, { text: text.value, channel: channel.value || undefined, ...(attachments.length ? { attachments } : {}) });
+      await api.post(`/api/tickets/${ticket.id}/replies`, { text: text.value, channel: channel.value || undefined, ...(attachments.length ? { attachments } : {}), ...(withPieces ? { cannedAnswerId: withPieces } : {}) });
+      withPieces = null;
       text.value = '';
       file.value = '';
       refresh();

@@ -7,6 +7,7 @@ import { channelLabel, deliveryLabel, formatDate, PRIORITIES, priorityLabel, STA
 import { citizenActions } from './citizenActions.js';
 import { callPanel } from './callPanel.js';
 import { citizenPanel } from './citizenPanel.js';
+import { documentsPanel } from './documentsPanel.js';
 import { historyPanel } from './historyPanel.js';
 import { composer } from './composer.js';
 import { managerPanel } from './managerPanel.js';
@@ -25,7 +26,8 @@ export function mountTicketView(root: HTMLElement, deps: {
   let ticket: TicketDetail | null = null;
   let history: ReturnType<typeof historyPanel> | null = null;
   const rendered = new Map<string, HTMLLIElement>();
-  const thread = h('ol', { class: 'messages' });
+  // Focusable: a long thread scrolls, and keyboard users scroll it too.
+  const thread = h('ol', { class: 'messages', tabindex: 0, 'aria-labelledby': 'thread-title' });
   // The log role on a wrapper: the list keeps its list semantics inside.
   const log = h('div', { role: 'log', 'aria-labelledby': 'thread-title' }, thread);
   const presence = h('p', { class: 'meta', 'aria-live': 'polite' });
@@ -133,6 +135,7 @@ export function mountTicketView(root: HTMLElement, deps: {
       ),
       h('aside', { class: 'ticket-side', 'aria-label': t('ui.citizen.title') },
         citizenPanel(detail, { api, announce: deps.announce, onOpenTicket: deps.onOpenTicket }),
+        documentsPanel(detail, { api, announce: deps.announce }),
         deps.me.role !== 'agent' ? managerPanel(detail, { api, agents: deps.agents(), announce: deps.announce, onDone: () => void refresh() }) : null,
         deps.me.role !== 'agent' ? citizenActions(detail, { api, announce: deps.announce, onDone: () => void refresh() }) : null,
         history.element,

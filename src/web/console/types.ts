@@ -45,7 +45,9 @@ export interface Citizen {
   recurringAgent: { id: string; name: string } | null;
   tickets: { id: string; reference: string; status: string; subject: string; createdAt: string }[];
 }
+export interface ChecklistItem { id: string; label: string; requestedAt: string; providedAt: string | null }
 export interface TicketDetail extends TicketSummary {
+  documents: ChecklistItem[];
   citizen: TicketSummary['citizen'] & Citizen;
   messages: Message[];
   hasEarlier: boolean;
@@ -58,4 +60,6 @@ export interface CannedAnswer {
   id: string;
   title: string;
   body: string;
+  /** "Pièces à fournir" this answer asks for. */
+  documents?: string[];
 }
