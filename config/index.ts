@@ -37,6 +37,7 @@ export const EnvSchema = Type.Object({
   SMS_MAX_SEGMENTS: Int('longest SMS reply, in segments (153 GSM-7 or 67 UCS-2 characters each)', 1, 10, 6),
   VOICEMAIL_MAX_SECONDS: Int('longest voicemail', 10, 600, 120),
   TRANSCRIPTION_LANGUAGE: Type.String({ default: 'fr-FR', pattern: '^[a-z]{2,3}-[A-Z]{2}$', description: 'language of the voicemails, for Twilio real-time transcription (BCP-47, e.g. fr-FR)' }),
+  SATISFACTION_SURVEY: Type.Boolean({ default: true, description: 'ask the citizen one satisfaction question (1 to 5) when a request is resolved; false turns it off' }),
   CALLBACKS: Type.Boolean({ default: true, description: 'citizens may ask to be called back (portal, or key 1 after the phone greeting); agents call from the console through their own phone' }),
   BODY_LIMIT_BYTES: Int('largest accepted HTTP body', 1024, 50 * 1024 * 1024, 1024 * 1024),
   PORTAL_MAX_FILE_BYTES: Int('largest document a citizen may send from the portal (PDF, JPEG, PNG, HEIC; five per message)', 1024, 50 * 1024 * 1024, 10 * 1024 * 1024),
@@ -94,6 +95,7 @@ export interface Config {
   readonly sms: { readonly maxSegments: number; readonly voicemailMaxSeconds: number; readonly transcriptionLanguage: string; readonly callbacks: boolean };
   readonly http: { readonly bodyLimitBytes: number; readonly corsOrigins: readonly string[]; readonly portalMaxFileBytes: number };
   readonly access: { readonly teamVisibility: boolean };
+  readonly satisfactionSurvey: boolean;
   readonly chat: {
     readonly origins: readonly string[];
     readonly maxMessageChars: number;
@@ -221,6 +223,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sms: { maxSegments: e.SMS_MAX_SEGMENTS, voicemailMaxSeconds: e.VOICEMAIL_MAX_SECONDS, transcriptionLanguage: e.TRANSCRIPTION_LANGUAGE, callbacks: e.CALLBACKS },
     http: { bodyLimitBytes: e.BODY_LIMIT_BYTES, corsOrigins, portalMaxFileBytes: e.PORTAL_MAX_FILE_BYTES },
     access: { teamVisibility: e.TEAM_VISIBILITY },
+    satisfactionSurvey: e.SATISFACTION_SURVEY,
     chat: {
       origins: chatOrigins,
       maxMessageChars: e.CHAT_MAX_MESSAGE_CHARS,

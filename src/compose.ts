@@ -37,6 +37,7 @@ export async function compose(config: Config, store: Store, log: Logger, options
       mailDomain: config.email ? /@([^>\s]+)/.exec(config.email.from)?.[1] : undefined,
       openingHours: { hours: config.service.openingHours, timeZone: config.rules.timeZone },
       callbacks: config.sms.callbacks,
+      satisfactionSurvey: config.satisfactionSurvey,
       portalMaxFileBytes: config.http.portalMaxFileBytes,
       now: options.now,
     },

@@ -57,6 +57,7 @@
     '.gru-chat-typing{min-height:1.2rem;padding:0 .8rem;font-size:.85rem;color:#555}' +
     '.gru-chat [hidden]{display:none!important}.gru-chat-log a{color:#000091;text-decoration:underline;overflow-wrap:anywhere}' +
     '.gru-chat-verify{padding:.4rem .8rem;border-top:1px solid #ddd;font-size:.9rem}.gru-chat-verify p{margin:0 0 .3rem}.gru-chat-verify button{background:#fff;color:#000091;border:1px solid #000091;border-radius:.25rem;padding:.3rem .6rem;font:inherit;cursor:pointer;margin:0 .3rem .3rem 0}.gru-chat-verify input{font:inherit;padding:.4rem;border:1px solid #666;border-radius:.25rem}.gru-chat-verify .gru-chat-row{align-items:flex-end}' +
+    '.gru-chat-rate button{min-width:2.6rem;min-height:2.6rem;margin:.2rem .3rem 0 0;background:#fff;color:#000091;border:1px solid #000091;border-radius:.25rem;font:600 1rem system-ui,sans-serif;cursor:pointer}' +
     '.gru-chat .gru-chat-row{display:flex;flex-wrap:wrap;gap:.4rem}.gru-chat .gru-chat-row>span{display:flex;flex-direction:column;flex:1;min-width:6rem}' +
     /* A phone: the whole screen, so the conversation keeps room while the first fields show. */
     '@media (max-width:32rem),(max-height:40rem){.gru-chat{inset:0;width:100%;height:100%;border-radius:0;border:0}.gru-chat header{border-radius:0}.gru-chat textarea{min-height:2.6rem}}';
@@ -246,11 +247,36 @@
   function info(text, kind) {
     return addLine(kind || 'info', text);
   }
+  /** The satisfaction question: five buttons under it, until the citizen answers. */
+  function offerRating(m) {
+    if (shown['rate:' + m.id] || (state.rated || {})[m.ticketId]) return;
+    var item = el('li', { class: 'info gru-chat-rate' });
+    var group = el('div', { role: 'group', 'aria-label': tt('rate_group') });
+    item.appendChild(group);
+    shown['rate:' + m.id] = item;
+    [1, 2, 3, 4, 5].forEach(function (n) {
+      var button = el('button', { type: 'button', 'aria-label': tt('rate_label', { n: n, label: tt('score.' + n) }) }, String(n));
+      button.addEventListener('click', function () {
+        socket.emit('chat:satisfaction', { score: n }, function (r) {
+          if (!r || !r.ok) return info(r ? r.error.message : tt('no_answer'), 'error');
+          state.rated = state.rated || {};
+          state.rated[m.ticketId] = n;
+          save();
+          item.textContent = tt('rated', { score: n });
+          textarea.focus();
+        });
+      });
+      group.appendChild(button);
+    });
+    log.appendChild(item);
+    logBox.scrollTop = logBox.scrollHeight;
+  }
   function showMessage(m) {
     if (m.direction === 'out') {
       var who = m.author && m.author.firstName ? m.author.firstName + ' : ' : '';
       addLine('out', who + m.text, m.id);
       typing.textContent = '';
+      if (m.kind === 'survey') offerRating(m);
     } else {
       addLine('in', m.text, m.id);
     }

@@ -31,6 +31,8 @@ export interface DomainEventMap {
   'message.updated': TicketEventData & { messageId: string; changes: Record<string, unknown> };
   /** An agent's account changed what they may see (deactivated, new role or team): their sockets end. */
   'agent.access': { agentId: string; reason: 'deactivated' | 'role' | 'team'; ticketId?: undefined };
+  /** The citizen answered the satisfaction question (1 to 5). */
+  'satisfaction.received': TicketEventData & { score: number; channel: string };
   /** RGPD erasure: the citizen's chat sessions are gone, their open widgets are disconnected. */
   'citizen.erased': { citizenId: string; chatSessionIds: string[]; ticketId?: undefined };
 }

@@ -55,5 +55,7 @@ export interface ChatClientToServer {
   'chat:verify': (p: { channel: 'email' | 'sms' }, ack: (r: { ok: true; expiresAt: string } | ErrorAck) => void) => void;
   /** The code typed back: the chat joins that address's citizen and request. */
   'chat:confirm': (p: { code: string }, ack: (r: { ok: true; linked: true; reference: string } | ErrorAck) => void) => void;
+  /** The answer to the satisfaction question (a message of kind 'survey'). */
+  'chat:satisfaction': (p: { score: number; comment?: string }, ack: (r: { ok: true; score: number } | ErrorAck) => void) => void;
   typing: () => void;
 }

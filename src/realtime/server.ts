@@ -318,6 +318,22 @@ function setUpChat(chat: ChatNamespace, agents: AgentsNamespace, services: Servi
       }
     });
 
+    socket.on('chat:satisfaction', async (payload, ack) => {
+      if (typeof ack !== 'function') return;
+      const session = socket.data.session;
+      if (!session?.ticketId) return refuse(ack, 'no_session', t('chat.no_session'));
+      const score = payload?.score;
+      const comment = typeof payload?.comment === 'string' ? payload.comment.slice(0, 1000) : undefined;
+      if (typeof score !== 'number' || !Number.isInteger(score) || score < 1 || score > 5) return refuse(ack, 'invalid', t('satisfaction.score_invalid'), String(session._id));
+      try {
+        const answer = await services.satisfaction.answer(session.ticketId, { score, comment, channel: 'chat' }, { kind: 'citizen', id: String(session._id) });
+        ack({ ok: true, score: answer.score });
+      } catch (err) {
+        if (!(err instanceof DomainError)) log.error({ err, channel: 'chat', sessionId: String(session._id) }, 'satisfaction not stored');
+        ack(errorAck(err));
+      }
+    });
+
     socket.on('typing', () => {
       const ticketId = socket.data.session?.ticketId;
       if (ticketId) agents.to(rooms.ticket(String(ticketId))).emit('typing', { ticketId: String(ticketId), from: 'citizen' });

@@ -26,6 +26,8 @@ export interface PublicMessage {
   createdAt: string;
   status?: string | null;
   author?: { firstName: string | null } | null;
+  /** 'survey': the widget offers five buttons for the satisfaction question. */
+  kind?: string;
 }
 
 /** A resumed session past its idle time: the widget starts a new one and tells the citizen. */
@@ -131,7 +133,7 @@ export type ChatService = ReturnType<typeof createChatService>;
 
 export async function toPublicMessages(
   models: Models,
-  messages: { _id: Types.ObjectId; ticketId: Types.ObjectId; direction: string; channel: string; text: string; createdAt?: Date; status?: string | null; authorId?: Types.ObjectId | null }[],
+  messages: { _id: Types.ObjectId; ticketId: Types.ObjectId; direction: string; channel: string; kind?: string | null; text: string; createdAt?: Date; status?: string | null; authorId?: Types.ObjectId | null }[],
 ): Promise<PublicMessage[]> {
   const authorIds = [...new Set(messages.map((m) => m.authorId).filter(Boolean).map(String))];
   const authors = authorIds.length ? await models.agents.find({ _id: { $in: authorIds } }, { name: 1 }).lean() : [];
@@ -145,5 +147,6 @@ export async function toPublicMessages(
     createdAt: (m.createdAt ?? new Date()).toISOString(),
     status: m.status ?? null,
     author: m.direction === 'out' ? { firstName: m.authorId ? (firstNames.get(String(m.authorId)) ?? null) : null } : null,
+    kind: m.kind ?? 'message',
   }));
 }

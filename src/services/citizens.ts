@@ -156,8 +156,12 @@ export function createCitizenService(deps: { models: Models; audit: Audit; event
           },
         },
       );
-      await models.messages.updateMany({ citizenId: citizen._id, call: { $ne: null } }, { $set: { 'call.recordingUrl': null, 'call.recordingSid': null } });
-      await models.tickets.updateMany({ citizenId: citizen._id }, { $set: { subject: '[anonymised]' } });
+      // A voicemail's words and a call-back's number are theirs too.
+      await models.messages.updateMany({ citizenId: citizen._id, call: { $ne: null } }, { $set: { 'call.recordingUrl': null, 'call.recordingSid': null, 'call.segments': [] } });
+      await models.messages.updateMany({ citizenId: citizen._id, $or: [{ callback: { $ne: null } }, { dial: { $ne: null } }] }, { $set: { callback: null, 'dial.agentPhone': null } });
+      // The score stays for the statistics; the comment was theirs.
+      await models.tickets.updateMany({ citizenId: citizen._id }, { $set: { subject: '[anonymised]', callback: null } });
+      await models.tickets.updateMany({ citizenId: citizen._id, satisfaction: { $ne: null } }, { $set: { 'satisfaction.comment': null } });
       await models.auditEvents.updateMany({ citizenId: citizen._id }, { $set: { data: { anonymised: true } } });
       // A citizen's own actions (STOP by SMS) name them by their address.
       await models.auditEvents.updateMany({ citizenId: citizen._id, 'actor.kind': 'citizen' }, { $set: { 'actor.id': null } });

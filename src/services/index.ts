@@ -19,6 +19,7 @@ import { createIngestInbound } from './ingestInbound.js';
 import { createOutbox } from './outbox.js';
 import { createDocumentService } from './documents.js';
 import { createPortalService } from './portal.js';
+import { createSatisfactionService, type SatisfactionService } from './satisfaction.js';
 import { createStatsService } from './stats.js';
 import { createTicketService } from './tickets.js';
 import { createSlaPolicy, DEFAULT_SLA, type SlaSettings } from './sla.js';
@@ -48,6 +49,8 @@ export interface ServiceOptions {
   openingHours?: { hours: OpeningHours; timeZone: string };
   /** Citizens may ask to be called back (default on). */
   callbacks?: boolean;
+  /** Ask one satisfaction question when a request is resolved (default on). */
+  satisfactionSurvey?: boolean;
   /** Largest document a citizen may send from the portal. */
   portalMaxFileBytes?: number;
   now?: () => Date;
@@ -70,6 +73,7 @@ export function createServices(store: Store, log: Logger, options: ServiceOption
     expandLinks: async (message, text) => chatIdentity!.expandCode(message, await portal!.expandLinks(message, text)),
   });
   let chatIdentity: ChatIdentityService | null = null;
+  let satisfaction: SatisfactionService | null = null;
   // The portal needs the pipeline and the acknowledgement needs portal links: wired through a late binding.
   let portal: ReturnType<typeof createPortalService> | null = null;
   const automation = createAutomationService({ models: store.models, audit });
@@ -95,18 +99,26 @@ export function createServices(store: Store, log: Logger, options: ServiceOption
     },
   });
   const documents = createDocumentService({ models: store.models, now, maxBytes: options.portalMaxFileBytes ?? 10 * 1024 * 1024 });
-  portal = createPortalService({ models: store.models, audit, ingestInbound, now, callbackSlots: callbacks.slots, documents, publicBaseUrl: options.publicBaseUrl ?? 'http://localhost:3000', secret: options.jwtSecret });
+  portal = createPortalService({ models: store.models, audit, ingestInbound, now, callbackSlots: callbacks.slots, documents, satisfactionEnabled: options.satisfactionSurvey ?? true, publicBaseUrl: options.publicBaseUrl ?? 'http://localhost:3000', secret: options.jwtSecret });
   const voice = createVoiceService({ models: store.models, events, ingestInbound, now, log });
   const chat = createChatService({ models: store.models, ingestInbound, now, rules: options.rules, sessionIdleHours: options.chatSessionIdleHours, showLinks: (message, text) => portal!.showLinks(message, text) });
   chatIdentity = createChatIdentityService({ models: store.models, outbox, citizens, audit, events, now, log, secret: options.jwtSecret, serviceName: options.serviceName ?? 'la mairie' });
   const access = createAccess({ models: store.models, teamVisibility: options.teamVisibility ?? false });
   const tickets = createTicketService({
     models: store.models, events, audit, outbox, access, now, log, sla, portal, documents,
+    onResolved: (ticket) => satisfaction!.ask(ticket),
     settings: { teamVisibility: options.teamVisibility ?? false },
+  });
+  // Late-bound: the question needs the citizen's channels, which the ticket service knows.
+  satisfaction = createSatisfactionService({
+    models: store.models, outbox, events, audit, now, log, enabled: options.satisfactionSurvey ?? true,
+    settings: { defaultPhoneRegion: options.rules.defaultPhoneRegion, serviceName: options.serviceName ?? 'la mairie' },
+    channelsOf: (ticket) => tickets.replyChannels(ticket),
+    portalLink: () => portal!.redactedLink(),
   });
   const cannedAnswers = createCannedAnswerService({ models: store.models, audit });
   const email = createEmailService({ models: store.models, ingestInbound, outbox, now, log });
   const stats = createStatsService({ models: store.models, now, timeZone: options.sla?.timeZone ?? 'Europe/Paris' });
-  return { store, models: store.models, events, audit, tokens, agents, teams, citizens, outbox, ingestInbound, voice, callbacks, chat, chatIdentity, documents, access, tickets, cannedAnswers, sla, portal, automation, stats, email, now };
+  return { store, models: store.models, events, audit, tokens, agents, teams, citizens, outbox, ingestInbound, voice, callbacks, chat, chatIdentity, documents, satisfaction: satisfaction!, access, tickets, cannedAnswers, sla, portal, automation, stats, email, now };
 }
 export type Services = ReturnType<typeof createServices>;

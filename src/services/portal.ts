@@ -32,6 +32,7 @@ export function createPortalService(deps: {
   /** The half-days a citizen may choose for a call-back (none when call-backs are off). */
   callbackSlots?: () => { slot: string; label: string }[];
   documents: DocumentService;
+  satisfactionEnabled?: boolean;
 }) {
   const { models, audit, now } = deps;
   const posts = new RateLimiter(5, 10 / 60);
@@ -103,6 +104,11 @@ export function createPortalService(deps: {
         })),
         documents: checklistView(ticket),
         maxFileBytes: deps.documents.maxBytes,
+        /** Asked once the request is resolved; the first answer is kept. */
+        satisfaction: {
+          asked: !!deps.satisfactionEnabled && (!!ticket.surveyAskedAt || ticket.status === 'resolved' || ticket.status === 'closed'),
+          score: ticket.satisfaction?.score ?? null,
+        },
         callback: ticket.callback ? { slot: ticket.callback.slot, label: slotLabel(ticket.callback.slot) } : null,
         callbackSlots: open && deps.callbackSlots ? deps.callbackSlots() : [],
         /** The known number, masked: the citizen may keep it or give another. */

@@ -68,8 +68,27 @@ export function createStatsService(deps: { models: Models; now: () => Date; time
         buckets.find((b) => days < b.maxDays)!.count++;
       }
 
+      // Satisfaction answered within the period, per team, agent and the channel the request came by.
+      const rated = await models.tickets
+        .find({ ...scoped, 'satisfaction.at': { $gte: period.from, $lt: period.to } }, { satisfaction: 1, teamId: 1, assigneeId: 1, channel: 1 })
+        .lean();
+      const average = (scores: number[]) => (scores.length ? Math.round((scores.reduce((a, b) => a + b, 0) / scores.length) * 100) / 100 : null);
+      const groupBy = (key: (t: (typeof rated)[number]) => string | null, name: (k: string | null) => string) => {
+        const groups = new Map<string | null, number[]>();
+        for (const ticket of rated) groups.set(key(ticket), [...(groups.get(key(ticket)) ?? []), ticket.satisfaction!.score]);
+        return [...groups.entries()].map(([k, scores]) => ({ key: k, name: name(k), count: scores.length, average: average(scores)! })).sort((a, b) => b.count - a.count);
+      };
+      const satisfaction = {
+        count: rated.length,
+        average: average(rated.map((t) => t.satisfaction!.score)),
+        perTeam: groupBy((t) => (t.teamId ? String(t.teamId) : null), (k) => (k ? (teamName.get(k) ?? '?') : 'no team')),
+        perAgent: groupBy((t) => (t.assigneeId ? String(t.assigneeId) : null), (k) => (k ? (agentName.get(k) ?? '?') : 'unassigned')),
+        perChannel: groupBy((t) => t.channel, (k) => k ?? ''),
+      };
+
       return {
         period: { from: period.from.toISOString(), to: period.to.toISOString() },
+        satisfaction,
         openPerAgent: perAgent
           .map((r) => ({ agentId: r._id ? String(r._id) : null, name: r._id ? (agentName.get(String(r._id)) ?? '?') : 'unassigned', open: r.open }))
           .sort((a, b) => b.open - a.open),

@@ -60,6 +60,8 @@ export function createTicketService(deps: {
   sla: SlaPolicy;
   portal: PortalService;
   documents: DocumentService;
+  /** A request was resolved: the satisfaction question goes out (once). */
+  onResolved?: (ticket: TicketDoc) => Promise<void>;
   settings: { teamVisibility: boolean };
 }) {
   const { models, events, audit, outbox, access, now } = deps;
@@ -141,6 +143,10 @@ export function createTicketService(deps: {
       await models.citizens.updateOne({ _id: ticket.citizenId, openTicketId: null }, { $set: { openTicketId: ticket._id } });
     }
     await audit(actor, 'ticket.status.changed', { ticketId: ticket._id, citizenId: ticket.citizenId }, { from: ticket.status, to: status });
+    if (status === 'resolved' && deps.onResolved) {
+      const resolved = await models.tickets.findById(ticket._id);
+      if (resolved) await deps.onResolved(resolved).catch((err: unknown) => deps.log.warn({ err, ticketId: String(ticket._id) }, 'satisfaction question not queued'));
+    }
     return { status };
   }
 
@@ -237,6 +243,7 @@ export function createTicketService(deps: {
         ...summary!,
         previousTicketId: ticket.previousTicketId ? String(ticket.previousTicketId) : null,
         documents: checklistView(ticket),
+        satisfaction: ticket.satisfaction ? { score: ticket.satisfaction.score, comment: ticket.satisfaction.comment ?? null, at: ticket.satisfaction.at.toISOString(), channel: ticket.satisfaction.channel } : null,
         citizen: {
           id: String(ticket.citizenId),
           name: citizen?.name ?? null,

@@ -18,6 +18,8 @@ beforeAll(async () => {
   for (let i = 0; i < 3; i++) await ctx.services.ingestInbound(inbound({ from: { address: `+3367000000${i}` } }));
   const { session } = await ctx.services.chat.start({});
   await ctx.services.chat.send(session, { clientId: 'x', text: 'Bonjour' });
+  // One citizen answered the satisfaction question (4 out of 5).
+  await ctx.models.tickets.updateOne({ channel: 'sms' }, { $set: { satisfaction: { score: 4, comment: null, at: new Date(), channel: 'sms' } } });
 }, 60_000);
 afterAll(() => fixture?.close());
 
@@ -40,6 +42,9 @@ describe('dashboard', () => {
     expect(await rowsOf(page, 'channels')).toEqual(['Chat1', 'SMS3']);
     expect(await rowsOf(page, 'backlog')).toEqual(['moins d’un jour4', '1 à 2 jours0', '2 à 7 jours0', 'plus de 7 jours0']);
     expect(await page.locator('#promise-detail').textContent()).toBe('0 sur 0 demandes échues ont reçu une réponse dans les délais');
+    expect(await page.locator('#satisfaction-detail').textContent()).toBe('1 avis sur la période');
+    expect(await rowsOf(page, 'satisfaction-agents')).toEqual(['Camille Martin4']);
+    expect(await rowsOf(page, 'satisfaction-channels')).toEqual(['SMS4']);
     expect(await page.getByRole('link', { name: 'Retour à la console' }).getAttribute('href')).toBe('/console');
     expect(await axeViolations(page, 'dashboard')).toEqual([]);
 

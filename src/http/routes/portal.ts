@@ -62,6 +62,7 @@ export const portalRoutes =
             })),
             documents: Type.Array(Type.Object({ id: Type.String(), label: Type.String(), requestedAt: Type.String({ format: 'date-time' }), providedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]) }), { description: '"pièces à fournir": the checklist' }),
             maxFileBytes: Type.Integer({ description: 'largest document accepted (PORTAL_MAX_FILE_BYTES)' }),
+            satisfaction: Type.Object({ asked: Type.Boolean({ description: 'the question is open (the request is resolved)' }), score: Type.Union([Type.Integer({ minimum: 1, maximum: 5 }), Type.Null()]) }),
             callback: Type.Union([Type.Object({ slot: Type.String(), label: Type.String() }), Type.Null()], { description: 'the call-back asked for, until a call reaches the citizen' }),
             callbackSlots: Type.Array(Type.Object({ slot: Type.String(), label: Type.String() }), { description: 'half-days that may be chosen for a call-back (empty when call-backs are off or the request is closed)' }),
             callbackPhone: Type.Union([Type.String(), Type.Null()], { description: 'the number we know, masked; null: the citizen must give one' }),
@@ -115,6 +116,18 @@ export const portalRoutes =
     }, async (request, reply) => {
       const ticket = await services.portal.forAction(request.params.token);
       return reply.status(201).send(await services.callbacks.requestFromPortal(ticket, request.body));
+    });
+
+    app.post('/api/portal/:token/satisfaction', {
+      schema: {
+        tags: ['portal'], summary: 'The citizen’s answer to the satisfaction question, once the request is resolved (the first answer is kept)', params: Token,
+        body: Type.Object({ score: Type.Integer({ minimum: 1, maximum: 5 }), comment: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false }),
+        response: { 201: Type.Object({ score: Type.Integer(), comment: Type.Union([Type.String(), Type.Null()]) }), ...errors(400, 404, 409, 429) },
+      },
+    }, async (request, reply) => {
+      const ticket = await services.portal.forAction(request.params.token);
+      const answer = await services.satisfaction.answer(ticket._id, { ...request.body, channel: 'portal' }, { kind: 'citizen', id: String(ticket.citizenId) });
+      return reply.status(201).send({ score: answer.score, comment: answer.comment ?? null });
     });
 
     app.post('/api/tickets/:id/portal-links', {

@@ -38,7 +38,7 @@ export const sandboxRoutes =
         await services.voice.transcriptionEvent(`CAsandbox${id}`, { type: 'transcription', status: 'completed' });
         return reply.status(201).send({ ticketId: call.ticketId, reference: call.reference });
       }
-      const result = await services.ingestInbound({
+      const inbound = {
         channel,
         externalId: channel === 'sms' ? `SMsandbox${id}` : `<sandbox.${id}@sandbox.local>`,
         from: { address: from, name },
@@ -47,7 +47,9 @@ export const sandboxRoutes =
         threadHints: channel === 'email' ? { messageId: `<sandbox.${id}@sandbox.local>`, ticketRef: findReference(subject) } : {},
         attachments: [],
         receivedAt: at,
-      });
+      };
+      // As the Twilio webhook does: "4" after the satisfaction question is its answer.
+      const result = (await services.satisfaction.fromSms(inbound)) ?? (await services.ingestInbound(inbound));
       return reply.status(201).send({ ticketId: result.ticketId, reference: result.reference });
     });
 

@@ -106,7 +106,7 @@ export const ticketRoutes =
         tags: ['tickets'], summary: 'A ticket with its citizen and its thread (paged backwards with before)', security,
         params: IdParams,
         querystring: Type.Object({ before: Type.Optional(ObjectIdString), limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }) }, { additionalProperties: false }),
-        response: { 200: Type.Intersect([Type.Ref('TicketSummary'), Type.Object({ previousTicketId: Type.Union([Type.String(), Type.Null()]), documents: DocumentsChecklist, citizen: Type.Ref('Citizen'), messages: Type.Array(Type.Ref('Message')), hasEarlier: Type.Boolean() })]), ...errors(400, 401, 404) },
+        response: { 200: Type.Intersect([Type.Ref('TicketSummary'), Type.Object({ previousTicketId: Type.Union([Type.String(), Type.Null()]), documents: DocumentsChecklist, satisfaction: Type.Union([Type.Object({ score: Type.Integer({ minimum: 1, maximum: 5 }), comment: Type.Union([Type.String(), Type.Null()]), at: Type.String({ format: 'date-time' }), channel: Type.String() }), Type.Null()], { description: 'the citizen’s answer to the satisfaction question' }), citizen: Type.Ref('Citizen'), messages: Type.Array(Type.Ref('Message')), hasEarlier: Type.Boolean() })]), ...errors(400, 401, 404) },
       },
       preHandler: auth.authenticate,
     }, async (request) => services.tickets.detail(principalOf(request), request.params.id, request.query));

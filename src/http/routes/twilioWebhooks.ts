@@ -50,6 +50,11 @@ export const twilioWebhookRoutes =
         log.info({ keyword, known }, 'SMS consent keyword');
         return xml(reply, emptyTwiml());
       }
+      // "4" after the satisfaction question is its answer, not a new request.
+      if (await services.satisfaction.fromSms(inbound)) {
+        log.info('SMS satisfaction answer stored');
+        return xml(reply, emptyTwiml());
+      }
       const result = await services.ingestInbound(inbound);
       log.info({ ticketId: result.ticketId, duplicate: result.duplicate }, 'SMS stored');
       return xml(reply, emptyTwiml());

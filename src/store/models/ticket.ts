@@ -53,6 +53,12 @@ const ticketSchema = new Schema(
       type: [{ _id: false, id: { type: String, required: true }, label: { type: String, required: true }, requestedAt: { type: Date, required: true }, providedAt: { type: Date, default: null }, messageId: { type: Schema.Types.ObjectId, default: null } }],
       default: [],
     },
+    /** The satisfaction question: asked once when resolved; the first answer (1 to 5, a comment) kept. */
+    surveyAskedAt: { type: Date, default: null },
+    satisfaction: {
+      type: new Schema({ score: { type: Number, required: true }, comment: { type: String, default: null }, at: { type: Date, required: true }, channel: { type: String, required: true } }, { _id: false }),
+      default: null,
+    },
     /** The citizen's pending request to be called back, until a call reaches them. */
     callback: {
       type: new Schema(

@@ -128,6 +128,9 @@ export function mountTicketView(root: HTMLElement, deps: {
         heading,
         h('p', { class: 'meta' }, detail.assignee ? t('ui.ticket.assigned_to', { name: detail.assignee.name }) : t('ui.ticket.unassigned')),
         fields(detail),
+        detail.satisfaction
+          ? h('p', { class: 'meta', id: 'ticket-satisfaction' }, t('ui.ticket.satisfaction', { score: detail.satisfaction.score }), detail.satisfaction.comment ? ` ${t('ui.ticket.satisfaction_comment', { comment: detail.satisfaction.comment })}` : '')
+          : null,
         callPanel(detail, { api, announce: deps.announce }),
         presence,
         log,

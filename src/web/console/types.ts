@@ -48,6 +48,7 @@ export interface Citizen {
 export interface ChecklistItem { id: string; label: string; requestedAt: string; providedAt: string | null }
 export interface TicketDetail extends TicketSummary {
   documents: ChecklistItem[];
+  satisfaction?: { score: number; comment: string | null; at: string; channel: string } | null;
   citizen: TicketSummary['citizen'] & Citizen;
   messages: Message[];
   hasEarlier: boolean;

@@ -16,7 +16,10 @@ interface Stats {
   medianFirstResponseMinutes: number | null;
   volumePerChannelPerDay: { day: string; channel: string; count: number }[];
   backlogAge: { key: string; count: number }[];
+  satisfaction: { count: number; average: number | null; perTeam: Group[]; perAgent: Group[]; perChannel: Group[] };
 }
+interface Group { key: string | null; name: string; count: number; average: number }
+const decimal = (n: number) => String(n).replace('.', ',');
 
 const session = { token: () => sessionStorage.getItem('gru-token') };
 const api = createApi({ token: session.token, onUnauthorized: () => (sessionStorage.removeItem('gru-token'), location.reload()) });
@@ -103,6 +106,13 @@ async function start() {
       barChart('teams', t('ui.dashboard.per_team'), stats.openPerTeam.map((r): Bar => ({ label: r.teamId ? r.name : t('ui.dashboard.no_team'), value: r.open }))),
       barChart('channels', t('ui.dashboard.per_channel'), [...perChannel.entries()].sort().map(([channel, count]) => ({ label: channelLabel(channel), value: count }))),
       barChart('backlog', t('ui.dashboard.backlog'), stats.backlogAge.map((r) => ({ label: t(`ui.dashboard.backlog.${r.key}` as 'ui.dashboard.backlog.lt1d'), value: r.count }))),
+      h('section', { class: 'card', 'aria-labelledby': 'satisfaction-title' },
+        h('h2', { id: 'satisfaction-title' }, t('ui.dashboard.satisfaction')),
+        h('p', { class: 'big' }, stats.satisfaction.average === null ? '—' : t('ui.dashboard.satisfaction_value', { average: decimal(stats.satisfaction.average) })),
+        h('p', { id: 'satisfaction-detail' }, t('ui.dashboard.satisfaction_detail', { count: stats.satisfaction.count }))),
+      barChart('satisfaction-teams', t('ui.dashboard.satisfaction_per_team'), stats.satisfaction.perTeam.map((g) => ({ label: g.key ? g.name : t('ui.dashboard.no_team'), value: g.average }))),
+      barChart('satisfaction-agents', t('ui.dashboard.satisfaction_per_agent'), stats.satisfaction.perAgent.map((g) => ({ label: g.key ? g.name : t('ui.dashboard.unassigned'), value: g.average }))),
+      barChart('satisfaction-channels', t('ui.dashboard.satisfaction_per_channel'), stats.satisfaction.perChannel.map((g) => ({ label: channelLabel(g.name), value: g.average }))),
     );
   }
 

@@ -5,6 +5,7 @@ import { byId, h, replaceChildren } from '../shared/dom.js';
 import { t } from '../shared/i18n.js';
 import { callbackForm } from './callbackForm.js';
 import { documentsForm } from './documentsForm.js';
+import { satisfactionForm } from './satisfactionForm.js';
 import type { PortalView } from './types.js';
 
 const token = location.pathname.split('/').pop() ?? '';
@@ -56,7 +57,7 @@ function render(view: PortalView) {
   // Built once: a later refresh must not reset a choice being made; the checklist is updated in place.
   if (!documents) {
     documents = documentsForm(view, { api, onDone: () => void load() });
-    replaceChildren(extras, documents.element, callbackForm(view, { api, onDone: () => void load() }));
+    replaceChildren(extras, satisfactionForm(view, { api }), documents.element, callbackForm(view, { api, onDone: () => void load() }));
   } else documents.update(view);
   section.hidden = false;
 }

@@ -7,6 +7,7 @@ export interface PortalView {
   messages: { id: string; direction: 'in' | 'out'; channel: string; text: string; createdAt: string; author: string | null; files: { filename: string; size: number }[] }[];
   documents: { id: string; label: string; requestedAt: string; providedAt: string | null }[];
   maxFileBytes: number;
+  satisfaction: { asked: boolean; score: number | null };
   callback: { slot: string; label: string } | null;
   callbackSlots: { slot: string; label: string }[];
   callbackPhone: string | null;

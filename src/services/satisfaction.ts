@@ -1,0 +1,120 @@
+// Satisfaction: when a request is resolved the citizen is asked one question, once, on their channel
+// (SMS: reply 1 to 5; email: five links to the portal; chat: five buttons in the widget; the portal
+// shows them too). The first answer is kept on the ticket, with an optional comment; an SMS "4" after the
+// question is that answer, not a new request. SATISFACTION_SURVEY=false turns it off.
+import { Types } from 'mongoose';
+import type { Logger } from 'pino';
+import type { InboundChannel, InboundMessage } from '../../channels/types.js';
+import { Conflict, Invalid } from '../domain/errors.js';
+import { phoneSender, identityKey } from '../domain/identity.js';
+import { t } from '../i18n/catalogue.js';
+import { isDuplicateKey, type Models } from '../store/index.js';
+import type { TicketDoc } from '../store/models/ticket.js';
+import type { Actor, Audit } from './audit.js';
+import type { EventBus } from './eventBus.js';
+import type { Outbox } from './outbox.js';
+import { ticketEventData } from './ticketEvents.js';
+
+/** An SMS answer counts this long after the question. */
+const SMS_ANSWER_DAYS = 14;
+const SCORE = /^\s*([1-5])\s*(?:\/\s*5)?\s*[.!]?\s*$/;
+
+export function createSatisfactionService(deps: {
+  models: Models;
+  outbox: Outbox;
+  events: EventBus;
+  audit: Audit;
+  now: () => Date;
+  log: Logger;
+  enabled: boolean;
+  settings: { defaultPhoneRegion: string; serviceName: string };
+  /** The citizen's addresses per channel (tickets.replyChannels). */
+  channelsOf: (ticket: TicketDoc) => Promise<Map<InboundChannel, string>>;
+  /** The redacted portal link the outbox turns into the citizen's own. */
+  portalLink: () => string;
+}) {
+  const { models, now } = deps;
+
+  async function record(ticketId: Types.ObjectId, answer: { score: number; comment?: string | null; channel: string }, actor: Actor) {
+    if (!Number.isInteger(answer.score) || answer.score < 1 || answer.score > 5) throw new Invalid('satisfaction.score_invalid');
+    const satisfaction = { score: answer.score, comment: answer.comment?.replace(/\s+/g, ' ').trim().slice(0, 1000) || null, at: now(), channel: answer.channel };
+    const ticket = await models.tickets.findOneAndUpdate({ _id: ticketId, satisfaction: null }, { $set: { satisfaction } }, { returnDocument: 'after' });
+    if (!ticket) {
+      const current = await models.tickets.findById(ticketId, { satisfaction: 1 }).lean();
+      // The same answer again (a retry) is fine; another one is not: the question is asked once.
+      if (current?.satisfaction?.score === answer.score) return current.satisfaction;
+      throw new Conflict('satisfaction.already');
+    }
+    await deps.audit(actor, 'ticket.satisfaction', { ticketId, citizenId: ticket.citizenId }, { score: satisfaction.score, channel: satisfaction.channel });
+    deps.events.emit('satisfaction.received', { ...(await ticketEventData(models, ticket)), score: satisfaction.score, channel: satisfaction.channel });
+    return ticket.satisfaction!;
+  }
+
+  return {
+    enabled: deps.enabled,
+
+    /** The question, once per ticket, on the channel the citizen last used (the portal always shows it). */
+    async ask(ticket: TicketDoc): Promise<void> {
+      if (!deps.enabled || ticket.satisfaction) return;
+      const claimed = await models.tickets.findOneAndUpdate({ _id: ticket._id, surveyAskedAt: null }, { $set: { surveyAskedAt: now() } }, { returnDocument: 'after' });
+      if (!claimed) return;
+      const channels = await deps.channelsOf(claimed);
+      const preferred = (claimed.lastInboundChannel === 'voice' ? 'sms' : claimed.lastInboundChannel) as InboundChannel;
+      const channel = channels.has(preferred) ? preferred : null;
+      if (!channel) return; // the portal shows the question; no channel to carry it
+      const link = deps.portalLink();
+      const text =
+        channel === 'sms' ? t('satisfaction.ask_sms', { reference: claimed.reference, service: deps.settings.serviceName })
+        : channel === 'email' ? t('satisfaction.ask_email', { reference: claimed.reference, service: deps.settings.serviceName, links: [1, 2, 3, 4, 5].map((n) => `${n} – ${t(`satisfaction.score.${n}` as 'satisfaction.score.1')} : ${link}?note=${n}`).join('\n') })
+        : t('satisfaction.ask_chat', { reference: claimed.reference });
+      try {
+        await deps.outbox.queue({
+          ticketId: claimed._id, channel, to: channels.get(channel)!, text, kind: 'survey', externalId: `survey:${String(claimed._id)}`,
+          subject: channel === 'email' ? t('satisfaction.subject', { reference: claimed.reference }) : undefined,
+        });
+      } catch (err) {
+        deps.log.info({ ticketId: String(claimed._id), reason: (err as Error).message }, 'satisfaction question not sent');
+      }
+    },
+
+    /** From the portal, the widget or an API: the first answer is kept. */
+    async answer(ticketId: Types.ObjectId, input: { score: number; comment?: string | null; channel: string }, actor: Actor) {
+      if (!deps.enabled) throw new Invalid('satisfaction.off');
+      const ticket = await models.tickets.findById(ticketId, { status: 1, surveyAskedAt: 1 }).lean();
+      if (!ticket || (!ticket.surveyAskedAt && ticket.status !== 'resolved' && ticket.status !== 'closed')) throw new Conflict('satisfaction.not_asked');
+      return record(ticketId, input, actor);
+    },
+
+    /**
+     * An SMS that is only a score ("4", "5/5") from a number asked within the last days: that answer, kept
+     * in the thread without reopening the request. Null when it is an ordinary message.
+     */
+    async fromSms(inbound: InboundMessage): Promise<{ ticketId: string; reference: string } | null> {
+      if (!deps.enabled || inbound.channel !== 'sms') return null;
+      const match = SCORE.exec(inbound.text);
+      const sender = phoneSender(inbound.from.address, deps.settings.defaultPhoneRegion);
+      if (!match || !('identity' in sender)) return null;
+      const identity = await models.identities.findById(identityKey(sender.identity)).lean();
+      if (!identity) return null;
+      const since = new Date(now().getTime() - SMS_ANSWER_DAYS * 86_400_000);
+      const ticket = await models.tickets.findOne({ citizenId: identity.citizenId, surveyAskedAt: { $gte: since } }).sort({ surveyAskedAt: -1 }).lean();
+      if (!ticket) return null;
+      const answered = { ticketId: String(ticket._id), reference: ticket.reference };
+      if (ticket.satisfaction && !(await models.messages.exists({ channel: 'sms', externalId: inbound.externalId }))) return null; // answered: a new message
+      try {
+        await models.messages.create({
+          ticketId: ticket._id, citizenId: ticket.citizenId, direction: 'in', channel: 'sms', kind: 'survey_answer', externalId: inbound.externalId,
+          fromAddress: sender.identity.value, text: inbound.text.trim(), receivedAt: inbound.receivedAt,
+        });
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+        return answered; // a retried webhook: stored once already
+      }
+      await record(ticket._id, { score: Number(match[1]), channel: 'sms' }, { kind: 'citizen', id: sender.identity.value }).catch((err: unknown) => {
+        if (!(err instanceof Conflict)) throw err;
+      });
+      return answered;
+    },
+  };
+}
+export type SatisfactionService = ReturnType<typeof createSatisfactionService>;
