@@ -12,13 +12,14 @@ import { useRedisAdapter } from './realtime/redis.js';
 import { attachRealtime } from './realtime/server.js';
 import { createOutboxDispatcher, type DispatcherOptions } from './jobs/outboxDispatcher.js';
 import { startAutomationJob } from './jobs/automation.js';
+import { createIntegrationDispatcher, type IntegrationDispatcherOptions } from './jobs/integrationDispatcher.js';
 import { startAvailabilityReturnJob } from './jobs/availabilityReturn.js';
 import { startRecoveryJob } from './jobs/recoverInterrupted.js';
 import { startSlaWatcher } from './jobs/slaWatcher.js';
 import { createServices } from './services/index.js';
 import type { Store } from './store/index.js';
 
-export async function compose(config: Config, store: Store, log: Logger, options: { jwtSecret: string; now?: () => Date; dispatcher?: DispatcherOptions; imap?: { pollMs?: number; leaseMs?: number } }) {
+export async function compose(config: Config, store: Store, log: Logger, options: { jwtSecret: string; now?: () => Date; dispatcher?: DispatcherOptions; webhooks?: IntegrationDispatcherOptions; imap?: { pollMs?: number; leaseMs?: number } }) {
   const sandbox = config.sandbox.sms || config.sandbox.email ? createSandboxBox() : undefined;
   const adapters = buildChannelAdapters(config, log, sandbox);
   const services = createServices(
@@ -53,6 +54,7 @@ export async function compose(config: Config, store: Store, log: Logger, options
     await closeRedis();
   });
   const dispatcher = createOutboxDispatcher({ models: store.models, outbox: services.outbox, now: services.now, log }, { leaseMs: config.outbox.leaseSeconds * 1000, ...options.dispatcher });
+  const webhooks = createIntegrationDispatcher({ models: store.models, integrations: services.integrations, now: services.now, log }, options.webhooks);
   const running: { stop(): void }[] = [];
   const listener = config.email
     ? createImapListener({
@@ -91,6 +93,7 @@ export async function compose(config: Config, store: Store, log: Logger, options
     startJobs() {
       void services.tickets.backfillInboxOrder().catch((err: unknown) => log.error({ err }, 'inbox order backfill failed'));
       dispatcher.start();
+      webhooks.start();
       listener?.start();
       running.push(startRecoveryJob(services.ingestInbound, log), startAvailabilityReturnJob(services, log), startSlaWatcher(services, log), startAutomationJob(services, config.service.name, log));
     },
@@ -98,6 +101,7 @@ export async function compose(config: Config, store: Store, log: Logger, options
       for (const job of running.splice(0)) job.stop();
       await listener?.stop();
       await dispatcher.stop();
+      await webhooks.stop();
     },
   };
 }

@@ -12,7 +12,7 @@ export type Channel = (typeof CHANNELS)[number];
 export const MESSAGE_DIRECTIONS = ['in', 'out', 'note', 'system'] as const;
 export type MessageDirection = (typeof MESSAGE_DIRECTIONS)[number];
 /** What a thread entry is: a message, an automatic one, or a call-back asked for and the call made. */
-export const MESSAGE_KINDS = ['message', 'acknowledgement', 'reminder', 'closing', 'callback_request', 'call', 'verification', 'survey', 'survey_answer'] as const;
+export const MESSAGE_KINDS = ['message', 'acknowledgement', 'reminder', 'closing', 'callback_request', 'call', 'verification', 'survey', 'survey_answer', 'status_update'] as const;
 
 export const DELIVERY_STATUSES = ['queued', 'sending', 'sent', 'delivered', 'failed'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];

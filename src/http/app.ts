@@ -18,6 +18,7 @@ import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { pageRoutes } from './routes/pages.js';
 import { managementRoutes } from './routes/management.js';
+import { integrationRoutes } from './routes/integrations.js';
 import { portalRoutes } from './routes/portal.js';
 import { sandboxRoutes } from './routes/sandbox.js';
 import type { SandboxBox } from '../../channels/sandbox/adapter.js';
@@ -89,6 +90,7 @@ export async function buildApp({ config, services, log, sandbox }: AppOptions) {
   await app.register(ticketRoutes(services, auth, { maxAttachmentBytes: config.email?.maxAttachmentBytes ?? 10 * 1024 * 1024 }));
   await app.register(portalRoutes(services, auth));
   await app.register(managementRoutes(services, auth));
+  await app.register(integrationRoutes(services, auth));
   await app.register(pageRoutes({ serviceName: config.service.name }));
   await app.register(assetRoutes);
   if (sandbox) await app.register(sandboxRoutes(services, sandbox, config.sandbox));

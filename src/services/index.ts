@@ -18,6 +18,7 @@ import { EventBus } from './eventBus.js';
 import { createIngestInbound } from './ingestInbound.js';
 import { createOutbox } from './outbox.js';
 import { createDocumentService } from './documents.js';
+import { createIntegrationService } from './integrations.js';
 import { createPortalService } from './portal.js';
 import { createSatisfactionService, type SatisfactionService } from './satisfaction.js';
 import { createStatsService } from './stats.js';
@@ -116,9 +117,10 @@ export function createServices(store: Store, log: Logger, options: ServiceOption
     channelsOf: (ticket) => tickets.replyChannels(ticket),
     portalLink: () => portal!.redactedLink(),
   });
+  const integrations = createIntegrationService({ models: store.models, events, audit, now, log, secret: options.jwtSecret });
   const cannedAnswers = createCannedAnswerService({ models: store.models, audit });
   const email = createEmailService({ models: store.models, ingestInbound, outbox, now, log });
   const stats = createStatsService({ models: store.models, now, timeZone: options.sla?.timeZone ?? 'Europe/Paris' });
-  return { store, models: store.models, events, audit, tokens, agents, teams, citizens, outbox, ingestInbound, voice, callbacks, chat, chatIdentity, documents, satisfaction: satisfaction!, access, tickets, cannedAnswers, sla, portal, automation, stats, email, now };
+  return { store, models: store.models, events, audit, tokens, agents, teams, citizens, outbox, ingestInbound, voice, callbacks, chat, chatIdentity, documents, satisfaction: satisfaction!, integrations, access, tickets, cannedAnswers, sla, portal, automation, stats, email, now };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -23,7 +23,7 @@ export interface QueueInput {
   html?: string;
   subject?: string;
   authorId?: string | null;
-  kind?: 'message' | 'acknowledgement' | 'reminder' | 'closing' | 'verification' | 'survey';
+  kind?: 'message' | 'acknowledgement' | 'reminder' | 'closing' | 'verification' | 'survey' | 'status_update';
   /** For messages that must exist once (an acknowledgement per ticket): the idempotency key. */
   externalId?: string;
   /** Files already in our attachment store (`attachment:<id>`), sent with the message. */

@@ -361,6 +361,57 @@ export function createTicketService(deps: {
       return message;
     },
 
+    /** A ticket as a back-office system sees it: its state, not the conversation. */
+    async systemView(reference: string) {
+      const ticket = await models.tickets.findOne({ reference }).lean();
+      if (!ticket) throw new NotFound('ticket.not_found');
+      const [assignee, updates] = await Promise.all([
+        ticket.assigneeId ? models.agents.findById(ticket.assigneeId, { name: 1 }).lean() : null,
+        models.messages.find({ ticketId: ticket._id, kind: 'status_update' }).sort({ _id: 1 }).limit(200).lean(),
+      ]);
+      return {
+        reference: ticket.reference, status: ticket.status, subject: ticket.subject, channel: ticket.channel,
+        openedAt: (ticket.openedAt ?? ticket.createdAt!).toISOString(), lastMessageAt: ticket.lastMessageAt.toISOString(),
+        assignee: assignee ? { name: assignee.name } : null,
+        documents: (ticket.documents ?? []).map((d) => ({ id: d.id, label: d.label, providedAt: d.providedAt ? d.providedAt.toISOString() : null })),
+        satisfaction: ticket.satisfaction?.score ?? null,
+        updates: updates.map((m) => ({ id: String(m._id), text: m.text, createdAt: (m.createdAt ?? m.receivedAt).toISOString(), channel: m.channel })),
+      };
+    },
+
+    /**
+     * A back-office system's status update ("Votre passeport est disponible en mairie"): sent to the
+     * citizen on their channel and shown on the portal; `close` resolves the request.
+     */
+    async systemUpdate(system: { keyId: string; name: string }, reference: string, input: { text: string; close?: boolean; attachments?: string[] }) {
+      const ticket = await models.tickets.findOne({ reference });
+      if (!ticket) throw new NotFound('ticket.not_found');
+      if (ticket.status === 'closed') throw new Conflict('ticket.closed');
+      const ids = [...new Set(input.attachments ?? [])];
+      const files = ids.length ? await models.attachments.find({ _id: { $in: ids.filter((id) => Types.ObjectId.isValid(id)) }, ticketId: ticket._id }, { content: 0 }).lean() : [];
+      if (files.length !== ids.length) throw new Invalid('attachment.not_added');
+      const attachments = files.map((f) => ({ filename: f.filename ?? undefined, contentType: f.contentType ?? 'application/octet-stream', size: f.size ?? 0, ref: attachmentRef(f._id) }));
+      const channels = await this.replyChannels(ticket);
+      const last = (ticket.lastInboundChannel === 'voice' ? 'sms' : ticket.lastInboundChannel) as InboundChannel;
+      // Files go by email; otherwise the citizen's usual channel; with none, the portal alone shows it.
+      const channel = (attachments.length && channels.has('email') ? 'email' : channels.has(last) ? last : [...channels.keys()][0]) as InboundChannel | undefined;
+      let messageId: Types.ObjectId;
+      if (channel && (!attachments.length || channel === 'email')) {
+        const queued = await outbox.queue({ ticketId: ticket._id, channel, to: channels.get(channel)!, text: input.text, kind: 'status_update', subject: t('integration.update_subject', { reference: ticket.reference }), attachments });
+        messageId = queued._id;
+      } else {
+        messageId = new Types.ObjectId();
+        await models.messages.create({ _id: messageId, ticketId: ticket._id, citizenId: ticket.citizenId, direction: 'out', channel: 'portal', kind: 'status_update', externalId: `update:${String(messageId)}`, text: input.text, attachments, receivedAt: now() });
+        events.emit('message.created', { ...(await eventData(ticket)), messageId: String(messageId), direction: 'out', channel: 'portal', preview: input.text.slice(0, 140) });
+      }
+      await models.messages.updateOne({ _id: messageId }, { $set: { fromName: system.name } });
+      await audit({ kind: 'system' }, 'ticket.system_update', { ticketId: ticket._id, citizenId: ticket.citizenId }, { apiKeyId: system.keyId, system: system.name, close: !!input.close });
+      const changes = input.close ? await setStatus({ kind: 'system' }, ticket, 'resolved') : {};
+      const fresh = (await models.tickets.findById(ticket._id))!;
+      events.emit('ticket.updated', { ...(await eventData(fresh)), changes: { ...changes, lastUpdate: input.text.slice(0, 140) } });
+      return { id: String(messageId), status: fresh.status, channel: channel && (!attachments.length || channel === 'email') ? channel : 'portal' };
+    },
+
     /** "Pièces à fournir": the pieces join the checklist the portal shows, and the citizen is told which, with their link. */
     async requestDocuments(principal: Principal, ticketId: string, labels: string[], channel?: InboundChannel) {
       const ticket = await loadVisible(principal, ticketId);

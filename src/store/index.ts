@@ -9,6 +9,7 @@ import { chatSessionModel } from './models/chatSession.js';
 import { citizenModel } from './models/citizen.js';
 import { counterModel } from './models/counter.js';
 import { identityModel } from './models/identity.js';
+import { apiKeyModel, integrationDeliveryModel, integrationEndpointModel } from './models/integration.js';
 import { attachmentModel, mailboxStateModel, mailEventModel } from './models/mailbox.js';
 import { messageModel } from './models/message.js';
 import { messageKeyModel } from './models/messageKey.js';
@@ -20,6 +21,9 @@ import { ticketModel } from './models/ticket.js';
 export function buildModels(conn: Connection) {
   return {
     agents: agentModel(conn),
+    apiKeys: apiKeyModel(conn),
+    integrationEndpoints: integrationEndpointModel(conn),
+    integrationDeliveries: integrationDeliveryModel(conn),
     attachments: attachmentModel(conn),
     mailboxState: mailboxStateModel(conn),
     mailEvents: mailEventModel(conn),

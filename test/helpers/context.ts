@@ -47,7 +47,7 @@ export async function testApp(options: { env?: Record<string, string>; now?: () 
   const store = await testStore();
   // Tests open many chats from one loopback address; the limit itself is tested with its own setting.
   const config = loadConfig({ BODY_LIMIT_BYTES: String(64 * 1024), PUBLIC_BASE_URL: 'http://127.0.0.1', JWT_TTL_MINUTES: '60', CHAT_SESSIONS_PER_HOUR: '6000', SANDBOX: 'false', ...options.env });
-  const composition = await compose(config, store, options.log ?? silentLog, { jwtSecret: TEST_SECRET, now: options.now, dispatcher: { pollMs: 50 }, imap: options.imap });
+  const composition = await compose(config, store, options.log ?? silentLog, { jwtSecret: TEST_SECRET, now: options.now, dispatcher: { pollMs: 50 }, webhooks: { pollMs: 50, retryDelaysMs: [100, 200, 400], timeoutMs: 3_000 }, imap: options.imap });
   const { app } = composition;
   return {
     ...composition,

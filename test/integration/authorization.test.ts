@@ -73,6 +73,17 @@ const matrix = (): [string, string, unknown, number[]][] => [
   ['POST', `/api/tickets/${ids.ticket}/portal-links/revoke`, undefined, [401, 403, 403, 200, 200]],
   // No Twilio here: whoever may see the ticket is told calls are off (400), others that it does not exist.
   ['POST', `/api/tickets/${ids.ticket}/call`, undefined, [401, 400, 404, 400, 400]],
+  ['POST', `/api/tickets/${ids.ticket}/documents`, { items: ['Justificatif de domicile'] }, [401, 200, 404, 200, 200]],
+  ['GET', '/api/integrations/webhooks', undefined, [401, 403, 403, 403, 200]],
+  ['POST', '/api/integrations/webhooks', { url: 'http://127.0.0.1:9/x', events: ['ticket.created'] }, [401, 403, 403, 403, 201]],
+  ['DELETE', `/api/integrations/webhooks/${ids.nobody}`, undefined, [401, 403, 403, 403, 404]],
+  ['GET', `/api/integrations/webhooks/${ids.nobody}/deliveries`, undefined, [401, 403, 403, 403, 404]],
+  ['GET', '/api/integrations/keys', undefined, [401, 403, 403, 403, 200]],
+  ['POST', '/api/integrations/keys', { name: 'ESB', scopes: ['tickets:read'] }, [401, 403, 403, 403, 201]],
+  ['DELETE', `/api/integrations/keys/${ids.nobody}`, undefined, [401, 403, 403, 403, 404]],
+  // The system API takes API keys only: every agent's token is refused.
+  ['GET', '/api/system/tickets/GRU-2026-000001', undefined, [401, 401, 401, 401, 401]],
+  ['POST', '/api/system/tickets/GRU-2026-000001/updates', { text: 'x' }, [401, 401, 401, 401, 401]],
 ];
 
 describe('authorization matrix', () => {

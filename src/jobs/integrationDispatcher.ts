@@ -1,0 +1,125 @@
+// Sends the back-office's webhook deliveries: signed POSTs, retried with backoff until the endpoint
+// answers 2xx (never dropped; an endpoint an admin deletes cancels its pending ones). A delivery is sent
+// only when every earlier one of the same ticket to the same endpoint is delivered, so a receiver sees a
+// ticket's events in order. A claim is a lease: another instance takes over one whose holder died.
+import type { Logger } from 'pino';
+import type { Models } from '../store/index.js';
+import { signature, type IntegrationService } from '../services/integrations.js';
+
+export interface IntegrationDispatcherOptions {
+  pollMs?: number;
+  leaseMs?: number;
+  timeoutMs?: number;
+  /** Waits between tries; the last one repeats for ever. */
+  retryDelaysMs?: number[];
+}
+
+const DEFAULT_DELAYS = [5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000];
+
+export function createIntegrationDispatcher(deps: { models: Models; integrations: IntegrationService; now: () => Date; log: Logger }, options: IntegrationDispatcherOptions = {}) {
+  const { models, now } = deps;
+  const pollMs = options.pollMs ?? 1_000;
+  const leaseMs = options.leaseMs ?? 60_000;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const delays = options.retryDelaysMs ?? DEFAULT_DELAYS;
+  let running = false;
+  let wake: (() => void) | null = null;
+  let loop: Promise<void> | null = null;
+
+  /** The next due delivery whose ticket has nothing earlier pending for that endpoint, claimed. */
+  async function claim() {
+    const at = now();
+    const due = await models.integrationDeliveries.find({ status: 'pending', nextAttemptAt: { $lte: at } }).sort({ _id: 1 }).limit(50).lean();
+    const blocked = new Set<string>();
+    for (const delivery of due) {
+      const order = `${String(delivery.endpointId)}:${String(delivery.ticketId)}`;
+      if (blocked.has(order)) continue;
+      blocked.add(order); // later ones of this ticket wait for this one
+      if (delivery.leaseUntil && delivery.leaseUntil > at) continue;
+      if (delivery.ticketId && (await models.integrationDeliveries.exists({ endpointId: delivery.endpointId, ticketId: delivery.ticketId, status: 'pending', _id: { $lt: delivery._id } }))) continue;
+      const claimed = await models.integrationDeliveries.findOneAndUpdate(
+        { _id: delivery._id, status: 'pending', $or: [{ leaseUntil: null }, { leaseUntil: { $lte: at } }] },
+        { $set: { leaseUntil: new Date(at.getTime() + leaseMs) }, $inc: { attempts: 1 } },
+        { returnDocument: 'after' },
+      ).lean();
+      if (claimed) return claimed;
+    }
+    return null;
+  }
+
+  async function send(delivery: NonNullable<Awaited<ReturnType<typeof claim>>>) {
+    const endpoint = await models.integrationEndpoints.findById(delivery.endpointId).lean();
+    if (!endpoint?.active) {
+      await models.integrationDeliveries.updateOne({ _id: delivery._id }, { $set: { status: 'cancelled', leaseUntil: null } });
+      return;
+    }
+    let error: string | null = null;
+    let code: number | null = null;
+    try {
+      const res = await fetch(endpoint.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'GRU-Webhooks/1',
+          'x-gru-event': delivery.event,
+          'x-gru-delivery': String(delivery._id),
+          'x-gru-signature': signature(deps.integrations.secretOf(endpoint.sealedSecret), delivery.body, now()),
+        },
+        body: delivery.body,
+        signal: AbortSignal.timeout(timeoutMs),
+        redirect: 'manual',
+      });
+      code = res.status;
+      await res.arrayBuffer().catch(() => undefined);
+      if (res.status < 200 || res.status >= 300) error = `HTTP ${res.status}`;
+    } catch (err) {
+      error = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+    }
+    const at = now();
+    if (!error) {
+      await models.integrationDeliveries.updateOne({ _id: delivery._id }, { $set: { status: 'delivered', deliveredAt: at, leaseUntil: null, lastStatusCode: code, lastError: null } });
+      await models.integrationEndpoints.updateOne({ _id: endpoint._id }, { $set: { lastDeliveredAt: at } });
+      return;
+    }
+    const wait = delays[Math.min(delivery.attempts - 1, delays.length - 1)]!;
+    await models.integrationDeliveries.updateOne({ _id: delivery._id }, { $set: { nextAttemptAt: new Date(at.getTime() + wait), leaseUntil: null, lastError: error, lastStatusCode: code } });
+    await models.integrationEndpoints.updateOne({ _id: endpoint._id }, { $set: { lastError: error, lastErrorAt: at } });
+    deps.log.warn({ endpointId: String(endpoint._id), deliveryId: String(delivery._id), event: delivery.event, attempts: delivery.attempts, error }, 'webhook delivery failed, will retry');
+  }
+
+  async function run() {
+    while (running) {
+      try {
+        const delivery = await claim();
+        if (delivery) {
+          await send(delivery);
+          continue;
+        }
+      } catch (err) {
+        deps.log.error({ err }, 'webhook dispatcher error');
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, pollMs);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = null;
+    }
+  }
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      deps.integrations.onQueued(() => wake?.());
+      loop = run();
+    },
+    async stop() {
+      running = false;
+      wake?.();
+      await loop;
+    },
+  };
+}
