@@ -79,4 +79,42 @@ describe('administration from the console', () => {
     expect(await axeViolations(page, 'console automation')).toEqual([]);
     expect(errors).toEqual([]);
   });
+
+  it('registers a webhook and an API key from the Intégrations page, shows their secrets once and the last error', async () => {
+    const { page, errors } = await logIn('admin@mairie.test');
+    await page.getByRole('button', { name: 'Intégrations' }).click();
+    await page.getByLabel('Adresse (URL) du logiciel').fill('http://127.0.0.1:9/refuse');
+    await page.getByLabel('Tous les événements').uncheck();
+    await page.getByLabel('Demande créée').check();
+    await page.getByLabel('Statut modifié').check();
+    await page.getByRole('button', { name: 'Ajouter le webhook' }).click();
+    await expect.poll(() => page.locator('#shown-once').textContent(), { timeout: 10_000 }).toMatch(/^Secret de signature .* : whsec_[\w-]+$/);
+    await expect.poll(() => page.locator('#webhooks').textContent()).toContain('Demande créée, Statut modifié');
+    const endpoint = (await ctx.models.integrationEndpoints.findOne({ url: 'http://127.0.0.1:9/refuse' }).lean())!;
+    expect(endpoint.events).toEqual(['ticket.created', 'ticket.status_changed']);
+
+    // A request arrives; the endpoint refuses the connection: the page shows the error after a refresh.
+    const { session } = await ctx.services.chat.start({ name: 'Inès' });
+    await ctx.services.chat.send(session, { clientId: 'c1', text: 'Bonjour' });
+    await expect.poll(async () => (await ctx.models.integrationEndpoints.findById(endpoint._id).lean())!.lastError, { timeout: 10_000 }).toBeTruthy();
+    await page.getByRole('button', { name: 'Intégrations' }).click();
+    await page.reload();
+    await page.getByRole('button', { name: 'Intégrations' }).click();
+    await expect.poll(() => page.locator('#webhooks').textContent(), { timeout: 10_000 }).toMatch(/dernière erreur .* : (ECONNREFUSED|fetch failed)/);
+    expect(await page.locator('#webhooks').textContent()).toMatch(/1 en attente/);
+
+    await page.getByLabel('Nom du logiciel').fill('Logiciel d’urbanisme');
+    await page.getByLabel('Informer l’usager, clore').check();
+    await page.getByRole('button', { name: 'Créer la clé' }).click();
+    await expect.poll(() => page.locator('#shown-once').textContent()).toMatch(/^Clé d’API \(affichée une seule fois\) : gru_[0-9a-f]{24}_[\w-]+$/);
+    await expect.poll(() => page.locator('#api-keys').textContent()).toContain('Logiciel d’urbanisme — Lire les demandes, Informer l’usager, clore');
+    expect(await axeViolations(page, 'console integrations')).toEqual([]);
+
+    await page.getByRole('button', { name: 'Révoquer la clé Logiciel d’urbanisme' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toBe('Clé révoquée.');
+    await page.getByRole('button', { name: 'Supprimer le webhook http://127.0.0.1:9/refuse' }).click();
+    await expect.poll(() => page.locator('#webhooks').textContent()).toBe('Aucun webhook.');
+    expect(await ctx.models.integrationDeliveries.countDocuments({ endpointId: endpoint._id, status: 'pending' })).toBe(0);
+    expect(errors).toEqual([]);
+  });
 });

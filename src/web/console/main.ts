@@ -8,6 +8,7 @@ import { mountAgentsPanel } from './agentsPanel.js';
 import { mountAutomationPanel } from './automationPanel.js';
 import { availabilityForm } from './availability.js';
 import { mountCannedPanel } from './cannedPanel.js';
+import { mountIntegrationsPanel } from './integrationsPanel.js';
 import { mountInbox } from './inbox.js';
 import { mountLogin } from './login.js';
 import { mountTicketView } from './ticketView.js';
@@ -81,6 +82,8 @@ async function start() {
   if (me.role === 'admin') {
     const adminRoot = h('div', { class: 'space' });
     spaces.push({ key: 'admin', label: t('ui.nav.admin'), element: adminRoot, mount: () => mountAdminPanel(adminRoot, { api, announce }) });
+    const integrationsRoot = h('div', { class: 'space' });
+    spaces.push({ key: 'integrations', label: t('ui.nav.integrations'), element: integrationsRoot, mount: () => mountIntegrationsPanel(integrationsRoot, { api, announce }) });
   }
   const navButtons = spaces.map((space) => h('button', { type: 'button', 'aria-pressed': String(space.key === 'inbox'), onclick: () => show(space.key) }, space.label));
   function show(key: string) {

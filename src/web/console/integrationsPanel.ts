@@ -1,0 +1,89 @@
+// The admin's integrations: webhooks to the back-office (events chosen, the signing secret shown once,
+// each with its last delivery or last error and what is pending) and API keys for systems (scopes, the
+// key shown once, revocation).
+import type { Api } from '../shared/api.js';
+import { attempter } from '../shared/attempt.js';
+import { h, replaceChildren } from '../shared/dom.js';
+import { formatDate, t } from '../shared/i18n.js';
+
+const EVENTS = ['ticket.created', 'message.received', 'ticket.status_changed', 'ticket.assigned', 'sla.at_risk', 'satisfaction.received'] as const;
+const SCOPES = ['tickets:read', 'tickets:update'] as const;
+interface Webhook { id: string; url: string; events: string[]; lastDeliveredAt: string | null; lastError: string | null; lastErrorAt: string | null; pending: number }
+interface Key { id: string; name: string; scopes: string[]; lastUsedAt: string | null }
+
+export function mountIntegrationsPanel(root: HTMLElement, deps: { api: Api; announce: (text: string, error?: boolean) => void }) {
+  const { api, announce } = deps;
+  const attempt = attempter(announce, () => load());
+  const webhooks = h('ul', { class: 'admin-list', id: 'webhooks' });
+  const keys = h('ul', { class: 'admin-list', id: 'api-keys' });
+  // A secret or a key is shown once, here, until the next one.
+  const shownOnce = h('p', { class: 'badge', id: 'shown-once', hidden: true });
+  const once = (text: string) => {
+    shownOnce.hidden = false;
+    shownOnce.textContent = text;
+  };
+
+  const url = h('input', { id: 'webhook-url', type: 'url', required: true, maxlength: 2000, placeholder: 'https://' });
+  const eventBoxes = [['*', t('ui.integrations.event.all')] as const, ...EVENTS.map((e) => [e, t(`ui.integrations.event.${e}`)] as const)].map(([value, label]) =>
+    h('span', { class: 'check' }, h('input', { type: 'checkbox', id: `event-${value}`, value, checked: value === '*' }), h('label', { for: `event-${value}` }, label)),
+  );
+  const webhookForm = h('form', {
+    class: 'composer',
+    onsubmit: attempt(async () => {
+      const events = eventBoxes.map((b) => b.querySelector('input')!).filter((i) => i.checked).map((i) => i.value);
+      const created = await api.post<{ secret: string }>('/api/integrations/webhooks', { url: url.value.trim(), events });
+      url.value = '';
+      once(t('ui.integrations.secret_once', { secret: created.secret }));
+      return t('ui.integrations.webhook_added');
+    }),
+  },
+    h('label', { for: 'webhook-url' }, t('ui.integrations.url')), url,
+    h('fieldset', {}, h('legend', {}, t('ui.integrations.events')), ...eventBoxes),
+    h('button', { type: 'submit' }, t('ui.integrations.add_webhook')),
+  );
+
+  const keyName = h('input', { id: 'key-name', type: 'text', required: true, maxlength: 120 });
+  const scopeBoxes = SCOPES.map((scope) => h('span', { class: 'check' }, h('input', { type: 'checkbox', id: `scope-${scope}`, value: scope, checked: scope === 'tickets:read' }), h('label', { for: `scope-${scope}` }, t(`ui.integrations.scope.${scope}`))));
+  const keyForm = h('form', {
+    class: 'composer',
+    onsubmit: attempt(async () => {
+      const scopes = scopeBoxes.map((b) => b.querySelector('input')!).filter((i) => i.checked).map((i) => i.value);
+      const created = await api.post<{ key: string }>('/api/integrations/keys', { name: keyName.value.trim(), scopes });
+      keyName.value = '';
+      once(t('ui.integrations.key_once', { key: created.key }));
+      return t('ui.integrations.key_added');
+    }),
+  },
+    h('label', { for: 'key-name' }, t('ui.integrations.key_name')), keyName,
+    h('fieldset', {}, h('legend', {}, t('ui.integrations.scopes')), ...scopeBoxes),
+    h('button', { type: 'submit' }, t('ui.integrations.add_key')),
+  );
+
+  replaceChildren(
+    root,
+    h('section', { class: 'admin', 'aria-labelledby': 'integrations-title' },
+      h('h2', { id: 'integrations-title' }, t('ui.integrations.title')),
+      shownOnce,
+      h('h3', { id: 'webhooks-title' }, t('ui.integrations.webhooks')), webhooks, webhookForm,
+      h('h3', { id: 'keys-title' }, t('ui.integrations.keys')), keys, keyForm,
+    ),
+  );
+
+  async function load() {
+    const [hooks, apiKeys] = await Promise.all([api.get<{ items: Webhook[] }>('/api/integrations/webhooks'), api.get<{ items: Key[] }>('/api/integrations/keys')]);
+    replaceChildren(webhooks, ...(hooks.items.length ? hooks.items.map((hook) => h('li', { 'data-id': hook.id },
+      h('strong', {}, hook.url), ` — ${hook.events.map((e) => (e === '*' ? t('ui.integrations.event.all') : t(`ui.integrations.event.${e}` as 'ui.integrations.event.ticket.created'))).join(', ')}`,
+      h('p', { class: hook.lastError ? 'error' : 'meta' },
+        hook.lastError && hook.lastErrorAt && (!hook.lastDeliveredAt || hook.lastErrorAt > hook.lastDeliveredAt)
+          ? t('ui.integrations.state_error', { date: formatDate(hook.lastErrorAt), error: hook.lastError })
+          : hook.lastDeliveredAt ? t('ui.integrations.state_ok', { date: formatDate(hook.lastDeliveredAt) }) : t('ui.integrations.state_never'),
+        hook.pending ? ` · ${t('ui.integrations.pending', { count: hook.pending })}` : ''),
+      h('button', { type: 'button', class: 'secondary', onclick: attempt(async () => (await api.delete(`/api/integrations/webhooks/${hook.id}`), t('ui.integrations.webhook_deleted'))) }, t('ui.integrations.delete_webhook', { url: hook.url })),
+    )) : [h('li', { class: 'meta' }, t('ui.integrations.webhooks_none'))]));
+    replaceChildren(keys, ...(apiKeys.items.length ? apiKeys.items.map((key) => h('li', {},
+      h('strong', {}, key.name), ` — ${key.scopes.map((s) => t(`ui.integrations.scope.${s}` as 'ui.integrations.scope.tickets:read')).join(', ')} · ${key.lastUsedAt ? t('ui.integrations.key_used', { date: formatDate(key.lastUsedAt) }) : t('ui.integrations.key_unused')} `,
+      h('button', { type: 'button', class: 'secondary', onclick: attempt(async () => (await api.delete(`/api/integrations/keys/${key.id}`), t('ui.integrations.key_revoked'))) }, t('ui.integrations.revoke_key', { name: key.name })),
+    )) : [h('li', { class: 'meta' }, t('ui.integrations.keys_none'))]));
+  }
+  void load().catch((err: Error) => announce(err.message, true));
+}
