@@ -2,6 +2,9 @@
 // on the real server (FerretDB through the project's serialising helper; MongoDB gives them natively).
 import { Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { IDCOLUMN_PATCH, patchedFerretDB } from '../../src/store/embedded.js';
 import { isDuplicateKey, nextSequence } from '../../src/store/index.js';
 import { testServices } from '../helpers/context.js';
 
@@ -12,6 +15,17 @@ beforeAll(async () => {
 afterAll(() => ctx.close());
 
 describe('store', () => {
+  it('finds a document by _id through its index on the embedded store (the project’s IDColumn patch to FerretDB)', async () => {
+    const id = new Types.ObjectId();
+    await ctx.models.citizens.create({ _id: id, name: 'Indexée' });
+    const plan = await ctx.store.conn.db!.command({ explain: { find: 'citizens', filter: { _id: id } } });
+    // SQLite's own plan, as FerretDB reports it: SEARCH … USING INDEX, never SCAN (the whole table).
+    expect(JSON.stringify(plan.queryPlanner)).toMatch(/SEARCH \S+ USING INDEX \S+__id_/);
+    const patched = readFileSync(join(patchedFerretDB(), IDCOLUMN_PATCH.file), 'utf8');
+    expect(patched).toContain(IDCOLUMN_PATCH.to);
+    expect(patched).not.toContain(IDCOLUMN_PATCH.from);
+  });
+
   it('hands out 50 distinct sequence numbers to 50 concurrent callers', async () => {
     const values = await Promise.all(Array.from({ length: 50 }, () => nextSequence(ctx.models, 'test-sequence')));
     expect([...values].sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
