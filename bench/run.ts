@@ -42,7 +42,7 @@ async function main() {
   // A loopback Twilio peer answers the acknowledgements the SMS webhooks cause.
   const peer = await startTwilioPeer();
   const config = loadConfig({
-    JWT_SECRET: SECRET, MONGODB_URI: 'mongodb://127.0.0.1/bench', CHAT_MESSAGES_PER_MINUTE: '600', LOGIN_ATTEMPTS_PER_MINUTE: '600', CHAT_SESSIONS_PER_HOUR: '100000', DEMO: '0', PUBLIC_BASE_URL: TWILIO.publicBaseUrl,
+    JWT_SECRET: SECRET, MONGODB_URI: 'mongodb://127.0.0.1/bench', CHAT_MESSAGES_PER_MINUTE: '600', LOGIN_ATTEMPTS_PER_MINUTE: '600', CHAT_SESSIONS_PER_HOUR: '10000', DEMO: '0', PUBLIC_BASE_URL: TWILIO.publicBaseUrl,
     ...twilioEnv(TWILIO, peer.url),
   });
   const { services, app, startJobs, stopJobs } = await compose(config, store, log, { jwtSecret: SECRET });

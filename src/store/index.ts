@@ -59,6 +59,9 @@ export async function connectStore(uri: string, options: { dbName?: string } = {
     serverSelectionTimeoutMS: 5_000,
     // FerretDB has no sessions for retryable writes; MongoDB does not need them for our single-document ops.
     retryWrites: false,
+    // Collections come with their indexes (createIndexes below); asking for each one at every start only
+    // made the store log "Collection … already exists".
+    autoCreate: false,
   });
   await conn.asPromise();
   const models = buildModels(conn);

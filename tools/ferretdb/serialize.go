@@ -15,6 +15,8 @@ import (
 	"log/slog"
 	"net"
 	"sync"
+
+	"go.mongodb.org/mongo-driver/bson"
 )
 
 const (
@@ -74,6 +76,16 @@ func (p *serializingProxy) handle(client net.Conn) {
 }
 
 func (p *serializingProxy) roundTrip(request []byte, client, server net.Conn, fromServer *bufio.Reader) error {
+	// FerretDB 1.x has no sessions: the driver's endSessions at shutdown is answered here, so a clean
+	// stop does not log a "no such command" warning.
+	if commandName(request) == "endSessions" && opCode(request) == opMsg {
+		reply, err := opMsgBody(nextRequestID.Add(1), int32(binary.LittleEndian.Uint32(request[4:8])), bson.D{{Key: "ok", Value: float64(1)}})
+		if err != nil {
+			return err
+		}
+		_, err = client.Write(reply)
+		return err
+	}
 	if name := commandName(request); mutating[name] {
 		p.lock.Lock()
 		defer p.lock.Unlock()

@@ -84,16 +84,9 @@ export const portalRoutes =
         body: {
           content: {
             'application/json': { schema: JsonMessage },
-            // Documented, not validated here: the parts are read (and checked) one by one as they stream in.
+            // Not validated here: the parts are read (and checked) one by one as they stream in.
             'multipart/form-data': {
-              schema: {
-                properties: {
-                  text: { type: 'string', maxLength: 5000 },
-                  clientId: { type: 'string', pattern: '^[\\w-]{1,64}$' },
-                  item: { type: 'string', maxLength: 60, description: 'the id of the checklist piece these files provide' },
-                  files: { type: 'array', items: { type: 'string', format: 'binary' }, maxItems: MAX_FILES },
-                },
-              },
+              schema: { description: 'fields: text (≤ 5000 characters), clientId, item (the id of the checklist piece these files provide) and files (up to five PDFs or photos)' },
             },
           },
         },
