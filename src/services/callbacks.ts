@@ -2,6 +2,7 @@
 // greeting), which is a citizen's message in the thread (kind 'callback_request', due like any other);
 // an agent presses "Rappeler": Twilio rings the agent's own phone, then bridges to the citizen showing
 // the service's number. The call is one thread entry (kind 'call') moved forward by Twilio's callbacks.
+import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { Logger } from 'pino';
 import type { Dialer } from '../../channels/types.js';
@@ -83,7 +84,9 @@ export function createCallbackService(deps: {
       if (input.phone?.trim() && !given) throw new Invalid('callback.phone_invalid');
       const phone = given ?? (await citizenPhone({ citizenId: ticket.citizenId, callback: null }));
       if (!phone) throw new Invalid('callback.phone_needed');
-      return record({ channel: 'portal', externalId: `callback:${String(ticket._id)}:${input.slot}:${phone}`, from: 'portal', citizenId: String(ticket.citizenId), ticketId: String(ticket._id), slot: input.slot, phone });
+      // The same request twice is stored once; the key names the number only by a hash (erasure leaves no trace).
+      const key = createHash('sha256').update(phone).digest('hex').slice(0, 16);
+      return record({ channel: 'portal', externalId: `callback:${String(ticket._id)}:${input.slot}:${key}`, from: 'portal', citizenId: String(ticket.citizenId), ticketId: String(ticket._id), slot: input.slot, phone });
     },
 
     /** Key 1 after the greeting: the first half-day open from now, to the number that called. */

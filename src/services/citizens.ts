@@ -158,7 +158,8 @@ export function createCitizenService(deps: { models: Models; audit: Audit; event
       );
       // A voicemail's words and a call-back's number are theirs too.
       await models.messages.updateMany({ citizenId: citizen._id, call: { $ne: null } }, { $set: { 'call.recordingUrl': null, 'call.recordingSid': null, 'call.segments': [] } });
-      await models.messages.updateMany({ citizenId: citizen._id, $or: [{ callback: { $ne: null } }, { dial: { $ne: null } }] }, { $set: { callback: null, 'dial.agentPhone': null } });
+      await models.messages.updateMany({ citizenId: citizen._id, callback: { $ne: null } }, { $set: { callback: null } });
+      await models.messages.updateMany({ citizenId: citizen._id, dial: { $ne: null } }, { $set: { 'dial.agentPhone': null } });
       // The score stays for the statistics; the comment was theirs.
       await models.tickets.updateMany({ citizenId: citizen._id }, { $set: { subject: '[anonymised]', callback: null } });
       await models.tickets.updateMany({ citizenId: citizen._id, satisfaction: { $ne: null } }, { $set: { 'satisfaction.comment': null } });

@@ -188,6 +188,12 @@ describe('RGPD erasure', () => {
     const widgetGone = new Promise<string>((resolve) => widget.once('disconnect', resolve));
     expect(portalPath).toBeTruthy();
     expect((await call('GET', `/api/tickets/${sms.ticketId}/attachments/${file._id}`)).status).toBe(200);
+    // Her voicemail's words, a call-back to her office number, her satisfaction comment.
+    const callSid = `CA${'e'.repeat(32)}`;
+    await ctx.services.voice.callReceived({ callSid, from: phone, at: new Date() });
+    await ctx.services.voice.transcriptionEvent(callSid, { type: 'utterance', seq: 1, text: 'Ici Jeanne Dupuis, dossier 4521' });
+    await ctx.services.callbacks.requestFromPortal((await ctx.models.tickets.findById(sms.ticketId))!, { slot: ctx.services.callbacks.slots()[0]!.slot, phone: '01 45 67 89 10' });
+    await ctx.models.tickets.updateOne({ _id: sms.ticketId }, { $set: { satisfaction: { score: 4, comment: 'Merci pour Jeanne', at: new Date(), channel: 'portal' } } });
 
     expect((await call('DELETE', `/api/citizens/${sms.citizenId}`)).status).toBe(200);
 
@@ -204,11 +210,12 @@ describe('RGPD erasure', () => {
       for (const doc of await ctx.store.conn.db!.collection(name).find().toArray()) everything.push(`${name}: ${mongo.BSON.EJSON.stringify(doc)}`);
     }
     const dump = everything.join('\n');
-    for (const secret of [phone, phone.slice(1), email, 'Jeanne', 'Dupuis', '4521', 'attestation CAF', 'Logement social', fileBytes.toString('base64'), Buffer.from('REPONSE-POUR-JEANNE-DUPUIS').toString('base64')]) {
+    for (const secret of [phone, phone.slice(1), email, 'Jeanne', 'Dupuis', '4521', '+33145678910', '145678910', 'attestation CAF', 'Logement social', fileBytes.toString('base64'), Buffer.from('REPONSE-POUR-JEANNE-DUPUIS').toString('base64')]) {
       expect(dump, `"${secret}" is still stored`).not.toContain(secret);
     }
     // The statistics hold: the tickets are there, without content.
     expect(await ctx.models.tickets.countDocuments({ _id: { $in: [sms.ticketId, chat.ticketId] } })).toBe(2);
+    expect((await ctx.models.tickets.findById(sms.ticketId).lean())!.satisfaction).toMatchObject({ score: 4, comment: null });
 
     // She writes again: a new, unrelated citizen.
     const later = await ctx.services.ingestInbound(inbound({ from: { address: phone }, text: 'Bonjour à nouveau' }));
