@@ -4,6 +4,7 @@
 // ticket's events in order. A claim is a lease: another instance takes over one whose holder died.
 import type { Logger } from 'pino';
 import type { Models } from '../store/index.js';
+import { createSleeper } from './sleeper.js';
 import { signature, type IntegrationService } from '../services/integrations.js';
 
 export interface IntegrationDispatcherOptions {
@@ -23,7 +24,7 @@ export function createIntegrationDispatcher(deps: { models: Models; integrations
   const timeoutMs = options.timeoutMs ?? 10_000;
   const delays = options.retryDelaysMs ?? DEFAULT_DELAYS;
   let running = false;
-  let wake: (() => void) | null = null;
+  const sleeper = createSleeper();
   let loop: Promise<void> | null = null;
 
   /** The next due delivery whose ticket has nothing earlier pending for that endpoint, claimed. */
@@ -98,14 +99,7 @@ export function createIntegrationDispatcher(deps: { models: Models; integrations
       } catch (err) {
         deps.log.error({ err }, 'webhook dispatcher error');
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pollMs);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      wake = null;
+      await sleeper.sleep(pollMs);
     }
   }
 
@@ -113,12 +107,12 @@ export function createIntegrationDispatcher(deps: { models: Models; integrations
     start() {
       if (running) return;
       running = true;
-      deps.integrations.onQueued(() => wake?.());
+      deps.integrations.onQueued(() => sleeper.wake());
       loop = run();
     },
     async stop() {
       running = false;
-      wake?.();
+      sleeper.wake();
       await loop;
     },
   };

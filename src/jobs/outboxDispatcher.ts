@@ -8,6 +8,7 @@ import { MAX_SEND_ATTEMPTS, retryDelayMs, STATUS_RANK } from '../domain/delivery
 import type { Models } from '../store/index.js';
 import type { MessageDoc } from '../store/models/message.js';
 import type { Outbox } from '../services/outbox.js';
+import { createSleeper } from './sleeper.js';
 
 export interface DispatcherOptions {
   leaseMs?: number;
@@ -21,7 +22,7 @@ export function createOutboxDispatcher(deps: { models: Models; outbox: Outbox; n
   const pollMs = options.pollMs ?? 500;
   const concurrency = options.concurrency ?? 2;
   let running = false;
-  let wake: (() => void) | null = null;
+  const sleeper = createSleeper();
   const workers: Promise<void>[] = [];
 
   /**
@@ -153,14 +154,7 @@ export function createOutboxDispatcher(deps: { models: Models; outbox: Outbox; n
         deps.log.error({ err }, 'outbox dispatcher error');
       }
       if (!next && running) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, pollMs);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        wake = null;
+        await sleeper.sleep(pollMs);
       }
     }
   }
@@ -170,12 +164,12 @@ export function createOutboxDispatcher(deps: { models: Models; outbox: Outbox; n
       if (running) return;
       running = true;
       void sweep().catch((err: unknown) => deps.log.error({ err }, 'outbox sweep failed'));
-      outbox.onQueued(() => wake?.());
+      outbox.onQueued(() => sleeper.wake());
       for (let i = 0; i < concurrency; i++) workers.push(worker());
     },
     async stop() {
       running = false;
-      wake?.();
+      sleeper.wake();
       await Promise.all(workers.splice(0));
     },
     drain,

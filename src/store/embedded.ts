@@ -98,7 +98,8 @@ export async function startEmbeddedStore(options: { dataDir: string; port?: numb
   child.stderr!.on('data', (chunk: Buffer) => options.log?.warn({ store: 'ferretdb' }, chunk.toString().trim()));
 
   const uri = await new Promise<string>((resolveUri, reject) => {
-    const timer = setTimeout(() => reject(new Error('the embedded store did not start within 30 s')), 30_000);
+    // Generous: a loaded 2-core machine may take a while to open the SQLite files.
+    const timer = setTimeout(() => reject(new Error('the embedded store did not start within 120 s')), 120_000);
     child.once('error', (err) => reject(err));
     child.once('exit', (code) => reject(new Error(`the embedded store exited with code ${code} before it was ready`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {

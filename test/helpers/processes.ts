@@ -56,7 +56,7 @@ export async function startServer(env: Record<string, string>, options: { port?:
   let output = '';
   child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-  const waitFor = (text: string, timeoutMs = 45_000) =>
+  const waitFor = (text: string, timeoutMs = 120_000) =>
     new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => done(new Error(`no "${text}" within ${timeoutMs} ms:\n${output.slice(-3000)}`)), timeoutMs);
       const check = setInterval(() => output.includes(text) && done(), 50);

@@ -52,7 +52,7 @@ describe('npm start', () => {
     expect(await stopServer(second.child, 'SIGTERM')).toBe(0);
     expect(storeProcesses(dataDir)).toBe('');
     // Two starts of a real process with its store: budgets for a loaded 2-core machine, not a timing goal.
-  }, 180_000);
+  }, 300_000);
 
   it('creates the first admin from ADMIN_EMAIL and ADMIN_PASSWORD on an empty store', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'gru-admin-'));
@@ -63,7 +63,7 @@ describe('npm start', () => {
     const admin = await login(server.base, 'admin@mairie.example', 'un-mot-de-passe-solide');
     expect(admin.status).toBe(200);
     expect(await stopServer(server.child)).toBe(0);
-  }, 120_000);
+  }, 240_000);
 
   it('uses MONGODB_URI when set', async () => {
     const uri = inject('mongoUri').replace('/?', `/start_${Date.now()}?`);
@@ -78,7 +78,7 @@ describe('npm start', () => {
       cwd: ROOT,
       env: { PATH: process.env.PATH!, PORT: 'eighty' },
       encoding: 'utf8',
-      timeout: 20_000,
+      timeout: 90_000, // a budget, not a speed goal: tsx on a loaded 2-core machine
     });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/configuration: PORT /);
