@@ -52,7 +52,7 @@ export interface Store {
   close(): Promise<void>;
 }
 
-export async function connectStore(uri: string, options: { dbName?: string } = {}): Promise<Store> {
+export async function connectStore(uri: string, options: { dbName?: string; monitorCommands?: boolean } = {}): Promise<Store> {
   const conn = mongoose.createConnection(uri, {
     dbName: options.dbName,
     autoIndex: false,
@@ -62,6 +62,8 @@ export async function connectStore(uri: string, options: { dbName?: string } = {
     // Collections come with their indexes (createIndexes below); asking for each one at every start only
     // made the store log "Collection … already exists".
     autoCreate: false,
+    // The bench counts the commands each operation sends (commandStarted events).
+    monitorCommands: options.monitorCommands ?? false,
   });
   await conn.asPromise();
   const models = buildModels(conn);
