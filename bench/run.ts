@@ -128,7 +128,6 @@ async function commandsPerOperation(services: Awaited<ReturnType<typeof compose>
     return count - before;
   };
   const principal = { agentId, role: 'agent' as const };
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   const samples: Record<string, number[]> = { first: [], next: [], reply: [], inbox: [], open: [] };
   for (let i = 0; i < 5; i++) {
     const from = `+3361${String(100000 + i).padStart(7, '0')}`;
@@ -339,30 +338,52 @@ async function inboxQuery(services: Awaited<ReturnType<typeof compose>>['service
 /** Sockets one process holds and the memory each costs: our /chat namespace against a raw ws server. */
 async function socketsPerProcess(base: string) {
   const count = 2000;
+  const rounds = 3;
   const measure = async (kind: 'socketio' | 'ws', url: string) => {
-    const before = heap();
+    const before = await settledHeap();
     const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'socketLoad.ts'), kind, url, String(count)], { stdio: ['pipe', 'pipe', 'inherit'] });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${kind}: sockets did not open in time`)), 60_000);
       createInterface({ input: child.stdout! }).on('line', (l) => l === 'open' && (clearTimeout(timer), resolve()));
     });
-    await new Promise((r) => setTimeout(r, 500));
-    const after = heap();
+    const after = await settledHeap();
     child.stdin!.end();
     await new Promise((r) => child.once('exit', r));
     return (after - before) / count;
   };
-  const ours = await measure('socketio', `${base}/chat`);
+  // Alternating rounds, each heap read after forced collections: the median per kind, and its spread.
   const wsServer = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await new Promise((r) => wsServer.once('listening', r));
-  const raw = await measure('ws', `ws://127.0.0.1:${(wsServer.address() as { port: number }).port}`);
+  const wsUrl = `ws://127.0.0.1:${(wsServer.address() as { port: number }).port}`;
+  const samples = { ours: [] as number[], raw: [] as number[] };
+  for (let round = 0; round < rounds; round++) {
+    samples.ours.push(await measure('socketio', `${base}/chat`));
+    samples.raw.push(await measure('ws', wsUrl));
+  }
   wsServer.close();
+  const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+  const spread = (values: number[]) => `${kib(Math.min(...values))}–${kib(Math.max(...values))}`;
+  const [ours, raw] = [median(samples.ours), median(samples.raw)];
   rows.push({
-    measure: `memory per open chat socket, ${count} held by one process (vs raw ws)`,
-    ours: `${(ours / 1024).toFixed(1)} KiB`,
-    baseline: `${(raw / 1024).toFixed(1)} KiB`,
-    ratio: `${(ours / raw).toFixed(1)}`,
+    measure: `memory per open chat socket, ${count} held by one process, median of ${rounds} (vs raw ws)`,
+    ours: `${kib(ours)} (${spread(samples.ours)})`,
+    baseline: `${kib(raw)} (${spread(samples.raw)})`,
+    // A baseline under the noise gives no ratio rather than a negative one.
+    ratio: raw > 256 ? `${(ours / raw).toFixed(1)}` : 'n/a (baseline within noise)',
   });
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/** The heap once collections have settled: several forced GCs with pauses, the lowest of three reads. */
+async function settledHeap(): Promise<number> {
+  const reads: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    for (let j = 0; j < 3; j++) (globalThis as { gc?: () => void }).gc?.();
+    await new Promise((r) => setTimeout(r, 200));
+    reads.push(process.memoryUsage().heapUsed);
+  }
+  return Math.min(...reads);
 }
 
 function connected(socket: Socket): Promise<void> {
@@ -373,10 +394,6 @@ function connected(socket: Socket): Promise<void> {
   });
 }
 
-function heap(): number {
-  (globalThis as { gc?: () => void }).gc?.();
-  return process.memoryUsage().heapUsed;
-}
 /** The agent socket's arrivals of inbound messages, keyed by their text. */
 const agentArrivals = (agent: Socket) => (arrived: (key: string) => void) =>
   agent.on('message:created', (m: { preview: string; direction: string }) => m.direction === 'in' && arrived(m.preview));
