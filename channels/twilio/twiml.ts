@@ -57,6 +57,13 @@ export function sayAndHangUp(text: string): string {
   return response.toString();
 }
 
+/** Key 1 pressed: the call-back is noted for that half-day. */
+export const callbackNotedTwiml = (slotLabel: string): string => sayAndHangUp(`C'est noté : nous vous rappellerons ${slotLabel}, au numéro qui nous appelle. Au revoir.`);
+/** The agent answered a call-back that no longer exists. */
+export const callGoneTwiml = (): string => sayAndHangUp('Cet appel n’est plus disponible. Au revoir.');
+/** What the agent hears when the citizen did not pick up. */
+export const citizenNoAnswerTwiml = (): string => sayAndHangUp('L’usager n’a pas répondu. Au revoir.');
+
 export function afterRecordingTwiml(): string {
   return sayAndHangUp('Merci, votre message a bien été enregistré. Au revoir.');
 }

@@ -1,18 +1,18 @@
 // The one inbound path for every channel: idempotent store, identity, recurring agent, thread, event.
 // Every step is a single-document atomic operation guarded by a unique index or a compare-and-set, so
 // concurrent deliveries of one message, or first messages of one citizen, converge on one record.
+import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { Logger } from 'pino';
 import type { InboundMessage } from '../../channels/types.js';
 import type { TicketEventData } from '../domain/events.js';
 import { NotFound } from '../domain/errors.js';
-import { createHash } from 'node:crypto';
 import { identityKey, identityKindOf, normaliseIdentity, phoneSender, type Identity, type PhoneSender } from '../domain/identity.js';
-import { t } from '../i18n/catalogue.js';
 import { findReference, formatReference, referenceCounterName } from '../domain/reference.js';
 import { chooseRecurringAgent, handlingAgentId } from '../domain/routing.js';
 import { chooseThread, type TicketForThreading } from '../domain/threading.js';
 import { OPEN_STATUSES } from '../domain/ticket.js';
+import { t } from '../i18n/catalogue.js';
 import { isDuplicateKey, nextSequence, type Models } from '../store/index.js';
 import type { CitizenDoc } from '../store/models/citizen.js';
 import type { MessageDoc } from '../store/models/message.js';

@@ -4,7 +4,9 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import twilio from 'twilio';
 import type { Config } from '../../../config/index.js';
 import { twilioReason } from '../../../channels/twilio/errors.js';
-import { afterRecordingTwiml, bridgeTwiml, emptyTwiml, emptyVoiceTwiml, incomingCallTwiml, sayAndHangUp, voicemailTwiml } from '../../../channels/twilio/twiml.js';
+import {
+  afterRecordingTwiml, bridgeTwiml, callbackNotedTwiml, callGoneTwiml, citizenNoAnswerTwiml, emptyTwiml, emptyVoiceTwiml, incomingCallTwiml, voicemailTwiml,
+} from '../../../channels/twilio/twiml.js';
 import {
   parseCall, parseCallStatus, parseDialResult, parseGather, parseInboundSms, parseMessageStatus, parseRecording, parseTranscription, type TwilioForm,
 } from '../../../channels/twilio/webhooks.js';
@@ -83,7 +85,7 @@ export const twilioWebhookRoutes =
       if (gather.digits !== '1' || !services.callbacks.enabled || !reachable(gather.from)) return xml(reply, voicemailTwiml(voicemail));
       const requested = await services.callbacks.requestFromCall({ callSid: gather.callSid, from: gather.from });
       request.log.info({ channel: 'voice', externalId: gather.callSid, slot: requested.slot }, 'call-back requested by phone');
-      return xml(reply, sayAndHangUp(`C'est noté : nous vous rappellerons ${requested.label}, au numéro qui nous appelle. Au revoir.`));
+      return xml(reply, callbackNotedTwiml(requested.label));
     });
 
     app.post('/webhooks/twilio/voice/recording', docs('The voicemail recording of a call'), async (request, reply) => {
@@ -110,7 +112,7 @@ export const twilioWebhookRoutes =
     app.post('/webhooks/twilio/voice/bridge', withCallId(docs('A call-back: the agent answered, dial the citizen')), async (request, reply) => {
       const callId = callIdOf(request);
       const target = await services.callbacks.bridgeTarget(callId);
-      if (!target) return xml(reply, sayAndHangUp('Cet appel n’est plus disponible. Au revoir.'));
+      if (!target) return xml(reply, callGoneTwiml());
       await services.callbacks.dialEvent(callId, { leg: 'agent', status: 'in-progress' });
       return xml(reply, bridgeTwiml({ reference: target.reference, citizenPhone: target.phone, callerId: settings.twilio.phoneNumber, dialUrl: url(`/webhooks/twilio/voice/dial?callId=${callId}`) }));
     });
@@ -119,7 +121,7 @@ export const twilioWebhookRoutes =
       const result = parseDialResult(formOf(request));
       const found = await services.callbacks.dialEvent(callIdOf(request), { leg: 'citizen', status: result.status, durationSeconds: result.durationSeconds });
       if (!found) request.log.warn({ channel: 'voice', externalId: result.callSid }, 'dial result for an unknown call-back');
-      return xml(reply, result.status === 'completed' ? emptyVoiceTwiml() : sayAndHangUp('L’usager n’a pas répondu. Au revoir.'));
+      return xml(reply, result.status === 'completed' ? emptyVoiceTwiml() : citizenNoAnswerTwiml());
     });
 
     app.post('/webhooks/twilio/voice/call-status', withCallId(docs('A call-back: status of the agent\'s leg', { 204: noContent('status recorded (or already further along)') })), async (request, reply) => {
