@@ -164,8 +164,13 @@ export function createIngestInbound(deps: IngestDeps) {
     const at = message.receivedAt;
     // Among concurrent first messages, whichever is stored first announces the ticket, exactly once;
     // after a crash, the same message announces it again (the acknowledgement is idempotent).
-    const claimed = await models.tickets.findOneAndUpdate({ _id: ticket._id, announcedAt: null }, { $set: { announcedAt: now(), announcedBy: message._id } });
-    const isNewTicket = !!claimed || String((await models.tickets.findById(ticket._id, { announcedBy: 1 }).lean())?.announcedBy) === String(message._id);
+    // `announcedBy` never changes once set: a ticket read with it set needs no round trip to know.
+    let isNewTicket: boolean;
+    if (ticket.announcedBy) isNewTicket = String(ticket.announcedBy) === String(message._id);
+    else {
+      const claimed = await models.tickets.findOneAndUpdate({ _id: ticket._id, announcedAt: null }, { $set: { announcedAt: now(), announcedBy: message._id } });
+      isNewTicket = !!claimed || String((await models.tickets.findById(ticket._id, { announcedBy: 1 }).lean())?.announcedBy) === String(message._id);
+    }
     // A citizen's message puts a paused or resolved ticket back into the agent's work; 'new' stays new.
     const before = await models.tickets.findOneAndUpdate(
       { _id: ticket._id, status: { $in: ['pending', 'resolved'] } },
@@ -303,7 +308,8 @@ export function createIngestInbound(deps: IngestDeps) {
       const fresh = attempt === 0 ? citizen : (await models.citizens.findById(citizen._id))!;
       const expectedOpenId = fresh.openTicketId ?? null;
       const open = expectedOpenId ? await waitForTicket(expectedOpenId) : null;
-      const last = fresh.lastTicketId ? await models.tickets.findById(fresh.lastTicketId) : null;
+      // Usually the open ticket is the last one too: read once.
+      const last = !fresh.lastTicketId ? null : open && String(open._id) === String(fresh.lastTicketId) ? open : await models.tickets.findById(fresh.lastTicketId);
       const choice = chooseThread({
         citizenId: String(fresh._id),
         referenced: referenced && forThreading(referenced),
