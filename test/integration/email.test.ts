@@ -295,7 +295,9 @@ describe('email in and out', () => {
     walk(CORPUS);
     expect(files.length).toBeGreaterThan(CORPUS === SHARED_CORPUS ? 90 : 5);
     const before = { messages: await countMessages({ channel: 'email', direction: 'in' }), events: await ctx.models.mailEvents.countDocuments() };
-    for (const file of files) await dovecot.deliver(readFileSync(file));
+    // The project's own mails were delivered by earlier tests: under new Message-IDs they are new mails.
+    const mails = files.map((f) => (CORPUS === SHARED_CORPUS ? readFileSync(f) : Buffer.from(readFileSync(f, 'latin1').replace(/^(Message-ID:\s*<)/im, '$1corpus.'), 'latin1')));
+    for (const mail of mails) await dovecot.deliver(mail);
     // The listener reads in UID order and never skips a message it could not store: the ordinary message
     // delivered after the corpus arriving means every corpus message was stored or recognised before it.
     await dovecot.deliver('From: Apres Corpus <apres@citoyens.example>\r\nTo: contact@mairie.example\r\nSubject: Encore la\r\nMessage-ID: <after.corpus@citoyens.example>\r\n\r\nToujours vivant ?\r\n');
@@ -311,7 +313,7 @@ describe('email in and out', () => {
     const after = { messages: await countMessages({ channel: 'email', direction: 'in' }), events: await ctx.models.mailEvents.countDocuments() };
     const handled = after.messages - before.messages - 1 + (after.events - before.events);
     // Corpus files that share a Message-ID are one message, stored once.
-    const distinctIds = new Set(files.map((f) => /^Message-ID:\s*(<[^>\s]+>)/im.exec(readFileSync(f, 'latin1'))?.[1] ?? f)).size;
+    const distinctIds = new Set(mails.map((m, i) => /^Message-ID:\s*(<[^>\s]+>)/im.exec(m.toString('latin1'))?.[1] ?? files[i])).size;
     expect(handled).toBeGreaterThanOrEqual(distinctIds - 2);
     expect(handled).toBeLessThanOrEqual(files.length);
   }, 200_000);
