@@ -10,6 +10,12 @@ export const errors = (...statuses: number[]) => Object.fromEntries(statuses.map
 
 export const ObjectIdString = Type.String({ pattern: '^[0-9a-fA-F]{24}$', description: 'id' });
 
+/** "Pièces à fournir": what the citizen was asked for, and when each was provided from the portal. */
+export const DocumentsChecklist = Type.Array(
+  Type.Object({ id: Type.String(), label: Type.String(), requestedAt: Type.String({ format: 'date-time' }), providedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]) }),
+  { description: '"pièces à fournir": the checklist' },
+);
+
 export const Agent = Type.Object(
   {
     id: Type.String(),

@@ -11,7 +11,7 @@ import { Conflict, Invalid, RateLimited } from '../domain/errors.js';
 import { identityKey, type Identity } from '../domain/identity.js';
 import { RateLimiter } from '../domain/rateLimit.js';
 import { t } from '../i18n/catalogue.js';
-import { isDuplicateKey, type Models } from '../store/index.js';
+import type { Models } from '../store/index.js';
 import type { ChatSessionDoc } from '../store/models/chatSession.js';
 import type { MessageDoc } from '../store/models/message.js';
 import type { Audit } from './audit.js';
@@ -53,23 +53,16 @@ export function createChatIdentityService(deps: {
   /** The chat's citizen takes the address: theirs alone, or merged into the citizen who already has it. */
   async function link(session: ChatSessionDoc, identity: Identity): Promise<{ citizenId: Types.ObjectId; ticketId: Types.ObjectId | null }> {
     const chatCitizenId = session.citizenId!;
-    const key = identityKey(identity);
-    let record = await models.identities.findById(key).lean();
-    if (!record) {
-      try {
-        record = (await models.identities.create({ _id: key, kind: identity.kind, value: identity.value, citizenId: chatCitizenId })).toObject();
-      } catch (err) {
-        if (!isDuplicateKey(err)) throw err;
-        record = await models.identities.findById(key).lean(); // the address wrote in meanwhile
-      }
-    }
-    const ownerId = record!.citizenId;
-    if (String(ownerId) === String(chatCitizenId)) {
-      await models.citizens.updateOne({ _id: chatCitizenId }, { $addToSet: { identities: { kind: identity.kind, value: identity.value } } });
+    const actor = { kind: 'citizen' as const, id: identityKey(identity) };
+    try {
+      // Nobody has the address yet (or the chat's citizen already does): it becomes theirs.
+      await deps.citizens.addIdentity(actor, String(chatCitizenId), identity.kind, identity.value);
       return { citizenId: chatCitizenId, ticketId: session.ticketId ?? null };
+    } catch (err) {
+      if (!(err instanceof Conflict)) throw err;
     }
     // Someone already writes from this address: the chat is theirs. Their record is kept, the chat's merged in.
-    const actor = { kind: 'citizen' as const, id: identityKey(identity) };
+    const ownerId = (await models.identities.findById(identityKey(identity)).lean())!.citizenId;
     await deps.citizens.merge(actor, String(ownerId), String(chatCitizenId));
     const owner = (await models.citizens.findById(ownerId).lean())!;
     let ticketId = session.ticketId ?? null;

@@ -122,6 +122,15 @@ export function createTicketService(deps: {
     return !!t.sla && !t.sla.pausedAt && OPEN_STATUSES.includes(t.status) && t.sla.warnAt.getTime() <= now().getTime();
   }
 
+  /** Files already stored with this ticket, as a message carries them; an id not of this ticket is refused. */
+  async function filesOf(ticket: TicketDoc, attachmentIds: string[] | undefined) {
+    const ids = [...new Set(attachmentIds ?? [])];
+    if (ids.length === 0) return [];
+    const files = await models.attachments.find({ _id: { $in: ids.filter((id) => Types.ObjectId.isValid(id)) }, ticketId: ticket._id }, { content: 0 }).lean();
+    if (files.length !== ids.length) throw new Invalid('attachment.not_added');
+    return files.map((f) => ({ filename: f.filename ?? undefined, contentType: f.contentType ?? 'application/octet-stream', size: f.size ?? 0, ref: attachmentRef(f._id) }));
+  }
+
   async function setStatus(actor: Actor, ticket: TicketDoc, status: TicketStatus): Promise<Record<string, unknown>> {
     if (ticket.status === status) return {};
     if (ticket.status === 'closed') throw new Conflict('ticket.closed_stays_closed');
@@ -320,9 +329,7 @@ export function createTicketService(deps: {
     async reply(principal: Principal, ticketId: string, input: { text?: string; channel?: InboundChannel; cannedAnswerId?: string; attachments?: string[] }) {
       const ticket = await loadVisible(principal, ticketId);
       if (ticket.status === 'closed') throw new Conflict('ticket.closed');
-      const attachmentIds = [...new Set(input.attachments ?? [])];
-      const files = attachmentIds.length ? await models.attachments.find({ _id: { $in: attachmentIds }, ticketId: ticket._id }, { content: 0 }).lean() : [];
-      if (files.length !== attachmentIds.length) throw new Invalid('attachment.not_added');
+      const attachments = await filesOf(ticket, input.attachments);
       let text = input.text?.trim() ?? '';
       // A canned answer: its text unless the agent's edited copy comes with it, and its pieces to provide.
       if (input.cannedAnswerId) {
@@ -343,7 +350,7 @@ export function createTicketService(deps: {
       const pieces = input.cannedAnswerId ? ((await models.cannedAnswers.findById(input.cannedAnswerId, { documents: 1 }).lean())?.documents ?? []) : [];
       const message = await outbox.queue({
         ticketId: ticket._id, channel, to, text, authorId: principal.agentId, kind: 'message', subject: ticket.subject ? `Re: ${ticket.subject}` : undefined,
-        attachments: files.map((f) => ({ filename: f.filename ?? undefined, contentType: f.contentType ?? 'application/octet-stream', size: f.size ?? 0, ref: attachmentRef(f._id) })),
+        attachments,
       });
       if (pieces.length) await deps.documents.addToChecklist(ticket._id, pieces);
       const at = now();
@@ -373,7 +380,7 @@ export function createTicketService(deps: {
         reference: ticket.reference, status: ticket.status, subject: ticket.subject, channel: ticket.channel,
         openedAt: (ticket.openedAt ?? ticket.createdAt!).toISOString(), lastMessageAt: ticket.lastMessageAt.toISOString(),
         assignee: assignee ? { name: assignee.name } : null,
-        documents: (ticket.documents ?? []).map((d) => ({ id: d.id, label: d.label, providedAt: d.providedAt ? d.providedAt.toISOString() : null })),
+        documents: checklistView(ticket),
         satisfaction: ticket.satisfaction?.score ?? null,
         updates: updates.map((m) => ({ id: String(m._id), text: m.text, createdAt: (m.createdAt ?? m.receivedAt).toISOString(), channel: m.channel })),
       };
@@ -387,10 +394,7 @@ export function createTicketService(deps: {
       const ticket = await models.tickets.findOne({ reference });
       if (!ticket) throw new NotFound('ticket.not_found');
       if (ticket.status === 'closed') throw new Conflict('ticket.closed');
-      const ids = [...new Set(input.attachments ?? [])];
-      const files = ids.length ? await models.attachments.find({ _id: { $in: ids.filter((id) => Types.ObjectId.isValid(id)) }, ticketId: ticket._id }, { content: 0 }).lean() : [];
-      if (files.length !== ids.length) throw new Invalid('attachment.not_added');
-      const attachments = files.map((f) => ({ filename: f.filename ?? undefined, contentType: f.contentType ?? 'application/octet-stream', size: f.size ?? 0, ref: attachmentRef(f._id) }));
+      const attachments = await filesOf(ticket, input.attachments);
       const channels = await this.replyChannels(ticket);
       const last = (ticket.lastInboundChannel === 'voice' ? 'sms' : ticket.lastInboundChannel) as InboundChannel;
       // Files go by email; otherwise the citizen's usual channel; with none, the portal alone shows it.

@@ -2,7 +2,7 @@
 // SDK on the loopback peer), is typed back by keyboard, and the chat joins the citizen's request.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from '../helpers/axe.js';
-import { browserFixture } from '../helpers/browser.js';
+import { browserFixture, openWidgetOnPhone } from '../helpers/browser.js';
 import { inbound } from '../helpers/context.js';
 import { until } from '../helpers/sockets.js';
 import { startTwilioPeer, twilioEnv } from '../helpers/twilioPeer.js';
@@ -26,12 +26,7 @@ describe('chat identity in the widget', () => {
   it('confirms the phone with a code by SMS and joins the citizen’s open request', async () => {
     const { ctx, base, browser } = fixture;
     const earlier = await ctx.services.ingestInbound(inbound({ from: { address: '+33620000090' }, text: 'Demande d’acte de naissance' }));
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, bypassCSP: true });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${base}/`);
-    await page.getByRole('button', { name: 'Discuter avec nous' }).click();
+    const { page, context, errors } = await openWidgetOnPhone(browser, base);
     await page.getByLabel('Votre nom (facultatif)').fill('Hugo');
     await page.getByLabel('Votre téléphone (facultatif)').fill('06 20 00 00 90');
     await page.getByLabel('Votre message').fill('Où en est mon acte de naissance ?');

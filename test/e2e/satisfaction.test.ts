@@ -2,7 +2,7 @@
 // a phone from the email's link (the score preselected, confirmed by the citizen). axe-core on both.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from '../helpers/axe.js';
-import { browserFixture } from '../helpers/browser.js';
+import { browserFixture, openWidgetOnPhone } from '../helpers/browser.js';
 import { inbound } from '../helpers/context.js';
 
 let fixture: Awaited<ReturnType<typeof browserFixture>>;
@@ -17,12 +17,7 @@ afterAll(() => fixture?.close());
 describe('satisfaction pages', () => {
   it('rates by keyboard in the widget', async () => {
     const { ctx, base, browser } = fixture;
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, bypassCSP: true });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${base}/`);
-    await page.getByRole('button', { name: 'Discuter avec nous' }).click();
+    const { page, context, errors } = await openWidgetOnPhone(browser, base);
     await page.getByLabel('Votre message').fill('Bonjour, horaires de la piscine ?');
     await page.keyboard.press('Enter');
     const log = page.getByRole('log', { name: 'Messages' });

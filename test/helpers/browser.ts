@@ -58,3 +58,14 @@ export async function logInToConsole(browser: { newContext: Browser['newContext'
   await expect.poll(async () => [...(await page.locator('#me, #alert, form.login [role=alert]').allTextContents()), ...errors].join(' | ')).toContain('(');
   return { page, context, errors };
 }
+
+/** The city's home page on a phone-sized screen (CSP bypassed for axe-core), the chat widget opened; page errors collected. */
+export async function openWidgetOnPhone(browser: { newContext: Browser['newContext'] }, base: string) {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, bypassCSP: true });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${base}/`);
+  await page.getByRole('button', { name: 'Discuter avec nous' }).click();
+  return { page, context, errors };
+}

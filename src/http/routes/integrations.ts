@@ -8,7 +8,7 @@ import { Invalid, NotFound, Unauthorized } from '../../domain/errors.js';
 import { API_SCOPES, WEBHOOK_EVENTS, type ApiScope } from '../../services/integrations.js';
 import type { Services } from '../../services/index.js';
 import { principalOf, type AuthHooks } from '../auth.js';
-import { errors, ObjectIdString } from '../schemas.js';
+import { DocumentsChecklist, errors, ObjectIdString } from '../schemas.js';
 
 const Webhook = Type.Object({
   id: Type.String(), url: Type.String(), events: Type.Array(Type.String()), active: Type.Boolean(), createdAt: Type.String({ format: 'date-time' }),
@@ -110,7 +110,7 @@ export const integrationRoutes =
           200: Type.Object({
             reference: Type.String(), status: Type.String(), subject: Type.String(), channel: Type.String(), openedAt: Type.String(), lastMessageAt: Type.String(),
             assignee: Type.Union([Type.Object({ name: Type.String() }), Type.Null()]),
-            documents: Type.Array(Type.Object({ id: Type.String(), label: Type.String(), providedAt: Type.Union([Type.String(), Type.Null()]) })),
+            documents: DocumentsChecklist,
             satisfaction: Type.Union([Type.Integer(), Type.Null()]),
             updates: Type.Array(Update, { description: 'status updates sent by back-office systems' }),
           }),

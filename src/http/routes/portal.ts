@@ -12,7 +12,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { fromCatalogue, sendPage } from './pages.js';
 import type { Services } from '../../services/index.js';
 import { principalOf, type AuthHooks } from '../auth.js';
-import { errors, ObjectIdString, textAnswer } from '../schemas.js';
+import { DocumentsChecklist, errors, ObjectIdString, textAnswer } from '../schemas.js';
 
 const PAGE = fromCatalogue(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../pages/portal.html'), 'utf8'));
 const Token = Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) });
@@ -60,7 +60,7 @@ export const portalRoutes =
               id: Type.String(), direction: Type.String(), channel: Type.String(), text: Type.String(), createdAt: Type.String(), author: Type.Union([Type.String(), Type.Null()]),
               files: Type.Array(Type.Object({ filename: Type.String(), size: Type.Integer() }), { description: 'documents the message carries (not downloadable here)' }),
             })),
-            documents: Type.Array(Type.Object({ id: Type.String(), label: Type.String(), requestedAt: Type.String({ format: 'date-time' }), providedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]) }), { description: '"pièces à fournir": the checklist' }),
+            documents: DocumentsChecklist,
             maxFileBytes: Type.Integer({ description: 'largest document accepted (PORTAL_MAX_FILE_BYTES)' }),
             satisfaction: Type.Object({ asked: Type.Boolean({ description: 'the question is open (the request is resolved)' }), score: Type.Union([Type.Integer({ minimum: 1, maximum: 5 }), Type.Null()]) }),
             callback: Type.Union([Type.Object({ slot: Type.String(), label: Type.String() }), Type.Null()], { description: 'the call-back asked for, until a call reaches the citizen' }),

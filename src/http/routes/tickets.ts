@@ -7,13 +7,11 @@ import { DomainError, Invalid, NotFound } from '../../domain/errors.js';
 import { TICKET_STATUSES } from '../../domain/ticket.js';
 import type { Services } from '../../services/index.js';
 import { principalOf, type AuthHooks } from '../auth.js';
-import { errors, fileAnswer, ObjectIdString } from '../schemas.js';
+import { DocumentsChecklist, errors, fileAnswer, ObjectIdString } from '../schemas.js';
 
 const Status = Type.Union(TICKET_STATUSES.map((s) => Type.Literal(s)));
 const ReplyChannel = Type.Union([Type.Literal('sms'), Type.Literal('email'), Type.Literal('chat')]);
 const Priority = Type.Union([Type.Literal('low'), Type.Literal('normal'), Type.Literal('high'), Type.Literal('urgent')]);
-/** "Pièces à fournir": what the citizen was asked for, and when each was provided from the portal. */
-const DocumentsChecklist = Type.Array(Type.Object({ id: Type.String(), label: Type.String(), requestedAt: Type.String({ format: 'date-time' }), providedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]) }));
 const Ref = Type.Object({ id: Type.String(), name: Type.Union([Type.String(), Type.Null()]) });
 
 const TicketSummary = Type.Object(

@@ -24,38 +24,34 @@ export function mountIntegrationsPanel(root: HTMLElement, deps: { api: Api; anno
   };
 
   const url = h('input', { id: 'webhook-url', type: 'url', required: true, maxlength: 2000, placeholder: 'https://' });
-  const eventBoxes = [['*', t('ui.integrations.event.all')] as const, ...EVENTS.map((e) => [e, t(`ui.integrations.event.${e}`)] as const)].map(([value, label]) =>
-    h('span', { class: 'check' }, h('input', { type: 'checkbox', id: `event-${value}`, value, checked: value === '*' }), h('label', { for: `event-${value}` }, label)),
-  );
+  const events = checkboxes('event', t('ui.integrations.events'), [['*', t('ui.integrations.event.all')], ...EVENTS.map((e) => [e, t(`ui.integrations.event.${e}`)] as [string, string])], '*');
   const webhookForm = h('form', {
     class: 'composer',
     onsubmit: attempt(async () => {
-      const events = eventBoxes.map((b) => b.querySelector('input')!).filter((i) => i.checked).map((i) => i.value);
-      const created = await api.post<{ secret: string }>('/api/integrations/webhooks', { url: url.value.trim(), events });
+      const created = await api.post<{ secret: string }>('/api/integrations/webhooks', { url: url.value.trim(), events: events.checked() });
       url.value = '';
       once(t('ui.integrations.secret_once', { secret: created.secret }));
       return t('ui.integrations.webhook_added');
     }),
   },
     h('label', { for: 'webhook-url' }, t('ui.integrations.url')), url,
-    h('fieldset', {}, h('legend', {}, t('ui.integrations.events')), ...eventBoxes),
+    events.element,
     h('button', { type: 'submit' }, t('ui.integrations.add_webhook')),
   );
 
   const keyName = h('input', { id: 'key-name', type: 'text', required: true, maxlength: 120 });
-  const scopeBoxes = SCOPES.map((scope) => h('span', { class: 'check' }, h('input', { type: 'checkbox', id: `scope-${scope}`, value: scope, checked: scope === 'tickets:read' }), h('label', { for: `scope-${scope}` }, t(`ui.integrations.scope.${scope}`))));
+  const scopes = checkboxes('scope', t('ui.integrations.scopes'), SCOPES.map((s) => [s, t(`ui.integrations.scope.${s}`)] as [string, string]), 'tickets:read');
   const keyForm = h('form', {
     class: 'composer',
     onsubmit: attempt(async () => {
-      const scopes = scopeBoxes.map((b) => b.querySelector('input')!).filter((i) => i.checked).map((i) => i.value);
-      const created = await api.post<{ key: string }>('/api/integrations/keys', { name: keyName.value.trim(), scopes });
+      const created = await api.post<{ key: string }>('/api/integrations/keys', { name: keyName.value.trim(), scopes: scopes.checked() });
       keyName.value = '';
       once(t('ui.integrations.key_once', { key: created.key }));
       return t('ui.integrations.key_added');
     }),
   },
     h('label', { for: 'key-name' }, t('ui.integrations.key_name')), keyName,
-    h('fieldset', {}, h('legend', {}, t('ui.integrations.scopes')), ...scopeBoxes),
+    scopes.element,
     h('button', { type: 'submit' }, t('ui.integrations.add_key')),
   );
 
@@ -86,4 +82,11 @@ export function mountIntegrationsPanel(root: HTMLElement, deps: { api: Api; anno
     )) : [h('li', { class: 'meta' }, t('ui.integrations.keys_none'))]));
   }
   void load().catch((err: Error) => announce(err.message, true));
+}
+
+/** A fieldset of labelled checkboxes (value, label), one checked at first; `checked()` gives the values ticked. */
+function checkboxes(prefix: string, legend: string, options: [string, string][], initially: string) {
+  const inputs = options.map(([value]) => h('input', { type: 'checkbox', id: `${prefix}-${value}`, value, checked: value === initially }));
+  const element = h('fieldset', {}, h('legend', {}, legend), ...options.map(([value, label], i) => h('span', { class: 'check' }, inputs[i]!, h('label', { for: `${prefix}-${value}` }, label))));
+  return { element, checked: () => inputs.filter((i) => i.checked).map((i) => i.value) };
 }
