@@ -10,22 +10,64 @@ import type { Logger } from 'pino';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SOURCE_DIR = join(ROOT, 'tools/ferretdb');
 const CACHE = join(ROOT, '.cache');
-/** The patch level is in the name: a build without the patch below is never taken for one with it. */
-export const FERRETDB_BINARY = join(CACHE, 'ferretdb-embedded-p1');
+/** The patch level is in the name: a build without the patches below is never taken for one with them. */
+const PATCH_LEVEL = 'p2';
+export const FERRETDB_BINARY = join(CACHE, `ferretdb-embedded-${PATCH_LEVEL}`);
 
 /**
- * FerretDB 1.x is end-of-life, so this project owns one patch to it. Its SQLite backend filters by
- * `_id` with `_ferretdb_sjson->'$._id'` while the unique index it creates is on `_ferretdb_sjson->"_id"`;
- * SQLite uses an expression index only for the identical expression, so every lookup by _id read the
- * whole table (1.3 s at 100k documents; 1.3 ms with the patch). The module is copied from Go's module
- * cache, that one constant changed (exactly one match, or the build stops), and the binary is built
- * with a `replace` in a copied go.mod: FerretDB's source is never kept in this repository.
+ * FerretDB 1.x is end-of-life, so this project owns two patches to its SQLite backend, applied to a
+ * copy of the module from Go's module cache (FerretDB's source is never kept in this repository):
+ *
+ * 1. `IDColumn`: it filtered by `_id` with `_ferretdb_sjson->'$._id'` while the unique index it creates is
+ *    on `_ferretdb_sjson->"_id"`; SQLite uses an expression index only for the identical expression, so
+ *    every lookup by _id read the whole table (1.3 s at 100k documents; 1.3 ms with the patch).
+ * 2. Filter pushdown: it pushed down only a bare `{_id: X}` filter, so every other query (an agent's
+ *    inbox, a ticket's messages, a citizen's tickets, a count) read and decoded the whole collection.
+ *    tools/ferretdb/_patch/pushdown.go turns the equality, `$in` and date-range conditions it can trust
+ *    into a WHERE clause on the indexes' own expressions; FerretDB still applies the whole filter to
+ *    what comes back, so a condition left out only costs time.
+ *
+ * Each edit must match exactly once, or the build stops: a new FerretDB needs the patches reviewed.
  */
-export const IDCOLUMN_PATCH = {
-  file: 'internal/backends/sqlite/metadata/metadata.go',
-  from: `IDColumn = DefaultColumn + "->'$._id'"`,
-  to: 'IDColumn = DefaultColumn + `->"_id"`',
-};
+export const FERRETDB_PATCHES: { file: string; from: string; to: string }[] = [
+  {
+    file: 'internal/backends/sqlite/metadata/metadata.go',
+    from: `IDColumn = DefaultColumn + "->'$._id'"`,
+    to: 'IDColumn = DefaultColumn + `->"_id"`',
+  },
+  {
+    file: 'internal/backends/sqlite/collection.go',
+    from: [
+      '\tif params.Filter.Len() == 1 {',
+      '\t\tv, _ := params.Filter.Get("_id")',
+      '\t\tswitch v.(type) {',
+      '\t\tcase string, types.ObjectID:',
+      '\t\t\twhereClause = fmt.Sprintf(` WHERE %s = ?`, metadata.IDColumn)',
+      '\t\t\targs = []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}',
+      '\t\t}',
+      '\t}',
+    ].join('\n'),
+    to: '\twhereClause, args = pushdownWhere(params.Filter)',
+  },
+  {
+    file: 'internal/backends/sqlite/collection.go',
+    from: [
+      '\tif params.Filter.Len() == 1 {',
+      '\t\tv, _ := params.Filter.Get("_id")',
+      '\t\tswitch v.(type) {',
+      '\t\tcase string, types.ObjectID:',
+      '\t\t\tfilterPushdown = true',
+      '\t\t\twhereClause = fmt.Sprintf(` WHERE %s = ?`, metadata.IDColumn)',
+      '\t\t\targs = []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}',
+      '\t\t}',
+      '\t}',
+    ].join('\n'),
+    to: '\twhereClause, args = pushdownWhere(params.Filter)\n\tfilterPushdown = whereClause != ""',
+  },
+];
+/** Files of the project's own added to the module copy: [in tools/ferretdb/_patch, in the module]. */
+const FERRETDB_ADDED: [string, string][] = [['pushdown.go', 'internal/backends/sqlite/pushdown.go']];
+const PATCH_DIR = join(SOURCE_DIR, '_patch');
 
 function go(args: string[], cwd: string, log?: Pick<Logger, 'info'>, capture = false) {
   const result = spawnSync('go', args, { cwd, env: { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-mod=mod' }, stdio: ['ignore', capture ? 'pipe' : 'inherit', 'inherit'], encoding: 'utf8' });
@@ -35,26 +77,35 @@ function go(args: string[], cwd: string, log?: Pick<Logger, 'info'>, capture = f
   return result.stdout;
 }
 
-/** FerretDB's module with the IDColumn patch, under .cache; made once per FerretDB version. */
+/** FerretDB's module with the project's patches, under .cache; made again when a patch changes. */
 export function patchedFerretDB(log?: Pick<Logger, 'info'>): string {
   const version = /github\.com\/FerretDB\/FerretDB (v[\w.-]+)/.exec(readFileSync(join(SOURCE_DIR, 'go.mod'), 'utf8'))?.[1];
   if (!version) throw new Error('tools/ferretdb/go.mod names no FerretDB version');
-  const target = join(CACHE, `ferretdb-src-${version}-p1`);
-  if (existsSync(join(target, '.patched'))) return target;
+  const target = join(CACHE, `ferretdb-src-${version}-${PATCH_LEVEL}`);
+  const stamp = join(target, '.patched');
+  if (existsSync(stamp) && statSync(stamp).mtimeMs >= newest(PATCH_DIR)) return target;
   log?.info(`embedded store: fetching FerretDB ${version} (Go module cache) to patch it`);
   const info = JSON.parse(go(['mod', 'download', '-json', `github.com/FerretDB/FerretDB@${version}`], SOURCE_DIR, undefined, true)) as { Dir?: string };
   if (!info.Dir) throw new Error(`go mod download gave no directory for FerretDB ${version}`);
   rmSync(target, { recursive: true, force: true });
   cpSync(info.Dir, target, { recursive: true });
   makeWritable(target);
-  const file = join(target, IDCOLUMN_PATCH.file);
-  const source = readFileSync(file, 'utf8');
-  const matches = source.split(IDCOLUMN_PATCH.from).length - 1;
-  if (matches !== 1) throw new Error(`the FerretDB patch expects "${IDCOLUMN_PATCH.from}" once in ${IDCOLUMN_PATCH.file}, found ${matches}: FerretDB changed, review the patch`);
-  writeFileSync(file, source.replace(IDCOLUMN_PATCH.from, IDCOLUMN_PATCH.to));
-  writeFileSync(join(target, '.patched'), `${IDCOLUMN_PATCH.from} -> ${IDCOLUMN_PATCH.to}\n`);
-  log?.info('embedded store: FerretDB patched (lookups by _id use their index)');
+  for (const edit of FERRETDB_PATCHES) {
+    const file = join(target, edit.file);
+    const source = readFileSync(file, 'utf8');
+    const matches = source.split(edit.from).length - 1;
+    if (matches !== 1) throw new Error(`a FerretDB patch expects its text once in ${edit.file}, found it ${matches} times: FerretDB changed, review tools/ferretdb/_patch and FERRETDB_PATCHES`);
+    writeFileSync(file, source.replace(edit.from, () => edit.to));
+  }
+  for (const [ours, theirs] of FERRETDB_ADDED) cpSync(join(PATCH_DIR, ours), join(target, theirs));
+  writeFileSync(stamp, `${FERRETDB_PATCHES.length} edits, ${FERRETDB_ADDED.length} files added\n`);
+  log?.info('embedded store: FerretDB patched (lookups by _id and filters use the indexes)');
   return target;
+}
+
+/** The newest modification time of a folder's files. */
+function newest(dir: string): number {
+  return Math.max(0, ...readdirSync(dir).map((f) => statSync(join(dir, f)).mtimeMs));
 }
 
 function makeWritable(dir: string) {
@@ -69,7 +120,7 @@ function makeWritable(dir: string) {
 /** Builds the binary when it is missing or older than its sources. Takes a few minutes the first time, saying what it does. */
 export function ensureEmbeddedStoreBinary(log?: Pick<Logger, 'info'>): string {
   const sources = readdirSync(SOURCE_DIR).filter((f) => f.endsWith('.go') || f === 'go.mod' || f === 'go.sum').map((f) => statSync(join(SOURCE_DIR, f)).mtimeMs);
-  if (existsSync(FERRETDB_BINARY) && statSync(FERRETDB_BINARY).mtimeMs >= Math.max(...sources)) return FERRETDB_BINARY;
+  if (existsSync(FERRETDB_BINARY) && statSync(FERRETDB_BINARY).mtimeMs >= Math.max(newest(PATCH_DIR), ...sources)) return FERRETDB_BINARY;
   log?.info('building the embedded store (FerretDB) with Go: the first time downloads and compiles it, a few minutes');
   mkdirSync(CACHE, { recursive: true });
   const patched = patchedFerretDB(log);

@@ -4,7 +4,7 @@ import { Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { IDCOLUMN_PATCH, patchedFerretDB } from '../../src/store/embedded.js';
+import { FERRETDB_PATCHES, patchedFerretDB } from '../../src/store/embedded.js';
 import { isDuplicateKey, nextSequence } from '../../src/store/index.js';
 import { testServices } from '../helpers/context.js';
 
@@ -21,9 +21,67 @@ describe('store', () => {
     const plan = await ctx.store.conn.db!.command({ explain: { find: 'citizens', filter: { _id: id } } });
     // SQLite's own plan, as FerretDB reports it: SEARCH … USING INDEX, never SCAN (the whole table).
     expect(JSON.stringify(plan.queryPlanner)).toMatch(/SEARCH \S+ USING INDEX \S+__id_/);
-    const patched = readFileSync(join(patchedFerretDB(), IDCOLUMN_PATCH.file), 'utf8');
-    expect(patched).toContain(IDCOLUMN_PATCH.to);
-    expect(patched).not.toContain(IDCOLUMN_PATCH.from);
+    for (const patch of FERRETDB_PATCHES) {
+      const patched = readFileSync(join(patchedFerretDB(), patch.file), 'utf8');
+      expect(patched).toContain(patch.to);
+      expect(patched).not.toContain(patch.from);
+    }
+  });
+
+  it('answers an agent’s inbox, a citizen’s tickets and a period from the indexes, never reading the whole table (the project’s pushdown patch)', async () => {
+    const plans = await Promise.all(
+      [
+        { find: 'tickets', filter: { assigneeId: { $in: [new Types.ObjectId()] }, status: { $in: ['new', 'open', 'pending'] } } },
+        { find: 'tickets', filter: { citizenId: new Types.ObjectId() } },
+        { find: 'messages', filter: { ticketId: new Types.ObjectId() } },
+        { find: 'tickets', filter: { openedAt: { $gte: new Date('2026-11-01T00:00:00Z'), $lt: new Date('2026-12-01T00:00:00Z') } } },
+        { aggregate: 'tickets', pipeline: [{ $match: { status: { $in: ['new', 'open'] } } }, { $group: { _id: '$teamId', n: { $sum: 1 } } }], cursor: {} },
+      ].map(async (command) => JSON.stringify((await ctx.store.conn.db!.command({ explain: command })).queryPlanner)),
+    );
+    plans.forEach((plan, i) => {
+      expect({ i, plan }).toEqual({ i, plan: expect.stringMatching(/USING INDEX/) });
+      expect({ i, plan }).toEqual({ i, plan: expect.not.stringMatching(/detail=SCAN/) });
+    });
+  });
+
+  it('finds with the pushdown exactly what MongoDB finds: arrays that contain the value, text it does not push down, dates, $or', async () => {
+    // Raw driver on purpose: these are the filters' semantics, not a model's.
+    const collection = ctx.store.conn.db!.collection('pushdown_semantics');
+    await collection.createIndexes([{ key: { tag: 1 } }, { key: { at: 1 } }, { key: { flag: 1 } }, { key: { ref: 1 } }]);
+    const ref = new Types.ObjectId();
+    const day = (d: number) => new Date(Date.UTC(2026, 10, d));
+    const docs = [
+      { _id: 1, tag: 'ouvert', at: day(1), flag: true, ref },
+      { _id: 2, tag: ['clos', 'ouvert'], at: [day(2), day(20)], flag: false },
+      { _id: 3, tag: 'clôturé « spécial » "x" <y>', at: day(15), flag: [true], ref: [ref] },
+      { _id: 4, tag: 'clos', at: new Date('1990-01-01T00:00:00Z'), ref: String(ref) },
+      { _id: 5, tag: 3, at: '2026-11-10' },
+      { _id: 6, at: new Date('2400-01-01T00:00:00Z'), tag: null },
+    ];
+    await collection.insertMany(docs as never[]);
+    const cases: [Record<string, unknown>, number[]][] = [
+      [{ tag: 'ouvert' }, [1, 2]],
+      [{ tag: { $in: ['clos', 'clôturé « spécial » "x" <y>'] } }, [2, 3, 4]],
+      [{ tag: 'clôturé « spécial » "x" <y>' }, [3]],
+      [{ tag: { $eq: 'clos' } }, [2, 4]],
+      [{ flag: true }, [1, 3]],
+      [{ flag: false }, [2]],
+      [{ ref }, [1, 3]],
+      [{ ref: String(ref) }, [4]],
+      [{ at: { $gte: day(10), $lt: day(16) } }, [2, 3]], // 2: one element ≥, another <, as in MongoDB
+      [{ at: { $gte: day(10) } }, [2, 3, 6]],
+      [{ at: { $gt: new Date('1980-01-01T00:00:00Z'), $lt: day(3) } }, [1, 2, 4]],
+      [{ $or: [{ tag: 'clos' }, { flag: true }] }, [1, 2, 3, 4]],
+      [{ $or: [{ tag: 'clos' }, { tag: { $type: 'number' } }] }, [2, 4, 5]],
+      [{ $and: [{ tag: 'ouvert' }, { flag: false }] }, [2]],
+      [{ tag: null }, [6]],
+      [{ tag: 'ouvert', 'missing.path': null }, [1, 2]],
+    ];
+    for (const [filter, ids] of cases) {
+      const found = (await collection.find(filter).toArray()).map((d) => d._id as unknown as number).sort();
+      expect({ filter, found }).toEqual({ filter, found: ids });
+      expect({ filter, count: await collection.countDocuments(filter) }).toEqual({ filter, count: ids.length });
+    }
   });
 
   it('hands out 50 distinct sequence numbers to 50 concurrent callers', async () => {

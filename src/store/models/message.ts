@@ -95,6 +95,8 @@ messageSchema.index({ 'threadKeys.messageId': 1 });
 messageSchema.index({ stage: 1, stageAt: 1 });
 messageSchema.index({ direction: 1, status: 1, nextAttemptAt: 1 });
 messageSchema.index({ providerId: 1 });
+// Statistics: messages received over a period.
+messageSchema.index({ receivedAt: 1 });
 
 export type Message = InferSchemaType<typeof messageSchema>;
 export type MessageDoc = HydratedDocument<Message>;

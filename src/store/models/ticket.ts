@@ -98,6 +98,9 @@ ticketSchema.index({ teamId: 1, status: 1, inboxOrder: 1, _id: 1 });
 ticketSchema.index({ citizenId: 1, createdAt: -1 });
 ticketSchema.index({ inboxOrder: 1, _id: 1 });
 ticketSchema.index({ firstResponseDueAt: 1, _id: 1 });
+// Statistics: tickets opened over a period (a range between two dates) and open tickets by status.
+ticketSchema.index({ openedAt: 1 });
+ticketSchema.index({ status: 1 });
 
 export type Ticket = InferSchemaType<typeof ticketSchema>;
 export type TicketDoc = HydratedDocument<Ticket>;
