@@ -118,7 +118,7 @@ function makeWritable(dir: string) {
 }
 
 /** Builds the binary when it is missing or older than its sources. Takes a few minutes the first time, saying what it does. */
-export function ensureEmbeddedStoreBinary(log?: Pick<Logger, 'info'>): string {
+export async function ensureEmbeddedStoreBinary(log?: Pick<Logger, 'info'>): Promise<string> {
   const sources = readdirSync(SOURCE_DIR).filter((f) => f.endsWith('.go') || f === 'go.mod' || f === 'go.sum').map((f) => statSync(join(SOURCE_DIR, f)).mtimeMs);
   if (existsSync(FERRETDB_BINARY) && statSync(FERRETDB_BINARY).mtimeMs >= Math.max(newest(PATCH_DIR), ...sources)) return FERRETDB_BINARY;
   log?.info('building the embedded store (FerretDB) with Go: the first time downloads and compiles it, a few minutes');
@@ -128,9 +128,38 @@ export function ensureEmbeddedStoreBinary(log?: Pick<Logger, 'info'>): string {
   const modfile = join(CACHE, 'ferretdb-embedded.go.mod');
   writeFileSync(modfile, `${readFileSync(join(SOURCE_DIR, 'go.mod'), 'utf8')}\nreplace github.com/FerretDB/FerretDB => ${patched}\n`);
   writeFileSync(join(CACHE, 'ferretdb-embedded.go.sum'), readFileSync(join(SOURCE_DIR, 'go.sum'), 'utf8'));
-  log?.info('embedded store: compiling (go build)');
-  go(['build', '-trimpath', `-modfile=${modfile}`, '-o', FERRETDB_BINARY, '.'], SOURCE_DIR, log);
+  log?.info('embedded store: downloading modules and compiling (go build); a line at least every 10 s');
+  await goBuild(['build', '-v', '-trimpath', `-modfile=${modfile}`, '-o', FERRETDB_BINARY, '.'], SOURCE_DIR, log);
   return FERRETDB_BINARY;
+}
+
+/** `go build -v`, saying how far it got (modules downloaded, packages compiled) at least every 10 s. */
+function goBuild(args: string[], cwd: string, log?: Pick<Logger, 'info'>): Promise<void> {
+  const started = Date.now();
+  let downloaded = 0;
+  let compiled = 0;
+  const tail: string[] = [];
+  const child = spawn('go', args, { cwd, env: { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-mod=mod' }, stdio: ['ignore', 'inherit', 'pipe'] });
+  const say = () => log?.info(`embedded store: ${Math.round((Date.now() - started) / 1000)} s, ${downloaded} modules downloaded, ${compiled} packages compiled`);
+  const heartbeat = setInterval(say, 10_000);
+  createInterface({ input: child.stderr! }).on('line', (line) => {
+    if (line.startsWith('go: downloading')) downloaded++;
+    else if (/^[\w.-]+(\/[\w.~-]+)*$/.test(line)) compiled++;
+    tail.push(line);
+    if (tail.length > 40) tail.shift();
+  });
+  return new Promise((done, fail) => {
+    child.once('error', (err) => {
+      clearInterval(heartbeat);
+      fail(new Error(`cannot run go to build the embedded store: ${err.message} (install Go, or set MONGODB_URI)`));
+    });
+    child.once('close', (code) => {
+      clearInterval(heartbeat);
+      if (code !== 0) return fail(new Error(`building the embedded store failed (go build exited ${code}):\n${tail.join('\n')}`));
+      say();
+      done();
+    });
+  });
 }
 
 export interface EmbeddedStore {
@@ -140,7 +169,7 @@ export interface EmbeddedStore {
 
 /** Starts FerretDB on 127.0.0.1 (port 0: a free one) and resolves with its connection string. */
 export async function startEmbeddedStore(options: { dataDir: string; port?: number; log?: Logger }): Promise<EmbeddedStore> {
-  const binary = ensureEmbeddedStoreBinary(options.log);
+  const binary = await ensureEmbeddedStoreBinary(options.log);
   const dataDir = resolve(options.dataDir, 'ferretdb');
   mkdirSync(dataDir, { recursive: true });
   const child = spawn(binary, ['-listen', `127.0.0.1:${options.port ?? 0}`, '-data-dir', dataDir, '-watch-stdin'], {

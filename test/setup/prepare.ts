@@ -26,5 +26,5 @@ if (missing.length > 0) {
   }
 }
 
-ensureEmbeddedStoreBinary({ info: say });
+await ensureEmbeddedStoreBinary({ info: say });
 ensureSchemathesis(say);
