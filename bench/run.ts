@@ -305,7 +305,7 @@ async function ingestRate(services: Services, prefix: string, total = 200) {
     while (next < total) {
       const i = next++;
       await services.ingestInbound({
-        channel: 'sms', externalId: `SM${prefix}${i}`, from: { address: `+33${prefix}${String(i % 100).padStart(6, '0')}` },
+        channel: 'sms', externalId: `SM${prefix}${i}`, from: { address: `+33${prefix}${String(i % 100).padStart(7, '0')}` },
         text: 'Bonjour, une question', threadHints: {}, attachments: [], receivedAt: new Date(),
       });
     }
@@ -414,7 +414,8 @@ async function atVolume(services: Services, store: Store, agentId: string, base:
   // A citizen writes again on their open request: stored, routed to the agent, pushed to their socket.
   const agentSocket = ioClient(`${base}/agents`, { auth: { token }, transports: ['websocket'] });
   await connected(agentSocket);
-  const writers = await citizens.find({ _id: { $in: mine.map((t) => t.citizenId) } }, { projection: { identities: 1 } }).toArray();
+  const writers = (await citizens.find({ _id: { $in: mine.map((t) => t.citizenId) } }, { projection: { identities: 1 } }).toArray()).filter((c) => (c.identities as unknown[]).length > 0);
+  if (writers.length === 0) throw new Error('no citizen with an open ticket and a phone to write from');
   const pushed = await timedAtRate(2, 40, agentArrivals(agentSocket), (i) => {
     const text = `complément ${i}`;
     void services.ingestInbound({ channel: 'sms', externalId: `SMVOLNEXT${i}`, from: { address: (writers[i % writers.length]!.identities as { value: string }[])[0]!.value }, text, threadHints: {}, attachments: [], receivedAt: new Date() });

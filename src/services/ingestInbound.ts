@@ -52,6 +52,8 @@ export interface IngestResult {
 
 type Ticket = TicketDoc;
 type Citizen = CitizenDoc;
+/** The keyword rules' answer for this message, asked at most once. */
+type Classify = () => Promise<{ category: string; teamId: string | null } | undefined>;
 
 const OPEN_TICKET_WAIT_MS = 2_000;
 const MAX_ATTEMPTS = 8;
@@ -80,39 +82,30 @@ export function createIngestInbound(deps: IngestDeps) {
     const inbound: InboundMessage = { ...received, from: { ...received.from, name: oneLine(received.from.name, 120) }, subject: oneLine(received.subject, 300) };
     const log = deps.log.child({ channel: inbound.channel, externalId: inbound.externalId });
 
+    // The key is reserved first (one insert); a retry or a concurrent delivery finds it taken.
     const key = messageKey(inbound.channel, inbound.externalId);
-    let reserved = await models.messageKeys.findById(key).lean();
-    if (reserved) {
+    let reserved: { messageId: Types.ObjectId };
+    let reservedHere = false;
+    try {
+      reserved = (await models.messageKeys.create({ _id: key, messageId: new Types.ObjectId() })).toObject();
+      reservedHere = true;
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      reserved = (await models.messageKeys.findById(key).lean())!;
       const stored = await waitForMessage(reserved.messageId);
       if (stored) return finishDuplicate(stored, log);
       // Reserved by a delivery that died before storing the message: this one stores it under that id.
     }
 
-    const kind = identityKindOf(inbound.channel);
-    const sender: PhoneSender | null =
-      kind === 'phone' ? phoneSender(inbound.from.address, rules.defaultPhoneRegion) : kind ? { identity: normaliseIdentity(kind, inbound.from.address, rules.defaultPhoneRegion) } : null;
-    const identity = sender && 'identity' in sender ? sender.identity : null;
-    const unreachable = sender && 'unreachable' in sender ? sender : null;
-    let citizen = identity
-      ? await resolveCitizen(identity, inbound.from.name)
-      : unreachable
-        ? await unreachableCitizen(inbound, unreachable)
-        : await knownCitizen(inbound.citizenId);
-    const rule = deps.classify ? await deps.classify(`${inbound.subject ?? ''}\n${inbound.text}`) : undefined;
-    citizen = await ensureRecurringAgent(citizen, log, rule?.teamId);
-    const ticket = await resolveTicket(citizen, inbound, log, rule);
-
-    if (!reserved) {
-      try {
-        reserved = (await models.messageKeys.create({ _id: key, messageId: new Types.ObjectId() })).toObject();
-      } catch (err) {
-        if (!isDuplicateKey(err)) throw err;
-        // A concurrent delivery of the same message reserved it first.
-        reserved = (await models.messageKeys.findById(key).lean())!;
-        const stored = await waitForMessage(reserved.messageId);
-        if (stored) return finishDuplicate(stored, log);
-      }
+    let placed: Awaited<ReturnType<typeof place>>;
+    try {
+      placed = await place(inbound, log);
+    } catch (err) {
+      // Nothing stored for this message: free its key, so that the sender's retry does not wait for it.
+      if (reservedHere) await models.messageKeys.deleteOne({ _id: key, messageId: reserved.messageId }).catch(() => undefined);
+      throw err;
     }
+    const { citizen, ticket, identity, unreachable } = placed;
 
     let message;
     try {
@@ -148,6 +141,26 @@ export function createIngestInbound(deps: IngestDeps) {
     return finish(message, ticket, log.child({ ticketId: String(ticket._id) }));
   }
 
+  /** The citizen the message comes from (with their recurring agent) and the ticket it belongs to. */
+  async function place(inbound: InboundMessage, log: Logger) {
+    const kind = identityKindOf(inbound.channel);
+    const sender: PhoneSender | null =
+      kind === 'phone' ? phoneSender(inbound.from.address, rules.defaultPhoneRegion) : kind ? { identity: normaliseIdentity(kind, inbound.from.address, rules.defaultPhoneRegion) } : null;
+    const identity = sender && 'identity' in sender ? sender.identity : null;
+    const unreachable = sender && 'unreachable' in sender ? sender : null;
+    let citizen = identity
+      ? await resolveCitizen(identity, inbound.from.name)
+      : unreachable
+        ? await unreachableCitizen(inbound, unreachable)
+        : await knownCitizen(inbound.citizenId);
+    // The keyword rules matter only for a new request or a citizen without an agent: read them then.
+    let rule: Promise<{ category: string; teamId: string | null } | undefined> | undefined;
+    const classify = () => (rule ??= deps.classify ? deps.classify(`${inbound.subject ?? ''}\n${inbound.text}`) : Promise.resolve(undefined));
+    citizen = await ensureRecurringAgent(citizen, log, classify);
+    const ticket = await resolveTicket(citizen, inbound, log, classify);
+    return { citizen, ticket, identity, unreachable };
+  }
+
   /** A retry: stored once already. Completes the work a crash interrupted (stale 'finishing'), then reports. */
   async function finishDuplicate(message: MessageDoc, log: Logger) {
     const ticket = await models.tickets.findById(message.ticketId);
@@ -161,32 +174,7 @@ export function createIngestInbound(deps: IngestDeps) {
   }
 
   async function finish(message: MessageDoc, ticket: Ticket, log: Logger): Promise<IngestResult> {
-    const at = message.receivedAt;
-    // Among concurrent first messages, whichever is stored first announces the ticket, exactly once;
-    // after a crash, the same message announces it again (the acknowledgement is idempotent).
-    // `announcedBy` never changes once set: a ticket read with it set needs no round trip to know.
-    let isNewTicket: boolean;
-    if (ticket.announcedBy) isNewTicket = String(ticket.announcedBy) === String(message._id);
-    else {
-      const claimed = await models.tickets.findOneAndUpdate({ _id: ticket._id, announcedAt: null }, { $set: { announcedAt: now(), announcedBy: message._id } });
-      isNewTicket = !!claimed || String((await models.tickets.findById(ticket._id, { announcedBy: 1 }).lean())?.announcedBy) === String(message._id);
-    }
-    // A citizen's message puts a paused or resolved ticket back into the agent's work; 'new' stays new.
-    const before = await models.tickets.findOneAndUpdate(
-      { _id: ticket._id, status: { $in: ['pending', 'resolved'] } },
-      { $set: { status: 'open', resolvedAt: null, pendingSince: null } },
-      { returnDocument: 'before' },
-    ).lean();
-    if (before?.sla?.pausedAt) await models.tickets.updateOne({ _id: ticket._id }, { $set: { sla: deps.sla.resume(before.sla as never, at) } });
-    // Answered before: this message starts the next deadline (once, while nothing else is due).
-    const next = deps.sla.next(at);
-    await models.tickets.updateOne({ _id: ticket._id, firstRespondedAt: { $ne: null }, sla: null }, { $set: { sla: next, nextResponseDueAt: next.dueAt } });
-    const updated = await models.tickets.findOneAndUpdate(
-      { _id: ticket._id },
-      { $max: { lastMessageAt: at, lastInboundAt: at }, $set: { lastInboundChannel: message.channel }, $inc: { unreadCount: 1 }, $addToSet: { channels: message.channel } },
-      { returnDocument: 'after' },
-    );
-    const current = updated ?? ticket;
+    const { current, isNewTicket } = await applyToTicket(ticket, message);
     if (isNewTicket && deps.acknowledge) await deps.acknowledge(current, message);
     await models.messages.updateOne({ _id: message._id }, { $set: { stage: 'processed' } });
     const routing = await routingOf(current);
@@ -201,6 +189,53 @@ export function createIngestInbound(deps: IngestDeps) {
     });
     log.info({ messageId: String(message._id), isNewTicket }, 'inbound message stored');
     return result(message._id, current, isNewTicket, false, routing);
+  }
+
+  /**
+   * What a citizen's message does to its ticket, as one compare-and-set on the state it was decided
+   * from (read again only when another write came first):
+   * - among concurrent first messages, whichever is stored first announces the ticket, exactly once;
+   *   after a crash the same message announces it again (the acknowledgement is idempotent), and
+   *   `announcedBy` never changes once set;
+   * - a paused or resolved ticket goes back to the agent's work ('new' stays new), its paused deadline resumes;
+   * - a ticket answered before starts its next deadline (while nothing else is due);
+   * - the latest times, the channel, the unread count move.
+   */
+  async function applyToTicket(ticket: Ticket, message: MessageDoc): Promise<{ current: Ticket; isNewTicket: boolean }> {
+    const at = message.receivedAt;
+    let state: Ticket | null = ticket;
+    for (let attempt = 0; state && attempt < 4 * MAX_ATTEMPTS; attempt++) {
+      let sla = (state.toObject() as { sla: Parameters<SlaPolicy['resume']>[0] | null }).sla;
+      const filter: Record<string, unknown> = {
+        _id: state._id,
+        status: state.status,
+        sla: sla ? { $ne: null } : null,
+        'sla.pausedAt': sla?.pausedAt ?? null,
+        firstRespondedAt: state.firstRespondedAt ? { $ne: null } : null,
+      };
+      const set: Record<string, unknown> = { lastInboundChannel: message.channel };
+      const announces = !state.announcedBy;
+      if (announces) {
+        filter.announcedBy = null;
+        Object.assign(set, { announcedAt: now(), announcedBy: message._id });
+      }
+      if (state.status === 'pending' || state.status === 'resolved') {
+        Object.assign(set, { status: 'open', resolvedAt: null, pendingSince: null });
+        if (sla?.pausedAt) set.sla = sla = deps.sla.resume(sla, at);
+      }
+      if (state.firstRespondedAt && !sla) {
+        const next = deps.sla.next(at);
+        Object.assign(set, { sla: next, nextResponseDueAt: next.dueAt });
+      }
+      const updated = await models.tickets.findOneAndUpdate(
+        filter,
+        { $max: { lastMessageAt: at, lastInboundAt: at }, $set: set, $inc: { unreadCount: 1 }, $addToSet: { channels: message.channel } },
+        { returnDocument: 'after' },
+      );
+      if (updated) return { current: updated, isNewTicket: announces || String(state.announcedBy) === String(message._id) };
+      state = await models.tickets.findById(ticket._id);
+    }
+    throw new Error(`could not apply message ${String(message._id)} to ticket ${String(ticket._id)}: it kept changing`);
   }
 
   /** Takes over a message left 'finishing' longer than FINISHING_STALE_MS (its process died). */
@@ -259,8 +294,9 @@ export function createIngestInbound(deps: IngestDeps) {
     }
   }
 
-  async function ensureRecurringAgent(citizen: Citizen, log: Logger, ruleTeamId?: string | null): Promise<Citizen> {
+  async function ensureRecurringAgent(citizen: Citizen, log: Logger, classify: Classify): Promise<Citizen> {
     if (citizen.recurringAgentId) return citizen;
+    const ruleTeamId = (await classify())?.teamId;
     const teamId = (ruleTeamId ? new Types.ObjectId(ruleTeamId) : null) ?? citizen.teamId ?? (await defaultTeamId());
     const chosen = await leastLoadedAgent(teamId);
     if (!chosen) {
@@ -302,7 +338,7 @@ export function createIngestInbound(deps: IngestDeps) {
     return null;
   }
 
-  async function resolveTicket(citizen: Citizen, inbound: InboundMessage, log: Logger, rule?: { category: string; teamId: string | null }): Promise<Ticket> {
+  async function resolveTicket(citizen: Citizen, inbound: InboundMessage, log: Logger, classify: Classify): Promise<Ticket> {
     const referenced = await referencedTicket(inbound);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const fresh = attempt === 0 ? citizen : (await models.citizens.findById(citizen._id))!;
@@ -333,7 +369,7 @@ export function createIngestInbound(deps: IngestDeps) {
         { returnDocument: 'after' },
       );
       if (!claimed) continue;
-      const ticket = await createTicket(newId, claimed, inbound, choice.previousTicketId, rule);
+      const ticket = await createTicket(newId, claimed, inbound, choice.previousTicketId, await classify());
       log.info({ ticketId: String(ticket._id), reference: ticket.reference }, 'ticket created');
       return ticket;
     }

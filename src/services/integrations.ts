@@ -13,6 +13,8 @@ import type { EventBus } from './eventBus.js';
 
 export const WEBHOOK_EVENTS = ['ticket.created', 'message.received', 'ticket.status_changed', 'ticket.assigned', 'sla.at_risk', 'satisfaction.received'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+/** How long the list of active endpoints is reused before it is read again (other instances' changes). */
+const ENDPOINTS_TTL_MS = 5_000;
 export const API_SCOPES = ['tickets:read', 'tickets:update'] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
@@ -52,9 +54,26 @@ export function createIntegrationService(deps: { models: Models; events: EventBu
     pending: await models.integrationDeliveries.countDocuments({ endpointId: e._id, status: 'pending' }),
   });
 
+  /**
+   * The active endpoints, read again at most every ENDPOINTS_TTL_MS, and at once after a change made
+   * here: every domain event needs them, and they change a few times a year. An endpoint added or
+   * disabled through another instance takes effect there within that delay.
+   */
+  let endpointsRead: Promise<{ _id: Types.ObjectId; events: string[] }[]> | null = null;
+  let endpointsReadAt = 0;
+  const activeEndpoints = () => {
+    if (!endpointsRead || Date.now() - endpointsReadAt > ENDPOINTS_TTL_MS) {
+      endpointsReadAt = Date.now();
+      endpointsRead = models.integrationEndpoints.find({ active: true }, { _id: 1, events: 1 }).lean().exec();
+      endpointsRead.catch(() => (endpointsRead = null));
+    }
+    return endpointsRead;
+  };
+  const endpointsChanged = () => (endpointsRead = null);
+
   /** One delivery per active endpoint that wants the event, stored before anything is sent. */
   async function enqueue(event: WebhookEvent, ticketId: string | null, data: Record<string, unknown>) {
-    const endpoints = await models.integrationEndpoints.find({ active: true, events: { $in: [event, '*'] } }, { _id: 1 }).lean();
+    const endpoints = (await activeEndpoints()).filter((e) => e.events.includes(event) || e.events.includes('*'));
     if (endpoints.length === 0) return;
     const at = now();
     for (const endpoint of endpoints) {
@@ -111,12 +130,14 @@ export function createIntegrationService(deps: { models: Models; events: EventBu
       if (unknown.length || events.length === 0) throw new Invalid('integration.events_invalid', { known: WEBHOOK_EVENTS.join(', ') });
       const secret = `whsec_${randomBytes(24).toString('base64url')}`;
       const endpoint = await models.integrationEndpoints.create({ url: url.toString(), events, sealedSecret: seal(secret), createdBy: actor.kind === 'agent' ? actor.id : null });
+      endpointsChanged();
       await deps.audit(actor, 'integration.webhook.created', {}, { id: String(endpoint._id), url: endpoint.url, events });
       return { ...(await endpointView(endpoint)), secret };
     },
 
     async deleteWebhook(actor: Actor, id: string) {
       const endpoint = Types.ObjectId.isValid(id) ? await models.integrationEndpoints.findOneAndUpdate({ _id: id, active: true }, { $set: { active: false } }) : null;
+      endpointsChanged();
       if (!endpoint) throw new NotFound('integration.not_found');
       await models.integrationDeliveries.updateMany({ endpointId: endpoint._id, status: 'pending' }, { $set: { status: 'cancelled' } });
       await deps.audit(actor, 'integration.webhook.deleted', {}, { id, url: endpoint.url });
