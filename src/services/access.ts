@@ -5,7 +5,10 @@ import { Forbidden, NotFound } from '../domain/errors.js';
 import type { Models } from '../store/index.js';
 import type { Principal } from './tokens.js';
 
-const view = (a: { _id: Types.ObjectId; teamId?: Types.ObjectId | null; availability: 'available' | 'away'; coverAgentId?: Types.ObjectId | null }): AgentForAccess => ({
+/** What the access rule reads of an agent. */
+export type AgentRecord = { _id: Types.ObjectId; teamId?: Types.ObjectId | null; availability: 'available' | 'away'; coverAgentId?: Types.ObjectId | null; active: boolean };
+
+const view = (a: AgentRecord): AgentForAccess => ({
   id: String(a._id),
   teamId: a.teamId ? String(a.teamId) : null,
   availability: a.availability,
@@ -20,10 +23,13 @@ export function createAccess(deps: { models: Models; teamVisibility: boolean }) 
       if (!Types.ObjectId.isValid(ticketId)) return false;
       const ticket = await models.tickets.findById(ticketId, { assigneeId: 1, teamId: 1 }).lean();
       if (!ticket) return false;
-      const [me, assignee] = await Promise.all([
-        models.agents.findById(principal.agentId).lean(),
-        ticket.assigneeId ? models.agents.findById(ticket.assigneeId).lean() : null,
-      ]);
+      const agents = await models.agents.find({ _id: { $in: [principal.agentId, ticket.assigneeId].filter(Boolean) } }).lean();
+      return this.canSeeRead(principal, ticket, agents);
+    },
+    /** The same rule for a ticket already read, given the agents read with it (the principal's and the assignee's records among them). */
+    canSeeRead(principal: Principal, ticket: { assigneeId?: Types.ObjectId | null; teamId?: Types.ObjectId | null }, agents: AgentRecord[]): boolean {
+      const me = agents.find((a) => String(a._id) === principal.agentId);
+      const assignee = ticket.assigneeId ? agents.find((a) => String(a._id) === String(ticket.assigneeId)) : undefined;
       if (!me || !me.active) return false;
       return canSeeTicket(
         principal,

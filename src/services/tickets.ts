@@ -71,30 +71,44 @@ export function createTicketService(deps: {
     return new Types.ObjectId(id);
   };
 
+  /** The ticket, read once, when the principal may see it; NotFound otherwise (its existence is not revealed). */
   async function loadVisible(principal: Principal, ticketId: string): Promise<TicketDoc> {
-    await access.assertCanSeeTicket(principal, ticketId);
-    const ticket = await models.tickets.findById(idOf(ticketId));
+    const ticket = Types.ObjectId.isValid(ticketId) ? await models.tickets.findById(ticketId) : null;
     if (!ticket) throw new NotFound('ticket.not_found');
+    const agents = await models.agents.find({ _id: { $in: [principal.agentId, ticket.assigneeId].filter(Boolean) } }, { teamId: 1, availability: 1, coverAgentId: 1, active: 1 }).lean();
+    if (!access.canSeeRead(principal, ticket, agents)) throw new NotFound('ticket.not_found');
     return ticket;
   }
 
   const eventData = (ticket: TicketDoc): Promise<TicketEventData> => ticketEventData(models, ticket);
 
-  /** Agents whose tickets this agent handles today: themselves and those away who chose them as cover. */
-  async function handledAgentIds(agentId: string): Promise<Types.ObjectId[]> {
-    const covered = await models.agents.find({ availability: 'away', coverAgentId: agentId }, { _id: 1 }).lean();
-    return [new Types.ObjectId(agentId), ...covered.map((a) => a._id)];
+  /**
+   * The agent and those whose tickets they handle today (away, with them as cover), in one read; the
+   * names come along for the summaries. `me` is null for an unknown agent.
+   */
+  async function agentAndCovered(agentId: string) {
+    const found = Types.ObjectId.isValid(agentId)
+      ? await models.agents.find({ $or: [{ _id: new Types.ObjectId(agentId) }, { availability: 'away', coverAgentId: new Types.ObjectId(agentId) }] }, { name: 1, teamId: 1 }).lean()
+      : [];
+    const me = found.find((a) => String(a._id) === agentId) ?? null;
+    return { me, handled: me ? [me._id, ...found.filter((a) => a !== me).map((a) => a._id)] : [], names: new Map(found.map((a) => [String(a._id), a.name])) };
   }
 
-  async function summaries(tickets: TicketDoc[]) {
-    const citizenIds = [...new Set(tickets.map((t) => String(t.citizenId)))];
-    const agentIds = [...new Set(tickets.map((t) => t.assigneeId).filter(Boolean).map(String))];
+  /** Agents whose tickets this agent handles today: themselves and those away who chose them as cover. */
+  async function handledAgentIds(agentId: string): Promise<Types.ObjectId[]> {
+    return (await agentAndCovered(agentId)).handled;
+  }
+
+  /** The inbox's lines; `knownNames` are agents' names already read (no second read for them). */
+  async function summaries(tickets: TicketDoc[], knownNames: Map<string, string> = new Map(), knownCitizens: Map<string, string | null> = new Map()) {
+    const citizenIds = [...new Set(tickets.map((t) => String(t.citizenId)))].filter((id) => !knownCitizens.has(id));
+    const agentIds = [...new Set(tickets.map((t) => t.assigneeId).filter(Boolean).map(String))].filter((id) => !knownNames.has(id));
     const [citizens, agents] = await Promise.all([
       citizenIds.length ? models.citizens.find({ _id: { $in: citizenIds } }, { name: 1 }).lean() : [],
       agentIds.length ? models.agents.find({ _id: { $in: agentIds } }, { name: 1 }).lean() : [],
     ]);
-    const citizenName = new Map(citizens.map((c) => [String(c._id), c.name ?? null]));
-    const agentName = new Map(agents.map((a) => [String(a._id), a.name]));
+    const citizenName = new Map([...knownCitizens, ...citizens.map((c) => [String(c._id), c.name ?? null] as const)]);
+    const agentName = new Map([...knownNames, ...agents.map((a) => [String(a._id), a.name] as const)]);
     const atRiskFrom = (t: TicketDoc) => isAtRisk(t);
     return tickets.map((t) => ({
       id: String(t._id),
@@ -171,7 +185,7 @@ export function createTicketService(deps: {
 
     async inbox(principal: Principal, query: InboxQuery) {
       const filter: Record<string, unknown> = {};
-      const me = await models.agents.findById(principal.agentId).lean();
+      const { me, handled, names } = await agentAndCovered(principal.agentId);
       if (!me) throw new NotFound('agent.not_found');
       if (query.scope === 'all') {
         if (principal.role === 'agent') throw new Forbidden('ticket.scope_all_managers');
@@ -184,7 +198,7 @@ export function createTicketService(deps: {
         if (principal.role === 'agent' && !deps.settings.teamVisibility) throw new Forbidden('ticket.team_visibility_off');
         filter.teamId = me.teamId ?? null;
       } else {
-        filter.assigneeId = { $in: await handledAgentIds(principal.agentId) };
+        filter.assigneeId = { $in: handled };
       }
       if (query.status?.length) filter.status = { $in: query.status };
       if (query.channel) filter.channels = query.channel;
@@ -209,29 +223,38 @@ export function createTicketService(deps: {
       const page = tickets.slice(0, query.limit);
       const last = page.at(-1);
       return {
-        items: await summaries(page),
+        items: await summaries(page, names),
         nextCursor: tickets.length > query.limit && last ? encodeCursor(last.inboxOrder ?? null, last._id) : null,
       };
     },
 
     async detail(principal: Principal, ticketId: string, page: { before?: string; limit: number }) {
-      const ticket = await loadVisible(principal, ticketId);
+      // The ticket, then in one read the agents the access rule and the page need: the principal, the
+      // assignee, the agents the principal covers today.
+      const ticket = Types.ObjectId.isValid(ticketId) ? await models.tickets.findById(ticketId) : null;
+      if (!ticket) throw new NotFound('ticket.not_found');
+      const me = new Types.ObjectId(principal.agentId);
+      const around = await models.agents
+        .find({ $or: [{ _id: { $in: [me, ticket.assigneeId].filter(Boolean) } }, { availability: 'away', coverAgentId: me }] }, { name: 1, teamId: 1, availability: 1, coverAgentId: 1, active: 1 })
+        .lean();
+      if (!access.canSeeRead(principal, ticket, around)) throw new NotFound('ticket.not_found');
       const filter: Record<string, unknown> = { ticketId: ticket._id };
       if (page.before) {
         if (!Types.ObjectId.isValid(page.before)) throw new Invalid('ticket.before_invalid');
         filter._id = { $lt: new Types.ObjectId(page.before) };
       }
-      const newestFirst = await models.messages.find(filter).sort({ _id: -1 }).limit(page.limit + 1).lean();
-      const messages = newestFirst.slice(0, page.limit).reverse();
-      const [citizen, past, authors] = await Promise.all([
+      const [newestFirst, citizen, past, sessions] = await Promise.all([
+        models.messages.find(filter).sort({ _id: -1 }).limit(page.limit + 1).lean(),
         models.citizens.findById(ticket.citizenId).lean(),
         models.tickets.find({ citizenId: ticket.citizenId, _id: { $ne: ticket._id } }, { reference: 1, status: 1, subject: 1, createdAt: 1 }).sort({ createdAt: -1 }).limit(50).lean(),
-        models.agents.find({ _id: { $in: [...new Set(messages.map((m) => m.authorId).filter(Boolean).map(String))] } }, { name: 1 }).lean(),
-      ]);
-      const [recurring, sessions] = await Promise.all([
-        citizen?.recurringAgentId ? models.agents.findById(citizen.recurringAgentId, { name: 1 }).lean() : null,
         models.chatSessions.find({ citizenId: ticket.citizenId, $or: [{ claimedEmail: { $ne: null } }, { claimedPhone: { $ne: null } }] }, { claimedEmail: 1, claimedPhone: 1 }).limit(20).lean(),
       ]);
+      const messages = newestFirst.slice(0, page.limit).reverse();
+      // Authors and the recurring agent are usually among the agents already read.
+      const names = new Map(around.map((a) => [String(a._id), a.name]));
+      const missing = [...new Set([...messages.map((m) => m.authorId), citizen?.recurringAgentId].filter(Boolean).map(String))].filter((id) => !names.has(id));
+      if (missing.length) for (const a of await models.agents.find({ _id: { $in: missing } }, { name: 1 }).lean()) names.set(String(a._id), a.name);
+      const recurring = citizen?.recurringAgentId && names.has(String(citizen.recurringAgentId)) ? { _id: citizen.recurringAgentId, name: names.get(String(citizen.recurringAgentId))! } : null;
       // What a chat citizen typed: shown to agents as unverified, never a key to anyone's records.
       const known = new Set(citizen?.identities.map((i) => `${i.kind}:${i.value}`));
       const claims = [
@@ -242,12 +265,12 @@ export function createTicketService(deps: {
             .map((c) => [`${c.kind}:${c.value}`, { ...c, verified: known.has(`${c.kind}:${c.value}`) }]),
         ).values(),
       ];
-      const authorName = new Map(authors.map((a) => [String(a._id), a.name]));
       // The handler opening the thread has read it.
-      if (ticket.unreadCount > 0 && (await handledAgentIds(principal.agentId)).some((id) => String(id) === String(ticket.assigneeId))) {
+      const handled = [me, ...around.filter((a) => a.availability === 'away' && String(a.coverAgentId) === principal.agentId).map((a) => a._id)];
+      if (ticket.unreadCount > 0 && handled.some((id) => String(id) === String(ticket.assigneeId))) {
         await models.tickets.updateOne({ _id: ticket._id }, { $set: { unreadCount: 0 } });
       }
-      const [summary] = await summaries([ticket]);
+      const [summary] = await summaries([ticket], names, new Map([[String(ticket.citizenId), citizen?.name ?? null]]));
       return {
         ...summary!,
         previousTicketId: ticket.previousTicketId ? String(ticket.previousTicketId) : null,
@@ -275,7 +298,7 @@ export function createTicketService(deps: {
           createdAt: (m.createdAt ?? m.receivedAt).toISOString(),
           status: m.status ?? undefined,
           statusReason: m.statusReason ?? undefined,
-          author: m.authorId ? { id: String(m.authorId), name: authorName.get(String(m.authorId)) ?? '' } : undefined,
+          author: m.authorId ? { id: String(m.authorId), name: names.get(String(m.authorId)) ?? '' } : undefined,
           from: m.direction === 'in' ? { address: m.fromAddress, name: m.fromName } : undefined,
           call: m.call ? { state: m.call.state, recordingUrl: m.call.recordingUrl, durationSeconds: m.call.durationSeconds } : undefined,
           callback: m.callback ? { slot: m.callback.slot, label: slotLabel(m.callback.slot), phone: m.callback.phone, state: m.callback.state } : undefined,
@@ -353,18 +376,25 @@ export function createTicketService(deps: {
         attachments,
       });
       if (pieces.length) await deps.documents.addToChecklist(ticket._id, pieces);
+      // Answered: nothing is due until the citizen writes again, nothing is unread; the first answer is
+      // dated once; a new request becomes open. One compare-and-set on what was read, or read again.
       const at = now();
-      const first = await models.tickets.updateOne({ _id: ticket._id, firstRespondedAt: null }, { $set: { firstRespondedAt: at } });
-      // Answered: nothing is due until the citizen writes again.
-      await models.tickets.updateOne({ _id: ticket._id }, { $set: { sla: null, nextResponseDueAt: null } });
       const changes: Record<string, unknown> = {};
-      if (first.modifiedCount) changes.firstRespondedAt = at.toISOString();
-      if (ticket.status === 'new') Object.assign(changes, await setStatus({ kind: 'agent', id: principal.agentId }, ticket, 'open').catch(() => ({})));
-      await models.tickets.updateOne({ _id: ticket._id }, { $set: { unreadCount: 0 } });
-      if (Object.keys(changes).length) {
-        const fresh = (await models.tickets.findById(ticket._id))!;
-        events.emit('ticket.updated', { ...(await eventData(fresh)), changes });
+      let fresh: TicketDoc | null = null;
+      for (let state: TicketDoc | null = ticket, attempt = 0; state && !fresh && attempt < 8; attempt++) {
+        const set: Record<string, unknown> = { sla: null, nextResponseDueAt: null, unreadCount: 0 };
+        if (!state.firstRespondedAt) set.firstRespondedAt = at;
+        if (state.status === 'new') Object.assign(set, { status: 'open', resolvedAt: null });
+        fresh = await models.tickets.findOneAndUpdate({ _id: state._id, status: state.status, firstRespondedAt: state.firstRespondedAt ?? null }, { $set: set }, { returnDocument: 'after' });
+        if (fresh) {
+          if (set.firstRespondedAt) changes.firstRespondedAt = at.toISOString();
+          if (set.status) {
+            changes.status = 'open';
+            await audit({ kind: 'agent', id: principal.agentId }, 'ticket.status.changed', { ticketId: ticket._id, citizenId: ticket.citizenId }, { from: 'new', to: 'open' });
+          }
+        } else state = await models.tickets.findById(ticket._id);
       }
+      if (fresh && Object.keys(changes).length) events.emit('ticket.updated', { ...(await eventData(fresh)), changes });
       return message;
     },
 

@@ -97,6 +97,8 @@ messageSchema.index({ direction: 1, status: 1, nextAttemptAt: 1 });
 messageSchema.index({ providerId: 1 });
 // Statistics: messages received over a period.
 messageSchema.index({ receivedAt: 1 });
+// A citizen's latest messages (the channels a reply can take), their erasure.
+messageSchema.index({ citizenId: 1, _id: -1 });
 
 export type Message = InferSchemaType<typeof messageSchema>;
 export type MessageDoc = HydratedDocument<Message>;
