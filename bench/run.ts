@@ -117,14 +117,20 @@ async function main() {
  */
 async function commandsPerOperation(services: Awaited<ReturnType<typeof compose>>['services'], store: Awaited<ReturnType<typeof connectStore>>, agentId: string) {
   let count = 0;
+  let trace: string[] = [];
   const ignored = new Set(['hello', 'ismaster', 'isMaster', 'ping', 'endSessions', 'buildInfo', 'getParameter']);
-  store.conn.getClient().on('commandStarted', (event: { commandName: string }) => {
-    if (!ignored.has(event.commandName)) count++;
+  store.conn.getClient().on('commandStarted', (event: { commandName: string; command: Record<string, unknown> }) => {
+    if (ignored.has(event.commandName)) return;
+    count++;
+    trace.push(`${event.commandName} ${String(event.command[event.commandName])}`);
   });
-  const counted = async (run: () => Promise<unknown>) => {
+  // BENCH_TRACE=1 prints each operation's commands (the last of the five runs).
+  const counted = async (run: () => Promise<unknown>, what = '') => {
     const before = count;
+    trace = [];
     await run();
     await new Promise((r) => setTimeout(r, 50)); // the event bus's subscribers run just after
+    if (process.env.BENCH_TRACE) progress(`${what}: ${trace.join(', ')}`);
     return count - before;
   };
   const principal = { agentId, role: 'agent' as const };
@@ -133,11 +139,11 @@ async function commandsPerOperation(services: Awaited<ReturnType<typeof compose>
     const from = `+3361${String(100000 + i).padStart(7, '0')}`;
     const sms = (text: string) => ({ channel: 'sms' as const, externalId: `SM${new Types.ObjectId().toHexString()}bench`, from: { address: from }, text, threadHints: {}, attachments: [], receivedAt: new Date() });
     let ticketId = '';
-    samples.first!.push(await counted(async () => (ticketId = (await services.ingestInbound(sms('Bonjour, première demande'))).ticketId)));
-    samples.next!.push(await counted(() => services.ingestInbound(sms('Un complément'))));
-    samples.reply!.push(await counted(() => services.tickets.reply(principal, ticketId, { text: 'Réponse', channel: 'sms' })));
-    samples.inbox!.push(await counted(() => services.tickets.inbox(principal, { scope: 'mine', limit: 50 })));
-    samples.open!.push(await counted(() => services.tickets.detail(principal, ticketId, { limit: 50 })));
+    samples.first!.push(await counted(async () => (ticketId = (await services.ingestInbound(sms('Bonjour, première demande'))).ticketId), 'first'));
+    samples.next!.push(await counted(() => services.ingestInbound(sms('Un complément')), 'next'));
+    samples.reply!.push(await counted(() => services.tickets.reply(principal, ticketId, { text: 'Réponse', channel: 'sms' }), 'reply'));
+    samples.inbox!.push(await counted(() => services.tickets.inbox(principal, { scope: 'mine', limit: 50 }), 'inbox'));
+    samples.open!.push(await counted(() => services.tickets.detail(principal, ticketId, { limit: 50 }), 'open'));
   }
   const goals: [keyof typeof samples, string, number][] = [
     ['next', 'a message on an open ticket', 6],

@@ -52,6 +52,7 @@ export function createAcknowledger(deps: {
     try {
       await outbox.queue({
         ticketId: ticket._id,
+        ticket,
         channel,
         to: first.fromAddress,
         text: content.text,

@@ -5,6 +5,10 @@ import { Invalid, NotFound } from '../domain/errors.js';
 import { AUTOMATION_VARIABLES, matchCategoryRule, unknownAutomationVariables } from '../domain/templates.js';
 import { isDuplicateKey, type Models } from '../store/index.js';
 import type { Actor, Audit } from './audit.js';
+import { reusedRead } from './reusedRead.js';
+
+/** How long the hot paths reuse the settings before reading them again (another instance's change). */
+const SETTINGS_TTL_MS = 5_000;
 
 export interface AutomationView {
   acknowledgements: { sms: string | null; email: string | null; chat: string | null };
@@ -17,6 +21,9 @@ export interface AutomationView {
 
 export function createAutomationService(deps: { models: Models; audit: Audit }) {
   const { models, audit } = deps;
+
+  /** What every inbound message reads (keyword rules, acknowledgement templates), shared for a few seconds. */
+  const current = reusedRead(SETTINGS_TTL_MS, () => get());
 
   async function get(): Promise<AutomationView> {
     let doc = await models.automation.findById('automation').lean();
@@ -39,6 +46,8 @@ export function createAutomationService(deps: { models: Models; audit: Audit }) 
 
   return {
     get,
+    /** The settings as read at most SETTINGS_TTL_MS ago (or since a change made here): for the hot paths. */
+    recent: () => current.get(),
 
     async update(actor: Actor, change: Partial<AutomationView>): Promise<AutomationView> {
       const templates = [...Object.values(change.acknowledgements ?? {}), change.closingMessage, change.reminderMessage].filter((t): t is string => !!t);
@@ -49,13 +58,14 @@ export function createAutomationService(deps: { models: Models; audit: Audit }) 
       }
       const before = await get();
       await models.automation.updateOne({ _id: 'automation' }, { $set: change });
+      current.forget();
       await audit(actor, 'automation.updated', {}, { from: before, to: change });
       return get();
     },
 
     /** The keyword rule that applies to a new request's text, if any. */
     async classify(text: string): Promise<{ category: string; teamId: string | null } | undefined> {
-      const { categoryRules } = await get();
+      const { categoryRules } = await current.get();
       return categoryRules.length ? matchCategoryRule(text, categoryRules) : undefined;
     },
   };

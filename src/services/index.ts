@@ -82,7 +82,7 @@ export function createServices(store: Store, log: Logger, options: ServiceOption
     models: store.models,
     outbox,
     log,
-    template: async (channel) => (await automation.get()).acknowledgements[channel],
+    template: async (channel) => (await automation.recent()).acknowledgements[channel],
     settings: {
       promiseHours: options.rules.slaFirstResponseHours,
       serviceName: options.serviceName ?? 'la mairie',

@@ -426,8 +426,6 @@ export function createIngestInbound(deps: IngestDeps) {
   }
 
   async function createTicket(id: Types.ObjectId, citizen: Citizen, inbound: InboundMessage, previousTicketId?: string, rule?: { category: string; teamId: string | null }): Promise<Ticket> {
-    const existing = await models.tickets.findById(id);
-    if (existing) return existing;
     const year = inbound.receivedAt.getUTCFullYear();
     const reference = formatReference(year, await nextSequence(models, referenceCounterName(year)));
     const firstDeadline = deps.sla.first(inbound.receivedAt);

@@ -10,10 +10,11 @@ import type { DomainEventMap, DomainEventName } from '../domain/events.js';
 import type { Models } from '../store/index.js';
 import type { Actor, Audit } from './audit.js';
 import type { EventBus } from './eventBus.js';
+import { reusedRead } from './reusedRead.js';
 
 export const WEBHOOK_EVENTS = ['ticket.created', 'message.received', 'ticket.status_changed', 'ticket.assigned', 'sla.at_risk', 'satisfaction.received'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
-/** How long the list of active endpoints is reused before it is read again (other instances' changes). */
+/** How long the list of active endpoints is reused before it is read again (another instance's change). */
 const ENDPOINTS_TTL_MS = 5_000;
 export const API_SCOPES = ['tickets:read', 'tickets:update'] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
@@ -54,29 +55,15 @@ export function createIntegrationService(deps: { models: Models; events: EventBu
     pending: await models.integrationDeliveries.countDocuments({ endpointId: e._id, status: 'pending' }),
   });
 
-  /**
-   * The active endpoints, read again at most every ENDPOINTS_TTL_MS, and at once after a change made
-   * here: every domain event needs them, and they change a few times a year. An endpoint added or
-   * disabled through another instance takes effect there within that delay.
-   */
-  let endpointsRead: Promise<{ _id: Types.ObjectId; events: string[] }[]> | null = null;
-  let endpointsReadAt = 0;
-  const activeEndpoints = () => {
-    if (!endpointsRead || Date.now() - endpointsReadAt > ENDPOINTS_TTL_MS) {
-      endpointsReadAt = Date.now();
-      endpointsRead = models.integrationEndpoints.find({ active: true }, { _id: 1, events: 1 }).lean().exec();
-      endpointsRead.catch(() => (endpointsRead = null));
-    }
-    return endpointsRead;
-  };
-  const endpointsChanged = () => (endpointsRead = null);
+  /** The active endpoints: every domain event needs them (src/services/reusedRead.ts). */
+  const endpoints = reusedRead(ENDPOINTS_TTL_MS, () => models.integrationEndpoints.find({ active: true }, { _id: 1, events: 1 }).lean().exec());
 
   /** One delivery per active endpoint that wants the event, stored before anything is sent. */
   async function enqueue(event: WebhookEvent, ticketId: string | null, data: Record<string, unknown>) {
-    const endpoints = (await activeEndpoints()).filter((e) => e.events.includes(event) || e.events.includes('*'));
-    if (endpoints.length === 0) return;
+    const wanting = (await endpoints.get()).filter((e) => e.events.includes(event) || e.events.includes('*'));
+    if (wanting.length === 0) return;
     const at = now();
-    for (const endpoint of endpoints) {
+    for (const endpoint of wanting) {
       const id = new Types.ObjectId();
       const body = JSON.stringify({ id: String(id), event, occurredAt: at.toISOString(), data });
       await models.integrationDeliveries.create({ _id: id, endpointId: endpoint._id, event, ticketId: ticketId ? new Types.ObjectId(ticketId) : null, body, nextAttemptAt: at });
@@ -130,14 +117,14 @@ export function createIntegrationService(deps: { models: Models; events: EventBu
       if (unknown.length || events.length === 0) throw new Invalid('integration.events_invalid', { known: WEBHOOK_EVENTS.join(', ') });
       const secret = `whsec_${randomBytes(24).toString('base64url')}`;
       const endpoint = await models.integrationEndpoints.create({ url: url.toString(), events, sealedSecret: seal(secret), createdBy: actor.kind === 'agent' ? actor.id : null });
-      endpointsChanged();
+      endpoints.forget();
       await deps.audit(actor, 'integration.webhook.created', {}, { id: String(endpoint._id), url: endpoint.url, events });
       return { ...(await endpointView(endpoint)), secret };
     },
 
     async deleteWebhook(actor: Actor, id: string) {
       const endpoint = Types.ObjectId.isValid(id) ? await models.integrationEndpoints.findOneAndUpdate({ _id: id, active: true }, { $set: { active: false } }) : null;
-      endpointsChanged();
+      endpoints.forget();
       if (!endpoint) throw new NotFound('integration.not_found');
       await models.integrationDeliveries.updateMany({ endpointId: endpoint._id, status: 'pending' }, { $set: { status: 'cancelled' } });
       await deps.audit(actor, 'integration.webhook.deleted', {}, { id, url: endpoint.url });

@@ -10,6 +10,7 @@ import type { DeliveryStatus } from '../domain/ticket.js';
 import { isDuplicateKey, type Models } from '../store/index.js';
 import { attachmentIdOf, attachmentRef } from '../store/models/mailbox.js';
 import type { MessageDoc } from '../store/models/message.js';
+import type { TicketDoc } from '../store/models/ticket.js';
 import type { EventBus } from './eventBus.js';
 import { ticketEventData } from './ticketEvents.js';
 
@@ -17,6 +18,8 @@ export type ChannelAdapters = ReadonlyMap<InboundChannel, ChannelAdapter>;
 
 export interface QueueInput {
   ticketId: string | Types.ObjectId;
+  /** The ticket as the caller just read it, when it has it: not read again. */
+  ticket?: Pick<TicketDoc, '_id' | 'citizenId' | 'subject' | 'reference'>;
   channel: InboundChannel;
   to: string;
   text: string;
@@ -68,7 +71,7 @@ export function createOutbox(deps: {
         const identity = await models.identities.findById(`phone:${input.to}`).lean();
         if (identity?.smsOptOutAt) throw new Conflict('reply.sms_stop');
       }
-      const ticket = await models.tickets.findById(input.ticketId).lean();
+      const ticket = input.ticket ?? (await models.tickets.findById(input.ticketId).lean());
       if (!ticket) throw new NotFound('ticket.not_found');
       const id = new Types.ObjectId();
       const at = now();
@@ -114,10 +117,9 @@ export function createOutbox(deps: {
         if (!isDuplicateKey(err)) throw err;
         return (await models.messages.findOne({ channel, externalId: input.externalId }))!;
       }
-      await models.tickets.updateOne({ _id: ticket._id }, { $max: { lastMessageAt: at } });
-      const data = await ticketEvent(ticket._id);
-      if (data) {
-        events.emit('message.created', { ...data, messageId: String(id), direction: 'out', channel, preview: input.text.slice(0, 140) });
+      const after = await models.tickets.findOneAndUpdate({ _id: ticket._id }, { $max: { lastMessageAt: at } }, { returnDocument: 'after' }).lean();
+      if (after) {
+        events.emit('message.created', { ...(await ticketEventData(models, after)), messageId: String(id), direction: 'out', channel, preview: input.text.slice(0, 140) });
       }
       nudge();
       return message;

@@ -372,7 +372,7 @@ export function createTicketService(deps: {
       }
       const pieces = input.cannedAnswerId ? ((await models.cannedAnswers.findById(input.cannedAnswerId, { documents: 1 }).lean())?.documents ?? []) : [];
       const message = await outbox.queue({
-        ticketId: ticket._id, channel, to, text, authorId: principal.agentId, kind: 'message', subject: ticket.subject ? `Re: ${ticket.subject}` : undefined,
+        ticketId: ticket._id, ticket, channel, to, text, authorId: principal.agentId, kind: 'message', subject: ticket.subject ? `Re: ${ticket.subject}` : undefined,
         attachments,
       });
       if (pieces.length) await deps.documents.addToChecklist(ticket._id, pieces);
