@@ -35,6 +35,7 @@ describe('store', () => {
         { find: 'tickets', filter: { citizenId: new Types.ObjectId() } },
         { find: 'messages', filter: { ticketId: new Types.ObjectId() } },
         { find: 'tickets', filter: { openedAt: { $gte: new Date('2026-11-01T00:00:00Z'), $lt: new Date('2026-12-01T00:00:00Z') } } },
+        { find: 'tickets', filter: { inboxOrder: null } },
         { aggregate: 'tickets', pipeline: [{ $match: { status: { $in: ['new', 'open'] } } }, { $group: { _id: '$teamId', n: { $sum: 1 } } }], cursor: {} },
       ].map(async (command) => JSON.stringify((await ctx.store.conn.db!.command({ explain: command })).queryPlanner)),
     );
@@ -75,6 +76,9 @@ describe('store', () => {
       [{ $or: [{ tag: 'clos' }, { tag: { $type: 'number' } }] }, [2, 4, 5]],
       [{ $and: [{ tag: 'ouvert' }, { flag: false }] }, [2]],
       [{ tag: null }, [6]],
+      [{ flag: null }, [4, 5, 6]],
+      [{ ref: null }, [2, 5, 6]],
+      [{ flag: null, tag: 'clos' }, [4]],
       [{ tag: 'ouvert', 'missing.path': null }, [1, 2]],
     ];
     for (const [filter, ids] of cases) {

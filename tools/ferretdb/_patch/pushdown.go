@@ -30,9 +30,10 @@ import (
 //     (2001-09-09 to 2286-11-20): a stored date outside them is outside both ways. A bound alone is not
 //     pushed down (a date after 2286 has 14 digits and sorts as text below a 13-digit lower bound);
 //   - `$and` of such filters, and `$or` when each branch has something to push down;
+//   - a top-level field equal to null: missing (SQL NULL), a stored null, or an array;
 //   - `_id` as before (never an array).
 //
-// Everything else (dotted paths, null, numbers, regular expressions, `$ne`, `$exists`, ...) is not pushed down.
+// Everything else (dotted paths, numbers, regular expressions, `$ne`, `$exists`, ...) is not pushed down.
 func pushdownWhere(filter *types.Document) (string, []any) {
 	conds, args := pushdownConds(filter, 0)
 	if len(conds) == 0 {
@@ -122,6 +123,11 @@ func fieldCond(column string, isID bool, value any) (string, []any) {
 
 	if text, ok := equalityText(value); ok {
 		return orArray(column + " = ?"), []any{text}
+	}
+
+	// null matches a missing field (SQL NULL from ->), a stored null, or an array holding null.
+	if _, ok := value.(types.NullType); ok && !isID {
+		return orArray(fmt.Sprintf("(%s IS NULL OR %s = 'null')", column, column)), nil
 	}
 
 	ops, ok := value.(*types.Document)

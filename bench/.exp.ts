@@ -1,0 +1,14 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Types } from 'mongoose';
+import { startEmbeddedStore } from '../src/store/embedded.js';
+import { connectStore } from '../src/store/index.js';
+const embedded = await startEmbeddedStore({ dataDir: mkdtempSync(join(tmpdir(), 'exp-')) });
+const store = await connectStore(`${embedded.uri}?directConnection=true`, { dbName: 'exp' });
+const c = store.conn.db!.collection('citizens');
+const ids = [new Types.ObjectId(), new Types.ObjectId()];
+await c.insertMany(ids.map((_id) => ({ _id, name: 'x' })));
+console.log('in', (await c.find({ _id: { $in: ids } }).toArray()).length, 'eq', (await c.find({ _id: ids[0] }).toArray()).length);
+console.log(JSON.stringify((await store.conn.db!.command({ explain: { find: 'citizens', filter: { _id: { $in: ids } } } })).queryPlanner));
+await store.close(); await embedded.stop();
