@@ -92,6 +92,7 @@ export async function compose(config: Config, store: Store, log: Logger, options
     /** Starts the background jobs (outbox delivery, recovery of interrupted messages, return from absence). */
     startJobs() {
       void services.tickets.backfillInboxOrder().catch((err: unknown) => log.error({ err }, 'inbox order backfill failed'));
+      void services.tickets.backfillSatisfiedAt().catch((err: unknown) => log.error({ err }, 'satisfaction date backfill failed'));
       dispatcher.start();
       webhooks.start();
       listener?.start();

@@ -38,7 +38,7 @@ export function createSatisfactionService(deps: {
   async function record(ticketId: Types.ObjectId, answer: { score: number; comment?: string | null; channel: string }, actor: Actor) {
     if (!Number.isInteger(answer.score) || answer.score < 1 || answer.score > 5) throw new Invalid('satisfaction.score_invalid');
     const satisfaction = { score: answer.score, comment: answer.comment?.replace(/\s+/g, ' ').trim().slice(0, 1000) || null, at: now(), channel: answer.channel };
-    const ticket = await models.tickets.findOneAndUpdate({ _id: ticketId, satisfaction: null }, { $set: { satisfaction } }, { returnDocument: 'after' });
+    const ticket = await models.tickets.findOneAndUpdate({ _id: ticketId, satisfaction: null }, { $set: { satisfaction, satisfiedAt: satisfaction.at } }, { returnDocument: 'after' });
     if (!ticket) {
       const current = await models.tickets.findById(ticketId, { satisfaction: 1 }).lean();
       // The same answer again (a retry) is fine; another one is not: the question is asked once.

@@ -1,5 +1,6 @@
-// Managers' figures. Counting and grouping run in the store ($match, $group with $sum: what MongoDB and
-// FerretDB both serve); ratios, medians and calendar days are computed here from projected fields.
+// Managers' figures. Each collection is read once per figure with a filter its indexes answer (open
+// tickets by status, a period between two dates), projected; counting, grouping, ratios, medians and
+// calendar days are computed here.
 import { Types } from 'mongoose';
 import { localTime } from '../domain/calendar.js';
 import { OPEN_STATUSES } from '../domain/ticket.js';
@@ -15,18 +16,23 @@ export function createStatsService(deps: { models: Models; now: () => Date; time
       const scoped: Record<string, unknown> = {};
       if (scope.teamId) scoped.teamId = new Types.ObjectId(scope.teamId);
       if (scope.agentId) scoped.assigneeId = new Types.ObjectId(scope.agentId);
-      const [perAgent, perTeam, agents, teams] = await Promise.all([
-        models.tickets.aggregate<{ _id: Types.ObjectId | null; open: number }>([
-          { $match: { ...scoped, status: { $in: OPEN_STATUSES } } },
-          { $group: { _id: '$assigneeId', open: { $sum: 1 } } },
-        ]),
-        models.tickets.aggregate<{ _id: Types.ObjectId | null; open: number }>([
-          { $match: { ...scoped, status: { $in: OPEN_STATUSES } } },
-          { $group: { _id: '$teamId', open: { $sum: 1 } } },
-        ]),
+      // The open tickets once (the embedded store decodes each document it returns): per agent, per
+      // team and by age, counted here.
+      const [open, agents, teams] = await Promise.all([
+        models.tickets.find({ ...scoped, status: { $in: OPEN_STATUSES } }, { assigneeId: 1, teamId: 1, openedAt: 1, createdAt: 1 }).lean(),
         models.agents.find({}, { name: 1 }).lean(),
         models.teams.find({}, { name: 1 }).lean(),
       ]);
+      const countBy = (key: (t: (typeof open)[number]) => Types.ObjectId | null | undefined) => {
+        const counts = new Map<string | null, number>();
+        for (const t of open) {
+          const k = key(t) ? String(key(t)) : null;
+          counts.set(k, (counts.get(k) ?? 0) + 1);
+        }
+        return [...counts.entries()].map(([id, n]) => ({ _id: id, open: n }));
+      };
+      const perAgent = countBy((t) => t.assigneeId);
+      const perTeam = countBy((t) => t.teamId);
       const agentName = new Map(agents.map((a) => [String(a._id), a.name]));
       const teamName = new Map(teams.map((t) => [String(t._id), t.name]));
 
@@ -56,7 +62,6 @@ export function createStatsService(deps: { models: Models; now: () => Date; time
         volume.set(key, (volume.get(key) ?? 0) + 1);
       }
 
-      const open = await models.tickets.find({ ...scoped, status: { $in: OPEN_STATUSES } }, { openedAt: 1, createdAt: 1 }).lean();
       const buckets = [
         { key: 'lt1d', label: 'under 1 day', maxDays: 1 },
         { key: '1to2d', label: '1 to 2 days', maxDays: 2 },
@@ -70,7 +75,7 @@ export function createStatsService(deps: { models: Models; now: () => Date; time
 
       // Satisfaction answered within the period, per team, agent and the channel the request came by.
       const rated = await models.tickets
-        .find({ ...scoped, 'satisfaction.at': { $gte: period.from, $lt: period.to } }, { satisfaction: 1, teamId: 1, assigneeId: 1, channel: 1 })
+        .find({ ...scoped, satisfiedAt: { $gte: period.from, $lt: period.to } }, { satisfaction: 1, teamId: 1, assigneeId: 1, channel: 1 })
         .lean();
       const average = (scores: number[]) => (scores.length ? Math.round((scores.reduce((a, b) => a + b, 0) / scores.length) * 100) / 100 : null);
       const groupBy = (key: (t: (typeof rated)[number]) => string | null, name: (k: string | null) => string) => {

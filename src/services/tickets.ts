@@ -177,6 +177,17 @@ export function createTicketService(deps: {
     isAtRisk,
 
     /** Tickets stored before the inbox order existed get it (once, at start). */
+    /** Tickets rated before `satisfiedAt` existed get it (statistics read a period from its index). */
+    async backfillSatisfiedAt(): Promise<number> {
+      // Once per store: a marker among the counters says it was done (the query reads every ticket).
+      const done = 'migration:satisfiedAt';
+      if (await models.counters.exists({ _id: done })) return 0;
+      const rated = await models.tickets.find({ satisfaction: { $ne: null }, satisfiedAt: null }, { satisfaction: 1 }).lean();
+      for (const t of rated) await models.tickets.updateOne({ _id: t._id }, { $set: { satisfiedAt: t.satisfaction!.at } });
+      await models.counters.updateOne({ _id: done }, { $setOnInsert: { seq: 1 } }, { upsert: true });
+      return rated.length;
+    },
+
     async backfillInboxOrder(): Promise<number> {
       const missing = await models.tickets.find({ inboxOrder: null }, { sla: 1 }).lean();
       for (const t of missing) await models.tickets.collection.updateOne({ _id: t._id }, { $set: { inboxOrder: inboxOrderOf(t.sla) } });

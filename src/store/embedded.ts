@@ -1,6 +1,7 @@
 // The embedded default store: FerretDB (MongoDB wire protocol, SQLite files in DATA_DIR) run by the
 // project's own small Go program in tools/ferretdb, built with the machine's Go on first use.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -10,9 +11,6 @@ import type { Logger } from 'pino';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SOURCE_DIR = join(ROOT, 'tools/ferretdb');
 const CACHE = join(ROOT, '.cache');
-/** The patch level is in the name: a build without the patches below is never taken for one with them. */
-const PATCH_LEVEL = 'p2';
-export const FERRETDB_BINARY = join(CACHE, `ferretdb-embedded-${PATCH_LEVEL}`);
 
 /**
  * FerretDB 1.x is end-of-life, so this project owns two patches to its SQLite backend, applied to a
@@ -47,7 +45,7 @@ export const FERRETDB_PATCHES: { file: string; from: string; to: string }[] = [
       '\t\t}',
       '\t}',
     ].join('\n'),
-    to: '\twhereClause, args = pushdownWhere(params.Filter)',
+    to: '\twhereClause, args = pushdownWhere(params.Filter, q, meta)',
   },
   {
     file: 'internal/backends/sqlite/collection.go',
@@ -62,12 +60,22 @@ export const FERRETDB_PATCHES: { file: string; from: string; to: string }[] = [
       '\t\t}',
       '\t}',
     ].join('\n'),
-    to: '\twhereClause, args = pushdownWhere(params.Filter)\n\tfilterPushdown = whereClause != ""',
+    to: '\twhereClause, args = pushdownWhere(params.Filter, selectClause, meta)\n\tfilterPushdown = whereClause != ""',
   },
 ];
 /** Files of the project's own added to the module copy: [in tools/ferretdb/_patch, in the module]. */
 const FERRETDB_ADDED: [string, string][] = [['pushdown.go', 'internal/backends/sqlite/pushdown.go']];
 const PATCH_DIR = join(SOURCE_DIR, '_patch');
+/**
+ * The patches' fingerprint (the edits and the added files) is in the names of the patched source and of
+ * the binary: a build without the current patches is never taken for one with them.
+ */
+const PATCH_LEVEL = createHash('sha256')
+  .update(JSON.stringify(FERRETDB_PATCHES))
+  .update(FERRETDB_ADDED.map(([ours]) => readFileSync(join(PATCH_DIR, ours), 'utf8')).join('\0'))
+  .digest('hex')
+  .slice(0, 10);
+export const FERRETDB_BINARY = join(CACHE, `ferretdb-embedded-${PATCH_LEVEL}`);
 
 function go(args: string[], cwd: string, log?: Pick<Logger, 'info'>, capture = false) {
   const result = spawnSync('go', args, { cwd, env: { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-mod=mod' }, stdio: ['ignore', capture ? 'pipe' : 'inherit', 'inherit'], encoding: 'utf8' });
@@ -83,7 +91,7 @@ export function patchedFerretDB(log?: Pick<Logger, 'info'>): string {
   if (!version) throw new Error('tools/ferretdb/go.mod names no FerretDB version');
   const target = join(CACHE, `ferretdb-src-${version}-${PATCH_LEVEL}`);
   const stamp = join(target, '.patched');
-  if (existsSync(stamp) && statSync(stamp).mtimeMs >= newest(PATCH_DIR)) return target;
+  if (existsSync(stamp)) return target;
   log?.info(`embedded store: fetching FerretDB ${version} (Go module cache) to patch it`);
   const info = JSON.parse(go(['mod', 'download', '-json', `github.com/FerretDB/FerretDB@${version}`], SOURCE_DIR, undefined, true)) as { Dir?: string };
   if (!info.Dir) throw new Error(`go mod download gave no directory for FerretDB ${version}`);
@@ -103,11 +111,6 @@ export function patchedFerretDB(log?: Pick<Logger, 'info'>): string {
   return target;
 }
 
-/** The newest modification time of a folder's files. */
-function newest(dir: string): number {
-  return Math.max(0, ...readdirSync(dir).map((f) => statSync(join(dir, f)).mtimeMs));
-}
-
 function makeWritable(dir: string) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
@@ -120,9 +123,11 @@ function makeWritable(dir: string) {
 /** Builds the binary when it is missing or older than its sources. Takes a few minutes the first time, saying what it does. */
 export async function ensureEmbeddedStoreBinary(log?: Pick<Logger, 'info'>): Promise<string> {
   const sources = readdirSync(SOURCE_DIR).filter((f) => f.endsWith('.go') || f === 'go.mod' || f === 'go.sum').map((f) => statSync(join(SOURCE_DIR, f)).mtimeMs);
-  if (existsSync(FERRETDB_BINARY) && statSync(FERRETDB_BINARY).mtimeMs >= Math.max(newest(PATCH_DIR), ...sources)) return FERRETDB_BINARY;
+  if (existsSync(FERRETDB_BINARY) && statSync(FERRETDB_BINARY).mtimeMs >= Math.max(...sources)) return FERRETDB_BINARY;
   log?.info('building the embedded store (FerretDB) with Go: the first time downloads and compiles it, a few minutes');
   mkdirSync(CACHE, { recursive: true });
+  // Builds of earlier patches are not used again.
+  for (const old of readdirSync(CACHE).filter((f) => /^ferretdb-(embedded|src-v[\w.-]+)-(p\d|[0-9a-f]{10})$/.test(f) && !f.endsWith(PATCH_LEVEL))) rmSync(join(CACHE, old), { recursive: true, force: true });
   const patched = patchedFerretDB(log);
   // The project's go.mod with a replace to the patched copy, beside its go.sum: -modfile uses both.
   const modfile = join(CACHE, 'ferretdb-embedded.go.mod');

@@ -55,6 +55,8 @@ const ticketSchema = new Schema(
     },
     /** The satisfaction question: asked once when resolved; the first answer (1 to 5, a comment) kept. */
     surveyAskedAt: { type: Date, default: null },
+    /** When the satisfaction answer came (= satisfaction.at), top-level so that a period is read from its index. */
+    satisfiedAt: { type: Date, default: null },
     satisfaction: {
       type: new Schema({ score: { type: Number, required: true }, comment: { type: String, default: null }, at: { type: Date, required: true }, channel: { type: String, required: true } }, { _id: false }),
       default: null,
@@ -101,6 +103,7 @@ ticketSchema.index({ firstResponseDueAt: 1, _id: 1 });
 // Statistics: tickets opened over a period (a range between two dates) and open tickets by status.
 ticketSchema.index({ openedAt: 1 });
 ticketSchema.index({ status: 1 });
+ticketSchema.index({ satisfiedAt: 1 });
 
 export type Ticket = InferSchemaType<typeof ticketSchema>;
 export type TicketDoc = HydratedDocument<Ticket>;

@@ -34,22 +34,85 @@ import (
 //   - `_id` as before (never an array).
 //
 // Everything else (dotted paths, numbers, regular expressions, `$ne`, `$exists`, ...) is not pushed down.
-func pushdownWhere(filter *types.Document) (string, []any) {
-	conds, args := pushdownConds(filter, 0)
+func pushdownWhere(filter *types.Document, selectClause string, meta *metadata.Collection) (string, []any) {
+	conds := pushdownConds(filter, 0)
 	if len(conds) == 0 {
 		return "", nil
 	}
 
-	return " WHERE " + strings.Join(conds, " AND "), args
-}
-
-func pushdownConds(filter *types.Document, depth int) ([]string, []any) {
-	if filter == nil || depth > 4 {
-		return nil, nil
+	// A field that leads an index and may hold an array is answered in two selects: its scalar value
+	// from that index (with the other conditions, a compound index serves them all), and apart, the
+	// documents where it is an array. Written as one OR, SQLite could use no compound index.
+	leading := map[string]bool{}
+	if !meta.Capped() {
+		for _, index := range meta.Settings.Indexes {
+			if len(index.Key) > 0 {
+				leading[index.Key[0].Field] = true
+			}
+		}
 	}
 
-	var conds []string
-	var args []any
+	var split []int
+	for i, c := range conds {
+		if c.array != "" && leading[c.field] {
+			split = append(split, i)
+		}
+	}
+
+	// In the select of one field's arrays, only that field's index serves: the other conditions' columns
+	// are written `+column`, which SQLite never answers from an index (they are then checked row by row).
+	branch := func(scalarOnly map[int]bool, arrayOf int) (string, []any) {
+		var parts []string
+		var args []any
+		for i, c := range conds {
+			text := c.scalar
+			if c.array != "" && !scalarOnly[i] {
+				text = "(" + c.scalar + " OR " + c.array + ")"
+			}
+			switch {
+			case i == arrayOf:
+				parts = append(parts, c.array)
+				continue
+			case arrayOf >= 0 && c.column != "":
+				text = strings.ReplaceAll(text, c.column, "+"+c.column)
+			}
+			parts = append(parts, text)
+			args = append(args, c.args...)
+		}
+		return " WHERE " + strings.Join(parts, " AND "), args
+	}
+
+	scalarOnly := map[int]bool{}
+	for _, i := range split {
+		scalarOnly[i] = true
+	}
+	where, args := branch(scalarOnly, -1)
+	for _, i := range split {
+		w, a := branch(nil, i)
+		where += " UNION " + selectClause + w
+		args = append(args, a...)
+	}
+
+	return where, args
+}
+
+// condition is what a filter's part becomes: `scalar` (with its args) selects the matching values
+// that are not arrays, `array` (no args) the documents where the field is an array ("" when none
+// can be: `_id`, or a combined condition that already includes them).
+type condition struct {
+	field  string
+	column string
+	scalar string
+	array  string
+	args   []any
+}
+
+func pushdownConds(filter *types.Document, depth int) []condition {
+	if filter == nil || depth > 4 {
+		return nil
+	}
+
+	var conds []condition
 
 	keys, values := filter.Keys(), filter.Values()
 	for i, key := range keys {
@@ -62,6 +125,7 @@ func pushdownConds(filter *types.Document, depth int) ([]string, []any) {
 
 			var parts []string
 			var partArgs []any
+			var and []condition
 			complete := true
 
 			for j := 0; j < branches.Len(); j++ {
@@ -71,23 +135,23 @@ func pushdownConds(filter *types.Document, depth int) ([]string, []any) {
 					continue
 				}
 
-				c, a := pushdownConds(branch, depth+1)
+				c := pushdownConds(branch, depth+1)
 				if len(c) == 0 {
 					complete = false
 					continue
 				}
 
-				parts = append(parts, "("+strings.Join(c, " AND ")+")")
-				partArgs = append(partArgs, a...)
+				and = append(and, c...)
+				text, args := joined(c)
+				parts = append(parts, "("+text+")")
+				partArgs = append(partArgs, args...)
 			}
 
 			switch {
-			case key == "$and" && len(parts) > 0:
-				conds = append(conds, parts...)
-				args = append(args, partArgs...)
+			case key == "$and":
+				conds = append(conds, and...)
 			case key == "$or" && complete:
-				conds = append(conds, "("+strings.Join(parts, " OR ")+")")
-				args = append(args, partArgs...)
+				conds = append(conds, condition{scalar: "(" + strings.Join(parts, " OR ") + ")", args: partArgs})
 			}
 
 			continue
@@ -102,32 +166,44 @@ func pushdownConds(filter *types.Document, depth int) ([]string, []any) {
 			column = metadata.IDColumn
 		}
 
-		if c, a := fieldCond(column, key == "_id", values[i]); c != "" {
+		if scalar, args := fieldCond(column, key == "_id", values[i]); scalar != "" {
+			c := condition{field: key, column: column, scalar: scalar, args: args}
+			if key != "_id" {
+				// An array's JSON text starts with "[" (0x5B); "\" (0x5C) is the next character.
+				c.array = fmt.Sprintf(`(%s >= '[' AND %s < '\')`, column, column)
+			}
 			conds = append(conds, c)
-			args = append(args, a...)
 		}
 	}
 
-	return conds, args
+	return conds
 }
 
-// fieldCond is the condition for one top-level field, or "" when the value is not understood.
-func fieldCond(column string, isID bool, value any) (string, []any) {
-	orArray := func(cond string) string {
-		if isID {
-			return cond
+// joined is conditions ANDed into one clause, arrays included.
+func joined(conds []condition) (string, []any) {
+	var parts []string
+	var args []any
+	for _, c := range conds {
+		if c.array == "" {
+			parts = append(parts, c.scalar)
+		} else {
+			parts = append(parts, "("+c.scalar+" OR "+c.array+")")
 		}
-		// An array's JSON text starts with "[" (0x5B); "\" (0x5C) is the next character.
-		return fmt.Sprintf(`(%s OR (%s >= '[' AND %s < '\'))`, cond, column, column)
+		args = append(args, c.args...)
 	}
+	return strings.Join(parts, " AND "), args
+}
+
+// fieldCond is the condition on one top-level field's scalar values, or "" when the value is not understood.
+func fieldCond(column string, isID bool, value any) (string, []any) {
 
 	if text, ok := equalityText(value); ok {
-		return orArray(column + " = ?"), []any{text}
+		return column + " = ?", []any{text}
 	}
 
 	// null matches a missing field (SQL NULL from ->), a stored null, or an array holding null.
 	if _, ok := value.(types.NullType); ok && !isID {
-		return orArray(fmt.Sprintf("(%s IS NULL OR %s = 'null')", column, column)), nil
+		return fmt.Sprintf("(%s IS NULL OR %s = 'null')", column, column), nil
 	}
 
 	ops, ok := value.(*types.Document)
@@ -154,7 +230,7 @@ func fieldCond(column string, isID bool, value any) (string, []any) {
 			args[j] = text
 		}
 
-		return orArray(fmt.Sprintf("%s IN (%s)", column, strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", "))), args
+		return fmt.Sprintf("%s IN (%s)", column, strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ")), args
 	}
 
 	var lower, upper string
@@ -176,7 +252,7 @@ func fieldCond(column string, isID bool, value any) (string, []any) {
 		return "", nil
 	}
 
-	return orArray(fmt.Sprintf("(%s >= ? AND %s <= ?)", column, column)), []any{lower, upper}
+	return fmt.Sprintf("(%s >= ? AND %s <= ?)", column, column), []any{lower, upper}
 }
 
 // equalityText is the stored JSON text of a value compared for equality, when it can be trusted.
