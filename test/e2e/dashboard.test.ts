@@ -19,7 +19,8 @@ beforeAll(async () => {
   const { session } = await ctx.services.chat.start({});
   await ctx.services.chat.send(session, { clientId: 'x', text: 'Bonjour' });
   // One citizen answered the satisfaction question (4 out of 5).
-  await ctx.models.tickets.updateOne({ channel: 'sms' }, { $set: { satisfaction: { score: 4, comment: null, at: new Date(), channel: 'sms' } } });
+  const ratedAt = new Date();
+  await ctx.models.tickets.updateOne({ channel: 'sms' }, { $set: { satisfaction: { score: 4, comment: null, at: ratedAt, channel: 'sms' }, satisfiedAt: ratedAt } });
 }, 60_000);
 afterAll(() => fixture?.close());
 
