@@ -55,6 +55,23 @@ export function localTime(instant: Date, timeZone: string): LocalTime {
   };
 }
 
+/** The instant a local day begins (midnight in the time zone; found again after a change of offset). */
+export function startOfLocalDay(instant: Date, timeZone: string): Date {
+  let start = new Date(instant.getTime() - (instant.getTime() % 60_000) - localTime(instant, timeZone).minutes * 60_000);
+  // Across a daylight-saving change the wall clock's minutes are not the minutes elapsed: step back to midnight.
+  for (let i = 0; i < 3 && localTime(start, timeZone).minutes !== 0; i++) {
+    const { minutes } = localTime(start, timeZone);
+    start = new Date(start.getTime() - (minutes > 720 ? minutes - 1440 : minutes) * 60_000);
+  }
+  return start;
+}
+
+/** A local day's key, YYYY-MM-DD. */
+export function localDayKey(instant: Date, timeZone: string): string {
+  const { year, month, day } = localTime(instant, timeZone);
+  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
 /** Easter Sunday (Gregorian), as [month, day]: the anonymous algorithm (Meeus/Jones/Butcher). */
 export function easterSunday(year: number): [number, number] {
   const a = year % 19;

@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import type { Store } from '../store/index.js';
 import type { ChannelAdapter, Dialer, InboundChannel } from '../../channels/types.js';
+import { createDailyVolume } from './dailyVolume.js';
 import { createCallbackService } from './callbacks.js';
 import { createAccess } from './access.js';
 import { createAcknowledger } from './acknowledgement.js';
@@ -120,7 +121,8 @@ export function createServices(store: Store, log: Logger, options: ServiceOption
   const integrations = createIntegrationService({ models: store.models, events, audit, now, log, secret: options.jwtSecret });
   const cannedAnswers = createCannedAnswerService({ models: store.models, audit });
   const email = createEmailService({ models: store.models, ingestInbound, outbox, now, log });
-  const stats = createStatsService({ models: store.models, now, timeZone: options.sla?.timeZone ?? 'Europe/Paris' });
+  const timeZone = options.sla?.timeZone ?? 'Europe/Paris';
+  const stats = createStatsService({ models: store.models, now, timeZone, volume: createDailyVolume({ models: store.models, now, timeZone }) });
   return { store, models: store.models, events, audit, tokens, agents, teams, citizens, outbox, ingestInbound, voice, callbacks, chat, chatIdentity, documents, satisfaction: satisfaction!, integrations, access, tickets, cannedAnswers, sla, portal, automation, stats, email, now };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -2,13 +2,11 @@
 // tickets by status, a period between two dates), projected; counting, grouping, ratios, medians and
 // calendar days are computed here.
 import { Types } from 'mongoose';
-import { localTime } from '../domain/calendar.js';
 import { OPEN_STATUSES } from '../domain/ticket.js';
 import type { Models } from '../store/index.js';
+import type { DailyVolume } from './dailyVolume.js';
 
-const pad = (n: number) => String(n).padStart(2, '0');
-
-export function createStatsService(deps: { models: Models; now: () => Date; timeZone: string }) {
+export function createStatsService(deps: { models: Models; now: () => Date; timeZone: string; volume: DailyVolume }) {
   const { models } = deps;
   return {
     /** Figures over a period, for the whole service or one team or one agent's tickets. */
@@ -53,14 +51,7 @@ export function createStatsService(deps: { models: Models; now: () => Date; time
           : (responseMinutes[responseMinutes.length / 2 - 1]! + responseMinutes[responseMinutes.length / 2]!) / 2
         : null;
 
-      const inScope = Object.keys(scoped).length ? { ticketId: { $in: (await models.tickets.find(scoped, { _id: 1 }).lean()).map((t) => t._id) } } : {};
-      const inbound = await models.messages.find({ ...inScope, direction: 'in', receivedAt: { $gte: period.from, $lt: period.to } }, { channel: 1, receivedAt: 1 }).lean();
-      const volume = new Map<string, number>();
-      for (const m of inbound) {
-        const d = localTime(m.receivedAt, deps.timeZone);
-        const key = `${d.year}-${pad(d.month)}-${pad(d.day)}|${m.channel}`;
-        volume.set(key, (volume.get(key) ?? 0) + 1);
-      }
+      const volume = await deps.volume.perDayAndChannel(period, scope);
 
       const buckets = [
         { key: 'lt1d', label: 'under 1 day', maxDays: 1 },

@@ -15,6 +15,7 @@ import { messageModel } from './models/message.js';
 import { messageKeyModel } from './models/messageKey.js';
 import { outboxDueModel } from './models/outboxDue.js';
 import { portalLinkModel } from './models/portalLink.js';
+import { statsDayModel } from './models/statsDay.js';
 import { teamModel } from './models/team.js';
 import { ticketModel } from './models/ticket.js';
 
@@ -38,6 +39,7 @@ export function buildModels(conn: Connection) {
     messageKeys: messageKeyModel(conn),
     outboxDue: outboxDueModel(conn),
     portalLinks: portalLinkModel(conn),
+    statsDays: statsDayModel(conn),
     teams: teamModel(conn),
     tickets: ticketModel(conn),
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { easterSunday, frenchHolidays, isOpenAt, localTime, parseOpeningHours } from '../../src/domain/calendar.js';
+import { easterSunday, frenchHolidays, isOpenAt, localDayKey, localTime, parseOpeningHours, startOfLocalDay } from '../../src/domain/calendar.js';
 
 describe('French public holidays', () => {
   it.each([
@@ -49,5 +49,15 @@ describe('opening hours', () => {
     expect(isOpenAt(new Date('2026-03-29T09:00:00Z'), hours, tz)).toBe(false); // Sunday
     expect(isOpenAt(new Date('2026-04-06T08:00:00Z'), hours, tz)).toBe(false); // Easter Monday 10:00
     expect(isOpenAt(new Date('2026-05-14T08:00:00Z'), hours, tz)).toBe(false); // Ascension
+  });
+});
+
+describe('local days', () => {
+  it('finds midnight in Paris on ordinary days and across both daylight-saving changes', () => {
+    expect(startOfLocalDay(new Date('2026-12-02T09:00:00Z'), 'Europe/Paris').toISOString()).toBe('2026-12-01T23:00:00.000Z');
+    expect(startOfLocalDay(new Date('2026-03-29T08:00:00Z'), 'Europe/Paris').toISOString()).toBe('2026-03-28T23:00:00.000Z'); // 02:00 → 03:00
+    expect(startOfLocalDay(new Date('2026-10-25T09:00:00Z'), 'Europe/Paris').toISOString()).toBe('2026-10-24T22:00:00.000Z'); // 03:00 → 02:00
+    expect(startOfLocalDay(new Date('2026-07-14T21:59:59Z'), 'Europe/Paris').toISOString()).toBe('2026-07-13T22:00:00.000Z');
+    expect(localDayKey(new Date('2026-12-31T23:30:00Z'), 'Europe/Paris')).toBe('2027-01-01');
   });
 });
