@@ -326,11 +326,15 @@ async function ingestRate(services: Services, prefix: string, total = 200) {
  * Rows are bulk-inserted raw, as the pipeline would have left them.
  */
 async function atVolume(services: Services, store: Store, agentId: string, base: string, token: string) {
+  // The service's other 20 agents, available: routing shares new citizens among the 21.
+  const teamId = String((await store.models.teams.findOne({ isDefault: true }).lean())!._id);
+  const colleagues = [];
+  for (let a = 0; a < 20; a++) colleagues.push(await services.agents.create(SYSTEM, { name: `Agent ${a}`, email: `agent${a}@mairie.test`, password: 'password-123', role: 'agent', teamId }));
   const emptyRate = await ingestRate(services, '61');
   const db = store.conn.db!;
   const [tickets, messages, citizens, identities] = ['tickets', 'messages', 'citizens', 'identities'].map((c) => db.collection(c)) as [ReturnType<typeof db.collection>, ReturnType<typeof db.collection>, ReturnType<typeof db.collection>, ReturnType<typeof db.collection>];
   const me = new Types.ObjectId(agentId);
-  const agents = [me, ...Array.from({ length: 20 }, () => new Types.ObjectId())];
+  const agents = [me, ...colleagues.map((c) => new Types.ObjectId(c.id))];
   const TICKETS = 100_000;
   const CITIZENS = 40_000;
   const now = Date.now();
@@ -369,7 +373,8 @@ async function atVolume(services: Services, store: Store, agentId: string, base:
         lastMessageAt: at, lastInboundAt: at, unreadCount: 0, firstResponseDueAt: due, firstRespondedAt: answered ? new Date(at.getTime() + 3_600_000) : null, nextResponseDueAt: null,
         sla: status === 'new' ? { kind: 'first', startedAt: at, dueAt: due, warnAt: new Date(due.getTime() - 4 * 3_600_000), warnedAt: null, breachedAt: null, pausedAt: null } : null,
         inboxOrder: status === 'new' ? due : NOTHING_DUE, pendingSince: null, documents: [], surveyAskedAt: null,
-        satisfaction: status === 'closed' && i % 5 === 0 ? { score: 1 + (i % 5), comment: null, at: new Date(at.getTime() + 86_400_000), channel: 'sms' } : null,
+        satisfaction: status === 'closed' && i % 5 === 0 ? { score: 1 + (i % 4), comment: null, at: new Date(at.getTime() + 86_400_000), channel: 'sms' } : null,
+        satisfiedAt: status === 'closed' && i % 5 === 0 ? new Date(at.getTime() + 86_400_000) : null,
         callback: null, reminderSentAt: null, announcedAt: at, announcedBy: null, previousTicketId: null, mergedIntoId: null,
         resolvedAt: null, closedAt: status === 'closed' ? new Date(at.getTime() + 7 * 86_400_000) : null, createdAt: at, updatedAt: at,
       });

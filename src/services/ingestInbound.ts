@@ -174,10 +174,11 @@ export function createIngestInbound(deps: IngestDeps) {
   }
 
   async function finish(message: MessageDoc, ticket: Ticket, log: Logger): Promise<IngestResult> {
-    const { current, isNewTicket } = await applyToTicket(ticket, message);
+    // Who answers today is read while the ticket is written (read again if the ticket changed hands).
+    const [{ current, isNewTicket }, early] = await Promise.all([applyToTicket(ticket, message), routingOf(ticket)]);
+    const routing = String(current.assigneeId ?? '') === String(ticket.assigneeId ?? '') ? early : await routingOf(current);
     if (isNewTicket && deps.acknowledge) await deps.acknowledge(current, message);
-    await models.messages.updateOne({ _id: message._id }, { $set: { stage: 'processed' } });
-    const routing = await routingOf(current);
+    // Stored: pushed now; then marked processed (a crash before that completes it again, see recoverInterrupted).
     const data = eventData(current, routing);
     if (isNewTicket) events.emit('ticket.created', { ...data, channel: current.channel });
     events.emit('message.created', {
@@ -187,6 +188,7 @@ export function createIngestInbound(deps: IngestDeps) {
       channel: message.channel as 'sms',
       preview: message.text.slice(0, 140),
     });
+    await models.messages.updateOne({ _id: message._id }, { $set: { stage: 'processed' } });
     log.info({ messageId: String(message._id), isNewTicket }, 'inbound message stored');
     return result(message._id, current, isNewTicket, false, routing);
   }
