@@ -20,6 +20,7 @@ import { messageKey } from '../store/models/messageKey.js';
 import type { TicketDoc } from '../store/models/ticket.js';
 import { SYSTEM, type Audit } from './audit.js';
 import type { EventBus } from './eventBus.js';
+import { reusedRead } from './reusedRead.js';
 import type { SlaPolicy } from './sla.js';
 
 export interface IngestDeps {
@@ -56,6 +57,8 @@ type Citizen = CitizenDoc;
 type Classify = () => Promise<{ category: string; teamId: string | null } | undefined>;
 
 const OPEN_TICKET_WAIT_MS = 2_000;
+/** How long routing reuses the agents' open-ticket counts (kept in step with this instance's events). */
+const LOADS_TTL_MS = 5_000;
 const MAX_ATTEMPTS = 8;
 /** A message still 'finishing' after this long was left by a process that died. */
 export const FINISHING_STALE_MS = 30_000;
@@ -322,16 +325,30 @@ export function createIngestInbound(deps: IngestDeps) {
     return team?._id ?? null;
   }
 
+  /**
+   * Open tickets per agent, for least-loaded routing: counting them reads every open ticket, so the
+   * counts are read at most every LOADS_TTL_MS and kept in step with this instance's own events
+   * meanwhile (a new ticket adds one; a ticket closed, resolved, reopened or reassigned reads again).
+   * Another instance's new tickets are seen at the next read: a few seconds of imprecision in a balance.
+   */
+  const loads = reusedRead(LOADS_TTL_MS, async () => {
+    const counts = await models.tickets.aggregate<{ _id: Types.ObjectId | null; n: number }>([{ $match: { status: { $in: OPEN_STATUSES } } }, { $group: { _id: '$assigneeId', n: { $sum: 1 } } }]);
+    return new Map(counts.filter((c) => c._id).map((c) => [String(c._id), c.n]));
+  });
+  events.on('ticket.created', (e) => {
+    if (e.assigneeId) loads.adjust((m) => m.set(e.assigneeId!, (m.get(e.assigneeId!) ?? 0) + 1));
+  });
+  events.on('ticket.updated', (e) => {
+    if (typeof e.changes.status === 'string' && e.changes.status !== 'open') loads.forget();
+  });
+  events.on('ticket.assigned', () => loads.forget());
+
   /** The available agent of the team with the fewest open tickets; any team's when the team has none. */
   async function leastLoadedAgent(teamId: Types.ObjectId | null): Promise<Types.ObjectId | null> {
     for (const filter of teamId ? [{ teamId }, {}] : [{}]) {
       const agents = await models.agents.find({ ...filter, role: 'agent', active: true, availability: 'available' }).lean();
       if (agents.length === 0) continue;
-      const loads = await models.tickets.aggregate<{ _id: Types.ObjectId; n: number }>([
-        { $match: { assigneeId: { $in: agents.map((a) => a._id) }, status: { $in: OPEN_STATUSES } } },
-        { $group: { _id: '$assigneeId', n: { $sum: 1 } } },
-      ]);
-      const loadOf = new Map(loads.map((l) => [String(l._id), l.n]));
+      const loadOf = await loads.get();
       const chosen = chooseRecurringAgent(
         agents.map((a) => ({ id: String(a._id), availability: a.availability, openTickets: loadOf.get(String(a._id)) ?? 0 })),
       );

@@ -1,5 +1,5 @@
-// A small record read on every message and changed a few times a year (the automation settings, the
-// back-office endpoints): read once and shared for a few seconds instead of once per message.
+// What many requests read and few change (the automation settings, the back-office endpoints, the
+// agents' loads for routing): read once and shared for a few seconds instead of once per request.
 
 /**
  * The value `read` gives, reused for `ttlMs` (concurrent callers share one read) and read again after
@@ -20,6 +20,10 @@ export function reusedRead<T>(ttlMs: number, read: () => Promise<T>) {
         });
       }
       return value;
+    },
+    /** Changes the value kept, if any, as this instance's own writes change what a read would give. */
+    adjust(change: (value: T) => void): void {
+      void value?.then(change, () => undefined);
     },
     forget(): void {
       value = null;

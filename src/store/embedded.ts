@@ -33,36 +33,29 @@ export const FERRETDB_PATCHES: { file: string; from: string; to: string }[] = [
     from: `IDColumn = DefaultColumn + "->'$._id'"`,
     to: 'IDColumn = DefaultColumn + `->"_id"`',
   },
+  // Query and Explain each pushed down a bare {_id} (Explain also noting that it did).
+  { file: 'internal/backends/sqlite/collection.go', from: idOnlyPushdown([]), to: '\twhereClause, args = pushdownWhere(params.Filter, q, meta)' },
   {
     file: 'internal/backends/sqlite/collection.go',
-    from: [
-      '\tif params.Filter.Len() == 1 {',
-      '\t\tv, _ := params.Filter.Get("_id")',
-      '\t\tswitch v.(type) {',
-      '\t\tcase string, types.ObjectID:',
-      '\t\t\twhereClause = fmt.Sprintf(` WHERE %s = ?`, metadata.IDColumn)',
-      '\t\t\targs = []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}',
-      '\t\t}',
-      '\t}',
-    ].join('\n'),
-    to: '\twhereClause, args = pushdownWhere(params.Filter, q, meta)',
-  },
-  {
-    file: 'internal/backends/sqlite/collection.go',
-    from: [
-      '\tif params.Filter.Len() == 1 {',
-      '\t\tv, _ := params.Filter.Get("_id")',
-      '\t\tswitch v.(type) {',
-      '\t\tcase string, types.ObjectID:',
-      '\t\t\tfilterPushdown = true',
-      '\t\t\twhereClause = fmt.Sprintf(` WHERE %s = ?`, metadata.IDColumn)',
-      '\t\t\targs = []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}',
-      '\t\t}',
-      '\t}',
-    ].join('\n'),
+    from: idOnlyPushdown(['\t\t\tfilterPushdown = true']),
     to: '\twhereClause, args = pushdownWhere(params.Filter, selectClause, meta)\n\tfilterPushdown = whereClause != ""',
   },
 ];
+
+/** FerretDB 1.24's block that pushes down `{_id: X}` alone, with the lines a caller adds. */
+function idOnlyPushdown(extra: string[]): string {
+  return [
+    '\tif params.Filter.Len() == 1 {',
+    '\t\tv, _ := params.Filter.Get("_id")',
+    '\t\tswitch v.(type) {',
+    '\t\tcase string, types.ObjectID:',
+    ...extra,
+    '\t\t\twhereClause = fmt.Sprintf(` WHERE %s = ?`, metadata.IDColumn)',
+    '\t\t\targs = []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}',
+    '\t\t}',
+    '\t}',
+  ].join('\n');
+}
 /** Files of the project's own added to the module copy: [in tools/ferretdb/_patch, in the module]. */
 const FERRETDB_ADDED: [string, string][] = [['pushdown.go', 'internal/backends/sqlite/pushdown.go']];
 const PATCH_DIR = join(SOURCE_DIR, '_patch');
