@@ -98,6 +98,7 @@ const fr = {
   'template.unknown_variable': 'Variable inconnue {unknown} : utilisez {known}.',
   'automation.team_not_found': 'Équipe {teamId} introuvable.',
   'stats.range_invalid': 'La date de début doit précéder la date de fin.',
+  'stats.range_too_long': 'La période ne peut dépasser {max} jours.',
   // Portal and chat
   'portal.not_found': 'Lien introuvable ou expiré.',
   'portal.too_many_messages': 'Trop de messages : patientez une minute avant d’envoyer à nouveau.',
@@ -704,6 +705,7 @@ const en: Record<MessageKey, string> = {
   'template.unknown_variable': 'Unknown variable {unknown}: use {known}.',
   'automation.team_not_found': 'Team {teamId} not found.',
   'stats.range_invalid': 'from must be before to.',
+  'stats.range_too_long': 'The period cannot exceed {max} days.',
   'portal.not_found': 'Link not found or expired.',
   'portal.too_many_messages': 'Too many messages: wait a minute and send again.',
   'chat.email_invalid': 'This email address is not valid.',

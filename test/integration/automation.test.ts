@@ -122,6 +122,10 @@ describe('statistics', () => {
     expect(stats.json.volumePerChannelPerDay).toEqual([{ day: '2026-07-06', channel: 'chat', count: 3 }]);
     expect(stats.json.openPerAgent.find((r: { agentId: string }) => r.agentId === ids.alice).open).toBeGreaterThanOrEqual(3);
     expect(stats.json.backlogAge.map((b: { label: string }) => b.label)).toEqual(['under 1 day', '1 to 2 days', '2 to 7 days', 'over 7 days']);
+    // A year at most: each day of the range is read.
+    const tooLong = await api('GET', '/api/stats?from=1970-01-01T00:00:00Z&to=2026-07-07T00:00:00Z', 'manon');
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.json).toEqual({ error: { code: 'invalid', message: 'La période ne peut dépasser 366 jours.' } });
     expect((await api('GET', '/api/stats?from=2026-07-07T00:00:00Z&to=2026-07-06T00:00:00Z', 'manon')).status).toBe(400);
   });
 });

@@ -6,6 +6,8 @@ import type { Services } from '../../services/index.js';
 import { principalOf, type AuthHooks } from '../auth.js';
 import { errors, ObjectIdString } from '../schemas.js';
 
+/** The longest period the statistics cover in one request. */
+const STATS_MAX_DAYS = 366;
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Automation = Type.Object(
   {
@@ -31,6 +33,7 @@ export const managementRoutes =
     app.get('/api/stats', {
       schema: {
         tags: ['managers'], summary: 'Load, the 48 h promise, first-response times, volume per channel, backlog age (manager)', security,
+        description: `Over from–to (default: the 30 days before now), at most ${STATS_MAX_DAYS} days; a longer or reversed range is 400.`,
         querystring: Type.Object({
           from: Type.Optional(Type.String({ format: 'date-time' })),
           to: Type.Optional(Type.String({ format: 'date-time' })),
@@ -44,6 +47,8 @@ export const managementRoutes =
       const to = request.query.to ? new Date(request.query.to) : services.now();
       const from = request.query.from ? new Date(request.query.from) : new Date(to.getTime() - 30 * 86_400_000);
       if (from >= to) throw new Invalid('stats.range_invalid');
+      // A year at most: each day of the range is read once (src/services/dailyVolume.ts).
+      if (to.getTime() - from.getTime() > STATS_MAX_DAYS * 86_400_000) throw new Invalid('stats.range_too_long', { max: STATS_MAX_DAYS });
       return services.stats.compute({ from, to }, { teamId: request.query.teamId, agentId: request.query.agentId });
     });
 
