@@ -42,7 +42,7 @@ describe('chat identity in the widget', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => log.textContent()).toContain('Un code vous a été envoyé par SMS.');
     let sms = '';
-    await until(() => !!(sms = peer.messages.find((m) => m.to === '+33620000090' && /code de confirmation/.test(m.body))?.body ?? ''), 10_000, 'the code SMS');
+    await until(() => !!(sms = peer.messages.find((m) => m.to === '+33620000090' && /code de confirmation/.test(m.body))?.body ?? ''), 30_000, 'the code SMS');
     const code = /(\d{6})/.exec(sms)![1]!;
     const field = page.getByLabel('Code reçu (6 chiffres)');
     await expect.poll(() => field.evaluate((el) => el === document.activeElement)).toBe(true);

@@ -58,7 +58,7 @@ describe('citizen portal', () => {
     await expect.poll(() => thread.textContent()).toContain('Je passerai jeudi après-midi.');
     const stored = await ctx.models.messages.findOne({ channel: 'portal' }).lean();
     expect(String(stored!.ticketId)).toBe(first.ticketId);
-    await until(() => seen.some((m) => m.channel === 'portal' && m.ticketId === first.ticketId), 3_000, 'agent sees the portal message');
+    await until(() => seen.some((m) => m.channel === 'portal' && m.ticketId === first.ticketId), 30_000, 'agent sees the portal message');
     agent.disconnect();
     expect(errors).toEqual([]);
     // The token never reaches the logs.

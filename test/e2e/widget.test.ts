@@ -62,12 +62,12 @@ describe('chat widget', () => {
 
     // The agent answers; the reply arrives in the open widget.
     // The acknowledgement can show before chat:message is acknowledged: wait for the session's thread.
-    await until(async () => !!(await ctx.models.chatSessions.findOne({ ticketId: stored!.ticketId }).lean()), 5_000, 'the session linked to its ticket');
+    await until(async () => !!(await ctx.models.chatSessions.findOne({ ticketId: stored!.ticketId }).lean()), 30_000, 'the session linked to its ticket');
     const session = await ctx.models.chatSessions.findOne({ ticketId: stored!.ticketId }).lean();
     const camille = await ctx.models.agents.findOne({ email: 'camille@mairie.test' }).lean();
     const reply = await ctx.services.outbox.queue({ ticketId: stored!.ticketId, channel: 'chat', to: String(session!._id), text: 'Oui, de 9 h à 12 h.', authorId: String(camille!._id) });
     await expect.poll(() => log.textContent(), { timeout: 10_000 }).toContain('Camille : Oui, de 9 h à 12 h.');
-    await until(async () => (await ctx.models.messages.findById(reply._id).lean())!.status === 'delivered', 5_000, 'delivered');
+    await until(async () => (await ctx.models.messages.findById(reply._id).lean())!.status === 'delivered', 30_000, 'delivered');
 
     // Escape closes it and gives the focus back to the button.
     await page.keyboard.press('Escape');

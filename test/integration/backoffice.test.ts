@@ -103,7 +103,7 @@ describe('back-office webhooks', () => {
       const first = await emitAck(socket, 'chat:message', { clientId: 'c1', text: `Bonjour, c'est ${name}` });
       chats.push({ socket, reference: first.reference as string });
     }
-    await until(() => back.accepted.filter((e) => e.event === 'ticket.created').length === 2, 10_000, 'both tickets created');
+    await until(() => back.accepted.filter((e) => e.event === 'ticket.created').length === 2, 30_000, 'both tickets created');
 
     await back.kill();
     for (const [i, chat] of chats.entries()) {
@@ -113,7 +113,7 @@ describe('back-office webhooks', () => {
       await api(`/api/tickets/${String(ticket._id)}`, { method: 'PATCH', token: adminToken, body: { status: 'resolved' } });
     }
     // The admin sees the failures and what is pending.
-    await until(async () => !!(await api('/api/integrations/webhooks', { token: adminToken })).body.items[0].lastError, 10_000, 'the error recorded');
+    await until(async () => !!(await api('/api/integrations/webhooks', { token: adminToken })).body.items[0].lastError, 30_000, 'the error recorded');
     const listed = (await api('/api/integrations/webhooks', { token: adminToken })).body.items[0];
     expect(listed.lastError).toMatch(/ECONNREFUSED|fetch failed/);
     expect(listed.pending).toBeGreaterThanOrEqual(6);
@@ -168,7 +168,7 @@ describe('system API', () => {
     const update = await api(`/api/system/tickets/${reference}/updates`, { method: 'POST', token: writer.key, body: { text: 'Votre passeport est disponible en mairie.', close: true } });
     expect(update.status).toBe(201);
     expect(update.body).toMatchObject({ status: 'resolved', channel: 'chat' });
-    await until(() => received.some((m) => m.text === 'Votre passeport est disponible en mairie.'), 10_000, 'the citizen receives the update');
+    await until(() => received.some((m) => m.text === 'Votre passeport est disponible en mairie.'), 30_000, 'the citizen receives the update');
     const ticket = (await ctx.models.tickets.findOne({ reference }).lean())!;
     const token = (await ctx.services.portal.createLink(ticket)).split('/').pop()!;
     const portal = await (await fetch(`${base}/api/portal/${token}`)).json();

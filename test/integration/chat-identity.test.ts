@@ -53,7 +53,7 @@ async function codeSentTo(phone: string): Promise<string> {
   await until(() => {
     body = peer.messages.filter((m) => m.to === phone && /code de confirmation/.test(m.body)).at(-1)?.body ?? '';
     return !!body;
-  }, 10_000, `the code SMS to ${phone}`);
+  }, 30_000, `the code SMS to ${phone}`);
   return /(\d{6})/.exec(body)![1]!;
 }
 
@@ -92,7 +92,7 @@ describe('chat identity', () => {
     expect(citizen.identities.map((i) => i.kind).sort()).toEqual(['chat', 'phone']);
     const open = (await ctx.models.tickets.findById(earlier.ticketId).lean())!;
     expect(String(open.assigneeId)).toBe(earlier.recurringAgentId);
-    await until(() => history.some((m) => m.text === 'Demande de carte de stationnement résident'), 5_000, 'the earlier SMS shown in the chat');
+    await until(() => history.some((m) => m.text === 'Demande de carte de stationnement résident'), 30_000, 'the earlier SMS shown in the chat');
 
     // The next chat message goes to the same request, and the agent may answer by SMS after the page closed.
     const next = await emitAck(socket, 'chat:message', { clientId: 'c2', text: 'Merci !' });
@@ -101,7 +101,7 @@ describe('chat identity', () => {
     const channels = await ctx.services.tickets.replyChannels((await ctx.models.tickets.findById(earlier.ticketId))!);
     expect([...channels.keys()]).toEqual(expect.arrayContaining(['sms', 'chat']));
     await ctx.services.tickets.reply(owner, earlier.ticketId, { text: 'Votre carte est prête.', channel: 'sms' });
-    await until(() => peer.messages.some((m) => m.to === '+33620000080' && m.body === 'Votre carte est prête.'), 10_000, 'the SMS reply');
+    await until(() => peer.messages.some((m) => m.to === '+33620000080' && m.body === 'Votre carte est prête.'), 30_000, 'the SMS reply');
     expect(await ctx.models.auditEvents.countDocuments({ action: 'chat.identity.verified' })).toBe(1);
   });
 
@@ -120,7 +120,7 @@ describe('chat identity', () => {
 
     clock = new Date(Date.now() + 30 * 60_000); // later: codes may be asked again
     expect((await emitAck(socket, 'chat:verify', { channel: 'sms' })).ok).toBe(true);
-    await until(async () => peer.messages.filter((m) => m.to === '+33620000082').length === 4, 10_000, 'the fourth code');
+    await until(async () => peer.messages.filter((m) => m.to === '+33620000082').length === 4, 30_000, 'the fourth code');
     const confirmed = await emitAck(socket, 'chat:confirm', { code: await codeSentTo('+33620000082') });
     expect(confirmed).toEqual({ ok: true, linked: true, reference });
     const record = await ctx.models.identities.findById('phone:+33620000082').lean();

@@ -54,13 +54,13 @@ afterAll(async () => {
 describe('email in and out', () => {
   it('stores a new email, flags it seen only after, and acknowledges it in the same thread', async () => {
     await dovecot.deliver(fixture('gmail-new.eml'));
-    await until(async () => (await countMessages({ externalId: '<CAF3a8Gz1qN0bXhK2=fR9w@mail.gmail.com>' })) === 1, 10_000, 'stored');
+    await until(async () => (await countMessages({ externalId: '<CAF3a8Gz1qN0bXhK2=fR9w@mail.gmail.com>' })) === 1, 30_000, 'stored');
     const message = await ctx.models.messages.findOne({ externalId: '<CAF3a8Gz1qN0bXhK2=fR9w@mail.gmail.com>' }).lean();
     expect(message).toMatchObject({ channel: 'email', fromAddress: 'marie.durand@gmail.com', fromName: 'Marie Durand', subject: "Demande d'acte de naissance" });
     expect(message!.text).toContain("copie intégrale de mon acte de naissance");
     const ticket = await ctx.models.tickets.findById(message!.ticketId).lean();
 
-    await until(() => smtp.mails().some((m) => m.inReplyTo === '<CAF3a8Gz1qN0bXhK2=fR9w@mail.gmail.com>'), 10_000, 'acknowledgement sent');
+    await until(() => smtp.mails().some((m) => m.inReplyTo === '<CAF3a8Gz1qN0bXhK2=fR9w@mail.gmail.com>'), 30_000, 'acknowledgement sent');
     const ack = smtp.mails().find((m) => m.inReplyTo === '<CAF3a8Gz1qN0bXhK2=fR9w@mail.gmail.com>')!;
     expect(ack.subject).toBe(`Votre demande ${ticket!.reference} a bien été reçue`);
     expect(ack.messageId).toMatch(/^<gru\.[0-9a-f]{24}@mairie\.example>$/);
@@ -80,7 +80,7 @@ describe('email in and out', () => {
   it('threads a Gmail reply to our acknowledgement, keeping the quoted history apart', async () => {
     const ack = smtp.mails().find((m) => m.inReplyTo === '<CAF3a8Gz1qN0bXhK2=fR9w@mail.gmail.com>')!;
     await dovecot.deliver(fixture('gmail-reply.eml', { IN_REPLY_TO: ack.messageId! }));
-    await until(async () => (await countMessages({ externalId: '<CAF3a8Gz7777reply@mail.gmail.com>' })) === 1, 10_000, 'reply stored');
+    await until(async () => (await countMessages({ externalId: '<CAF3a8Gz7777reply@mail.gmail.com>' })) === 1, 30_000, 'reply stored');
     expect(String(await ticketOf('<CAF3a8Gz7777reply@mail.gmail.com>'))).toBe(String(await ticketOf('<CAF3a8Gz1qN0bXhK2=fR9w@mail.gmail.com>')));
     const reply = await ctx.models.messages.findOne({ externalId: '<CAF3a8Gz7777reply@mail.gmail.com>' }).lean();
     expect(reply!.text).toBe('Merci beaucoup, je viendrai le chercher jeudi.');
@@ -91,7 +91,7 @@ describe('email in and out', () => {
     const ticket = await ctx.models.tickets.findById(await ticketOf('<CAF3a8Gz1qN0bXhK2=fR9w@mail.gmail.com>')).lean();
     await dovecot.deliver(fixture('outlook-edited-subject.eml', { REF: ticket!.reference }));
     const id = '<DB9PR05MB1234ABCD@DB9PR05MB1234.eurprd05.prod.outlook.com>';
-    await until(async () => (await countMessages({ externalId: id })) === 1, 10_000, 'outlook stored');
+    await until(async () => (await countMessages({ externalId: id })) === 1, 30_000, 'outlook stored');
     expect(String(await ticketOf(id))).toBe(String(ticket!._id));
     const message = await ctx.models.messages.findOne({ externalId: id }).lean();
     expect(message!.subject).toBe(`Complément pour mon dossier [${ticket!.reference}]`);
@@ -100,7 +100,7 @@ describe('email in and out', () => {
 
   it('opens a new ticket for a forward from someone else, even when it names a reference', async () => {
     await dovecot.deliver(fixture('thunderbird-forward.eml'));
-    await until(async () => (await countMessages({ externalId: '<5f1c2a3b-fwd@thunderbird.example>' })) === 1, 10_000, 'forward stored');
+    await until(async () => (await countMessages({ externalId: '<5f1c2a3b-fwd@thunderbird.example>' })) === 1, 30_000, 'forward stored');
     const ticket = await ticketOf('<5f1c2a3b-fwd@thunderbird.example>');
     expect(String(ticket)).not.toBe(String(await ticketOf('<CAF3a8Gz1qN0bXhK2=fR9w@mail.gmail.com>')));
     const message = await ctx.models.messages.findOne({ externalId: '<5f1c2a3b-fwd@thunderbird.example>' }).lean();
@@ -110,7 +110,7 @@ describe('email in and out', () => {
 
   it('sanitises HTML-only mail: no script, handler, form, tracking image or javascript link reaches an agent', async () => {
     await dovecot.deliver(fixture('apple-html-only.eml'));
-    await until(async () => (await countMessages({ externalId: '<A1B2C3D4-E5F6@icloud.com>' })) === 1, 10_000, 'html stored');
+    await until(async () => (await countMessages({ externalId: '<A1B2C3D4-E5F6@icloud.com>' })) === 1, 30_000, 'html stored');
     const message = await ctx.models.messages.findOne({ externalId: '<A1B2C3D4-E5F6@icloud.com>' }).lean();
     expect(message!.html).not.toMatch(/script|onclick|<form|<input|tracker\.example|javascript:|<style/i);
     expect(message!.html).toContain('<a href="https://www.service-public.fr" rel="noopener noreferrer nofollow" target="_blank">service-public</a>');
@@ -120,7 +120,7 @@ describe('email in and out', () => {
   it('stores attachments with name, type and size, and decodes Latin-1 bodies and subjects', async () => {
     await dovecot.deliver(fixture('attachment.eml'));
     await dovecot.deliver(fixture('latin1.eml'));
-    await until(async () => (await countMessages({ externalId: { $in: ['<20260306.attach.42@free.fr>', '<latin1.0001@laposte.net>'] } })) === 2, 10_000, 'stored');
+    await until(async () => (await countMessages({ externalId: { $in: ['<20260306.attach.42@free.fr>', '<latin1.0001@laposte.net>'] } })) === 2, 30_000, 'stored');
     const withFile = await ctx.models.messages.findOne({ externalId: '<20260306.attach.42@free.fr>' }).lean();
     expect(withFile!.attachments).toHaveLength(1);
     expect(withFile!.attachments[0]).toMatchObject({ filename: 'justificatif.pdf', contentType: 'application/pdf', size: 78 });
@@ -136,7 +136,7 @@ describe('email in and out', () => {
   it('creates no ticket and no acknowledgement for an auto-reply, keeping it for inspection', async () => {
     const acksBefore = smtp.received.length;
     await dovecot.deliver(fixture('out-of-office.eml'));
-    await until(async () => (await ctx.models.mailEvents.countDocuments({ messageId: '<ooo.1@mail.gmail.com>' })) === 1, 10_000, 'auto-reply seen');
+    await until(async () => (await ctx.models.mailEvents.countDocuments({ messageId: '<ooo.1@mail.gmail.com>' })) === 1, 30_000, 'auto-reply seen');
     expect(await ctx.models.mailEvents.findOne({ messageId: '<ooo.1@mail.gmail.com>' }).lean()).toMatchObject({ kind: 'auto-reply', reason: 'Auto-Submitted' });
     expect(await countMessages({ externalId: '<ooo.1@mail.gmail.com>' })).toBe(0);
     await new Promise((r) => setTimeout(r, 500));
@@ -148,7 +148,7 @@ describe('email in and out', () => {
     const ticketId = String(await ticketOf('<CAF3a8Gz1qN0bXhK2=fR9w@mail.gmail.com>'));
     const camille = await ctx.models.agents.findOne({ email: 'camille@mairie.test' }).lean();
     const reply = await ctx.services.tickets.reply({ agentId: String(camille!._id), role: 'agent' }, ticketId, { text: 'Votre acte est prêt, à retirer à l’accueil.' });
-    await until(() => smtp.mails().some((m) => m.text?.includes('Votre acte est prêt, à retirer')), 10_000, 'reply sent');
+    await until(() => smtp.mails().some((m) => m.text?.includes('Votre acte est prêt, à retirer')), 30_000, 'reply sent');
     const mail = smtp.mails().find((m) => m.text?.includes('Votre acte est prêt, à retirer'))!;
     const ticket = await ctx.models.tickets.findById(ticketId).lean();
     expect(mail.subject).toBe(`Re: Demande d'acte de naissance [${ticket!.reference}]`);
@@ -156,10 +156,10 @@ describe('email in and out', () => {
     expect(mail.references).toEqual(expect.arrayContaining(['<CAF3a8Gz1qN0bXhK2=fR9w@mail.gmail.com>', '<CAF3a8Gz7777reply@mail.gmail.com>']));
     expect(mail.headers.get('auto-submitted')).toBeUndefined();
     expect(mail.html).toContain('<p>Votre acte est prêt, à retirer à l&#39;accueil.</p>'.replace('&#39;', '’'));
-    await until(async () => (await ctx.models.messages.findById(reply._id).lean())!.status === 'sent', 5_000, 'sent');
+    await until(async () => (await ctx.models.messages.findById(reply._id).lean())!.status === 'sent', 30_000, 'sent');
 
     await dovecot.deliver(fixture('bounce.eml', { ORIGINAL: mail.messageId! }));
-    await until(async () => (await ctx.models.messages.findById(reply._id).lean())!.status === 'failed', 10_000, 'bounce applied');
+    await until(async () => (await ctx.models.messages.findById(reply._id).lean())!.status === 'failed', 30_000, 'bounce applied');
     expect((await ctx.models.messages.findById(reply._id).lean())!.statusReason).toMatch(/^bounced: smtp; 550 5\.1\.1/);
     expect(await ctx.models.tickets.countDocuments({ subject: 'Undelivered Mail Returned to Sender' })).toBe(0);
   });
@@ -169,16 +169,16 @@ describe('email in and out', () => {
     const principal = { agentId: String((await ctx.models.agents.findOne({}).lean())!._id), role: 'admin' as const };
     smtp.answer('451');
     const delayed = await ctx.services.tickets.reply(principal, ticketId, { text: 'Réponse retardée' });
-    await until(async () => !!(await ctx.models.messages.findById(delayed._id).lean())!.statusReason, 10_000, 'tried');
+    await until(async () => !!(await ctx.models.messages.findById(delayed._id).lean())!.statusReason, 30_000, 'tried');
     expect(await ctx.models.messages.findById(delayed._id).lean()).toMatchObject({ status: 'queued', statusReason: expect.stringMatching(/451/) });
     smtp.answer('ok');
     await retryNow([delayed._id]);
-    await until(async () => (await ctx.models.messages.findById(delayed._id).lean())!.status === 'sent', 10_000, 'sent after retry');
+    await until(async () => (await ctx.models.messages.findById(delayed._id).lean())!.status === 'sent', 30_000, 'sent after retry');
     expect(smtp.mails().filter((m) => m.text?.includes('Réponse retardée'))).toHaveLength(1);
 
     smtp.answer('550');
     const refused = await ctx.services.tickets.reply(principal, ticketId, { text: 'Réponse refusée' });
-    await until(async () => (await ctx.models.messages.findById(refused._id).lean())!.status === 'failed', 10_000, 'failed');
+    await until(async () => (await ctx.models.messages.findById(refused._id).lean())!.status === 'failed', 30_000, 'failed');
     expect((await ctx.models.messages.findById(refused._id).lean())!.statusReason).toMatch(/^le serveur de messagerie a refusé l’envoi : 550/);
     smtp.answer('ok');
 
@@ -188,11 +188,11 @@ describe('email in and out', () => {
     const more = [];
     for (let i = 0; i < 4; i++) more.push(await ctx.services.tickets.reply(principal, ticketId, { text: `Aussi pendant la panne ${i}` }));
     const ids = [queued._id, ...more.map((m) => m._id)];
-    await until(async () => (await ctx.models.messages.countDocuments({ _id: { $in: ids }, statusReason: { $ne: null } })) === ids.length, 10_000, 'tried while down');
+    await until(async () => (await ctx.models.messages.countDocuments({ _id: { $in: ids }, statusReason: { $ne: null } })) === ids.length, 30_000, 'tried while down');
     expect(await ctx.models.messages.countDocuments({ _id: { $in: ids }, status: 'queued' })).toBe(ids.length);
     await smtp.start();
     await retryNow(ids);
-    await until(async () => (await ctx.models.messages.countDocuments({ _id: { $in: ids }, status: 'sent' })) === ids.length, 10_000, 'sent when back');
+    await until(async () => (await ctx.models.messages.countDocuments({ _id: { $in: ids }, status: 'sent' })) === ids.length, 30_000, 'sent when back');
     expect(smtp.mails().filter((m) => m.text?.includes('Pendant la panne du relais'))).toHaveLength(1);
     for (let i = 0; i < 4; i++) expect(smtp.mails().filter((m) => m.text?.includes(`Aussi pendant la panne ${i}`))).toHaveLength(1);
   });
@@ -223,7 +223,7 @@ describe('email in and out', () => {
     const sent = await fetch(`${base}/api/tickets/${ticketId}/replies`, { method: 'POST', headers: { authorization, 'content-type': 'application/json' }, body: JSON.stringify({ text: 'Voici votre attestation.', attachments: [file.id] }) });
     expect(sent.status).toBe(201);
     expect(((await sent.json()) as { attachments: { filename: string }[] }).attachments).toMatchObject([{ filename: 'attestation de résidence.pdf' }]);
-    await until(() => smtp.mails().some((m) => m.text?.includes('Voici votre attestation.')), 10_000, 'reply with file sent');
+    await until(() => smtp.mails().some((m) => m.text?.includes('Voici votre attestation.')), 30_000, 'reply with file sent');
     const mail = smtp.mails().find((m) => m.text?.includes('Voici votre attestation.'))!;
     expect(mail.html).toContain('<p>Voici votre attestation.</p>');
     expect(mail.attachments).toHaveLength(1);
@@ -273,11 +273,11 @@ describe('email in and out', () => {
       // The process is gone: its leases expire, another dispatcher takes over.
       await ctx.models.messages.updateMany({ _id: { $in: [delivered._id, notYet._id] } }, { $set: { leaseUntil: new Date(Date.now() - 1_000) } });
       ctx.dispatcher.start();
-      await until(async () => (await ctx.models.messages.countDocuments({ _id: { $in: [delivered._id, notYet._id] }, status: 'sent' })) === 2, 10_000, 'both settled');
+      await until(async () => (await ctx.models.messages.countDocuments({ _id: { $in: [delivered._id, notYet._id] }, status: 'sent' })) === 2, 30_000, 'both settled');
       expect(smtp.mails().filter((m) => m.text?.includes('Envoyée juste avant la panne'))).toHaveLength(1);
       expect(smtp.mails().filter((m) => m.text?.includes('Jamais partie avant la panne'))).toHaveLength(1);
       const notYetMail = smtp.mails().find((m) => m.text?.includes('Jamais partie avant la panne'))!;
-      await until(async () => (await inSent(notYetMail.messageId!)) === 1, 5_000, 'copied to Sent');
+      await until(async () => (await inSent(notYetMail.messageId!)) === 1, 30_000, 'copied to Sent');
     } finally {
       await imap.logout();
     }

@@ -60,7 +60,7 @@ describe('several instances on one store', () => {
       const seen: { preview: string; ticketId: string }[] = [];
       agent.on('message:created', (e: { preview: string; ticketId: string }) => seen.push(e));
       expect((await sms(b, '+33612345678', 'Bonjour, écrit à l’instance B')).status).toBe(200);
-      await until(() => seen.some((e) => e.preview === 'Bonjour, écrit à l’instance B'), 10_000, 'the SMS stored by B, pushed by A');
+      await until(() => seen.some((e) => e.preview === 'Bonjour, écrit à l’instance B'), 30_000, 'the SMS stored by B, pushed by A');
 
       // A citizen chats with B; the agent, on A, answers: the reply reaches the browser on B.
       const citizen = connect(`${b.base}/chat`, {});
@@ -74,10 +74,10 @@ describe('several instances on one store', () => {
         await emitAck(citizen, 'chat:start', { name: 'Léa' });
         const sent = await emitAck<{ ok: boolean }>(citizen, 'chat:message', { clientId: 'c-1', text: 'Question posée sur B' });
         expect(sent.ok).toBe(true);
-        await until(() => seen.some((e) => e.preview === 'Question posée sur B'), 10_000, 'the chat message stored by B, pushed by A');
+        await until(() => seen.some((e) => e.preview === 'Question posée sur B'), 30_000, 'the chat message stored by B, pushed by A');
         const ticketId = seen.find((e) => e.preview === 'Question posée sur B')!.ticketId;
         expect((await api(a, 'POST', `/api/tickets/${ticketId}/replies`, { text: 'Réponse faite sur A' })).status).toBe(201);
-        await until(() => replies.some((m) => m.text === 'Réponse faite sur A'), 10_000, 'the reply made on A, shown on B');
+        await until(() => replies.some((m) => m.text === 'Réponse faite sur A'), 30_000, 'the reply made on A, shown on B');
       } finally {
         citizen.close();
       }
@@ -94,7 +94,7 @@ describe('several instances on one store', () => {
     try {
       const numbers = Array.from({ length: 10 }, (_, i) => `+3361100${String(i).padStart(4, '0')}`);
       for (const [i, number] of numbers.entries()) expect((await sms(i % 2 ? a : b, number, `Demande partagée ${i}`)).status).toBe(200);
-      await until(() => numbers.every((_, i) => ticketOf.has(`Demande partagée ${i}`)), 10_000, 'every ticket announced');
+      await until(() => numbers.every((_, i) => ticketOf.has(`Demande partagée ${i}`)), 30_000, 'every ticket announced');
       const before = peer.sent().length;
       const replies = numbers.map((_, i) => ({ ticketId: ticketOf.get(`Demande partagée ${i}`)!, text: `Réponse partagée ${i}` }));
       const answers = await Promise.all(replies.map((r, i) => api(i % 2 ? a : b, 'POST', `/api/tickets/${r.ticketId}/replies`, { text: r.text })));
@@ -116,7 +116,7 @@ describe('several instances on one store', () => {
     const other = reader === a ? b : a;
     expect(other.output()).not.toContain('IMAP connected');
     await dovecot.deliver('From: Avant <avant@citoyens.example>\r\nTo: contact@mairie.example\r\nSubject: Avant\r\nMessage-ID: <before.kill@citoyens.example>\r\n\r\nAvant la panne\r\n');
-    await until(async () => (await api(other, 'GET', `/api/tickets?scope=all&q=${encodeURIComponent('Avant')}`)).json.items.length === 1, 10_000, 'stored by the reader');
+    await until(async () => (await api(other, 'GET', `/api/tickets?scope=all&q=${encodeURIComponent('Avant')}`)).json.items.length === 1, 30_000, 'stored by the reader');
 
     await stopServer(reader.child, 'SIGKILL');
     const killedAt = Date.now();

@@ -40,7 +40,7 @@ describe('satisfaction', () => {
     const message = (await ctx.models.messages.findOne({ fromAddress: '+33620000100' }).lean())!;
     const ticketId = String(message.ticketId);
     await resolve(ticketId);
-    await until(() => peer.messages.some((m) => m.to === '+33620000100' && /Répondez par un chiffre de 1/.test(m.body)), 10_000, 'the question by SMS');
+    await until(() => peer.messages.some((m) => m.to === '+33620000100' && /Répondez par un chiffre de 1/.test(m.body)), 30_000, 'the question by SMS');
 
     const answer = await sms('+33620000100', ' 4 ', 'SM'.padEnd(34, '7'));
     expect(answer.status).toBe(200);
@@ -86,7 +86,7 @@ describe('satisfaction', () => {
     expect((await early.json()).error.message).toBe('Votre avis vous sera demandé une fois votre demande traitée.');
 
     await resolve(String(ticket._id));
-    await until(() => received.some((m) => m.kind === 'survey'), 10_000, 'the question in the widget');
+    await until(() => received.some((m) => m.kind === 'survey'), 30_000, 'the question in the widget');
     expect(await emitAck(widget, 'chat:satisfaction', { score: 9 })).toMatchObject({ ok: false, error: { code: 'invalid' } });
     expect(await emitAck(widget, 'chat:satisfaction', { score: 5, comment: 'Très rapide, merci !' })).toEqual({ ok: true, score: 5 });
     expect((await ctx.models.tickets.findById(ticket._id).lean())!.satisfaction).toMatchObject({ score: 5, comment: 'Très rapide, merci !', channel: 'chat' });

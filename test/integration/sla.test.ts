@@ -45,7 +45,7 @@ describe('the SLA clock', () => {
     expect(await checkDeadlines(ctx.services)).toEqual({ atRisk: 0, breached: 1 });
     expect(await checkDeadlines(ctx.services)).toEqual({ atRisk: 0, breached: 0 });
 
-    await until(() => warnings.length === 2 && managerWarnings.length === 2, 3_000, 'warnings pushed');
+    await until(() => warnings.length === 2 && managerWarnings.length === 2, 30_000, 'warnings pushed');
     expect(warnings.map((w) => w.kind)).toEqual(['at_risk', 'breached']);
     expect(warnings[1]).toMatchObject({ ticketId: r.ticketId, reference: r.reference, dueAt: '2026-03-10T09:00:00.000Z' });
     expect(await ctx.models.auditEvents.countDocuments({ ticketId: r.ticketId, action: { $in: ['sla.at_risk', 'sla.breached'] } })).toBe(2);

@@ -58,7 +58,7 @@ describe('agent sockets follow access', () => {
     const assigned = collect(socket, 'ticket:assigned');
 
     expect((await call('POST', `/api/tickets/${first.ticketId}/assign`, { body: { agentId: ids[other], reason: 'congés' } })).status).toBe(200);
-    await until(() => assigned.length === 1, 5_000, 'the first agent hears the ticket left them');
+    await until(() => assigned.length === 1, 30_000, 'the first agent hears the ticket left them');
     await ctx.services.ingestInbound(inbound({ from: { address: '+33611110001' }, text: 'Deuxième message, après la réaffectation' }));
     await ctx.services.tickets.note({ agentId: ids[other], role: 'agent' }, first.ticketId, 'Note du nouvel agent');
     // A manager watching the same ticket still hears both: the events were emitted, just not to him.
@@ -67,7 +67,7 @@ describe('agent sockets follow access', () => {
     await emitAck(manager, 'ticket:watch', first.ticketId);
     const managerSees = collect(manager, 'message:created');
     await ctx.services.ingestInbound(inbound({ from: { address: '+33611110001' }, text: 'Troisième' }));
-    await until(() => managerSees.length === 1, 5_000, 'the manager hears the third message');
+    await until(() => managerSees.length === 1, 30_000, 'the manager hears the third message');
     expect(messages.filter((m) => m.ticketId === first.ticketId)).toEqual([]);
     // And he cannot come back into the room.
     expect(await emitAck(socket, 'ticket:watch', first.ticketId)).toMatchObject({ ok: false, error: { code: 'not_found' } });

@@ -102,7 +102,7 @@ describe('a thread', () => {
     const reply = await api('POST', `/api/tickets/${chat.ticketId}/replies`, 'alice', { text: 'Bonjour, elle est prête.' });
     expect(reply.status).toBe(201);
     expect(reply.json).toMatchObject({ direction: 'out', channel: 'chat', status: 'queued', text: 'Bonjour, elle est prête.' });
-    await until(() => statuses.some((s) => s.messageId === reply.json.id && s.status === 'sent'), 5_000, 'sent status pushed');
+    await until(() => statuses.some((s) => s.messageId === reply.json.id && s.status === 'sent'), 30_000, 'sent status pushed');
     const after = await ctx.models.tickets.findById(chat.ticketId).lean();
     expect(after!.status).toBe('open');
     expect(after!.firstRespondedAt).toBeInstanceOf(Date);
@@ -179,7 +179,7 @@ describe('managers keep one stable interlocutor per citizen', () => {
     expect((await api('POST', `/api/tickets/${chat.ticketId}/assign`, 'alice', { agentId: people.bruno.id })).status).toBe(403);
     const res = await api('POST', `/api/tickets/${chat.ticketId}/assign`, 'manon', { agentId: people.bruno.id, reason: 'compétence urbanisme' });
     expect(res.json.assignee).toMatchObject({ id: people.bruno.id });
-    await until(() => assigned.length === 1, 3_000, 'assignment pushed');
+    await until(() => assigned.length === 1, 30_000, 'assignment pushed');
     expect(assigned[0]).toMatchObject({ ticketId: chat.ticketId, fromAgentId: people.alice.id, toAgentId: people.bruno.id, reason: 'compétence urbanisme' });
     const audit = await ctx.models.auditEvents.findOne({ action: 'ticket.assigned', ticketId: chat.ticketId }).lean();
     expect(audit).toMatchObject({ actor: { kind: 'agent', id: people.manon.id }, data: { from: people.alice.id, to: people.bruno.id, reason: 'compétence urbanisme' } });
