@@ -19,9 +19,10 @@ async function agentSocket(who: keyof typeof agents): Promise<Socket> {
   await connected(socket);
   return socket;
 }
-async function chatSocket(auth: Record<string, unknown> = {}): Promise<Socket> {
+async function chatSocket(auth: Record<string, unknown> = {}, listen?: (socket: Socket) => void): Promise<Socket> {
   const socket = connect(`${base}/chat`, auth);
   open.push(socket);
+  listen?.(socket); // before the connection: a resumed session is replayed as soon as it connects
   await connected(socket);
   return socket;
 }
@@ -181,8 +182,8 @@ describe('/chat', () => {
     const start = await emitAck(visitor, 'chat:start', { email: 'Marie@Example.fr' });
     const sent = await emitAck(visitor, 'chat:message', { clientId: 'v-1', text: 'Montrez-moi mon dossier' });
     expect(sent.reference).not.toBe(known.reference);
-    const resumed = await chatSocket({ sessionToken: start.sessionToken });
-    const replayed = collect(resumed, 'message:created');
+    let replayed: { text: string; ticketId: string }[] = [];
+    await chatSocket({ sessionToken: start.sessionToken }, (resumed) => (replayed = collect(resumed, 'message:created')));
     // The resumed socket replays the thread: wait for it (a loaded machine is slow), then a little more.
     await until(() => [...history, ...replayed].some((m) => m.text === 'Montrez-moi mon dossier'), 30_000, 'the thread replayed');
     await new Promise((r) => setTimeout(r, 200));
