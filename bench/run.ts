@@ -188,24 +188,10 @@ async function healthUnderLogins(base: string) {
 }
 
 /** ingestInbound (identity, routing, thread, audit, event) against one raw driver insertOne, 4 at a time. */
-async function ingestVersusInsert(services: Awaited<ReturnType<typeof compose>>['services'], store: Awaited<ReturnType<typeof connectStore>>) {
-  const total = 400;
-  const run = async (one: (i: number) => Promise<unknown>) => {
-    const started = performance.now();
-    let next = 0;
-    await Promise.all(Array.from({ length: 4 }, async () => {
-      while (next < total) await one(next++);
-    }));
-    return total / ((performance.now() - started) / 1000);
-  };
+async function ingestVersusInsert(services: Services, store: Store) {
   const raw = store.conn.db!.collection('bench_raw');
-  const rawRate = await run((i) => raw.insertOne({ channel: 'sms', externalId: `RAW${i}`, text: 'Bonjour', receivedAt: new Date() }));
-  const ourRate = await run((i) =>
-    services.ingestInbound({
-      channel: 'sms', externalId: `SMbench${i}`, from: { address: `+3361${String(i % 100).padStart(7, "0")}` },
-      text: 'Bonjour, une question', threadHints: {}, attachments: [], receivedAt: new Date(),
-    }),
-  );
+  const rawRate = await perSecond(400, (i) => raw.insertOne({ channel: 'sms', externalId: `RAW${i}`, text: 'Bonjour', receivedAt: new Date() }));
+  const ourRate = await ingestRate(services, '63', 400);
   rows.push({ measure: 'inbound messages stored per second (ingestInbound vs raw insertOne)', ours: `${ourRate.toFixed(0)}/s`, baseline: `${rawRate.toFixed(0)}/s`, ratio: `${(ourRate / rawRate).toFixed(3)}` });
 }
 
@@ -303,20 +289,24 @@ async function webhookLatency(base: string, token: string) {
 type Services = Awaited<ReturnType<typeof compose>>['services'];
 type Store = Awaited<ReturnType<typeof connectStore>>;
 
-/** Inbound messages stored per second by ingestInbound, 4 at a time: 100 numbers, so 100 first messages then follow-ups. */
-async function ingestRate(services: Services, prefix: string, total = 200) {
+/** Operations per second, `total` of them, 4 at a time. */
+async function perSecond(total: number, one: (i: number) => Promise<unknown>) {
   const started = performance.now();
   let next = 0;
   await Promise.all(Array.from({ length: 4 }, async () => {
-    while (next < total) {
-      const i = next++;
-      await services.ingestInbound({
-        channel: 'sms', externalId: `SM${prefix}${i}`, from: { address: `+33${prefix}${String(i % 100).padStart(7, '0')}` },
-        text: 'Bonjour, une question', threadHints: {}, attachments: [], receivedAt: new Date(),
-      });
-    }
+    while (next < total) await one(next++);
   }));
   return total / ((performance.now() - started) / 1000);
+}
+
+/** Inbound messages stored per second by ingestInbound: 100 numbers (+33<prefix>…), so 100 first messages then follow-ups. */
+function ingestRate(services: Services, prefix: string, total = 200) {
+  return perSecond(total, (i) =>
+    services.ingestInbound({
+      channel: 'sms', externalId: `SM${prefix}${i}`, from: { address: `+33${prefix}${String(i % 100).padStart(7, '0')}` },
+      text: 'Bonjour, une question', threadHints: {}, attachments: [], receivedAt: new Date(),
+    }),
+  );
 }
 
 /**

@@ -71,33 +71,34 @@ export function createTicketService(deps: {
     return new Types.ObjectId(id);
   };
 
-  /** The ticket, read once, when the principal may see it; NotFound otherwise (its existence is not revealed). */
-  async function loadVisible(principal: Principal, ticketId: string): Promise<TicketDoc> {
+  /**
+   * In one read: the agent, those whose tickets they handle today (away, with them as cover) and the
+   * `others` asked for (a ticket's assignee); with what the access rule reads and their names.
+   */
+  async function agentsAround(agentId: string, others: (Types.ObjectId | null | undefined)[] = []) {
+    const id = Types.ObjectId.isValid(agentId) ? new Types.ObjectId(agentId) : null;
+    const records = id
+      ? await models.agents.find({ $or: [{ _id: { $in: [id, ...others.filter(Boolean)] } }, { availability: 'away', coverAgentId: id }] }, { name: 1, teamId: 1, availability: 1, coverAgentId: 1, active: 1 }).lean()
+      : [];
+    const me = records.find((a) => String(a._id) === agentId) ?? null;
+    const covered = records.filter((a) => a.availability === 'away' && String(a.coverAgentId) === agentId && a !== me);
+    return { records, me, handled: me ? [me._id, ...covered.map((a) => a._id)] : [], names: new Map(records.map((a) => [String(a._id), a.name])) };
+  }
+
+  /** The ticket, read once, when the principal may see it (NotFound otherwise: its existence is not revealed), with the agents read for the check. */
+  async function readVisible(principal: Principal, ticketId: string) {
     const ticket = Types.ObjectId.isValid(ticketId) ? await models.tickets.findById(ticketId) : null;
     if (!ticket) throw new NotFound('ticket.not_found');
-    const agents = await models.agents.find({ _id: { $in: [principal.agentId, ticket.assigneeId].filter(Boolean) } }, { teamId: 1, availability: 1, coverAgentId: 1, active: 1 }).lean();
-    if (!access.canSeeRead(principal, ticket, agents)) throw new NotFound('ticket.not_found');
-    return ticket;
+    const around = await agentsAround(principal.agentId, [ticket.assigneeId]);
+    if (!access.canSeeRead(principal, ticket, around.records)) throw new NotFound('ticket.not_found');
+    return { ticket, around };
+  }
+
+  async function loadVisible(principal: Principal, ticketId: string): Promise<TicketDoc> {
+    return (await readVisible(principal, ticketId)).ticket;
   }
 
   const eventData = (ticket: TicketDoc): Promise<TicketEventData> => ticketEventData(models, ticket);
-
-  /**
-   * The agent and those whose tickets they handle today (away, with them as cover), in one read; the
-   * names come along for the summaries. `me` is null for an unknown agent.
-   */
-  async function agentAndCovered(agentId: string) {
-    const found = Types.ObjectId.isValid(agentId)
-      ? await models.agents.find({ $or: [{ _id: new Types.ObjectId(agentId) }, { availability: 'away', coverAgentId: new Types.ObjectId(agentId) }] }, { name: 1, teamId: 1 }).lean()
-      : [];
-    const me = found.find((a) => String(a._id) === agentId) ?? null;
-    return { me, handled: me ? [me._id, ...found.filter((a) => a !== me).map((a) => a._id)] : [], names: new Map(found.map((a) => [String(a._id), a.name])) };
-  }
-
-  /** Agents whose tickets this agent handles today: themselves and those away who chose them as cover. */
-  async function handledAgentIds(agentId: string): Promise<Types.ObjectId[]> {
-    return (await agentAndCovered(agentId)).handled;
-  }
 
   /** The inbox's lines; `knownNames` are agents' names already read (no second read for them). */
   async function summaries(tickets: TicketDoc[], knownNames: Map<string, string> = new Map(), knownCitizens: Map<string, string | null> = new Map()) {
@@ -196,7 +197,7 @@ export function createTicketService(deps: {
 
     async inbox(principal: Principal, query: InboxQuery) {
       const filter: Record<string, unknown> = {};
-      const { me, handled, names } = await agentAndCovered(principal.agentId);
+      const { me, handled, names } = await agentsAround(principal.agentId);
       if (!me) throw new NotFound('agent.not_found');
       if (query.scope === 'all') {
         if (principal.role === 'agent') throw new Forbidden('ticket.scope_all_managers');
@@ -240,15 +241,7 @@ export function createTicketService(deps: {
     },
 
     async detail(principal: Principal, ticketId: string, page: { before?: string; limit: number }) {
-      // The ticket, then in one read the agents the access rule and the page need: the principal, the
-      // assignee, the agents the principal covers today.
-      const ticket = Types.ObjectId.isValid(ticketId) ? await models.tickets.findById(ticketId) : null;
-      if (!ticket) throw new NotFound('ticket.not_found');
-      const me = new Types.ObjectId(principal.agentId);
-      const around = await models.agents
-        .find({ $or: [{ _id: { $in: [me, ticket.assigneeId].filter(Boolean) } }, { availability: 'away', coverAgentId: me }] }, { name: 1, teamId: 1, availability: 1, coverAgentId: 1, active: 1 })
-        .lean();
-      if (!access.canSeeRead(principal, ticket, around)) throw new NotFound('ticket.not_found');
+      const { ticket, around } = await readVisible(principal, ticketId);
       const filter: Record<string, unknown> = { ticketId: ticket._id };
       if (page.before) {
         if (!Types.ObjectId.isValid(page.before)) throw new Invalid('ticket.before_invalid');
@@ -262,7 +255,7 @@ export function createTicketService(deps: {
       ]);
       const messages = newestFirst.slice(0, page.limit).reverse();
       // Authors and the recurring agent are usually among the agents already read.
-      const names = new Map(around.map((a) => [String(a._id), a.name]));
+      const names = around.names;
       const missing = [...new Set([...messages.map((m) => m.authorId), citizen?.recurringAgentId].filter(Boolean).map(String))].filter((id) => !names.has(id));
       if (missing.length) for (const a of await models.agents.find({ _id: { $in: missing } }, { name: 1 }).lean()) names.set(String(a._id), a.name);
       const recurring = citizen?.recurringAgentId && names.has(String(citizen.recurringAgentId)) ? { _id: citizen.recurringAgentId, name: names.get(String(citizen.recurringAgentId))! } : null;
@@ -277,8 +270,7 @@ export function createTicketService(deps: {
         ).values(),
       ];
       // The handler opening the thread has read it.
-      const handled = [me, ...around.filter((a) => a.availability === 'away' && String(a.coverAgentId) === principal.agentId).map((a) => a._id)];
-      if (ticket.unreadCount > 0 && handled.some((id) => String(id) === String(ticket.assigneeId))) {
+      if (ticket.unreadCount > 0 && around.handled.some((id) => String(id) === String(ticket.assigneeId))) {
         await models.tickets.updateOne({ _id: ticket._id }, { $set: { unreadCount: 0 } });
       }
       const [summary] = await summaries([ticket], names, new Map([[String(ticket.citizenId), citizen?.name ?? null]]));

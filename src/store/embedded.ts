@@ -70,11 +70,14 @@ const PATCH_LEVEL = createHash('sha256')
   .slice(0, 10);
 export const FERRETDB_BINARY = join(CACHE, `ferretdb-embedded-${PATCH_LEVEL}`);
 
-function go(args: string[], cwd: string, log?: Pick<Logger, 'info'>, capture = false) {
-  const result = spawnSync('go', args, { cwd, env: { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-mod=mod' }, stdio: ['ignore', capture ? 'pipe' : 'inherit', 'inherit'], encoding: 'utf8' });
+/** Go's settings for every step: a static binary, modules resolved from go.mod. */
+const GO_ENV = { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-mod=mod' };
+
+/** A short go command's output (the build itself is goBuild, which reports progress). */
+function goOutput(args: string[], cwd: string): string {
+  const result = spawnSync('go', args, { cwd, env: GO_ENV, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
   if (result.error) throw new Error(`cannot run go to build the embedded store: ${result.error.message} (install Go, or set MONGODB_URI)`);
   if (result.status !== 0) throw new Error(`building the embedded store failed (go ${args[0]} exited ${result.status})`);
-  log?.info(`embedded store: go ${args.slice(0, 2).join(' ')} done`);
   return result.stdout;
 }
 
@@ -86,7 +89,7 @@ export function patchedFerretDB(log?: Pick<Logger, 'info'>): string {
   const stamp = join(target, '.patched');
   if (existsSync(stamp)) return target;
   log?.info(`embedded store: fetching FerretDB ${version} (Go module cache) to patch it`);
-  const info = JSON.parse(go(['mod', 'download', '-json', `github.com/FerretDB/FerretDB@${version}`], SOURCE_DIR, undefined, true)) as { Dir?: string };
+  const info = JSON.parse(goOutput(['mod', 'download', '-json', `github.com/FerretDB/FerretDB@${version}`], SOURCE_DIR)) as { Dir?: string };
   if (!info.Dir) throw new Error(`go mod download gave no directory for FerretDB ${version}`);
   rmSync(target, { recursive: true, force: true });
   cpSync(info.Dir, target, { recursive: true });
@@ -137,7 +140,7 @@ function goBuild(args: string[], cwd: string, log?: Pick<Logger, 'info'>): Promi
   let downloaded = 0;
   let compiled = 0;
   const tail: string[] = [];
-  const child = spawn('go', args, { cwd, env: { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-mod=mod' }, stdio: ['ignore', 'inherit', 'pipe'] });
+  const child = spawn('go', args, { cwd, env: GO_ENV, stdio: ['ignore', 'inherit', 'pipe'] });
   const say = () => log?.info(`embedded store: ${Math.round((Date.now() - started) / 1000)} s, ${downloaded} modules downloaded, ${compiled} packages compiled`);
   const heartbeat = setInterval(say, 10_000);
   createInterface({ input: child.stderr! }).on('line', (line) => {

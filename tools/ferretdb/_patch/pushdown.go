@@ -123,9 +123,7 @@ func pushdownConds(filter *types.Document, depth int) []condition {
 				continue
 			}
 
-			var parts []string
-			var partArgs []any
-			var and []condition
+			var found [][]condition
 			complete := true
 
 			for j := 0; j < branches.Len(); j++ {
@@ -141,17 +139,23 @@ func pushdownConds(filter *types.Document, depth int) []condition {
 					continue
 				}
 
-				and = append(and, c...)
-				text, args := joined(c)
-				parts = append(parts, "("+text+")")
-				partArgs = append(partArgs, args...)
+				found = append(found, c)
 			}
 
 			switch {
 			case key == "$and":
-				conds = append(conds, and...)
+				for _, c := range found {
+					conds = append(conds, c...)
+				}
 			case key == "$or" && complete:
-				conds = append(conds, condition{scalar: "(" + strings.Join(parts, " OR ") + ")", args: partArgs})
+				var parts []string
+				var args []any
+				for _, c := range found {
+					text, a := joined(c)
+					parts = append(parts, "("+text+")")
+					args = append(args, a...)
+				}
+				conds = append(conds, condition{scalar: "(" + strings.Join(parts, " OR ") + ")", args: args})
 			}
 
 			continue
