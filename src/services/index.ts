@@ -2,7 +2,7 @@
 import type { Logger } from 'pino';
 import type { Store } from '../store/index.js';
 import type { ChannelAdapter, Dialer, InboundChannel } from '../../channels/types.js';
-import { createDailyVolume } from './dailyVolume.js';
+import { createDailyFigures } from './dailyFigures.js';
 import { createCallbackService } from './callbacks.js';
 import { createAccess } from './access.js';
 import { createAcknowledger } from './acknowledgement.js';
@@ -90,7 +90,10 @@ export function createServices(store: Store, log: Logger, options: ServiceOption
       portalLink: async () => portal!.redactedLink(),
     },
   });
-  const ingestInbound = createIngestInbound({ models: store.models, events, audit, now, log, rules: options.rules, acknowledge, sla, classify: automation.classify });
+  // Statistics count days in the time zone of the promise's clock.
+  const timeZone = options.sla?.timeZone ?? 'Europe/Paris';
+  const dailyFigures = createDailyFigures({ models: store.models, now, timeZone });
+  const ingestInbound = createIngestInbound({ models: store.models, events, audit, now, log, rules: options.rules, acknowledge, sla, classify: automation.classify, storedLate: dailyFigures.reopen });
   const callbacks = createCallbackService({
     models: store.models, events, audit, ingestInbound, now, log, dialer,
     settings: {
@@ -121,8 +124,7 @@ export function createServices(store: Store, log: Logger, options: ServiceOption
   const integrations = createIntegrationService({ models: store.models, events, audit, now, log, secret: options.jwtSecret });
   const cannedAnswers = createCannedAnswerService({ models: store.models, audit });
   const email = createEmailService({ models: store.models, ingestInbound, outbox, now, log });
-  const timeZone = options.sla?.timeZone ?? 'Europe/Paris';
-  const stats = createStatsService({ models: store.models, now, timeZone, volume: createDailyVolume({ models: store.models, now, timeZone }) });
+  const stats = createStatsService({ models: store.models, now, figures: dailyFigures });
   return { store, models: store.models, events, audit, tokens, agents, teams, citizens, outbox, ingestInbound, voice, callbacks, chat, chatIdentity, documents, satisfaction: satisfaction!, integrations, access, tickets, cannedAnswers, sla, portal, automation, stats, email, now };
 }
 export type Services = ReturnType<typeof createServices>;

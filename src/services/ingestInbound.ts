@@ -35,6 +35,8 @@ export interface IngestDeps {
   sla: SlaPolicy;
   /** Keyword rules: the category and team of a new request. */
   classify?: (text: string) => Promise<{ category: string; teamId: string | null } | undefined>;
+  /** Told of each message stored, by when it was received: a late one (after an outage) reopens its day's statistics. */
+  storedLate?: (receivedAt: Date) => Promise<void>;
 }
 
 export interface IngestResult {
@@ -191,7 +193,7 @@ export function createIngestInbound(deps: IngestDeps) {
       channel: message.channel as 'sms',
       preview: message.text.slice(0, 140),
     });
-    await models.messages.updateOne({ _id: message._id }, { $set: { stage: 'processed' } });
+    await Promise.all([models.messages.updateOne({ _id: message._id }, { $set: { stage: 'processed' } }), deps.storedLate?.(message.receivedAt)]);
     log.info({ messageId: String(message._id), isNewTicket }, 'inbound message stored');
     return result(message._id, current, isNewTicket, false, routing);
   }

@@ -1,12 +1,12 @@
-// Managers' figures. Each collection is read once per figure with a filter its indexes answer (open
-// tickets by status, a period between two dates), projected; counting, grouping, ratios, medians and
-// calendar days are computed here.
+// Managers' figures. The open tickets are read once (by status, projected); the period's figures come
+// per day from dailyFigures (a day over is counted once and kept); counting, grouping, ratios, medians
+// are computed here.
 import { Types } from 'mongoose';
 import { OPEN_STATUSES } from '../domain/ticket.js';
 import type { Models } from '../store/index.js';
-import type { DailyVolume } from './dailyVolume.js';
+import { promiseFields, type DailyFigures, type RatingRow } from './dailyFigures.js';
 
-export function createStatsService(deps: { models: Models; now: () => Date; timeZone: string; volume: DailyVolume }) {
+export function createStatsService(deps: { models: Models; now: () => Date; figures: DailyFigures }) {
   const { models } = deps;
   return {
     /** Figures over a period, for the whole service or one team or one agent's tickets. */
@@ -16,10 +16,16 @@ export function createStatsService(deps: { models: Models; now: () => Date; time
       if (scope.agentId) scoped.assigneeId = new Types.ObjectId(scope.agentId);
       // The open tickets once (the embedded store decodes each document it returns): per agent, per
       // team and by age, counted here.
-      const [open, agents, teams] = await Promise.all([
-        models.tickets.find({ ...scoped, status: { $in: OPEN_STATUSES } }, { assigneeId: 1, teamId: 1, openedAt: 1, createdAt: 1 }).lean(),
+      // The period's promise, volume and ratings: per day, counted once a day is over (dailyFigures.ts);
+      // the tickets still waiting for a first answer are mostly among the open ones read here.
+      const openTickets = models.tickets.find({ ...scoped, status: { $in: OPEN_STATUSES } }, { ...promiseFields, createdAt: 1 }).lean().exec();
+      const [open, agents, teams, promise, volume, rated] = await Promise.all([
+        openTickets,
         models.agents.find({}, { name: 1 }).lean(),
         models.teams.find({}, { name: 1 }).lean(),
+        openTickets.then((tickets) => deps.figures.promise(period, scope, tickets)),
+        deps.figures.volume(period, scope),
+        deps.figures.ratings(period, scope),
       ]);
       const countBy = (key: (t: (typeof open)[number]) => Types.ObjectId | null | undefined) => {
         const counts = new Map<string | null, number>();
@@ -34,24 +40,13 @@ export function createStatsService(deps: { models: Models; now: () => Date; time
       const agentName = new Map(agents.map((a) => [String(a._id), a.name]));
       const teamName = new Map(teams.map((t) => [String(t._id), t.name]));
 
-      const created = await models.tickets
-        .find({ ...scoped, openedAt: { $gte: period.from, $lt: period.to } }, { openedAt: 1, firstRespondedAt: 1, firstResponseDueAt: 1 })
-        .lean();
       const now = deps.now();
-      // A ticket counts once its promise is settled: answered, or its deadline passed unanswered.
-      const settled = created.filter((t) => t.firstRespondedAt || (t.firstResponseDueAt && t.firstResponseDueAt <= now));
-      const onTime = settled.filter((t) => t.firstRespondedAt && t.firstResponseDueAt && t.firstRespondedAt <= t.firstResponseDueAt);
-      const responseMinutes = created
-        .filter((t) => t.firstRespondedAt)
-        .map((t) => (t.firstRespondedAt!.getTime() - t.openedAt!.getTime()) / 60_000)
-        .sort((a, b) => a - b);
+      const responseMinutes = promise.minutes.sort((a, b) => a - b);
       const median = responseMinutes.length
         ? responseMinutes.length % 2
           ? responseMinutes[(responseMinutes.length - 1) / 2]!
           : (responseMinutes[responseMinutes.length / 2 - 1]! + responseMinutes[responseMinutes.length / 2]!) / 2
         : null;
-
-      const volume = await deps.volume.perDayAndChannel(period, scope);
 
       const buckets = [
         { key: 'lt1d', label: 'under 1 day', maxDays: 1 },
@@ -65,21 +60,22 @@ export function createStatsService(deps: { models: Models; now: () => Date; time
       }
 
       // Satisfaction answered within the period, per team, agent and the channel the request came by.
-      const rated = await models.tickets
-        .find({ ...scoped, satisfiedAt: { $gte: period.from, $lt: period.to } }, { satisfaction: 1, teamId: 1, assigneeId: 1, channel: 1 })
-        .lean();
-      const average = (scores: number[]) => (scores.length ? Math.round((scores.reduce((a, b) => a + b, 0) / scores.length) * 100) / 100 : null);
-      const groupBy = (key: (t: (typeof rated)[number]) => string | null, name: (k: string | null) => string) => {
-        const groups = new Map<string | null, number[]>();
-        for (const ticket of rated) groups.set(key(ticket), [...(groups.get(key(ticket)) ?? []), ticket.satisfaction!.score]);
-        return [...groups.entries()].map(([k, scores]) => ({ key: k, name: name(k), count: scores.length, average: average(scores)! })).sort((a, b) => b.count - a.count);
+      const average = (n: number, sum: number) => (n ? Math.round((sum / n) * 100) / 100 : null);
+      const groupBy = (key: (row: RatingRow) => string | null, name: (k: string | null) => string) => {
+        const groups = new Map<string | null, { n: number; sum: number }>();
+        for (const row of rated) {
+          const group = groups.get(key(row)) ?? { n: 0, sum: 0 };
+          groups.set(key(row), { n: group.n + row.n, sum: group.sum + row.sum });
+        }
+        return [...groups.entries()].map(([k, g]) => ({ key: k, name: name(k), count: g.n, average: average(g.n, g.sum)! })).sort((a, b) => b.count - a.count);
       };
+      const ratedCount = rated.reduce((n, row) => n + row.n, 0);
       const satisfaction = {
-        count: rated.length,
-        average: average(rated.map((t) => t.satisfaction!.score)),
-        perTeam: groupBy((t) => (t.teamId ? String(t.teamId) : null), (k) => (k ? (teamName.get(k) ?? '?') : 'no team')),
-        perAgent: groupBy((t) => (t.assigneeId ? String(t.assigneeId) : null), (k) => (k ? (agentName.get(k) ?? '?') : 'unassigned')),
-        perChannel: groupBy((t) => t.channel, (k) => k ?? ''),
+        count: ratedCount,
+        average: average(ratedCount, rated.reduce((sum, row) => sum + row.sum, 0)),
+        perTeam: groupBy((row) => row.teamId, (k) => (k ? (teamName.get(k) ?? '?') : 'no team')),
+        perAgent: groupBy((row) => row.assigneeId, (k) => (k ? (agentName.get(k) ?? '?') : 'unassigned')),
+        perChannel: groupBy((row) => row.channel, (k) => k ?? ''),
       };
 
       return {
@@ -91,7 +87,7 @@ export function createStatsService(deps: { models: Models; now: () => Date; time
         openPerTeam: perTeam
           .map((r) => ({ teamId: r._id ? String(r._id) : null, name: r._id ? (teamName.get(String(r._id)) ?? '?') : 'no team', open: r.open }))
           .sort((a, b) => b.open - a.open),
-        promise: { settled: settled.length, onTime: onTime.length, share: settled.length ? onTime.length / settled.length : null },
+        promise: { settled: promise.settled, onTime: promise.onTime, share: promise.settled ? promise.onTime / promise.settled : null },
         medianFirstResponseMinutes: median,
         volumePerChannelPerDay: [...volume.entries()]
           .map(([key, count]) => {

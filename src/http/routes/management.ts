@@ -47,7 +47,7 @@ export const managementRoutes =
       const to = request.query.to ? new Date(request.query.to) : services.now();
       const from = request.query.from ? new Date(request.query.from) : new Date(to.getTime() - 30 * 86_400_000);
       if (from >= to) throw new Invalid('stats.range_invalid');
-      // A year at most: each day of the range is read once (src/services/dailyVolume.ts).
+      // A year at most: each day of the range is read once (src/services/dailyFigures.ts).
       if (to.getTime() - from.getTime() > STATS_MAX_DAYS * 86_400_000) throw new Invalid('stats.range_too_long', { max: STATS_MAX_DAYS });
       return services.stats.compute({ from, to }, { teamId: request.query.teamId, agentId: request.query.agentId });
     });

@@ -95,8 +95,8 @@ messageSchema.index({ 'threadKeys.messageId': 1 });
 messageSchema.index({ stage: 1, stageAt: 1 });
 messageSchema.index({ direction: 1, status: 1, nextAttemptAt: 1 });
 messageSchema.index({ providerId: 1 });
-// Statistics: messages received over a period.
-messageSchema.index({ receivedAt: 1 });
+// Statistics: inbound messages received over a period.
+messageSchema.index({ direction: 1, receivedAt: 1 });
 // A citizen's latest messages (the channels a reply can take), their erasure.
 messageSchema.index({ citizenId: 1, _id: -1 });
 

@@ -1,0 +1,208 @@
+// Figures per local day, for the statistics. Reading a month of messages or tickets would decode
+// thousands of documents on the embedded store at every refresh of the dashboard. What a day that is
+// over holds does not change, with two exceptions handled here:
+// - a ticket still waiting for its first answer: its id is kept with the day and the ticket read live;
+// - a message that arrives late (mail read after an outage, dated when it reached the mailbox): storing
+//   it forgets its day's figures (`reopen`), which are counted again at the next read.
+// So each day is counted once from the messages and tickets and kept in stats_days; the parts of days
+// (the period's edges, today) are counted live.
+import { Types } from 'mongoose';
+import { localDayKey, startOfLocalDay } from '../domain/calendar.js';
+import type { Models } from '../store/index.js';
+
+const DAY_MS = 86_400_000;
+/** A day is kept once it has been over this long: a message received just before midnight is stored by then. */
+export const SETTLED_MS = 3_600_000;
+
+/** The team and agent of the ticket, as they were when the day was counted. */
+type Scope = { teamId: string | null; assigneeId: string | null };
+/** Inbound messages. */
+export type VolumeRow = Scope & { channel: string; n: number };
+/** Tickets opened: how many had their promise settled (answered, or past their deadline), how many on time, and the minutes to each first answer. */
+export type PromiseRow = Scope & { opened: number; settled: number; onTime: number; minutes: number[] };
+/** Satisfaction answers: how many and the sum of their scores, per channel of the request. */
+export type RatingRow = Scope & { channel: string; n: number; sum: number };
+
+interface Kind<Row> {
+  name: 'inbound' | 'tickets' | 'ratings';
+  /** The rows of [from, to); `pending` are documents whose figures may still change: read live at each use. */
+  count(from: Date, to: Date): Promise<{ rows: Row[]; pending: { id: Types.ObjectId; row: Row }[] }>;
+  /** The rows of documents kept as pending, as they are now (`known`: documents the caller has just read). */
+  recount(ids: Types.ObjectId[], known: Map<string, unknown>): Promise<Row[]>;
+}
+
+/** What a ticket's promise figures are made of. */
+export const promiseFields = { openedAt: 1, firstRespondedAt: 1, firstResponseDueAt: 1, teamId: 1, assigneeId: 1 } as const;
+type PromiseDoc = { _id: Types.ObjectId; openedAt?: Date | null; firstRespondedAt?: Date | null; firstResponseDueAt?: Date | null; teamId?: Types.ObjectId | null; assigneeId?: Types.ObjectId | null };
+
+const scopeOf = (doc: { teamId?: Types.ObjectId | null; assigneeId?: Types.ObjectId | null }): Scope => ({
+  teamId: doc.teamId ? String(doc.teamId) : null,
+  assigneeId: doc.assigneeId ? String(doc.assigneeId) : null,
+});
+
+/** Adds `row` into `rows`, merged with the row of the same group (`key`). */
+function addTo<Row extends Scope>(rows: Map<string, Row>, key: string, row: Row, merge: (into: Row, row: Row) => void) {
+  const into = rows.get(key);
+  if (into) merge(into, row);
+  else rows.set(key, structuredClone(row));
+}
+
+export function createDailyFigures(deps: { models: Models; now: () => Date; timeZone: string }) {
+  const { models, timeZone } = deps;
+
+  const inbound: Kind<VolumeRow> = {
+    name: 'inbound',
+    async count(from, to) {
+      // Served by the index on both (direction first): the outbound messages of the period are not read.
+      const messages = await models.messages.find({ direction: 'in', receivedAt: { $gte: from, $lt: to } }, { channel: 1, ticketId: 1 }).lean();
+      const ticketIds = [...new Set(messages.map((m) => String(m.ticketId)))];
+      const tickets = ticketIds.length ? await models.tickets.find({ _id: { $in: ticketIds } }, { teamId: 1, assigneeId: 1 }).lean() : [];
+      const scopes = new Map(tickets.map((t) => [String(t._id), scopeOf(t)]));
+      const rows = new Map<string, VolumeRow>();
+      for (const m of messages) {
+        const scope = scopes.get(String(m.ticketId)) ?? { teamId: null, assigneeId: null };
+        addTo(rows, `${m.channel}|${scope.teamId}|${scope.assigneeId}`, { channel: m.channel, ...scope, n: 1 }, (into, row) => (into.n += row.n));
+      }
+      return { rows: [...rows.values()], pending: [] };
+    },
+    recount: async () => [],
+  };
+
+  /** One ticket's row, as of now. */
+  const promiseRow = (t: PromiseDoc): PromiseRow => {
+    const answered = t.firstRespondedAt && t.openedAt ? t.firstRespondedAt : null;
+    const due = t.firstResponseDueAt ?? null;
+    return {
+      ...scopeOf(t),
+      opened: 1,
+      // A ticket counts once its promise is settled: answered, or its deadline passed unanswered.
+      settled: answered || (due && due <= deps.now()) ? 1 : 0,
+      onTime: answered && due && answered <= due ? 1 : 0,
+      minutes: answered ? [(answered.getTime() - t.openedAt!.getTime()) / 60_000] : [],
+    };
+  };
+  const mergePromise = (into: PromiseRow, row: PromiseRow) => {
+    into.opened += row.opened;
+    into.settled += row.settled;
+    into.onTime += row.onTime;
+    into.minutes.push(...row.minutes);
+  };
+  const tickets: Kind<PromiseRow> = {
+    name: 'tickets',
+    async count(from, to) {
+      const opened = await models.tickets.find({ openedAt: { $gte: from, $lt: to } }, promiseFields).lean<PromiseDoc[]>();
+      // Answered: final (the first answer is dated once). Not yet: pending, read again at each use.
+      const rows = new Map<string, PromiseRow>();
+      const pending = [];
+      for (const t of opened) {
+        const row = promiseRow(t);
+        if (t.firstRespondedAt) addTo(rows, `${row.teamId}|${row.assigneeId}`, row, mergePromise);
+        else pending.push({ id: t._id, row });
+      }
+      return { rows: [...rows.values()], pending };
+    },
+    async recount(ids, known) {
+      // Mostly among the open tickets the dashboard has just read: only the others are read.
+      const unknown = ids.filter((id) => !known.has(String(id)));
+      const read = unknown.length ? await models.tickets.find({ _id: { $in: unknown } }, promiseFields).lean<PromiseDoc[]>() : [];
+      return [...ids.map((id) => known.get(String(id)) as PromiseDoc | undefined).filter((t): t is PromiseDoc => !!t), ...read].map(promiseRow);
+    },
+  };
+
+  const ratings: Kind<RatingRow> = {
+    name: 'ratings',
+    async count(from, to) {
+      const rated = await models.tickets.find({ satisfiedAt: { $gte: from, $lt: to } }, { satisfaction: 1, teamId: 1, assigneeId: 1, channel: 1 }).lean();
+      const rows = new Map<string, RatingRow>();
+      for (const t of rated) {
+        const row = { ...scopeOf(t), channel: t.channel, n: 1, sum: t.satisfaction!.score };
+        addTo(rows, `${row.channel}|${row.teamId}|${row.assigneeId}`, row, (into, r) => {
+          into.n += r.n;
+          into.sum += r.sum;
+        });
+      }
+      return { rows: [...rows.values()], pending: [] };
+    },
+    recount: async () => [],
+  };
+
+  /** The period cut into local days: whole days over (kept) and parts of days (counted live). */
+  function daysOf(period: { from: Date; to: Date }) {
+    const now = deps.now();
+    const ended = Math.min(period.to.getTime(), now.getTime());
+    const days: { day: string; start: Date; end: Date; from: Date; to: Date; whole: boolean }[] = [];
+    for (let start = startOfLocalDay(period.from, timeZone); start.getTime() < ended; ) {
+      const end = startOfLocalDay(new Date(start.getTime() + DAY_MS + 2 * 3_600_000), timeZone); // the next midnight, whatever the offset
+      const from = new Date(Math.max(start.getTime(), period.from.getTime()));
+      const to = new Date(Math.min(end.getTime(), ended));
+      const whole = from.getTime() === start.getTime() && to.getTime() === end.getTime() && end.getTime() <= now.getTime() - SETTLED_MS;
+      days.push({ day: localDayKey(start, timeZone), start, end, from, to, whole });
+      start = end;
+    }
+    return days;
+  }
+
+  /**
+   * Each day's rows over the period (kept days read in one go, the rest counted, and kept when whole),
+   * and apart the rows of what the kept days hold as pending, read now.
+   */
+  async function perDay<Row>(kind: Kind<Row>, period: { from: Date; to: Date }, known: Map<string, unknown> = new Map()): Promise<{ byDay: Map<string, Row[]>; pendingNow: Row[] }> {
+    const days = daysOf(period);
+    const keys = days.filter((d) => d.whole).map((d) => `${kind.name}:${d.day}`);
+    const kept = new Map((keys.length ? await models.statsDays.find({ _id: { $in: keys } }).lean() : []).map((d) => [d._id, d]));
+    const byDay = new Map<string, Row[]>();
+    const pending: Types.ObjectId[] = [];
+    for (const d of days) {
+      const key = `${kind.name}:${d.day}`;
+      const stored = d.whole ? kept.get(key) : undefined;
+      if (stored) {
+        byDay.set(d.day, stored.counts as Row[]);
+        pending.push(...(stored.pending ?? []));
+        continue;
+      }
+      const counted = await kind.count(d.from, d.to);
+      byDay.set(d.day, [...counted.rows, ...counted.pending.map((p) => p.row)]);
+      if (d.whole) await models.statsDays.updateOne({ _id: key }, { $set: { counts: counted.rows, pending: counted.pending.map((p) => p.id) } }, { upsert: true });
+    }
+    return { byDay, pendingNow: pending.length ? await kind.recount(pending, known) : [] };
+  }
+  const allOf = <Row>({ byDay, pendingNow }: { byDay: Map<string, Row[]>; pendingNow: Row[] }) => [...[...byDay.values()].flat(), ...pendingNow];
+
+  const inScope = (scope: { teamId?: string; agentId?: string }) => (row: Scope) =>
+    (!scope.teamId || row.teamId === scope.teamId) && (!scope.agentId || row.assigneeId === scope.agentId);
+
+  return {
+    /** 'YYYY-MM-DD|channel' → inbound messages in the period, for a team's or an agent's tickets, or all. */
+    async volume(period: { from: Date; to: Date }, scope: { teamId?: string; agentId?: string }): Promise<Map<string, number>> {
+      const volume = new Map<string, number>();
+      for (const [day, rows] of (await perDay(inbound, period)).byDay) {
+        for (const row of rows.filter(inScope(scope))) volume.set(`${day}|${row.channel}`, (volume.get(`${day}|${row.channel}`) ?? 0) + row.n);
+      }
+      return volume;
+    },
+
+    /**
+     * The period's tickets (by the day they were opened): the promise's figures, summed. `open`: tickets
+     * the caller has just read with the promise's fields (the open ones), not read again.
+     */
+    async promise(period: { from: Date; to: Date }, scope: { teamId?: string; agentId?: string }, open: PromiseDoc[] = []): Promise<PromiseRow> {
+      const total: PromiseRow = { teamId: null, assigneeId: null, opened: 0, settled: 0, onTime: 0, minutes: [] };
+      const known = new Map(open.map((t) => [String(t._id), t]));
+      for (const row of allOf(await perDay(tickets, period, known)).filter(inScope(scope))) mergePromise(total, row);
+      return total;
+    },
+
+    /** The satisfaction answers of the period (by the day they were given), per team, agent and channel. */
+    async ratings(period: { from: Date; to: Date }, scope: { teamId?: string; agentId?: string }): Promise<RatingRow[]> {
+      return allOf(await perDay(ratings, period)).filter(inScope(scope));
+    },
+
+    /** A message received at `at` was stored late, after its day was counted: that day is counted again. */
+    async reopen(at: Date): Promise<void> {
+      if (at.getTime() > deps.now().getTime() - SETTLED_MS) return;
+      const day = localDayKey(startOfLocalDay(at, timeZone), timeZone);
+      await models.statsDays.deleteMany({ _id: { $in: [`inbound:${day}`, `tickets:${day}`] } });
+    },
+  };
+}
+export type DailyFigures = ReturnType<typeof createDailyFigures>;
