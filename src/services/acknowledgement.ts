@@ -7,6 +7,7 @@ import { acknowledgement, firstName, renderAutomation } from '../domain/template
 import type { Models } from '../store/index.js';
 import type { MessageDoc } from '../store/models/message.js';
 import type { TicketDoc } from '../store/models/ticket.js';
+import { agentDirectory } from './agentDirectory.js';
 import type { Outbox } from './outbox.js';
 
 export function createAcknowledger(deps: {
@@ -29,7 +30,7 @@ export function createAcknowledger(deps: {
       return;
     }
     const [agent, citizen] = await Promise.all([
-      ticket.assigneeId ? models.agents.findById(ticket.assigneeId, { name: 1 }).lean() : null,
+      agentDirectory(models).get(ticket.assigneeId),
       models.citizens.findById(ticket.citizenId, { name: 1 }).lean(),
     ]);
     const input = {

@@ -8,6 +8,7 @@ import { normaliseEmail } from '../domain/identity.js';
 import { OPEN_STATUSES } from '../domain/ticket.js';
 import { isDuplicateKey, type Models } from '../store/index.js';
 import type { AgentRole } from '../store/models/agent.js';
+import { agentDirectory } from './agentDirectory.js';
 import type { Actor, Audit } from './audit.js';
 import type { EventBus } from './eventBus.js';
 import { hashPassword, needsRehash, verifyPassword } from './passwords.js';
@@ -76,6 +77,7 @@ export function createAgentService(deps: { models: Models; tokens: Tokens; audit
           role: input.role,
           teamId,
         });
+        agentDirectory(models).forget();
         await audit(actor, 'agent.created', { agentId: agent._id }, { email, role: input.role, teamId: teamId ? String(teamId) : null });
         return toAgentView(agent);
       } catch (err) {
@@ -133,6 +135,7 @@ export function createAgentService(deps: { models: Models; tokens: Tokens; audit
         set.phone = phone;
       }
       const after = await models.agents.findOneAndUpdate({ _id: before._id }, { $set: set }, { returnDocument: 'after' }).lean();
+      agentDirectory(models).forget();
       const changed = (key: 'role' | 'teamId' | 'active') => key in set && String(set[key]) !== String(before[key] ?? null);
       await audit(actor, 'agent.updated', { agentId: before._id }, {
         from: { role: before.role, teamId: before.teamId ? String(before.teamId) : null, active: before.active },
@@ -188,6 +191,7 @@ export function createAgentService(deps: { models: Models; tokens: Tokens; audit
         { $set: { availability: input.availability, coverAgentId, awayUntil: input.availability === 'away' ? (input.until ?? null) : null } },
         { returnDocument: 'after' },
       ).lean();
+      agentDirectory(models).forget();
       await audit(actor, 'agent.availability.changed', { agentId: before._id }, {
         from: { availability: before.availability, coverAgentId: before.coverAgentId ? String(before.coverAgentId) : null },
         to: { availability: after!.availability, coverAgentId: coverAgentId ? String(coverAgentId) : null, until: input.until ?? null },

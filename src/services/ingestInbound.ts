@@ -18,6 +18,7 @@ import type { CitizenDoc } from '../store/models/citizen.js';
 import type { MessageDoc } from '../store/models/message.js';
 import { messageKey } from '../store/models/messageKey.js';
 import type { TicketDoc } from '../store/models/ticket.js';
+import { agentDirectory } from './agentDirectory.js';
 import { SYSTEM, type Audit } from './audit.js';
 import type { EventBus } from './eventBus.js';
 import { reusedRead } from './reusedRead.js';
@@ -54,6 +55,7 @@ export interface IngestResult {
 }
 
 type Ticket = TicketDoc;
+type IdentityRecord = { citizenId: Types.ObjectId };
 type Citizen = CitizenDoc;
 /** The keyword rules' answer for this message, asked at most once. */
 type Classify = () => Promise<{ category: string; teamId: string | null } | undefined>;
@@ -87,8 +89,13 @@ export function createIngestInbound(deps: IngestDeps) {
     const inbound: InboundMessage = { ...received, from: { ...received.from, name: oneLine(received.from.name, 120) }, subject: oneLine(received.subject, 300) };
     const log = deps.log.child({ channel: inbound.channel, externalId: inbound.externalId });
 
-    // The key is reserved first (one insert); a retry or a concurrent delivery finds it taken.
+    // The key is reserved first (one insert), before anything is written: a retry or a concurrent
+    // delivery finds it taken. The sender's identity is looked up meanwhile (a read, of use only if
+    // the key is ours).
     const key = messageKey(inbound.channel, inbound.externalId);
+    const sender = senderOf(inbound);
+    const known = sender.identity ? models.identities.findById(identityKey(sender.identity)).lean().exec() : Promise.resolve(null);
+    known.catch(() => undefined); // read again in resolveCitizen if it failed
     let reserved: { messageId: Types.ObjectId };
     let reservedHere = false;
     try {
@@ -104,7 +111,7 @@ export function createIngestInbound(deps: IngestDeps) {
 
     let placed: Awaited<ReturnType<typeof place>>;
     try {
-      placed = await place(inbound, log);
+      placed = await place(inbound, sender, known.catch(() => null), log);
     } catch (err) {
       // Nothing stored for this message: free its key, so that the sender's retry does not wait for it.
       if (reservedHere) await models.messageKeys.deleteOne({ _id: key, messageId: reserved.messageId }).catch(() => undefined);
@@ -112,49 +119,71 @@ export function createIngestInbound(deps: IngestDeps) {
     }
     const { citizen, ticket, identity, unreachable } = placed;
 
-    let message;
-    try {
-      message = await models.messages.create({
-        _id: reserved.messageId,
-        ticketId: ticket._id,
-        citizenId: citizen._id,
-        direction: 'in',
-        channel: inbound.channel,
-        externalId: inbound.externalId,
-        fromAddress: identity?.value ?? null,
-        fromName: inbound.from.name ?? (unreachable ? unreachableName(unreachable) : null),
-        subject: inbound.subject ?? null,
-        text: inbound.text,
-        html: inbound.html ?? null,
-        quotedText: inbound.quoted?.slice(0, 100_000) ?? null,
-        attachments: inbound.attachments,
-        threadKeys: {
-          messageId: inbound.threadHints.messageId ?? null,
-          inReplyTo: inbound.threadHints.inReplyTo ?? null,
-          references: inbound.threadHints.references ?? [],
-        },
-        stage: 'finishing',
-        stageAt: now(),
-        receivedAt: inbound.receivedAt,
-      });
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-      // A concurrent delivery of the same message won the unique index.
-      const winner = (await models.messages.findById(reserved.messageId)) ?? (await models.messages.findOne({ channel: inbound.channel, externalId: inbound.externalId }));
-      return finishDuplicate(winner!, log);
+    const fields = {
+      _id: reserved.messageId,
+      ticketId: ticket._id,
+      citizenId: citizen._id,
+      direction: 'in' as const,
+      channel: inbound.channel,
+      externalId: inbound.externalId,
+      fromAddress: identity?.value ?? null,
+      fromName: inbound.from.name ?? (unreachable ? unreachableName(unreachable) : null),
+      subject: inbound.subject ?? null,
+      text: inbound.text,
+      html: inbound.html ?? null,
+      quotedText: inbound.quoted?.slice(0, 100_000) ?? null,
+      attachments: inbound.attachments,
+      threadKeys: {
+        messageId: inbound.threadHints.messageId ?? null,
+        inReplyTo: inbound.threadHints.inReplyTo ?? null,
+        references: inbound.threadHints.references ?? [],
+      },
+      receivedAt: inbound.receivedAt,
+    };
+    /** Stores the message; or, when a concurrent delivery of it won the unique index, that one. */
+    const store = async (stage: 'finishing' | 'processed'): Promise<{ message: MessageDoc; stored: boolean }> => {
+      try {
+        return { message: await models.messages.create({ ...fields, stage, stageAt: now() }), stored: true };
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+        const winner = (await models.messages.findById(reserved.messageId)) ?? (await models.messages.findOne({ channel: inbound.channel, externalId: inbound.externalId }));
+        return { message: winner!, stored: false };
+      }
+    };
+    const ticketLog = log.child({ ticketId: String(ticket._id) });
+
+    // A follow-up on a ticket already announced (by another message): once stored, nothing is left to do
+    // but push it. So the ticket is written first and the message stored as processed, with no second
+    // write to it; a crash in between leaves the sender unanswered, and its retry applies the message again.
+    if (ticket.announcedBy && String(ticket.announcedBy) !== String(reserved.messageId)) {
+      const [{ current }, early] = await Promise.all([applyToTicket(ticket, fields), routingOf(ticket)]);
+      const { message, stored } = await store('processed');
+      if (!stored) return finishDuplicate(message, log);
+      const routing = String(current.assigneeId ?? '') === String(ticket.assigneeId ?? '') ? early : await routingOf(current);
+      publish(message, current, false, routing);
+      await deps.storedLate?.(message.receivedAt);
+      ticketLog.info({ messageId: String(message._id), isNewTicket: false }, 'inbound message stored');
+      return result(message._id, current, false, false, routing);
     }
-    return finish(message, ticket, log.child({ ticketId: String(ticket._id) }));
+    // Otherwise the message is stored first ('finishing'): what follows (the announcement, its
+    // acknowledgement) is completed after a crash by recoverInterrupted.
+    const { message, stored } = await store('finishing');
+    return stored ? finish(message, ticket, ticketLog) : finishDuplicate(message, log);
   }
 
-  /** The citizen the message comes from (with their recurring agent) and the ticket it belongs to. */
-  async function place(inbound: InboundMessage, log: Logger) {
+  /** Who the message is from: an identity, an unreachable sender (a hidden number…), or neither (the portal names its citizen). */
+  function senderOf(inbound: InboundMessage): { identity: Identity | null; unreachable: Exclude<PhoneSender, { identity: Identity }> | null } {
     const kind = identityKindOf(inbound.channel);
     const sender: PhoneSender | null =
       kind === 'phone' ? phoneSender(inbound.from.address, rules.defaultPhoneRegion) : kind ? { identity: normaliseIdentity(kind, inbound.from.address, rules.defaultPhoneRegion) } : null;
-    const identity = sender && 'identity' in sender ? sender.identity : null;
-    const unreachable = sender && 'unreachable' in sender ? sender : null;
+    return { identity: sender && 'identity' in sender ? sender.identity : null, unreachable: sender && 'unreachable' in sender ? sender : null };
+  }
+
+  /** The citizen the message comes from (with their recurring agent) and the ticket it belongs to; `known`: the identity's record, read already. */
+  async function place(inbound: InboundMessage, sender: ReturnType<typeof senderOf>, known: Promise<IdentityRecord | null>, log: Logger) {
+    const { identity, unreachable } = sender;
     let citizen = identity
-      ? await resolveCitizen(identity, inbound.from.name)
+      ? await resolveCitizen(identity, inbound.from.name, known)
       : unreachable
         ? await unreachableCitizen(inbound, unreachable)
         : await knownCitizen(inbound.citizenId);
@@ -184,15 +213,7 @@ export function createIngestInbound(deps: IngestDeps) {
     const routing = String(current.assigneeId ?? '') === String(ticket.assigneeId ?? '') ? early : await routingOf(current);
     if (isNewTicket && deps.acknowledge) await deps.acknowledge(current, message);
     // Stored: pushed now; then marked processed (a crash before that completes it again, see recoverInterrupted).
-    const data = eventData(current, routing);
-    if (isNewTicket) events.emit('ticket.created', { ...data, channel: current.channel });
-    events.emit('message.created', {
-      ...data,
-      messageId: String(message._id),
-      direction: 'in',
-      channel: message.channel as 'sms',
-      preview: message.text.slice(0, 140),
-    });
+    publish(message, current, isNewTicket, routing);
     await Promise.all([models.messages.updateOne({ _id: message._id }, { $set: { stage: 'processed' } }), deps.storedLate?.(message.receivedAt)]);
     log.info({ messageId: String(message._id), isNewTicket }, 'inbound message stored');
     return result(message._id, current, isNewTicket, false, routing);
@@ -208,7 +229,7 @@ export function createIngestInbound(deps: IngestDeps) {
    * - a ticket answered before starts its next deadline (while nothing else is due);
    * - the latest times, the channel, the unread count move.
    */
-  async function applyToTicket(ticket: Ticket, message: MessageDoc): Promise<{ current: Ticket; isNewTicket: boolean }> {
+  async function applyToTicket(ticket: Ticket, message: Pick<MessageDoc, '_id' | 'receivedAt' | 'channel'>): Promise<{ current: Ticket; isNewTicket: boolean }> {
     const at = message.receivedAt;
     let state: Ticket | null = ticket;
     for (let attempt = 0; state && attempt < 4 * MAX_ATTEMPTS; attempt++) {
@@ -274,9 +295,9 @@ export function createIngestInbound(deps: IngestDeps) {
     }
   }
 
-  async function resolveCitizen(identity: Identity, name: string | undefined): Promise<Citizen> {
+  async function resolveCitizen(identity: Identity, name: string | undefined, known: Promise<IdentityRecord | null>): Promise<Citizen> {
     const key = identityKey(identity);
-    let record = await models.identities.findById(key).lean();
+    let record = await known;
     if (!record) {
       try {
         record = (await models.identities.create({ _id: key, kind: identity.kind, value: identity.value, citizenId: new Types.ObjectId() })).toObject();
@@ -347,8 +368,8 @@ export function createIngestInbound(deps: IngestDeps) {
 
   /** The available agent of the team with the fewest open tickets; any team's when the team has none. */
   async function leastLoadedAgent(teamId: Types.ObjectId | null): Promise<Types.ObjectId | null> {
-    for (const filter of teamId ? [{ teamId }, {}] : [{}]) {
-      const agents = await models.agents.find({ ...filter, role: 'agent', active: true, availability: 'available' }).lean();
+    const available = [...(await agentDirectory(models).all()).values()].filter((a) => a.role === 'agent' && a.active && a.availability === 'available');
+    for (const agents of teamId ? [available.filter((a) => String(a.teamId) === String(teamId)), available] : [available]) {
       if (agents.length === 0) continue;
       const loadOf = await loads.get();
       const chosen = chooseRecurringAgent(
@@ -480,18 +501,23 @@ export function createIngestInbound(deps: IngestDeps) {
   async function routingOf(ticket: Ticket) {
     const recurringAgentId = ticket.assigneeId ? String(ticket.assigneeId) : null;
     if (!recurringAgentId) return { recurringAgentId: null, handlingAgentId: null };
-    // Only the chain of covers is read (usually one lookup by _id), not every agent, on each message.
+    // The chain of covers, from the agents kept in the directory.
     const byId = new Map<string, { availability: 'available' | 'away'; coverAgentId: string | null }>();
     for (let id: string | null = recurringAgentId; id && !byId.has(id) && byId.size < 10; ) {
-      const agent: { availability: 'available' | 'away'; coverAgentId?: Types.ObjectId | null } | null = await models.agents
-        .findById(id, { availability: 1, coverAgentId: 1 })
-        .lean();
+      const agent = await agentDirectory(models).get(id);
       if (!agent) break;
       const coverAgentId: string | null = agent.coverAgentId ? String(agent.coverAgentId) : null;
       byId.set(id, { availability: agent.availability, coverAgentId });
       id = agent.availability === 'away' ? coverAgentId : null;
     }
     return { recurringAgentId, handlingAgentId: handlingAgentId(recurringAgentId, byId) };
+  }
+
+  /** The events of a message stored (and of its ticket, when the message opened it). */
+  function publish(message: MessageDoc, ticket: Ticket, isNewTicket: boolean, routing: { recurringAgentId: string | null; handlingAgentId: string | null }) {
+    const data = eventData(ticket, routing);
+    if (isNewTicket) events.emit('ticket.created', { ...data, channel: ticket.channel });
+    events.emit('message.created', { ...data, messageId: String(message._id), direction: 'in', channel: message.channel as 'sms', preview: message.text.slice(0, 140) });
   }
 
   function eventData(ticket: Ticket, routing: { recurringAgentId: string | null; handlingAgentId: string | null }): TicketEventData {

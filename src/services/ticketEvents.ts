@@ -1,13 +1,14 @@
 // The common part of every ticket event: who must hear of it (the owner, and their cover while away).
 import type { TicketEventData } from '../domain/events.js';
 import type { Models } from '../store/index.js';
+import { agentDirectory } from './agentDirectory.js';
 import type { Ticket } from '../store/models/ticket.js';
 import type { Types } from 'mongoose';
 
 type TicketLike = Pick<Ticket, 'reference' | 'citizenId' | 'teamId' | 'assigneeId' | 'status'> & { _id: Types.ObjectId };
 
 export async function ticketEventData(models: Models, ticket: TicketLike): Promise<TicketEventData> {
-  const assignee = ticket.assigneeId ? await models.agents.findById(ticket.assigneeId, { availability: 1, coverAgentId: 1 }).lean() : null;
+  const assignee = await agentDirectory(models).get(ticket.assigneeId);
   const agentIds = [ticket.assigneeId, assignee?.availability === 'away' ? assignee.coverAgentId : null].filter(Boolean).map(String);
   return {
     ticketId: String(ticket._id),

@@ -13,6 +13,7 @@ import type { Models } from '../store/index.js';
 import { attachmentRef } from '../store/models/mailbox.js';
 import { inboxOrderOf, NOTHING_DUE, type TicketDoc } from '../store/models/ticket.js';
 import type { Access } from './access.js';
+import { agentDirectory } from './agentDirectory.js';
 import type { Actor, Audit } from './audit.js';
 import type { EventBus } from './eventBus.js';
 import type { Outbox } from './outbox.js';
@@ -72,17 +73,17 @@ export function createTicketService(deps: {
   };
 
   /**
-   * In one read: the agent, those whose tickets they handle today (away, with them as cover) and the
-   * `others` asked for (a ticket's assignee); with what the access rule reads and their names.
+   * From the agents' directory: the agent, those whose tickets they handle today (away, with them as
+   * cover) and the `others` asked for (a ticket's assignee); with what the access rule reads, and every
+   * agent's name.
    */
   async function agentsAround(agentId: string, others: (Types.ObjectId | null | undefined)[] = []) {
-    const id = Types.ObjectId.isValid(agentId) ? new Types.ObjectId(agentId) : null;
-    const records = id
-      ? await models.agents.find({ $or: [{ _id: { $in: [id, ...others.filter(Boolean)] } }, { availability: 'away', coverAgentId: id }] }, { name: 1, teamId: 1, availability: 1, coverAgentId: 1, active: 1 }).lean()
-      : [];
-    const me = records.find((a) => String(a._id) === agentId) ?? null;
-    const covered = records.filter((a) => a.availability === 'away' && String(a.coverAgentId) === agentId && a !== me);
-    return { records, me, handled: me ? [me._id, ...covered.map((a) => a._id)] : [], names: new Map(records.map((a) => [String(a._id), a.name])) };
+    const directory = agentDirectory(models);
+    const me = await directory.get(Types.ObjectId.isValid(agentId) ? agentId : null);
+    const all = await directory.all();
+    const covered = me ? [...all.values()].filter((a) => a.availability === 'away' && String(a.coverAgentId) === agentId && a !== me) : [];
+    const records = me ? [me, ...covered, ...others.map((id) => (id ? all.get(String(id)) : undefined)).filter((a) => !!a)] : [];
+    return { records, me, handled: me ? [me._id, ...covered.map((a) => a._id)] : [], names: new Map([...all.values()].map((a) => [String(a._id), a.name])) };
   }
 
   /** The ticket, read once, when the principal may see it (NotFound otherwise: its existence is not revealed), with the agents read for the check. */
