@@ -19,7 +19,12 @@ export function createAcknowledger(deps: {
   template?: (channel: 'sms' | 'email' | 'chat') => Promise<string | null>;
 }) {
   const { models, outbox, settings } = deps;
-  return async function acknowledge(ticket: TicketDoc, first: Pick<MessageDoc, 'channel' | 'fromAddress' | 'externalId'>): Promise<void> {
+  /** `known`: what the caller has just read (the citizen's name, whether the number sent STOP): not read again. */
+  return async function acknowledge(
+    ticket: TicketDoc,
+    first: Pick<MessageDoc, 'channel' | 'fromAddress' | 'externalId'>,
+    known: { citizenName?: string | null; smsOptedOut?: boolean } = {},
+  ): Promise<void> {
     const log = deps.log.child({ ticketId: String(ticket._id), channel: first.channel });
     const channel = first.channel as 'sms' | 'voice' | 'email' | 'chat';
     if (!first.fromAddress) return;
@@ -31,7 +36,7 @@ export function createAcknowledger(deps: {
     }
     const [agent, citizen] = await Promise.all([
       agentDirectory(models).get(ticket.assigneeId),
-      models.citizens.findById(ticket.citizenId, { name: 1 }).lean(),
+      'citizenName' in known ? { name: known.citizenName } : models.citizens.findById(ticket.citizenId, { name: 1 }).lean(),
     ]);
     const input = {
       reference: ticket.reference,
@@ -54,6 +59,9 @@ export function createAcknowledger(deps: {
       await outbox.queue({
         ticketId: ticket._id,
         ticket,
+        // The acknowledgement belongs to the ticket's opening: the ticket keeps its first message's date.
+        ticketDatedByCaller: true,
+        smsOptedOut: known.smsOptedOut,
         channel,
         to: first.fromAddress,
         text: content.text,

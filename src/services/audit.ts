@@ -8,21 +8,22 @@ export const SYSTEM: Actor = { kind: 'system' };
 type Id = string | Types.ObjectId | null | undefined;
 
 export function createAudit(models: Models, now: () => Date) {
-  return async function audit(
-    actor: Actor,
-    action: string,
-    about: { ticketId?: Id; citizenId?: Id; agentId?: Id },
-    data: Record<string, unknown> = {},
-  ): Promise<void> {
-    await models.auditEvents.create({
-      at: now(),
-      actor: { kind: actor.kind, id: 'id' in actor ? actor.id : null },
-      action,
-      ticketId: about.ticketId ?? null,
-      citizenId: about.citizenId ?? null,
-      agentId: about.agentId ?? null,
-      data,
-    });
-  };
+  const record = (actor: Actor, action: string, about: { ticketId?: Id; citizenId?: Id; agentId?: Id }, data: Record<string, unknown> = {}) => ({
+    at: now(),
+    actor: { kind: actor.kind, id: 'id' in actor ? actor.id : null },
+    action,
+    ticketId: about.ticketId ?? null,
+    citizenId: about.citizenId ?? null,
+    agentId: about.agentId ?? null,
+    data,
+  });
+  async function audit(actor: Actor, action: string, about: { ticketId?: Id; citizenId?: Id; agentId?: Id }, data: Record<string, unknown> = {}): Promise<void> {
+    await models.auditEvents.create(record(actor, action, about, data));
+  }
+  /** Several events of one operation, in one write. */
+  async function all(events: Parameters<typeof record>[]): Promise<void> {
+    if (events.length) await models.auditEvents.insertMany(events.map((e) => record(...e)));
+  }
+  return Object.assign(audit, { all });
 }
 export type Audit = ReturnType<typeof createAudit>;

@@ -32,7 +32,7 @@ export interface IngestDeps {
   log: Logger;
   rules: { defaultPhoneRegion: string; reopenWindowDays: number; slaFirstResponseHours: number };
   /** Queues the acknowledgement of a new ticket; idempotent, awaited before the message counts as processed. */
-  acknowledge?: (ticket: TicketDoc, first: MessageDoc) => Promise<void>;
+  acknowledge?: (ticket: TicketDoc, first: MessageDoc, known?: { citizenName?: string | null; smsOptedOut?: boolean }) => Promise<void>;
   sla: SlaPolicy;
   /** Keyword rules: the category and team of a new request. */
   classify?: (text: string) => Promise<{ category: string; teamId: string | null } | undefined>;
@@ -55,7 +55,9 @@ export interface IngestResult {
 }
 
 type Ticket = TicketDoc;
-type IdentityRecord = { citizenId: Types.ObjectId };
+type IdentityRecord = { citizenId: Types.ObjectId; smsOptOutAt?: Date | null };
+/** What this delivery knows already, spared to the steps after it: the ticket it created, the citizen's name, whether their number sent STOP. */
+type Known = { created?: boolean; citizenName?: string | null; smsOptedOut?: boolean };
 type Citizen = CitizenDoc;
 /** The keyword rules' answer for this message, asked at most once. */
 type Classify = () => Promise<{ category: string; teamId: string | null } | undefined>;
@@ -111,13 +113,13 @@ export function createIngestInbound(deps: IngestDeps) {
 
     let placed: Awaited<ReturnType<typeof place>>;
     try {
-      placed = await place(inbound, sender, known.catch(() => null), log);
+      placed = await place(inbound, sender, known.catch(() => null), reserved.messageId, log);
     } catch (err) {
       // Nothing stored for this message: free its key, so that the sender's retry does not wait for it.
       if (reservedHere) await models.messageKeys.deleteOne({ _id: key, messageId: reserved.messageId }).catch(() => undefined);
       throw err;
     }
-    const { citizen, ticket, identity, unreachable } = placed;
+    const { citizen, ticket, identity, unreachable, created, smsOptedOut } = placed;
 
     const fields = {
       _id: reserved.messageId,
@@ -168,7 +170,7 @@ export function createIngestInbound(deps: IngestDeps) {
     // Otherwise the message is stored first ('finishing'): what follows (the announcement, its
     // acknowledgement) is completed after a crash by recoverInterrupted.
     const { message, stored } = await store('finishing');
-    return stored ? finish(message, ticket, ticketLog) : finishDuplicate(message, log);
+    return stored ? finish(message, ticket, ticketLog, { created, citizenName: citizen.name ?? null, smsOptedOut }) : finishDuplicate(message, log);
   }
 
   /** Who the message is from: an identity, an unreachable sender (a hidden number…), or neither (the portal names its citizen). */
@@ -179,20 +181,41 @@ export function createIngestInbound(deps: IngestDeps) {
     return { identity: sender && 'identity' in sender ? sender.identity : null, unreachable: sender && 'unreachable' in sender ? sender : null };
   }
 
-  /** The citizen the message comes from (with their recurring agent) and the ticket it belongs to; `known`: the identity's record, read already. */
-  async function place(inbound: InboundMessage, sender: ReturnType<typeof senderOf>, known: Promise<IdentityRecord | null>, log: Logger) {
+  /**
+   * The citizen the message comes from (with their recurring agent) and the ticket it belongs to.
+   * `known`: the identity's record, read already; `messageId`: the message's, which a ticket it opens
+   * is announced by.
+   */
+  async function place(inbound: InboundMessage, sender: ReturnType<typeof senderOf>, known: Promise<IdentityRecord | null>, messageId: Types.ObjectId, log: Logger) {
     const { identity, unreachable } = sender;
-    let citizen = identity
-      ? await resolveCitizen(identity, inbound.from.name, known)
-      : unreachable
-        ? await unreachableCitizen(inbound, unreachable)
-        : await knownCitizen(inbound.citizenId);
     // The keyword rules matter only for a new request or a citizen without an agent: read them then.
     let rule: Promise<{ category: string; teamId: string | null } | undefined> | undefined;
     const classify = () => (rule ??= deps.classify ? deps.classify(`${inbound.subject ?? ''}\n${inbound.text}`) : Promise.resolve(undefined));
+    // A new identity is a new citizen: their recurring agent and their first ticket's slot are written
+    // with them, in the one upsert that creates them (a concurrent delivery that created them first wins).
+    const firstTicketId = new Types.ObjectId();
+    let assigned: { agentId: Types.ObjectId; teamId: Types.ObjectId | null } | null = null;
+    const firstWrite = async () => {
+      assigned = await chooseAgent(null, classify);
+      return { openTicketId: firstTicketId, lastTicketId: firstTicketId, ...(assigned ? { recurringAgentId: assigned.agentId, teamId: assigned.teamId } : {}) };
+    };
+    const resolved = identity
+      ? await resolveCitizen(identity, inbound.from.name, known, firstWrite)
+      : { citizen: unreachable ? await unreachableCitizen(inbound, unreachable) : await knownCitizen(inbound.citizenId), smsOptedOut: undefined };
+    let citizen = resolved.citizen;
+    if (String(citizen.openTicketId) === String(firstTicketId)) {
+      const chosen = assigned as { agentId: Types.ObjectId; teamId: Types.ObjectId | null } | null;
+      const recurring: Parameters<Audit['all']>[0] = chosen
+        ? [[SYSTEM, 'citizen.recurring_agent.set', { citizenId: citizen._id, agentId: chosen.agentId }, { from: null, to: String(chosen.agentId), reason: 'routing: least-loaded available agent' }]]
+        : [];
+      if (!chosen) log.warn({ citizenId: String(citizen._id) }, 'no available agent: the citizen waits in the team queue');
+      const ticket = await createTicket(firstTicketId, citizen, inbound, messageId, undefined, await classify(), recurring);
+      log.info({ ticketId: String(ticket._id), reference: ticket.reference }, 'ticket created');
+      return { citizen, ticket, identity, unreachable, created: true, smsOptedOut: resolved.smsOptedOut };
+    }
     citizen = await ensureRecurringAgent(citizen, log, classify);
-    const ticket = await resolveTicket(citizen, inbound, log, classify);
-    return { citizen, ticket, identity, unreachable };
+    const { ticket, created } = await resolveTicket(citizen, inbound, messageId, log, classify);
+    return { citizen, ticket, identity, unreachable, created, smsOptedOut: resolved.smsOptedOut };
   }
 
   /** A retry: stored once already. Completes the work a crash interrupted (stale 'finishing'), then reports. */
@@ -207,11 +230,12 @@ export function createIngestInbound(deps: IngestDeps) {
     return result(message._id, ticket, false, true, routing);
   }
 
-  async function finish(message: MessageDoc, ticket: Ticket, log: Logger): Promise<IngestResult> {
+  /** After the message is stored: its effect on the ticket (unless it just created it, announced by it), the acknowledgement, the events. */
+  async function finish(message: MessageDoc, ticket: Ticket, log: Logger, known: Known = {}): Promise<IngestResult> {
     // Who answers today is read while the ticket is written (read again if the ticket changed hands).
-    const [{ current, isNewTicket }, early] = await Promise.all([applyToTicket(ticket, message), routingOf(ticket)]);
+    const [{ current, isNewTicket }, early] = await Promise.all([known.created ? { current: ticket, isNewTicket: true } : applyToTicket(ticket, message), routingOf(ticket)]);
     const routing = String(current.assigneeId ?? '') === String(ticket.assigneeId ?? '') ? early : await routingOf(current);
-    if (isNewTicket && deps.acknowledge) await deps.acknowledge(current, message);
+    if (isNewTicket && deps.acknowledge) await deps.acknowledge(current, message, { citizenName: known.citizenName, smsOptedOut: known.smsOptedOut });
     // Stored: pushed now; then marked processed (a crash before that completes it again, see recoverInterrupted).
     publish(message, current, isNewTicket, routing);
     await Promise.all([models.messages.updateOne({ _id: message._id }, { $set: { stage: 'processed' } }), deps.storedLate?.(message.receivedAt)]);
@@ -295,58 +319,71 @@ export function createIngestInbound(deps: IngestDeps) {
     }
   }
 
-  async function resolveCitizen(identity: Identity, name: string | undefined, known: Promise<IdentityRecord | null>): Promise<Citizen> {
+  /** The identity's citizen (created with `firstWrite`'s fields when the identity is new), and whether the number sent STOP. */
+  async function resolveCitizen(identity: Identity, name: string | undefined, known: Promise<IdentityRecord | null>, firstWrite: () => Promise<Record<string, unknown>>) {
     const key = identityKey(identity);
     let record = await known;
+    let isNew = false;
     if (!record) {
       try {
         record = (await models.identities.create({ _id: key, kind: identity.kind, value: identity.value, citizenId: new Types.ObjectId() })).toObject();
+        isNew = true;
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
         record = await models.identities.findById(key).lean();
       }
     }
     const citizenId = record!.citizenId;
+    const onInsert = isNew ? await firstWrite() : {};
     // Idempotent: every racer for a new identity upserts the same citizen id.
     for (let attempt = 0; ; attempt++) {
       try {
         const citizen = await models.citizens.findOneAndUpdate(
           { _id: citizenId },
-          { $setOnInsert: { name: name?.trim() || null }, $addToSet: { identities: identity } },
+          { $setOnInsert: { name: name?.trim() || null, ...onInsert }, $addToSet: { identities: identity } },
           { upsert: true, returnDocument: 'after' },
         );
-        return citizen!;
+        return { citizen: citizen!, smsOptedOut: !!record!.smsOptOutAt };
       } catch (err) {
         if (!isDuplicateKey(err) || attempt >= 3) throw err;
       }
     }
   }
 
+  /** A recurring agent for a citizen who has none: the least-loaded of the rule's team, the citizen's, or the default one. */
+  async function chooseAgent(citizenTeamId: Types.ObjectId | null | undefined, classify: Classify) {
+    const ruleTeamId = (await classify())?.teamId;
+    const teamId = (ruleTeamId ? new Types.ObjectId(ruleTeamId) : null) ?? citizenTeamId ?? (await defaultTeamId());
+    const agentId = await leastLoadedAgent(teamId);
+    return agentId ? { agentId, teamId: teamId ?? null } : null;
+  }
+
   async function ensureRecurringAgent(citizen: Citizen, log: Logger, classify: Classify): Promise<Citizen> {
     if (citizen.recurringAgentId) return citizen;
-    const ruleTeamId = (await classify())?.teamId;
-    const teamId = (ruleTeamId ? new Types.ObjectId(ruleTeamId) : null) ?? citizen.teamId ?? (await defaultTeamId());
-    const chosen = await leastLoadedAgent(teamId);
+    const chosen = await chooseAgent(citizen.teamId, classify);
     if (!chosen) {
       log.warn({ citizenId: String(citizen._id) }, 'no available agent: the citizen waits in the team queue');
       return citizen;
     }
     const won = await models.citizens.findOneAndUpdate(
       { _id: citizen._id, recurringAgentId: null },
-      { $set: { recurringAgentId: chosen, teamId: teamId ?? null } },
+      { $set: { recurringAgentId: chosen.agentId, teamId: chosen.teamId } },
       { returnDocument: 'after' },
     );
     if (won) {
-      await audit(SYSTEM, 'citizen.recurring_agent.set', { citizenId: citizen._id, agentId: chosen }, { from: null, to: String(chosen), reason: 'routing: least-loaded available agent' });
+      await audit(SYSTEM, 'citizen.recurring_agent.set', { citizenId: citizen._id, agentId: chosen.agentId }, { from: null, to: String(chosen.agentId), reason: 'routing: least-loaded available agent' });
       return won;
     }
     return (await models.citizens.findById(citizen._id))!;
   }
 
-  async function defaultTeamId(): Promise<Types.ObjectId | null> {
-    const team = (await models.teams.findOne({ isDefault: true }).lean()) ?? (await models.teams.findOne({}).sort({ createdAt: 1 }).lean());
-    return team?._id ?? null;
-  }
+  /** The default team (shared for a few seconds once there is one; the first team created when none is marked). */
+  const defaultTeam = reusedRead(LOADS_TTL_MS, async () => {
+    const team = (await models.teams.findOne({ isDefault: true }, { _id: 1 }).lean()) ?? (await models.teams.findOne({}, { _id: 1 }).sort({ createdAt: 1 }).lean());
+    if (!team) throw new Error('no team yet'); // not kept: asked again next time
+    return team._id;
+  });
+  const defaultTeamId = () => defaultTeam.get().catch(() => null);
 
   /**
    * Open tickets per agent, for least-loaded routing: counting them reads every open ticket, so the
@@ -380,7 +417,7 @@ export function createIngestInbound(deps: IngestDeps) {
     return null;
   }
 
-  async function resolveTicket(citizen: Citizen, inbound: InboundMessage, log: Logger, classify: Classify): Promise<Ticket> {
+  async function resolveTicket(citizen: Citizen, inbound: InboundMessage, messageId: Types.ObjectId, log: Logger, classify: Classify): Promise<{ ticket: Ticket; created: boolean }> {
     const referenced = await referencedTicket(inbound);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const fresh = attempt === 0 ? citizen : (await models.citizens.findById(citizen._id))!;
@@ -400,7 +437,7 @@ export function createIngestInbound(deps: IngestDeps) {
       if (choice.kind === 'existing') {
         const ticket = [referenced, open, last].find((t) => t && String(t._id) === choice.ticketId)!;
         if (choice.reopen) await reopen(ticket, fresh, log);
-        return ticket;
+        return { ticket, created: false };
       }
 
       // Claim the citizen's open-ticket slot first; only the winner creates the ticket.
@@ -411,9 +448,9 @@ export function createIngestInbound(deps: IngestDeps) {
         { returnDocument: 'after' },
       );
       if (!claimed) continue;
-      const ticket = await createTicket(newId, claimed, inbound, choice.previousTicketId, await classify());
+      const ticket = await createTicket(newId, claimed, inbound, messageId, choice.previousTicketId, await classify());
       log.info({ ticketId: String(ticket._id), reference: ticket.reference }, 'ticket created');
-      return ticket;
+      return { ticket, created: true };
     }
     throw new Error(`could not settle the thread of citizen ${String(citizen._id)} after ${MAX_ATTEMPTS} attempts`);
   }
@@ -467,7 +504,19 @@ export function createIngestInbound(deps: IngestDeps) {
     }
   }
 
-  async function createTicket(id: Types.ObjectId, citizen: Citizen, inbound: InboundMessage, previousTicketId?: string, rule?: { category: string; teamId: string | null }): Promise<Ticket> {
+  /**
+   * A new ticket, announced by the message that opens it (its effect on the ticket written with it);
+   * `audits`: events of the same step, written with the ticket's.
+   */
+  async function createTicket(
+    id: Types.ObjectId,
+    citizen: Citizen,
+    inbound: InboundMessage,
+    messageId: Types.ObjectId,
+    previousTicketId?: string,
+    rule?: { category: string; teamId: string | null },
+    audits: Parameters<Audit['all']>[0] = [],
+  ): Promise<Ticket> {
     const year = inbound.receivedAt.getUTCFullYear();
     const reference = formatReference(year, await nextSequence(models, referenceCounterName(year)));
     const firstDeadline = deps.sla.first(inbound.receivedAt);
@@ -485,16 +534,18 @@ export function createIngestInbound(deps: IngestDeps) {
       openedAt: inbound.receivedAt,
       lastMessageAt: inbound.receivedAt,
       lastInboundAt: inbound.receivedAt,
-      unreadCount: 0,
+      unreadCount: 1,
+      channels: [inbound.channel],
+      announcedAt: now(),
+      announcedBy: messageId,
       firstResponseDueAt: firstDeadline.dueAt,
       sla: firstDeadline,
       previousTicketId: previousTicketId ? new Types.ObjectId(previousTicketId) : null,
     });
-    await audit(SYSTEM, 'ticket.created', { ticketId: id, citizenId: citizen._id, agentId: citizen.recurringAgentId }, {
-      reference,
-      channel: inbound.channel,
-      previousTicketId: previousTicketId ?? null,
-    });
+    await audit.all([
+      ...audits,
+      [SYSTEM, 'ticket.created', { ticketId: id, citizenId: citizen._id, agentId: citizen.recurringAgentId }, { reference, channel: inbound.channel, previousTicketId: previousTicketId ?? null }],
+    ]);
     return ticket;
   }
 

@@ -19,7 +19,14 @@ export type ChannelAdapters = ReadonlyMap<InboundChannel, ChannelAdapter>;
 export interface QueueInput {
   ticketId: string | Types.ObjectId;
   /** The ticket as the caller just read it, when it has it: not read again. */
-  ticket?: Pick<TicketDoc, '_id' | 'citizenId' | 'subject' | 'reference'>;
+  ticket?: Pick<TicketDoc, '_id' | 'citizenId' | 'subject' | 'reference'> & Partial<Pick<TicketDoc, 'teamId' | 'assigneeId' | 'status'>>;
+  /**
+   * The caller dates the ticket's last message itself (a reply, in its own write to the ticket) or needs
+   * no date (the acknowledgement of the ticket it opens): `ticket` is then whole, and not written here.
+   */
+  ticketDatedByCaller?: boolean;
+  /** Whether the SMS recipient has sent STOP, when the caller has just read their identity: not read again. */
+  smsOptedOut?: boolean;
   channel: InboundChannel;
   to: string;
   text: string;
@@ -68,8 +75,8 @@ export function createOutbox(deps: {
       adapter.validate?.({ to: input.to, text: input.text, subject: input.subject });
       if (input.attachments?.length && channel !== 'email') throw new Invalid('reply.attachments_email_only', { channel });
       if (channel === 'sms') {
-        const identity = await models.identities.findById(`phone:${input.to}`).lean();
-        if (identity?.smsOptOutAt) throw new Conflict('reply.sms_stop');
+        const optedOut = input.smsOptedOut ?? !!(await models.identities.findById(`phone:${input.to}`).lean())?.smsOptOutAt;
+        if (optedOut) throw new Conflict('reply.sms_stop');
       }
       const ticket = input.ticket ?? (await models.tickets.findById(input.ticketId).lean());
       if (!ticket) throw new NotFound('ticket.not_found');
@@ -117,7 +124,8 @@ export function createOutbox(deps: {
         if (!isDuplicateKey(err)) throw err;
         return (await models.messages.findOne({ channel, externalId: input.externalId }))!;
       }
-      const after = await models.tickets.findOneAndUpdate({ _id: ticket._id }, { $max: { lastMessageAt: at } }, { returnDocument: 'after' }).lean();
+      const whole = input.ticketDatedByCaller && input.ticket && 'status' in input.ticket ? (input.ticket as TicketDoc) : null;
+      const after = whole ?? (await models.tickets.findOneAndUpdate({ _id: ticket._id }, { $max: { lastMessageAt: at } }, { returnDocument: 'after' }).lean());
       if (after) {
         events.emit('message.created', { ...(await ticketEventData(models, after)), messageId: String(id), direction: 'out', channel, preview: input.text.slice(0, 140) });
       }
