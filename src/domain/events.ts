@@ -10,6 +10,8 @@ export interface TicketEventData {
   /** The agents who must hear of it: the recurring agent and whoever covers for them. */
   agentIds: string[];
   status: TicketStatus;
+  /** Whether a chat session may follow the ticket (it has had a chat message); absent when not known. */
+  chat?: boolean;
 }
 
 export interface DomainEventMap {

@@ -51,7 +51,7 @@ export function subscribeDomainEvents(services: Services, agents: AgentsNamespac
     services.events.on('ticket.created', toTicket((e) => agents.to(audience(e)).emit('ticket:created', { ...ticket(e), channel: e.channel }))),
     services.events.on('ticket.updated', toTicket(async (e) => {
       agents.to(audience(e)).emit('ticket:updated', { ...ticket(e), changes: e.changes });
-      if ('status' in e.changes) {
+      if ('status' in e.changes && e.chat !== false) {
         const chatRooms = await chatRoomsOf(e.ticketId);
         if (chatRooms.length) chat.to(chatRooms).emit('ticket:status', { reference: e.reference, status: e.status });
       }

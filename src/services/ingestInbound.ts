@@ -22,6 +22,7 @@ import { agentDirectory } from './agentDirectory.js';
 import { SYSTEM, type Audit } from './audit.js';
 import type { EventBus } from './eventBus.js';
 import { reusedRead } from './reusedRead.js';
+import { chatFollows } from './ticketEvents.js';
 import type { SlaPolicy } from './sla.js';
 
 export interface IngestDeps {
@@ -209,12 +210,12 @@ export function createIngestInbound(deps: IngestDeps) {
         ? [[SYSTEM, 'citizen.recurring_agent.set', { citizenId: citizen._id, agentId: chosen.agentId }, { from: null, to: String(chosen.agentId), reason: 'routing: least-loaded available agent' }]]
         : [];
       if (!chosen) log.warn({ citizenId: String(citizen._id) }, 'no available agent: the citizen waits in the team queue');
-      const ticket = await createTicket(firstTicketId, citizen, inbound, messageId, undefined, await classify(), recurring);
+      const ticket = await createTicket(firstTicketId, citizen, inbound, { messageId, fromAddress: identity?.value ?? null, rule: await classify(), audits: recurring });
       log.info({ ticketId: String(ticket._id), reference: ticket.reference }, 'ticket created');
       return { citizen, ticket, identity, unreachable, created: true, smsOptedOut: resolved.smsOptedOut };
     }
     citizen = await ensureRecurringAgent(citizen, log, classify);
-    const { ticket, created } = await resolveTicket(citizen, inbound, messageId, log, classify);
+    const { ticket, created } = await resolveTicket(citizen, inbound, { messageId, fromAddress: identity?.value ?? null }, log, classify);
     return { citizen, ticket, identity, unreachable, created, smsOptedOut: resolved.smsOptedOut };
   }
 
@@ -253,7 +254,7 @@ export function createIngestInbound(deps: IngestDeps) {
    * - a ticket answered before starts its next deadline (while nothing else is due);
    * - the latest times, the channel, the unread count move.
    */
-  async function applyToTicket(ticket: Ticket, message: Pick<MessageDoc, '_id' | 'receivedAt' | 'channel'>): Promise<{ current: Ticket; isNewTicket: boolean }> {
+  async function applyToTicket(ticket: Ticket, message: Pick<MessageDoc, '_id' | 'receivedAt' | 'channel' | 'fromAddress'>): Promise<{ current: Ticket; isNewTicket: boolean }> {
     const at = message.receivedAt;
     let state: Ticket | null = ticket;
     for (let attempt = 0; state && attempt < 4 * MAX_ATTEMPTS; attempt++) {
@@ -265,7 +266,7 @@ export function createIngestInbound(deps: IngestDeps) {
         'sla.pausedAt': sla?.pausedAt ?? null,
         firstRespondedAt: state.firstRespondedAt ? { $ne: null } : null,
       };
-      const set: Record<string, unknown> = { lastInboundChannel: message.channel };
+      const set: Record<string, unknown> = { lastInboundChannel: message.channel, ...lastFrom(message) };
       const announces = !state.announcedBy;
       if (announces) {
         filter.announcedBy = null;
@@ -417,7 +418,13 @@ export function createIngestInbound(deps: IngestDeps) {
     return null;
   }
 
-  async function resolveTicket(citizen: Citizen, inbound: InboundMessage, messageId: Types.ObjectId, log: Logger, classify: Classify): Promise<{ ticket: Ticket; created: boolean }> {
+  async function resolveTicket(
+    citizen: Citizen,
+    inbound: InboundMessage,
+    message: { messageId: Types.ObjectId; fromAddress: string | null },
+    log: Logger,
+    classify: Classify,
+  ): Promise<{ ticket: Ticket; created: boolean }> {
     const referenced = await referencedTicket(inbound);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const fresh = attempt === 0 ? citizen : (await models.citizens.findById(citizen._id))!;
@@ -448,7 +455,7 @@ export function createIngestInbound(deps: IngestDeps) {
         { returnDocument: 'after' },
       );
       if (!claimed) continue;
-      const ticket = await createTicket(newId, claimed, inbound, messageId, choice.previousTicketId, await classify());
+      const ticket = await createTicket(newId, claimed, inbound, { ...message, previousTicketId: choice.previousTicketId, rule: await classify() });
       log.info({ ticketId: String(ticket._id), reference: ticket.reference }, 'ticket created');
       return { ticket, created: true };
     }
@@ -512,11 +519,10 @@ export function createIngestInbound(deps: IngestDeps) {
     id: Types.ObjectId,
     citizen: Citizen,
     inbound: InboundMessage,
-    messageId: Types.ObjectId,
-    previousTicketId?: string,
-    rule?: { category: string; teamId: string | null },
-    audits: Parameters<Audit['all']>[0] = [],
+    opening: { messageId: Types.ObjectId; fromAddress: string | null; previousTicketId?: string; rule?: { category: string; teamId: string | null }; audits?: Parameters<Audit['all']>[0] },
   ): Promise<Ticket> {
+    const { rule, previousTicketId } = opening;
+    const replyChannel = inbound.channel === 'voice' ? 'sms' : inbound.channel;
     const year = inbound.receivedAt.getUTCFullYear();
     const reference = formatReference(year, await nextSequence(models, referenceCounterName(year)));
     const firstDeadline = deps.sla.first(inbound.receivedAt);
@@ -534,16 +540,17 @@ export function createIngestInbound(deps: IngestDeps) {
       openedAt: inbound.receivedAt,
       lastMessageAt: inbound.receivedAt,
       lastInboundAt: inbound.receivedAt,
+      lastFrom: opening.fromAddress && replyChannel !== 'portal' ? { [replyChannel]: opening.fromAddress } : {},
       unreadCount: 1,
       channels: [inbound.channel],
       announcedAt: now(),
-      announcedBy: messageId,
+      announcedBy: opening.messageId,
       firstResponseDueAt: firstDeadline.dueAt,
       sla: firstDeadline,
       previousTicketId: previousTicketId ? new Types.ObjectId(previousTicketId) : null,
     });
     await audit.all([
-      ...audits,
+      ...(opening.audits ?? []),
       [SYSTEM, 'ticket.created', { ticketId: id, citizenId: citizen._id, agentId: citizen.recurringAgentId }, { reference, channel: inbound.channel, previousTicketId: previousTicketId ?? null }],
     ]);
     return ticket;
@@ -580,6 +587,7 @@ export function createIngestInbound(deps: IngestDeps) {
       assigneeId: routing.recurringAgentId,
       agentIds: [...new Set([routing.recurringAgentId, routing.handlingAgentId].filter((id): id is string => !!id))],
       status: ticket.status,
+      chat: chatFollows(ticket),
     };
   }
 
@@ -607,6 +615,12 @@ export type IngestInbound = ReturnType<typeof createIngestInbound>;
 
 function unreachableName(sender: { unreachable: 'hidden' | 'alphanumeric' | 'app'; label: string }): string {
   return sender.unreachable === 'hidden' ? t('identity.hidden') : t(`identity.${sender.unreachable}`, { label: sender.label });
+}
+
+/** Where a reply on the message's channel goes: the address it came from (a call is answered by SMS). */
+function lastFrom(message: Pick<MessageDoc, 'channel' | 'fromAddress'>): Record<string, string> {
+  const channel = message.channel === 'voice' ? 'sms' : message.channel;
+  return message.fromAddress && channel !== 'portal' ? { [`lastFrom.${channel}`]: message.fromAddress } : {};
 }
 
 function forThreading(ticket: Ticket): TicketForThreading {

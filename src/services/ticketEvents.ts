@@ -5,7 +5,7 @@ import { agentDirectory } from './agentDirectory.js';
 import type { Ticket } from '../store/models/ticket.js';
 import type { Types } from 'mongoose';
 
-type TicketLike = Pick<Ticket, 'reference' | 'citizenId' | 'teamId' | 'assigneeId' | 'status'> & { _id: Types.ObjectId };
+type TicketLike = Pick<Ticket, 'reference' | 'citizenId' | 'teamId' | 'assigneeId' | 'status'> & { _id: Types.ObjectId; channels?: string[] };
 
 export async function ticketEventData(models: Models, ticket: TicketLike): Promise<TicketEventData> {
   const assignee = await agentDirectory(models).get(ticket.assigneeId);
@@ -18,5 +18,11 @@ export async function ticketEventData(models: Models, ticket: TicketLike): Promi
     assigneeId: ticket.assigneeId ? String(ticket.assigneeId) : null,
     agentIds: [...new Set(agentIds)],
     status: ticket.status,
+    chat: chatFollows(ticket),
   };
+}
+
+/** Whether a chat session may follow the ticket: a chat message came to it (its channels are known only when read). */
+export function chatFollows(ticket: { channels?: string[] }): boolean | undefined {
+  return ticket.channels ? ticket.channels.includes('chat') : undefined;
 }

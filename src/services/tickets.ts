@@ -248,12 +248,15 @@ export function createTicketService(deps: {
         if (!Types.ObjectId.isValid(page.before)) throw new Invalid('ticket.before_invalid');
         filter._id = { $lt: new Types.ObjectId(page.before) };
       }
-      const [newestFirst, citizen, past, sessions] = await Promise.all([
+      const [newestFirst, citizen, past] = await Promise.all([
         models.messages.find(filter).sort({ _id: -1 }).limit(page.limit + 1).lean(),
         models.citizens.findById(ticket.citizenId).lean(),
         models.tickets.find({ citizenId: ticket.citizenId, _id: { $ne: ticket._id } }, { reference: 1, status: 1, subject: 1, createdAt: 1 }).sort({ createdAt: -1 }).limit(50).lean(),
-        models.chatSessions.find({ citizenId: ticket.citizenId, $or: [{ claimedEmail: { $ne: null } }, { claimedPhone: { $ne: null } }] }, { claimedEmail: 1, claimedPhone: 1 }).limit(20).lean(),
       ]);
+      // A citizen's chat sessions are their chat identities (they move together in a merge): none to read for the others.
+      const sessions = citizen?.identities.some((i) => i.kind === 'chat')
+        ? await models.chatSessions.find({ citizenId: ticket.citizenId, $or: [{ claimedEmail: { $ne: null } }, { claimedPhone: { $ne: null } }] }, { claimedEmail: 1, claimedPhone: 1 }).limit(20).lean()
+        : [];
       const messages = newestFirst.slice(0, page.limit).reverse();
       // Authors and the recurring agent are usually among the agents already read.
       const names = around.names;
@@ -313,19 +316,27 @@ export function createTicketService(deps: {
     },
 
     /** The channels a reply can go out on, with the address each would use (the latest the citizen used). */
-    async replyChannels(ticket: TicketDoc): Promise<Map<InboundChannel, string>> {
+    /**
+     * Where a reply can go, per channel: the address the citizen last wrote from on this ticket, else
+     * on any of their requests (read only when they have several addresses of that kind), else their one
+     * address of that kind. `optedOut`: the numbers that sent STOP, from the same read.
+     */
+    async replyChannels(ticket: TicketDoc): Promise<Map<InboundChannel, string> & { optedOut: Set<string> }> {
       const identities = await models.identities.find({ citizenId: ticket.citizenId }).lean();
-      const lastIn = await models.messages.find({ citizenId: ticket.citizenId, direction: 'in' }, { channel: 1, fromAddress: 1 }).sort({ _id: -1 }).limit(20).lean();
-      const result = new Map<InboundChannel, string>();
-      const prefer = (channel: InboundChannel, kinds: string[]) => {
-        const recent = lastIn.find((m) => kinds.includes(m.channel) && m.fromAddress);
-        const identity = identities.find((i) => i.kind === (channel === 'sms' ? 'phone' : channel) && (channel !== 'sms' || !i.smsOptOutAt));
-        const address = recent?.fromAddress ?? identity?.value;
-        if (address && outbox.adapterFor(channel)) result.set(channel, address);
+      let lastIn: Promise<{ channel: string; fromAddress?: string | null }[]> | undefined;
+      const recentIn = () => (lastIn ??= models.messages.find({ citizenId: ticket.citizenId, direction: 'in' }, { channel: 1, fromAddress: 1 }).sort({ _id: -1 }).limit(20).lean().exec());
+      const result = Object.assign(new Map<InboundChannel, string>(), { optedOut: new Set(identities.filter((i) => i.smsOptOutAt).map((i) => i.value)) });
+      const prefer = async (channel: 'sms' | 'email' | 'chat', kinds: string[]) => {
+        if (!outbox.adapterFor(channel)) return;
+        const ofKind = identities.filter((i) => i.kind === (channel === 'sms' ? 'phone' : channel));
+        const onTicket = ticket.lastFrom?.[channel];
+        const recent = onTicket ? null : ofKind.length > 1 ? (await recentIn()).find((m) => kinds.includes(m.channel) && m.fromAddress) : null;
+        const address = onTicket ?? recent?.fromAddress ?? ofKind.find((i) => channel !== 'sms' || !i.smsOptOutAt)?.value;
+        if (address) result.set(channel, address);
       };
-      prefer('sms', ['sms', 'voice']);
-      prefer('email', ['email']);
-      prefer('chat', ['chat']);
+      await prefer('sms', ['sms', 'voice']);
+      await prefer('email', ['email']);
+      await prefer('chat', ['chat']);
       return result;
     },
 
@@ -375,9 +386,10 @@ export function createTicketService(deps: {
         throw available.length ? new Invalid('reply.channel_unavailable_use', { channel, available: available.join(' / ') }) : new Invalid('reply.channel_unavailable', { channel });
       }
       const pieces = input.cannedAnswerId ? ((await models.cannedAnswers.findById(input.cannedAnswerId, { documents: 1 }).lean())?.documents ?? []) : [];
+      // The ticket is dated by the write below.
       const message = await outbox.queue({
-        ticketId: ticket._id, ticket, channel, to, text, authorId: principal.agentId, kind: 'message', subject: ticket.subject ? `Re: ${ticket.subject}` : undefined,
-        attachments,
+        ticketId: ticket._id, ticket, ticketDatedByCaller: true, smsOptedOut: channels.optedOut.has(to), channel, to, text, authorId: principal.agentId, kind: 'message',
+        subject: ticket.subject ? `Re: ${ticket.subject}` : undefined, attachments,
       });
       if (pieces.length) await deps.documents.addToChecklist(ticket._id, pieces);
       // Answered: nothing is due until the citizen writes again, nothing is unread; the first answer is
@@ -389,7 +401,11 @@ export function createTicketService(deps: {
         const set: Record<string, unknown> = { sla: null, nextResponseDueAt: null, unreadCount: 0 };
         if (!state.firstRespondedAt) set.firstRespondedAt = at;
         if (state.status === 'new') Object.assign(set, { status: 'open', resolvedAt: null });
-        fresh = await models.tickets.findOneAndUpdate({ _id: state._id, status: state.status, firstRespondedAt: state.firstRespondedAt ?? null }, { $set: set }, { returnDocument: 'after' });
+        fresh = await models.tickets.findOneAndUpdate(
+          { _id: state._id, status: state.status, firstRespondedAt: state.firstRespondedAt ?? null },
+          { $set: set, $max: { lastMessageAt: message.receivedAt } },
+          { returnDocument: 'after' },
+        );
         if (fresh) {
           if (set.firstRespondedAt) changes.firstRespondedAt = at.toISOString();
           if (set.status) {

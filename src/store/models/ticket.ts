@@ -11,6 +11,8 @@ const ticketSchema = new Schema(
     status: { type: String, enum: TICKET_STATUSES, required: true, default: 'new' },
     channel: { type: String, enum: CHANNELS, required: true },
     lastInboundChannel: { type: String, enum: CHANNELS, required: true },
+    /** The address the citizen last wrote from on this ticket, per channel a reply can take (a call counts as SMS). */
+    lastFrom: { sms: { type: String, default: null }, email: { type: String, default: null }, chat: { type: String, default: null } },
     /** Every channel the citizen used in this thread (inbox filter). */
     channels: { type: [String], default: [] },
     subject: { type: String, default: '' },
