@@ -45,6 +45,9 @@ export async function buildApp({ config, services, log, sandbox }: AppOptions) {
       return typeof given === 'string' && /^[\w.:-]{1,64}$/.test(given) ? given : randomUUID();
     },
     trustProxy: false,
+    // Registering the routes and their schemas took over the default 10 s on a loaded 2-core machine
+    // (a full test run beside a benchmark): a slow start is waited for, not refused.
+    pluginTimeout: 120_000,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } },
     frameworkErrors,
     clientErrorHandler,

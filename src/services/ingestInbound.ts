@@ -335,6 +335,13 @@ export function createIngestInbound(deps: IngestDeps) {
       }
     }
     const citizenId = record!.citizenId;
+    const smsOptedOut = !!record!.smsOptOutAt;
+    // A known identity: its citizen is read (they hold it already); written only if missing (a delivery
+    // that created the identity died before its citizen).
+    if (!isNew) {
+      const existing = await models.citizens.findById(citizenId);
+      if (existing?.identities.some((i) => i.kind === identity.kind && i.value === identity.value)) return { citizen: existing, smsOptedOut };
+    }
     const onInsert = isNew ? await firstWrite() : {};
     // Idempotent: every racer for a new identity upserts the same citizen id.
     for (let attempt = 0; ; attempt++) {
@@ -344,7 +351,7 @@ export function createIngestInbound(deps: IngestDeps) {
           { $setOnInsert: { name: name?.trim() || null, ...onInsert }, $addToSet: { identities: identity } },
           { upsert: true, returnDocument: 'after' },
         );
-        return { citizen: citizen!, smsOptedOut: !!record!.smsOptOutAt };
+        return { citizen: citizen!, smsOptedOut };
       } catch (err) {
         if (!isDuplicateKey(err) || attempt >= 3) throw err;
       }
