@@ -4,13 +4,17 @@
 // - a ticket still waiting for its first answer: its id is kept with the day and the ticket read live;
 // - a message that arrives late (mail read after an outage, dated when it reached the mailbox): storing
 //   it forgets its day's figures (`reopen`), which are counted again at the next read.
-// So each day is counted once from the messages and tickets and kept in stats_days; the parts of days
-// (the period's edges, today) are counted live.
+// So each day is counted once from the messages and tickets and kept in stats_days; in the days that
+// cannot be kept whole (today, the period's edges) each hour over is kept the same way, and only the
+// rest (the last hour or two, the edges' partial hours) is counted live.
 import { Types } from 'mongoose';
 import { localDayKey, startOfLocalDay } from '../domain/calendar.js';
 import type { Models } from '../store/index.js';
 
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+/** An hour kept apart, in a day not kept whole: '<day>@<UTC hour>Z'. */
+const hourKey = (day: string, hour: number) => `${day}@${new Date(hour).toISOString().slice(11, 13)}Z`;
 /** A day is kept once it has been over this long: a message received just before midnight is stored by then. */
 export const SETTLED_MS = 3_600_000;
 
@@ -126,43 +130,63 @@ export function createDailyFigures(deps: { models: Models; now: () => Date; time
     recount: async () => [],
   };
 
-  /** The period cut into local days: whole days over (kept) and parts of days (counted live). */
-  function daysOf(period: { from: Date; to: Date }) {
-    const now = deps.now();
-    const ended = Math.min(period.to.getTime(), now.getTime());
-    const days: { day: string; start: Date; end: Date; from: Date; to: Date; whole: boolean }[] = [];
-    for (let start = startOfLocalDay(period.from, timeZone); start.getTime() < ended; ) {
-      const end = startOfLocalDay(new Date(start.getTime() + DAY_MS + 2 * 3_600_000), timeZone); // the next midnight, whatever the offset
-      const from = new Date(Math.max(start.getTime(), period.from.getTime()));
-      const to = new Date(Math.min(end.getTime(), ended));
-      const whole = from.getTime() === start.getTime() && to.getTime() === end.getTime() && end.getTime() <= now.getTime() - SETTLED_MS;
-      days.push({ day: localDayKey(start, timeZone), start, end, from, to, whole });
+  /**
+   * The period cut into slices of one local day: a whole day over is kept as a day; in a day that is
+   * not (today, the period's edges), each whole hour over is kept as an hour; what is left (at most an
+   * hour at each edge and the last hours) is counted live. `key`: the slice's name in stats_days, none
+   * when it is counted live.
+   */
+  function slicesOf(period: { from: Date; to: Date }) {
+    const now = deps.now().getTime();
+    const settled = now - SETTLED_MS;
+    const ended = Math.min(period.to.getTime(), now);
+    const slices: { day: string; key: string | null; from: Date; to: Date }[] = [];
+    const slice = (day: string, key: string | null, from: number, to: number) => slices.push({ day, key, from: new Date(from), to: new Date(to) });
+    for (let start = startOfLocalDay(period.from, timeZone).getTime(); start < ended; ) {
+      const end = startOfLocalDay(new Date(start + DAY_MS + 2 * HOUR_MS), timeZone).getTime(); // the next midnight, whatever the offset
+      const day = localDayKey(new Date(start), timeZone);
+      const from = Math.max(start, period.from.getTime());
+      const to = Math.min(end, ended);
+      if (from === start && to === end && end <= settled) {
+        slice(day, day, from, to);
+      } else {
+        const firstHour = Math.ceil(from / HOUR_MS) * HOUR_MS;
+        const lastHour = Math.floor(Math.min(to, settled) / HOUR_MS) * HOUR_MS; // the end of the last hour that can be kept
+        if (firstHour < lastHour) {
+          if (from < firstHour) slice(day, null, from, firstHour);
+          for (let hour = firstHour; hour < lastHour; hour += HOUR_MS) slice(day, hourKey(day, hour), hour, hour + HOUR_MS);
+          if (lastHour < to) slice(day, null, lastHour, to);
+        } else {
+          slice(day, null, from, to);
+        }
+      }
       start = end;
     }
-    return days;
+    return slices;
   }
 
   /**
-   * Each day's rows over the period (kept days read in one go, the rest counted, and kept when whole),
-   * and apart the rows of what the kept days hold as pending, read now.
+   * Each day's rows over the period (kept slices read in one go, the rest counted, and kept when they
+   * can be), and apart the rows of what the kept slices hold as pending, read now.
    */
   async function perDay<Row>(kind: Kind<Row>, period: { from: Date; to: Date }, known: Map<string, unknown> = new Map()): Promise<{ byDay: Map<string, Row[]>; pendingNow: Row[] }> {
-    const days = daysOf(period);
-    const keys = days.filter((d) => d.whole).map((d) => `${kind.name}:${d.day}`);
+    const slices = slicesOf(period);
+    const keys = slices.filter((s) => s.key).map((s) => `${kind.name}:${s.key}`);
     const kept = new Map((keys.length ? await models.statsDays.find({ _id: { $in: keys } }).lean() : []).map((d) => [d._id, d]));
     const byDay = new Map<string, Row[]>();
+    const add = (day: string, rows: Row[]) => byDay.set(day, [...(byDay.get(day) ?? []), ...rows]);
     const pending: Types.ObjectId[] = [];
-    for (const d of days) {
-      const key = `${kind.name}:${d.day}`;
-      const stored = d.whole ? kept.get(key) : undefined;
+    for (const s of slices) {
+      const key = s.key ? `${kind.name}:${s.key}` : null;
+      const stored = key ? kept.get(key) : undefined;
       if (stored) {
-        byDay.set(d.day, stored.counts as Row[]);
+        add(s.day, stored.counts as Row[]);
         pending.push(...(stored.pending ?? []));
         continue;
       }
-      const counted = await kind.count(d.from, d.to);
-      byDay.set(d.day, [...counted.rows, ...counted.pending.map((p) => p.row)]);
-      if (d.whole) await models.statsDays.updateOne({ _id: key }, { $set: { counts: counted.rows, pending: counted.pending.map((p) => p.id) } }, { upsert: true });
+      const counted = await kind.count(s.from, s.to);
+      add(s.day, [...counted.rows, ...counted.pending.map((p) => p.row)]);
+      if (key) await models.statsDays.updateOne({ _id: key }, { $set: { counts: counted.rows, pending: counted.pending.map((p) => p.id) } }, { upsert: true });
     }
     return { byDay, pendingNow: pending.length ? await kind.recount(pending, known) : [] };
   }
@@ -197,11 +221,12 @@ export function createDailyFigures(deps: { models: Models; now: () => Date; time
       return allOf(await perDay(ratings, period)).filter(inScope(scope));
     },
 
-    /** A message received at `at` was stored late, after its day was counted: that day is counted again. */
+    /** A message received at `at` was stored late, after its day or hour was counted: they are counted again. */
     async reopen(at: Date): Promise<void> {
       if (at.getTime() > deps.now().getTime() - SETTLED_MS) return;
       const day = localDayKey(startOfLocalDay(at, timeZone), timeZone);
-      await models.statsDays.deleteMany({ _id: { $in: [`inbound:${day}`, `tickets:${day}`] } });
+      const hour = hourKey(day, Math.floor(at.getTime() / HOUR_MS) * HOUR_MS);
+      await models.statsDays.deleteMany({ _id: { $in: ['inbound', 'tickets'].flatMap((kind) => [`${kind}:${day}`, `${kind}:${hour}`]) } });
     },
   };
 }

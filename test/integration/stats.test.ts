@@ -28,8 +28,13 @@ describe('inbound volume per day', () => {
       { day: '2026-11-20', channel: 'sms', count: 1 },
     ]);
     // The days over were kept (the 17th with nothing, the 18th, the 19th); today was not.
-    const kept = (await ctx.models.statsDays.find({ _id: /^inbound:/ }).lean()).map((d) => d._id).sort();
+    const kept = (await ctx.models.statsDays.find({ _id: /^inbound:[\d-]+$/ }).lean()).map((d) => d._id).sort();
     expect(kept).toEqual(['inbound:2026-11-17', 'inbound:2026-11-18', 'inbound:2026-11-19']);
+    // Today's hours over by an hour are kept one by one (midnight in Paris is 23:00Z): 23Z to 08Z; 09Z is live.
+    const hours = (await ctx.models.statsDays.find({ _id: /^inbound:2026-11-20@/ }).lean()).map((d) => d._id);
+    expect(hours).toHaveLength(10);
+    expect(hours).toContain('inbound:2026-11-20@23Z');
+    expect(hours).not.toContain('inbound:2026-11-20@09Z');
     // Read back from what was kept: a message stored meanwhile with a date of the 18th is not counted
     // again (a day over does not change), one received today is.
     await ctx.models.messages.create({ ...(await ctx.models.messages.findOne({ channel: 'sms' }).lean())!, _id: undefined, externalId: 'SMlate', receivedAt: new Date('2026-11-18T10:00:00Z') });

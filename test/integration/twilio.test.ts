@@ -173,6 +173,26 @@ describe('outbound SMS and delivery status', () => {
       To: '+33620000020', From: SERVICE_NUMBER, ApiVersion: '2010-04-01', ...(errorCode ? { ErrorCode: errorCode } : {}),
     });
 
+  it('answers on the number the citizen last wrote from on this request, when they have two', async () => {
+    const first = await ticketFor('+33620000030');
+    const other = await ticketFor('+33620000031');
+    const [keep, merged] = await Promise.all([first, other].map(async (id) => String((await ctx.models.tickets.findById(id).lean())!.citizenId)));
+    await ctx.services.citizens.merge(SYSTEM, keep!, merged!);
+    // The request was written from the first number: the reply goes there.
+    const camille = (await ctx.models.agents.findOne({ email: 'camille@mairie.test' }).lean())!;
+    const agent = { agentId: String(camille._id), role: 'agent' as const };
+    const toFirst = await ctx.services.tickets.reply(agent, String(first), { text: 'Réponse au premier numéro' });
+    expect(toFirst.toAddress).toBe('+33620000030');
+    // The citizen writes on it from the second number: the next reply follows them there, and the STOP
+    // of that number (read with the addresses) is honoured.
+    await webhook('/webhooks/twilio/sms', smsParams('+33620000031', 'Je vous écris depuis mon autre téléphone'));
+    expect((await ctx.models.tickets.findById(first).lean())!.lastFrom).toMatchObject({ sms: '+33620000031' });
+    const toSecond = await ctx.services.tickets.reply(agent, String(first), { text: 'Réponse au second numéro' });
+    expect(toSecond.toAddress).toBe('+33620000031');
+    await ctx.models.identities.updateOne({ _id: 'phone:+33620000031' }, { $set: { smsOptOutAt: new Date() } });
+    await expect(ctx.services.tickets.reply(agent, String(first), { text: 'Après STOP' })).rejects.toMatchObject({ key: 'reply.sms_stop' });
+  });
+
   it('moves a status forward only, whatever order the callbacks come in', async () => {
     const ticketId = await ticketFor('+33620000020');
     const reply = await ctx.services.outbox.queue({ ticketId, channel: 'sms', to: '+33620000020', text: 'Votre rendez-vous est confirmé.' });
