@@ -9,6 +9,7 @@
 // rest (the last hour or two, the edges' partial hours) is counted live.
 import { Types } from 'mongoose';
 import { localDayKey, startOfLocalDay } from '../domain/calendar.js';
+import { isOpen, TICKET_STATUSES } from '../domain/ticket.js';
 import type { Models } from '../store/index.js';
 
 const DAY_MS = 86_400_000;
@@ -27,17 +28,23 @@ export type PromiseRow = Scope & { opened: number; settled: number; onTime: numb
 /** Satisfaction answers: how many and the sum of their scores, per channel of the request. */
 export type RatingRow = Scope & { channel: string; n: number; sum: number };
 
-interface Kind<Row> {
-  name: 'inbound' | 'tickets' | 'ratings';
-  /** The rows of [from, to); `pending` are documents whose figures may still change: read live at each use. */
-  count(from: Date, to: Date): Promise<{ rows: Row[]; pending: { id: Types.ObjectId; row: Row }[] }>;
-  /** The rows of documents kept as pending, as they are now (`known`: documents the caller has just read). */
-  recount(ids: Types.ObjectId[], known: Map<string, unknown>): Promise<Row[]>;
-}
-
 /** What a ticket's promise figures are made of. */
 export const promiseFields = { openedAt: 1, firstRespondedAt: 1, firstResponseDueAt: 1, teamId: 1, assigneeId: 1 } as const;
 type PromiseDoc = { _id: Types.ObjectId; openedAt?: Date | null; firstRespondedAt?: Date | null; firstResponseDueAt?: Date | null; teamId?: Types.ObjectId | null; assigneeId?: Types.ObjectId | null };
+/** Every open ticket, read by the caller just now with the promise's fields: not read again here. */
+export type OpenTickets = Map<string, PromiseDoc>;
+
+interface Kind<Row> {
+  name: 'inbound' | 'tickets' | 'ratings';
+  /**
+   * The rows of [from, to); `pending` are documents whose figures may still change: read live at each
+   * use. `open` is given for a live count only (a count that is kept reads everything itself: a ticket
+   * that changed status since the open ones were read would be counted twice or missed, for good).
+   */
+  count(from: Date, to: Date, open: OpenTickets | null): Promise<{ rows: Row[]; pending: { id: Types.ObjectId; row: Row }[] }>;
+  /** The rows of documents kept as pending, as they are now. */
+  recount(ids: Types.ObjectId[], open: OpenTickets): Promise<Row[]>;
+}
 
 const scopeOf = (doc: { teamId?: Types.ObjectId | null; assigneeId?: Types.ObjectId | null }): Scope => ({
   teamId: doc.teamId ? String(doc.teamId) : null,
@@ -56,12 +63,13 @@ export function createDailyFigures(deps: { models: Models; now: () => Date; time
 
   const inbound: Kind<VolumeRow> = {
     name: 'inbound',
-    async count(from, to) {
+    async count(from, to, open) {
       // Served by the index on both (direction first): the outbound messages of the period are not read.
       const messages = await models.messages.find({ direction: 'in', receivedAt: { $gte: from, $lt: to } }, { channel: 1, ticketId: 1 }).lean();
-      const ticketIds = [...new Set(messages.map((m) => String(m.ticketId)))];
+      // The team and agent of each message's ticket: the open ones are known, the others read.
+      const ticketIds = [...new Set(messages.map((m) => String(m.ticketId)))].filter((id) => !open?.has(id));
       const tickets = ticketIds.length ? await models.tickets.find({ _id: { $in: ticketIds } }, { teamId: 1, assigneeId: 1 }).lean() : [];
-      const scopes = new Map(tickets.map((t) => [String(t._id), scopeOf(t)]));
+      const scopes = new Map([...tickets, ...(open?.values() ?? [])].map((t) => [String(t._id), scopeOf(t)]));
       const rows = new Map<string, VolumeRow>();
       for (const m of messages) {
         const scope = scopes.get(String(m.ticketId)) ?? { teamId: null, assigneeId: null };
@@ -93,8 +101,14 @@ export function createDailyFigures(deps: { models: Models; now: () => Date; time
   };
   const tickets: Kind<PromiseRow> = {
     name: 'tickets',
-    async count(from, to) {
-      const opened = await models.tickets.find({ openedAt: { $gte: from, $lt: to } }, promiseFields).lean<PromiseDoc[]>();
+    async count(from, to, open) {
+      // Counted live: the open tickets are known, only the others are read (by status and date, one index).
+      const opened = open
+        ? [
+            ...(await models.tickets.find({ status: { $in: TICKET_STATUSES.filter((status) => !isOpen(status)) }, openedAt: { $gte: from, $lt: to } }, promiseFields).lean<PromiseDoc[]>()),
+            ...[...open.values()].filter((t) => t.openedAt && t.openedAt >= from && t.openedAt < to),
+          ]
+        : await models.tickets.find({ openedAt: { $gte: from, $lt: to } }, promiseFields).lean<PromiseDoc[]>();
       // Answered: final (the first answer is dated once). Not yet: pending, read again at each use.
       const rows = new Map<string, PromiseRow>();
       const pending = [];
@@ -105,11 +119,11 @@ export function createDailyFigures(deps: { models: Models; now: () => Date; time
       }
       return { rows: [...rows.values()], pending };
     },
-    async recount(ids, known) {
-      // Mostly among the open tickets the dashboard has just read: only the others are read.
-      const unknown = ids.filter((id) => !known.has(String(id)));
+    async recount(ids, open) {
+      // Mostly among the open tickets: only the others are read.
+      const unknown = ids.filter((id) => !open.has(String(id)));
       const read = unknown.length ? await models.tickets.find({ _id: { $in: unknown } }, promiseFields).lean<PromiseDoc[]>() : [];
-      return [...ids.map((id) => known.get(String(id)) as PromiseDoc | undefined).filter((t): t is PromiseDoc => !!t), ...read].map(promiseRow);
+      return [...ids.map((id) => open.get(String(id))).filter((t): t is PromiseDoc => !!t), ...read].map(promiseRow);
     },
   };
 
@@ -169,7 +183,7 @@ export function createDailyFigures(deps: { models: Models; now: () => Date; time
    * Each day's rows over the period (kept slices read in one go, the rest counted, and kept when they
    * can be), and apart the rows of what the kept slices hold as pending, read now.
    */
-  async function perDay<Row>(kind: Kind<Row>, period: { from: Date; to: Date }, known: Map<string, unknown> = new Map()): Promise<{ byDay: Map<string, Row[]>; pendingNow: Row[] }> {
+  async function perDay<Row>(kind: Kind<Row>, period: { from: Date; to: Date }, open: OpenTickets): Promise<{ byDay: Map<string, Row[]>; pendingNow: Row[] }> {
     const slices = slicesOf(period);
     const keys = slices.filter((s) => s.key).map((s) => `${kind.name}:${s.key}`);
     const kept = new Map((keys.length ? await models.statsDays.find({ _id: { $in: keys } }).lean() : []).map((d) => [d._id, d]));
@@ -184,11 +198,11 @@ export function createDailyFigures(deps: { models: Models; now: () => Date; time
         pending.push(...(stored.pending ?? []));
         continue;
       }
-      const counted = await kind.count(s.from, s.to);
+      const counted = await kind.count(s.from, s.to, key ? null : open);
       add(s.day, [...counted.rows, ...counted.pending.map((p) => p.row)]);
       if (key) await models.statsDays.updateOne({ _id: key }, { $set: { counts: counted.rows, pending: counted.pending.map((p) => p.id) } }, { upsert: true });
     }
-    return { byDay, pendingNow: pending.length ? await kind.recount(pending, known) : [] };
+    return { byDay, pendingNow: pending.length ? await kind.recount(pending, open) : [] };
   }
   const allOf = <Row>({ byDay, pendingNow }: { byDay: Map<string, Row[]>; pendingNow: Row[] }) => [...[...byDay.values()].flat(), ...pendingNow];
 
@@ -197,28 +211,24 @@ export function createDailyFigures(deps: { models: Models; now: () => Date; time
 
   return {
     /** 'YYYY-MM-DD|channel' → inbound messages in the period, for a team's or an agent's tickets, or all. */
-    async volume(period: { from: Date; to: Date }, scope: { teamId?: string; agentId?: string }): Promise<Map<string, number>> {
+    async volume(period: { from: Date; to: Date }, scope: { teamId?: string; agentId?: string }, open: OpenTickets): Promise<Map<string, number>> {
       const volume = new Map<string, number>();
-      for (const [day, rows] of (await perDay(inbound, period)).byDay) {
+      for (const [day, rows] of (await perDay(inbound, period, open)).byDay) {
         for (const row of rows.filter(inScope(scope))) volume.set(`${day}|${row.channel}`, (volume.get(`${day}|${row.channel}`) ?? 0) + row.n);
       }
       return volume;
     },
 
-    /**
-     * The period's tickets (by the day they were opened): the promise's figures, summed. `open`: tickets
-     * the caller has just read with the promise's fields (the open ones), not read again.
-     */
-    async promise(period: { from: Date; to: Date }, scope: { teamId?: string; agentId?: string }, open: PromiseDoc[] = []): Promise<PromiseRow> {
+    /** The period's tickets (by the day they were opened): the promise's figures, summed. */
+    async promise(period: { from: Date; to: Date }, scope: { teamId?: string; agentId?: string }, open: OpenTickets): Promise<PromiseRow> {
       const total: PromiseRow = { teamId: null, assigneeId: null, opened: 0, settled: 0, onTime: 0, minutes: [] };
-      const known = new Map(open.map((t) => [String(t._id), t]));
-      for (const row of allOf(await perDay(tickets, period, known)).filter(inScope(scope))) mergePromise(total, row);
+      for (const row of allOf(await perDay(tickets, period, open)).filter(inScope(scope))) mergePromise(total, row);
       return total;
     },
 
     /** The satisfaction answers of the period (by the day they were given), per team, agent and channel. */
-    async ratings(period: { from: Date; to: Date }, scope: { teamId?: string; agentId?: string }): Promise<RatingRow[]> {
-      return allOf(await perDay(ratings, period)).filter(inScope(scope));
+    async ratings(period: { from: Date; to: Date }, scope: { teamId?: string; agentId?: string }, open: OpenTickets): Promise<RatingRow[]> {
+      return allOf(await perDay(ratings, period, open)).filter(inScope(scope));
     },
 
     /** A message received at `at` was stored late, after its day or hour was counted: they are counted again. */

@@ -1,7 +1,7 @@
 // Managers' figures. The open tickets are read once (by status, projected); the period's figures come
 // per day from dailyFigures (a day over is counted once and kept); counting, grouping, ratios, medians
 // are computed here.
-import { Types } from 'mongoose';
+import type { Types } from 'mongoose';
 import { OPEN_STATUSES } from '../domain/ticket.js';
 import type { Models } from '../store/index.js';
 import { promiseFields, type DailyFigures, type RatingRow } from './dailyFigures.js';
@@ -11,22 +11,21 @@ export function createStatsService(deps: { models: Models; now: () => Date; figu
   return {
     /** Figures over a period, for the whole service or one team or one agent's tickets. */
     async compute(period: { from: Date; to: Date }, scope: { teamId?: string; agentId?: string } = {}) {
-      const scoped: Record<string, unknown> = {};
-      if (scope.teamId) scoped.teamId = new Types.ObjectId(scope.teamId);
-      if (scope.agentId) scoped.assigneeId = new Types.ObjectId(scope.agentId);
-      // The open tickets once (the embedded store decodes each document it returns): per agent, per
-      // team and by age, counted here.
-      // The period's promise, volume and ratings: per day, counted once a day is over (dailyFigures.ts);
-      // the tickets still waiting for a first answer are mostly among the open ones read here.
-      const openTickets = models.tickets.find({ ...scoped, status: { $in: OPEN_STATUSES } }, { ...promiseFields, createdAt: 1 }).lean().exec();
-      const [open, agents, teams, promise, volume, rated] = await Promise.all([
-        openTickets,
+      // Every open ticket once, whatever the scope (the embedded store decodes each document it returns):
+      // per agent, per team and by age, counted here; and the period's figures (dailyFigures.ts, a day
+      // or an hour over is counted once and kept) need not read them again.
+      const [all, agents, teams] = await Promise.all([
+        models.tickets.find({ status: { $in: OPEN_STATUSES } }, { ...promiseFields, createdAt: 1 }).lean(),
         models.agents.find({}, { name: 1 }).lean(),
         models.teams.find({}, { name: 1 }).lean(),
-        openTickets.then((tickets) => deps.figures.promise(period, scope, tickets)),
-        deps.figures.volume(period, scope),
-        deps.figures.ratings(period, scope),
       ]);
+      const openTickets = new Map(all.map((t) => [String(t._id), t]));
+      const [promise, volume, rated] = await Promise.all([
+        deps.figures.promise(period, scope, openTickets),
+        deps.figures.volume(period, scope, openTickets),
+        deps.figures.ratings(period, scope, openTickets),
+      ]);
+      const open = all.filter((t) => (!scope.teamId || String(t.teamId) === scope.teamId) && (!scope.agentId || String(t.assigneeId) === scope.agentId));
       const countBy = (key: (t: (typeof open)[number]) => Types.ObjectId | null | undefined) => {
         const counts = new Map<string | null, number>();
         for (const t of open) {

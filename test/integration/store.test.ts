@@ -37,10 +37,16 @@ describe('store', () => {
         { find: 'tickets', filter: { openedAt: { $gte: new Date('2026-11-01T00:00:00Z'), $lt: new Date('2026-12-01T00:00:00Z') } } },
         { find: 'tickets', filter: { inboxOrder: null } },
         { aggregate: 'tickets', pipeline: [{ $match: { status: { $in: ['new', 'open'] } } }, { $group: { _id: '$teamId', n: { $sum: 1 } } }], cursor: {} },
+        // Statistics counted live: the period's closed tickets, the period's inbound messages.
+        { find: 'tickets', filter: { status: { $in: ['resolved', 'closed'] }, openedAt: { $gte: new Date('2026-11-30T23:00:00Z'), $lt: new Date('2026-12-01T10:00:00Z') } } },
+        { find: 'messages', filter: { direction: 'in', receivedAt: { $gte: new Date('2026-11-30T23:00:00Z'), $lt: new Date('2026-12-01T10:00:00Z') } } },
       ].map(async (command) => JSON.stringify((await ctx.store.conn.db!.command({ explain: command })).queryPlanner)),
     );
     // The inbox from the compound index (assignee, status, order), its arrays apart: not one column's index.
     expect(plans[0]).toMatch(/SEARCH \S+ USING INDEX \S+_assigneeId_1_status_1_inboxOrder_1__id_1 \(<expr>=\? AND <expr>=\?\)/);
+    // Both columns of each, not the status's or the direction's alone (which would walk every closed ticket or inbound message).
+    expect(plans[6]).toMatch(/USING INDEX \S+_status_1_openedAt_1 \(<expr>=\? AND <expr>>\? AND <expr><\?\)/);
+    expect(plans[7]).toMatch(/USING INDEX \S+_direction_1_receivedAt_1 \(<expr>=\? AND <expr>>\? AND <expr><\?\)/);
     plans.forEach((plan, i) => {
       expect({ i, plan }).toEqual({ i, plan: expect.stringMatching(/USING INDEX/) });
       expect({ i, plan }).toEqual({ i, plan: expect.not.stringMatching(/detail=SCAN/) });

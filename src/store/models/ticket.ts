@@ -102,9 +102,10 @@ ticketSchema.index({ teamId: 1, status: 1, inboxOrder: 1, _id: 1 });
 ticketSchema.index({ citizenId: 1, createdAt: -1 });
 ticketSchema.index({ inboxOrder: 1, _id: 1 });
 ticketSchema.index({ firstResponseDueAt: 1, _id: 1 });
-// Statistics: tickets opened over a period (a range between two dates) and open tickets by status.
+// Statistics: tickets opened over a period (a range between two dates), open tickets by status, and
+// the period's tickets of some statuses (both columns: SQLite keeps no statistics to choose between two).
 ticketSchema.index({ openedAt: 1 });
-ticketSchema.index({ status: 1 });
+ticketSchema.index({ status: 1, openedAt: 1 });
 ticketSchema.index({ satisfiedAt: 1 });
 
 export type Ticket = InferSchemaType<typeof ticketSchema>;
