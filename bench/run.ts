@@ -333,6 +333,7 @@ async function atVolume(services: Services, store: Store, agentId: string, base:
   const citizenIds = Array.from({ length: CITIZENS }, () => new Types.ObjectId());
   const phone = (c: number) => `+3370${String(c).padStart(7, '0')}`;
   const ticketIds = Array.from({ length: TICKETS }, () => new Types.ObjectId());
+  const firstMessageIds = Array.from({ length: TICKETS }, () => new Types.ObjectId());
   const statusOf = (i: number) => (now - openedAt(i).getTime() > 14 * 86_400_000 ? 'closed' : (['new', 'open', 'pending', 'resolved'] as const)[i % 4]!);
   const lastOf = new Map<number, number>(); // citizen → their latest ticket
   for (let i = 0; i < TICKETS; i++) lastOf.set(i % CITIZENS, i);
@@ -359,19 +360,21 @@ async function atVolume(services: Services, store: Store, agentId: string, base:
       const answered = status !== 'new';
       ticketBatch.push({
         _id: ticketIds[i], reference: `GRU-VOL-${String(i).padStart(7, '0')}`, citizenId: citizenIds[c], teamId: null, assigneeId: agents[c % agents.length], status,
-        channel: 'sms', lastInboundChannel: 'sms', channels: ['sms'], subject: `Demande ${i} : acte de naissance`, category: null, priority: 'normal', openedAt: at,
+        channel: 'sms', lastInboundChannel: 'sms', lastFrom: { sms: phone(c), email: null, chat: null }, channels: ['sms'], subject: `Demande ${i} : acte de naissance`, category: null, priority: 'normal', openedAt: at,
         lastMessageAt: at, lastInboundAt: at, unreadCount: 0, firstResponseDueAt: due, firstRespondedAt: answered ? new Date(at.getTime() + 3_600_000) : null, nextResponseDueAt: null,
         sla: status === 'new' ? { kind: 'first', startedAt: at, dueAt: due, warnAt: new Date(due.getTime() - 4 * 3_600_000), warnedAt: null, breachedAt: null, pausedAt: null } : null,
         inboxOrder: status === 'new' ? due : NOTHING_DUE, pendingSince: null, documents: [], surveyAskedAt: null,
         satisfaction: status === 'closed' && i % 5 === 0 ? { score: 1 + (i % 4), comment: null, at: new Date(at.getTime() + 86_400_000), channel: 'sms' } : null,
         satisfiedAt: status === 'closed' && i % 5 === 0 ? new Date(at.getTime() + 86_400_000) : null,
-        callback: null, reminderSentAt: null, announcedAt: at, announcedBy: null, previousTicketId: null, mergedIntoId: null,
+        // Announced by its first message, as the pipeline leaves every ticket.
+        callback: null, reminderSentAt: null, announcedAt: at, announcedBy: firstMessageIds[i], previousTicketId: null, mergedIntoId: null,
         resolvedAt: null, closedAt: status === 'closed' ? new Date(at.getTime() + 7 * 86_400_000) : null, createdAt: at, updatedAt: at,
       });
       for (let m = 0; m < 5; m++) {
         const inbound = m % 2 === 0;
         const when = new Date(at.getTime() + m * 3_600_000);
         messageBatch.push({
+          ...(m === 0 ? { _id: firstMessageIds[i] } : {}),
           ticketId: ticketIds[i], citizenId: citizenIds[c], direction: inbound ? 'in' : 'out', channel: 'sms', externalId: `SMVOL${i}x${m}`,
           fromAddress: inbound ? phone(c) : null, text: inbound ? `Bonjour, je voudrais un acte de naissance pour mon fils (message ${m}).` : 'Bonjour, votre demande est prise en compte. Cordialement, la mairie.',
           attachments: [], threadKeys: { messageId: null, inReplyTo: null, references: [] }, authorId: inbound ? null : agents[c % agents.length],
