@@ -97,8 +97,8 @@ export function createIngestInbound(deps: IngestDeps) {
     // the key is ours).
     const key = messageKey(inbound.channel, inbound.externalId);
     const sender = senderOf(inbound);
-    const known = sender.identity ? models.identities.findById(identityKey(sender.identity)).lean().exec() : Promise.resolve(null);
-    known.catch(() => undefined); // read again in resolveCitizen if it failed
+    const identityRead = sender.identity ? models.identities.findById(identityKey(sender.identity)).lean().exec() : Promise.resolve(null);
+    identityRead.catch(() => undefined); // a failed read counts as not found: resolveCitizen then creates or reads it
     let reserved: { messageId: Types.ObjectId };
     let reservedHere = false;
     try {
@@ -114,7 +114,7 @@ export function createIngestInbound(deps: IngestDeps) {
 
     let placed: Awaited<ReturnType<typeof place>>;
     try {
-      placed = await place(inbound, sender, known.catch(() => null), reserved.messageId, log);
+      placed = await place(inbound, sender, identityRead.catch(() => null), reserved.messageId, log);
     } catch (err) {
       // Nothing stored for this message: free its key, so that the sender's retry does not wait for it.
       if (reservedHere) await models.messageKeys.deleteOne({ _id: key, messageId: reserved.messageId }).catch(() => undefined);

@@ -315,7 +315,6 @@ export function createTicketService(deps: {
       };
     },
 
-    /** The channels a reply can go out on, with the address each would use (the latest the citizen used). */
     /**
      * Where a reply can go, per channel: the address the citizen last wrote from on this ticket, else
      * on any of their requests (read only when they have several addresses of that kind), else their one
