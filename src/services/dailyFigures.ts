@@ -200,7 +200,14 @@ export function createDailyFigures(deps: { models: Models; now: () => Date; time
       }
       const counted = await kind.count(s.from, s.to, key ? null : open);
       add(s.day, [...counted.rows, ...counted.pending.map((p) => p.row)]);
-      if (key) await models.statsDays.updateOne({ _id: key }, { $set: { counts: counted.rows, pending: counted.pending.map((p) => p.id) } }, { upsert: true });
+      if (!key) continue;
+      await models.statsDays.updateOne({ _id: key }, { $set: { counts: counted.rows, pending: counted.pending.map((p) => p.id) } }, { upsert: true });
+      // A day kept whole: the hours kept while it was in progress are of no more use.
+      if (s.key === s.day) {
+        const hours = [];
+        for (let hour = s.from.getTime(); hour < s.to.getTime(); hour += HOUR_MS) hours.push(`${kind.name}:${hourKey(s.day, hour)}`);
+        await models.statsDays.deleteMany({ _id: { $in: hours } });
+      }
     }
     return { byDay, pendingNow: pending.length ? await kind.recount(pending, open) : [] };
   }

@@ -44,6 +44,11 @@ describe('inbound volume per day', () => {
       { day: '2026-11-18', channel: 'sms', count: 2 },
       { day: '2026-11-20', channel: 'sms', count: 2 },
     ]);
+    // The next day, the 20th is kept whole and its hours are dropped.
+    clock = new Date('2026-11-21T10:00:00Z');
+    await volume();
+    expect(await ctx.models.statsDays.countDocuments({ _id: /^inbound:2026-11-20/ })).toBe(1);
+    clock = new Date('2026-11-20T11:00:00Z');
     // One agent's tickets (all of them here), another agent's: none.
     const total = async (scope: object) => (await volume(scope)).reduce((n, v) => n + v.count, 0);
     expect(await total({ agentId: String(agent._id) })).toBe(5);
