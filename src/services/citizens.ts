@@ -161,7 +161,7 @@ export function createCitizenService(deps: { models: Models; audit: Audit; event
       await models.messages.updateMany({ citizenId: citizen._id, callback: { $ne: null } }, { $set: { callback: null } });
       await models.messages.updateMany({ citizenId: citizen._id, dial: { $ne: null } }, { $set: { 'dial.agentPhone': null } });
       // The score stays for the statistics; the comment was theirs.
-      await models.tickets.updateMany({ citizenId: citizen._id }, { $set: { subject: '[anonymised]', callback: null } });
+      await models.tickets.updateMany({ citizenId: citizen._id }, { $set: { subject: '[anonymised]', callback: null, lastFrom: { sms: null, email: null, chat: null } } });
       await models.tickets.updateMany({ citizenId: citizen._id, satisfaction: { $ne: null } }, { $set: { 'satisfaction.comment': null } });
       await models.auditEvents.updateMany({ citizenId: citizen._id }, { $set: { data: { anonymised: true } } });
       // A citizen's own actions (STOP by SMS) name them by their address.
