@@ -134,7 +134,13 @@ export function createChatIdentityService(deps: {
         { $inc: { 'verification.tries': 1 } },
         { returnDocument: 'after' },
       );
-      if (!counted) throw new RateLimited('chat.code_too_many_tries');
+      const identity: Identity = { kind: pending.kind as 'email' | 'phone', value: pending.value };
+      if (!counted) {
+        // No try left, or another tab of this session has just used the code (the verification is gone).
+        const current = await models.chatSessions.findById(session._id, { verification: 1 }).lean();
+        if (String(current?.verification?.messageId ?? '') === String(pending.messageId)) throw new RateLimited('chat.code_too_many_tries');
+        return linkedByAnother(session, identity);
+      }
       const expected = Buffer.from(codeOf(pending.messageId));
       const given = Buffer.from(String(code).replace(/\s+/g, '').slice(0, 12).padEnd(6, ' '));
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
@@ -142,7 +148,6 @@ export function createChatIdentityService(deps: {
         throw new Invalid('chat.code_wrong', { left: Math.max(MAX_TRIES - counted.verification!.tries, 0) });
       }
       // The code is used once: whoever takes it links.
-      const identity: Identity = { kind: pending.kind as 'email' | 'phone', value: pending.value };
       const taken = await models.chatSessions.findOneAndUpdate({ _id: session._id, 'verification.messageId': pending.messageId }, { $set: { verification: null } });
       if (!taken) return linkedByAnother(session, identity);
       const linked = await link(fresh as unknown as ChatSessionDoc, identity);
