@@ -7,7 +7,7 @@ import type { MailboxStore } from '../../channels/email/listener.js';
 import type { Models } from '../store/index.js';
 import { attachmentIdOf, attachmentRef } from '../store/models/mailbox.js';
 import type { IngestInbound } from './ingestInbound.js';
-import type { Outbox } from './outbox.js';
+import { messageIdOfOurs, type Outbox } from './outbox.js';
 
 export function createEmailService(deps: { models: Models; ingestInbound: IngestInbound; outbox: Outbox; now: () => Date; log: Logger }) {
   const { models, now } = deps;
@@ -71,7 +71,11 @@ export function createEmailService(deps: { models: Models; ingestInbound: Ingest
       }
       const event = { mailbox, uid, kind: parsed.kind, messageId: parsed.messageId, subject: parsed.subject, reason: parsed.reason, at: now() };
       if (parsed.kind === 'bounce') {
-        const ours = await models.messages.find({ direction: 'out', channel: 'email', 'threadKeys.messageId': { $in: parsed.originalMessageIds } }, { _id: 1 }).lean();
+        // Our Message-IDs name their message: read by _id (a filter on the nested key alone would walk every mail sent).
+        const ids = parsed.originalMessageIds.map(messageIdOfOurs).filter((id) => id !== null);
+        const ours = ids.length
+          ? await models.messages.find({ _id: { $in: ids }, direction: 'out', channel: 'email', 'threadKeys.messageId': { $in: parsed.originalMessageIds } }, { _id: 1 }).lean()
+          : [];
         for (const message of ours) await deps.outbox.advanceStatus({ messageId: String(message._id) }, 'failed', { reason: `bounced: ${parsed.reason}` });
         log.warn({ bounced: ours.length }, 'bounce received');
       } else {

@@ -89,7 +89,7 @@ export function createOutbox(deps: {
         const earlier = await models.messages.find({ ticketId: ticket._id, channel: 'email', 'threadKeys.messageId': { $ne: null } }, { direction: 1, threadKeys: 1 }).sort({ _id: 1 }).lean();
         const keys = earlier.map((m) => m.threadKeys!.messageId!).filter(Boolean);
         const lastInbound = [...earlier].reverse().find((m) => m.direction === 'in');
-        threadKeys = { messageId: `<gru.${String(id)}@${deps.mailDomain ?? 'gru.local'}>`, inReplyTo: lastInbound?.threadKeys?.messageId ?? keys.at(-1) ?? null, references: keys.slice(-20) };
+        threadKeys = { messageId: ourMessageId(id, deps.mailDomain), inReplyTo: lastInbound?.threadKeys?.messageId ?? keys.at(-1) ?? null, references: keys.slice(-20) };
         subject = subject ?? ticket.subject ?? '';
         if (!subject.includes(ticket.reference)) subject = `${subject} [${ticket.reference}]`.trim();
       }
@@ -194,3 +194,12 @@ export function createOutbox(deps: {
   };
 }
 export type Outbox = ReturnType<typeof createOutbox>;
+
+/** The Message-ID of an email we send: it names the message, so a bounce leads back to it by _id. */
+export const ourMessageId = (id: Types.ObjectId, mailDomain = 'gru.local') => `<gru.${String(id)}@${mailDomain}>`;
+
+/** The message a Message-ID of ours names (null for anyone else's). */
+export function messageIdOfOurs(messageId: string): Types.ObjectId | null {
+  const hex = /^<gru\.([0-9a-f]{24})@[^>]+>$/.exec(messageId.trim())?.[1];
+  return hex ? new Types.ObjectId(hex) : null;
+}
