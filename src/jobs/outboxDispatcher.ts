@@ -73,7 +73,8 @@ export function createOutboxDispatcher(deps: { models: Models; outbox: Outbox; n
 
   /** Messages queued before the list existed, or whose hint was lost: put back on it. */
   async function sweep(): Promise<void> {
-    const pending = await models.messages.find({ direction: 'out', status: { $in: ['queued', 'sending'] } }, { nextAttemptAt: 1, leaseUntil: 1 }).lean();
+    // By status alone (only outbound messages have these): beside `direction`, SQLite would walk every mail sent.
+    const pending = await models.messages.find({ status: { $in: ['queued', 'sending'] } }, { nextAttemptAt: 1, leaseUntil: 1 }).lean();
     for (const message of pending) {
       await models.outboxDue.updateOne({ _id: message._id }, { $setOnInsert: { at: message.nextAttemptAt ?? message.leaseUntil ?? now() } }, { upsert: true });
     }

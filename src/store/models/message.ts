@@ -93,7 +93,9 @@ messageSchema.index({ channel: 1, externalId: 1 }, { unique: true });
 messageSchema.index({ ticketId: 1, createdAt: 1 });
 messageSchema.index({ 'threadKeys.messageId': 1 });
 messageSchema.index({ stage: 1, stageAt: 1 });
-messageSchema.index({ direction: 1, status: 1, nextAttemptAt: 1 });
+// The outbox's messages still to send (only outbound messages have these statuses): led by the status,
+// which the embedded store's pushdown then answers from this index.
+messageSchema.index({ status: 1, nextAttemptAt: 1 });
 messageSchema.index({ providerId: 1 });
 // Statistics: inbound messages received over a period.
 messageSchema.index({ direction: 1, receivedAt: 1 });
