@@ -66,7 +66,7 @@ async function main() {
     // Each row measures its own path: the acknowledgements a row causes are sent before the next starts.
     const settle = async () => {
       const deadline = Date.now() + 300_000;
-      while ((await store.models.outboxDue.countDocuments()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      while ((await store.models.messages.countDocuments({ status: { $in: ['queued', 'sending'] } })) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     };
     if (wanted('ingest')) {
       progress('ingest against raw insertOne');

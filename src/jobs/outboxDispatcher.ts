@@ -2,13 +2,17 @@
 // mid-send leaves it to expire, and the next claim asks the adapter whether the provider already has
 // the message before sending again. Passing failures are retried with backoff; permanent ones fail
 // with the provider's reason.
-import type { Types } from 'mongoose';
 import type { Logger } from 'pino';
 import { MAX_SEND_ATTEMPTS, retryDelayMs, STATUS_RANK } from '../domain/delivery.js';
 import type { Models } from '../store/index.js';
 import type { MessageDoc } from '../store/models/message.js';
 import type { Outbox } from '../services/outbox.js';
 import { createSleeper } from './sleeper.js';
+
+/** The lower bound of the dispatcher's date ranges (2001-09-09): every date it stores is later. */
+const EARLIEST = new Date(1_000_000_000_000);
+/** How often the expired leases are looked for, while nothing queued is due. */
+const LEASES_EVERY_MS = 5_000;
 
 export interface DispatcherOptions {
   leaseMs?: number;
@@ -23,21 +27,30 @@ export function createOutboxDispatcher(deps: { models: Models; outbox: Outbox; n
   const concurrency = options.concurrency ?? 2;
   let running = false;
   const sleeper = createSleeper();
+  /** When the expired leases were last looked for (a holder that died mid-send is rare). */
+  let leasesCheckedAt = 0;
   const workers: Promise<void>[] = [];
 
   /**
    * Claims the next due message; returns it as it was before the claim (to see an expired lease). The
-   * candidates come from the short `outbox_due` list; the claim itself is a compare-and-set on the
-   * message by _id, so two dispatchers never hold one message.
+   * candidates are the queued messages whose time has come and, now and then, those being sent by a
+   * holder whose lease ran out (it died); each asked by status, from the index led by it. The claim
+   * itself is a compare-and-set on the message by _id, so two dispatchers never hold one message.
    */
-  async function claim(): Promise<{ before: MessageDoc; after: MessageDoc } | null> {
+  async function claim(leasesNow = false): Promise<{ before: MessageDoc; after: MessageDoc } | null> {
     const at = now();
-    const due = await models.outboxDue.find({ at: { $lte: at } }).sort({ at: 1 }).limit(20).lean();
-    for (const hint of due) {
+    // Each date between two bounds: the embedded store answers a range from its index only then (its
+    // dates compare as 13-digit text, from 2001 on).
+    const due = await models.messages.find({ status: 'queued', nextAttemptAt: { $gte: EARLIEST, $lte: at } }, { _id: 1 }).sort({ nextAttemptAt: 1 }).limit(20).lean();
+    if (due.length === 0 && (leasesNow || at.getTime() - leasesCheckedAt >= LEASES_EVERY_MS)) {
+      leasesCheckedAt = at.getTime();
+      due.push(...(await models.messages.find({ status: 'sending', leaseUntil: { $gte: EARLIEST, $lt: at } }, { _id: 1 }).limit(20).lean()));
+    }
+    for (const candidate of due) {
       const leaseUntil = new Date(at.getTime() + leaseMs);
       const before = await models.messages.findOneAndUpdate(
         {
-          _id: hint._id,
+          _id: candidate._id,
           direction: 'out',
           $or: [
             { status: 'queued', nextAttemptAt: { $lte: at } },
@@ -47,37 +60,9 @@ export function createOutboxDispatcher(deps: { models: Models; outbox: Outbox; n
         { $set: { status: 'sending', statusRank: STATUS_RANK.sending, statusAt: at, leaseUntil }, $inc: { attempts: 1 } },
         { returnDocument: 'before' },
       );
-      if (before) {
-        // Due again only if this holder dies: when its lease expires.
-        await models.outboxDue.updateOne({ _id: hint._id }, { $set: { at: leaseUntil } });
-        const after = (await models.messages.findById(before._id))!;
-        return { before, after };
-      }
-      await settleHint(hint, at);
+      if (before) return { before, after: (await models.messages.findById(before._id))! };
     }
     return null;
-  }
-
-  /** A hint that did not lead to a claim: moved to when its message may be due, or dropped. */
-  async function settleHint(hint: { _id: Types.ObjectId; createdAt?: Date }, at: Date): Promise<void> {
-    const message = await models.messages.findById(hint._id, { status: 1, nextAttemptAt: 1, leaseUntil: 1 }).lean();
-    if (!message) {
-      // Its message is being created right now, or never was (a crash in between): dropped when old.
-      if ((hint.createdAt?.getTime() ?? 0) < at.getTime() - 60_000) await models.outboxDue.deleteOne({ _id: hint._id });
-      return;
-    }
-    const next = message.status === 'queued' ? message.nextAttemptAt : message.status === 'sending' ? message.leaseUntil : null;
-    if (next) await models.outboxDue.updateOne({ _id: hint._id }, { $set: { at: next > at ? next : new Date(at.getTime() + 1_000) } });
-    else await models.outboxDue.deleteOne({ _id: hint._id });
-  }
-
-  /** Messages queued before the list existed, or whose hint was lost: put back on it. */
-  async function sweep(): Promise<void> {
-    // By status alone (only outbound messages have these): beside `direction`, SQLite would walk every mail sent.
-    const pending = await models.messages.find({ status: { $in: ['queued', 'sending'] } }, { nextAttemptAt: 1, leaseUntil: 1 }).lean();
-    for (const message of pending) {
-      await models.outboxDue.updateOne({ _id: message._id }, { $setOnInsert: { at: message.nextAttemptAt ?? message.leaseUntil ?? now() } }, { upsert: true });
-    }
   }
 
   async function deliver({ before, after }: { before: MessageDoc; after: MessageDoc }): Promise<void> {
@@ -127,7 +112,6 @@ export function createOutboxDispatcher(deps: { models: Models; outbox: Outbox; n
         { _id: after._id, status: 'sending' },
         { $set: { status: 'queued', statusRank: STATUS_RANK.queued, statusReason: result.reason, nextAttemptAt, leaseUntil: null } },
       );
-      await models.outboxDue.updateOne({ _id: after._id }, { $set: { at: nextAttemptAt } });
       log.warn({ reason: result.reason, attempts: after.attempts, nextAttemptAt }, 'send failed, will retry');
       return;
     }
@@ -135,10 +119,10 @@ export function createOutboxDispatcher(deps: { models: Models; outbox: Outbox; n
     await outbox.advanceStatus({ messageId: String(after._id) }, 'failed', { reason });
   }
 
-  /** Delivers everything due now; returns how many messages were handled. For tests and shutdown. */
+  /** Delivers everything due now (expired leases included); returns how many messages were handled. For tests and shutdown. */
   async function drain(): Promise<number> {
     let handled = 0;
-    for (let next = await claim(); next; next = await claim()) {
+    for (let next = await claim(true); next; next = await claim(true)) {
       await deliver(next);
       handled++;
     }
@@ -164,7 +148,6 @@ export function createOutboxDispatcher(deps: { models: Models; outbox: Outbox; n
     start() {
       if (running) return;
       running = true;
-      void sweep().catch((err: unknown) => deps.log.error({ err }, 'outbox sweep failed'));
       outbox.onQueued(() => sleeper.wake());
       for (let i = 0; i < concurrency; i++) workers.push(worker());
     },

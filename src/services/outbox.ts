@@ -93,9 +93,7 @@ export function createOutbox(deps: {
         subject = subject ?? ticket.subject ?? '';
         if (!subject.includes(ticket.reference)) subject = `${subject} [${ticket.reference}]`.trim();
       }
-      // The dispatcher's hint first: a crash after it leaves a hint to nothing (dropped later), never a
-      // queued message nobody will send.
-      await models.outboxDue.create({ _id: id, at });
+      // Queued: the message itself is the dispatcher's to-do (asked by status and time, see outboxDispatcher.ts).
       let message: MessageDoc;
       try {
         message = await models.messages.create({
@@ -120,7 +118,6 @@ export function createOutbox(deps: {
           receivedAt: at,
         });
       } catch (err) {
-        await models.outboxDue.deleteOne({ _id: id }).catch(() => undefined);
         if (!isDuplicateKey(err)) throw err;
         return (await models.messages.findOne({ channel, externalId: input.externalId }))!;
       }
@@ -152,8 +149,6 @@ export function createOutbox(deps: {
       if (details.providerId) set.providerId = details.providerId;
       if (status !== 'queued' && status !== 'sending') set.leaseUntil = null;
       const updated = await models.messages.findOneAndUpdate(filter, { $set: set }, { returnDocument: 'after' });
-      // Settled: off the dispatcher's list.
-      if (status !== 'queued' && status !== 'sending' && updated) await models.outboxDue.deleteOne({ _id: updated._id });
       if (!updated) {
         // Not newer: still record the provider id if the callback brought it first.
         if (details.providerId && where.messageId && Types.ObjectId.isValid(where.messageId)) {

@@ -13,7 +13,6 @@ import { apiKeyModel, integrationDeliveryModel, integrationEndpointModel } from 
 import { attachmentModel, mailboxStateModel, mailEventModel } from './models/mailbox.js';
 import { messageModel } from './models/message.js';
 import { messageKeyModel } from './models/messageKey.js';
-import { outboxDueModel } from './models/outboxDue.js';
 import { portalLinkModel } from './models/portalLink.js';
 import { statsDayModel } from './models/statsDay.js';
 import { teamModel } from './models/team.js';
@@ -37,7 +36,6 @@ export function buildModels(conn: Connection) {
     identities: identityModel(conn),
     messages: messageModel(conn),
     messageKeys: messageKeyModel(conn),
-    outboxDue: outboxDueModel(conn),
     portalLinks: portalLinkModel(conn),
     statsDays: statsDayModel(conn),
     teams: teamModel(conn),

@@ -29,7 +29,6 @@ let base: string;
 async function retryNow(ids: Types.ObjectId[]) {
   const at = new Date();
   await ctx.models.messages.updateMany({ _id: { $in: ids } }, { $set: { nextAttemptAt: at } });
-  await ctx.models.outboxDue.updateMany({ _id: { $in: ids } }, { $set: { at } });
 }
 const countMessages = (filter: Record<string, unknown>) => ctx.models.messages.countDocuments(filter);
 const ticketOf = async (externalId: string) => (await ctx.models.messages.findOne({ channel: 'email', externalId }).lean())?.ticketId;
