@@ -11,7 +11,7 @@ import { createSleeper } from './sleeper.js';
 
 /** The lower bound of the dispatcher's date ranges (2001-09-09): every date it stores is later. */
 const EARLIEST = new Date(1_000_000_000_000);
-/** How often the expired leases are looked for, while nothing queued is due. */
+/** How often the expired leases are looked for (whatever else is due: a busy outbox does not starve them). */
 const LEASES_EVERY_MS = 5_000;
 
 export interface DispatcherOptions {
@@ -42,7 +42,7 @@ export function createOutboxDispatcher(deps: { models: Models; outbox: Outbox; n
     // Each date between two bounds: the embedded store answers a range from its index only then (its
     // dates compare as 13-digit text, from 2001 on).
     const due = await models.messages.find({ status: 'queued', nextAttemptAt: { $gte: EARLIEST, $lte: at } }, { _id: 1 }).sort({ nextAttemptAt: 1 }).limit(20).lean();
-    if (due.length === 0 && (leasesNow || at.getTime() - leasesCheckedAt >= LEASES_EVERY_MS)) {
+    if (leasesNow || at.getTime() - leasesCheckedAt >= LEASES_EVERY_MS) {
       leasesCheckedAt = at.getTime();
       due.push(...(await models.messages.find({ status: 'sending', leaseUntil: { $gte: EARLIEST, $lt: at } }, { _id: 1 }).limit(20).lean()));
     }
