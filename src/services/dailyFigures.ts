@@ -7,7 +7,7 @@
 // So each day is counted once from the messages and tickets and kept in stats_days; in the days that
 // cannot be kept whole (today, the period's edges) each hour over is kept the same way, and only the
 // rest (the last hour or two, the edges' partial hours) is counted live.
-import { Types } from 'mongoose';
+import type { Types } from 'mongoose';
 import { localDayKey, startOfLocalDay } from '../domain/calendar.js';
 import { isOpen, TICKET_STATUSES } from '../domain/ticket.js';
 import type { Models } from '../store/index.js';
@@ -17,7 +17,7 @@ const HOUR_MS = 3_600_000;
 /** An hour kept apart, in a day not kept whole: '<day>@<UTC hour>Z'. */
 const hourKey = (day: string, hour: number) => `${day}@${new Date(hour).toISOString().slice(11, 13)}Z`;
 /** A day is kept once it has been over this long: a message received just before midnight is stored by then. */
-export const SETTLED_MS = 3_600_000;
+const SETTLED_MS = 3_600_000;
 
 /** The team and agent of the ticket, as they were when the day was counted. */
 type Scope = { teamId: string | null; assigneeId: string | null };
