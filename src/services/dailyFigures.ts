@@ -51,6 +51,12 @@ const scopeOf = (doc: { teamId?: Types.ObjectId | null; assigneeId?: Types.Objec
   assigneeId: doc.assigneeId ? String(doc.assigneeId) : null,
 });
 
+/** Whether a row or a ticket is in the scope asked (a team's, an agent's, or the whole service). */
+export const inScope =
+  (scope: { teamId?: string; agentId?: string }) =>
+  (item: { teamId?: Types.ObjectId | string | null; assigneeId?: Types.ObjectId | string | null }) =>
+    (!scope.teamId || String(item.teamId) === scope.teamId) && (!scope.agentId || String(item.assigneeId) === scope.agentId);
+
 /** Adds `row` into `rows`, merged with the row of the same group (`key`). */
 function addTo<Row extends Scope>(rows: Map<string, Row>, key: string, row: Row, merge: (into: Row, row: Row) => void) {
   const into = rows.get(key);
@@ -213,8 +219,6 @@ export function createDailyFigures(deps: { models: Models; now: () => Date; time
   }
   const allOf = <Row>({ byDay, pendingNow }: { byDay: Map<string, Row[]>; pendingNow: Row[] }) => [...[...byDay.values()].flat(), ...pendingNow];
 
-  const inScope = (scope: { teamId?: string; agentId?: string }) => (row: Scope) =>
-    (!scope.teamId || row.teamId === scope.teamId) && (!scope.agentId || row.assigneeId === scope.agentId);
 
   return {
     /** 'YYYY-MM-DD|channel' → inbound messages in the period, for a team's or an agent's tickets, or all. */

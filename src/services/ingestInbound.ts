@@ -195,17 +195,17 @@ export function createIngestInbound(deps: IngestDeps) {
     // A new identity is a new citizen: their recurring agent and their first ticket's slot are written
     // with them, in the one upsert that creates them (a concurrent delivery that created them first wins).
     const firstTicketId = new Types.ObjectId();
-    let assigned: { agentId: Types.ObjectId; teamId: Types.ObjectId | null } | null = null;
+    const first: { assigned: Awaited<ReturnType<typeof chooseAgent>> } = { assigned: null };
     const firstWrite = async () => {
-      assigned = await chooseAgent(null, classify);
-      return { openTicketId: firstTicketId, lastTicketId: firstTicketId, ...(assigned ? { recurringAgentId: assigned.agentId, teamId: assigned.teamId } : {}) };
+      const chosen = (first.assigned = await chooseAgent(null, classify));
+      return { openTicketId: firstTicketId, lastTicketId: firstTicketId, ...(chosen ? { recurringAgentId: chosen.agentId, teamId: chosen.teamId } : {}) };
     };
     const resolved = identity
       ? await resolveCitizen(identity, inbound.from.name, known, firstWrite)
       : { citizen: unreachable ? await unreachableCitizen(inbound, unreachable) : await knownCitizen(inbound.citizenId), smsOptedOut: undefined };
     let citizen = resolved.citizen;
     if (String(citizen.openTicketId) === String(firstTicketId)) {
-      const chosen = assigned as { agentId: Types.ObjectId; teamId: Types.ObjectId | null } | null;
+      const chosen = first.assigned;
       const recurring: Parameters<Audit['all']>[0] = chosen
         ? [[SYSTEM, 'citizen.recurring_agent.set', { citizenId: citizen._id, agentId: chosen.agentId }, { from: null, to: String(chosen.agentId), reason: 'routing: least-loaded available agent' }]]
         : [];

@@ -4,7 +4,7 @@
 import type { Types } from 'mongoose';
 import { OPEN_STATUSES } from '../domain/ticket.js';
 import type { Models } from '../store/index.js';
-import { promiseFields, type DailyFigures, type RatingRow } from './dailyFigures.js';
+import { inScope, promiseFields, type DailyFigures, type RatingRow } from './dailyFigures.js';
 
 export function createStatsService(deps: { models: Models; now: () => Date; figures: DailyFigures }) {
   const { models } = deps;
@@ -25,7 +25,7 @@ export function createStatsService(deps: { models: Models; now: () => Date; figu
         deps.figures.volume(period, scope, openTickets),
         deps.figures.ratings(period, scope, openTickets),
       ]);
-      const open = all.filter((t) => (!scope.teamId || String(t.teamId) === scope.teamId) && (!scope.agentId || String(t.assigneeId) === scope.agentId));
+      const open = all.filter(inScope(scope));
       const countBy = (key: (t: (typeof open)[number]) => Types.ObjectId | null | undefined) => {
         const counts = new Map<string | null, number>();
         for (const t of open) {
