@@ -2,6 +2,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { parseOpeningHours, type OpeningHours } from '../src/domain/calendar.js';
+import { parseCidr } from '../src/domain/networks.js';
 
 const Str = (description: string) => Type.Optional(Type.String({ minLength: 1, description }));
 const Int = (description: string, min: number, max: number, dflt: number) =>
@@ -39,6 +40,8 @@ export const EnvSchema = Type.Object({
   TRANSCRIPTION_LANGUAGE: Type.String({ default: 'fr-FR', pattern: '^[a-z]{2,3}-[A-Z]{2}$', description: 'language of the voicemails, for Twilio real-time transcription (BCP-47, e.g. fr-FR)' }),
   SATISFACTION_SURVEY: Type.Boolean({ default: true, description: 'ask the citizen one satisfaction question (1 to 5) when a request is resolved; false turns it off' }),
   CALLBACKS: Type.Boolean({ default: true, description: 'citizens may ask to be called back (portal, or key 1 after the phone greeting); agents call from the console through their own phone' }),
+  CALLBACK_REGIONS: Type.String({ default: 'FR', pattern: '^[A-Z]{2}(,[A-Z]{2})*$', description: 'regions (ISO codes, comma-separated) whose mobile and landline numbers a call-back may ring besides the citizen\'s own; premium-rate, shared-cost and satellite numbers never' }),
+  WEBHOOK_ALLOWED_NETWORKS: Type.String({ default: '', description: 'private networks (CIDR, comma-separated: 10.0.0.0/8) back-office webhooks may reach; loopback, link-local and metadata addresses are refused unless listed' }),
   BODY_LIMIT_BYTES: Int('largest accepted HTTP body', 1024, 50 * 1024 * 1024, 1024 * 1024),
   PORTAL_MAX_FILE_BYTES: Int('largest document a citizen may send from the portal (PDF, JPEG, PNG, HEIC; five per message)', 1024, 50 * 1024 * 1024, 10 * 1024 * 1024),
   TEAM_VISIBILITY: Type.Boolean({ default: false, description: "agents also see their team's tickets, not only their citizens' and those they cover" }),
@@ -92,7 +95,9 @@ export interface Config {
   };
   readonly service: { readonly name: string; readonly openingHours: OpeningHours };
   readonly sla: { readonly hours: OpeningHours; readonly timeZone: string; readonly promiseHours: number; readonly nextResponseHours: number; readonly atRiskShare: number };
-  readonly sms: { readonly maxSegments: number; readonly voicemailMaxSeconds: number; readonly transcriptionLanguage: string; readonly callbacks: boolean };
+  readonly sms: { readonly maxSegments: number; readonly voicemailMaxSeconds: number; readonly transcriptionLanguage: string; readonly callbacks: boolean; readonly callbackRegions: readonly string[] };
+  /** Networks (CIDR) besides the public internet that webhooks may reach. */
+  readonly webhookAllowedNetworks: readonly string[];
   readonly http: { readonly bodyLimitBytes: number; readonly corsOrigins: readonly string[]; readonly portalMaxFileBytes: number };
   readonly access: { readonly teamVisibility: boolean };
   readonly satisfactionSurvey: boolean;
@@ -174,6 +179,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const chatOrigins = origins('CHAT_ORIGINS');
   const corsOrigins = origins('CORS_ORIGINS');
 
+  const webhookAllowedNetworks = e.WEBHOOK_ALLOWED_NETWORKS.split(',').map((n) => n.trim()).filter(Boolean);
+  const badNetwork = webhookAllowedNetworks.find((n) => !parseCidr(n));
+  if (badNetwork) throw new ConfigError('WEBHOOK_ALLOWED_NETWORKS', `has "${badNetwork}", which is not a network like 10.0.0.0/8 or fd00::/8`);
+
   const publicBaseUrl = (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   if (!/^https?:\/\/[^/]+/.test(publicBaseUrl)) throw new ConfigError('PUBLIC_BASE_URL', `must be an http(s) URL (got "${publicBaseUrl}")`);
 
@@ -220,7 +229,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       nextResponseHours: e.SLA_NEXT_RESPONSE_HOURS ?? e.SLA_FIRST_RESPONSE_HOURS,
       atRiskShare: e.SLA_AT_RISK_PERCENT / 100,
     },
-    sms: { maxSegments: e.SMS_MAX_SEGMENTS, voicemailMaxSeconds: e.VOICEMAIL_MAX_SECONDS, transcriptionLanguage: e.TRANSCRIPTION_LANGUAGE, callbacks: e.CALLBACKS },
+    sms: { maxSegments: e.SMS_MAX_SEGMENTS, voicemailMaxSeconds: e.VOICEMAIL_MAX_SECONDS, transcriptionLanguage: e.TRANSCRIPTION_LANGUAGE, callbacks: e.CALLBACKS, callbackRegions: e.CALLBACK_REGIONS.split(',') },
+    webhookAllowedNetworks,
     http: { bodyLimitBytes: e.BODY_LIMIT_BYTES, corsOrigins, portalMaxFileBytes: e.PORTAL_MAX_FILE_BYTES },
     access: { teamVisibility: e.TEAM_VISIBILITY },
     satisfactionSurvey: e.SATISFACTION_SURVEY,

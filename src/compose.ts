@@ -38,6 +38,8 @@ export async function compose(config: Config, store: Store, log: Logger, options
       mailDomain: config.email ? /@([^>\s]+)/.exec(config.email.from)?.[1] : undefined,
       openingHours: { hours: config.service.openingHours, timeZone: config.rules.timeZone },
       callbacks: config.sms.callbacks,
+      callbackRegions: config.sms.callbackRegions,
+      webhookAllowedNetworks: config.webhookAllowedNetworks,
       satisfactionSurvey: config.satisfactionSurvey,
       portalMaxFileBytes: config.http.portalMaxFileBytes,
       now: options.now,
@@ -45,6 +47,7 @@ export async function compose(config: Config, store: Store, log: Logger, options
     adapters,
     buildDialer(config),
   );
+  if (sandbox) services.events.on('citizen.erased', (e) => sandbox.forget(e.addresses));
   const app = await buildApp({ config, services, log, sandbox });
   const realtime = attachRealtime({ server: app.server, services, config, log, chatAdapter: adapters.get('chat') });
   const closeRedis = config.redisUrl ? await useRedisAdapter(realtime.io, config.redisUrl, log) : async () => undefined;

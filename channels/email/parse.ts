@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { findReference } from '../../src/domain/reference.js';
+import { oneLine } from '../../src/domain/text.js';
 import type { InboundMessage } from '../types.js';
 import { splitQuoted } from './quotes.js';
 import { sanitizeEmailHtml } from './sanitize.js';
@@ -79,7 +80,7 @@ export async function parseEmail(raw: Buffer, options: { maxAttachmentBytes: num
   const { fresh, quoted } = splitQuoted(text);
   const files: ParsedAttachment[] = mail.attachments
     .filter((a) => a.contentDisposition !== 'inline' || !/^image\//.test(a.contentType))
-    .map((a) => ({ filename: a.filename, contentType: a.contentType, size: a.size, content: a.size <= options.maxAttachmentBytes ? a.content : null }));
+    .map((a) => ({ filename: oneLine(a.filename, 200), contentType: a.contentType, size: a.size, content: a.size <= options.maxAttachmentBytes ? a.content : null }));
 
   return {
     kind: 'message',

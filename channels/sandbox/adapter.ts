@@ -25,6 +25,11 @@ export function createSandboxBox(limit = 200) {
       deliveries.length = Math.min(deliveries.length, limit);
     },
     list: (): readonly SandboxDelivery[] => deliveries,
+    /** An erased citizen: what was sent to their addresses goes too. */
+    forget(addresses: readonly string[]) {
+      const gone = new Set(addresses);
+      for (let i = deliveries.length - 1; i >= 0; i--) if (gone.has(deliveries[i]!.to)) deliveries.splice(i, 1);
+    },
   };
 }
 export type SandboxBox = ReturnType<typeof createSandboxBox>;

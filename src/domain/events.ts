@@ -32,10 +32,11 @@ export interface DomainEventMap {
   /** A message gained content after it was created: a call's recording, then its transcription. */
   'message.updated': TicketEventData & { messageId: string; changes: Record<string, unknown> };
   /** An agent's account changed what they may see (deactivated, new role or team): their sockets end. */
-  'agent.access': { agentId: string; reason: 'deactivated' | 'role' | 'team'; ticketId?: undefined };
+  'agent.access': { agentId: string; reason: 'deactivated' | 'role' | 'team' | 'password'; ticketId?: undefined };
   /** The citizen answered the satisfaction question (1 to 5). */
   'satisfaction.received': TicketEventData & { score: number; channel: string };
   /** RGPD erasure: the citizen's chat sessions are gone, their open widgets are disconnected. */
-  'citizen.erased': { citizenId: string; chatSessionIds: string[]; ticketId?: undefined };
+  /** After an erasure: what other parts keep of the citizen goes too (addresses only for in-process subscribers). */
+  'citizen.erased': { citizenId: string; chatSessionIds: string[]; ticketIds: string[]; references: string[]; addresses: string[]; ticketId?: undefined };
 }
 export type DomainEventName = keyof DomainEventMap;

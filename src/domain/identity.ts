@@ -62,3 +62,17 @@ export function phoneSender(raw: string, region: string): PhoneSender {
   if (phone) return { identity: { kind: 'phone', value: phone } };
   return { unreachable: /[a-z]/i.test(value) ? 'alphanumeric' : 'hidden', label: value.slice(0, 80) };
 }
+
+/**
+ * Whether the service may dial `e164` on a citizen's behalf (call-backs show the service's caller ID
+ * and bill its account): a number the citizen is already known by, or a mobile or geographic number of
+ * one of `regions`. Premium-rate, shared-cost, satellite and other regions' numbers are toll fraud's
+ * targets, so they are refused.
+ */
+export function isCallbackDestination(e164: string, context: { known: readonly string[]; regions: readonly string[] }): boolean {
+  if (context.known.includes(e164)) return true;
+  const parsed = parsePhoneNumberFromString(e164);
+  if (!parsed?.isValid() || !parsed.country || !context.regions.includes(parsed.country)) return false;
+  const type = parsed.getType();
+  return type === 'MOBILE' || type === 'FIXED_LINE' || type === 'FIXED_LINE_OR_MOBILE';
+}

@@ -96,7 +96,7 @@ export async function buildApp({ config, services, log, sandbox }: AppOptions) {
   await app.register(integrationRoutes(services, auth));
   await app.register(pageRoutes({ serviceName: config.service.name }));
   await app.register(assetRoutes);
-  if (sandbox) await app.register(sandboxRoutes(services, sandbox, config.sandbox));
+  if (sandbox) await app.register(sandboxRoutes(services, auth, sandbox, config.sandbox));
   if (config.twilio) await app.register(twilioWebhookRoutes(services, { ...config, twilio: config.twilio }));
   return app;
 }

@@ -21,11 +21,12 @@ export function registerAuth(app: FastifyInstance, services: Services) {
     const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     if (!match) throw new Unauthorized('auth.missing_token');
     const principal = await services.tokens.verify(match[1]!);
-    // A deactivated agent or a changed role takes effect at once, not at token expiry.
+    // A deactivated agent, a changed role or password takes effect at once, not at token expiry.
     const agent = Types.ObjectId.isValid(principal.agentId)
-      ? await services.models.agents.findById(principal.agentId, { role: 1, active: 1 }).lean()
+      ? await services.models.agents.findById(principal.agentId, { role: 1, active: 1, sessionVersion: 1 }).lean()
       : null;
     if (!agent || !agent.active) throw new Unauthorized('auth.account_inactive');
+    if ((agent.sessionVersion ?? 0) !== principal.sessionVersion) throw new Unauthorized('auth.session_revoked');
     request.principal = { agentId: principal.agentId, role: agent.role };
   };
 

@@ -6,6 +6,8 @@ import type { Logger } from 'pino';
 import type { Models } from '../store/index.js';
 import { createSleeper } from './sleeper.js';
 import { signature, type IntegrationService } from '../services/integrations.js';
+import { t } from '../i18n/catalogue.js';
+import { postWebhook } from './webhookPost.js';
 
 export interface IntegrationDispatcherOptions {
   pollMs?: number;
@@ -54,28 +56,22 @@ export function createIntegrationDispatcher(deps: { models: Models; integrations
       await models.integrationDeliveries.updateOne({ _id: delivery._id }, { $set: { status: 'cancelled', leaseUntil: null } });
       return;
     }
-    let error: string | null = null;
-    let code: number | null = null;
-    try {
-      const res = await fetch(endpoint.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'GRU-Webhooks/1',
-          'x-gru-event': delivery.event,
-          'x-gru-delivery': String(delivery._id),
-          'x-gru-signature': signature(deps.integrations.secretOf(endpoint.sealedSecret), delivery.body, now()),
-        },
-        body: delivery.body,
-        signal: AbortSignal.timeout(timeoutMs),
-        redirect: 'manual',
-      });
-      code = res.status;
-      await res.arrayBuffer().catch(() => undefined);
-      if (res.status < 200 || res.status >= 300) error = `HTTP ${res.status}`;
-    } catch (err) {
-      error = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
-    }
+    const result = await postWebhook(endpoint.url, {
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'GRU-Webhooks/1',
+        'x-gru-event': delivery.event,
+        'x-gru-delivery': String(delivery._id),
+        'x-gru-signature': signature(deps.integrations.secretOf(endpoint.sealedSecret), delivery.body, now()),
+      },
+      body: delivery.body,
+      timeoutMs,
+      networks: deps.integrations.networks,
+    });
+    const code = 'status' in result ? result.status : null;
+    // What admins see: the HTTP status, or "injoignable"; the socket's own error (which maps ports) only in the log.
+    const error = 'unreachable' in result ? t('integration.unreachable') : code! < 200 || code! >= 300 ? `HTTP ${code}` : null;
+    if ('unreachable' in result) deps.log.info({ endpointId: String(endpoint._id), reason: result.unreachable }, 'webhook endpoint unreachable');
     const at = now();
     if (!error) {
       await models.integrationDeliveries.updateOne({ _id: delivery._id }, { $set: { status: 'delivered', deliveredAt: at, leaseUntil: null, lastStatusCode: code, lastError: null } });

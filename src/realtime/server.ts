@@ -17,13 +17,6 @@ import { subscribeDomainEvents } from './subscriber.js';
 import { SessionExpired } from '../services/chat.js';
 import { t } from '../i18n/catalogue.js';
 
-const sameOrigin = (origin: string, host: string | undefined) => {
-  try {
-    return !!host && new URL(origin).host === host;
-  } catch {
-    return false;
-  }
-};
 
 interface AgentSocketData {
   principal: Principal;
@@ -50,7 +43,7 @@ export const rooms = {
 export function attachRealtime(deps: {
   server: HttpServer;
   services: Services;
-  config: Pick<Config, 'chat'>;
+  config: Pick<Config, 'chat' | 'publicBaseUrl'>;
   log: Logger;
   chatAdapter?: ChannelAdapter;
 }) {
@@ -68,7 +61,7 @@ export function attachRealtime(deps: {
   const chat = io.of('/chat') as unknown as ChatNamespace;
 
   setUpAgents(agents, chat, services, log);
-  setUpChat(chat, agents, services, deps.config.chat, log);
+  setUpChat(chat, agents, services, deps.config.chat, new URL(deps.config.publicBaseUrl).origin, log);
   const unsubscribe = subscribeDomainEvents(services, agents, chat, log);
 
   if (deps.chatAdapter && 'attach' in deps.chatAdapter) {
@@ -113,6 +106,7 @@ function setUpAgents(agents: AgentsNamespace, chat: ChatNamespace, services: Ser
       const principal = await services.tokens.verify(token);
       const agent = await services.models.agents.findById(principal.agentId).lean();
       if (!agent || !agent.active) throw new Error('this account is no longer active');
+      if ((agent.sessionVersion ?? 0) !== principal.sessionVersion) throw new Error('this session was ended (password or access changed)');
       socket.data = { principal: { agentId: principal.agentId, role: agent.role }, teamId: agent.teamId ? String(agent.teamId) : null, watching: new Set(), expiresAt: principal.expiresAt };
       next();
     } catch (err) {
@@ -204,18 +198,19 @@ function refusal(code: string, message: string): Error {
   return Object.assign(new Error(message), { data: { code } });
 }
 
-function setUpChat(chat: ChatNamespace, agents: AgentsNamespace, services: Services, settings: Config['chat'], log: Logger) {
+function setUpChat(chat: ChatNamespace, agents: AgentsNamespace, services: Services, settings: Config['chat'], ownOrigin: string, log: Logger) {
   const perSession = new RateLimiter(5, settings.messagesPerMinute / 60);
   const perAddress = new RateLimiter(15, (settings.messagesPerMinute * 3) / 60);
   // A burst of a twelfth of the hourly rate (at least 5): an office behind one address opens several at once.
   const sessionsPerAddress = new RateLimiter(Math.max(5, Math.ceil(settings.sessionsPerHour / 12)), settings.sessionsPerHour / 3600);
-  const allowedOrigins = new Set(settings.origins);
+  // Our own pages are served from PUBLIC_BASE_URL; the Host header is the caller's to write, so it proves nothing.
+  const allowedOrigins = new Set([ownOrigin, ...settings.origins]);
 
   chat.use(async (socket, next) => {
     socket.data = { session: null };
     // Browsers send Origin on WebSocket and cross-site polling alike: our own pages and CHAT_ORIGINS only.
     const origin = socket.handshake.headers.origin;
-    if (origin && !allowedOrigins.has(origin) && !sameOrigin(origin, socket.handshake.headers.host)) {
+    if (origin && !allowedOrigins.has(origin)) {
       log.warn({ channel: 'chat', origin, address: socket.handshake.address }, 'chat refused: origin not in CHAT_ORIGINS');
       return next(refusal('origin_refused', t('chat.origin_refused')));
     }

@@ -14,7 +14,8 @@ export function subscribeDomainEvents(services: Services, agents: AgentsNamespac
     ...e.agentIds.map(rooms.agent),
     rooms.ticket(e.ticketId),
     rooms.managers,
-    ...(!e.assigneeId && e.teamId ? [rooms.team(e.teamId)] : []),
+    // A team hears of its tickets only when its agents may open them (TEAM_VISIBILITY).
+    ...(services.access.teamVisibility && e.teamId ? [rooms.team(e.teamId)] : []),
   ];
   const ticket = (e: TicketEventData): TicketPayload => ({
     ticketId: e.ticketId,

@@ -57,6 +57,18 @@ export function createAgentService(deps: { models: Models; tokens: Tokens; audit
   const checkPassword = (password: string) => {
     if (password.length < MIN_PASSWORD_LENGTH) throw new Invalid('auth.password_too_short', { min: MIN_PASSWORD_LENGTH });
   };
+  /** The current password, before a change: wrong guesses count like failed logins (429 beyond). */
+  const checkCurrentPassword = async (agent: { email: string; passwordHash: string }, given: string, address?: string) => {
+    const at = now().getTime();
+    if (address !== undefined) {
+      if (!perAddress.take(address, at)) throw new RateLimited('auth.too_many_attempts_address', {}, perAddress.retryAfterSeconds(address, at));
+      const locked = throttle.lockedFor(agent.email, address, at);
+      if (locked > 0) throw new RateLimited('auth.too_many_failures_account', {}, Math.ceil(locked / 1000));
+    }
+    if (await verifyPassword(given, agent.passwordHash).catch(() => false)) return;
+    if (address !== undefined) throttle.failed(agent.email, address, now().getTime());
+    throw new Unauthorized('auth.current_password_wrong');
+  };
   const teamRef = async (teamId: string | null | undefined) => {
     if (!teamId) return null;
     if (!Types.ObjectId.isValid(teamId) || !(await models.teams.exists({ _id: teamId }))) throw new NotFound('team.not_found');
@@ -109,7 +121,7 @@ export function createAgentService(deps: { models: Models; tokens: Tokens; audit
       }
       if (address !== undefined) throttle.succeeded(email, address);
       if (needsRehash(agent.passwordHash)) await models.agents.updateOne({ _id: agent._id }, { $set: { passwordHash: await hashPassword(password) } });
-      const { token, expiresAt } = await tokens.sign({ agentId: String(agent._id), role: agent.role });
+      const { token, expiresAt } = await tokens.sign({ agentId: String(agent._id), role: agent.role }, agent.sessionVersion ?? 0);
       return { token, expiresAt, agent: toAgentView(agent) };
     },
 
@@ -134,9 +146,11 @@ export function createAgentService(deps: { models: Models; tokens: Tokens; audit
         if (change.phone?.trim() && !phone) throw new Invalid('identity.invalid', { kind: 'téléphone', value: change.phone.slice(0, 40) });
         set.phone = phone;
       }
-      const after = await models.agents.findOneAndUpdate({ _id: before._id }, { $set: set }, { returnDocument: 'after' }).lean();
-      agentDirectory(models).forget();
       const changed = (key: 'role' | 'teamId' | 'active') => key in set && String(set[key]) !== String(before[key] ?? null);
+      // Deactivation and a new role end every session; reactivation does not bring them back.
+      const revokes = (changed('active') && set.active === false) || changed('role');
+      const after = await models.agents.findOneAndUpdate({ _id: before._id }, { $set: set, ...(revokes ? { $inc: { sessionVersion: 1 } } : {}) }, { returnDocument: 'after' }).lean();
+      agentDirectory(models).forget();
       await audit(actor, 'agent.updated', { agentId: before._id }, {
         from: { role: before.role, teamId: before.teamId ? String(before.teamId) : null, active: before.active },
         to: { role: after!.role, teamId: after!.teamId ? String(after!.teamId) : null, active: after!.active },
@@ -147,14 +161,19 @@ export function createAgentService(deps: { models: Models; tokens: Tokens; audit
     },
 
     /** An admin resets a password; an agent changes their own with the current one. */
-    async setPassword(actor: Actor & { role?: AgentRole }, id: string, input: { password: string; currentPassword?: string }): Promise<void> {
+    /**
+     * An admin resets a password; an agent changes their own with the current one (guesses limited like
+     * logins, from `address`). Either way every session of that agent ends: tokens refused, sockets closed.
+     */
+    async setPassword(actor: Actor & { role?: AgentRole }, id: string, input: { password: string; currentPassword?: string }, address?: string): Promise<void> {
       const agent = Types.ObjectId.isValid(id) ? await models.agents.findById(id).lean() : null;
       if (!agent) throw new NotFound('agent.not_found');
       checkPassword(input.password);
       const self = actor.kind === 'agent' && actor.id === id;
-      if (self && !(await verifyPassword(input.currentPassword ?? '', agent.passwordHash))) throw new Unauthorized('auth.current_password_wrong');
-      await models.agents.updateOne({ _id: agent._id }, { $set: { passwordHash: await hashPassword(input.password) } });
+      if (self) await checkCurrentPassword(agent, input.currentPassword ?? '', address);
+      await models.agents.updateOne({ _id: agent._id }, { $set: { passwordHash: await hashPassword(input.password) }, $inc: { sessionVersion: 1 } });
       await audit(actor, self ? 'agent.password.changed' : 'agent.password.reset', { agentId: agent._id });
+      deps.events?.emit('agent.access', { agentId: id, reason: 'password' });
     },
 
     async get(id: string): Promise<AgentView> {

@@ -9,7 +9,7 @@ import type { Dialer } from '../../channels/types.js';
 import type { OpeningHours } from '../domain/calendar.js';
 import { isOpenSlot, nextSlots, slotLabel } from '../domain/callbackSlots.js';
 import { Conflict, Invalid } from '../domain/errors.js';
-import { normalisePhone } from '../domain/identity.js';
+import { isCallbackDestination, normalisePhone } from '../domain/identity.js';
 import { applyDialEvent, dialText, isFinal, type DialEvent, type DialRecord, type DialState } from '../domain/outboundCall.js';
 import { t } from '../i18n/catalogue.js';
 import type { Models } from '../store/index.js';
@@ -29,18 +29,28 @@ export function createCallbackService(deps: {
   ingestInbound: IngestInbound;
   now: () => Date;
   log: Logger;
-  settings: { openingHours: OpeningHours; timeZone: string; defaultPhoneRegion: string; enabled: boolean };
+  settings: { openingHours: OpeningHours; timeZone: string; defaultPhoneRegion: string; enabled: boolean; regions: readonly string[] };
   /** Twilio's outgoing calls; null when the phone channel is off. */
   dialer: Dialer | null;
 }) {
   const { models, events, now, settings } = deps;
 
+  /** The numbers the citizen is known by. */
+  async function knownPhones(citizenId: Types.ObjectId): Promise<string[]> {
+    const citizen = await models.citizens.findById(citizenId, { identities: 1 }).lean();
+    return (citizen?.identities ?? []).filter((i) => i.kind === 'phone').map((i) => i.value);
+  }
+
   /** The citizen's number to call: the one given with the request, else their known phone. */
   async function citizenPhone(ticket: Pick<TicketDoc, 'citizenId' | 'callback'>): Promise<string | null> {
-    if (ticket.callback?.phone) return ticket.callback.phone;
-    const citizen = await models.citizens.findById(ticket.citizenId, { identities: 1 }).lean();
-    return citizen?.identities.find((i) => i.kind === 'phone')?.value ?? null;
+    return ticket.callback?.phone ?? (await knownPhones(ticket.citizenId))[0] ?? null;
   }
+
+  /** A number the service may ring for this citizen (toll fraud: see isCallbackDestination). */
+  async function mayDial(citizenId: Types.ObjectId, phone: string): Promise<boolean> {
+    return isCallbackDestination(phone, { known: await knownPhones(citizenId), regions: settings.regions });
+  }
+  const regionsLabel = () => settings.regions.map((r) => new Intl.DisplayNames(['fr'], { type: 'region' }).of(r) ?? r).join(', ');
 
   async function emitUpdated(messageId: Types.ObjectId, ticket: TicketDoc, changes: Record<string, unknown>) {
     events.emit('message.updated', { ...(await ticketEventData(models, ticket)), messageId: String(messageId), changes });
@@ -82,6 +92,7 @@ export function createCallbackService(deps: {
       }
       const given = input.phone?.trim() ? normalisePhone(input.phone, settings.defaultPhoneRegion) : null;
       if (input.phone?.trim() && !given) throw new Invalid('callback.phone_invalid');
+      if (given && !(await mayDial(ticket.citizenId, given))) throw new Invalid('callback.phone_refused', { regions: regionsLabel() });
       const phone = given ?? (await citizenPhone({ citizenId: ticket.citizenId, callback: null }));
       if (!phone) throw new Invalid('callback.phone_needed');
       // The same request twice is stored once; the key names the number only by a hash (erasure leaves no trace).
@@ -102,6 +113,8 @@ export function createCallbackService(deps: {
       if (!agent?.phone) throw new Invalid('call.agent_phone_missing');
       const phone = await citizenPhone(ticket);
       if (!phone) throw new Invalid('call.citizen_phone_missing');
+      // Again before dialling: a number stored before this rule, or by another way in, is checked too.
+      if (!(await mayDial(ticket.citizenId, phone))) throw new Invalid('call.destination_refused', { regions: regionsLabel() });
       const id = new Types.ObjectId();
       const dial: DialRecord = { state: 'initiated', durationSeconds: null };
       const at = now();

@@ -2,6 +2,7 @@
 // the chat are unverified claims for the agent, never a key to an existing citizen's records: anyone can
 // type anyone's address, so linking them would hand that citizen's history to a stranger. Confirming
 // one with a code sent to it (chatIdentity.ts) is what links.
+import { oneLine } from '../domain/text.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
 import { Invalid, Unauthorized } from '../domain/errors.js';
@@ -71,7 +72,7 @@ export function createChatService(deps: {
       const sessionToken = randomBytes(32).toString('base64url');
       const session = await models.chatSessions.create({
         tokenHash: hashToken(sessionToken),
-        name: input.name?.trim().slice(0, 120) || null,
+        name: oneLine(input.name, 120) ?? null,
         claimedEmail,
         claimedPhone,
         topic: input.topic?.trim().slice(0, 200) || null,

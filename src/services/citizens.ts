@@ -1,13 +1,14 @@
 // Citizens: the identities that lead to them, their recurring agent, merging two records, and the RGPD
 // rights of access (export) and erasure (anonymisation that keeps the statistics). Each action is audited.
+import { oneLine } from '../domain/text.js';
 import { Types } from 'mongoose';
 import { Conflict, Invalid, NotFound } from '../domain/errors.js';
 import { identityKey, normaliseIdentity, type IdentityKind } from '../domain/identity.js';
 import { OPEN_STATUSES } from '../domain/ticket.js';
 import { isDuplicateKey, type Models } from '../store/index.js';
-import { attachmentIdOf } from '../store/models/mailbox.js';
 import type { EventBus } from './eventBus.js';
 import type { Actor, Audit } from './audit.js';
+import { eraseCitizen } from './erasure.js';
 
 export function createCitizenService(deps: { models: Models; audit: Audit; events: EventBus; now: () => Date; rules: { defaultPhoneRegion: string } }) {
   const { models, audit, events, now } = deps;
@@ -43,7 +44,7 @@ export function createCitizenService(deps: { models: Models; audit: Audit; event
     /** The name agents know the citizen by (a chat citizen often gives none). */
     async rename(actor: Actor, citizenId: string, name: string | null) {
       const citizen = await load(citizenId);
-      const clean = name?.replace(/\s+/g, ' ').trim() || null;
+      const clean = oneLine(name?.replace(/\s+/g, ' '), 120) ?? null;
       await models.citizens.updateOne({ _id: citizen._id }, { $set: { name: clean } });
       await audit(actor, 'citizen.renamed', { citizenId: citizen._id }, { from: citizen.name ?? null, to: clean });
       return this.get(citizenId);
@@ -125,52 +126,9 @@ export function createCitizenService(deps: { models: Models; audit: Audit; event
       return { exportedAt: now().toISOString(), citizen: citizen.toObject(), identities, tickets, messages, chatSessions, auditEvents };
     },
 
-    /**
-     * RGPD erasure: personal data removed everywhere it was kept (texts, addresses, names, files, portal
-     * links, chat sessions, bounces), the records and their dates kept so the statistics hold. A later
-     * message from the same address finds no identity and starts a new, unrelated citizen.
-     */
+    /** RGPD erasure (src/services/erasure.ts): personal data removed everywhere, records and dates kept for the statistics. */
     async anonymise(actor: Actor, citizenId: string) {
-      const citizen = await load(citizenId);
-      const at = now();
-      const [tickets, files, sessions] = await Promise.all([
-        models.tickets.find({ citizenId: citizen._id }, { _id: 1 }).lean(),
-        models.messages.find({ citizenId: citizen._id, 'attachments.0': { $exists: true } }, { attachments: 1 }).lean(),
-        models.chatSessions.find({ citizenId: citizen._id }, { _id: 1 }).lean(),
-      ]);
-      const ticketIds = tickets.map((t) => t._id);
-      const emails = citizen.identities.filter((i) => i.kind === 'email').map((i) => i.value);
-      const fileIds = files.flatMap((m) => m.attachments.map((a) => attachmentIdOf(a.ref))).filter((id): id is string => !!id);
-      await models.identities.deleteMany({ citizenId: citizen._id });
-      await models.portalLinks.deleteMany({ $or: [{ citizenId: citizen._id }, { ticketId: { $in: ticketIds } }] });
-      await models.chatSessions.deleteMany({ citizenId: citizen._id });
-      // Files of the thread: the citizen's and the agents' (uploads carry the ticket id).
-      await models.attachments.deleteMany({ $or: [{ _id: { $in: fileIds } }, { ticketId: { $in: ticketIds } }] });
-      if (emails.length) await models.mailEvents.deleteMany({ from: { $in: emails } });
-      await models.messages.updateMany(
-        { citizenId: citizen._id },
-        {
-          $set: {
-            text: '[anonymised]', html: null, quotedText: null, subject: null, fromAddress: null, fromName: null, toAddress: null, statusReason: null,
-            attachments: [], 'threadKeys.references': [], 'threadKeys.inReplyTo': null,
-          },
-        },
-      );
-      // A voicemail's words and a call-back's number are theirs too.
-      await models.messages.updateMany({ citizenId: citizen._id, call: { $ne: null } }, { $set: { 'call.recordingUrl': null, 'call.recordingSid': null, 'call.segments': [] } });
-      await models.messages.updateMany({ citizenId: citizen._id, callback: { $ne: null } }, { $set: { callback: null } });
-      await models.messages.updateMany({ citizenId: citizen._id, dial: { $ne: null } }, { $set: { 'dial.agentPhone': null } });
-      // The score stays for the statistics; the comment was theirs.
-      await models.tickets.updateMany({ citizenId: citizen._id }, { $set: { subject: '[anonymised]', callback: null, lastFrom: { sms: null, email: null, chat: null } } });
-      await models.tickets.updateMany({ citizenId: citizen._id, satisfaction: { $ne: null } }, { $set: { 'satisfaction.comment': null } });
-      await models.auditEvents.updateMany({ citizenId: citizen._id }, { $set: { data: { anonymised: true } } });
-      // A citizen's own actions (STOP by SMS) name them by their address.
-      await models.auditEvents.updateMany({ citizenId: citizen._id, 'actor.kind': 'citizen' }, { $set: { 'actor.id': null } });
-      // The records merged into this one keep their name as a trace of the merge: erased too.
-      await models.citizens.updateMany({ $or: [{ _id: citizen._id }, { mergedIntoId: citizen._id }] }, { $set: { name: null, identities: [], anonymisedAt: at } });
-      await audit(actor, 'citizen.anonymised', { citizenId: citizen._id });
-      events.emit('citizen.erased', { citizenId: String(citizen._id), chatSessionIds: sessions.map((s) => String(s._id)) });
-      return { id: String(citizen._id), anonymisedAt: at.toISOString() };
+      return eraseCitizen({ models, audit, events, now }, actor, await load(citizenId));
     },
 
     /** STOP / ARRET and START on SMS: no SMS goes to an opted-out number until it opts in again. */

@@ -1,10 +1,9 @@
 // Citizens' documents: files from the portal checked by their content (src/domain/documents.ts), kept in
 // the attachment store like email attachments, downloadable by the agents who may see the ticket; and
 // the ticket's checklist of pieces to provide ("pièces à fournir"), ticked as the citizen uploads them.
-import { fileTypeFromBuffer } from 'file-type';
 import { imageSize } from 'image-size';
 import { Types } from 'mongoose';
-import { acceptDocument, checklistId, documentName } from '../domain/documents.js';
+import { acceptDocument, checklistId, documentName, sniffDocument } from '../domain/documents.js';
 import { Invalid } from '../domain/errors.js';
 import type { Models } from '../store/index.js';
 import { attachmentRef } from '../store/models/mailbox.js';
@@ -17,7 +16,7 @@ export function createDocumentService(deps: { models: Models; now: () => Date; m
 
   /** The file as we keep it, or a refusal naming it (empty, too large, not a PDF or photo, an image bomb). */
   async function inspect(file: UploadedFile) {
-    const sniffed = file.content.length ? (await fileTypeFromBuffer(file.content))?.mime : undefined;
+    const sniffed = sniffDocument(file.content);
     let dimensions: { width: number; height: number } | undefined;
     if (sniffed?.startsWith('image/')) {
       try {

@@ -16,6 +16,15 @@ export class EventBus {
     return () => set.delete(handler as Handler<never>);
   }
 
+  /** Emits, and resolves once every subscriber is done (failures logged): for an answer that promises their work. */
+  async emitSettled<K extends DomainEventName>(name: K, event: DomainEventMap[K]): Promise<void> {
+    await Promise.all([...(this.handlers.get(name) ?? [])].map((handler) =>
+      Promise.resolve()
+        .then(() => (handler as Handler<K>)(event))
+        .catch((err: unknown) => this.log.error({ err, event: name }, 'event subscriber failed')),
+    ));
+  }
+
   emit<K extends DomainEventName>(name: K, event: DomainEventMap[K]): void {
     for (const handler of this.handlers.get(name) ?? []) {
       Promise.resolve()

@@ -28,6 +28,7 @@ import { createSlaPolicy, DEFAULT_SLA, type SlaSettings } from './sla.js';
 import { createTokens } from './tokens.js';
 import { parseOpeningHours, type OpeningHours } from '../domain/calendar.js';
 import { createVoiceService } from './voice.js';
+import { webhookNetworks } from '../domain/networks.js';
 
 export interface ServiceOptions {
   jwtSecret: string;
@@ -53,6 +54,10 @@ export interface ServiceOptions {
   callbacks?: boolean;
   /** Ask one satisfaction question when a request is resolved (default on). */
   satisfactionSurvey?: boolean;
+  /** Regions whose mobile and landline numbers a call-back may ring (besides the citizen's own). */
+  callbackRegions?: readonly string[];
+  /** Private networks (CIDR) back-office webhooks may reach. */
+  webhookAllowedNetworks?: readonly string[];
   /** Largest document a citizen may send from the portal. */
   portalMaxFileBytes?: number;
   now?: () => Date;
@@ -101,6 +106,7 @@ export function createServices(store: Store, log: Logger, options: ServiceOption
       timeZone: options.openingHours?.timeZone ?? 'Europe/Paris',
       defaultPhoneRegion: options.rules.defaultPhoneRegion,
       enabled: options.callbacks ?? true,
+      regions: options.callbackRegions ?? ['FR'],
     },
   });
   const documents = createDocumentService({ models: store.models, now, maxBytes: options.portalMaxFileBytes ?? 10 * 1024 * 1024 });
@@ -121,7 +127,7 @@ export function createServices(store: Store, log: Logger, options: ServiceOption
     channelsOf: (ticket) => tickets.replyChannels(ticket),
     portalLink: () => portal!.redactedLink(),
   });
-  const integrations = createIntegrationService({ models: store.models, events, audit, now, log, secret: options.jwtSecret });
+  const integrations = createIntegrationService({ models: store.models, events, audit, now, log, secret: options.jwtSecret, networks: webhookNetworks(options.webhookAllowedNetworks ?? []) });
   const cannedAnswers = createCannedAnswerService({ models: store.models, audit });
   const email = createEmailService({ models: store.models, ingestInbound, outbox, now, log });
   const stats = createStatsService({ models: store.models, now, figures: dailyFigures });

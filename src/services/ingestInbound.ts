@@ -1,6 +1,7 @@
 // The one inbound path for every channel: idempotent store, identity, recurring agent, thread, event.
 // Every step is a single-document atomic operation guarded by a unique index or a compare-and-set, so
 // concurrent deliveries of one message, or first messages of one citizen, converge on one record.
+import { oneLine } from '../domain/text.js';
 import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { Logger } from 'pino';
@@ -635,11 +636,6 @@ function forThreading(ticket: Ticket): TicketForThreading {
 }
 
 /** A text made one line: control characters and line breaks become spaces; empty gives undefined. */
-function oneLine(text: string | undefined, max: number): string | undefined {
-  const line = text?.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').replace(/ {2,}/g, ' ').trim().slice(0, max);
-  return line || undefined;
-}
-
 function subjectOf(inbound: InboundMessage): string {
   const subject = inbound.subject?.trim() || oneLine(inbound.text.trim().split('\n')[0], 300) || '';
   return subject.length > 120 ? `${subject.slice(0, 117)}...` : subject;

@@ -7,12 +7,15 @@ import { Types } from 'mongoose';
 import type { Logger } from 'pino';
 import { Invalid, NotFound, Unauthorized, Forbidden } from '../domain/errors.js';
 import type { DomainEventMap, DomainEventName } from '../domain/events.js';
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import type { WebhookNetworks } from '../domain/networks.js';
 import type { Models } from '../store/index.js';
 import type { Actor, Audit } from './audit.js';
 import type { EventBus } from './eventBus.js';
 import { reusedRead } from './reusedRead.js';
 
-export const WEBHOOK_EVENTS = ['ticket.created', 'message.received', 'ticket.status_changed', 'ticket.assigned', 'sla.at_risk', 'satisfaction.received'] as const;
+export const WEBHOOK_EVENTS = ['ticket.created', 'message.received', 'ticket.status_changed', 'ticket.assigned', 'sla.at_risk', 'satisfaction.received', 'citizen.erased'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 /** How long the list of active endpoints is reused before it is read again (another instance's change). */
 const ENDPOINTS_TTL_MS = 5_000;
@@ -25,7 +28,15 @@ export function signature(secret: string, body: string, at: Date): string {
   return `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;
 }
 
-export function createIntegrationService(deps: { models: Models; events: EventBus; audit: Audit; now: () => Date; log: Logger; secret: string }) {
+/** Whether a webhook URL leads only to addresses the network rule allows (a name that does not resolve yet is checked again at each send). */
+async function reachableOnlyPublicly(url: URL, networks: WebhookNetworks): Promise<boolean> {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (isIP(host)) return networks.allows(host);
+  const addresses = await lookup(host, { all: true }).catch(() => []);
+  return addresses.every((a) => networks.allows(a.address));
+}
+
+export function createIntegrationService(deps: { models: Models; events: EventBus; audit: Audit; now: () => Date; log: Logger; secret: string; networks: WebhookNetworks }) {
   const { models, now } = deps;
   const sealKey = createHmac('sha256', deps.secret).update('gru webhook secrets').digest();
   const seal = (plain: string) => {
@@ -92,12 +103,35 @@ export function createIntegrationService(deps: { models: Models; events: EventBu
     });
   }
 
+  /**
+   * An erased citizen's words leave the deliveries too: those sent are deleted, those still to send lose
+   * their preview; then systems that asked are told (ids and references only) so they erase too. In the
+   * chain: deliveries of events before the erasure are stored first, and scrubbed.
+   */
+  deps.events.on('citizen.erased', (e) => {
+    chain = chain
+      .then(async () => {
+        const ticketIds = e.ticketIds.map((id) => new Types.ObjectId(id));
+        await models.integrationDeliveries.deleteMany({ ticketId: { $in: ticketIds }, status: { $ne: 'pending' } });
+        for (const delivery of await models.integrationDeliveries.find({ ticketId: { $in: ticketIds }, status: 'pending' }, { body: 1 }).lean()) {
+          const body = JSON.parse(delivery.body) as { data: Record<string, unknown> };
+          if ('preview' in body.data) body.data.preview = null;
+          await models.integrationDeliveries.updateOne({ _id: delivery._id }, { $set: { body: JSON.stringify(body) } });
+        }
+        await enqueue('citizen.erased', null, { citizenId: e.citizenId, references: e.references });
+      })
+      .catch((err: unknown) => deps.log.error({ err, citizenId: e.citizenId }, 'erasure of webhook deliveries failed'));
+    return chain;
+  });
+
   return {
     /** The dispatcher registers here to be woken when a delivery is stored. */
     onQueued(callback: () => void) {
       nudge = callback;
     },
     secretOf: (sealed: string) => unseal(sealed),
+    /** Where deliveries may go (checked again at send time, after name resolution). */
+    networks: deps.networks,
 
     async listWebhooks() {
       const endpoints = await models.integrationEndpoints.find({ active: true }).sort({ _id: 1 }).lean();
@@ -112,6 +146,7 @@ export function createIntegrationService(deps: { models: Models; events: EventBu
         throw new Invalid('integration.url_invalid');
       }
       if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Invalid('integration.url_invalid');
+      if (url.username || url.password || !(await reachableOnlyPublicly(url, deps.networks))) throw new Invalid('integration.url_refused');
       const events = [...new Set(input.events)];
       const unknown = events.filter((e) => e !== '*' && !(WEBHOOK_EVENTS as readonly string[]).includes(e));
       if (unknown.length || events.length === 0) throw new Invalid('integration.events_invalid', { known: WEBHOOK_EVENTS.join(', ') });

@@ -127,13 +127,14 @@ export function createPortalService(deps: {
      * The citizen adds a message, with documents or not: it lands in the same thread (or a linked new one
      * if it was closed). Files naming a piece of the checklist (`item`) tick it.
      */
-    async post(token: string, input: { text: string; clientId?: string; item?: string; files?: UploadedFile[] }) {
-      const ticket = await resolve(token);
+    async post(token: string, input: { text: string; clientId?: string; item?: string; files?: UploadedFile[] }, checked?: TicketDoc) {
+      // `checked`: the ticket forAction gave before the body was read (link and limit already counted).
+      const ticket = checked ?? (await resolve(token));
       const files = input.files ?? [];
       let text = input.text.trim();
       if (!text && files.length === 0) throw new Invalid('message.empty');
       if (input.item && !deps.documents.isRequested(ticket, input.item)) throw new Invalid('document.item_unknown');
-      if (!posts.take(hash(token), now().getTime())) throw new RateLimited('portal.too_many_messages');
+      if (!checked && !posts.take(hash(token), now().getTime())) throw new RateLimited('portal.too_many_messages');
       const attachments = files.length ? await deps.documents.store(ticket, files) : [];
       if (!text) text = t('document.sent_text', { names: attachments.map((a) => a.filename).join(', ') });
       const result = await deps.ingestInbound({

@@ -1,5 +1,6 @@
 // The agents' work on tickets: the inbox, a thread, replies on any of the citizen's channels, internal
 // notes, status, category and priority, and a manager's reassignment. Every change is audited and pushed.
+import { withoutBidi } from '../domain/text.js';
 import { Types } from 'mongoose';
 import type { Logger } from 'pino';
 import type { InboundChannel } from '../../channels/types.js';
@@ -346,7 +347,7 @@ export function createTicketService(deps: {
       const stored = await models.attachments.create({
         ticketId: ticket._id,
         uploadedBy: new Types.ObjectId(principal.agentId),
-        filename: file.filename.replace(/[\r\n"\\/]/g, '_').slice(0, 200) || 'piece-jointe',
+        filename: withoutBidi(file.filename).replace(/[\r\n"\\/]/g, '_').slice(0, 200) || 'piece-jointe',
         contentType: file.contentType,
         size: file.content.length,
         content: file.content,
@@ -426,7 +427,8 @@ export function createTicketService(deps: {
         models.messages.find({ ticketId: ticket._id, kind: 'status_update' }).sort({ _id: 1 }).limit(200).lean(),
       ]);
       return {
-        reference: ticket.reference, status: ticket.status, subject: ticket.subject, channel: ticket.channel,
+        // Never the citizen's words (a subject is the first line of an SMS, or an email's own Subject).
+        reference: ticket.reference, status: ticket.status, category: ticket.category ?? null, channel: ticket.channel,
         openedAt: (ticket.openedAt ?? ticket.createdAt!).toISOString(), lastMessageAt: ticket.lastMessageAt.toISOString(),
         assignee: assignee ? { name: assignee.name } : null,
         documents: checklistView(ticket),

@@ -9,6 +9,8 @@ export interface Principal {
 }
 export interface VerifiedToken extends Principal {
   expiresAt: Date;
+  /** The agent's session version when it was signed (see the agent model). */
+  sessionVersion: number;
 }
 
 const ISSUER = 'gru-contact-center';
@@ -16,10 +18,10 @@ const ISSUER = 'gru-contact-center';
 export function createTokens(options: { secret: string; ttlMinutes: number; now: () => Date }) {
   const key = new TextEncoder().encode(options.secret);
   return {
-    async sign(principal: Principal): Promise<{ token: string; expiresAt: Date }> {
+    async sign(principal: Principal, sessionVersion = 0): Promise<{ token: string; expiresAt: Date }> {
       const issuedAt = Math.floor(options.now().getTime() / 1000);
       const expiresAt = new Date((issuedAt + options.ttlMinutes * 60) * 1000);
-      const token = await new SignJWT({ role: principal.role })
+      const token = await new SignJWT({ role: principal.role, sv: sessionVersion })
         .setProtectedHeader({ alg: 'HS256' })
         .setSubject(principal.agentId)
         .setIssuer(ISSUER)
@@ -38,7 +40,8 @@ export function createTokens(options: { secret: string; ttlMinutes: number; now:
           currentDate: options.now(),
         });
         if (typeof payload.sub !== 'string' || typeof payload.role !== 'string') throw new Unauthorized('auth.token_invalid');
-        return { agentId: payload.sub, role: payload.role as AgentRole, expiresAt: new Date(payload.exp! * 1000) };
+        const sessionVersion = typeof payload.sv === 'number' ? payload.sv : 0;
+        return { agentId: payload.sub, role: payload.role as AgentRole, expiresAt: new Date(payload.exp! * 1000), sessionVersion };
       } catch (err) {
         if (err instanceof joseErrors.JWTExpired) throw new Unauthorized('auth.token_expired');
         if (err instanceof Unauthorized) throw err;

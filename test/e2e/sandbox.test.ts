@@ -11,10 +11,12 @@ let fixture: Awaited<ReturnType<typeof browserFixture>>;
 let ctx: typeof fixture.ctx;
 let base: string;
 let browser: typeof fixture.browser;
+let token: string;
 
 beforeAll(async () => {
   fixture = await browserFixture({ app: { env: { SANDBOX: 'true' } }, agents: [{ name: 'Camille Martin', email: 'camille@mairie.test', role: 'agent' }] });
   ({ ctx, base, browser } = fixture);
+  token = (await ctx.services.agents.login('camille@mairie.test', 'password-123')).token;
 }, 60_000);
 afterAll(() => fixture?.close());
 
@@ -33,7 +35,15 @@ describe('demo sandbox', () => {
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    // Anonymous: the API refuses, and the page asks for an agent's login first.
+    expect((await fetch(`${base}/api/sandbox/outbox`)).status).toBe(401);
+    expect((await fetch(`${base}/api/sandbox/inbound`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ channel: 'sms', from: '0611223344', text: 'x' }) })).status).toBe(401);
     await page.goto(`${base}/sandbox`);
+    expect(await axeViolations(page, 'sandbox login')).toEqual([]);
+    await page.getByLabel('Adresse e-mail').fill('camille@mairie.test');
+    await page.getByLabel('Mot de passe').fill('password-123');
+    await page.keyboard.press('Enter');
+    await page.getByLabel('Canal').waitFor();
     expect(await axeViolations(page, 'sandbox')).toEqual([]);
     await page.getByLabel('Canal').selectOption({ label: 'SMS' });
     await page.getByLabel('Votre numéro de téléphone').fill('06 11 22 33 44');
@@ -62,21 +72,23 @@ describe('demo sandbox', () => {
   });
 
   it('takes an email and a voicemail, each answered in its own thread', async () => {
-    const mail = await fetch(`${base}/api/sandbox/inbound`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ channel: 'email', from: 'luc@exemple.fr', subject: 'Acte de naissance', text: 'Bonjour, il me faut un acte.' }) });
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+    const mail = await fetch(`${base}/api/sandbox/inbound`, { method: 'POST', headers, body: JSON.stringify({ channel: 'email', from: 'luc@exemple.fr', subject: 'Acte de naissance', text: 'Bonjour, il me faut un acte.' }) });
     expect(mail.status).toBe(201);
-    const voice = await fetch(`${base}/api/sandbox/inbound`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ channel: 'voice', from: '+33655443322', text: 'Bonjour, rappelez-moi pour ma carte grise.' }) });
+    const voice = await fetch(`${base}/api/sandbox/inbound`, { method: 'POST', headers, body: JSON.stringify({ channel: 'voice', from: '+33655443322', text: 'Bonjour, rappelez-moi pour ma carte grise.' }) });
     expect(voice.status).toBe(201);
     const voiceTicket = (await voice.json()) as { ticketId: string };
     const entry = await ctx.models.messages.findOne({ ticketId: voiceTicket.ticketId, channel: 'voice' }).lean();
     expect(entry!.text).toContain('rappelez-moi pour ma carte grise');
-    const outbox = async () => ((await (await fetch(`${base}/api/sandbox/outbox`)).json()) as { items: { channel: string; to: string; subject: string | null }[] }).items;
+    const outbox = async () => ((await (await fetch(`${base}/api/sandbox/outbox`, { headers })).json()) as { items: { channel: string; to: string; subject: string | null }[] }).items;
     await expect.poll(async () => (await outbox()).find((d) => d.channel === 'email' && d.to === 'luc@exemple.fr')?.subject, { timeout: 15_000 }).toMatch(/a bien été reçue/);
     // The call from a mobile is acknowledged by SMS.
     await expect.poll(async () => (await outbox()).some((d) => d.channel === 'sms' && d.to === '+33655443322'), { timeout: 15_000 }).toBe(true);
   });
 
   it('lets an agent attach a file to an email reply from the console', async () => {
-    const mail = await fetch(`${base}/api/sandbox/inbound`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ channel: 'email', from: 'lea@exemple.fr', subject: 'Formulaire de dérogation scolaire', text: 'Pouvez-vous m’envoyer le formulaire ?' }) });
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+    const mail = await fetch(`${base}/api/sandbox/inbound`, { method: 'POST', headers, body: JSON.stringify({ channel: 'email', from: 'lea@exemple.fr', subject: 'Formulaire de dérogation scolaire', text: 'Pouvez-vous m’envoyer le formulaire ?' }) });
     expect(mail.status).toBe(201);
     const agent = await browser.newContext({ bypassCSP: true });
     const page = await agent.newPage();
@@ -92,7 +104,7 @@ describe('demo sandbox', () => {
     const sent = page.locator('li.out', { hasText: 'Voici le formulaire.' });
     await expect.poll(() => sent.locator('.status').textContent(), { timeout: 15_000 }).toBe('envoyé');
     expect(await sent.getByRole('link', { name: /formulaire-derogation\.pdf/ }).count()).toBe(1);
-    const outbox = (await (await fetch(`${base}/api/sandbox/outbox`)).json()) as { items: { to: string; attachments: string[] }[] };
+    const outbox = (await (await fetch(`${base}/api/sandbox/outbox`, { headers })).json()) as { items: { to: string; attachments: string[] }[] };
     expect(outbox.items.find((d) => d.to === 'lea@exemple.fr' && d.attachments.length)?.attachments).toEqual(['formulaire-derogation.pdf']);
     await agent.close();
   });

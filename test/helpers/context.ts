@@ -1,5 +1,6 @@
 // Builds the real store, services and app on a database of this test file's own.
 import { randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createLogger } from '../../src/logger.js';
 import { Writable } from 'node:stream';
@@ -45,8 +46,14 @@ export async function testServices(options: Partial<ServiceOptions> = {}, adapte
  */
 export async function testApp(options: { env?: Record<string, string>; now?: () => Date; log?: Logger; imap?: { pollMs?: number; leaseMs?: number } } = {}) {
   const store = await testStore();
-  // Tests open many chats from one loopback address; the limit itself is tested with its own setting.
-  const config = loadConfig({ BODY_LIMIT_BYTES: String(64 * 1024), PUBLIC_BASE_URL: 'http://127.0.0.1', JWT_TTL_MINUTES: '60', CHAT_SESSIONS_PER_HOUR: '6000', SANDBOX: 'false', ...options.env });
+  // The port is chosen first, so that PUBLIC_BASE_URL is this server's own origin (the chat's origin check
+  // trusts it, never the Host header). Tests open many chats from one loopback address; the limit itself is
+  // tested with its own setting. Webhook receivers of the tests are on loopback, which is otherwise refused.
+  const port = await freePort();
+  const config = loadConfig({
+    BODY_LIMIT_BYTES: String(64 * 1024), PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, JWT_TTL_MINUTES: '60', CHAT_SESSIONS_PER_HOUR: '6000', SANDBOX: 'false',
+    WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8', ...options.env,
+  });
   const composition = await compose(config, store, options.log ?? silentLog, { jwtSecret: TEST_SECRET, now: options.now, dispatcher: { pollMs: 50 }, webhooks: { pollMs: 50, retryDelaysMs: [100, 200, 400], timeoutMs: 3_000 }, imap: options.imap });
   const { app } = composition;
   return {
@@ -56,7 +63,7 @@ export async function testApp(options: { env?: Record<string, string>; now?: () 
     models: store.models,
     /** Listens on a free loopback port and returns the base URL for real HTTP calls. */
     async listen(): Promise<string> {
-      await app.listen({ host: '127.0.0.1', port: 0 });
+      await app.listen({ host: '127.0.0.1', port });
       const address = app.server.address();
       return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
     },
@@ -67,6 +74,18 @@ export async function testApp(options: { env?: Record<string, string>; now?: () 
       await store.close();
     },
   };
+}
+
+/** A loopback port nobody listens on at this moment. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 export const inbound = (overrides: Partial<InboundMessage> & { from: { address: string; name?: string } }): InboundMessage => ({

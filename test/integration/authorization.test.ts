@@ -63,7 +63,6 @@ const matrix = (): [string, string, unknown, number[]][] => [
   ['PATCH', `/api/teams/${ids.team}`, { name: 'Accueil' }, [401, 403, 403, 403, 200]],
   ['PATCH', `/api/agents/${ids.owner}`, { phone: '+33612345678' }, [401, 200, 403, 403, 200]],
   ['PATCH', `/api/agents/${ids.otherAgent}`, { role: 'agent', teamId: ids.otherTeam }, [401, 403, 403, 403, 200]],
-  ['POST', `/api/agents/${ids.owner}/password`, { password: 'password-123', currentPassword: 'password-123' }, [401, 204, 403, 403, 204]],
   ['GET', `/api/tickets/${ids.ticket}/canned-answers/${ids.nobody}`, undefined, [401, 404, 404, 404, 404]],
   ['GET', `/api/tickets/${ids.ticket}/history`, undefined, [401, 200, 404, 200, 200]],
   ['PATCH', `/api/citizens/${ids.citizen}`, { name: 'Citoyen' }, [401, 200, 404, 200, 200]],
@@ -84,6 +83,8 @@ const matrix = (): [string, string, unknown, number[]][] => [
   // The system API takes API keys only: every agent's token is refused.
   ['GET', '/api/system/tickets/GRU-2026-000001', undefined, [401, 401, 401, 401, 401]],
   ['POST', '/api/system/tickets/GRU-2026-000001/updates', { text: 'x' }, [401, 401, 401, 401, 401]],
+  // Last: a password change ends the owner's sessions, so their token is refused after it.
+  ['POST', `/api/agents/${ids.owner}/password`, { password: 'password-123', currentPassword: 'password-123' }, [401, 204, 403, 403, 204]],
 ];
 
 describe('authorization matrix', () => {

@@ -5,8 +5,14 @@ import { Forbidden } from '../../domain/errors.js';
 import { MIN_PASSWORD_LENGTH } from '../../services/agents.js';
 import type { Services } from '../../services/index.js';
 import { principalOf, type AuthHooks } from '../auth.js';
-import { agentRef, errors, ObjectIdString } from '../schemas.js';
+import { Agent, agentRef, errors, ObjectIdString } from '../schemas.js';
 
+const AgentListItem = Type.Object({
+  ...Agent.properties,
+  email: Type.Optional(Type.String({ description: 'managers and admins only' })),
+  phone: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'managers and admins only' })),
+  openTickets: Type.Integer(),
+});
 const Role = Type.Union([Type.Literal('agent'), Type.Literal('manager'), Type.Literal('admin')]);
 
 export const agentRoutes =
@@ -36,13 +42,18 @@ export const agentRoutes =
     app.get('/api/agents', {
       schema: {
         tags: ['agents'],
-        summary: 'Agents with their availability and open load (any agent: to choose a cover)',
+        summary: 'Agents with their availability and open load (any agent: to choose a cover; emails and phones to managers and admins only)',
         security: [{ bearer: [] }],
         querystring: Type.Object({ inactive: Type.Optional(Type.Boolean({ description: 'also the deactivated agents' })) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ items: Type.Array(Type.Intersect([agentRef, Type.Object({ openTickets: Type.Integer() })])) }), ...errors(400, 401, 403) },
+        response: { 200: Type.Object({ items: Type.Array(AgentListItem) }), ...errors(400, 401, 403) },
       },
       preHandler: auth.authenticate,
-    }, async (request) => ({ items: await services.agents.list({ includeInactive: request.query.inactive && principalOf(request).role !== 'agent' }) }));
+    }, async (request) => {
+      const colleague = principalOf(request).role === 'agent';
+      const items = await services.agents.list({ includeInactive: request.query.inactive && !colleague });
+      // An agent sees colleagues' names, teams and availability; how to reach them is for managers.
+      return { items: colleague ? items.map(({ email: _email, phone: _phone, ...rest }) => rest) : items };
+    });
 
     app.get('/api/teams', {
       schema: {
@@ -114,13 +125,13 @@ export const agentRoutes =
           password: Type.String({ minLength: MIN_PASSWORD_LENGTH, maxLength: 1024 }),
           currentPassword: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
         }, { additionalProperties: false }),
-        response: { 204: Type.Null({ description: 'changed' }), ...errors(400, 401, 403, 404) },
+        response: { 204: Type.Null({ description: 'changed: every session of that agent ends (tokens refused, sockets closed); log in again' }), ...errors(400, 401, 403, 404, 429) },
       },
       preHandler: auth.authenticate,
     }, async (request, reply) => {
       const principal = principalOf(request);
       if (principal.agentId !== request.params.id && principal.role !== 'admin') throw new Forbidden('agent.admin_only_password');
-      await services.agents.setPassword(actorOf(request), request.params.id, request.body);
+      await services.agents.setPassword(actorOf(request), request.params.id, request.body, request.ip);
       return reply.status(204).send(null);
     });
   };

@@ -2,7 +2,12 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../../services/index.js';
 import { principalOf, type AuthHooks } from '../auth.js';
-import { agentRef, errors } from '../schemas.js';
+import { Agent, agentRef, errors } from '../schemas.js';
+
+const Me = Type.Object({
+  ...Agent.properties,
+  workspace: Type.Object({ teamVisibility: Type.Boolean({ description: "agents see their team's tickets too (TEAM_VISIBILITY)" }) }),
+});
 
 export const authRoutes =
   (services: Services, auth: AuthHooks): FastifyPluginAsyncTypebox =>
@@ -20,7 +25,7 @@ export const authRoutes =
     });
 
     app.get('/api/me', {
-      schema: { tags: ['auth'], summary: 'The logged-in agent', security: [{ bearer: [] }], response: { 200: agentRef, ...errors(401) } },
+      schema: { tags: ['auth'], summary: 'The logged-in agent, and the workspace settings the console follows', security: [{ bearer: [] }], response: { 200: Me, ...errors(401) } },
       preHandler: auth.authenticate,
-    }, async (request) => services.agents.get(principalOf(request).agentId));
+    }, async (request) => ({ ...(await services.agents.get(principalOf(request).agentId)), workspace: { teamVisibility: services.access.teamVisibility } }));
   };

@@ -105,10 +105,10 @@ export const integrationRoutes =
 
     app.get('/api/system/tickets/:reference', {
       schema: {
-        tags: ['system'], summary: 'A ticket by its reference, for a back-office system (API key with tickets:read)', security, params: Reference,
+        tags: ['system'], summary: 'A ticket by its reference, for a back-office system (API key with tickets:read): references, status, dates, category and back-office updates, never the citizen’s words', security, params: Reference,
         response: {
           200: Type.Object({
-            reference: Type.String(), status: Type.String(), subject: Type.String(), channel: Type.String(), openedAt: Type.String(), lastMessageAt: Type.String(),
+            reference: Type.String(), status: Type.String(), category: Type.Union([Type.String(), Type.Null()]), channel: Type.String(), openedAt: Type.String(), lastMessageAt: Type.String(),
             assignee: Type.Union([Type.Object({ name: Type.String() }), Type.Null()]),
             documents: DocumentsChecklist,
             satisfaction: Type.Union([Type.Integer(), Type.Null()]),

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import multipart from '@fastify/multipart';
 import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyRequest } from 'fastify';
+import { errorCodes as fastifyErrors, type FastifyRequest } from 'fastify';
 import { sizeLabel } from '../../domain/documents.js';
 import { Invalid, TooLarge } from '../../domain/errors.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -42,6 +42,14 @@ async function readMessageParts(request: FastifyRequest, maxBytes: number) {
   return input;
 }
 
+const JsonMessage = Type.Object({ text: Type.String({ minLength: 1, maxLength: 5000 }), clientId: Type.Optional(Type.String({ pattern: '^[\\w-]{1,64}$' })) }, { additionalProperties: false });
+/** A JSON message as validated by its schema; any other body (none, text/plain) is not one. */
+function jsonMessage(body: unknown): Static<typeof JsonMessage> {
+  if (typeof body === 'string') throw new fastifyErrors.FST_ERR_CTP_INVALID_MEDIA_TYPE();
+  if (typeof body !== 'object' || body === null || typeof (body as { text?: unknown }).text !== 'string') throw new Invalid('message.empty');
+  return body as Static<typeof JsonMessage>;
+}
+
 export const portalRoutes =
   (services: Services, auth: AuthHooks): FastifyPluginAsyncTypebox =>
   async (app) => {
@@ -74,7 +82,6 @@ export const portalRoutes =
 
     // Documents: up to five files a message, each under PORTAL_MAX_FILE_BYTES, checked by their content.
     await app.register(multipart, { limits: { files: MAX_FILES, fileSize: services.documents.maxBytes, fields: 5, parts: MAX_FILES + 5, fieldSize: 20_000 }, throwFileSizeLimit: true });
-    const JsonMessage = Type.Object({ text: Type.String({ minLength: 1, maxLength: 5000 }), clientId: Type.Optional(Type.String({ pattern: '^[\\w-]{1,64}$' })) }, { additionalProperties: false });
     app.post('/api/portal/:token/messages', {
       schema: {
         tags: ['portal'],
@@ -93,8 +100,10 @@ export const portalRoutes =
         response: { 201: Type.Object({ id: Type.String(), reference: Type.String() }), ...errors(400, 404, 413, 429) },
       },
     }, async (request, reply) => {
-      const input = request.isMultipart() ? await readMessageParts(request, services.documents.maxBytes) : (request.body as Static<typeof JsonMessage>);
-      return reply.status(201).send(await services.portal.post(request.params.token, input));
+      // The link and its rate limit first: a wrong link is answered before any byte of the files is read.
+      const ticket = await services.portal.forAction(request.params.token);
+      const input = request.isMultipart() ? await readMessageParts(request, services.documents.maxBytes) : jsonMessage(request.body);
+      return reply.status(201).send(await services.portal.post(request.params.token, input, ticket));
     });
 
     app.post('/api/portal/:token/callback', {

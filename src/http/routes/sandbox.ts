@@ -7,17 +7,21 @@ import type { SandboxBox } from '../../../channels/sandbox/adapter.js';
 import type { Config } from '../../../config/index.js';
 import { findReference } from '../../domain/reference.js';
 import type { Services } from '../../services/index.js';
+import type { AuthHooks } from '../auth.js';
 import { errors, textAnswer } from '../schemas.js';
 import { SANDBOX_PAGE, sendPage } from './pages.js';
 
 export const sandboxRoutes =
-  (services: Services, box: SandboxBox, sandbox: Config['sandbox']): FastifyPluginAsyncTypebox =>
+  (services: Services, auth: AuthHooks, box: SandboxBox, sandbox: Config['sandbox']): FastifyPluginAsyncTypebox =>
   async (app) => {
+    // A signed-in agent only: what the service sends (portal links among it) is not for passers-by.
+    const security = [{ bearer: [] }];
     const channels = (['sms', 'voice', 'email'] as const).filter((c) => sandbox[c]);
-    app.get('/sandbox', { schema: { tags: ['sandbox'], summary: 'Demo only: the sandbox page (play the citizen)', response: { 200: textAnswer('text/html', 'the page') } } }, async (_request, reply) => sendPage(reply, SANDBOX_PAGE));
+    app.get('/sandbox', { schema: { tags: ['sandbox'], summary: 'Demo only: the sandbox page (play the citizen; asks a signed-in agent)', response: { 200: textAnswer('text/html', 'the page') } } }, async (_request, reply) => sendPage(reply, SANDBOX_PAGE));
     app.post('/api/sandbox/inbound', {
+      preHandler: auth.authenticate,
       schema: {
-        tags: ['sandbox'], summary: 'Demo only: a citizen writes or calls (SMS, voicemail, email) through the local sandbox',
+        tags: ['sandbox'], summary: 'Demo only: a citizen writes or calls (SMS, voicemail, email) through the local sandbox (signed-in agent)', security,
         body: Type.Object({
           channel: Type.Union(channels.map((c) => Type.Literal(c))),
           from: Type.String({ minLength: 3, maxLength: 254, description: 'a phone number (SMS, voice) or an email address' }),
@@ -25,7 +29,7 @@ export const sandboxRoutes =
           subject: Type.Optional(Type.String({ maxLength: 200 })),
           name: Type.Optional(Type.String({ maxLength: 120 })),
         }, { additionalProperties: false }),
-        response: { 201: Type.Object({ ticketId: Type.String(), reference: Type.String() }), ...errors(400) },
+        response: { 201: Type.Object({ ticketId: Type.String(), reference: Type.String() }), ...errors(400, 401) },
       },
     }, async (request, reply) => {
       const { channel, from, text, subject, name } = request.body;
@@ -54,8 +58,9 @@ export const sandboxRoutes =
     });
 
     app.get('/api/sandbox/outbox', {
+      preHandler: auth.authenticate,
       schema: {
-        tags: ['sandbox'], summary: 'Demo only: what the service sent through the sandbox (acknowledgements, replies), newest first',
+        tags: ['sandbox'], summary: 'Demo only: what the service sent through the sandbox (acknowledgements, replies), newest first (signed-in agent)', security,
         response: {
           200: Type.Object({
             channels: Type.Array(Type.String()),
@@ -63,6 +68,7 @@ export const sandboxRoutes =
               id: Type.String(), channel: Type.String(), to: Type.String(), subject: Type.Union([Type.String(), Type.Null()]), text: Type.String(), attachments: Type.Array(Type.String()), at: Type.String(),
             })),
           }),
+          ...errors(401),
         },
       },
     }, async () => ({ channels, items: [...box.list()] }));

@@ -15,6 +15,8 @@ const agentSchema = new Schema(
     coverAgentId: { type: Schema.Types.ObjectId, ref: 'Agent', default: null },
     awayUntil: { type: Date, default: null },
     active: { type: Boolean, default: true },
+    /** Tokens carry the version they were signed at: a password change, reset, deactivation or role change moves it on, and every older token is refused. */
+    sessionVersion: { type: Number, default: 0 },
     /** The agent's own phone, rung first for a call-back. */
     phone: { type: String, default: null },
   },

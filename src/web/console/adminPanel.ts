@@ -97,7 +97,7 @@ export function mountAdminPanel(root: HTMLElement, deps: { api: Api; announce: (
     const update = (next: Agent) => {
       agent = next;
       replaceChildren(nameCell, agent.name, agent.active ? null : h('span', { class: 'badge' }, ` ${t('ui.admin.agent_inactive')}`));
-      emailCell.textContent = agent.email;
+      emailCell.textContent = agent.email ?? '';
       roleSelect.value = agent.role;
       if (document.activeElement !== teamSelect) replaceChildren(teamSelect, ...teamOptions(agent.teamId));
       toggle.textContent = agent.active ? t('ui.admin.agent_deactivate') : t('ui.admin.agent_reactivate');

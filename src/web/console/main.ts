@@ -107,7 +107,7 @@ async function start() {
   });
   let watching: string | null = null;
   const inbox = mountInbox(inboxRoot, {
-    api, me, teamVisibility: false,
+    api, me, teamVisibility: me.workspace.teamVisibility,
     onOpen: (ticketId) => {
       if (watching) socket.emit('ticket:unwatch', watching);
       watching = ticketId;

@@ -5,6 +5,7 @@ export interface Me {
   email: string;
   role: 'agent' | 'manager' | 'admin';
   teamId: string | null;
+  workspace: { teamVisibility: boolean };
 }
 export interface TicketSummary {
   id: string;
@@ -53,7 +54,9 @@ export interface TicketDetail extends TicketSummary {
   messages: Message[];
   hasEarlier: boolean;
 }
-export interface AgentWithLoad extends Me {
+export interface AgentWithLoad extends Omit<Me, 'workspace' | 'email'> {
+  /** Managers and admins only. */
+  email?: string;
   availability: 'available' | 'away';
   openTickets: number;
 }

@@ -2,6 +2,7 @@
 import { createApi } from '../shared/api.js';
 import { byId, h, replaceChildren } from '../shared/dom.js';
 import { channelLabel, formatDate, t } from '../shared/i18n.js';
+import { mountLogin } from '../console/login.js';
 
 interface Delivery {
   id: string;
@@ -13,12 +14,15 @@ interface Delivery {
   at: string;
 }
 
-const api = createApi({ token: () => null, onUnauthorized: () => undefined });
+// The console's session (same tab storage): the sandbox shows what the service sent, for agents only.
+const session = { token: () => sessionStorage.getItem('gru-token') };
+const api = createApi({ token: session.token, onUnauthorized: () => (sessionStorage.removeItem('gru-token'), location.reload()) });
 const main = byId('main');
 const status = byId('status');
 const alerts = byId('alert');
 
 async function start() {
+  if (!session.token()) return mountLogin(main, { api, notice: null, onLoggedIn: (token) => (sessionStorage.setItem('gru-token', token), void start()) });
   const first = await api.get<{ channels: string[]; items: Delivery[] }>('/api/sandbox/outbox');
   const channel = h('select', { id: 'channel' }, ...first.channels.map((c) => h('option', { value: c }, c === 'voice' ? t('ui.channel.voice_sandbox') : channelLabel(c))));
   const fromLabel = h('label', { for: 'from' });
