@@ -35,7 +35,8 @@ export function createPortalService(deps: {
   satisfactionEnabled?: boolean;
 }) {
   const { models, audit, now } = deps;
-  const posts = new RateLimiter(5, 10 / 60);
+  // Counted before a body is read, so refused tries count too: a burst of 10 lets a citizen retry a refused file.
+  const posts = new RateLimiter(10, 10 / 60);
   const linkKey = createHmac('sha256', deps.secret).update('gru portal links').digest();
   const redacted = `${deps.publicBaseUrl}/portal/${PORTAL_TOKEN_PLACEHOLDER}`;
 

@@ -84,8 +84,13 @@ export async function connectStore(uri: string, options: { dbName?: string; moni
   };
 }
 
+/**
+ * A write refused by a unique index: code 11000 from MongoDB (and FerretDB on inserts); FerretDB 1.24's
+ * SQLite backend answers an *update* that breaks a unique index with InternalError and SQLite's words.
+ */
 export const isDuplicateKey = (err: unknown): boolean =>
-  typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
+  typeof err === 'object' && err !== null &&
+  ((err as { code?: number }).code === 11000 || ((err as { code?: number }).code === 1 && /UNIQUE constraint failed/.test((err as { message?: string }).message ?? '')));
 
 /** Advances a named counter atomically and returns its new value. */
 export async function nextSequence(models: Models, name: string): Promise<number> {

@@ -115,7 +115,7 @@ describe('back-office webhooks', () => {
     // The admin sees the failures and what is pending.
     await until(async () => !!(await api('/api/integrations/webhooks', { token: adminToken })).body.items[0].lastError, 30_000, 'the error recorded');
     const listed = (await api('/api/integrations/webhooks', { token: adminToken })).body.items[0];
-    expect(listed.lastError).toMatch(/ECONNREFUSED|fetch failed/);
+    expect(listed.lastError).toBe('injoignable'); // never the socket's error, which would map ports
     expect(listed.pending).toBeGreaterThanOrEqual(6);
     const deliveries = (await api(`/api/integrations/webhooks/${listed.id}/deliveries`, { token: adminToken })).body.items;
     expect(deliveries.some((d: { attempts: number; status: string }) => d.status === 'pending' && d.attempts >= 1)).toBe(true);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { identityKey, normaliseEmail, normaliseIdentity, normalisePhone } from '../../src/domain/identity.js';
+import { identityKey, isCallbackDestination, normaliseEmail, normaliseIdentity, normalisePhone } from '../../src/domain/identity.js';
 
 describe('phone numbers', () => {
   it.each([
@@ -35,5 +35,18 @@ describe('identity keys', () => {
   });
   it('throws a clear error for an unreadable address', () => {
     expect(() => normaliseIdentity('email', 'nope', 'FR')).toThrow(/n’est pas valide/);
+  });
+});
+
+describe('isCallbackDestination', () => {
+  const french = { known: ['+33899000001'], regions: ['FR'] };
+  it('calls French mobiles and landlines, and any number the citizen is known by', () => {
+    for (const phone of ['+33612345678', '+33145678910', '+33299123456', '+33899000001']) expect({ phone, ok: isCallbackDestination(phone, french) }).toEqual({ phone, ok: true });
+  });
+  it('never premium-rate, shared-cost, satellite or other regions’ numbers', () => {
+    for (const phone of ['+33899123456', '+33810123456', '+19005550123', '+881612345678', '+882161234567', '+67570123456', '+447911123456', '+33123']) {
+      expect({ phone, ok: isCallbackDestination(phone, french) }).toEqual({ phone, ok: false });
+    }
+    expect(isCallbackDestination('+447400123456', { known: [], regions: ['FR', 'GB'] })).toBe(true);
   });
 });
