@@ -165,10 +165,14 @@ describe('login abuse', () => {
 });
 
 describe('RGPD erasure', () => {
-  it('leaves nothing of the citizen in any collection: files, portal links and chat sessions go too', async () => {
+  it('leaves nothing of the citizen in any collection: files, portal links, chat sessions, webhook deliveries and checklists go too', async () => {
     const phone = '+33677889900';
     const email = 'jeanne.dupuis@exemple.fr';
+    // A back-office endpoint that hears everything (down: its deliveries wait, one is marked sent below).
+    const hook = await call('POST', '/api/integrations/webhooks', { body: { url: 'http://127.0.0.1:9/hook', events: ['*'] }, token: adminToken });
+    expect(hook.status).toBe(201);
     const sms = await ctx.services.ingestInbound(inbound({ from: { address: phone, name: 'Jeanne Dupuis' }, text: 'Mon dossier de logement social numéro 4521' }));
+    await ctx.services.documents.addToChecklist(new mongo.ObjectId(sms.ticketId), ['Attestation CAF de Jeanne Dupuis']);
     const fileBytes = Buffer.from('ATTESTATION-CAF-JEANNE-DUPUIS-2026');
     const file = await ctx.models.attachments.create({ content: fileBytes, contentType: 'application/pdf', filename: 'attestation-caf.pdf', size: fileBytes.length });
     await ctx.services.citizens.addIdentity({ kind: 'system' }, sms.citizenId, 'email', email);
@@ -195,7 +199,16 @@ describe('RGPD erasure', () => {
     await ctx.services.callbacks.requestFromPortal((await ctx.models.tickets.findById(sms.ticketId))!, { slot: ctx.services.callbacks.slots()[0]!.slot, phone: '01 45 67 89 10' });
     await ctx.models.tickets.updateOne({ _id: sms.ticketId }, { $set: { satisfaction: { score: 4, comment: 'Merci pour Jeanne', at: new Date(), channel: 'portal' } } });
 
+    await until(async () => (await ctx.models.integrationDeliveries.countDocuments({ ticketId: sms.ticketId, event: 'message.received' })) >= 2, 10_000, 'her messages as deliveries');
+    await ctx.models.integrationDeliveries.updateOne({ ticketId: sms.ticketId, event: 'message.received' }, { $set: { status: 'delivered', deliveredAt: new Date() } });
+
     expect((await call('DELETE', `/api/citizens/${sms.citizenId}`)).status).toBe(200);
+
+    // Downstream systems are told, by ids and references only, so they erase too.
+    const told = await ctx.models.integrationDeliveries.findOne({ event: 'citizen.erased' }).lean();
+    expect(JSON.parse(told!.body).data).toEqual({ citizenId: sms.citizenId, references: expect.arrayContaining([sms.reference]) });
+    expect(await ctx.models.integrationDeliveries.countDocuments({ ticketId: sms.ticketId, status: 'delivered' })).toBe(0);
+    expect((await ctx.models.tickets.findById(sms.ticketId).lean())!.documents!.map((d) => d.label)).toEqual(['[anonymised]']);
 
     expect((await call('GET', `/api/tickets/${sms.ticketId}/attachments/${file._id}`)).status).toBe(404);
     expect((await call('GET', `/api/tickets/${sms.ticketId}/attachments/${upload.id}`)).status).toBe(404);
