@@ -54,7 +54,8 @@ describe('chat widget', () => {
     // The acknowledgement's portal link is a link, the citizen's own, opened safely.
     const portal = log.getByRole('link', { name: /\/portal\// });
     await expect.poll(() => portal.count(), { timeout: 10_000 }).toBe(1);
-    expect(await portal.getAttribute('href')).toMatch(/^http:\/\/127\.0\.0\.1\/portal\/[\w-]{32}$/);
+    // PUBLIC_BASE_URL is this server's own origin in tests.
+    expect(await portal.getAttribute('href')).toMatch(new RegExp(`^${base}/portal/[\\w-]{32}$`));
     expect(await portal.getAttribute('rel')).toBe('noopener noreferrer');
     const stored = await ctx.models.messages.findOne({ channel: 'chat', text: 'Bonjour, la mairie est-elle ouverte samedi ?' }).lean();
     expect(stored).toBeTruthy();
