@@ -34,6 +34,8 @@ describe('loadConfig', () => {
     [{ PUBLIC_BASE_URL: 'ftp://x' }, 'PUBLIC_BASE_URL'],
     [{ OPENING_HOURS: 'lundi 9h-17h' }, 'OPENING_HOURS'],
     [{ SMS_MAX_SEGMENTS: '0' }, 'SMS_MAX_SEGMENTS'],
+    [{ WEBHOOK_ALLOWED_NETWORKS: '10.0.0.0/8, intranet' }, 'WEBHOOK_ALLOWED_NETWORKS'],
+    [{ CALLBACK_REGIONS: 'France' }, 'CALLBACK_REGIONS'],
   ])('stops on %j naming %s', (env, variable) => {
     let error: unknown;
     try {
