@@ -1,7 +1,7 @@
 // Socket.IO on the app's HTTP server: /agents (token handshake, rooms per agent, team, ticket and for
 // managers) and /chat (the citizens' widget). Domain events reach sockets through one subscriber.
 import type { Server as HttpServer } from 'node:http';
-import { Server, type Namespace, type Socket } from 'socket.io';
+import { Server } from 'socket.io';
 import type { Logger } from 'pino';
 import type { ChannelAdapter } from '../../channels/types.js';
 import type { ChatDelivery } from '../../channels/webchat/adapter.js';
@@ -10,35 +10,13 @@ import { DomainError } from '../domain/errors.js';
 import { RateLimiter } from '../domain/rateLimit.js';
 import { isStoreUnavailable } from '../http/errors.js';
 import type { Services } from '../services/index.js';
-import type { Principal } from '../services/tokens.js';
 import type { ChatSessionDoc } from '../store/models/chatSession.js';
-import type { AgentClientToServer, AgentServerToClient, ChatClientToServer, ChatServerToClient, ErrorAck } from './events.js';
+import type { ErrorAck } from './events.js';
 import { subscribeDomainEvents } from './subscriber.js';
+import { rooms, type AgentsNamespace, type AgentSocket, type AgentSocketData, type ChatNamespace } from './rooms.js';
 import { SessionExpired } from '../services/chat.js';
 import { t } from '../i18n/catalogue.js';
 
-
-interface AgentSocketData {
-  principal: Principal;
-  teamId: string | null;
-  watching: Set<string>;
-  /** The token's expiry: the socket ends then (the console logs in again). */
-  expiresAt: Date;
-}
-interface ChatSocketData {
-  session: ChatSessionDoc | null;
-}
-export type AgentsNamespace = Namespace<AgentClientToServer, AgentServerToClient, Record<string, never>, AgentSocketData>;
-export type ChatNamespace = Namespace<ChatClientToServer, ChatServerToClient, Record<string, never>, ChatSocketData>;
-type AgentSocket = Socket<AgentClientToServer, AgentServerToClient, Record<string, never>, AgentSocketData>;
-
-export const rooms = {
-  agent: (id: string) => `agent:${id}`,
-  team: (id: string) => `team:${id}`,
-  ticket: (id: string) => `ticket:${id}`,
-  managers: 'managers',
-  chat: (sessionId: string) => `chat:${sessionId}`,
-};
 
 export function attachRealtime(deps: {
   server: HttpServer;

@@ -7,7 +7,7 @@ import { mayFollowTicket } from '../domain/access.js';
 import type { TicketEventData } from '../domain/events.js';
 import type { Services } from '../services/index.js';
 import type { TicketPayload } from './events.js';
-import { rooms, type AgentsNamespace, type ChatNamespace } from './server.js';
+import { rooms, type AgentsNamespace, type ChatNamespace } from './rooms.js';
 
 export function subscribeDomainEvents(services: Services, agents: AgentsNamespace, chat: ChatNamespace, log: Logger): () => void {
   const audience = (e: TicketEventData) => [
