@@ -12,6 +12,9 @@ import { createServices, type ServiceOptions } from '../../src/services/index.js
 import { connectStore } from '../../src/store/index.js';
 import { SYSTEM } from '../../src/services/audit.js';
 
+/** False when the suite runs on an operator's MongoDB (TEST_MONGODB_URI): the embedded store's own checks skip. */
+export const onEmbeddedStore = !process.env.TEST_MONGODB_URI;
+
 export const TEST_SECRET = 'test-secret-that-is-long-enough-0123456789';
 export const silentLog = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
 

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FERRETDB_PATCHES, patchedFerretDB } from '../../src/store/embedded.js';
 import { isDuplicateKey, nextSequence } from '../../src/store/index.js';
-import { testServices } from '../helpers/context.js';
+import { onEmbeddedStore, testServices } from '../helpers/context.js';
 
 let ctx: Awaited<ReturnType<typeof testServices>>;
 beforeAll(async () => {
@@ -15,7 +15,8 @@ beforeAll(async () => {
 afterAll(() => ctx.close());
 
 describe('store', () => {
-  it('finds a document by _id through its index on the embedded store (the project’s IDColumn patch to FerretDB)', async () => {
+  // SQLite's query plans, as FerretDB reports them: on an operator's MongoDB (TEST_MONGODB_URI) these two skip.
+  it.skipIf(!onEmbeddedStore)('finds a document by _id through its index on the embedded store (the project’s IDColumn patch to FerretDB)', async () => {
     const id = new Types.ObjectId();
     await ctx.models.citizens.create({ _id: id, name: 'Indexée' });
     const plan = await ctx.store.conn.db!.command({ explain: { find: 'citizens', filter: { _id: id } } });
@@ -28,7 +29,7 @@ describe('store', () => {
     }
   });
 
-  it('answers an agent’s inbox, a citizen’s tickets and a period from the indexes, never reading the whole table (the project’s pushdown patch)', async () => {
+  it.skipIf(!onEmbeddedStore)('answers an agent’s inbox, a citizen’s tickets and a period from the indexes, never reading the whole table (the project’s pushdown patch)', async () => {
     const plans = await Promise.all(
       [
         { find: 'tickets', filter: { assigneeId: { $in: [new Types.ObjectId()] }, status: { $in: ['new', 'open', 'pending'] } } },
