@@ -1,6 +1,6 @@
 // Completes inbound messages that a dead process stored but did not finish (ticket update, event).
 import type { Logger } from 'pino';
-import type { IngestInbound } from '../services/ingestInbound.js';
+import type { IngestInbound } from '../services/ingest/index.js';
 
 export function startRecoveryJob(ingestInbound: IngestInbound, log: Logger, everyMs = 30_000): { stop(): void } {
   const run = () =>

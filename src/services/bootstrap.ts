@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Models } from '../store/index.js';
 import type { AgentService } from './agents.js';
 import { SYSTEM } from './audit.js';
-import type { IngestInbound } from './ingestInbound.js';
+import type { IngestInbound } from './ingest/index.js';
 
 export const DEMO_PASSWORD = 'gru-demo-2026';
 

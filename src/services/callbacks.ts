@@ -16,7 +16,7 @@ import type { Models } from '../store/index.js';
 import type { TicketDoc } from '../store/models/ticket.js';
 import { SYSTEM, type Audit } from './audit.js';
 import type { EventBus } from './eventBus.js';
-import type { IngestInbound } from './ingestInbound.js';
+import type { IngestInbound } from './ingest/index.js';
 import { ticketEventData } from './ticketEvents.js';
 import type { Principal } from './tokens.js';
 

@@ -9,7 +9,7 @@ import { Invalid, Unauthorized } from '../domain/errors.js';
 import { normaliseEmail, normalisePhone } from '../domain/identity.js';
 import type { Models } from '../store/index.js';
 import type { ChatSessionDoc } from '../store/models/chatSession.js';
-import type { IngestInbound, IngestResult } from './ingestInbound.js';
+import type { IngestInbound, IngestResult } from './ingest/index.js';
 
 export interface ChatStart {
   name?: string;

@@ -6,7 +6,7 @@ import type { ParsedEmail } from '../../channels/email/parse.js';
 import type { MailboxStore } from '../../channels/email/listener.js';
 import type { Models } from '../store/index.js';
 import { attachmentIdOf, attachmentRef } from '../store/models/mailbox.js';
-import type { IngestInbound } from './ingestInbound.js';
+import type { IngestInbound } from './ingest/index.js';
 import { messageIdOfOurs, type Outbox } from './outbox.js';
 
 export function createEmailService(deps: { models: Models; ingestInbound: IngestInbound; outbox: Outbox; now: () => Date; log: Logger }) {

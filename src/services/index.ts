@@ -16,7 +16,7 @@ import { createChatIdentityService, type ChatIdentityService } from './chatIdent
 import { createEmailService } from './email.js';
 import { createCitizenService } from './citizens.js';
 import { EventBus } from './eventBus.js';
-import { createIngestInbound } from './ingestInbound.js';
+import { createIngestInbound } from './ingest/index.js';
 import { createOutbox } from './outbox.js';
 import { createDocumentService } from './documents.js';
 import { createIntegrationService } from './integrations.js';

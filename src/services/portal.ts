@@ -10,7 +10,7 @@ import type { Models } from '../store/index.js';
 import type { TicketDoc } from '../store/models/ticket.js';
 import type { Actor, Audit } from './audit.js';
 import { checklistView, type DocumentService, type UploadedFile } from './documents.js';
-import type { IngestInbound } from './ingestInbound.js';
+import type { IngestInbound } from './ingest/index.js';
 
 const hash = (token: string) => createHash('sha256').update(token).digest('hex');
 /** "+33 6 •• •• •• 78": enough for the citizen to recognise their number, not to learn someone's. */

@@ -9,7 +9,7 @@ import type { Models } from '../store/index.js';
 import type { MessageDoc } from '../store/models/message.js';
 import type { EventBus } from './eventBus.js';
 import { ticketEventData } from './ticketEvents.js';
-import type { IngestInbound, IngestResult } from './ingestInbound.js';
+import type { IngestInbound, IngestResult } from './ingest/index.js';
 
 export const MISSED_CALL_TEXT = t('voice.missed_call');
 const MAX_ATTEMPTS = 20;

@@ -8,7 +8,9 @@ describe('agent tokens', () => {
     const tokens = createTokens({ secret, ttlMinutes: 10, now: () => now });
     const { token, expiresAt } = await tokens.sign({ agentId: 'a1', role: 'manager' });
     expect(expiresAt.toISOString()).toBe('2026-01-01T00:10:00.000Z');
-    await expect(tokens.verify(token)).resolves.toEqual({ agentId: 'a1', role: 'manager', expiresAt });
+    await expect(tokens.verify(token)).resolves.toEqual({ agentId: 'a1', role: 'manager', expiresAt, sessionVersion: 0 });
+    // The agent's session version travels with the token (auth refuses it once the agent's has moved on).
+    await expect(tokens.verify((await tokens.sign({ agentId: 'a1', role: 'manager' }, 3)).token)).resolves.toMatchObject({ sessionVersion: 3 });
     now = new Date('2026-01-01T00:10:01Z');
     await expect(tokens.verify(token)).rejects.toMatchObject({ key: 'auth.token_expired' });
   });
