@@ -23,7 +23,7 @@ import { createIntegrationService } from './integrations.js';
 import { createPortalService } from './portal.js';
 import { createSatisfactionService, type SatisfactionService } from './satisfaction.js';
 import { createStatsService } from './stats.js';
-import { createTicketService } from './tickets.js';
+import { createTicketService } from './tickets/index.js';
 import { createSlaPolicy, DEFAULT_SLA, type SlaSettings } from './sla.js';
 import { createTokens } from './tokens.js';
 import { parseOpeningHours, type OpeningHours } from '../domain/calendar.js';

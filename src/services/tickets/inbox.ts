@@ -1,0 +1,80 @@
+// The inbox: an agent's own tickets (theirs and those they cover), their team's or the unassigned ones
+// (with team visibility), or all (managers); filtered, searched, by the answer due first, paged by cursor.
+import { Types } from 'mongoose';
+import { Forbidden, Invalid, NotFound } from '../../domain/errors.js';
+import { OPEN_STATUSES, type TicketStatus } from '../../domain/ticket.js';
+import type { Principal } from '../tokens.js';
+import { agentsAround, type TicketContext } from './context.js';
+import { summaries } from './summaries.js';
+
+export interface InboxQuery {
+  scope: 'mine' | 'team' | 'unassigned' | 'all';
+  status?: TicketStatus[];
+  channel?: string;
+  category?: string;
+  atRisk?: boolean;
+  q?: string;
+  cursor?: string;
+  limit: number;
+}
+
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const encodeCursor = (due: Date | null, id: Types.ObjectId) => Buffer.from(JSON.stringify([due?.toISOString() ?? null, String(id)])).toString('base64url');
+function decodeCursor(cursor: string): { due: Date | null; id: Types.ObjectId } {
+  try {
+    const decoded: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString());
+    if (!Array.isArray(decoded) || decoded.length !== 2) throw new Error();
+    const [due, id] = decoded as unknown[];
+    // Only what encodeCursor writes: an ISO date or null, and an id (never an object that could carry an operator).
+    if (typeof id !== 'string' || !/^[0-9a-f]{24}$/.test(id)) throw new Error();
+    if (due !== null && (typeof due !== 'string' || Number.isNaN(Date.parse(due)))) throw new Error();
+    return { due: due === null ? null : new Date(due as string), id: new Types.ObjectId(id) };
+  } catch {
+    throw new Invalid('ticket.cursor_invalid');
+  }
+}
+
+export async function inbox(ctx: TicketContext, principal: Principal, query: InboxQuery) {
+  const filter: Record<string, unknown> = {};
+  const { me, handled, names } = await agentsAround(ctx, principal.agentId);
+  if (!me) throw new NotFound('agent.not_found');
+  if (query.scope === 'all') {
+    if (principal.role === 'agent') throw new Forbidden('ticket.scope_all_managers');
+  } else if (query.scope === 'unassigned') {
+    // Waiting for someone: the agent's team's (with team visibility), every one for managers.
+    if (principal.role === 'agent' && !ctx.settings.teamVisibility) throw new Forbidden('ticket.team_visibility_off');
+    filter.assigneeId = null;
+    if (principal.role === 'agent') filter.teamId = me.teamId ?? null;
+  } else if (query.scope === 'team') {
+    if (principal.role === 'agent' && !ctx.settings.teamVisibility) throw new Forbidden('ticket.team_visibility_off');
+    filter.teamId = me.teamId ?? null;
+  } else {
+    filter.assigneeId = { $in: handled };
+  }
+  if (query.status?.length) filter.status = { $in: query.status };
+  if (query.channel) filter.channels = query.channel;
+  if (query.category) filter.category = query.category;
+  if (query.atRisk) {
+    filter.status = { $in: (query.status?.length ? query.status : OPEN_STATUSES).filter((s) => s !== 'pending') };
+    filter['sla.warnAt'] = { $lte: ctx.now() };
+    filter['sla.pausedAt'] = null;
+  }
+  if (query.q?.trim()) {
+    const pattern = new RegExp(escapeRegex(query.q.trim().slice(0, 100)), 'i');
+    const citizens = await ctx.models.citizens.find({ name: pattern }, { _id: 1 }).limit(500).lean();
+    filter.$or = [{ subject: pattern }, { reference: pattern }, { citizenId: { $in: citizens.map((c) => c._id) } }];
+  }
+  // The answer due first comes first; tickets awaiting nothing after them.
+  if (query.cursor) {
+    const { due, id } = decodeCursor(query.cursor);
+    const after = [{ inboxOrder: { $gt: due } }, { inboxOrder: due, _id: { $gt: id } }];
+    filter.$and = [...((filter.$and as unknown[]) ?? []), { $or: after }];
+  }
+  const tickets = await ctx.models.tickets.find(filter).sort({ inboxOrder: 1, _id: 1 }).limit(query.limit + 1);
+  const page = tickets.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    items: await summaries(ctx, page, names),
+    nextCursor: tickets.length > query.limit && last ? encodeCursor(last.inboxOrder ?? null, last._id) : null,
+  };
+}

@@ -1,0 +1,42 @@
+// The inbox's lines: a ticket as agents see it in a list, with its citizen's and assignee's names and whether its deadline is at risk.
+import type { TicketContext } from './context.js';
+import { NOTHING_DUE, type TicketDoc } from '../../store/models/ticket.js';
+import { OPEN_STATUSES } from '../../domain/ticket.js';
+import { slotLabel } from '../../domain/callbackSlots.js';
+
+/** The inbox's lines; `knownNames` are agents' names already read (no second read for them). */
+export async function summaries(ctx: TicketContext, tickets: TicketDoc[], knownNames: Map<string, string> = new Map(), knownCitizens: Map<string, string | null> = new Map()) {
+  const citizenIds = [...new Set(tickets.map((t) => String(t.citizenId)))].filter((id) => !knownCitizens.has(id));
+  const agentIds = [...new Set(tickets.map((t) => t.assigneeId).filter(Boolean).map(String))].filter((id) => !knownNames.has(id));
+  const [citizens, agents] = await Promise.all([
+    citizenIds.length ? ctx.models.citizens.find({ _id: { $in: citizenIds } }, { name: 1 }).lean() : [],
+    agentIds.length ? ctx.models.agents.find({ _id: { $in: agentIds } }, { name: 1 }).lean() : [],
+  ]);
+  const citizenName = new Map([...knownCitizens, ...citizens.map((c) => [String(c._id), c.name ?? null] as const)]);
+  const agentName = new Map([...knownNames, ...agents.map((a) => [String(a._id), a.name] as const)]);
+  const atRiskFrom = (t: TicketDoc) => isAtRisk(ctx, t);
+  return tickets.map((t) => ({
+    id: String(t._id),
+    reference: t.reference,
+    status: t.status,
+    channel: t.lastInboundChannel,
+    channels: t.channels?.length ? t.channels : [t.channel],
+    subject: t.subject,
+    category: t.category ?? null,
+    priority: t.priority,
+    citizen: { id: String(t.citizenId), name: citizenName.get(String(t.citizenId)) ?? null },
+    assignee: t.assigneeId ? { id: String(t.assigneeId), name: agentName.get(String(t.assigneeId)) ?? '' } : null,
+    unreadCount: t.unreadCount,
+    lastMessageAt: t.lastMessageAt.toISOString(),
+    firstResponseDueAt: t.firstResponseDueAt ? t.firstResponseDueAt.toISOString() : null,
+    responseDueAt: t.inboxOrder && t.inboxOrder.getTime() !== NOTHING_DUE.getTime() ? t.inboxOrder.toISOString() : null,
+    firstRespondedAt: t.firstRespondedAt ? t.firstRespondedAt.toISOString() : null,
+    atRisk: atRiskFrom(t),
+    callback: t.callback ? { slot: t.callback.slot, label: slotLabel(t.callback.slot), phone: t.callback.phone } : null,
+  }));
+}
+
+/** At risk: a running, unpaused deadline past its warning point. */
+export function isAtRisk(ctx: TicketContext, t: Pick<TicketDoc, 'sla' | 'status'>): boolean {
+  return !!t.sla && !t.sla.pausedAt && OPEN_STATUSES.includes(t.status) && t.sla.warnAt.getTime() <= ctx.now().getTime();
+}
