@@ -62,7 +62,4 @@ export interface ChannelAdapter {
    * outbox does not send it twice. Undefined when the adapter cannot tell.
    */
   findSent?(message: OutboundMessage, since: Date): Promise<string | undefined>;
-  /** Channels that pull (IMAP) or hold connections (chat) start here and feed the sink. */
-  start?(sink: (message: InboundMessage) => Promise<void>): Promise<void>;
-  stop?(): Promise<void>;
 }

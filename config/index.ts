@@ -248,6 +248,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   });
 }
 
+/** Every setting at its default (no variable set): the one place the services' defaults come from. */
+export const DEFAULTS: Config = loadConfig({});
+
 /** A channel is on when all its key variables are set, off when none is; half set is an error. */
 function group(e: Env, channel: string, keys: (keyof Env)[], alsoRequired: (keyof Env)[]): boolean {
   const set = keys.filter((k) => e[k] !== undefined);

@@ -201,7 +201,7 @@ export function createImapListener(options: {
       client?.close();
       await loop;
       loop = null;
-      await store.releaseLease(key, holder).catch(() => undefined);
+      await store.releaseLease(key, holder).catch(() => undefined); // stopping: an unreleased lease expires by itself
     },
   };
 }

@@ -102,7 +102,7 @@ function sentFolder(imap: ImapSettings, folder: string) {
       withClient(async (client) => {
         // A Sent folder that does not exist yet is created, as a mail client would.
         if (!(await client.append(folder, raw, ['\\Seen']).catch(() => false))) {
-          await client.mailboxCreate(folder).catch(() => undefined);
+          await client.mailboxCreate(folder).catch(() => undefined); // already there is fine
           if (!(await client.append(folder, raw, ['\\Seen']))) throw new Error(`could not append to ${folder}`);
         }
       }),

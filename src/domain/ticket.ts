@@ -16,9 +16,3 @@ export const MESSAGE_KINDS = ['message', 'acknowledgement', 'reminder', 'closing
 
 export const DELIVERY_STATUSES = ['queued', 'sending', 'sent', 'delivered', 'failed'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
-
-/** The status a ticket takes when the citizen writes: a new message reopens pending and resolved work. */
-export function statusAfterInbound(current: TicketStatus, isNewTicket: boolean): TicketStatus {
-  if (isNewTicket) return 'new';
-  return current === 'new' ? 'new' : 'open';
-}

@@ -6,7 +6,7 @@ import type { Services } from '../services/index.js';
 
 const DAY = 86_400_000;
 
-export async function runAutomation(services: Pick<Services, 'models' | 'tickets' | 'automation' | 'now'>, serviceName: string): Promise<{ closed: number; reminded: number }> {
+export async function runAutomation(services: Pick<Services, 'models' | 'tickets' | 'automation' | 'now'>, serviceName: string, log?: Logger): Promise<{ closed: number; reminded: number }> {
   const { models } = services;
   const settings = await services.automation.get();
   const now = services.now();
@@ -16,7 +16,7 @@ export async function runAutomation(services: Pick<Services, 'models' | 'tickets
   if (settings.autoCloseAfterDays) {
     const due = await models.tickets.find({ status: 'resolved', resolvedAt: { $lte: new Date(now.getTime() - settings.autoCloseAfterDays * DAY) } }).limit(200).lean();
     for (const ticket of due) {
-      await services.tickets.sendAutomatic(String(ticket._id), fill(settings.closingMessage ?? DEFAULT_CLOSING, ticket), 'closing', `closing:${String(ticket._id)}`).catch(() => null);
+      await services.tickets.sendAutomatic(String(ticket._id), fill(settings.closingMessage ?? DEFAULT_CLOSING, ticket), 'closing', `closing:${String(ticket._id)}`).catch((err: unknown) => log?.warn({ err, ticketId: String(ticket._id) }, 'closing message not queued: the request closes all the same'));
       await services.tickets.setStatusAsSystem(String(ticket._id), 'closed', `no reply ${settings.autoCloseAfterDays} days after resolution`);
       result.closed++;
     }
@@ -28,7 +28,7 @@ export async function runAutomation(services: Pick<Services, 'models' | 'tickets
       const claimed = await models.tickets.updateOne({ _id: ticket._id, reminderSentAt: null }, { $set: { reminderSentAt: now } });
       if (claimed.modifiedCount === 0) continue;
       const key = `reminder:${String(ticket._id)}:${ticket.pendingSince!.getTime()}`;
-      await services.tickets.sendAutomatic(String(ticket._id), fill(settings.reminderMessage ?? DEFAULT_REMINDER, ticket), 'reminder', key).catch(() => null);
+      await services.tickets.sendAutomatic(String(ticket._id), fill(settings.reminderMessage ?? DEFAULT_REMINDER, ticket), 'reminder', key).catch((err: unknown) => log?.warn({ err, ticketId: String(ticket._id) }, 'reminder not queued'));
       result.reminded++;
     }
   }
@@ -37,7 +37,7 @@ export async function runAutomation(services: Pick<Services, 'models' | 'tickets
 
 export function startAutomationJob(services: Services, serviceName: string, log: Logger, everyMs = 5 * 60_000): { stop(): void } {
   const run = () =>
-    runAutomation(services, serviceName)
+    runAutomation(services, serviceName, log)
       .then((r) => (r.closed || r.reminded) && log.info(r, 'automation'))
       .catch((err: unknown) => log.error({ err }, 'automation failed'));
   const timer = setInterval(run, everyMs);

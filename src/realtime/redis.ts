@@ -26,6 +26,7 @@ export async function useRedisAdapter(io: Server, url: string, log: Logger): Pro
   io.adapter(createAdapter(pub, sub, { requestsTimeout: 3_000 }));
   log.info('Socket.IO shares its rooms through Redis');
   return async () => {
+    // Closing anyway: a connection that cannot say goodbye is dropped with the process.
     await Promise.all([pub.quit().catch(() => undefined), sub.quit().catch(() => undefined)]);
   };
 }

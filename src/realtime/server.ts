@@ -52,7 +52,7 @@ export function attachRealtime(deps: {
       void room
         .emitWithAck('message:created', publicMessage!)
         .then((acks: unknown[]) => (acks.length > 0 ? services.outbox.advanceStatus({ messageId }, 'delivered') : false))
-        .catch(() => undefined);
+        .catch(() => undefined); // no browser acknowledged in time: the reply stays 'sent', which is true
       return true;
     };
     (deps.chatAdapter as ChannelAdapter & { attach(d: ChatDelivery): void }).attach(deliver);
@@ -121,7 +121,7 @@ function setUpAgents(agents: AgentsNamespace, chat: ChatNamespace, services: Ser
     if (teamId) joined.push(rooms.team(teamId));
     if (principal.role !== 'agent') joined.push(rooms.managers);
     // Joined before the handlers and without awaiting: the in-memory and Redis adapters both accept it.
-    void Promise.resolve(socket.join(joined)).then(() => announcePresence(socket.data)).catch(() => undefined);
+    void Promise.resolve(socket.join(joined)).then(() => announcePresence(socket.data)).catch((err: unknown) => log.warn({ err, agentId: principal.agentId }, 'agent socket: rooms or presence not set'));
 
     socket.on('ticket:watch', async (ticketId, ack) => {
       const reply = typeof ack === 'function' ? ack : () => undefined;
@@ -144,7 +144,7 @@ function setUpAgents(agents: AgentsNamespace, chat: ChatNamespace, services: Ser
       if (typeof ticketId !== 'string') return reply({ ok: false, error: { code: 'invalid', message: 'ticket id expected' } });
       await socket.leave(rooms.ticket(ticketId));
       socket.data.watching.delete(ticketId);
-      await announceViewers(ticketId).catch(() => undefined);
+      await announceViewers(ticketId).catch(() => undefined); // the next watch or unwatch of the ticket announces its viewers again
       reply({ ok: true });
     });
 
@@ -153,6 +153,7 @@ function setUpAgents(agents: AgentsNamespace, chat: ChatNamespace, services: Ser
       // Only from a ticket's room it is still in (rooms follow access, see subscriber.ts).
       if (!ticketId || !socket.rooms.has(rooms.ticket(ticketId))) return;
       socket.to(rooms.ticket(ticketId)).emit('typing', { ticketId, from: 'agent', agentId: principal.agentId });
+      // Typing is a courtesy: when the store cannot say which chat follows the ticket, nobody is told.
       const session = await services.models.chatSessions.findOne({ ticketId }, { _id: 1 }).lean().catch(() => null);
       if (session) {
         const agent = await services.models.agents.findById(principal.agentId, { name: 1 }).lean();
@@ -284,7 +285,8 @@ function setUpChat(chat: ChatNamespace, agents: AgentsNamespace, services: Servi
         const linked = await services.chatIdentity.confirm(session, code);
         ack({ ok: true, linked: true, reference: linked.reference });
         // The thread the chat joined: what the citizen had written from that address, now theirs here too.
-        for (const message of await services.chat.history(session).catch(() => [])) socket.emit('message:created', message);
+        const joined = await services.chat.history(session).catch((err: unknown) => (log.warn({ err, sessionId: String(session._id) }, 'chat history not replayed after a confirmation'), []));
+        for (const message of joined) socket.emit('message:created', message);
       } catch (err) {
         if (!(err instanceof DomainError)) log.error({ err, channel: 'chat', sessionId: String(session._id) }, 'chat identity not confirmed');
         ack(errorAck(err));
@@ -316,7 +318,8 @@ function setUpChat(chat: ChatNamespace, agents: AgentsNamespace, services: Servi
       await enter(socket.data.session);
       // Resume: deliver what the citizen has not seen.
       const lastSeen = (socket.handshake.auth as { lastMessageId?: unknown }).lastMessageId;
-      const missed = await services.chat.history(socket.data.session, typeof lastSeen === 'string' ? lastSeen : undefined).catch(() => []);
+      const missed = await services.chat.history(socket.data.session, typeof lastSeen === 'string' ? lastSeen : undefined)
+        .catch((err: unknown) => (log.warn({ err, sessionId: String(socket.data.session?._id) }, 'chat history not replayed on resume'), []));
       for (const message of missed) socket.emit('message:created', message);
     }
   });

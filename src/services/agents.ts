@@ -65,6 +65,7 @@ export function createAgentService(deps: { models: Models; tokens: Tokens; audit
       const locked = throttle.lockedFor(agent.email, address, at);
       if (locked > 0) throw new RateLimited('auth.too_many_failures_account', {}, Math.ceil(locked / 1000));
     }
+    // An unreadable stored hash verifies nothing: a wrong password.
     if (await verifyPassword(given, agent.passwordHash).catch(() => false)) return;
     if (address !== undefined) throttle.failed(agent.email, address, now().getTime());
     throw new Unauthorized('auth.current_password_wrong');
@@ -114,6 +115,7 @@ export function createAgentService(deps: { models: Models; tokens: Tokens; audit
         if (locked > 0) throw new RateLimited('auth.too_many_failures_account', {}, Math.ceil(locked / 1000));
       }
       const agent = email ? await models.agents.findOne({ email, active: true }).lean() : null;
+      // An unreadable stored hash verifies nothing: wrong credentials.
       const valid = await verifyPassword(password, agent?.passwordHash ?? (await decoyHash)).catch(() => false);
       if (!agent || !valid) {
         if (address !== undefined) throttle.failed(email, address, now().getTime());

@@ -24,9 +24,10 @@ import { createPortalService } from './portal.js';
 import { createSatisfactionService, type SatisfactionService } from './satisfaction.js';
 import { createStatsService } from './stats.js';
 import { createTicketService } from './tickets/index.js';
-import { createSlaPolicy, DEFAULT_SLA, type SlaSettings } from './sla.js';
+import { createSlaPolicy, type SlaSettings } from './sla.js';
 import { createTokens } from './tokens.js';
-import { parseOpeningHours, type OpeningHours } from '../domain/calendar.js';
+import type { OpeningHours } from '../domain/calendar.js';
+import { DEFAULTS } from '../../config/index.js';
 import { createVoiceService } from './voice.js';
 import { webhookNetworks } from '../domain/networks.js';
 
@@ -40,7 +41,7 @@ export interface ServiceOptions {
   mailDomain?: string;
   /** Public URL of the server, for portal links. */
   publicBaseUrl?: string;
-  /** The promise's calendar; default: 48 h of working days in Europe/Paris. */
+  /** The promise's calendar; default: config/'s (48 h of working days in Europe/Paris). */
   sla?: SlaSettings;
   tokenTtlMinutes: number;
   /** A chat session unused this long expires. */
@@ -48,7 +49,7 @@ export interface ServiceOptions {
   /** Login attempts per minute from one network address. */
   loginAttemptsPerMinute?: number;
   rules: { defaultPhoneRegion: string; reopenWindowDays: number; slaFirstResponseHours: number };
-  /** When the service answers the phone (call-back slots); default mon-fri 08:30-12:00,13:30-17:30 in Europe/Paris. */
+  /** When the service answers the phone (call-back slots); default: config/'s OPENING_HOURS. */
   openingHours?: { hours: OpeningHours; timeZone: string };
   /** Citizens may ask to be called back (default on). */
   callbacks?: boolean;
@@ -66,9 +67,10 @@ export interface ServiceOptions {
 export function createServices(store: Store, log: Logger, options: ServiceOptions, adapters: ReadonlyMap<InboundChannel, ChannelAdapter> = new Map(), dialer: Dialer | null = null) {
   const now = options.now ?? (() => new Date());
   const events = new EventBus(log);
-  const sla = createSlaPolicy(
-    options.sla ?? { ...DEFAULT_SLA, hours: parseOpeningHours('mon-fri 00:00-24:00'), promiseHours: options.rules.slaFirstResponseHours, nextResponseHours: options.rules.slaFirstResponseHours },
-  );
+  const sla = createSlaPolicy(options.sla ?? { ...DEFAULTS.sla, promiseHours: options.rules.slaFirstResponseHours, nextResponseHours: options.rules.slaFirstResponseHours });
+  const serviceName = options.serviceName ?? DEFAULTS.service.name;
+  const teamVisibility = options.teamVisibility ?? DEFAULTS.access.teamVisibility;
+  const satisfactionEnabled = options.satisfactionSurvey ?? DEFAULTS.satisfactionSurvey;
   const audit = createAudit(store.models, now);
   const tokens = createTokens({ secret: options.jwtSecret, ttlMinutes: options.tokenTtlMinutes, now });
   const agents = createAgentService({ models: store.models, tokens, audit, events, now, loginAttemptsPerMinute: options.loginAttemptsPerMinute, phoneRegion: options.rules.defaultPhoneRegion });
@@ -91,43 +93,43 @@ export function createServices(store: Store, log: Logger, options: ServiceOption
     template: async (channel) => (await automation.recent()).acknowledgements[channel],
     settings: {
       promiseHours: options.rules.slaFirstResponseHours,
-      serviceName: options.serviceName ?? 'la mairie',
+      serviceName,
       portalLink: async () => portal!.redactedLink(),
     },
   });
   // Statistics count days in the time zone of the promise's clock.
-  const timeZone = options.sla?.timeZone ?? 'Europe/Paris';
+  const timeZone = options.sla?.timeZone ?? DEFAULTS.sla.timeZone;
   const dailyFigures = createDailyFigures({ models: store.models, now, timeZone });
   const ingestInbound = createIngestInbound({ models: store.models, events, audit, now, log, rules: options.rules, acknowledge, sla, classify: automation.classify, storedLate: dailyFigures.reopen });
   const callbacks = createCallbackService({
     models: store.models, events, audit, ingestInbound, now, log, dialer,
     settings: {
-      openingHours: options.openingHours?.hours ?? parseOpeningHours('mon-fri 08:30-12:00,13:30-17:30'),
-      timeZone: options.openingHours?.timeZone ?? 'Europe/Paris',
+      openingHours: options.openingHours?.hours ?? DEFAULTS.service.openingHours,
+      timeZone: options.openingHours?.timeZone ?? DEFAULTS.rules.timeZone,
       defaultPhoneRegion: options.rules.defaultPhoneRegion,
-      enabled: options.callbacks ?? true,
-      regions: options.callbackRegions ?? ['FR'],
+      enabled: options.callbacks ?? DEFAULTS.sms.callbacks,
+      regions: options.callbackRegions ?? DEFAULTS.sms.callbackRegions,
     },
   });
-  const documents = createDocumentService({ models: store.models, now, maxBytes: options.portalMaxFileBytes ?? 10 * 1024 * 1024 });
-  portal = createPortalService({ models: store.models, audit, ingestInbound, now, callbackSlots: callbacks.slots, documents, satisfactionEnabled: options.satisfactionSurvey ?? true, publicBaseUrl: options.publicBaseUrl ?? 'http://localhost:3000', secret: options.jwtSecret });
+  const documents = createDocumentService({ models: store.models, now, maxBytes: options.portalMaxFileBytes ?? DEFAULTS.http.portalMaxFileBytes });
+  portal = createPortalService({ models: store.models, audit, ingestInbound, now, callbackSlots: callbacks.slots, documents, satisfactionEnabled, publicBaseUrl: options.publicBaseUrl ?? DEFAULTS.publicBaseUrl, secret: options.jwtSecret });
   const voice = createVoiceService({ models: store.models, events, ingestInbound, now, log });
   const chat = createChatService({ models: store.models, ingestInbound, now, rules: options.rules, sessionIdleHours: options.chatSessionIdleHours, showLinks: (message, text) => portal!.showLinks(message, text) });
-  chatIdentity = createChatIdentityService({ models: store.models, outbox, citizens, audit, events, now, log, secret: options.jwtSecret, serviceName: options.serviceName ?? 'la mairie' });
-  const access = createAccess({ models: store.models, teamVisibility: options.teamVisibility ?? false });
+  chatIdentity = createChatIdentityService({ models: store.models, outbox, citizens, audit, events, now, log, secret: options.jwtSecret, serviceName });
+  const access = createAccess({ models: store.models, teamVisibility });
   const tickets = createTicketService({
     models: store.models, events, audit, outbox, access, now, log, sla, portal, documents,
     onResolved: (ticket) => satisfaction!.ask(ticket),
-    settings: { teamVisibility: options.teamVisibility ?? false },
+    settings: { teamVisibility },
   });
   // Late-bound: the question needs the citizen's channels, which the ticket service knows.
   satisfaction = createSatisfactionService({
-    models: store.models, outbox, events, audit, now, log, enabled: options.satisfactionSurvey ?? true,
-    settings: { defaultPhoneRegion: options.rules.defaultPhoneRegion, serviceName: options.serviceName ?? 'la mairie' },
+    models: store.models, outbox, events, audit, now, log, enabled: satisfactionEnabled,
+    settings: { defaultPhoneRegion: options.rules.defaultPhoneRegion, serviceName },
     channelsOf: (ticket) => tickets.replyChannels(ticket),
     portalLink: () => portal!.redactedLink(),
   });
-  const integrations = createIntegrationService({ models: store.models, events, audit, now, log, secret: options.jwtSecret, networks: webhookNetworks(options.webhookAllowedNetworks ?? []) });
+  const integrations = createIntegrationService({ models: store.models, events, audit, now, log, secret: options.jwtSecret, networks: webhookNetworks(options.webhookAllowedNetworks ?? DEFAULTS.webhookAllowedNetworks) });
   const cannedAnswers = createCannedAnswerService({ models: store.models, audit });
   const email = createEmailService({ models: store.models, ingestInbound, outbox, now, log });
   const stats = createStatsService({ models: store.models, now, figures: dailyFigures });

@@ -32,6 +32,7 @@ export function signature(secret: string, body: string, at: Date): string {
 async function reachableOnlyPublicly(url: URL, networks: WebhookNetworks): Promise<boolean> {
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (isIP(host)) return networks.allows(host);
+  // A name that does not resolve yet is no address to refuse: each send resolves and checks it again.
   const addresses = await lookup(host, { all: true }).catch(() => []);
   return addresses.every((a) => networks.allows(a.address));
 }

@@ -21,4 +21,3 @@ export function createSlaPolicy(settings: SlaSettings) {
 }
 export type SlaPolicy = ReturnType<typeof createSlaPolicy>;
 
-export const DEFAULT_SLA: Omit<SlaSettings, 'hours'> = { timeZone: 'Europe/Paris', promiseHours: 48, nextResponseHours: 48, atRiskShare: 0.8 };

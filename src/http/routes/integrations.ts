@@ -146,6 +146,7 @@ export const integrationRoutes =
         const { reference } = request.params as { reference: string };
         const ticket = await services.models.tickets.findOne({ reference }, { _id: 1 }).lean();
         if (!ticket) throw new NotFound('ticket.not_found');
+        // An unreadable part is no file: answered 400 below.
         const file = await request.file().catch(() => undefined);
         if (!file) throw new Invalid('attachment.no_file');
         const [stored] = await services.documents.store(ticket, [{ filename: file.filename, content: await file.toBuffer() }]);

@@ -26,6 +26,7 @@ export function senderOf(ctx: IngestContext, inbound: InboundMessage): Sender {
 /** The sender's identity record, read while the key is reserved (a failed read counts as not found). */
 export function readIdentity(ctx: IngestContext, sender: Sender): Promise<IdentityRecord | null> {
   const read = sender.identity ? ctx.models.identities.findById(identityKey(sender.identity)).lean().exec() : Promise.resolve(null);
+  // A failed read counts as not found: resolveCitizen then creates the identity, or reads it on the duplicate.
   return read.catch(() => null);
 }
 

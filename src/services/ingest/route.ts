@@ -40,6 +40,7 @@ export function createRoutingState(deps: Pick<IngestDeps, 'models' | 'events'>) 
     if (typeof e.changes.status === 'string' && e.changes.status !== 'open') loads.forget();
   });
   events.on('ticket.assigned', () => loads.forget());
+  // No team yet (a store being set up): the citizen waits without a team until one exists.
   return { loads, defaultTeamId: () => defaultTeam.get().catch(() => null) };
 }
 export type RoutingState = ReturnType<typeof createRoutingState>;

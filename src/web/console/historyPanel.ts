@@ -37,6 +37,7 @@ export function historyPanel(ticketId: string, api: Api) {
         : [h('li', {}, t('ui.history.empty'))]),
     );
   };
+  // The history is a side panel: when it cannot load, the ticket stays usable and the next change reloads it.
   void load().catch(() => undefined);
   return { element: section, reload: () => load().catch(() => undefined) };
 }

@@ -159,6 +159,7 @@ export function mountInbox(root: HTMLElement, deps: { api: Api; me: Me; teamVisi
     /** Live events come in bursts: one reload for each. */
     refreshSoon() {
       clearTimeout(timer);
+      // A reload that fails keeps the list shown; the next event reloads it again.
       timer = setTimeout(() => void reload().catch(() => undefined), 200);
     },
     select(ticketId: string) {

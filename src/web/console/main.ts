@@ -143,7 +143,7 @@ async function start() {
   socket.on('connect_error', (err: Error) => {
     if (/unauthorized/.test(err.message)) session.end(t('ui.error.session'));
   });
-  if ('Notification' in window && Notification.permission === 'default') void Notification.requestPermission().catch(() => undefined);
+  if ('Notification' in window && Notification.permission === 'default') void Notification.requestPermission().catch(() => undefined); // a refusal is the answer
 }
 
 start().catch((err: Error) => announce(err.message, true));

@@ -150,6 +150,7 @@ export function mountTicketView(root: HTMLElement, deps: {
   /** Live: new messages appended, statuses patched; the forms (and what is typed in them) stay. */
   async function refresh() {
     if (!ticket) return;
+    // A refresh that fails keeps what is shown; the next live event refreshes again.
     const detail = await api.get<TicketDetail>(`/api/tickets/${ticket.id}?limit=100`).catch(() => null);
     if (!detail || detail.id !== ticket?.id) return;
     renderMessages(detail.messages);

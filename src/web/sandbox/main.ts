@@ -92,6 +92,7 @@ async function start() {
   };
   const refresh = async () => render((await api.get<{ items: Delivery[] }>('/api/sandbox/outbox')).items);
   render(first.items);
+  // A refresh that fails (the server restarting) is simply tried again 2 s later.
   setInterval(() => void refresh().catch(() => undefined), 2_000);
 }
 

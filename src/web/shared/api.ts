@@ -26,6 +26,7 @@ export function createApi(session: { token: () => string | null; onUnauthorized:
       throw new ApiError(0, 'network', t('ui.error.network'));
     }
     if (res.status === 204) return undefined as T;
+    // A body that is not JSON (a proxy's page) leaves the status to speak.
     const json = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
     if (!res.ok) {
       if (res.status === 401 && token) session.onUnauthorized();
