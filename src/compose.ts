@@ -17,11 +17,14 @@ import { startAvailabilityReturnJob } from './jobs/availabilityReturn.js';
 import { startRecoveryJob } from './jobs/recoverInterrupted.js';
 import { startSlaWatcher } from './jobs/slaWatcher.js';
 import { createServices } from './services/index.js';
+import { connectRedisLimits } from './services/limits.js';
 import type { Store } from './store/index.js';
 
 export async function compose(config: Config, store: Store, log: Logger, options: { jwtSecret: string; now?: () => Date; dispatcher?: DispatcherOptions; webhooks?: IntegrationDispatcherOptions; imap?: { pollMs?: number; leaseMs?: number } }) {
   const sandbox = config.sandbox.sms || config.sandbox.email ? createSandboxBox() : undefined;
   const adapters = buildChannelAdapters(config, log, sandbox);
+  // With REDIS_URL, every instance counts logins, chat and portal posts in the same buckets.
+  const sharedLimits = config.redisUrl ? await connectRedisLimits(config.redisUrl, options.now ?? (() => new Date()), log) : null;
   const services = createServices(
     store,
     log,
@@ -42,6 +45,7 @@ export async function compose(config: Config, store: Store, log: Logger, options
       webhookAllowedNetworks: config.webhookAllowedNetworks,
       satisfactionSurvey: config.satisfactionSurvey,
       portalMaxFileBytes: config.http.portalMaxFileBytes,
+      limits: sharedLimits?.limits,
       now: options.now,
     },
     adapters,
@@ -55,6 +59,7 @@ export async function compose(config: Config, store: Store, log: Logger, options
   app.addHook('preClose', async () => {
     await realtime.close();
     await closeRedis();
+    await sharedLimits?.close();
   });
   const dispatcher = createOutboxDispatcher({ models: store.models, outbox: services.outbox, now: services.now, log }, { leaseMs: config.outbox.leaseSeconds * 1000, ...options.dispatcher });
   const webhooks = createIntegrationDispatcher({ models: store.models, integrations: services.integrations, now: services.now, log }, options.webhooks);

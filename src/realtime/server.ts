@@ -7,7 +7,6 @@ import type { ChannelAdapter } from '../../channels/types.js';
 import type { ChatDelivery } from '../../channels/webchat/adapter.js';
 import type { Config } from '../../config/index.js';
 import { DomainError } from '../domain/errors.js';
-import { RateLimiter } from '../domain/rateLimit.js';
 import { isStoreUnavailable } from '../http/errors.js';
 import type { Services } from '../services/index.js';
 import type { ChatSessionDoc } from '../store/models/chatSession.js';
@@ -178,10 +177,10 @@ function refusal(code: string, message: string): Error {
 }
 
 function setUpChat(chat: ChatNamespace, agents: AgentsNamespace, services: Services, settings: Config['chat'], ownOrigin: string, log: Logger) {
-  const perSession = new RateLimiter(5, settings.messagesPerMinute / 60);
-  const perAddress = new RateLimiter(15, (settings.messagesPerMinute * 3) / 60);
+  const perSession = services.limits.bucket('chat-session', 5, settings.messagesPerMinute / 60);
+  const perAddress = services.limits.bucket('chat-address', 15, (settings.messagesPerMinute * 3) / 60);
   // A burst of a twelfth of the hourly rate (at least 5): an office behind one address opens several at once.
-  const sessionsPerAddress = new RateLimiter(Math.max(5, Math.ceil(settings.sessionsPerHour / 12)), settings.sessionsPerHour / 3600);
+  const sessionsPerAddress = services.limits.bucket('chat-sessions', Math.max(5, Math.ceil(settings.sessionsPerHour / 12)), settings.sessionsPerHour / 3600);
   // Our own pages are served from PUBLIC_BASE_URL; the Host header is the caller's to write, so it proves nothing.
   const allowedOrigins = new Set([ownOrigin, ...settings.origins]);
 
@@ -214,7 +213,7 @@ function setUpChat(chat: ChatNamespace, agents: AgentsNamespace, services: Servi
     // Handlers are registered before any await: a client may emit as soon as it is connected.
     socket.on('chat:start', async (payload, ack) => {
       if (typeof ack !== 'function') return;
-      if (!sessionsPerAddress.take(address, Date.now())) {
+      if (!(await sessionsPerAddress.take(address)).allowed) {
         log.info({ channel: 'chat', address, code: 'rate_limited' }, 'chat start refused: too many sessions from this address');
         return ack({ ok: false, error: { code: 'rate_limited', message: t('chat.too_many_sessions') } });
       }
@@ -248,8 +247,7 @@ function setUpChat(chat: ChatNamespace, agents: AgentsNamespace, services: Servi
         return refuse(ack, 'invalid', t('chat.message_invalid'), sessionId);
       }
       if (text.length > settings.maxMessageChars) return refuse(ack, 'too_large', t('chat.message_too_long', { max: settings.maxMessageChars }), sessionId);
-      const now = Date.now();
-      if (!perSession.take(sessionId, now) || !perAddress.take(address, now)) {
+      if (!(await perSession.take(sessionId)).allowed || !(await perAddress.take(address)).allowed) {
         return refuse(ack, 'rate_limited', t('chat.too_many_messages'), sessionId);
       }
       try {

@@ -3,7 +3,7 @@
 import { Types } from 'mongoose';
 import { normalisePhone } from '../domain/identity.js';
 import { Conflict, Forbidden, Invalid, NotFound, RateLimited, Unauthorized } from '../domain/errors.js';
-import { LoginThrottle, RateLimiter } from '../domain/rateLimit.js';
+import { memoryLimits, type Limits } from './limits.js';
 import { normaliseEmail } from '../domain/identity.js';
 import { OPEN_STATUSES } from '../domain/ticket.js';
 import { isDuplicateKey, type Models } from '../store/index.js';
@@ -47,27 +47,30 @@ export const toAgentView = (a: AgentDoc): AgentView => ({
 
 export const MIN_PASSWORD_LENGTH = 10;
 
-export function createAgentService(deps: { models: Models; tokens: Tokens; audit: Audit; events?: EventBus; now?: () => Date; loginAttemptsPerMinute?: number; phoneRegion?: string }) {
+export function createAgentService(deps: { models: Models; tokens: Tokens; audit: Audit; events?: EventBus; now?: () => Date; loginAttemptsPerMinute?: number; phoneRegion?: string; limits?: Limits }) {
   const { models, tokens, audit } = deps;
   const now = deps.now ?? (() => new Date());
   // Verified when the email is unknown, so a wrong email costs as long as a wrong password.
   const decoyHash = hashPassword('decoy-password-for-timing');
-  const perAddress = new RateLimiter(10, (deps.loginAttemptsPerMinute ?? 10) / 60);
-  const throttle = new LoginThrottle();
+  const limits = deps.limits ?? memoryLimits(now);
+  const perAddress = limits.bucket('login-address', 10, (deps.loginAttemptsPerMinute ?? 10) / 60);
+  const throttle = limits.lockout('login-failures');
+  /** Too many attempts from the address, or too many failures on the account from it: 429 before any password is checked. */
+  const admit = async (email: string, address: string) => {
+    const taken = await perAddress.take(address);
+    if (!taken.allowed) throw new RateLimited('auth.too_many_attempts_address', {}, taken.retryAfterSeconds);
+    const locked = await throttle.lockedFor(email, address);
+    if (locked > 0) throw new RateLimited('auth.too_many_failures_account', {}, Math.ceil(locked / 1000));
+  };
   const checkPassword = (password: string) => {
     if (password.length < MIN_PASSWORD_LENGTH) throw new Invalid('auth.password_too_short', { min: MIN_PASSWORD_LENGTH });
   };
   /** The current password, before a change: wrong guesses count like failed logins (429 beyond). */
   const checkCurrentPassword = async (agent: { email: string; passwordHash: string }, given: string, address?: string) => {
-    const at = now().getTime();
-    if (address !== undefined) {
-      if (!perAddress.take(address, at)) throw new RateLimited('auth.too_many_attempts_address', {}, perAddress.retryAfterSeconds(address, at));
-      const locked = throttle.lockedFor(agent.email, address, at);
-      if (locked > 0) throw new RateLimited('auth.too_many_failures_account', {}, Math.ceil(locked / 1000));
-    }
+    if (address !== undefined) await admit(agent.email, address);
     // An unreadable stored hash verifies nothing: a wrong password.
     if (await verifyPassword(given, agent.passwordHash).catch(() => false)) return;
-    if (address !== undefined) throttle.failed(agent.email, address, now().getTime());
+    if (address !== undefined) await throttle.failed(agent.email, address);
     throw new Unauthorized('auth.current_password_wrong');
   };
   const teamRef = async (teamId: string | null | undefined) => {
@@ -105,23 +108,16 @@ export function createAgentService(deps: { models: Models; tokens: Tokens; audit
      */
     async login(emailInput: string, password: string, address?: string): Promise<{ token: string; expiresAt: Date; agent: AgentView }> {
       const email = normaliseEmail(emailInput) ?? '';
-      const at = now().getTime();
       // No address: an in-process caller (a script, a test), not a network client.
-      if (address !== undefined) {
-        if (!perAddress.take(address, at)) {
-          throw new RateLimited('auth.too_many_attempts_address', {}, perAddress.retryAfterSeconds(address, at));
-        }
-        const locked = throttle.lockedFor(email, address, at);
-        if (locked > 0) throw new RateLimited('auth.too_many_failures_account', {}, Math.ceil(locked / 1000));
-      }
+      if (address !== undefined) await admit(email, address);
       const agent = email ? await models.agents.findOne({ email, active: true }).lean() : null;
       // An unreadable stored hash verifies nothing: wrong credentials.
       const valid = await verifyPassword(password, agent?.passwordHash ?? (await decoyHash)).catch(() => false);
       if (!agent || !valid) {
-        if (address !== undefined) throttle.failed(email, address, now().getTime());
+        if (address !== undefined) await throttle.failed(email, address);
         throw new Unauthorized('auth.wrong_credentials');
       }
-      if (address !== undefined) throttle.succeeded(email, address);
+      if (address !== undefined) await throttle.succeeded(email, address);
       if (needsRehash(agent.passwordHash)) await models.agents.updateOne({ _id: agent._id }, { $set: { passwordHash: await hashPassword(password) } });
       const { token, expiresAt } = await tokens.sign({ agentId: String(agent._id), role: agent.role }, agent.sessionVersion ?? 0);
       return { token, expiresAt, agent: toAgentView(agent) };

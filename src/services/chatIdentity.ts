@@ -9,7 +9,7 @@ import { Types } from 'mongoose';
 import type { Logger } from 'pino';
 import { Conflict, Invalid, RateLimited } from '../domain/errors.js';
 import { identityKey, type Identity } from '../domain/identity.js';
-import { RateLimiter } from '../domain/rateLimit.js';
+import type { Limits } from './limits.js';
 import { t } from '../i18n/catalogue.js';
 import type { Models } from '../store/index.js';
 import type { ChatSessionDoc } from '../store/models/chatSession.js';
@@ -29,6 +29,7 @@ export type VerifyChannel = 'email' | 'sms';
 
 export function createChatIdentityService(deps: {
   models: Models;
+  limits: Limits;
   outbox: Outbox;
   citizens: CitizenService;
   audit: Audit;
@@ -42,8 +43,8 @@ export function createChatIdentityService(deps: {
   const codeKey = createHmac('sha256', deps.secret).update('gru chat verification codes').digest();
   const codeOf = (messageId: unknown) => String(createHmac('sha256', codeKey).update(String(messageId)).digest().readUInt32BE(0) % 1_000_000).padStart(6, '0');
   // Codes sent: per session (a citizen retrying) and per address (nobody floods someone else's phone).
-  const perSession = new RateLimiter(3, 1 / 300);
-  const perAddress = new RateLimiter(5, 5 / 3600);
+  const perSession = deps.limits.bucket('code-session', 3, 1 / 300);
+  const perAddress = deps.limits.bucket('code-address', 5, 5 / 3600);
 
   const claimOf = (session: ChatSessionDoc, channel: VerifyChannel): Identity | null => {
     const value = channel === 'email' ? session.claimedEmail : session.claimedPhone;
@@ -98,7 +99,7 @@ export function createChatIdentityService(deps: {
       if (!session.ticketId) throw new Invalid('chat.verify_after_message');
       if ((session.verified ?? []).some((v) => v.kind === claim.kind && v.value === claim.value)) throw new Conflict('chat.verify_done');
       const at = now().getTime();
-      if (!perSession.take(String(session._id), at) || !perAddress.take(identityKey(claim), at)) throw new RateLimited('chat.verify_too_many', {}, 60);
+      if (!(await perSession.take(String(session._id))).allowed || !(await perAddress.take(identityKey(claim))).allowed) throw new RateLimited('chat.verify_too_many', {}, 60);
       const message = await deps.outbox.queue({
         ticketId: session.ticketId,
         channel,

@@ -30,6 +30,7 @@ import type { OpeningHours } from '../domain/calendar.js';
 import { DEFAULTS } from '../../config/index.js';
 import { createVoiceService } from './voice.js';
 import { webhookNetworks } from '../domain/networks.js';
+import { memoryLimits, type Limits } from './limits.js';
 
 export interface ServiceOptions {
   jwtSecret: string;
@@ -59,6 +60,8 @@ export interface ServiceOptions {
   callbackRegions?: readonly string[];
   /** Private networks (CIDR) back-office webhooks may reach. */
   webhookAllowedNetworks?: readonly string[];
+  /** Where rate limits count: this instance's memory (default) or Redis for several instances. */
+  limits?: Limits;
   /** Largest document a citizen may send from the portal. */
   portalMaxFileBytes?: number;
   now?: () => Date;
@@ -67,13 +70,14 @@ export interface ServiceOptions {
 export function createServices(store: Store, log: Logger, options: ServiceOptions, adapters: ReadonlyMap<InboundChannel, ChannelAdapter> = new Map(), dialer: Dialer | null = null) {
   const now = options.now ?? (() => new Date());
   const events = new EventBus(log);
+  const limits = options.limits ?? memoryLimits(now);
   const sla = createSlaPolicy(options.sla ?? { ...DEFAULTS.sla, promiseHours: options.rules.slaFirstResponseHours, nextResponseHours: options.rules.slaFirstResponseHours });
   const serviceName = options.serviceName ?? DEFAULTS.service.name;
   const teamVisibility = options.teamVisibility ?? DEFAULTS.access.teamVisibility;
   const satisfactionEnabled = options.satisfactionSurvey ?? DEFAULTS.satisfactionSurvey;
   const audit = createAudit(store.models, now);
   const tokens = createTokens({ secret: options.jwtSecret, ttlMinutes: options.tokenTtlMinutes, now });
-  const agents = createAgentService({ models: store.models, tokens, audit, events, now, loginAttemptsPerMinute: options.loginAttemptsPerMinute, phoneRegion: options.rules.defaultPhoneRegion });
+  const agents = createAgentService({ models: store.models, tokens, audit, events, now, loginAttemptsPerMinute: options.loginAttemptsPerMinute, phoneRegion: options.rules.defaultPhoneRegion, limits });
   const teams = createTeamService({ models: store.models, audit });
   const citizens = createCitizenService({ models: store.models, audit, events, now, rules: options.rules });
   // Personal links and verification codes exist only in what is sent (late-bound: both need the outbox).
@@ -112,10 +116,10 @@ export function createServices(store: Store, log: Logger, options: ServiceOption
     },
   });
   const documents = createDocumentService({ models: store.models, now, maxBytes: options.portalMaxFileBytes ?? DEFAULTS.http.portalMaxFileBytes });
-  portal = createPortalService({ models: store.models, audit, ingestInbound, now, callbackSlots: callbacks.slots, documents, satisfactionEnabled, publicBaseUrl: options.publicBaseUrl ?? DEFAULTS.publicBaseUrl, secret: options.jwtSecret });
+  portal = createPortalService({ models: store.models, limits, audit, ingestInbound, now, callbackSlots: callbacks.slots, documents, satisfactionEnabled, publicBaseUrl: options.publicBaseUrl ?? DEFAULTS.publicBaseUrl, secret: options.jwtSecret });
   const voice = createVoiceService({ models: store.models, events, ingestInbound, now, log });
   const chat = createChatService({ models: store.models, ingestInbound, now, rules: options.rules, sessionIdleHours: options.chatSessionIdleHours, showLinks: (message, text) => portal!.showLinks(message, text) });
-  chatIdentity = createChatIdentityService({ models: store.models, outbox, citizens, audit, events, now, log, secret: options.jwtSecret, serviceName });
+  chatIdentity = createChatIdentityService({ models: store.models, limits, outbox, citizens, audit, events, now, log, secret: options.jwtSecret, serviceName });
   const access = createAccess({ models: store.models, teamVisibility });
   const tickets = createTicketService({
     models: store.models, events, audit, outbox, access, now, log, sla, portal, documents,
@@ -133,6 +137,6 @@ export function createServices(store: Store, log: Logger, options: ServiceOption
   const cannedAnswers = createCannedAnswerService({ models: store.models, audit });
   const email = createEmailService({ models: store.models, ingestInbound, outbox, now, log });
   const stats = createStatsService({ models: store.models, now, figures: dailyFigures });
-  return { store, models: store.models, events, audit, tokens, agents, teams, citizens, outbox, ingestInbound, voice, callbacks, chat, chatIdentity, documents, satisfaction: satisfaction!, integrations, access, tickets, cannedAnswers, sla, portal, automation, stats, email, now };
+  return { store, models: store.models, events, limits, audit, tokens, agents, teams, citizens, outbox, ingestInbound, voice, callbacks, chat, chatIdentity, documents, satisfaction: satisfaction!, integrations, access, tickets, cannedAnswers, sla, portal, automation, stats, email, now };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -5,7 +5,7 @@ import { Types } from 'mongoose';
 import { slotLabel } from '../domain/callbackSlots.js';
 import { Invalid, NotFound, RateLimited } from '../domain/errors.js';
 import { t } from '../i18n/catalogue.js';
-import { RateLimiter } from '../domain/rateLimit.js';
+import type { Limits } from './limits.js';
 import type { Models } from '../store/index.js';
 import type { TicketDoc } from '../store/models/ticket.js';
 import type { Actor, Audit } from './audit.js';
@@ -24,6 +24,7 @@ export const PORTAL_TOKEN_PLACEHOLDER = '*'.repeat(32);
 
 export function createPortalService(deps: {
   models: Models;
+  limits: Limits;
   audit: Audit;
   ingestInbound: IngestInbound;
   now: () => Date;
@@ -36,7 +37,7 @@ export function createPortalService(deps: {
 }) {
   const { models, audit, now } = deps;
   // Counted before a body is read, so refused tries count too: a burst of 10 lets a citizen retry a refused file.
-  const posts = new RateLimiter(10, 10 / 60);
+  const posts = deps.limits.bucket('portal-link', 10, 10 / 60);
   const linkKey = createHmac('sha256', deps.secret).update('gru portal links').digest();
   const redacted = `${deps.publicBaseUrl}/portal/${PORTAL_TOKEN_PLACEHOLDER}`;
 
@@ -120,7 +121,7 @@ export function createPortalService(deps: {
     /** The ticket behind a link, for a citizen's action that counts against the link's rate limit. */
     async forAction(token: string): Promise<TicketDoc> {
       const ticket = await resolve(token);
-      if (!posts.take(hash(token), now().getTime())) throw new RateLimited('portal.too_many_messages');
+      if (!(await posts.take(hash(token))).allowed) throw new RateLimited('portal.too_many_messages');
       return ticket;
     },
 
@@ -135,7 +136,7 @@ export function createPortalService(deps: {
       let text = input.text.trim();
       if (!text && files.length === 0) throw new Invalid('message.empty');
       if (input.item && !deps.documents.isRequested(ticket, input.item)) throw new Invalid('document.item_unknown');
-      if (!checked && !posts.take(hash(token), now().getTime())) throw new RateLimited('portal.too_many_messages');
+      if (!checked && !(await posts.take(hash(token))).allowed) throw new RateLimited('portal.too_many_messages');
       const attachments = files.length ? await deps.documents.store(ticket, files) : [];
       if (!text) text = t('document.sent_text', { names: attachments.map((a) => a.filename).join(', ') });
       const result = await deps.ingestInbound({

@@ -1,6 +1,5 @@
 // Builds the real store, services and app on a database of this test file's own.
 import { randomBytes } from 'node:crypto';
-import { createServer, type AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createLogger } from '../../src/logger.js';
 import { Writable } from 'node:stream';
@@ -11,6 +10,7 @@ import { compose } from '../../src/compose.js';
 import { createServices, type ServiceOptions } from '../../src/services/index.js';
 import { connectStore } from '../../src/store/index.js';
 import { SYSTEM } from '../../src/services/audit.js';
+import { freePort } from './processes.js';
 
 /** False when the suite runs on an operator's MongoDB (TEST_MONGODB_URI): the embedded store's own checks skip. */
 export const onEmbeddedStore = !process.env.TEST_MONGODB_URI;
@@ -77,18 +77,6 @@ export async function testApp(options: { env?: Record<string, string>; now?: () 
       await store.close();
     },
   };
-}
-
-/** A loopback port nobody listens on at this moment. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 export const inbound = (overrides: Partial<InboundMessage> & { from: { address: string; name?: string } }): InboundMessage => ({

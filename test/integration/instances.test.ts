@@ -40,6 +40,8 @@ beforeAll(async () => {
     PUBLIC_BASE_URL: PUBLIC,
     ...twilioEnv({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, number: SERVICE_NUMBER }, peer.url),
     ...emailEnv(dovecot, smtp.port), IMAP_LEASE_SECONDS: '3',
+    // One attempt a minute after a burst of 10: the shared bucket cannot refill during the test.
+    LOGIN_ATTEMPTS_PER_MINUTE: '1',
     LOG_LEVEL: 'info',
   };
   a = await startServer(env);
@@ -109,6 +111,18 @@ describe('several instances on one store', () => {
     } finally {
       agent.close();
     }
+  });
+
+  it('counts login attempts from one address on both instances together (Redis): the limit holds as for one', async () => {
+    const statuses: { server: string; status: number }[] = [];
+    for (let i = 0; i < 14; i++) {
+      const server = i % 2 ? b : a;
+      const res = await fetch(`${server.base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: `inconnu${i}@mairie.example`, password: 'pas-le-bon-mot-de-passe' }) });
+      statuses.push({ server: server === a ? 'A' : 'B', status: res.status });
+    }
+    // A burst of 10 in all (the admin's login took one), not 10 on each instance.
+    expect(statuses.filter((s) => s.status === 401).length).toBeLessThanOrEqual(10);
+    expect(statuses.slice(-4)).toEqual([{ server: 'A', status: 429 }, { server: 'B', status: 429 }, { server: 'A', status: 429 }, { server: 'B', status: 429 }]);
   });
 
   it('reads the mailbox from one instance; killed, the other takes over within the lease', async () => {
