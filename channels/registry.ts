@@ -1,48 +1,30 @@
-// The channel registry: one line per channel whose settings are present. Adding a channel = one folder
-// under channels/ and one line here.
-import type { Logger } from 'pino';
-import type { Config } from '../config/index.js';
-import { createEmailAdapter } from './email/sender.js';
-import { createTwilioClient } from './twilio/client.js';
-import { createTwilioSmsAdapter } from './twilio/sms.js';
-import { createSandboxAdapter, type SandboxBox } from './sandbox/adapter.js';
-import { createTwilioDialer } from './twilio/calls.js';
-import type { ChannelAdapter, Dialer, InboundChannel } from './types.js';
-import { createWebchatAdapter } from './webchat/adapter.js';
+// The channels, listed once: what each is called, what its senders are known by, and on which channel
+// a reply to it goes out (a call is answered by SMS: said here, and nowhere else). Types, the store's
+// enums, the API's schemas and the pages' lists derive from it. Adding a channel: a folder under
+// channels/ (its inbound side and its adapter, see channels/adapters.ts) and a line here.
+export const CHANNELS = [
+  { name: 'sms', identity: 'phone', replyVia: 'sms' },
+  { name: 'voice', identity: 'phone', replyVia: 'sms' },
+  { name: 'email', identity: 'email', replyVia: 'email' },
+  { name: 'chat', identity: 'chat', replyVia: 'chat' },
+  // The portal's messages come from a citizen already known by their link; its replies show there.
+  { name: 'portal', identity: null, replyVia: 'portal' },
+] as const satisfies readonly { name: string; identity: 'phone' | 'email' | 'chat' | null; replyVia: string }[];
 
-export function buildChannelAdapters(
-  config: Pick<Config, 'twilio' | 'publicBaseUrl' | 'sms' | 'email'> & Partial<Pick<Config, 'sandbox'>>,
-  log?: Logger,
-  sandboxBox?: SandboxBox,
-): Map<InboundChannel, ChannelAdapter> {
-  const adapters = new Map<InboundChannel, ChannelAdapter>();
-  adapters.set('chat', createWebchatAdapter());
-  // The demo's sandbox stands in for a provider that is not configured; a real one replaces it.
-  if (sandboxBox && config.sandbox?.sms) adapters.set('sms', createSandboxAdapter('sms', sandboxBox, { maxSegments: config.sms.maxSegments }));
-  if (sandboxBox && config.sandbox?.email) adapters.set('email', createSandboxAdapter('email', sandboxBox, { maxSegments: config.sms.maxSegments }));
-  if (config.email) adapters.set('email', createEmailAdapter({ ...config.email, log }));
-  if (config.twilio) {
-    adapters.set(
-      'sms',
-      createTwilioSmsAdapter({
-        client: createTwilioClient(config.twilio),
-        from: config.twilio.phoneNumber,
-        statusCallbackUrl: (messageId) => `${config.publicBaseUrl}/webhooks/twilio/status?messageId=${encodeURIComponent(messageId)}`,
-        maxSegments: config.sms.maxSegments,
-      }),
-    );
-  }
-  return adapters;
+export type ChannelName = (typeof CHANNELS)[number]['name'];
+/** Every channel's name, in the registry's order. */
+export const CHANNEL_NAMES = CHANNELS.map((c) => c.name) as ChannelName[];
+/** The channels an agent can answer on, and a citizen write from (the portal aside: it shows every reply). */
+export const REPLY_CHANNELS = ['sms', 'voice', 'email', 'chat'] as const satisfies readonly ChannelName[];
+
+const byName = new Map<string, (typeof CHANNELS)[number]>(CHANNELS.map((c) => [c.name, c]));
+
+/** The channel a reply to `channel` goes out on: a call is answered by SMS. */
+export function replyVia<C extends ChannelName>(channel: C): Exclude<C, 'voice'> | 'sms' {
+  return (byName.get(channel)?.replyVia ?? channel) as Exclude<C, 'voice'> | 'sms';
 }
 
-/** Outgoing calls for call-backs: with Twilio only (the sandbox has no phone to ring). */
-export function buildDialer(config: Pick<Config, 'twilio' | 'publicBaseUrl'>): Dialer | null {
-  if (!config.twilio) return null;
-  const url = (path: string, callId: string) => `${config.publicBaseUrl}/webhooks/twilio/voice/${path}?callId=${encodeURIComponent(callId)}`;
-  return createTwilioDialer({
-    client: createTwilioClient(config.twilio),
-    from: config.twilio.phoneNumber,
-    bridgeUrl: (callId) => url('bridge', callId),
-    statusUrl: (callId) => url('call-status', callId),
-  });
+/** What the senders of `channel` are known by (null: the portal names its citizen). */
+export function identityOf(channel: ChannelName): 'phone' | 'email' | 'chat' | null {
+  return byName.get(channel)?.identity ?? null;
 }

@@ -1,7 +1,9 @@
 // The adapter contract: a channel turns provider traffic into InboundMessage and sends OutboundMessage.
 // Adapters know nothing of mongoose or fastify; services know nothing of Twilio, IMAP or Socket.IO.
+import type { ChannelName } from './registry.js';
 
-export type InboundChannel = 'sms' | 'voice' | 'email' | 'chat' | 'portal';
+/** A channel of channels/registry.ts. */
+export type InboundChannel = ChannelName;
 
 export interface Attachment {
   filename?: string;

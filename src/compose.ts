@@ -3,7 +3,7 @@
 import type { Logger } from 'pino';
 import { createImapListener } from '../channels/email/listener.js';
 import { parseEmail, type ParsedEmail } from '../channels/email/parse.js';
-import { buildChannelAdapters, buildDialer } from '../channels/registry.js';
+import { buildChannelAdapters, buildDialer } from '../channels/adapters.js';
 import { createSandboxBox } from '../channels/sandbox/adapter.js';
 import type { Config } from '../config/index.js';
 import { DomainError } from './domain/errors.js';

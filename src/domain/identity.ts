@@ -1,6 +1,7 @@
 // Identity normalisation: one citizen is found by the same key whatever way the address was written.
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { Invalid } from './errors.js';
+import { identityOf, type ChannelName } from '../../channels/registry.js';
 
 export type IdentityKind = 'phone' | 'email' | 'chat';
 export interface Identity { kind: IdentityKind; value: string }
@@ -28,11 +29,8 @@ export function normaliseIdentity(kind: IdentityKind, raw: string, region: strin
 export const identityKey = (identity: Identity): string => `${identity.kind}:${identity.value}`;
 
 /** Sms and voice come from phones, email from mailboxes, chat from a session. */
-export function identityKindOf(channel: 'sms' | 'voice' | 'email' | 'chat' | 'portal'): IdentityKind | null {
-  if (channel === 'sms' || channel === 'voice') return 'phone';
-  if (channel === 'email') return 'email';
-  if (channel === 'chat') return 'chat';
-  return null;
+export function identityKindOf(channel: ChannelName): IdentityKind | null {
+  return identityOf(channel);
 }
 
 /** True for mobile numbers (SMS can reach them); a landline gets no SMS acknowledgement of a call. */

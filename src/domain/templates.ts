@@ -1,5 +1,6 @@
 // Citizen-facing texts, in French. One function per message, so a template change is one place.
 import type { Channel } from './ticket.js';
+import { replyVia } from '../../channels/registry.js';
 
 export interface AcknowledgementInput {
   reference: string;
@@ -13,7 +14,7 @@ export interface AcknowledgementInput {
 export function acknowledgement(channel: Channel, input: AcknowledgementInput): { subject?: string; text: string } {
   const who = input.agentFirstName ? `${input.agentFirstName}, votre interlocuteur habituel,` : 'Un agent';
   const portal = input.portalLink ? ` Suivez votre demande : ${input.portalLink}` : '';
-  if (channel === 'sms' || channel === 'voice') {
+  if (replyVia(channel) === 'sms') {
     return {
       text: `Bonjour, votre demande est enregistrée sous la référence ${input.reference}. ${who} vous répondra sous ${input.promiseHours} h.${portal}`,
     };

@@ -1,4 +1,5 @@
 // Ticket states and what each means for the queue and the clock.
+import { CHANNEL_NAMES, type ChannelName } from '../../channels/registry.js';
 export const TICKET_STATUSES = ['new', 'open', 'pending', 'resolved', 'closed'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 
@@ -6,8 +7,9 @@ export type TicketStatus = (typeof TICKET_STATUSES)[number];
 export const OPEN_STATUSES: readonly TicketStatus[] = ['new', 'open', 'pending'];
 export const isOpen = (status: TicketStatus): boolean => OPEN_STATUSES.includes(status);
 
-export const CHANNELS = ['sms', 'voice', 'email', 'chat', 'portal'] as const;
-export type Channel = (typeof CHANNELS)[number];
+/** The store's enum of channels: the registry's. */
+export const CHANNELS = CHANNEL_NAMES;
+export type Channel = ChannelName;
 
 export const MESSAGE_DIRECTIONS = ['in', 'out', 'note', 'system'] as const;
 export type MessageDirection = (typeof MESSAGE_DIRECTIONS)[number];

@@ -9,6 +9,7 @@ import type { MessageDoc } from '../store/models/message.js';
 import type { TicketDoc } from '../store/models/ticket.js';
 import { agentDirectory } from './agentDirectory.js';
 import type { Outbox } from './outbox.js';
+import { replyVia } from '../../channels/registry.js';
 
 export function createAcknowledger(deps: {
   models: Models;
@@ -47,7 +48,7 @@ export function createAcknowledger(deps: {
       citizenName: citizen?.name ?? null,
     };
     const content = acknowledgement(channel, input);
-    const custom = deps.template ? await deps.template(channel === 'voice' ? 'sms' : channel) : null;
+    const custom = deps.template ? await deps.template(replyVia(channel)) : null;
     if (custom) {
       content.text = renderAutomation(custom, {
         'ticket.reference': input.reference, 'agent.firstName': input.agentFirstName, 'agent.name': agent?.name ?? null,

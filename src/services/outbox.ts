@@ -13,6 +13,7 @@ import type { MessageDoc } from '../store/models/message.js';
 import type { TicketDoc } from '../store/models/ticket.js';
 import type { EventBus } from './eventBus.js';
 import { ticketEventData } from './ticketEvents.js';
+import { replyVia } from '../../channels/registry.js';
 
 export type ChannelAdapters = ReadonlyMap<InboundChannel, ChannelAdapter>;
 
@@ -65,11 +66,11 @@ export function createOutbox(deps: {
     },
 
     adapterFor(channel: InboundChannel): ChannelAdapter | undefined {
-      return adapters.get(channel === 'voice' ? 'sms' : channel);
+      return adapters.get(replyVia(channel));
     },
 
     async queue(input: QueueInput): Promise<MessageDoc> {
-      const channel = input.channel === 'voice' ? 'sms' : input.channel;
+      const channel = replyVia(input.channel);
       const adapter = adapters.get(channel);
       if (!adapter) throw new Unavailable('reply.channel_off', { channel });
       adapter.validate?.({ to: input.to, text: input.text, subject: input.subject });

@@ -14,6 +14,7 @@ import type { Actor, Audit } from './audit.js';
 import type { EventBus } from './eventBus.js';
 import type { Outbox } from './outbox.js';
 import { ticketEventData } from './ticketEvents.js';
+import { replyVia } from '../../channels/registry.js';
 
 /** An SMS answer counts this long after the question. */
 const SMS_ANSWER_DAYS = 14;
@@ -59,7 +60,7 @@ export function createSatisfactionService(deps: {
       const claimed = await models.tickets.findOneAndUpdate({ _id: ticket._id, surveyAskedAt: null }, { $set: { surveyAskedAt: now() } }, { returnDocument: 'after' });
       if (!claimed) return;
       const channels = await deps.channelsOf(claimed);
-      const preferred = (claimed.lastInboundChannel === 'voice' ? 'sms' : claimed.lastInboundChannel) as InboundChannel;
+      const preferred = replyVia(claimed.lastInboundChannel as InboundChannel);
       const channel = channels.has(preferred) ? preferred : null;
       if (!channel) return; // the portal shows the question; no channel to carry it
       const link = deps.portalLink();

@@ -8,6 +8,7 @@ import { TICKET_STATUSES } from '../../domain/ticket.js';
 import type { Services } from '../../services/index.js';
 import { principalOf, type AuthHooks } from '../auth.js';
 import { DocumentsChecklist, errors, fileAnswer, ObjectIdString } from '../schemas.js';
+import { REPLY_CHANNELS } from '../../../channels/registry.js';
 
 const Status = Type.Union(TICKET_STATUSES.map((s) => Type.Literal(s)));
 const ReplyChannel = Type.Union([Type.Literal('sms'), Type.Literal('email'), Type.Literal('chat')]);
@@ -84,7 +85,7 @@ export const ticketRoutes =
         querystring: Type.Object({
           scope: Type.Union([Type.Literal('mine'), Type.Literal('team'), Type.Literal('unassigned'), Type.Literal('all')], { default: 'mine' }),
           status: Type.Optional(Type.String({ pattern: `^(${TICKET_STATUSES.join('|')})(,(${TICKET_STATUSES.join('|')}))*$`, description: 'one or more, comma-separated' })),
-          channel: Type.Optional(Type.Union(['sms', 'voice', 'email', 'chat'].map((c) => Type.Literal(c)))),
+          channel: Type.Optional(Type.Union(REPLY_CHANNELS.map((c) => Type.Literal(c)))),
           category: Type.Optional(Type.String({ maxLength: 80 })),
           atRisk: Type.Optional(Type.Boolean()),
           q: Type.Optional(Type.String({ maxLength: 100, description: 'text in the subject, the reference or the citizen name' })),

@@ -9,6 +9,7 @@ import type { SlaPolicy } from '../sla.js';
 import { MAX_ATTEMPTS, type IngestContext } from './context.js';
 import { unreachableName } from './identify.js';
 import type { Placed } from './place.js';
+import { replyVia, type ChannelName } from '../../../channels/registry.js';
 
 export function messageFields(inbound: InboundMessage, placed: Placed, messageId: Types.ObjectId) {
   return {
@@ -96,6 +97,6 @@ function ticketChange(ctx: IngestContext, state: TicketDoc, message: Pick<Messag
 
 /** Where a reply on the message's channel goes: the address it came from (a call is answered by SMS). */
 function lastFrom(message: Pick<MessageDoc, 'channel' | 'fromAddress'>): Record<string, string> {
-  const channel = message.channel === 'voice' ? 'sms' : message.channel;
+  const channel = replyVia(message.channel as ChannelName);
   return message.fromAddress && channel !== 'portal' ? { [`lastFrom.${channel}`]: message.fromAddress } : {};
 }

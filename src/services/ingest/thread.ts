@@ -13,6 +13,7 @@ import type { CitizenDoc } from '../../store/models/citizen.js';
 import type { TicketDoc } from '../../store/models/ticket.js';
 import { SYSTEM, type Audit } from '../audit.js';
 import { MAX_ATTEMPTS, waitFor, type Classify, type IngestContext, type Rule } from './context.js';
+import { replyVia } from '../../../channels/registry.js';
 
 /** What the message that opens a ticket brings to it. */
 export type Opening = { messageId: Types.ObjectId; fromAddress: string | null; previousTicketId?: string; rule?: Rule; audits?: Parameters<Audit['all']>[0] };
@@ -86,7 +87,7 @@ async function reopen(ctx: IngestContext, ticket: TicketDoc, citizen: CitizenDoc
  */
 export async function createTicket(ctx: IngestContext, id: Types.ObjectId, citizen: CitizenDoc, inbound: InboundMessage, opening: Opening): Promise<TicketDoc> {
   const { rule, previousTicketId } = opening;
-  const replyChannel = inbound.channel === 'voice' ? 'sms' : inbound.channel;
+  const replyChannel = replyVia(inbound.channel);
   const year = inbound.receivedAt.getUTCFullYear();
   const reference = formatReference(year, await nextSequence(ctx.models, referenceCounterName(year)));
   const firstDeadline = ctx.sla.first(inbound.receivedAt);

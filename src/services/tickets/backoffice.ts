@@ -8,6 +8,7 @@ import { eventData, type TicketContext } from './context.js';
 import { filesOf, replyChannels } from './reply.js';
 import { setStatus } from './status.js';
 import { t } from '../../i18n/catalogue.js';
+import { replyVia } from '../../../channels/registry.js';
 
 /** A ticket as a back-office system sees it: its state, not the conversation. */
 export async function systemView(ctx: TicketContext, reference: string) {
@@ -38,7 +39,7 @@ export async function systemUpdate(ctx: TicketContext, system: { keyId: string; 
   if (ticket.status === 'closed') throw new Conflict('ticket.closed');
   const attachments = await filesOf(ctx, ticket, input.attachments);
   const channels = await replyChannels(ctx, ticket);
-  const last = (ticket.lastInboundChannel === 'voice' ? 'sms' : ticket.lastInboundChannel) as InboundChannel;
+  const last = replyVia(ticket.lastInboundChannel as InboundChannel);
   // Files go by email; otherwise the citizen's usual channel; with none, the portal alone shows it.
   const channel = (attachments.length && channels.has('email') ? 'email' : channels.has(last) ? last : [...channels.keys()][0]) as InboundChannel | undefined;
   let messageId: Types.ObjectId;

@@ -8,6 +8,7 @@ import { Conflict, Invalid, NotFound } from '../../domain/errors.js';
 import { attachmentRef } from '../../store/models/mailbox.js';
 import { eventData, loadVisible, type TicketContext } from './context.js';
 import { renderCanned } from '../../domain/templates.js';
+import { CHANNEL_NAMES, replyVia } from '../../../channels/registry.js';
 
 /**
  * Where a reply can go, per channel: the address the citizen last wrote from on this ticket, else
@@ -27,9 +28,8 @@ export async function replyChannels(ctx: TicketContext, ticket: TicketDoc): Prom
     const address = onTicket ?? recent?.fromAddress ?? ofKind.find((i) => channel !== 'sms' || !i.smsOptOutAt)?.value;
     if (address) result.set(channel, address);
   };
-  await prefer('sms', ['sms', 'voice']);
-  await prefer('email', ['email']);
-  await prefer('chat', ['chat']);
+  // Each reply channel, with the channels answered on it (a call by SMS).
+  for (const channel of ['sms', 'email', 'chat'] as const) await prefer(channel, CHANNEL_NAMES.filter((c) => replyVia(c) === channel));
   return result;
 }
 
@@ -72,10 +72,10 @@ export async function reply(ctx: TicketContext, principal: Principal, ticketId: 
   if (!text) throw new Invalid('reply.empty');
   const channels = await replyChannels(ctx, ticket);
   // A portal message is answered on the portal itself and on the citizen's usual channel.
-  const last = ticket.lastInboundChannel === 'voice' ? 'sms' : ticket.lastInboundChannel;
+  const last = replyVia(ticket.lastInboundChannel as InboundChannel);
   const defaultChannel = (last === 'portal' ? ([...channels.keys()][0] ?? 'portal') : last) as InboundChannel;
   const channel = input.channel ?? defaultChannel;
-  const to = channels.get(channel === 'voice' ? 'sms' : channel);
+  const to = channels.get(replyVia(channel));
   if (!to) {
     const available = [...channels.keys()];
     throw available.length ? new Invalid('reply.channel_unavailable_use', { channel, available: available.join(' / ') }) : new Invalid('reply.channel_unavailable', { channel });

@@ -6,6 +6,7 @@ import type { Api } from '../shared/api.js';
 import { h } from '../shared/dom.js';
 import { channelLabel, t } from '../shared/i18n.js';
 import type { CannedAnswer, TicketDetail } from './types.js';
+import { replyVia, type ChannelName } from '../../../channels/registry.js';
 
 const KINDS: Record<string, string> = { phone: 'sms', email: 'email', chat: 'chat' };
 
@@ -14,7 +15,8 @@ export function composer(ticket: TicketDetail, deps: { api: Api; canned: CannedA
   const channels = [...new Set(ticket.citizen.identities.map((i) => KINDS[i.kind]).filter((c): c is string => !!c))];
   const text = h('textarea', { id: 'reply-text', rows: 4, 'aria-describedby': 'reply-counter', 'aria-autocomplete': 'list', 'aria-controls': 'canned-list' });
   const channel = h('select', { id: 'reply-channel' }, ...channels.map((c) => h('option', { value: c }, channelLabel(c))));
-  channel.value = channels.includes(ticket.channel === 'voice' ? 'sms' : ticket.channel) ? (ticket.channel === 'voice' ? 'sms' : ticket.channel) : (channels[0] ?? '');
+  const usual = replyVia(ticket.channel as ChannelName);
+  channel.value = channels.includes(usual) ? usual : (channels[0] ?? '');
   const counter = h('p', { id: 'reply-counter', class: 'meta' });
   const file = h('input', { id: 'reply-file', type: 'file' });
   const fileRow = h('p', {}, h('label', { for: 'reply-file' }, t('ui.reply.attach')), file);

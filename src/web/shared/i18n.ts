@@ -1,5 +1,6 @@
 // The pages read their words from the server's message catalogue, in the page's language.
 import { t as translate, type MessageKey, type MessageParams } from '../../i18n/catalogue.js';
+import { REPLY_CHANNELS } from '../../../channels/registry.js';
 
 const locale = () => (document.documentElement.lang === 'en' ? 'en' : 'fr');
 
@@ -20,5 +21,6 @@ export const channelLabel = label(CHANNEL_KEYS);
 export const deliveryLabel = label(DELIVERY_KEYS);
 export const priorityLabel = label(PRIORITY_KEYS);
 export const STATUSES = Object.keys(STATUS_KEYS);
-export const CHANNELS = ['sms', 'voice', 'email', 'chat'];
+/** The channels agents filter and answer on: the registry's. */
+export const CHANNELS: readonly string[] = REPLY_CHANNELS;
 export const PRIORITIES = Object.keys(PRIORITY_KEYS);
