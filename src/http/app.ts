@@ -23,6 +23,8 @@ import { portalRoutes } from './routes/portal.js';
 import { sandboxRoutes } from './routes/sandbox.js';
 import type { SandboxBox } from '../../channels/sandbox/adapter.js';
 import { ticketRoutes } from './routes/tickets.js';
+import { citizenRoutes } from './routes/citizens.js';
+import { cannedAnswerRoutes } from './routes/cannedAnswers.js';
 import { twilioWebhookRoutes } from './routes/twilioWebhooks.js';
 import { Agent, ErrorBody } from './schemas.js';
 
@@ -91,6 +93,8 @@ export async function buildApp({ config, services, log, sandbox }: AppOptions) {
   await app.register(authRoutes(services, auth));
   await app.register(agentRoutes(services, auth));
   await app.register(ticketRoutes(services, auth, { maxAttachmentBytes: config.email?.maxAttachmentBytes ?? 10 * 1024 * 1024 }));
+  await app.register(citizenRoutes(services, auth));
+  await app.register(cannedAnswerRoutes(services, auth));
   await app.register(portalRoutes(services, auth));
   await app.register(managementRoutes(services, auth));
   await app.register(integrationRoutes(services, auth));

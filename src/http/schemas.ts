@@ -9,6 +9,8 @@ export const errorRef = Type.Ref('Error');
 export const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, errorRef]));
 
 export const ObjectIdString = Type.String({ pattern: '^[0-9a-fA-F]{24}$', description: 'id' });
+/** Someone named in an answer: an agent, a citizen (whose name may be unknown). */
+export const NamedRef = Type.Object({ id: Type.String(), name: Type.Union([Type.String(), Type.Null()]) });
 
 /** "Pièces à fournir": what the citizen was asked for, and when each was provided from the portal. */
 export const DocumentsChecklist = Type.Array(

@@ -1,4 +1,5 @@
 // The Socket.IO contract, typed both ways (API.md). Payloads are plain JSON.
+import type { ChatPayload } from '../../channels/webchat/payloads.js';
 import type { PublicMessage } from '../services/chat.js';
 
 export interface TicketPayload {
@@ -46,16 +47,13 @@ export interface ChatServerToClient {
   'ticket:status': (p: { reference: string; status: string }) => void;
 }
 export interface ChatClientToServer {
-  'chat:start': (
-    p: { name?: string; email?: string; phone?: string; topic?: string; consent?: boolean },
-    ack: (r: { ok: true; sessionToken: string; reference?: string } | ErrorAck) => void,
-  ) => void;
-  'chat:message': (p: { clientId: string; text: string }, ack: (r: { ok: true; id: string; reference: string } | ErrorAck) => void) => void;
+  'chat:start': (p: ChatPayload<'chat:start'>, ack: (r: { ok: true; sessionToken: string; reference?: string } | ErrorAck) => void) => void;
+  'chat:message': (p: ChatPayload<'chat:message'>, ack: (r: { ok: true; id: string; reference: string } | ErrorAck) => void) => void;
   /** A 6-digit code to the email or phone typed at the start, to confirm it. */
-  'chat:verify': (p: { channel: 'email' | 'sms' }, ack: (r: { ok: true; expiresAt: string } | ErrorAck) => void) => void;
+  'chat:verify': (p: ChatPayload<'chat:verify'>, ack: (r: { ok: true; expiresAt: string } | ErrorAck) => void) => void;
   /** The code typed back: the chat joins that address's citizen and request. */
-  'chat:confirm': (p: { code: string }, ack: (r: { ok: true; linked: true; reference: string } | ErrorAck) => void) => void;
+  'chat:confirm': (p: ChatPayload<'chat:confirm'>, ack: (r: { ok: true; linked: true; reference: string } | ErrorAck) => void) => void;
   /** The answer to the satisfaction question (a message of kind 'survey'). */
-  'chat:satisfaction': (p: { score: number; comment?: string }, ack: (r: { ok: true; score: number } | ErrorAck) => void) => void;
+  'chat:satisfaction': (p: ChatPayload<'chat:satisfaction'>, ack: (r: { ok: true; score: number } | ErrorAck) => void) => void;
   typing: () => void;
 }

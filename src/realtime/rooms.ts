@@ -17,6 +17,7 @@ export interface ChatSocketData {
 }
 export type AgentsNamespace = Namespace<AgentClientToServer, AgentServerToClient, Record<string, never>, AgentSocketData>;
 export type ChatNamespace = Namespace<ChatClientToServer, ChatServerToClient, Record<string, never>, ChatSocketData>;
+export type ChatSocket = Socket<ChatClientToServer, ChatServerToClient, Record<string, never>, ChatSocketData>;
 export type AgentSocket = Socket<AgentClientToServer, AgentServerToClient, Record<string, never>, AgentSocketData>;
 
 export const rooms = {

@@ -1,19 +1,22 @@
-// The agents' and managers' API on tickets, citizens and canned answers: schemas, then one service call.
+// The agents' and managers' API on tickets: reading (inbox, thread, history), writing in the thread
+// (replies, files, notes, call-backs, pieces to provide) and changing a ticket (status, assignment).
+// Schemas, then one service call. Citizens and canned answers have their own files.
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
-import { DomainError, Invalid, NotFound } from '../../domain/errors.js';
+import { REPLY_CHANNELS } from '../../../channels/registry.js';
+import { DomainError, Invalid } from '../../domain/errors.js';
 import { TICKET_STATUSES } from '../../domain/ticket.js';
 import type { Services } from '../../services/index.js';
 import { principalOf, type AuthHooks } from '../auth.js';
-import { DocumentsChecklist, errors, fileAnswer, ObjectIdString } from '../schemas.js';
-import { REPLY_CHANNELS } from '../../../channels/registry.js';
+import { DocumentsChecklist, errors, fileAnswer, NamedRef, ObjectIdString } from '../schemas.js';
+import { actorOf, IdParams, security, type Routes } from './common.js';
 
 const Status = Type.Union(TICKET_STATUSES.map((s) => Type.Literal(s)));
 const ReplyChannel = Type.Union([Type.Literal('sms'), Type.Literal('email'), Type.Literal('chat')]);
 const Priority = Type.Union([Type.Literal('low'), Type.Literal('normal'), Type.Literal('high'), Type.Literal('urgent')]);
-const Ref = Type.Object({ id: Type.String(), name: Type.Union([Type.String(), Type.Null()]) });
+const Ref = NamedRef;
 
 const TicketSummary = Type.Object(
   {
@@ -45,20 +48,6 @@ const Message = Type.Object(
   },
   { $id: 'Message' },
 );
-const CitizenView = Type.Object(
-  {
-    id: Type.String(), name: Type.Union([Type.String(), Type.Null()]),
-    identities: Type.Array(Type.Object({ kind: Type.String(), value: Type.String() })),
-    recurringAgent: Type.Union([Ref, Type.Null()]),
-    unreachable: Type.Optional(Type.Union([Type.Literal('hidden'), Type.Literal('alphanumeric'), Type.Literal('app'), Type.Null()], { description: 'why the phone channels cannot answer this citizen (hidden number, a name for a sender, an app caller)' })),
-    claims: Type.Optional(Type.Array(Type.Object({ kind: Type.String(), value: Type.String(), verified: Type.Boolean() }), { description: 'addresses typed in the chat; unverified unless they are already the citizen’s' })),
-    teamId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-    anonymisedAt: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-    tickets: Type.Array(Type.Object({ id: Type.String(), reference: Type.String(), status: Type.String(), subject: Type.String(), createdAt: Type.String() })),
-  },
-  { $id: 'Citizen' },
-);
-const CannedAnswer = Type.Object({ id: Type.String(), title: Type.String(), body: Type.String(), teamId: Type.Union([Type.String(), Type.Null()]), personal: Type.Boolean(), documents: Type.Array(Type.String()) }, { $id: 'CannedAnswer' });
 
 const toMessage = (m: { _id: unknown; ticketId: unknown; direction: string; channel: string; kind?: string | null; text: string; attachments: { filename?: string | null; contentType: string; size: number; ref: string }[]; createdAt?: Date; receivedAt: Date; status?: string | null; authorId?: unknown }) => ({
   id: String(m._id), ticketId: String(m.ticketId), direction: m.direction as 'out', channel: m.channel, kind: m.kind ?? undefined, text: m.text,
@@ -73,260 +62,162 @@ export const ticketRoutes =
     await app.register(multipart, { limits: { files: 1, fileSize: options.maxAttachmentBytes, fields: 0, parts: 1 } });
     app.addSchema(TicketSummary);
     app.addSchema(Message);
-    app.addSchema(CitizenView);
-    app.addSchema(CannedAnswer);
-    const security = [{ bearer: [] }];
-    const actorOf = (request: Parameters<typeof principalOf>[0]) => ({ kind: 'agent' as const, id: principalOf(request).agentId });
-    const IdParams = Type.Object({ id: ObjectIdString });
-
-    app.get('/api/tickets', {
-      schema: {
-        tags: ['tickets'], summary: 'The inbox, sorted by due time', security,
-        querystring: Type.Object({
-          scope: Type.Union([Type.Literal('mine'), Type.Literal('team'), Type.Literal('unassigned'), Type.Literal('all')], { default: 'mine' }),
-          status: Type.Optional(Type.String({ pattern: `^(${TICKET_STATUSES.join('|')})(,(${TICKET_STATUSES.join('|')}))*$`, description: 'one or more, comma-separated' })),
-          channel: Type.Optional(Type.Union(REPLY_CHANNELS.map((c) => Type.Literal(c)))),
-          category: Type.Optional(Type.String({ maxLength: 80 })),
-          atRisk: Type.Optional(Type.Boolean()),
-          q: Type.Optional(Type.String({ maxLength: 100, description: 'text in the subject, the reference or the citizen name' })),
-          cursor: Type.Optional(Type.String({ maxLength: 200 })),
-          limit: Type.Integer({ minimum: 1, maximum: 100, default: 25 }),
-        }, { additionalProperties: false }),
-        response: { 200: Type.Object({ items: Type.Array(Type.Ref('TicketSummary')), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...errors(400, 401, 403) },
-      },
-      preHandler: auth.authenticate,
-    }, async (request) => {
-      const { status, ...query } = request.query;
-      return services.tickets.inbox(principalOf(request), { ...query, status: status?.split(',') as never });
-    });
-
-    app.get('/api/tickets/:id', {
-      schema: {
-        tags: ['tickets'], summary: 'A ticket with its citizen and its thread (paged backwards with before)', security,
-        params: IdParams,
-        querystring: Type.Object({ before: Type.Optional(ObjectIdString), limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }) }, { additionalProperties: false }),
-        response: { 200: Type.Intersect([Type.Ref('TicketSummary'), Type.Object({ previousTicketId: Type.Union([Type.String(), Type.Null()]), documents: DocumentsChecklist, satisfaction: Type.Union([Type.Object({ score: Type.Integer({ minimum: 1, maximum: 5 }), comment: Type.Union([Type.String(), Type.Null()]), at: Type.String({ format: 'date-time' }), channel: Type.String() }), Type.Null()], { description: 'the citizen’s answer to the satisfaction question' }), citizen: Type.Ref('Citizen'), messages: Type.Array(Type.Ref('Message')), hasEarlier: Type.Boolean() })]), ...errors(400, 401, 404) },
-      },
-      preHandler: auth.authenticate,
-    }, async (request) => services.tickets.detail(principalOf(request), request.params.id, request.query));
-
-    app.get('/api/tickets/:id/history', {
-      schema: {
-        tags: ['tickets'], summary: 'What happened to the ticket: assignments with who and why, status changes, SLA events', security, params: IdParams,
-        response: {
-          200: Type.Object({
-            items: Type.Array(Type.Object({
-              at: Type.String({ format: 'date-time' }), action: Type.String(),
-              actor: Type.Object({ kind: Type.String(), name: Type.Union([Type.String(), Type.Null()]) }),
-              from: Type.Union([Type.String(), Type.Null()]), to: Type.Union([Type.String(), Type.Null()]), reason: Type.Union([Type.String(), Type.Null()]),
-            })),
-          }),
-          ...errors(401, 404),
-        },
-      },
-      preHandler: auth.authenticate,
-    }, async (request) => ({ items: await services.tickets.history(principalOf(request), request.params.id) }));
-
-    app.post('/api/tickets/:id/replies', {
-      schema: {
-        tags: ['tickets'], summary: "Reply on the citizen's last channel, or one of theirs; queued in the outbox", security,
-        params: IdParams,
-        body: Type.Object({
-          text: Type.Optional(Type.String({ maxLength: 10_000 })), channel: Type.Optional(ReplyChannel), cannedAnswerId: Type.Optional(ObjectIdString),
-          attachments: Type.Optional(Type.Array(ObjectIdString, { maxItems: 10, description: 'ids given by POST /api/tickets/:id/attachments (email only)' })),
-        }, { additionalProperties: false }),
-        response: { 201: Type.Ref('Message'), ...errors(400, 401, 404, 409, 503) },
-      },
-      preHandler: auth.authenticate,
-    }, async (request, reply) => reply.status(201).send(toMessage(await services.tickets.reply(principalOf(request), request.params.id, request.body))));
-
-    app.post('/api/tickets/:id/attachments', {
-      schema: {
-        tags: ['tickets'], summary: 'Adds a file for a coming email reply (multipart/form-data, one file under the attachment limit)', security,
-        consumes: ['multipart/form-data'], params: IdParams,
-        response: { 201: Type.Object({ id: Type.String(), ref: Type.String(), filename: Type.String(), contentType: Type.String(), size: Type.Integer() }), ...errors(400, 401, 404, 413) },
-      },
-      preHandler: auth.authenticate,
-    }, async (request, reply) => {
-      if (!request.isMultipart()) throw new Invalid('attachment.multipart_expected');
-      const file = await readOneFile(request);
-      return reply.status(201).send(await services.tickets.addAttachment(principalOf(request), request.params.id, file));
-    });
-
-    app.get('/api/tickets/:id/attachments/:attachmentId', {
-      schema: {
-        tags: ['tickets'], summary: "Downloads a file of the ticket (always as a download, never rendered in the console's origin)", security,
-        params: Type.Object({ id: ObjectIdString, attachmentId: ObjectIdString }),
-        response: { 200: fileAnswer('the file, with its own content type, as an attachment'), ...errors(401, 404) },
-      },
-      preHandler: auth.authenticate,
-    }, async (request, reply) => {
-      const file = await services.tickets.attachment(principalOf(request), request.params.id, request.params.attachmentId);
-      const ascii = file.filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
-      return reply
-        .header('content-type', file.contentType.replace(/[\r\n]/g, ''))
-        .header('content-disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.filename)}`)
-        .header('content-security-policy', "default-src 'none'; sandbox")
-        .send(file.content);
-    });
-
-    app.post('/api/tickets/:id/notes', {
-      schema: {
-        tags: ['tickets'], summary: 'An internal note: never sent, never on the portal', security,
-        params: IdParams, body: Type.Object({ text: Type.String({ minLength: 1, maxLength: 10_000 }) }, { additionalProperties: false }),
-        response: { 201: Type.Ref('Message'), ...errors(400, 401, 404) },
-      },
-      preHandler: auth.authenticate,
-    }, async (request, reply) => reply.status(201).send(toMessage(await services.tickets.note(principalOf(request), request.params.id, request.body.text))));
-
-    app.post('/api/tickets/:id/call', {
-      schema: {
-        tags: ['tickets'], summary: "Call the citizen back: Twilio rings the agent's own phone, then bridges to the citizen showing the service's number", security,
-        params: IdParams,
-        response: { 201: Type.Object({ id: Type.String({ description: "the thread entry (kind 'call') that follows the call" }), state: Type.String() }), ...errors(400, 401, 404) },
-      },
-      preHandler: auth.authenticate,
-    }, async (request, reply) => {
-      const principal = principalOf(request);
-      const ticket = await services.tickets.loadVisible(principal, request.params.id);
-      return reply.status(201).send(await services.callbacks.call(principal, ticket));
-    });
-
-    app.post('/api/tickets/:id/documents', {
-      schema: {
-        tags: ['tickets'], summary: '"Pièces à fournir": adds pieces to the checklist the portal shows, and tells the citizen which (with their link) on their channel', security,
-        params: IdParams,
-        body: Type.Object({ items: Type.Array(Type.String({ minLength: 1, maxLength: 120 }), { minItems: 1, maxItems: 20 }), channel: Type.Optional(ReplyChannel) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ documents: DocumentsChecklist }), ...errors(400, 401, 404, 409) },
-      },
-      preHandler: auth.authenticate,
-    }, async (request) => services.tickets.requestDocuments(principalOf(request), request.params.id, request.body.items, request.body.channel));
-
-    app.patch('/api/tickets/:id', {
-      schema: {
-        tags: ['tickets'], summary: 'Status (pending pauses the clock), category, priority', security,
-        params: IdParams,
-        body: Type.Object({ status: Type.Optional(Status), category: Type.Optional(Type.Union([Type.String({ maxLength: 80 }), Type.Null()])), priority: Type.Optional(Priority) }, { additionalProperties: false, minProperties: 1 }),
-        response: { 200: Type.Ref('TicketSummary'), ...errors(400, 401, 404, 409) },
-      },
-      preHandler: auth.authenticate,
-    }, async (request) => services.tickets.update(principalOf(request), request.params.id, request.body));
-
-    app.post('/api/tickets/:id/assign', {
-      schema: {
-        tags: ['managers'], summary: 'Give one ticket to another agent (manager)', security,
-        params: IdParams, body: Type.Object({ agentId: ObjectIdString, reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
-        response: { 200: Type.Ref('TicketSummary'), ...errors(400, 401, 403, 404) },
-      },
-      preHandler: auth.requireRole('manager', 'admin'),
-    }, async (request) => services.tickets.assign(actorOf(request), request.params.id, request.body.agentId, request.body.reason));
-
-    // Citizens. Reading one needs access to one of their tickets; the rest is for managers.
-    app.get('/api/citizens/:id', {
-      schema: { tags: ['citizens'], summary: 'A citizen with identities, recurring agent and tickets', security, params: IdParams, response: { 200: Type.Ref('Citizen'), ...errors(401, 404) } },
-      preHandler: auth.authenticate,
-    }, async (request) => {
-      const principal = principalOf(request);
-      const citizen = await services.citizens.get(request.params.id);
-      if (principal.role === 'agent') {
-        const visible = await Promise.all(citizen.tickets.map((t) => services.access.canSeeTicket(principal, t.id)));
-        if (!visible.some(Boolean)) throw new NotFound('citizen.not_found');
-      }
-      return citizen;
-    });
-
-    app.patch('/api/citizens/:id', {
-      schema: {
-        tags: ['citizens'], summary: "Correct a citizen's name (any agent who may see one of their tickets)", security,
-        params: IdParams, body: Type.Object({ name: Type.Union([Type.String({ maxLength: 120 }), Type.Null()]) }, { additionalProperties: false }),
-        response: { 200: Type.Ref('Citizen'), ...errors(400, 401, 404) },
-      },
-      preHandler: auth.authenticate,
-    }, async (request) => {
-      const principal = principalOf(request);
-      if (principal.role === 'agent') {
-        const citizen = await services.citizens.get(request.params.id);
-        const visible = await Promise.all(citizen.tickets.map((t) => services.access.canSeeTicket(principal, t.id)));
-        if (!visible.some(Boolean)) throw new NotFound('citizen.not_found');
-      }
-      return services.citizens.rename(actorOf(request), request.params.id, request.body.name);
-    });
-
-    app.put('/api/citizens/:id/recurring-agent', {
-      schema: {
-        tags: ['managers'], summary: "Change a citizen's recurring agent: open tickets follow (manager)", security,
-        params: IdParams, body: Type.Object({ agentId: ObjectIdString, reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
-        response: { 200: Type.Ref('Citizen'), ...errors(400, 401, 403, 404) },
-      },
-      preHandler: auth.requireRole('manager', 'admin'),
-    }, async (request) => services.citizens.setRecurringAgent(actorOf(request), request.params.id, request.body.agentId, request.body.reason));
-
-    app.post('/api/citizens/:id/merge', {
-      schema: {
-        tags: ['managers'], summary: 'Merge another record of the same person into this one (manager)', security,
-        params: IdParams, body: Type.Object({ otherId: ObjectIdString }, { additionalProperties: false }),
-        response: { 200: Type.Ref('Citizen'), ...errors(400, 401, 403, 404) },
-      },
-      preHandler: auth.requireRole('manager', 'admin'),
-    }, async (request) => services.citizens.merge(actorOf(request), request.params.id, request.body.otherId));
-
-    app.get('/api/citizens/:id/export', {
-      schema: { tags: ['managers'], summary: 'Everything held about the citizen, as JSON (RGPD access; manager)', security, params: IdParams, response: { 200: Type.Object({ exportedAt: Type.String() }, { additionalProperties: true }), ...errors(401, 403, 404) } },
-      preHandler: auth.requireRole('manager', 'admin'),
-    }, async (request, reply) => {
-      const data = await services.citizens.exportAll(actorOf(request), request.params.id);
-      return reply.header('content-disposition', `attachment; filename="citizen-${request.params.id}.json"`).send(JSON.parse(JSON.stringify(data)));
-    });
-
-    app.delete('/api/citizens/:id', {
-      schema: { tags: ['managers'], summary: 'Anonymise the citizen (RGPD erasure); statistics are kept (manager)', security, params: IdParams, response: { 200: Type.Object({ id: Type.String(), anonymisedAt: Type.String() }), ...errors(401, 403, 404) } },
-      preHandler: auth.requireRole('manager', 'admin'),
-    }, async (request) => services.citizens.anonymise(actorOf(request), request.params.id));
-
-    app.post('/api/agents/:id/handover', {
-      schema: {
-        tags: ['managers'], summary: "Move all of a leaving agent's citizens to another agent (manager)", security,
-        params: IdParams, body: Type.Object({ toAgentId: ObjectIdString, reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ citizens: Type.Integer() }), ...errors(400, 401, 403, 404) },
-      },
-      preHandler: auth.requireRole('manager', 'admin'),
-    }, async (request) => services.citizens.handOver(actorOf(request), request.params.id, request.body.toAgentId, request.body.reason));
-
-    // Canned answers.
-    const CannedFields = {
-      title: Type.String({ minLength: 1, maxLength: 120 }), body: Type.String({ minLength: 1, maxLength: 10_000 }), teamId: Type.Optional(Type.Union([ObjectIdString, Type.Null()])),
-      documents: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 120 }), { maxItems: 20, description: '"pièces à fournir": sending this answer adds them to the ticket\'s checklist on the portal' })),
-    };
-    const CannedBody = Type.Object({ ...CannedFields, personal: Type.Optional(Type.Boolean({ description: "only for its author (any agent); shared ones are the managers'" })) }, { additionalProperties: false });
-    const CannedChange = Type.Partial(Type.Object(CannedFields), { additionalProperties: false, minProperties: 1 });
-    app.get('/api/canned-answers', {
-      schema: { tags: ['canned answers'], summary: "Shared answers and the agent's team's", security, response: { 200: Type.Object({ items: Type.Array(Type.Ref('CannedAnswer')) }), ...errors(401) } },
-      preHandler: auth.authenticate,
-    }, async (request) => ({ items: await services.cannedAnswers.list(principalOf(request)) }));
-    app.get('/api/tickets/:id/canned-answers/:answerId', {
-      schema: { tags: ['canned answers'], summary: 'A canned answer with its variables filled for this ticket', security, params: Type.Object({ id: ObjectIdString, answerId: ObjectIdString }), response: { 200: Type.Object({ text: Type.String() }), ...errors(401, 404) } },
-      preHandler: auth.authenticate,
-    }, async (request) => {
-      const principal = principalOf(request);
-      const ticket = await services.tickets.loadVisible(principal, request.params.id);
-      return { text: await services.tickets.renderCannedFor(principal, request.params.answerId, ticket) };
-    });
-    app.post('/api/canned-answers', {
-      schema: { tags: ['canned answers'], summary: 'Create: personal (any agent), for the service or a team (manager)', security, body: CannedBody, response: { 201: Type.Ref('CannedAnswer'), ...errors(400, 401, 403, 404) } },
-      preHandler: auth.authenticate,
-    }, async (request, reply) => reply.status(201).send(await services.cannedAnswers.create(principalOf(request), request.body)));
-    app.patch('/api/canned-answers/:id', {
-      schema: { tags: ['canned answers'], summary: 'Change: your personal one, or a shared one (manager)', security, params: IdParams, body: CannedChange, response: { 200: Type.Ref('CannedAnswer'), ...errors(400, 401, 403, 404) } },
-      preHandler: auth.authenticate,
-    }, async (request) => services.cannedAnswers.update(principalOf(request), request.params.id, request.body));
-    app.delete('/api/canned-answers/:id', {
-      schema: { tags: ['canned answers'], summary: 'Delete: your personal one, or a shared one (manager)', security, params: IdParams, response: { 204: Type.Null(), ...errors(401, 403, 404) } },
-      preHandler: auth.authenticate,
-    }, async (request, reply) => {
-      await services.cannedAnswers.remove(principalOf(request), request.params.id);
-      return reply.status(204).send(null);
-    });
+    readingRoutes(app, services, auth);
+    threadRoutes(app, services, auth);
+    changeRoutes(app, services, auth);
   };
+
+/** The inbox, a ticket's thread and its history. */
+function readingRoutes(app: Routes, services: Services, auth: AuthHooks) {
+  app.get('/api/tickets', {
+    schema: {
+      tags: ['tickets'], summary: 'The inbox, sorted by due time', security,
+      querystring: Type.Object({
+        scope: Type.Union([Type.Literal('mine'), Type.Literal('team'), Type.Literal('unassigned'), Type.Literal('all')], { default: 'mine' }),
+        status: Type.Optional(Type.String({ pattern: `^(${TICKET_STATUSES.join('|')})(,(${TICKET_STATUSES.join('|')}))*$`, description: 'one or more, comma-separated' })),
+        channel: Type.Optional(Type.Union(REPLY_CHANNELS.map((c) => Type.Literal(c)))),
+        category: Type.Optional(Type.String({ maxLength: 80 })),
+        atRisk: Type.Optional(Type.Boolean()),
+        q: Type.Optional(Type.String({ maxLength: 100, description: 'text in the subject, the reference or the citizen name' })),
+        cursor: Type.Optional(Type.String({ maxLength: 200 })),
+        limit: Type.Integer({ minimum: 1, maximum: 100, default: 25 }),
+      }, { additionalProperties: false }),
+      response: { 200: Type.Object({ items: Type.Array(Type.Ref('TicketSummary')), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...errors(400, 401, 403) },
+    },
+    preHandler: auth.authenticate,
+  }, async (request) => {
+    const { status, ...query } = request.query;
+    return services.tickets.inbox(principalOf(request), { ...query, status: status?.split(',') as never });
+  });
+
+  app.get('/api/tickets/:id', {
+    schema: {
+      tags: ['tickets'], summary: 'A ticket with its citizen and its thread (paged backwards with before)', security,
+      params: IdParams,
+      querystring: Type.Object({ before: Type.Optional(ObjectIdString), limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }) }, { additionalProperties: false }),
+      response: { 200: Type.Intersect([Type.Ref('TicketSummary'), Type.Object({ previousTicketId: Type.Union([Type.String(), Type.Null()]), documents: DocumentsChecklist, satisfaction: Type.Union([Type.Object({ score: Type.Integer({ minimum: 1, maximum: 5 }), comment: Type.Union([Type.String(), Type.Null()]), at: Type.String({ format: 'date-time' }), channel: Type.String() }), Type.Null()], { description: 'the citizen’s answer to the satisfaction question' }), citizen: Type.Ref('Citizen'), messages: Type.Array(Type.Ref('Message')), hasEarlier: Type.Boolean() })]), ...errors(400, 401, 404) },
+    },
+    preHandler: auth.authenticate,
+  }, async (request) => services.tickets.detail(principalOf(request), request.params.id, request.query));
+
+  app.get('/api/tickets/:id/history', {
+    schema: {
+      tags: ['tickets'], summary: 'What happened to the ticket: assignments with who and why, status changes, SLA events', security, params: IdParams,
+      response: {
+        200: Type.Object({
+          items: Type.Array(Type.Object({
+            at: Type.String({ format: 'date-time' }), action: Type.String(),
+            actor: Type.Object({ kind: Type.String(), name: Type.Union([Type.String(), Type.Null()]) }),
+            from: Type.Union([Type.String(), Type.Null()]), to: Type.Union([Type.String(), Type.Null()]), reason: Type.Union([Type.String(), Type.Null()]),
+          })),
+        }),
+        ...errors(401, 404),
+      },
+    },
+    preHandler: auth.authenticate,
+  }, async (request) => ({ items: await services.tickets.history(principalOf(request), request.params.id) }));
+
+}
+
+/** What agents write in a thread: replies, files, notes, a call-back, pieces to provide. */
+function threadRoutes(app: Routes, services: Services, auth: AuthHooks) {
+  app.post('/api/tickets/:id/replies', {
+    schema: {
+      tags: ['tickets'], summary: "Reply on the citizen's last channel, or one of theirs; queued in the outbox", security,
+      params: IdParams,
+      body: Type.Object({
+        text: Type.Optional(Type.String({ maxLength: 10_000 })), channel: Type.Optional(ReplyChannel), cannedAnswerId: Type.Optional(ObjectIdString),
+        attachments: Type.Optional(Type.Array(ObjectIdString, { maxItems: 10, description: 'ids given by POST /api/tickets/:id/attachments (email only)' })),
+      }, { additionalProperties: false }),
+      response: { 201: Type.Ref('Message'), ...errors(400, 401, 404, 409, 503) },
+    },
+    preHandler: auth.authenticate,
+  }, async (request, reply) => reply.status(201).send(toMessage(await services.tickets.reply(principalOf(request), request.params.id, request.body))));
+
+  app.post('/api/tickets/:id/attachments', {
+    schema: {
+      tags: ['tickets'], summary: 'Adds a file for a coming email reply (multipart/form-data, one file under the attachment limit)', security,
+      consumes: ['multipart/form-data'], params: IdParams,
+      response: { 201: Type.Object({ id: Type.String(), ref: Type.String(), filename: Type.String(), contentType: Type.String(), size: Type.Integer() }), ...errors(400, 401, 404, 413) },
+    },
+    preHandler: auth.authenticate,
+  }, async (request, reply) => {
+    if (!request.isMultipart()) throw new Invalid('attachment.multipart_expected');
+    const file = await readOneFile(request);
+    return reply.status(201).send(await services.tickets.addAttachment(principalOf(request), request.params.id, file));
+  });
+
+  app.get('/api/tickets/:id/attachments/:attachmentId', {
+    schema: {
+      tags: ['tickets'], summary: "Downloads a file of the ticket (always as a download, never rendered in the console's origin)", security,
+      params: Type.Object({ id: ObjectIdString, attachmentId: ObjectIdString }),
+      response: { 200: fileAnswer('the file, with its own content type, as an attachment'), ...errors(401, 404) },
+    },
+    preHandler: auth.authenticate,
+  }, async (request, reply) => {
+    const file = await services.tickets.attachment(principalOf(request), request.params.id, request.params.attachmentId);
+    const ascii = file.filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
+    return reply
+      .header('content-type', file.contentType.replace(/[\r\n]/g, ''))
+      .header('content-disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.filename)}`)
+      .header('content-security-policy', "default-src 'none'; sandbox")
+      .send(file.content);
+  });
+
+  app.post('/api/tickets/:id/notes', {
+    schema: {
+      tags: ['tickets'], summary: 'An internal note: never sent, never on the portal', security,
+      params: IdParams, body: Type.Object({ text: Type.String({ minLength: 1, maxLength: 10_000 }) }, { additionalProperties: false }),
+      response: { 201: Type.Ref('Message'), ...errors(400, 401, 404) },
+    },
+    preHandler: auth.authenticate,
+  }, async (request, reply) => reply.status(201).send(toMessage(await services.tickets.note(principalOf(request), request.params.id, request.body.text))));
+
+  app.post('/api/tickets/:id/call', {
+    schema: {
+      tags: ['tickets'], summary: "Call the citizen back: Twilio rings the agent's own phone, then bridges to the citizen showing the service's number", security,
+      params: IdParams,
+      response: { 201: Type.Object({ id: Type.String({ description: "the thread entry (kind 'call') that follows the call" }), state: Type.String() }), ...errors(400, 401, 404) },
+    },
+    preHandler: auth.authenticate,
+  }, async (request, reply) => {
+    const principal = principalOf(request);
+    const ticket = await services.tickets.loadVisible(principal, request.params.id);
+    return reply.status(201).send(await services.callbacks.call(principal, ticket));
+  });
+
+  app.post('/api/tickets/:id/documents', {
+    schema: {
+      tags: ['tickets'], summary: '"Pièces à fournir": adds pieces to the checklist the portal shows, and tells the citizen which (with their link) on their channel', security,
+      params: IdParams,
+      body: Type.Object({ items: Type.Array(Type.String({ minLength: 1, maxLength: 120 }), { minItems: 1, maxItems: 20 }), channel: Type.Optional(ReplyChannel) }, { additionalProperties: false }),
+      response: { 200: Type.Object({ documents: DocumentsChecklist }), ...errors(400, 401, 404, 409) },
+    },
+    preHandler: auth.authenticate,
+  }, async (request) => services.tickets.requestDocuments(principalOf(request), request.params.id, request.body.items, request.body.channel));
+}
+
+/** Status, category and priority; a manager's reassignment. */
+function changeRoutes(app: Routes, services: Services, auth: AuthHooks) {
+  app.patch('/api/tickets/:id', {
+    schema: {
+      tags: ['tickets'], summary: 'Status (pending pauses the clock), category, priority', security,
+      params: IdParams,
+      body: Type.Object({ status: Type.Optional(Status), category: Type.Optional(Type.Union([Type.String({ maxLength: 80 }), Type.Null()])), priority: Type.Optional(Priority) }, { additionalProperties: false, minProperties: 1 }),
+      response: { 200: Type.Ref('TicketSummary'), ...errors(400, 401, 404, 409) },
+    },
+    preHandler: auth.authenticate,
+  }, async (request) => services.tickets.update(principalOf(request), request.params.id, request.body));
+
+  app.post('/api/tickets/:id/assign', {
+    schema: {
+      tags: ['managers'], summary: 'Give one ticket to another agent (manager)', security,
+      params: IdParams, body: Type.Object({ agentId: ObjectIdString, reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
+      response: { 200: Type.Ref('TicketSummary'), ...errors(400, 401, 403, 404) },
+    },
+    preHandler: auth.requireRole('manager', 'admin'),
+  }, async (request) => services.tickets.assign(actorOf(request), request.params.id, request.body.agentId, request.body.reason));
+}
 
 /**
  * The one file of a multipart form. A body the parser cannot read (no boundary, cut short) or a form
@@ -343,3 +234,4 @@ async function readOneFile(request: FastifyRequest): Promise<{ filename: string;
     throw new Invalid('attachment.unreadable');
   }
 }
+
