@@ -12,7 +12,7 @@ import { rooms, type AgentsNamespace, type ChatNamespace, type ChatSocket } from
 import { SessionExpired } from '../../src/services/chat.js';
 import type { Services } from '../../src/services/index.js';
 import type { ChatSessionDoc } from '../../src/store/models/chatSession.js';
-import { ChatPayloads, isPayload, type ChatPayload } from './payloads.js';
+import { isPayload, lenient, type ChatPayload, type ChatPayloads } from './payloads.js';
 
 type Deps = { services: Services; settings: Config['chat']; ownOrigin: string; log: Logger };
 
@@ -112,9 +112,10 @@ function handlers(socket: ChatSocket, { log }: Deps) {
       const answer = ack as Answer;
       const session = socket.data.session;
       if (options.session && !session) return refuse(answer, 'no_session', 'chat.no_session');
-      if (!isPayload(event, payload)) return refuse(answer, 'invalid', options.invalid ?? 'chat.message_invalid');
+      const input = lenient(event, payload);
+      if (!isPayload(event, input)) return refuse(answer, 'invalid', options.invalid ?? 'chat.message_invalid');
       try {
-        await run(payload, answer, session as Needs extends true ? ChatSessionDoc : ChatSessionDoc | null);
+        await run(input, answer, session as Needs extends true ? ChatSessionDoc : ChatSessionDoc | null);
       } catch (err) {
         const failed = errorAck(err);
         if (!(err instanceof DomainError)) log.error({ err, channel: 'chat', event, sessionId: session ? String(session._id) : undefined }, 'chat event failed');

@@ -26,7 +26,7 @@ import { ticketRoutes } from './routes/tickets.js';
 import { citizenRoutes } from './routes/citizens.js';
 import { cannedAnswerRoutes } from './routes/cannedAnswers.js';
 import { twilioWebhookRoutes } from './routes/twilioWebhooks.js';
-import { Agent, ErrorBody } from './schemas.js';
+import { Agent, CitizenView, ErrorBody } from './schemas.js';
 
 export interface AppOptions {
   config: Pick<Config, 'http' | 'email' | 'twilio' | 'publicBaseUrl' | 'service' | 'sms' | 'rules' | 'sandbox'>;
@@ -80,6 +80,7 @@ export async function buildApp({ config, services, log, sandbox }: AppOptions) {
 
   app.addSchema(ErrorBody);
   app.addSchema(Agent);
+  app.addSchema(CitizenView);
   registerErrorHandling(app);
   const auth = registerAuth(app, services);
 

@@ -39,3 +39,18 @@ export const agentRef = Type.Ref('Agent');
 export const textAnswer = (mediaType: string, description: string) => ({ description, content: { [mediaType]: { schema: { type: 'string' } } } });
 export const fileAnswer = (description: string) => ({ description, content: { '*/*': { schema: { type: 'string', format: 'binary' } } } });
 export const noContent = (description: string) => ({ description, type: 'null' });
+
+/** A citizen as agents see them (the ticket's detail and the citizens' routes answer it). */
+export const CitizenView = Type.Object(
+  {
+    id: Type.String(), name: Type.Union([Type.String(), Type.Null()]),
+    identities: Type.Array(Type.Object({ kind: Type.String(), value: Type.String() })),
+    recurringAgent: Type.Union([NamedRef, Type.Null()]),
+    unreachable: Type.Optional(Type.Union([Type.Literal('hidden'), Type.Literal('alphanumeric'), Type.Literal('app'), Type.Null()], { description: 'why the phone channels cannot answer this citizen (hidden number, a name for a sender, an app caller)' })),
+    claims: Type.Optional(Type.Array(Type.Object({ kind: Type.String(), value: Type.String(), verified: Type.Boolean() }), { description: 'addresses typed in the chat; unverified unless they are already the citizen’s' })),
+    teamId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+    anonymisedAt: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+    tickets: Type.Array(Type.Object({ id: Type.String(), reference: Type.String(), status: Type.String(), subject: Type.String(), createdAt: Type.String() })),
+  },
+  { $id: 'Citizen' },
+);

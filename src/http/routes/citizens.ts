@@ -5,28 +5,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { NotFound } from '../../domain/errors.js';
 import type { Services } from '../../services/index.js';
 import { principalOf, type AuthHooks } from '../auth.js';
-import { errors, NamedRef, ObjectIdString } from '../schemas.js';
+import { errors, ObjectIdString } from '../schemas.js';
 import { actorOf, IdParams, security } from './common.js';
-
-const Ref = NamedRef;
-const CitizenView = Type.Object(
-  {
-    id: Type.String(), name: Type.Union([Type.String(), Type.Null()]),
-    identities: Type.Array(Type.Object({ kind: Type.String(), value: Type.String() })),
-    recurringAgent: Type.Union([Ref, Type.Null()]),
-    unreachable: Type.Optional(Type.Union([Type.Literal('hidden'), Type.Literal('alphanumeric'), Type.Literal('app'), Type.Null()], { description: 'why the phone channels cannot answer this citizen (hidden number, a name for a sender, an app caller)' })),
-    claims: Type.Optional(Type.Array(Type.Object({ kind: Type.String(), value: Type.String(), verified: Type.Boolean() }), { description: 'addresses typed in the chat; unverified unless they are already the citizen’s' })),
-    teamId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-    anonymisedAt: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-    tickets: Type.Array(Type.Object({ id: Type.String(), reference: Type.String(), status: Type.String(), subject: Type.String(), createdAt: Type.String() })),
-  },
-  { $id: 'Citizen' },
-);
 
 export const citizenRoutes =
   (services: Services, auth: AuthHooks): FastifyPluginAsyncTypebox =>
   async (app) => {
-    app.addSchema(CitizenView);
     // Citizens. Reading one needs access to one of their tickets; the rest is for managers.
     app.get('/api/citizens/:id', {
       schema: { tags: ['citizens'], summary: 'A citizen with identities, recurring agent and tickets', security, params: IdParams, response: { 200: Type.Ref('Citizen'), ...errors(401, 404) } },
