@@ -1,7 +1,7 @@
 // First start on an empty store: the configured admin, and with DEMO the demo teams, agents and messages.
 import type { Logger } from 'pino';
 import type { Models } from '../store/index.js';
-import type { AgentService } from './agents.js';
+import type { AgentService } from './agents/index.js';
 import { SYSTEM } from './audit.js';
 import type { IngestInbound } from './ingest/index.js';
 

@@ -15,7 +15,7 @@ import type { Models } from '../store/index.js';
 import type { ChatSessionDoc } from '../store/models/chatSession.js';
 import type { MessageDoc } from '../store/models/message.js';
 import type { Audit } from './audit.js';
-import type { CitizenService } from './citizens.js';
+import type { CitizenService } from './citizens/index.js';
 import type { EventBus } from './eventBus.js';
 import type { Outbox } from './outbox.js';
 import { ticketEventData } from './ticketEvents.js';

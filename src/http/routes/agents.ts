@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Forbidden } from '../../domain/errors.js';
-import { MIN_PASSWORD_LENGTH } from '../../services/agents.js';
+import { MIN_PASSWORD_LENGTH } from '../../services/agents/index.js';
 import type { Services } from '../../services/index.js';
 import { principalOf, type AuthHooks } from '../auth.js';
 import { Agent, agentRef, errors, ObjectIdString } from '../schemas.js';
