@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Store } from '../store/index.js';
 import type { ChannelAdapter, Dialer, InboundChannel } from '../../channels/types.js';
 import { createDailyFigures } from './dailyFigures.js';
-import { createCallbackService } from './callbacks.js';
+import { createCallbackService } from './callbacks/index.js';
 import { createAccess } from './access.js';
 import { createAcknowledger } from './acknowledgement.js';
 import { createAgentService } from './agents/index.js';

@@ -1,0 +1,81 @@
+// « Rappeler »: Twilio rings the agent's own phone, then bridges to the citizen with the service's
+// number; the call is one thread entry moved forward by Twilio's callbacks, in any order.
+import { Types } from 'mongoose';
+import type { TicketDoc } from '../../store/models/ticket.js';
+import { SYSTEM } from '../audit.js';
+import { ticketEventData } from '../ticketEvents.js';
+import type { Principal } from '../tokens.js';
+import { Invalid } from '../../domain/errors.js';
+import { applyDialEvent, dialText, isFinal, type DialEvent, type DialRecord, type DialState } from '../../domain/outboundCall.js';
+import { type CallbackContext, citizenPhone, mayDial, regionsLabel, emitUpdated } from './context.js';
+
+const MAX_ATTEMPTS = 20;
+
+/** "Rappeler": rings the agent's phone; the entry follows the call to its outcome. */
+export async function call(ctx: CallbackContext, principal: Principal, ticket: TicketDoc) {
+  if (!ctx.dialer) throw new Invalid('call.channel_off');
+  const agent = await ctx.models.agents.findById(principal.agentId, { phone: 1, name: 1 }).lean();
+  if (!agent?.phone) throw new Invalid('call.agent_phone_missing');
+  const phone = await citizenPhone(ctx, ticket);
+  if (!phone) throw new Invalid('call.citizen_phone_missing');
+  // Again before dialling: a number stored before this rule, or by another way in, is checked too.
+  if (!(await mayDial(ctx, ticket.citizenId, phone))) throw new Invalid('call.destination_refused', { regions: regionsLabel(ctx) });
+  const id = new Types.ObjectId();
+  const dial: DialRecord = { state: 'initiated', durationSeconds: null };
+  const at = ctx.now();
+  await ctx.models.messages.create({
+    _id: id, ticketId: ticket._id, citizenId: ticket.citizenId, direction: 'out', channel: 'voice', kind: 'call', externalId: `call:${String(id)}`,
+    toAddress: phone, text: dialText(dial, phone), authorId: new Types.ObjectId(principal.agentId), receivedAt: at,
+    dial: { ...dial, agentPhone: agent.phone, version: 0 },
+  });
+  await ctx.audit({ kind: 'agent', id: principal.agentId }, 'ticket.call.started', { ticketId: ticket._id, citizenId: ticket.citizenId }, { messageId: String(id) });
+  ctx.events.emit('message.created', { ...(await ticketEventData(ctx.models, ticket)), messageId: String(id), direction: 'out', channel: 'voice', preview: dialText(dial, phone) });
+  const sent = await ctx.dialer.call({ callId: String(id), agentPhone: agent.phone });
+  if (!sent.ok) {
+    await dialEvent(ctx, String(id), { leg: 'agent', status: 'failed' });
+    throw new Invalid('call.refused', { reason: sent.reason });
+  }
+  await ctx.models.messages.updateOne({ _id: id }, { $set: { providerId: sent.externalId } });
+  return { id: String(id), state: dial.state as DialState };
+}
+
+/** What the bridge needs once the agent answered: the citizen's number and the ticket's reference. */
+export async function bridgeTarget(ctx: CallbackContext, callId: string): Promise<{ phone: string; reference: string } | null> {
+  const message = Types.ObjectId.isValid(callId) ? await ctx.models.messages.findOne({ _id: callId, kind: 'call' }).lean() : null;
+  const ticket = message ? await ctx.models.tickets.findById(message.ticketId, { reference: 1 }).lean() : null;
+  return message?.toAddress && ticket ? { phone: message.toAddress, reference: ticket.reference } : null;
+}
+
+/** One of Twilio's callbacks for a call-back; false when no such call is known. */
+export async function dialEvent(ctx: CallbackContext, callId: string, event: DialEvent): Promise<boolean> {
+  if (!Types.ObjectId.isValid(callId)) return false;
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const message = await ctx.models.messages.findOne({ _id: callId, kind: 'call' });
+    if (!message?.dial) return false;
+    const current: DialRecord = { state: message.dial.state as DialState, durationSeconds: message.dial.durationSeconds ?? null };
+    const next = applyDialEvent(current, event);
+    if (!next) return true;
+    const text = dialText(next, message.toAddress ?? '');
+    const updated = await ctx.models.messages.findOneAndUpdate(
+      { _id: message._id, 'dial.version': message.dial.version ?? 0 },
+      { $set: { 'dial.state': next.state, 'dial.durationSeconds': next.durationSeconds, text }, $inc: { 'dial.version': 1 } },
+      { returnDocument: 'after' },
+    );
+    if (!updated) continue; // another callback moved it meanwhile
+    const ticket = (await ctx.models.tickets.findById(message.ticketId))!;
+    if (next.state === 'answered') await answered(ctx, ticket, message.authorId);
+    await emitUpdated(ctx, message._id, ticket, { text, dial: { state: next.state, durationSeconds: next.durationSeconds } });
+    if (isFinal(next.state)) ctx.log.info({ ticketId: String(ticket._id), callId, state: next.state }, 'call-back ended');
+    return true;
+  }
+  throw new Error(`call ${callId}: too many concurrent updates`);
+}
+
+/** The citizen was reached: their request for a call-back is done, and they have had an answer. */
+export async function answered(ctx: CallbackContext, ticket: TicketDoc, agentId: Types.ObjectId | null | undefined) {
+  await ctx.models.messages.updateMany({ ticketId: ticket._id, kind: 'callback_request', 'callback.state': 'requested' }, { $set: { 'callback.state': 'done' } });
+  const at = ctx.now();
+  await ctx.models.tickets.updateOne({ _id: ticket._id, firstRespondedAt: null }, { $set: { firstRespondedAt: at } });
+  await ctx.models.tickets.updateOne({ _id: ticket._id }, { $set: { callback: null, sla: null, nextResponseDueAt: null, unreadCount: 0 } });
+  await ctx.audit(agentId ? { kind: 'agent', id: String(agentId) } : SYSTEM, 'ticket.call.answered', { ticketId: ticket._id, citizenId: ticket.citizenId }, {});
+}
