@@ -20,7 +20,7 @@ import { createIngestInbound } from './ingest/index.js';
 import { createOutbox } from './outbox.js';
 import { createDocumentService } from './documents.js';
 import { createIntegrationService } from './integrations.js';
-import { createPortalService } from './portal.js';
+import { createPortalService } from './portal/index.js';
 import { createSatisfactionService, type SatisfactionService } from './satisfaction.js';
 import { createStatsService } from './stats.js';
 import { createTicketService } from './tickets/index.js';

@@ -12,7 +12,7 @@ import type { Audit } from '../audit.js';
 import type { DocumentService } from '../documents.js';
 import type { EventBus } from '../eventBus.js';
 import type { Outbox } from '../outbox.js';
-import type { PortalService } from '../portal.js';
+import type { PortalService } from '../portal/index.js';
 import type { SlaPolicy } from '../sla.js';
 import { ticketEventData } from '../ticketEvents.js';
 import type { Principal } from '../tokens.js';

@@ -1,0 +1,46 @@
+// A request as its citizen sees it on the portal: public messages, documents asked, the call-back, the rating.
+import { slotLabel } from '../../domain/callbackSlots.js';
+import { checklistView } from '../documents.js';
+import { type PortalContext, resolve, maskPhone } from './context.js';
+
+export async function view(ctx: PortalContext, token: string) {
+  const ticket = await resolve(ctx, token);
+  const [agent, entries, citizen] = await Promise.all([
+    ticket.assigneeId ? ctx.models.agents.findById(ticket.assigneeId, { name: 1 }).lean() : null,
+    ctx.models.messages.find({ ticketId: ticket._id, direction: { $in: ['in', 'out'] } }).sort({ _id: 1 }).limit(500).lean(),
+    ctx.models.citizens.findById(ticket.citizenId, { identities: 1 }).lean(),
+  ]);
+  // A call-back shows once it has reached (or tried to reach) the citizen, not its steps on our side.
+  const messages = entries.filter((m) => m.kind !== 'verification' && (m.kind !== 'call' || ['answered', 'no_answer', 'busy'].includes(m.dial?.state ?? '')));
+  const phone = citizen?.identities.find((i) => i.kind === 'phone')?.value ?? null;
+  const open = ticket.status !== 'closed';
+  const authors = await ctx.models.agents.find({ _id: { $in: messages.map((m) => m.authorId).filter(Boolean) } }, { name: 1 }).lean();
+  const firstName = new Map(authors.map((a) => [String(a._id), a.name.split(/\s+/)[0] ?? '']));
+  const running = ticket.sla && !ticket.sla.pausedAt ? ticket.sla.dueAt : null;
+  return {
+    reference: ticket.reference,
+    status: ticket.status,
+    agentFirstName: agent?.name.split(/\s+/)[0] ?? null,
+    expectedBy: running ? running.toISOString() : null,
+    messages: messages.map((m) => ({
+      id: String(m._id),
+      direction: m.direction as 'in' | 'out',
+      channel: m.channel,
+      text: m.text,
+      createdAt: (m.createdAt ?? m.receivedAt).toISOString(),
+      author: m.direction === 'out' ? (m.authorId ? (firstName.get(String(m.authorId)) ?? null) : null) : null,
+      files: m.attachments.filter((a) => a.ref.startsWith('attachment:')).map((a) => ({ filename: a.filename ?? '', size: a.size })),
+    })),
+    documents: checklistView(ticket),
+    maxFileBytes: ctx.documents.maxBytes,
+    /** Asked once the request is resolved; the first answer is kept. */
+    satisfaction: {
+      asked: !!ctx.satisfactionEnabled && (!!ticket.surveyAskedAt || ticket.status === 'resolved' || ticket.status === 'closed'),
+      score: ticket.satisfaction?.score ?? null,
+    },
+    callback: ticket.callback ? { slot: ticket.callback.slot, label: slotLabel(ticket.callback.slot) } : null,
+    callbackSlots: open && ctx.callbackSlots ? ctx.callbackSlots() : [],
+    /** The known number, masked: the citizen may keep it or give another. */
+    callbackPhone: phone ? maskPhone(phone) : null,
+  };
+}
