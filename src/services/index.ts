@@ -12,7 +12,7 @@ import { createAudit } from './audit.js';
 import { createAutomationService } from './automation.js';
 import { createCannedAnswerService } from './cannedAnswers.js';
 import { createChatService } from './chat.js';
-import { createChatIdentityService, type ChatIdentityService } from './chatIdentity.js';
+import { createChatIdentityService, type ChatIdentityService } from './chatIdentity/index.js';
 import { createEmailService } from './email.js';
 import { createCitizenService } from './citizens/index.js';
 import { EventBus } from './eventBus.js';

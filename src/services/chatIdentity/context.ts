@@ -1,0 +1,56 @@
+// What the verification of a chat's address shares: its dependencies, the key codes are derived with,
+// the limits on codes sent (per session: a citizen retrying; per address: nobody floods someone else's
+// phone), and the address a session claims.
+import { createHmac } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Identity } from '../../domain/identity.js';
+import type { Models } from '../../store/index.js';
+import type { ChatSessionDoc } from '../../store/models/chatSession.js';
+import type { Audit } from '../audit.js';
+import type { CitizenService } from '../citizens/index.js';
+import type { EventBus } from '../eventBus.js';
+import type { Bucket, Limits } from '../limits.js';
+import type { Outbox } from '../outbox.js';
+
+export const CODE_TTL_MS = 10 * 60_000;
+export const MAX_TRIES = 5;
+/** Where the stored text holds the code: six GSM-7 characters, so an SMS keeps its length. */
+export const CODE_PLACEHOLDER = '######';
+
+export type VerifyChannel = 'email' | 'sms';
+
+export interface ChatIdentityDeps {
+  models: Models;
+  limits: Limits;
+  outbox: Outbox;
+  citizens: CitizenService;
+  audit: Audit;
+  events: EventBus;
+  now: () => Date;
+  log: Logger;
+  secret: string;
+  serviceName: string;
+}
+export interface ChatIdentityContext extends ChatIdentityDeps {
+  codeKey: Buffer;
+  perSession: Bucket;
+  perAddress: Bucket;
+}
+
+export function createChatIdentityContext(deps: ChatIdentityDeps): ChatIdentityContext {
+  return {
+    ...deps,
+    codeKey: createHmac('sha256', deps.secret).update('gru chat verification codes').digest(),
+    perSession: deps.limits.bucket('code-session', 3, 1 / 300),
+    perAddress: deps.limits.bucket('code-address', 5, 5 / 3600),
+  };
+}
+
+/** The code a message carries: derived from its id, never stored. */
+export const codeOf = (ctx: ChatIdentityContext, messageId: unknown) => String(createHmac('sha256', ctx.codeKey).update(String(messageId)).digest().readUInt32BE(0) % 1_000_000).padStart(6, '0');
+
+/** The address a session claims on that channel, if any. */
+export function claimOf(session: ChatSessionDoc, channel: VerifyChannel): Identity | null {
+  const value = channel === 'email' ? session.claimedEmail : session.claimedPhone;
+  return value ? { kind: channel === 'email' ? 'email' : 'phone', value } : null;
+}
