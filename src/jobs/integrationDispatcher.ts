@@ -5,7 +5,7 @@
 import type { Logger } from 'pino';
 import type { Models } from '../store/index.js';
 import { createSleeper } from './sleeper.js';
-import { signature, type IntegrationService } from '../services/integrations.js';
+import { signature, type IntegrationService } from '../services/integrations/index.js';
 import { t } from '../i18n/catalogue.js';
 import { postWebhook } from './webhookPost.js';
 

@@ -19,7 +19,7 @@ import { EventBus } from './eventBus.js';
 import { createIngestInbound } from './ingest/index.js';
 import { createOutbox } from './outbox.js';
 import { createDocumentService } from './documents.js';
-import { createIntegrationService } from './integrations.js';
+import { createIntegrationService } from './integrations/index.js';
 import { createPortalService } from './portal/index.js';
 import { createSatisfactionService, type SatisfactionService } from './satisfaction.js';
 import { createStatsService } from './stats.js';

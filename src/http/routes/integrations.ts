@@ -5,7 +5,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import multipart from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import { Invalid, NotFound, Unauthorized } from '../../domain/errors.js';
-import { API_SCOPES, WEBHOOK_EVENTS, type ApiScope } from '../../services/integrations.js';
+import { API_SCOPES, WEBHOOK_EVENTS, type ApiScope } from '../../services/integrations/index.js';
 import type { Services } from '../../services/index.js';
 import { principalOf, type AuthHooks } from '../auth.js';
 import { DocumentsChecklist, errors, ObjectIdString } from '../schemas.js';
