@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { MAX_SEND_ATTEMPTS, retryDelayMs, STATUS_RANK } from '../domain/delivery.js';
 import type { Models } from '../store/index.js';
 import type { MessageDoc } from '../store/models/message.js';
-import type { Outbox } from '../services/outbox.js';
+import type { Outbox } from '../services/outbox/index.js';
 import { createSleeper } from './sleeper.js';
 
 /** The lower bound of the dispatcher's date ranges (2001-09-09): every date it stores is later. */

@@ -8,7 +8,7 @@ import type { Models } from '../store/index.js';
 import type { MessageDoc } from '../store/models/message.js';
 import type { TicketDoc } from '../store/models/ticket.js';
 import { agentDirectory } from './agentDirectory.js';
-import type { Outbox } from './outbox.js';
+import type { Outbox } from './outbox/index.js';
 import { replyVia } from '../../channels/registry.js';
 
 export function createAcknowledger(deps: {

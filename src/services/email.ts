@@ -7,7 +7,7 @@ import type { MailboxStore } from '../../channels/email/listener.js';
 import type { Models } from '../store/index.js';
 import { attachmentIdOf, attachmentRef } from '../store/models/mailbox.js';
 import type { IngestInbound } from './ingest/index.js';
-import { messageIdOfOurs, type Outbox } from './outbox.js';
+import { messageIdOfOurs, type Outbox } from './outbox/index.js';
 
 export function createEmailService(deps: { models: Models; ingestInbound: IngestInbound; outbox: Outbox; now: () => Date; log: Logger }) {
   const { models, now } = deps;

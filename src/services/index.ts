@@ -17,7 +17,7 @@ import { createEmailService } from './email.js';
 import { createCitizenService } from './citizens/index.js';
 import { EventBus } from './eventBus.js';
 import { createIngestInbound } from './ingest/index.js';
-import { createOutbox } from './outbox.js';
+import { createOutbox } from './outbox/index.js';
 import { createDocumentService } from './documents.js';
 import { createIntegrationService } from './integrations/index.js';
 import { createPortalService } from './portal/index.js';

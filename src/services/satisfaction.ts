@@ -12,7 +12,7 @@ import { isDuplicateKey, type Models } from '../store/index.js';
 import type { TicketDoc } from '../store/models/ticket.js';
 import type { Actor, Audit } from './audit.js';
 import type { EventBus } from './eventBus.js';
-import type { Outbox } from './outbox.js';
+import type { Outbox } from './outbox/index.js';
 import { ticketEventData } from './ticketEvents.js';
 import { replyVia } from '../../channels/registry.js';
 

@@ -1,7 +1,7 @@
 // Our email Message-IDs name their message: a bounce quoting one leads back to it by _id.
 import { Types } from 'mongoose';
 import { describe, expect, it } from 'vitest';
-import { messageIdOfOurs, ourMessageId } from '../../src/services/outbox.js';
+import { messageIdOfOurs, ourMessageId } from '../../src/services/outbox/index.js';
 
 describe('our Message-IDs', () => {
   it('gives back the message a Message-ID of ours names, and nothing for anyone else’s', () => {

@@ -10,7 +10,7 @@ import type { Audit } from '../audit.js';
 import type { CitizenService } from '../citizens/index.js';
 import type { EventBus } from '../eventBus.js';
 import type { Bucket, Limits } from '../limits.js';
-import type { Outbox } from '../outbox.js';
+import type { Outbox } from '../outbox/index.js';
 
 export const CODE_TTL_MS = 10 * 60_000;
 export const MAX_TRIES = 5;

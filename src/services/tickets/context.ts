@@ -11,7 +11,7 @@ import { agentDirectory } from '../agentDirectory.js';
 import type { Audit } from '../audit.js';
 import type { DocumentService } from '../documents.js';
 import type { EventBus } from '../eventBus.js';
-import type { Outbox } from '../outbox.js';
+import type { Outbox } from '../outbox/index.js';
 import type { PortalService } from '../portal/index.js';
 import type { SlaPolicy } from '../sla.js';
 import { ticketEventData } from '../ticketEvents.js';
