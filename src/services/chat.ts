@@ -43,7 +43,7 @@ const hashToken = (token: string) => createHash('sha256').update(token).digest('
 
 type StoredMessage = Parameters<typeof toPublicMessages>[1][number];
 
-export function createChatService(deps: {
+export interface ChatDeps {
   models: Models;
   ingestInbound: IngestInbound;
   now: () => Date;
@@ -52,7 +52,9 @@ export function createChatService(deps: {
   sessionIdleHours?: number;
   /** The citizen's own portal link in place of the redacted one the store keeps (made when it was sent). */
   showLinks?: (message: StoredMessage, text: string) => string;
-}) {
+}
+
+export function createChatService(deps: ChatDeps) {
   const { models, now } = deps;
   /** What the citizen's widget shows: the stored messages, with their personal links. */
   const publicMessages = async (messages: StoredMessage[]) => {
@@ -90,35 +92,8 @@ export function createChatService(deps: {
       return session;
     },
 
-    /** A citizen's chat message, through the one inbound pipeline; a resend with the same clientId is stored once. */
-    async send(session: ChatSessionDoc, message: { clientId: string; text: string }): Promise<IngestResult> {
-      const text = message.text.trim();
-      if (!text) throw new Invalid('message.empty');
-      const result = await deps.ingestInbound({
-        channel: 'chat',
-        externalId: `${String(session._id)}:${message.clientId}`,
-        from: { address: String(session._id), name: session.name ?? undefined },
-        text,
-        subject: session.topic ?? undefined,
-        threadHints: session.ticketId ? { ticketId: String(session.ticketId) } : {},
-        attachments: [],
-        receivedAt: now(),
-      });
-      // Activity keeps the session alive (written at most once a minute).
-      if (now().getTime() - session.lastActivityAt.getTime() > 60_000 && String(session.ticketId) === result.ticketId) {
-        await models.chatSessions.updateOne({ _id: session._id }, { $set: { lastActivityAt: now() } });
-        session.lastActivityAt = now();
-      }
-      if (String(session.ticketId) !== result.ticketId || String(session.citizenId) !== result.citizenId) {
-        await models.chatSessions.updateOne(
-          { _id: session._id },
-          { $set: { ticketId: new Types.ObjectId(result.ticketId), citizenId: new Types.ObjectId(result.citizenId), lastActivityAt: now() } },
-        );
-        session.ticketId = new Types.ObjectId(result.ticketId);
-        session.citizenId = new Types.ObjectId(result.citizenId);
-      }
-      return result;
-    },
+    /** A citizen's chat message, through the one inbound pipeline (sendChatMessage). */
+    send: (session: ChatSessionDoc, message: { clientId: string; text: string }) => sendChatMessage(deps, session, message),
 
     /** What the citizen may see of their chat's thread: messages in and out, never notes; after `afterId`. */
     async history(session: ChatSessionDoc, afterId?: string): Promise<PublicMessage[]> {
@@ -150,4 +125,35 @@ export async function toPublicMessages(
     author: m.direction === 'out' ? { firstName: m.authorId ? (firstNames.get(String(m.authorId)) ?? null) : null } : null,
     kind: m.kind ?? 'message',
   }));
+}
+
+/** A citizen's chat message, through the one inbound pipeline; a resend with the same clientId is stored once; the session follows its thread. */
+export async function sendChatMessage(deps: ChatDeps, session: ChatSessionDoc, message: { clientId: string; text: string }): Promise<IngestResult> {
+  const { models, now } = deps;
+  const text = message.text.trim();
+  if (!text) throw new Invalid('message.empty');
+  const result = await deps.ingestInbound({
+    channel: 'chat',
+    externalId: `${String(session._id)}:${message.clientId}`,
+    from: { address: String(session._id), name: session.name ?? undefined },
+    text,
+    subject: session.topic ?? undefined,
+    threadHints: session.ticketId ? { ticketId: String(session.ticketId) } : {},
+    attachments: [],
+    receivedAt: now(),
+  });
+  // Activity keeps the session alive (written at most once a minute).
+  if (now().getTime() - session.lastActivityAt.getTime() > 60_000 && String(session.ticketId) === result.ticketId) {
+    await models.chatSessions.updateOne({ _id: session._id }, { $set: { lastActivityAt: now() } });
+    session.lastActivityAt = now();
+  }
+  if (String(session.ticketId) !== result.ticketId || String(session.citizenId) !== result.citizenId) {
+    await models.chatSessions.updateOne(
+      { _id: session._id },
+      { $set: { ticketId: new Types.ObjectId(result.ticketId), citizenId: new Types.ObjectId(result.citizenId), lastActivityAt: now() } },
+    );
+    session.ticketId = new Types.ObjectId(result.ticketId);
+    session.citizenId = new Types.ObjectId(result.citizenId);
+  }
+  return result;
 }

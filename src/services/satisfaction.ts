@@ -20,7 +20,7 @@ import { replyVia } from '../../channels/registry.js';
 const SMS_ANSWER_DAYS = 14;
 const SCORE = /^\s*([1-5])\s*(?:\/\s*5)?\s*[.!]?\s*$/;
 
-export function createSatisfactionService(deps: {
+export interface SatisfactionDeps {
   models: Models;
   outbox: Outbox;
   events: EventBus;
@@ -33,7 +33,9 @@ export function createSatisfactionService(deps: {
   channelsOf: (ticket: TicketDoc) => Promise<Map<InboundChannel, string>>;
   /** The redacted portal link the outbox turns into the citizen's own. */
   portalLink: () => string;
-}) {
+}
+
+export function createSatisfactionService(deps: SatisfactionDeps) {
   const { models, now } = deps;
 
   async function record(ticketId: Types.ObjectId, answer: { score: number; comment?: string | null; channel: string }, actor: Actor) {
@@ -86,36 +88,42 @@ export function createSatisfactionService(deps: {
       return record(ticketId, input, actor);
     },
 
-    /**
-     * An SMS that is only a score ("4", "5/5") from a number asked within the last days: that answer, kept
-     * in the thread without reopening the request. Null when it is an ordinary message.
-     */
-    async fromSms(inbound: InboundMessage): Promise<{ ticketId: string; reference: string } | null> {
-      if (!deps.enabled || inbound.channel !== 'sms') return null;
-      const match = SCORE.exec(inbound.text);
-      const sender = phoneSender(inbound.from.address, deps.settings.defaultPhoneRegion);
-      if (!match || !('identity' in sender)) return null;
-      const identity = await models.identities.findById(identityKey(sender.identity)).lean();
-      if (!identity) return null;
-      const since = new Date(now().getTime() - SMS_ANSWER_DAYS * 86_400_000);
-      const ticket = await models.tickets.findOne({ citizenId: identity.citizenId, surveyAskedAt: { $gte: since } }).sort({ surveyAskedAt: -1 }).lean();
-      if (!ticket) return null;
-      const answered = { ticketId: String(ticket._id), reference: ticket.reference };
-      if (ticket.satisfaction && !(await models.messages.exists({ channel: 'sms', externalId: inbound.externalId }))) return null; // answered: a new message
-      try {
-        await models.messages.create({
-          ticketId: ticket._id, citizenId: ticket.citizenId, direction: 'in', channel: 'sms', kind: 'survey_answer', externalId: inbound.externalId,
-          fromAddress: sender.identity.value, text: inbound.text.trim(), receivedAt: inbound.receivedAt,
-        });
-      } catch (err) {
-        if (!isDuplicateKey(err)) throw err;
-        return answered; // a retried webhook: stored once already
-      }
-      await record(ticket._id, { score: Number(match[1]), channel: 'sms' }, { kind: 'citizen', id: sender.identity.value }).catch((err: unknown) => {
-        if (!(err instanceof Conflict)) throw err;
-      });
-      return answered;
-    },
+    /** An SMS that is only a score from a number asked recently: see answerFromSms. */
+    fromSms: (inbound: InboundMessage) => answerFromSms(deps, record, inbound),
   };
 }
 export type SatisfactionService = ReturnType<typeof createSatisfactionService>;
+
+type Recorder = (ticketId: Types.ObjectId, answer: { score: number; comment?: string | null; channel: string }, actor: Actor) => Promise<unknown>;
+
+/**
+ * An SMS that is only a score ("4", "5/5") from a number asked within the last days: that answer, kept
+ * in the thread without reopening the request. Null when it is an ordinary message.
+ */
+export async function answerFromSms(deps: SatisfactionDeps, record: Recorder, inbound: InboundMessage): Promise<{ ticketId: string; reference: string } | null> {
+  const { models, now } = deps;
+  if (!deps.enabled || inbound.channel !== 'sms') return null;
+  const match = SCORE.exec(inbound.text);
+  const sender = phoneSender(inbound.from.address, deps.settings.defaultPhoneRegion);
+  if (!match || !('identity' in sender)) return null;
+  const identity = await models.identities.findById(identityKey(sender.identity)).lean();
+  if (!identity) return null;
+  const since = new Date(now().getTime() - SMS_ANSWER_DAYS * 86_400_000);
+  const ticket = await models.tickets.findOne({ citizenId: identity.citizenId, surveyAskedAt: { $gte: since } }).sort({ surveyAskedAt: -1 }).lean();
+  if (!ticket) return null;
+  const answered = { ticketId: String(ticket._id), reference: ticket.reference };
+  if (ticket.satisfaction && !(await models.messages.exists({ channel: 'sms', externalId: inbound.externalId }))) return null; // answered: a new message
+  try {
+    await models.messages.create({
+      ticketId: ticket._id, citizenId: ticket.citizenId, direction: 'in', channel: 'sms', kind: 'survey_answer', externalId: inbound.externalId,
+      fromAddress: sender.identity.value, text: inbound.text.trim(), receivedAt: inbound.receivedAt,
+    });
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    return answered; // a retried webhook: stored once already
+  }
+  await record(ticket._id, { score: Number(match[1]), channel: 'sms' }, { kind: 'citizen', id: sender.identity.value }).catch((err: unknown) => {
+    if (!(err instanceof Conflict)) throw err;
+  });
+  return answered;
+}
