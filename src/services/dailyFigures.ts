@@ -9,8 +9,10 @@
 // rest (the last hour or two, the edges' partial hours) is counted live.
 import type { Types } from 'mongoose';
 import { localDayKey, startOfLocalDay } from '../domain/calendar.js';
-import { isOpen, TICKET_STATUSES } from '../domain/ticket.js';
 import type { Models } from '../store/index.js';
+import { inboundKind, mergePromise, ratingsKind, ticketsKind, type Kind, type OpenTickets, type PromiseRow, type RatingRow } from './dailyFigureKinds.js';
+
+export { promiseFields, type OpenTickets, type PromiseRow, type RatingRow, type VolumeRow } from './dailyFigureKinds.js';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -19,178 +21,59 @@ const hourKey = (day: string, hour: number) => `${day}@${new Date(hour).toISOStr
 /** A day is kept once it has been over this long: a message received just before midnight is stored by then. */
 const SETTLED_MS = 3_600_000;
 
-/** The team and agent of the ticket, as they were when the day was counted. */
-type Scope = { teamId: string | null; assigneeId: string | null };
-/** Inbound messages. */
-export type VolumeRow = Scope & { channel: string; n: number };
-/** Tickets opened: how many had their promise settled (answered, or past their deadline), how many on time, and the minutes to each first answer. */
-export type PromiseRow = Scope & { opened: number; settled: number; onTime: number; minutes: number[] };
-/** Satisfaction answers: how many and the sum of their scores, per channel of the request. */
-export type RatingRow = Scope & { channel: string; n: number; sum: number };
-
-/** What a ticket's promise figures are made of. */
-export const promiseFields = { openedAt: 1, firstRespondedAt: 1, firstResponseDueAt: 1, teamId: 1, assigneeId: 1 } as const;
-type PromiseDoc = { _id: Types.ObjectId; openedAt?: Date | null; firstRespondedAt?: Date | null; firstResponseDueAt?: Date | null; teamId?: Types.ObjectId | null; assigneeId?: Types.ObjectId | null };
-/** Every open ticket, read by the caller just now with the promise's fields: not read again here. */
-export type OpenTickets = Map<string, PromiseDoc>;
-
-interface Kind<Row> {
-  name: 'inbound' | 'tickets' | 'ratings';
-  /**
-   * The rows of [from, to); `pending` are documents whose figures may still change: read live at each
-   * use. `open` is given for a live count only (a count that is kept reads everything itself: a ticket
-   * that changed status since the open ones were read would be counted twice or missed, for good).
-   */
-  count(from: Date, to: Date, open: OpenTickets | null): Promise<{ rows: Row[]; pending: { id: Types.ObjectId; row: Row }[] }>;
-  /** The rows of documents kept as pending, as they are now. */
-  recount(ids: Types.ObjectId[], open: OpenTickets): Promise<Row[]>;
-}
-
-const scopeOf = (doc: { teamId?: Types.ObjectId | null; assigneeId?: Types.ObjectId | null }): Scope => ({
-  teamId: doc.teamId ? String(doc.teamId) : null,
-  assigneeId: doc.assigneeId ? String(doc.assigneeId) : null,
-});
-
 /** Whether a row or a ticket is in the scope asked (a team's, an agent's, or the whole service). */
 export const inScope =
   (scope: { teamId?: string; agentId?: string }) =>
   (item: { teamId?: Types.ObjectId | string | null; assigneeId?: Types.ObjectId | string | null }) =>
     (!scope.teamId || String(item.teamId) === scope.teamId) && (!scope.agentId || String(item.assigneeId) === scope.agentId);
 
-/** Adds `row` into `rows`, merged with the row of the same group (`key`). */
-function addTo<Row extends Scope>(rows: Map<string, Row>, key: string, row: Row, merge: (into: Row, row: Row) => void) {
-  const into = rows.get(key);
-  if (into) merge(into, row);
-  else rows.set(key, structuredClone(row));
+/**
+ * The period cut into slices of one local day: a whole day over is kept as a day; in a day that is
+ * not (today, the period's edges), each whole hour over is kept as an hour; what is left (at most an
+ * hour at each edge and the last hours) is counted live. `key`: the slice's name in stats_days, none
+ * when it is counted live.
+ */
+export function slicesOf(period: { from: Date; to: Date }, nowAt: Date, timeZone: string) {
+  const now = nowAt.getTime();
+  const settled = now - SETTLED_MS;
+  const ended = Math.min(period.to.getTime(), now);
+  const slices: { day: string; key: string | null; from: Date; to: Date }[] = [];
+  const slice = (day: string, key: string | null, from: number, to: number) => slices.push({ day, key, from: new Date(from), to: new Date(to) });
+  for (let start = startOfLocalDay(period.from, timeZone).getTime(); start < ended; ) {
+    const end = startOfLocalDay(new Date(start + DAY_MS + 2 * HOUR_MS), timeZone).getTime(); // the next midnight, whatever the offset
+    const day = localDayKey(new Date(start), timeZone);
+    const from = Math.max(start, period.from.getTime());
+    const to = Math.min(end, ended);
+    if (from === start && to === end && end <= settled) {
+      slice(day, day, from, to);
+    } else {
+      const firstHour = Math.ceil(from / HOUR_MS) * HOUR_MS;
+      const lastHour = Math.floor(Math.min(to, settled) / HOUR_MS) * HOUR_MS; // the end of the last hour that can be kept
+      if (firstHour < lastHour) {
+        if (from < firstHour) slice(day, null, from, firstHour);
+        for (let hour = firstHour; hour < lastHour; hour += HOUR_MS) slice(day, hourKey(day, hour), hour, hour + HOUR_MS);
+        if (lastHour < to) slice(day, null, lastHour, to);
+      } else {
+        slice(day, null, from, to);
+      }
+    }
+    start = end;
+  }
+  return slices;
 }
 
 export function createDailyFigures(deps: { models: Models; now: () => Date; timeZone: string }) {
   const { models, timeZone } = deps;
-
-  const inbound: Kind<VolumeRow> = {
-    name: 'inbound',
-    async count(from, to, open) {
-      // Served by the index on both (direction first): the outbound messages of the period are not read.
-      const messages = await models.messages.find({ direction: 'in', receivedAt: { $gte: from, $lt: to } }, { channel: 1, ticketId: 1 }).lean();
-      // The team and agent of each message's ticket: the open ones are known, the others read.
-      const ticketIds = [...new Set(messages.map((m) => String(m.ticketId)))].filter((id) => !open?.has(id));
-      const tickets = ticketIds.length ? await models.tickets.find({ _id: { $in: ticketIds } }, { teamId: 1, assigneeId: 1 }).lean() : [];
-      const scopes = new Map([...tickets, ...(open?.values() ?? [])].map((t) => [String(t._id), scopeOf(t)]));
-      const rows = new Map<string, VolumeRow>();
-      for (const m of messages) {
-        const scope = scopes.get(String(m.ticketId)) ?? { teamId: null, assigneeId: null };
-        addTo(rows, `${m.channel}|${scope.teamId}|${scope.assigneeId}`, { channel: m.channel, ...scope, n: 1 }, (into, row) => (into.n += row.n));
-      }
-      return { rows: [...rows.values()], pending: [] };
-    },
-    recount: async () => [],
-  };
-
-  /** One ticket's row, as of now. */
-  const promiseRow = (t: PromiseDoc): PromiseRow => {
-    const answered = t.firstRespondedAt && t.openedAt ? t.firstRespondedAt : null;
-    const due = t.firstResponseDueAt ?? null;
-    return {
-      ...scopeOf(t),
-      opened: 1,
-      // A ticket counts once its promise is settled: answered, or its deadline passed unanswered.
-      settled: answered || (due && due <= deps.now()) ? 1 : 0,
-      onTime: answered && due && answered <= due ? 1 : 0,
-      minutes: answered ? [(answered.getTime() - t.openedAt!.getTime()) / 60_000] : [],
-    };
-  };
-  const mergePromise = (into: PromiseRow, row: PromiseRow) => {
-    into.opened += row.opened;
-    into.settled += row.settled;
-    into.onTime += row.onTime;
-    into.minutes.push(...row.minutes);
-  };
-  const tickets: Kind<PromiseRow> = {
-    name: 'tickets',
-    async count(from, to, open) {
-      // Counted live: the open tickets are known, only the others are read (by status and date, one index).
-      const opened = open
-        ? [
-            ...(await models.tickets.find({ status: { $in: TICKET_STATUSES.filter((status) => !isOpen(status)) }, openedAt: { $gte: from, $lt: to } }, promiseFields).lean<PromiseDoc[]>()),
-            ...[...open.values()].filter((t) => t.openedAt && t.openedAt >= from && t.openedAt < to),
-          ]
-        : await models.tickets.find({ openedAt: { $gte: from, $lt: to } }, promiseFields).lean<PromiseDoc[]>();
-      // Answered: final (the first answer is dated once). Not yet: pending, read again at each use.
-      const rows = new Map<string, PromiseRow>();
-      const pending = [];
-      for (const t of opened) {
-        const row = promiseRow(t);
-        if (t.firstRespondedAt) addTo(rows, `${row.teamId}|${row.assigneeId}`, row, mergePromise);
-        else pending.push({ id: t._id, row });
-      }
-      return { rows: [...rows.values()], pending };
-    },
-    async recount(ids, open) {
-      // Mostly among the open tickets: only the others are read.
-      const unknown = ids.filter((id) => !open.has(String(id)));
-      const read = unknown.length ? await models.tickets.find({ _id: { $in: unknown } }, promiseFields).lean<PromiseDoc[]>() : [];
-      return [...ids.map((id) => open.get(String(id))).filter((t): t is PromiseDoc => !!t), ...read].map(promiseRow);
-    },
-  };
-
-  const ratings: Kind<RatingRow> = {
-    name: 'ratings',
-    async count(from, to) {
-      const rated = await models.tickets.find({ satisfiedAt: { $gte: from, $lt: to } }, { satisfaction: 1, teamId: 1, assigneeId: 1, channel: 1 }).lean();
-      const rows = new Map<string, RatingRow>();
-      for (const t of rated) {
-        const row = { ...scopeOf(t), channel: t.channel, n: 1, sum: t.satisfaction!.score };
-        addTo(rows, `${row.channel}|${row.teamId}|${row.assigneeId}`, row, (into, r) => {
-          into.n += r.n;
-          into.sum += r.sum;
-        });
-      }
-      return { rows: [...rows.values()], pending: [] };
-    },
-    recount: async () => [],
-  };
-
-  /**
-   * The period cut into slices of one local day: a whole day over is kept as a day; in a day that is
-   * not (today, the period's edges), each whole hour over is kept as an hour; what is left (at most an
-   * hour at each edge and the last hours) is counted live. `key`: the slice's name in stats_days, none
-   * when it is counted live.
-   */
-  function slicesOf(period: { from: Date; to: Date }) {
-    const now = deps.now().getTime();
-    const settled = now - SETTLED_MS;
-    const ended = Math.min(period.to.getTime(), now);
-    const slices: { day: string; key: string | null; from: Date; to: Date }[] = [];
-    const slice = (day: string, key: string | null, from: number, to: number) => slices.push({ day, key, from: new Date(from), to: new Date(to) });
-    for (let start = startOfLocalDay(period.from, timeZone).getTime(); start < ended; ) {
-      const end = startOfLocalDay(new Date(start + DAY_MS + 2 * HOUR_MS), timeZone).getTime(); // the next midnight, whatever the offset
-      const day = localDayKey(new Date(start), timeZone);
-      const from = Math.max(start, period.from.getTime());
-      const to = Math.min(end, ended);
-      if (from === start && to === end && end <= settled) {
-        slice(day, day, from, to);
-      } else {
-        const firstHour = Math.ceil(from / HOUR_MS) * HOUR_MS;
-        const lastHour = Math.floor(Math.min(to, settled) / HOUR_MS) * HOUR_MS; // the end of the last hour that can be kept
-        if (firstHour < lastHour) {
-          if (from < firstHour) slice(day, null, from, firstHour);
-          for (let hour = firstHour; hour < lastHour; hour += HOUR_MS) slice(day, hourKey(day, hour), hour, hour + HOUR_MS);
-          if (lastHour < to) slice(day, null, lastHour, to);
-        } else {
-          slice(day, null, from, to);
-        }
-      }
-      start = end;
-    }
-    return slices;
-  }
+  const inbound = inboundKind(models);
+  const tickets = ticketsKind(models, deps.now);
+  const ratings = ratingsKind(models);
 
   /**
    * Each day's rows over the period (kept slices read in one go, the rest counted, and kept when they
    * can be), and apart the rows of what the kept slices hold as pending, read now.
    */
   async function perDay<Row>(kind: Kind<Row>, period: { from: Date; to: Date }, open: OpenTickets): Promise<{ byDay: Map<string, Row[]>; pendingNow: Row[] }> {
-    const slices = slicesOf(period);
+    const slices = slicesOf(period, deps.now(), timeZone);
     const keys = slices.filter((s) => s.key).map((s) => `${kind.name}:${s.key}`);
     const kept = new Map((keys.length ? await models.statsDays.find({ _id: { $in: keys } }).lean() : []).map((d) => [d._id, d]));
     const byDay = new Map<string, Row[]>();
