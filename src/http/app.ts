@@ -14,18 +14,20 @@ import { registerAuth } from './auth.js';
 import { clientErrorHandler, documentCommonErrors, frameworkErrors, registerErrorHandling } from './errors.js';
 import { registerSecurity } from './security.js';
 import { agentRoutes } from './routes/agents.js';
+import { teamRoutes } from './routes/teams.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { pageRoutes } from './routes/pages.js';
 import { managementRoutes } from './routes/management.js';
 import { integrationRoutes } from './routes/integrations.js';
+import { systemRoutes } from './routes/system.js';
 import { portalRoutes } from './routes/portal.js';
 import { sandboxRoutes } from './routes/sandbox.js';
 import type { SandboxBox } from '../../channels/sandbox/adapter.js';
 import { ticketRoutes } from './routes/tickets.js';
 import { citizenRoutes } from './routes/citizens.js';
 import { cannedAnswerRoutes } from './routes/cannedAnswers.js';
-import { twilioWebhookRoutes } from './routes/twilioWebhooks.js';
+import { twilioWebhookRoutes } from '../../channels/twilio/routes.js';
 import { Agent, CitizenView, ErrorBody } from './schemas.js';
 
 export interface AppOptions {
@@ -93,12 +95,14 @@ export async function buildApp({ config, services, log, sandbox }: AppOptions) {
   await app.register(healthRoutes(services, channels));
   await app.register(authRoutes(services, auth));
   await app.register(agentRoutes(services, auth));
+  await app.register(teamRoutes(services, auth));
   await app.register(ticketRoutes(services, auth, { maxAttachmentBytes: config.email?.maxAttachmentBytes ?? 10 * 1024 * 1024 }));
   await app.register(citizenRoutes(services, auth));
   await app.register(cannedAnswerRoutes(services, auth));
   await app.register(portalRoutes(services, auth));
   await app.register(managementRoutes(services, auth));
   await app.register(integrationRoutes(services, auth));
+  await app.register(systemRoutes(services));
   await app.register(pageRoutes({ serviceName: config.service.name }));
   await app.register(assetRoutes);
   if (sandbox) await app.register(sandboxRoutes(services, auth, sandbox, config.sandbox));

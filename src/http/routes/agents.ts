@@ -1,3 +1,5 @@
+// Agents over HTTP: created by admins, listed (emails and phones to managers and admins only), their
+// availability, account and password changed. Teams have their own file.
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
@@ -6,6 +8,7 @@ import { MIN_PASSWORD_LENGTH } from '../../services/agents/index.js';
 import type { Services } from '../../services/index.js';
 import { principalOf, type AuthHooks } from '../auth.js';
 import { Agent, agentRef, errors, ObjectIdString } from '../schemas.js';
+import type { Routes } from './common.js';
 
 const AgentListItem = Type.Object({
   ...Agent.properties,
@@ -18,123 +21,104 @@ const Role = Type.Union([Type.Literal('agent'), Type.Literal('manager'), Type.Li
 export const agentRoutes =
   (services: Services, auth: AuthHooks): FastifyPluginAsyncTypebox =>
   async (app) => {
-    app.post('/api/agents', {
-      schema: {
-        tags: ['agents'],
-        summary: 'Create an agent (admin)',
-        security: [{ bearer: [] }],
-        body: Type.Object({
-          name: Type.String({ minLength: 1, maxLength: 120 }),
-          email: Type.String({ minLength: 3, maxLength: 254 }),
-          password: Type.String({ minLength: MIN_PASSWORD_LENGTH, maxLength: 1024 }),
-          role: Role,
-          team: Type.Optional(ObjectIdString),
-        }, { additionalProperties: false }),
-        response: { 201: agentRef, ...errors(400, 401, 403, 404, 409) },
-      },
-      preHandler: auth.requireRole('admin'),
-    }, async (request, reply) => {
-      const { team, ...rest } = request.body;
-      const agent = await services.agents.create({ kind: 'agent', id: principalOf(request).agentId }, { ...rest, teamId: team });
-      return reply.status(201).send(agent);
-    });
-
-    app.get('/api/agents', {
-      schema: {
-        tags: ['agents'],
-        summary: 'Agents with their availability and open load (any agent: to choose a cover; emails and phones to managers and admins only)',
-        security: [{ bearer: [] }],
-        querystring: Type.Object({ inactive: Type.Optional(Type.Boolean({ description: 'also the deactivated agents' })) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ items: Type.Array(AgentListItem) }), ...errors(400, 401, 403) },
-      },
-      preHandler: auth.authenticate,
-    }, async (request) => {
-      const colleague = principalOf(request).role === 'agent';
-      const items = await services.agents.list({ includeInactive: request.query.inactive && !colleague });
-      // An agent sees colleagues' names, teams and availability; how to reach them is for managers.
-      return { items: colleague ? items.map(({ email: _email, phone: _phone, ...rest }) => rest) : items };
-    });
-
-    app.get('/api/teams', {
-      schema: {
-        tags: ['teams'], summary: 'Teams with their number of active members (any agent)', security: [{ bearer: [] }],
-        response: { 200: Type.Object({ items: Type.Array(Team) }), ...errors(401) },
-      },
-      preHandler: auth.authenticate,
-    }, async () => ({ items: await services.teams.list() }));
-
-    app.post('/api/teams', {
-      schema: {
-        tags: ['teams'], summary: 'Create a team (admin)', security: [{ bearer: [] }],
-        body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 80 }), isDefault: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
-        response: { 201: Team, ...errors(400, 401, 403, 409) },
-      },
-      preHandler: auth.requireRole('admin'),
-    }, async (request, reply) => reply.status(201).send(await services.teams.create(actorOf(request), request.body)));
-
-    app.patch('/api/teams/:id', {
-      schema: {
-        tags: ['teams'], summary: 'Rename a team, or make it the default one (admin)', security: [{ bearer: [] }],
-        params: Type.Object({ id: ObjectIdString }),
-        body: Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })), isDefault: Type.Optional(Type.Literal(true)) }, { additionalProperties: false, minProperties: 1 }),
-        response: { 200: Team, ...errors(400, 401, 403, 404, 409) },
-      },
-      preHandler: auth.requireRole('admin'),
-    }, async (request) => services.teams.update(actorOf(request), request.params.id, request.body));
-
-    app.patch('/api/agents/:id', {
-      schema: {
-        tags: ['agents'],
-        summary: 'Availability and cover (manager, admin, or the agent for themselves); name, role, team, phone, active (admin)',
-        description: 'Deactivating an agent or changing their role or team closes their open sockets at once.',
-        security: [{ bearer: [] }],
-        params: Type.Object({ id: ObjectIdString }),
-        body: Type.Object({
-          availability: Type.Optional(Type.Union([Type.Literal('available'), Type.Literal('away')])),
-          coverAgentId: Type.Optional(Type.Union([ObjectIdString, Type.Null()])),
-          until: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()])),
-          name: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
-          role: Type.Optional(Role),
-          teamId: Type.Optional(Type.Union([ObjectIdString, Type.Null()])),
-          active: Type.Optional(Type.Boolean()),
-          phone: Type.Optional(Type.Union([Type.String({ maxLength: 40, description: 'the phone rung first for a call-back; "06 12 34 56 78" or E.164, stored as E.164' }), Type.Null()])),
-        }, { additionalProperties: false, minProperties: 1 }),
-        response: { 200: agentRef, ...errors(400, 401, 403, 404) },
-      },
-      preHandler: auth.authenticate,
-    }, async (request) => {
-      const principal = principalOf(request);
-      const isSelf = principal.agentId === request.params.id;
-      const { availability, coverAgentId, until, ...account } = request.body;
-      const { phone, ...adminOnly } = account;
-      if (Object.keys(adminOnly).length && principal.role !== 'admin') throw new Forbidden('agent.admin_only_account');
-      if (phone !== undefined && !isSelf && principal.role !== 'admin') throw new Forbidden('agent.admin_only_phone');
-      if (!isSelf && principal.role === 'agent') throw new Forbidden('agent.own_availability_only');
-      let agent = Object.keys(account).length ? await services.agents.update(actorOf(request), request.params.id, account) : null;
-      if (availability !== undefined || coverAgentId !== undefined || until !== undefined) {
-        agent = await services.agents.setAvailability(actorOf(request), request.params.id, { availability, coverAgentId, until: until ? new Date(until) : null });
-      }
-      return agent ?? services.agents.get(request.params.id);
-    });
-
-    app.post('/api/agents/:id/password', {
-      schema: {
-        tags: ['agents'], summary: 'Reset a password (admin) or change your own (with the current one)', security: [{ bearer: [] }],
-        params: Type.Object({ id: ObjectIdString }),
-        body: Type.Object({
-          password: Type.String({ minLength: MIN_PASSWORD_LENGTH, maxLength: 1024 }),
-          currentPassword: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
-        }, { additionalProperties: false }),
-        response: { 204: Type.Null({ description: 'changed: every session of that agent ends (tokens refused, sockets closed); log in again' }), ...errors(400, 401, 403, 404, 429) },
-      },
-      preHandler: auth.authenticate,
-    }, async (request, reply) => {
-      const principal = principalOf(request);
-      if (principal.agentId !== request.params.id && principal.role !== 'admin') throw new Forbidden('agent.admin_only_password');
-      await services.agents.setPassword(actorOf(request), request.params.id, request.body, request.ip);
-      return reply.status(204).send(null);
-    });
+    accountRoutes(app, services, auth);
+    changeRoutes(app, services, auth);
   };
 
-const Team = Type.Object({ id: Type.String(), name: Type.String(), isDefault: Type.Boolean(), members: Type.Integer() });
+/** Creating an agent (admin) and listing them. */
+function accountRoutes(app: Routes, services: Services, auth: AuthHooks) {
+  app.post('/api/agents', {
+    schema: {
+      tags: ['agents'],
+      summary: 'Create an agent (admin)',
+      security: [{ bearer: [] }],
+      body: Type.Object({
+        name: Type.String({ minLength: 1, maxLength: 120 }),
+        email: Type.String({ minLength: 3, maxLength: 254 }),
+        password: Type.String({ minLength: MIN_PASSWORD_LENGTH, maxLength: 1024 }),
+        role: Role,
+        team: Type.Optional(ObjectIdString),
+      }, { additionalProperties: false }),
+      response: { 201: agentRef, ...errors(400, 401, 403, 404, 409) },
+    },
+    preHandler: auth.requireRole('admin'),
+  }, async (request, reply) => {
+    const { team, ...rest } = request.body;
+    const agent = await services.agents.create({ kind: 'agent', id: principalOf(request).agentId }, { ...rest, teamId: team });
+    return reply.status(201).send(agent);
+  });
+
+  app.get('/api/agents', {
+    schema: {
+      tags: ['agents'],
+      summary: 'Agents with their availability and open load (any agent: to choose a cover; emails and phones to managers and admins only)',
+      security: [{ bearer: [] }],
+      querystring: Type.Object({ inactive: Type.Optional(Type.Boolean({ description: 'also the deactivated agents' })) }, { additionalProperties: false }),
+      response: { 200: Type.Object({ items: Type.Array(AgentListItem) }), ...errors(400, 401, 403) },
+    },
+    preHandler: auth.authenticate,
+  }, async (request) => {
+    const colleague = principalOf(request).role === 'agent';
+    const items = await services.agents.list({ includeInactive: request.query.inactive && !colleague });
+    // An agent sees colleagues' names, teams and availability; how to reach them is for managers.
+    return { items: colleague ? items.map(({ email: _email, phone: _phone, ...rest }) => rest) : items };
+  });
+}
+
+/** Availability, cover and account changes; passwords. */
+function changeRoutes(app: Routes, services: Services, auth: AuthHooks) {
+  app.patch('/api/agents/:id', {
+    schema: {
+      tags: ['agents'],
+      summary: 'Availability and cover (manager, admin, or the agent for themselves); name, role, team, phone, active (admin)',
+      description: 'Deactivating an agent or changing their role or team closes their open sockets at once.',
+      security: [{ bearer: [] }],
+      params: Type.Object({ id: ObjectIdString }),
+      body: Type.Object({
+        availability: Type.Optional(Type.Union([Type.Literal('available'), Type.Literal('away')])),
+        coverAgentId: Type.Optional(Type.Union([ObjectIdString, Type.Null()])),
+        until: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()])),
+        name: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
+        role: Type.Optional(Role),
+        teamId: Type.Optional(Type.Union([ObjectIdString, Type.Null()])),
+        active: Type.Optional(Type.Boolean()),
+        phone: Type.Optional(Type.Union([Type.String({ maxLength: 40, description: 'the phone rung first for a call-back; "06 12 34 56 78" or E.164, stored as E.164' }), Type.Null()])),
+      }, { additionalProperties: false, minProperties: 1 }),
+      response: { 200: agentRef, ...errors(400, 401, 403, 404) },
+    },
+    preHandler: auth.authenticate,
+  }, async (request) => {
+    const principal = principalOf(request);
+    const isSelf = principal.agentId === request.params.id;
+    const { availability, coverAgentId, until, ...account } = request.body;
+    const { phone, ...adminOnly } = account;
+    if (Object.keys(adminOnly).length && principal.role !== 'admin') throw new Forbidden('agent.admin_only_account');
+    if (phone !== undefined && !isSelf && principal.role !== 'admin') throw new Forbidden('agent.admin_only_phone');
+    if (!isSelf && principal.role === 'agent') throw new Forbidden('agent.own_availability_only');
+    let agent = Object.keys(account).length ? await services.agents.update(actorOf(request), request.params.id, account) : null;
+    if (availability !== undefined || coverAgentId !== undefined || until !== undefined) {
+      agent = await services.agents.setAvailability(actorOf(request), request.params.id, { availability, coverAgentId, until: until ? new Date(until) : null });
+    }
+    return agent ?? services.agents.get(request.params.id);
+  });
+
+  app.post('/api/agents/:id/password', {
+    schema: {
+      tags: ['agents'], summary: 'Reset a password (admin) or change your own (with the current one)', security: [{ bearer: [] }],
+      params: Type.Object({ id: ObjectIdString }),
+      body: Type.Object({
+        password: Type.String({ minLength: MIN_PASSWORD_LENGTH, maxLength: 1024 }),
+        currentPassword: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
+      }, { additionalProperties: false }),
+      response: { 204: Type.Null({ description: 'changed: every session of that agent ends (tokens refused, sockets closed); log in again' }), ...errors(400, 401, 403, 404, 429) },
+    },
+    preHandler: auth.authenticate,
+  }, async (request, reply) => {
+    const principal = principalOf(request);
+    if (principal.agentId !== request.params.id && principal.role !== 'admin') throw new Forbidden('agent.admin_only_password');
+    await services.agents.setPassword(actorOf(request), request.params.id, request.body, request.ip);
+    return reply.status(204).send(null);
+  });
+}
+
 const actorOf = (request: FastifyRequest) => ({ kind: 'agent' as const, id: principalOf(request).agentId });

@@ -13,6 +13,7 @@ import { fromCatalogue, sendPage } from './pages.js';
 import type { Services } from '../../services/index.js';
 import { principalOf, type AuthHooks } from '../auth.js';
 import { DocumentsChecklist, errors, ObjectIdString, textAnswer } from '../schemas.js';
+import type { Routes } from './common.js';
 
 const PAGE = fromCatalogue(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../pages/portal.html'), 'utf8'));
 const Token = Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) });
@@ -53,95 +54,108 @@ function jsonMessage(body: unknown): Static<typeof JsonMessage> {
 export const portalRoutes =
   (services: Services, auth: AuthHooks): FastifyPluginAsyncTypebox =>
   async (app) => {
-    app.get('/portal/:token', { schema: { tags: ['portal'], summary: 'The citizen portal page (French)', params: Token, response: { 200: textAnswer('text/html', 'the page (the same for a wrong link: the page itself says "not found")') } } }, async (_request, reply) =>
-      sendPage(reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer'), PAGE),
-    );
+    readingRoutes(app, services);
+    await writingRoutes(app, services);
+    linkRoutes(app, services, auth);
+  };
 
-    app.get('/api/portal/:token', {
-      schema: {
-        tags: ['portal'], summary: 'A ticket as its citizen sees it: public messages only', params: Token,
-        response: {
-          200: Type.Object({
-            reference: Type.String(), status: Type.String(), agentFirstName: Type.Union([Type.String(), Type.Null()]),
-            expectedBy: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-            messages: Type.Array(Type.Object({
-              id: Type.String(), direction: Type.String(), channel: Type.String(), text: Type.String(), createdAt: Type.String(), author: Type.Union([Type.String(), Type.Null()]),
-              files: Type.Array(Type.Object({ filename: Type.String(), size: Type.Integer() }), { description: 'documents the message carries (not downloadable here)' }),
-            })),
-            documents: DocumentsChecklist,
-            maxFileBytes: Type.Integer({ description: 'largest document accepted (PORTAL_MAX_FILE_BYTES)' }),
-            satisfaction: Type.Object({ asked: Type.Boolean({ description: 'the question is open (the request is resolved)' }), score: Type.Union([Type.Integer({ minimum: 1, maximum: 5 }), Type.Null()]) }),
-            callback: Type.Union([Type.Object({ slot: Type.String(), label: Type.String() }), Type.Null()], { description: 'the call-back asked for, until a call reaches the citizen' }),
-            callbackSlots: Type.Array(Type.Object({ slot: Type.String(), label: Type.String() }), { description: 'half-days that may be chosen for a call-back (empty when call-backs are off or the request is closed)' }),
-            callbackPhone: Type.Union([Type.String(), Type.Null()], { description: 'the number we know, masked; null: the citizen must give one' }),
-          }),
-          ...errors(404),
-        },
+/** The page, and the request as its citizen sees it. */
+function readingRoutes(app: Routes, services: Services) {
+  app.get('/portal/:token', { schema: { tags: ['portal'], summary: 'The citizen portal page (French)', params: Token, response: { 200: textAnswer('text/html', 'the page (the same for a wrong link: the page itself says "not found")') } } }, async (_request, reply) =>
+    sendPage(reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer'), PAGE),
+  );
+
+  app.get('/api/portal/:token', {
+    schema: {
+      tags: ['portal'], summary: 'A ticket as its citizen sees it: public messages only', params: Token,
+      response: {
+        200: Type.Object({
+          reference: Type.String(), status: Type.String(), agentFirstName: Type.Union([Type.String(), Type.Null()]),
+          expectedBy: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+          messages: Type.Array(Type.Object({
+            id: Type.String(), direction: Type.String(), channel: Type.String(), text: Type.String(), createdAt: Type.String(), author: Type.Union([Type.String(), Type.Null()]),
+            files: Type.Array(Type.Object({ filename: Type.String(), size: Type.Integer() }), { description: 'documents the message carries (not downloadable here)' }),
+          })),
+          documents: DocumentsChecklist,
+          maxFileBytes: Type.Integer({ description: 'largest document accepted (PORTAL_MAX_FILE_BYTES)' }),
+          satisfaction: Type.Object({ asked: Type.Boolean({ description: 'the question is open (the request is resolved)' }), score: Type.Union([Type.Integer({ minimum: 1, maximum: 5 }), Type.Null()]) }),
+          callback: Type.Union([Type.Object({ slot: Type.String(), label: Type.String() }), Type.Null()], { description: 'the call-back asked for, until a call reaches the citizen' }),
+          callbackSlots: Type.Array(Type.Object({ slot: Type.String(), label: Type.String() }), { description: 'half-days that may be chosen for a call-back (empty when call-backs are off or the request is closed)' }),
+          callbackPhone: Type.Union([Type.String(), Type.Null()], { description: 'the number we know, masked; null: the citizen must give one' }),
+        }),
+        ...errors(404),
       },
-    }, async (request, reply) => reply.header('cache-control', 'no-store').send(await services.portal.view(request.params.token)));
+    },
+  }, async (request, reply) => reply.header('cache-control', 'no-store').send(await services.portal.view(request.params.token)));
+}
 
-    // Documents: up to five files a message, each under PORTAL_MAX_FILE_BYTES, checked by their content.
-    await app.register(multipart, { limits: { files: MAX_FILES, fileSize: services.documents.maxBytes, fields: 5, parts: MAX_FILES + 5, fieldSize: 20_000 }, throwFileSizeLimit: true });
-    app.post('/api/portal/:token/messages', {
-      schema: {
-        tags: ['portal'],
-        summary: 'The citizen adds a message to the same thread: JSON { text }, or multipart/form-data with fields text, clientId, item (a checklist piece) and up to five files (PDF, JPEG, PNG, HEIC)',
-        params: Token,
-        consumes: ['application/json', 'multipart/form-data'],
-        body: {
-          content: {
-            'application/json': { schema: JsonMessage },
-            // Not validated here: the parts are read (and checked) one by one as they stream in.
-            'multipart/form-data': {
-              schema: { description: 'fields: text (≤ 5000 characters), clientId, item (the id of the checklist piece these files provide) and files (up to five PDFs or photos)' },
-            },
+/** What the citizen does from the portal: a message (with documents), a call-back, a rating. */
+async function writingRoutes(app: Routes, services: Services) {
+  // Documents: up to five files a message, each under PORTAL_MAX_FILE_BYTES, checked by their content.
+  await app.register(multipart, { limits: { files: MAX_FILES, fileSize: services.documents.maxBytes, fields: 5, parts: MAX_FILES + 5, fieldSize: 20_000 }, throwFileSizeLimit: true });
+  app.post('/api/portal/:token/messages', {
+    schema: {
+      tags: ['portal'],
+      summary: 'The citizen adds a message to the same thread: JSON { text }, or multipart/form-data with fields text, clientId, item (a checklist piece) and up to five files (PDF, JPEG, PNG, HEIC)',
+      params: Token,
+      consumes: ['application/json', 'multipart/form-data'],
+      body: {
+        content: {
+          'application/json': { schema: JsonMessage },
+          // Not validated here: the parts are read (and checked) one by one as they stream in.
+          'multipart/form-data': {
+            schema: { description: 'fields: text (≤ 5000 characters), clientId, item (the id of the checklist piece these files provide) and files (up to five PDFs or photos)' },
           },
         },
-        response: { 201: Type.Object({ id: Type.String(), reference: Type.String() }), ...errors(400, 404, 413, 429) },
       },
-    }, async (request, reply) => {
-      // The link and its rate limit first: a wrong link is answered before any byte of the files is read.
-      const ticket = await services.portal.forAction(request.params.token);
-      const input = request.isMultipart() ? await readMessageParts(request, services.documents.maxBytes) : jsonMessage(request.body);
-      return reply.status(201).send(await services.portal.post(request.params.token, input, ticket));
-    });
+      response: { 201: Type.Object({ id: Type.String(), reference: Type.String() }), ...errors(400, 404, 413, 429) },
+    },
+  }, async (request, reply) => {
+    // The link and its rate limit first: a wrong link is answered before any byte of the files is read.
+    const ticket = await services.portal.forAction(request.params.token);
+    const input = request.isMultipart() ? await readMessageParts(request, services.documents.maxBytes) : jsonMessage(request.body);
+    return reply.status(201).send(await services.portal.post(request.params.token, input, ticket));
+  });
 
-    app.post('/api/portal/:token/callback', {
-      schema: {
-        tags: ['portal'], summary: 'The citizen asks to be called back in a half-day within opening hours', params: Token,
-        body: Type.Object({
-          slot: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}:(am|pm)$', description: '"YYYY-MM-DD:am" or "YYYY-MM-DD:pm", one of callbackSlots' }),
-          phone: Type.Optional(Type.String({ maxLength: 40, description: 'the number to call, when not the one we know' })),
-        }, { additionalProperties: false }),
-        response: { 201: Type.Object({ id: Type.String(), reference: Type.String(), slot: Type.String(), label: Type.String() }), ...errors(400, 404, 429) },
-      },
-    }, async (request, reply) => {
-      const ticket = await services.portal.forAction(request.params.token);
-      return reply.status(201).send(await services.callbacks.requestFromPortal(ticket, request.body));
-    });
+  app.post('/api/portal/:token/callback', {
+    schema: {
+      tags: ['portal'], summary: 'The citizen asks to be called back in a half-day within opening hours', params: Token,
+      body: Type.Object({
+        slot: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}:(am|pm)$', description: '"YYYY-MM-DD:am" or "YYYY-MM-DD:pm", one of callbackSlots' }),
+        phone: Type.Optional(Type.String({ maxLength: 40, description: 'the number to call, when not the one we know' })),
+      }, { additionalProperties: false }),
+      response: { 201: Type.Object({ id: Type.String(), reference: Type.String(), slot: Type.String(), label: Type.String() }), ...errors(400, 404, 429) },
+    },
+  }, async (request, reply) => {
+    const ticket = await services.portal.forAction(request.params.token);
+    return reply.status(201).send(await services.callbacks.requestFromPortal(ticket, request.body));
+  });
 
-    app.post('/api/portal/:token/satisfaction', {
-      schema: {
-        tags: ['portal'], summary: 'The citizen’s answer to the satisfaction question, once the request is resolved (the first answer is kept)', params: Token,
-        body: Type.Object({ score: Type.Integer({ minimum: 1, maximum: 5 }), comment: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false }),
-        response: { 201: Type.Object({ score: Type.Integer(), comment: Type.Union([Type.String(), Type.Null()]) }), ...errors(400, 404, 409, 429) },
-      },
-    }, async (request, reply) => {
-      const ticket = await services.portal.forAction(request.params.token);
-      const answer = await services.satisfaction.answer(ticket._id, { ...request.body, channel: 'portal' }, { kind: 'citizen', id: String(ticket.citizenId) });
-      return reply.status(201).send({ score: answer.score, comment: answer.comment ?? null });
-    });
+  app.post('/api/portal/:token/satisfaction', {
+    schema: {
+      tags: ['portal'], summary: 'The citizen’s answer to the satisfaction question, once the request is resolved (the first answer is kept)', params: Token,
+      body: Type.Object({ score: Type.Integer({ minimum: 1, maximum: 5 }), comment: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false }),
+      response: { 201: Type.Object({ score: Type.Integer(), comment: Type.Union([Type.String(), Type.Null()]) }), ...errors(400, 404, 409, 429) },
+    },
+  }, async (request, reply) => {
+    const ticket = await services.portal.forAction(request.params.token);
+    const answer = await services.satisfaction.answer(ticket._id, { ...request.body, channel: 'portal' }, { kind: 'citizen', id: String(ticket.citizenId) });
+    return reply.status(201).send({ score: answer.score, comment: answer.comment ?? null });
+  });
+}
 
-    app.post('/api/tickets/:id/portal-links', {
-      schema: { tags: ['portal'], summary: 'A new portal link for this ticket, to give the citizen', security: [{ bearer: [] }], params: Type.Object({ id: ObjectIdString }), response: { 201: Type.Object({ url: Type.String() }), ...errors(401, 404) } },
-      preHandler: auth.authenticate,
-    }, async (request, reply) => {
-      const ticket = await services.tickets.loadVisible(principalOf(request), request.params.id);
-      return reply.status(201).send({ url: await services.portal.createLink(ticket) });
-    });
+/** Portal links, from the agents' side: a new one to give, all revoked (manager). */
+function linkRoutes(app: Routes, services: Services, auth: AuthHooks) {
+  app.post('/api/tickets/:id/portal-links', {
+    schema: { tags: ['portal'], summary: 'A new portal link for this ticket, to give the citizen', security: [{ bearer: [] }], params: Type.Object({ id: ObjectIdString }), response: { 201: Type.Object({ url: Type.String() }), ...errors(401, 404) } },
+    preHandler: auth.authenticate,
+  }, async (request, reply) => {
+    const ticket = await services.tickets.loadVisible(principalOf(request), request.params.id);
+    return reply.status(201).send({ url: await services.portal.createLink(ticket) });
+  });
 
-    app.post('/api/tickets/:id/portal-links/revoke', {
-      schema: { tags: ['managers'], summary: "Revoke every portal link of a ticket (manager)", security: [{ bearer: [] }], params: Type.Object({ id: ObjectIdString }), response: { 200: Type.Object({ revoked: Type.Integer() }), ...errors(401, 403, 404) } },
-      preHandler: auth.requireRole('manager', 'admin'),
-    }, async (request) => services.portal.revokeAll({ kind: 'agent', id: principalOf(request).agentId }, request.params.id));
-  };
+  app.post('/api/tickets/:id/portal-links/revoke', {
+    schema: { tags: ['managers'], summary: "Revoke every portal link of a ticket (manager)", security: [{ bearer: [] }], params: Type.Object({ id: ObjectIdString }), response: { 200: Type.Object({ revoked: Type.Integer() }), ...errors(401, 403, 404) } },
+    preHandler: auth.requireRole('manager', 'admin'),
+  }, async (request) => services.portal.revokeAll({ kind: 'agent', id: principalOf(request).agentId }, request.params.id));
+}
