@@ -2,6 +2,7 @@
 // answers 2xx (never dropped; an endpoint an admin deletes cancels its pending ones). A delivery is sent
 // only when every earlier one of the same ticket to the same endpoint is delivered, so a receiver sees a
 // ticket's events in order. A claim is a lease: another instance takes over one whose holder died.
+import type { Types } from 'mongoose';
 import type { Logger } from 'pino';
 import type { Models } from '../store/index.js';
 import { createSleeper } from './sleeper.js';
@@ -28,6 +29,7 @@ export function createIntegrationDispatcher(deps: { models: Models; integrations
   let running = false;
   const sleeper = createSleeper();
   let loop: Promise<void> | null = null;
+  const sending: SendContext = { models, integrations: deps.integrations, now, log: deps.log, timeoutMs, delays };
 
   /** The next due delivery whose ticket has nothing earlier pending for that endpoint, claimed. */
   async function claim() {
@@ -50,46 +52,12 @@ export function createIntegrationDispatcher(deps: { models: Models; integrations
     return null;
   }
 
-  async function send(delivery: NonNullable<Awaited<ReturnType<typeof claim>>>) {
-    const endpoint = await models.integrationEndpoints.findById(delivery.endpointId).lean();
-    if (!endpoint?.active) {
-      await models.integrationDeliveries.updateOne({ _id: delivery._id }, { $set: { status: 'cancelled', leaseUntil: null } });
-      return;
-    }
-    const result = await postWebhook(endpoint.url, {
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': 'GRU-Webhooks/1',
-        'x-gru-event': delivery.event,
-        'x-gru-delivery': String(delivery._id),
-        'x-gru-signature': signature(deps.integrations.secretOf(endpoint.sealedSecret), delivery.body, now()),
-      },
-      body: delivery.body,
-      timeoutMs,
-      networks: deps.integrations.networks,
-    });
-    const code = 'status' in result ? result.status : null;
-    // What admins see: the HTTP status, or "injoignable"; the socket's own error (which maps ports) only in the log.
-    const error = 'unreachable' in result ? t('integration.unreachable') : code! < 200 || code! >= 300 ? `HTTP ${code}` : null;
-    if ('unreachable' in result) deps.log.info({ endpointId: String(endpoint._id), reason: result.unreachable }, 'webhook endpoint unreachable');
-    const at = now();
-    if (!error) {
-      await models.integrationDeliveries.updateOne({ _id: delivery._id }, { $set: { status: 'delivered', deliveredAt: at, leaseUntil: null, lastStatusCode: code, lastError: null } });
-      await models.integrationEndpoints.updateOne({ _id: endpoint._id }, { $set: { lastDeliveredAt: at } });
-      return;
-    }
-    const wait = delays[Math.min(delivery.attempts - 1, delays.length - 1)]!;
-    await models.integrationDeliveries.updateOne({ _id: delivery._id }, { $set: { nextAttemptAt: new Date(at.getTime() + wait), leaseUntil: null, lastError: error, lastStatusCode: code } });
-    await models.integrationEndpoints.updateOne({ _id: endpoint._id }, { $set: { lastError: error, lastErrorAt: at } });
-    deps.log.warn({ endpointId: String(endpoint._id), deliveryId: String(delivery._id), event: delivery.event, attempts: delivery.attempts, error }, 'webhook delivery failed, will retry');
-  }
-
   async function run() {
     while (running) {
       try {
         const delivery = await claim();
         if (delivery) {
-          await send(delivery);
+          await send(sending, delivery);
           continue;
         }
       } catch (err) {
@@ -112,4 +80,43 @@ export function createIntegrationDispatcher(deps: { models: Models; integrations
       await loop;
     },
   };
+}
+
+type SendContext = { models: Models; integrations: IntegrationService; now: () => Date; log: Logger; timeoutMs: number; delays: number[] };
+type Claimed = { _id: Types.ObjectId; endpointId: Types.ObjectId; event: string; body: string; attempts: number };
+
+/** One signed POST of a claimed delivery: delivered on 2xx, otherwise retried with backoff; the admin sees the status or « injoignable ». */
+async function send(ctx: SendContext, delivery: Claimed) {
+  const { models, now, timeoutMs, delays } = ctx;
+  const endpoint = await models.integrationEndpoints.findById(delivery.endpointId).lean();
+  if (!endpoint?.active) {
+    await models.integrationDeliveries.updateOne({ _id: delivery._id }, { $set: { status: 'cancelled', leaseUntil: null } });
+    return;
+  }
+  const result = await postWebhook(endpoint.url, {
+    headers: {
+      'content-type': 'application/json',
+      'user-agent': 'GRU-Webhooks/1',
+      'x-gru-event': delivery.event,
+      'x-gru-delivery': String(delivery._id),
+      'x-gru-signature': signature(ctx.integrations.secretOf(endpoint.sealedSecret), delivery.body, now()),
+    },
+    body: delivery.body,
+    timeoutMs,
+    networks: ctx.integrations.networks,
+  });
+  const code = 'status' in result ? result.status : null;
+  // What admins see: the HTTP status, or "injoignable"; the socket's own error (which maps ports) only in the log.
+  const error = 'unreachable' in result ? t('integration.unreachable') : code! < 200 || code! >= 300 ? `HTTP ${code}` : null;
+  if ('unreachable' in result) ctx.log.info({ endpointId: String(endpoint._id), reason: result.unreachable }, 'webhook endpoint unreachable');
+  const at = now();
+  if (!error) {
+    await models.integrationDeliveries.updateOne({ _id: delivery._id }, { $set: { status: 'delivered', deliveredAt: at, leaseUntil: null, lastStatusCode: code, lastError: null } });
+    await models.integrationEndpoints.updateOne({ _id: endpoint._id }, { $set: { lastDeliveredAt: at } });
+    return;
+  }
+  const wait = delays[Math.min(delivery.attempts - 1, delays.length - 1)]!;
+  await models.integrationDeliveries.updateOne({ _id: delivery._id }, { $set: { nextAttemptAt: new Date(at.getTime() + wait), leaseUntil: null, lastError: error, lastStatusCode: code } });
+  await models.integrationEndpoints.updateOne({ _id: endpoint._id }, { $set: { lastError: error, lastErrorAt: at } });
+  ctx.log.warn({ endpointId: String(endpoint._id), deliveryId: String(delivery._id), event: delivery.event, attempts: delivery.attempts, error }, 'webhook delivery failed, will retry');
 }

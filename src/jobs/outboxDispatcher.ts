@@ -30,6 +30,7 @@ export function createOutboxDispatcher(deps: { models: Models; outbox: Outbox; n
   /** When the expired leases were last looked for (a holder that died mid-send is rare). */
   let leasesCheckedAt = 0;
   const workers: Promise<void>[] = [];
+  const sending: SendContext = { models, outbox, now, log: deps.log, leaseMs };
 
   /**
    * Claims the next due message; returns it as it was before the claim (to see an expired lease). The
@@ -65,65 +66,11 @@ export function createOutboxDispatcher(deps: { models: Models; outbox: Outbox; n
     return null;
   }
 
-  async function deliver({ before, after }: { before: MessageDoc; after: MessageDoc }): Promise<void> {
-    const log = deps.log.child({ channel: after.channel, messageId: String(after._id), ticketId: String(after.ticketId) });
-    const adapter = outbox.adapterFor(after.channel as 'sms');
-    if (!adapter) {
-      await outbox.advanceStatus({ messageId: String(after._id) }, 'failed', { reason: `the ${after.channel} channel is off` });
-      return;
-    }
-    const outbound = await outbox.toOutbound(after);
-    const interruptedAt = before.status === 'sending' ? new Date((before.leaseUntil ?? now()).getTime() - leaseMs) : before.unsureSince;
-    if (interruptedAt && adapter.findSent) {
-      // The previous holder died mid-send: the provider may have it already.
-      let providerId: string | undefined;
-      try {
-        providerId = await adapter.findSent(outbound, new Date(interruptedAt.getTime() - 5_000));
-      } catch (err) {
-        // Not knowing whether it went out, it is not sent again yet: retried like a failed send, and
-        // checked again first next time.
-        await models.messages.updateOne({ _id: after._id }, { $set: { unsureSince: interruptedAt } });
-        await retryOrFail(after, { ok: false, retryable: true, reason: `cannot check whether it was already sent: ${(err as Error).message}` }, log);
-        return;
-      }
-      if (providerId) {
-        log.warn({ providerId }, 'message was sent before an interruption: not sending it twice');
-        await outbox.advanceStatus({ messageId: String(after._id) }, 'sent', { providerId });
-        return;
-      }
-    }
-    let result;
-    try {
-      result = await adapter.send(outbound);
-    } catch (err) {
-      result = { ok: false as const, retryable: true, reason: err instanceof Error ? err.message : String(err) };
-    }
-    if (result.ok) {
-      await outbox.advanceStatus({ messageId: String(after._id) }, 'sent', { providerId: result.externalId, reason: null });
-      return;
-    }
-    await retryOrFail(after, result, log);
-  }
-
-  async function retryOrFail(after: MessageDoc, result: { ok: false; retryable: boolean; reason: string }, log: Logger): Promise<void> {
-    if (result.retryable && after.attempts < MAX_SEND_ATTEMPTS) {
-      const nextAttemptAt = new Date(now().getTime() + retryDelayMs(after.attempts));
-      await models.messages.updateOne(
-        { _id: after._id, status: 'sending' },
-        { $set: { status: 'queued', statusRank: STATUS_RANK.queued, statusReason: result.reason, nextAttemptAt, leaseUntil: null } },
-      );
-      log.warn({ reason: result.reason, attempts: after.attempts, nextAttemptAt }, 'send failed, will retry');
-      return;
-    }
-    const reason = result.retryable ? `gave up after ${after.attempts} attempts: ${result.reason}` : result.reason;
-    await outbox.advanceStatus({ messageId: String(after._id) }, 'failed', { reason });
-  }
-
   /** Delivers everything due now (expired leases included); returns how many messages were handled. For tests and shutdown. */
   async function drain(): Promise<number> {
     let handled = 0;
     for (let next = await claim(true); next; next = await claim(true)) {
-      await deliver(next);
+      await deliver(sending, next);
       handled++;
     }
     return handled;
@@ -134,7 +81,7 @@ export function createOutboxDispatcher(deps: { models: Models; outbox: Outbox; n
       let next = null;
       try {
         next = await claim();
-        if (next) await deliver(next);
+        if (next) await deliver(sending, next);
       } catch (err) {
         deps.log.error({ err }, 'outbox dispatcher error');
       }
@@ -160,3 +107,62 @@ export function createOutboxDispatcher(deps: { models: Models; outbox: Outbox; n
   };
 }
 export type OutboxDispatcher = ReturnType<typeof createOutboxDispatcher>;
+
+type SendContext = { models: Models; outbox: Outbox; now: () => Date; log: Logger; leaseMs: number };
+
+/** Sends one claimed message through its channel's adapter; after an interruption, asks the provider first whether it went out. */
+async function deliver(ctx: SendContext, { before, after }: { before: MessageDoc; after: MessageDoc }): Promise<void> {
+  const { models, outbox, now, leaseMs } = ctx;
+  const log = ctx.log.child({ channel: after.channel, messageId: String(after._id), ticketId: String(after.ticketId) });
+  const adapter = outbox.adapterFor(after.channel as 'sms');
+  if (!adapter) {
+    await outbox.advanceStatus({ messageId: String(after._id) }, 'failed', { reason: `the ${after.channel} channel is off` });
+    return;
+  }
+  const outbound = await outbox.toOutbound(after);
+  const interruptedAt = before.status === 'sending' ? new Date((before.leaseUntil ?? now()).getTime() - leaseMs) : before.unsureSince;
+  if (interruptedAt && adapter.findSent) {
+    // The previous holder died mid-send: the provider may have it already.
+    let providerId: string | undefined;
+    try {
+      providerId = await adapter.findSent(outbound, new Date(interruptedAt.getTime() - 5_000));
+    } catch (err) {
+      // Not knowing whether it went out, it is not sent again yet: retried like a failed send, and
+      // checked again first next time.
+      await models.messages.updateOne({ _id: after._id }, { $set: { unsureSince: interruptedAt } });
+      await retryOrFail(ctx, after, { ok: false, retryable: true, reason: `cannot check whether it was already sent: ${(err as Error).message}` }, log);
+      return;
+    }
+    if (providerId) {
+      log.warn({ providerId }, 'message was sent before an interruption: not sending it twice');
+      await outbox.advanceStatus({ messageId: String(after._id) }, 'sent', { providerId });
+      return;
+    }
+  }
+  let result;
+  try {
+    result = await adapter.send(outbound);
+  } catch (err) {
+    result = { ok: false as const, retryable: true, reason: err instanceof Error ? err.message : String(err) };
+  }
+  if (result.ok) {
+    await outbox.advanceStatus({ messageId: String(after._id) }, 'sent', { providerId: result.externalId, reason: null });
+    return;
+  }
+  await retryOrFail(ctx, after, result, log);
+}
+
+/** A failed send: queued again with backoff while it may succeed, failed with its reason otherwise. */
+async function retryOrFail({ models, outbox, now }: SendContext, after: MessageDoc, result: { ok: false; retryable: boolean; reason: string }, log: Logger): Promise<void> {
+  if (result.retryable && after.attempts < MAX_SEND_ATTEMPTS) {
+    const nextAttemptAt = new Date(now().getTime() + retryDelayMs(after.attempts));
+    await models.messages.updateOne(
+      { _id: after._id, status: 'sending' },
+      { $set: { status: 'queued', statusRank: STATUS_RANK.queued, statusReason: result.reason, nextAttemptAt, leaseUntil: null } },
+    );
+    log.warn({ reason: result.reason, attempts: after.attempts, nextAttemptAt }, 'send failed, will retry');
+    return;
+  }
+  const reason = result.retryable ? `gave up after ${after.attempts} attempts: ${result.reason}` : result.reason;
+  await outbox.advanceStatus({ messageId: String(after._id) }, 'failed', { reason });
+}
