@@ -27,44 +27,10 @@ export function createOutboxDispatcher(deps: { models: Models; outbox: Outbox; n
   const concurrency = options.concurrency ?? 2;
   let running = false;
   const sleeper = createSleeper();
-  /** When the expired leases were last looked for (a holder that died mid-send is rare). */
-  let leasesCheckedAt = 0;
   const workers: Promise<void>[] = [];
   const sending: SendContext = { models, outbox, now, log: deps.log, leaseMs };
 
-  /**
-   * Claims the next due message; returns it as it was before the claim (to see an expired lease). The
-   * candidates are the queued messages whose time has come and, now and then, those being sent by a
-   * holder whose lease ran out (it died); each asked by status, from the index led by it. The claim
-   * itself is a compare-and-set on the message by _id, so two dispatchers never hold one message.
-   */
-  async function claim(leasesNow = false): Promise<{ before: MessageDoc; after: MessageDoc } | null> {
-    const at = now();
-    // Each date between two bounds: the embedded store answers a range from its index only then (its
-    // dates compare as 13-digit text, from 2001 on).
-    const due = await models.messages.find({ status: 'queued', nextAttemptAt: { $gte: EARLIEST, $lte: at } }, { _id: 1 }).sort({ nextAttemptAt: 1 }).limit(20).lean();
-    if (leasesNow || at.getTime() - leasesCheckedAt >= LEASES_EVERY_MS) {
-      leasesCheckedAt = at.getTime();
-      due.push(...(await models.messages.find({ status: 'sending', leaseUntil: { $gte: EARLIEST, $lt: at } }, { _id: 1 }).limit(20).lean()));
-    }
-    for (const candidate of due) {
-      const leaseUntil = new Date(at.getTime() + leaseMs);
-      const before = await models.messages.findOneAndUpdate(
-        {
-          _id: candidate._id,
-          direction: 'out',
-          $or: [
-            { status: 'queued', nextAttemptAt: { $lte: at } },
-            { status: 'sending', leaseUntil: { $lt: at } },
-          ],
-        },
-        { $set: { status: 'sending', statusRank: STATUS_RANK.sending, statusAt: at, leaseUntil }, $inc: { attempts: 1 } },
-        { returnDocument: 'before' },
-      );
-      if (before) return { before, after: (await models.messages.findById(before._id))! };
-    }
-    return null;
-  }
+  const claim = createClaimer(models, now, leaseMs);
 
   /** Delivers everything due now (expired leases included); returns how many messages were handled. For tests and shutdown. */
   async function drain(): Promise<number> {
@@ -165,4 +131,42 @@ async function retryOrFail({ models, outbox, now }: SendContext, after: MessageD
   }
   const reason = result.retryable ? `gave up after ${after.attempts} attempts: ${result.reason}` : result.reason;
   await outbox.advanceStatus({ messageId: String(after._id) }, 'failed', { reason });
+}
+
+/** The claim of the next due message, with when the expired leases were last looked for (a holder that died mid-send is rare). */
+function createClaimer(models: Models, now: () => Date, leaseMs: number) {
+  let leasesCheckedAt = 0;
+  /**
+   * Claims the next due message; returns it as it was before the claim (to see an expired lease). The
+   * candidates are the queued messages whose time has come and, now and then, those being sent by a
+   * holder whose lease ran out (it died); each asked by status, from the index led by it. The claim
+   * itself is a compare-and-set on the message by _id, so two dispatchers never hold one message.
+   */
+  return async function claim(leasesNow = false): Promise<{ before: MessageDoc; after: MessageDoc } | null> {
+    const at = now();
+    // Each date between two bounds: the embedded store answers a range from its index only then (its
+    // dates compare as 13-digit text, from 2001 on).
+    const due = await models.messages.find({ status: 'queued', nextAttemptAt: { $gte: EARLIEST, $lte: at } }, { _id: 1 }).sort({ nextAttemptAt: 1 }).limit(20).lean();
+    if (leasesNow || at.getTime() - leasesCheckedAt >= LEASES_EVERY_MS) {
+      leasesCheckedAt = at.getTime();
+      due.push(...(await models.messages.find({ status: 'sending', leaseUntil: { $gte: EARLIEST, $lt: at } }, { _id: 1 }).limit(20).lean()));
+    }
+    for (const candidate of due) {
+      const leaseUntil = new Date(at.getTime() + leaseMs);
+      const before = await models.messages.findOneAndUpdate(
+        {
+          _id: candidate._id,
+          direction: 'out',
+          $or: [
+            { status: 'queued', nextAttemptAt: { $lte: at } },
+            { status: 'sending', leaseUntil: { $lt: at } },
+          ],
+        },
+        { $set: { status: 'sending', statusRank: STATUS_RANK.sending, statusAt: at, leaseUntil }, $inc: { attempts: 1 } },
+        { returnDocument: 'before' },
+      );
+      if (before) return { before, after: (await models.messages.findById(before._id))! };
+    }
+    return null;
+  };
 }
