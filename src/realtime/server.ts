@@ -66,8 +66,9 @@ export function attachRealtime(deps: {
 }
 export type Realtime = ReturnType<typeof attachRealtime>;
 
-function setUpAgents(agents: AgentsNamespace, chat: ChatNamespace, services: Services, log: Logger) {
-  agents.use(async (socket, next) => {
+/** An agent's socket: a valid token of an active agent whose session still holds (no password, role or activation change since). */
+function agentAdmission(services: Services, log: Logger): Parameters<AgentsNamespace['use']>[0] {
+  return async (socket, next) => {
     try {
       const token = (socket.handshake.auth as { token?: unknown }).token;
       if (typeof token !== 'string' || !token) throw new Error('missing token');
@@ -81,7 +82,11 @@ function setUpAgents(agents: AgentsNamespace, chat: ChatNamespace, services: Ser
       log.info({ reason: (err as Error).message, address: socket.handshake.address }, 'agent socket refused');
       next(new Error(`unauthorized: ${(err as Error).message}`));
     }
-  });
+  };
+}
+
+function setUpAgents(agents: AgentsNamespace, chat: ChatNamespace, services: Services, log: Logger) {
+  agents.use(agentAdmission(services, log));
 
   const viewersOf = async (ticketId: string) => {
     const sockets = await agents.in(rooms.ticket(ticketId)).fetchSockets();
@@ -101,12 +106,7 @@ function setUpAgents(agents: AgentsNamespace, chat: ChatNamespace, services: Ser
 
   agents.on('connection', async (socket: AgentSocket) => {
     const { principal, teamId } = socket.data;
-    // A socket lives no longer than its token.
-    const expiry = setTimeout(() => {
-      socket.emit('session:expired', { reason: 'token_expired' });
-      socket.disconnect(true);
-    }, Math.max(0, socket.data.expiresAt.getTime() - services.now().getTime()));
-    socket.once('disconnect', () => clearTimeout(expiry));
+    endAtExpiry(socket, services.now());
     const joined = [rooms.agent(principal.agentId)];
     if (teamId) joined.push(rooms.team(teamId));
     if (principal.role !== 'agent') joined.push(rooms.managers);
@@ -160,4 +160,13 @@ function setUpAgents(agents: AgentsNamespace, chat: ChatNamespace, services: Ser
       }
     });
   });
+}
+
+/** A socket lives no longer than its token: told, then closed (the console logs in again). */
+function endAtExpiry(socket: AgentSocket, now: Date) {
+  const expiry = setTimeout(() => {
+    socket.emit('session:expired', { reason: 'token_expired' });
+    socket.disconnect(true);
+  }, Math.max(0, socket.data.expiresAt.getTime() - now.getTime()));
+  socket.once('disconnect', () => clearTimeout(expiry));
 }

@@ -74,14 +74,7 @@ export function subscribeDomainEvents(services: Services, agents: AgentsNamespac
       const online = (await agents.in(rooms.agent(e.agentId)).fetchSockets()).length > 0;
       const status = !online ? 'offline' : e.availability === 'away' ? 'away' : 'online';
       agents.to([rooms.managers, ...(e.teamId ? [rooms.team(e.teamId)] : [])]).emit('presence', { agentId: e.agentId, status });
-      // A cover ends or changes: whoever watched that agent's tickets as cover may no longer see them.
-      for (const socket of await agents.fetchSockets()) {
-        if (socket.data.principal.role !== 'agent') continue;
-        for (const room of socket.rooms) {
-          const ticketId = room.startsWith('ticket:') ? room.slice('ticket:'.length) : null;
-          if (ticketId && !(await services.access.canSeeTicket(socket.data.principal, ticketId))) socket.leave(room);
-        }
-      }
+      await leaveRoomsNoLongerSeen(agents, services);
     })),
     // Deactivated, or a new role or team: the agent's sockets end at once; the console logs in again.
     services.events.on('agent.access', (e) => {
@@ -94,4 +87,15 @@ export function subscribeDomainEvents(services: Services, agents: AgentsNamespac
   ];
   log.debug('realtime subscribed to domain events');
   return () => offs.forEach((off) => off());
+}
+
+/** A cover ends or changes: whoever watched that agent's tickets as cover may no longer see them. */
+async function leaveRoomsNoLongerSeen(agents: AgentsNamespace, services: Services) {
+  for (const socket of await agents.fetchSockets()) {
+    if (socket.data.principal.role !== 'agent') continue;
+    for (const room of socket.rooms) {
+      const ticketId = room.startsWith('ticket:') ? room.slice('ticket:'.length) : null;
+      if (ticketId && !(await services.access.canSeeTicket(socket.data.principal, ticketId))) socket.leave(room);
+    }
+  }
 }
