@@ -131,7 +131,8 @@ export class ConfigError extends Error {
 const BOOLEAN_WORDS: Record<string, boolean> = { '1': true, true: true, yes: true, on: true, '0': false, false: false, no: false, off: false };
 
 /** Reads the variables of EnvSchema from `env`; throws ConfigError naming the first wrong one. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+/** The variables of EnvSchema read from `env`, with their defaults; ConfigError names the first wrong one. */
+function readEnv(env: Record<string, string | undefined>): Env {
   const raw: Record<string, unknown> = {};
   for (const [name, schema] of Object.entries(EnvSchema.properties)) {
     const value = env[name];
@@ -148,40 +149,54 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const variable = firstError.path.replace(/^\//, '') || 'environment';
     throw new ConfigError(variable, `${firstError.message} (got "${env[variable] ?? ''}")`);
   }
-  const e = withDefaults as Env;
+  return withDefaults as Env;
+}
 
+/** Hours written like "mon-fri 08:30-17:00; sat 09:00-12:00", or a ConfigError naming the variable. */
+function hoursOf(e: Env, variable: 'OPENING_HOURS' | 'SLA_BUSINESS_HOURS'): OpeningHours {
+  try {
+    return parseOpeningHours(e[variable]);
+  } catch (err) {
+    throw new ConfigError(variable, (err as Error).message);
+  }
+}
+
+/** Variables that go together, and values a schema cannot check. */
+function checkCombinations(e: Env): void {
   if (e.ADMIN_EMAIL && !e.ADMIN_PASSWORD) throw new ConfigError('ADMIN_PASSWORD', 'is required when ADMIN_EMAIL is set');
   if (e.ADMIN_PASSWORD && !e.ADMIN_EMAIL) throw new ConfigError('ADMIN_EMAIL', 'is required when ADMIN_PASSWORD is set');
   if (e.MONGODB_URI && !e.JWT_SECRET) throw new ConfigError('JWT_SECRET', 'is required when MONGODB_URI is set (32+ random characters)');
   if (e.MONGODB_URI && !/^mongodb(\+srv)?:\/\//.test(e.MONGODB_URI)) throw new ConfigError('MONGODB_URI', 'must start with mongodb:// or mongodb+srv://');
   if (!isTimeZone(e.TZ)) throw new ConfigError('TZ', `is not a known time zone (got "${e.TZ}")`);
+}
 
-  let openingHours: OpeningHours;
-  try {
-    openingHours = parseOpeningHours(e.OPENING_HOURS);
-  } catch (err) {
-    throw new ConfigError('OPENING_HOURS', (err as Error).message);
-  }
+/** A comma-separated list of web origins (https://www.ville.fr), or a ConfigError naming the variable. */
+function originsOf(e: Env, variable: 'CHAT_ORIGINS' | 'CORS_ORIGINS'): string[] {
+  const list = e[variable].split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean);
+  const bad = list.find((o) => !/^https?:\/\/[^/\s]+$/.test(o));
+  if (bad) throw new ConfigError(variable, `has "${bad}", which is not an origin like https://www.ville.fr`);
+  return list;
+}
 
-  let slaHours: OpeningHours;
-  try {
-    slaHours = parseOpeningHours(e.SLA_BUSINESS_HOURS);
-  } catch (err) {
-    throw new ConfigError('SLA_BUSINESS_HOURS', (err as Error).message);
-  }
+/** WEBHOOK_ALLOWED_NETWORKS as CIDR networks, or a ConfigError naming the one that is not. */
+function networksOf(e: Env): string[] {
+  const networks = e.WEBHOOK_ALLOWED_NETWORKS.split(',').map((n) => n.trim()).filter(Boolean);
+  const bad = networks.find((n) => !parseCidr(n));
+  if (bad) throw new ConfigError('WEBHOOK_ALLOWED_NETWORKS', `has "${bad}", which is not a network like 10.0.0.0/8 or fd00::/8`);
+  return networks;
+}
 
-  const origins = (variable: 'CHAT_ORIGINS' | 'CORS_ORIGINS') => {
-    const list = e[variable].split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean);
-    const bad = list.find((o) => !/^https?:\/\/[^/\s]+$/.test(o));
-    if (bad) throw new ConfigError(variable, `has "${bad}", which is not an origin like https://www.ville.fr`);
-    return list;
-  };
-  const chatOrigins = origins('CHAT_ORIGINS');
-  const corsOrigins = origins('CORS_ORIGINS');
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const e = readEnv(env);
 
-  const webhookAllowedNetworks = e.WEBHOOK_ALLOWED_NETWORKS.split(',').map((n) => n.trim()).filter(Boolean);
-  const badNetwork = webhookAllowedNetworks.find((n) => !parseCidr(n));
-  if (badNetwork) throw new ConfigError('WEBHOOK_ALLOWED_NETWORKS', `has "${badNetwork}", which is not a network like 10.0.0.0/8 or fd00::/8`);
+  checkCombinations(e);
+
+  const openingHours = hoursOf(e, 'OPENING_HOURS');
+  const slaHours = hoursOf(e, 'SLA_BUSINESS_HOURS');
+
+  const chatOrigins = originsOf(e, 'CHAT_ORIGINS');
+  const corsOrigins = originsOf(e, 'CORS_ORIGINS');
+  const webhookAllowedNetworks = networksOf(e);
 
   const publicBaseUrl = (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   if (!/^https?:\/\/[^/]+/.test(publicBaseUrl)) throw new ConfigError('PUBLIC_BASE_URL', `must be an http(s) URL (got "${publicBaseUrl}")`);
