@@ -1,12 +1,10 @@
 // Wires the parts on a connected store: channel adapters, services, the HTTP app and the background
 // jobs. Used by main.ts and by the tests, so both run the same assembly.
 import type { Logger } from 'pino';
-import { createImapListener } from '../channels/email/listener.js';
-import { parseEmail, type ParsedEmail } from '../channels/email/parse.js';
+import { createEmailInbound } from '../channels/email/inbound.js';
 import { buildChannelAdapters, buildDialer } from '../channels/adapters.js';
 import { createSandboxBox } from '../channels/sandbox/adapter.js';
 import type { Config } from '../config/index.js';
-import { DomainError } from './domain/errors.js';
 import { buildApp } from './http/app.js';
 import { useRedisAdapter } from './realtime/redis.js';
 import { attachRealtime } from './realtime/server.js';
@@ -16,8 +14,8 @@ import { createIntegrationDispatcher, type IntegrationDispatcherOptions } from '
 import { startAvailabilityReturnJob } from './jobs/availabilityReturn.js';
 import { startRecoveryJob } from './jobs/recoverInterrupted.js';
 import { startSlaWatcher } from './jobs/slaWatcher.js';
-import { createServices } from './services/index.js';
-import { connectRedisLimits } from './services/limits.js';
+import { createServices, type ServiceOptions } from './services/index.js';
+import { connectRedisLimits, type Limits } from './services/limits.js';
 import type { Store } from './store/index.js';
 
 export async function compose(config: Config, store: Store, log: Logger, options: { jwtSecret: string; now?: () => Date; dispatcher?: DispatcherOptions; webhooks?: IntegrationDispatcherOptions; imap?: { pollMs?: number; leaseMs?: number } }) {
@@ -28,26 +26,7 @@ export async function compose(config: Config, store: Store, log: Logger, options
   const services = createServices(
     store,
     log,
-    {
-      jwtSecret: options.jwtSecret,
-      tokenTtlMinutes: config.auth.tokenTtlMinutes,
-      chatSessionIdleHours: config.chat.sessionIdleHours,
-      loginAttemptsPerMinute: config.auth.loginAttemptsPerMinute,
-      rules: config.rules,
-      serviceName: config.service.name,
-      teamVisibility: config.access.teamVisibility,
-      sla: config.sla,
-      publicBaseUrl: config.publicBaseUrl,
-      mailDomain: config.email ? /@([^>\s]+)/.exec(config.email.from)?.[1] : undefined,
-      openingHours: { hours: config.service.openingHours, timeZone: config.rules.timeZone },
-      callbacks: config.sms.callbacks,
-      callbackRegions: config.sms.callbackRegions,
-      webhookAllowedNetworks: config.webhookAllowedNetworks,
-      satisfactionSurvey: config.satisfactionSurvey,
-      portalMaxFileBytes: config.http.portalMaxFileBytes,
-      limits: sharedLimits?.limits,
-      now: options.now,
-    },
+    serviceOptionsOf(config, { ...options, limits: sharedLimits?.limits }),
     adapters,
     buildDialer(config),
   );
@@ -64,33 +43,7 @@ export async function compose(config: Config, store: Store, log: Logger, options
   const dispatcher = createOutboxDispatcher({ models: store.models, outbox: services.outbox, now: services.now, log }, { leaseMs: config.outbox.leaseSeconds * 1000, ...options.dispatcher });
   const webhooks = createIntegrationDispatcher({ models: store.models, integrations: services.integrations, now: services.now, log }, options.webhooks);
   const running: { stop(): void }[] = [];
-  const listener = config.email
-    ? createImapListener({
-        imap: config.email.imap,
-        store: services.email.mailboxStore,
-        log,
-        leaseMs: config.email.leaseSeconds * 1000,
-        ...options.imap,
-        handle: async (mailbox, uid, raw) => {
-          let parsed: ParsedEmail;
-          try {
-            parsed = await parseEmail(raw, { maxAttachmentBytes: config.email!.maxAttachmentBytes, receivedAt: services.now() });
-          } catch (err) {
-            // Malformed beyond reading: kept for inspection, the listener goes on.
-            parsed = { kind: 'unreadable', messageId: `<uid.${uid}@${mailbox}>`, subject: null, reason: (err as Error).message };
-          }
-          try {
-            await services.email.handle(mailbox, uid, parsed, raw);
-          } catch (err) {
-            // Refused by a rule or by the schema (an address the pipeline cannot use...): kept for inspection, not retried
-            // forever. Anything else (the store is down) is thrown: the message is fetched again later.
-            if (!(err instanceof DomainError) && (err as Error).name !== 'ValidationError') throw err;
-            const messageId = parsed.kind === 'message' ? parsed.inbound.externalId : parsed.messageId;
-            await services.email.handle(mailbox, uid, { kind: 'unreadable', messageId, subject: null, reason: (err as Error).message }, raw);
-          }
-        },
-      })
-    : null;
+  const listener = config.email ? createEmailInbound({ email: config.email, mailbox: services.email, now: services.now, log, imap: options.imap }) : null;
   return {
     services,
     app,
@@ -115,3 +68,27 @@ export async function compose(config: Config, store: Store, log: Logger, options
   };
 }
 export type Composition = Awaited<ReturnType<typeof compose>>;
+
+/** The services' settings, from the configuration. */
+function serviceOptionsOf(config: Config, options: { jwtSecret: string; now?: () => Date; limits?: Limits }): ServiceOptions {
+  return {
+    jwtSecret: options.jwtSecret,
+    tokenTtlMinutes: config.auth.tokenTtlMinutes,
+    chatSessionIdleHours: config.chat.sessionIdleHours,
+    loginAttemptsPerMinute: config.auth.loginAttemptsPerMinute,
+    rules: config.rules,
+    serviceName: config.service.name,
+    teamVisibility: config.access.teamVisibility,
+    sla: config.sla,
+    publicBaseUrl: config.publicBaseUrl,
+    mailDomain: config.email ? /@([^>\s]+)/.exec(config.email.from)?.[1] : undefined,
+    openingHours: { hours: config.service.openingHours, timeZone: config.rules.timeZone },
+    callbacks: config.sms.callbacks,
+    callbackRegions: config.sms.callbackRegions,
+    webhookAllowedNetworks: config.webhookAllowedNetworks,
+    satisfactionSurvey: config.satisfactionSurvey,
+    portalMaxFileBytes: config.http.portalMaxFileBytes,
+    limits: options.limits,
+    now: options.now,
+  };
+}
