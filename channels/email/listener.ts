@@ -45,6 +45,8 @@ export function createImapListener(options: {
   const log = options.log.child({ channel: 'email', mailbox: imap.mailbox });
   let running = false;
   let client: ImapFlow | null = null;
+  const ctx: ReaderContext = { imap, store, key, holder, leaseMs, pollMs, log, handle: options.handle, isRunning: () => running };
+  const catchUp = createMailboxReader(ctx);
   let loop: Promise<void> | null = null;
   let wake: (() => void) | null = null;
   const sleep = (ms: number) =>
@@ -56,116 +58,6 @@ export function createImapListener(options: {
       };
     });
 
-  async function catchUp(connection: ImapFlow): Promise<number> {
-    const lock = await connection.getMailboxLock(imap.mailbox);
-    let stored = 0;
-    try {
-      const mailbox = connection.mailbox;
-      if (!mailbox) throw new Error(`mailbox ${imap.mailbox} is not open`);
-      const uidValidity = String(mailbox.uidValidity);
-      let state = await store.load(key);
-      if (state.uidValidity !== uidValidity) {
-        if (state.uidValidity) log.warn({ from: state.uidValidity, to: uidValidity }, 'UIDVALIDITY changed: reading the whole mailbox again');
-        await store.resetUidValidity(key, uidValidity);
-        state = { uidValidity, lastUid: 0 };
-      }
-      if (imap.processedFolder && state.lastUid > 0) {
-        // Stored earlier but not moved (stopped in between, or the move failed): move them now.
-        const left = await connection.search({ uid: `1:${state.lastUid}` }, { uid: true });
-        for (const uid of (left || []).filter((u) => u <= state.lastUid)) await moveToProcessed(connection, uid);
-      }
-      const found = await connection.search({ uid: `${state.lastUid + 1}:*` }, { uid: true });
-      const uids = (found || []).filter((uid) => uid > state.lastUid).sort((a, b) => a - b);
-      for (const uid of uids) {
-        if (!running) break;
-        const message = await connection.fetchOne(String(uid), { source: true, uid: true }, { uid: true });
-        if (!message || !message.source) continue;
-        await options.handle(key, uid, message.source);
-        await connection.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
-        await store.saveUid(key, uidValidity, uid);
-        if (imap.processedFolder) await moveToProcessed(connection, uid);
-        stored++;
-      }
-    } finally {
-      lock.release();
-    }
-    return stored;
-  }
-
-  let processedFolderReady = false;
-  /** After it is stored and recorded: a failed move leaves it in place, read, never lost. */
-  async function moveToProcessed(connection: ImapFlow, uid: number): Promise<void> {
-    const folder = imap.processedFolder!;
-    if (!processedFolderReady) {
-      await connection.mailboxCreate(folder).catch(() => undefined); // already there is fine
-      processedFolderReady = true;
-    }
-    const moved = await connection.messageMove(String(uid), folder, { uid: true }).catch((err: Error) => {
-      log.warn({ uid, folder, err: err.message }, 'stored, but could not move it to the processed folder');
-      return false;
-    });
-    if (moved === false) processedFolderReady = false;
-  }
-
-  async function session(): Promise<void> {
-    const connection = new ImapFlow({
-      host: imap.host,
-      port: imap.port,
-      secure: imap.tls,
-      auth: { user: imap.user, pass: imap.password },
-      logger: false,
-      emitLogs: false,
-    });
-    client = connection;
-    const closed = new Promise<void>((resolve) => connection.once('close', () => resolve()));
-    connection.on('error', (err: Error) => log.warn({ err: err.message }, 'IMAP connection error'));
-    await connection.connect();
-    if (!running) {
-      connection.close(); // stopped while connecting
-      return;
-    }
-    log.info('IMAP connected');
-    let busy = false;
-    let again = false;
-    const drain = async () => {
-      if (busy) {
-        again = true;
-        return;
-      }
-      busy = true;
-      try {
-        do {
-          again = false;
-          const n = await catchUp(connection);
-          if (n > 0) log.info({ stored: n }, 'mailbox read');
-        } while (again && running);
-      } catch (err) {
-        log.error({ err: (err as Error).message }, 'reading the mailbox failed: reconnecting');
-        connection.close();
-      } finally {
-        busy = false;
-      }
-    };
-    connection.on('exists', () => void drain());
-    const poll = setInterval(() => void drain(), pollMs);
-    const renew = setInterval(() => {
-      void store.acquireLease(key, holder, leaseMs).then((ok) => {
-        if (!ok) {
-          log.warn('lease lost to another instance: stopping to read');
-          connection.close();
-        }
-      });
-    }, Math.max(1_000, leaseMs / 3));
-    try {
-      await drain();
-      await closed;
-    } finally {
-      clearInterval(poll);
-      clearInterval(renew);
-      client = null;
-    }
-  }
-
   async function run(): Promise<void> {
     let backoff = 1_000;
     while (running) {
@@ -175,7 +67,7 @@ export function createImapListener(options: {
           continue;
         }
         if (!running) break; // stopped while taking the lease
-        await session();
+        await session(ctx, catchUp, (c) => (client = c));
         backoff = 1_000;
       } catch (err) {
         log.warn({ err: (err as Error).message, retryInMs: backoff }, 'IMAP unavailable');
@@ -206,3 +98,127 @@ export function createImapListener(options: {
   };
 }
 export type ImapListener = ReturnType<typeof createImapListener>;
+
+type ReaderContext = {
+  imap: ImapSettings; store: MailboxStore; key: string; holder: string; leaseMs: number; pollMs: number; log: Logger;
+  handle: (mailboxKey: string, uid: number, raw: Buffer) => Promise<void>;
+  isRunning: () => boolean;
+};
+
+/** Reads what is new in the mailbox: each message stored, then flagged seen, recorded and moved; never the other way round. */
+function createMailboxReader(ctx: ReaderContext) {
+  const { imap, store, key, log } = ctx;
+  let processedFolderReady = false;
+  async function catchUp(connection: ImapFlow): Promise<number> {
+    const lock = await connection.getMailboxLock(imap.mailbox);
+    let stored = 0;
+    try {
+      const mailbox = connection.mailbox;
+      if (!mailbox) throw new Error(`mailbox ${imap.mailbox} is not open`);
+      const uidValidity = String(mailbox.uidValidity);
+      let state = await store.load(key);
+      if (state.uidValidity !== uidValidity) {
+        if (state.uidValidity) log.warn({ from: state.uidValidity, to: uidValidity }, 'UIDVALIDITY changed: reading the whole mailbox again');
+        await store.resetUidValidity(key, uidValidity);
+        state = { uidValidity, lastUid: 0 };
+      }
+      if (imap.processedFolder && state.lastUid > 0) {
+        // Stored earlier but not moved (stopped in between, or the move failed): move them now.
+        const left = await connection.search({ uid: `1:${state.lastUid}` }, { uid: true });
+        for (const uid of (left || []).filter((u) => u <= state.lastUid)) await moveToProcessed(connection, uid);
+      }
+      const found = await connection.search({ uid: `${state.lastUid + 1}:*` }, { uid: true });
+      const uids = (found || []).filter((uid) => uid > state.lastUid).sort((a, b) => a - b);
+      for (const uid of uids) {
+        if (!ctx.isRunning()) break;
+        const message = await connection.fetchOne(String(uid), { source: true, uid: true }, { uid: true });
+        if (!message || !message.source) continue;
+        await ctx.handle(key, uid, message.source);
+        await connection.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
+        await store.saveUid(key, uidValidity, uid);
+        if (imap.processedFolder) await moveToProcessed(connection, uid);
+        stored++;
+      }
+    } finally {
+      lock.release();
+    }
+    return stored;
+  }
+
+  /** After it is stored and recorded: a failed move leaves it in place, read, never lost. */
+  async function moveToProcessed(connection: ImapFlow, uid: number): Promise<void> {
+    const folder = imap.processedFolder!;
+    if (!processedFolderReady) {
+      await connection.mailboxCreate(folder).catch(() => undefined); // already there is fine
+      processedFolderReady = true;
+    }
+    const moved = await connection.messageMove(String(uid), folder, { uid: true }).catch((err: Error) => {
+      log.warn({ uid, folder, err: err.message }, 'stored, but could not move it to the processed folder');
+      return false;
+    });
+    if (moved === false) processedFolderReady = false;
+  }
+  return catchUp;
+}
+
+/** One connection: read at once, then on each new message and every poll, while the lease is renewed; ends when the connection closes. */
+async function session(ctx: ReaderContext, catchUp: (connection: ImapFlow) => Promise<number>, setClient: (client: ImapFlow | null) => void): Promise<void> {
+  const { imap, store, key, holder, leaseMs, pollMs, log } = ctx;
+  const connection = new ImapFlow({
+    host: imap.host,
+    port: imap.port,
+    secure: imap.tls,
+    auth: { user: imap.user, pass: imap.password },
+    logger: false,
+    emitLogs: false,
+  });
+  setClient(connection);
+  const closed = new Promise<void>((resolve) => connection.once('close', () => resolve()));
+  connection.on('error', (err: Error) => log.warn({ err: err.message }, 'IMAP connection error'));
+  await connection.connect();
+  if (!ctx.isRunning()) {
+    connection.close(); // stopped while connecting
+    return;
+  }
+  log.info('IMAP connected');
+  let busy = false;
+  let again = false;
+  const drain = async () => {
+    if (busy) {
+      again = true;
+      return;
+    }
+    busy = true;
+    try {
+      do {
+        again = false;
+        const n = await catchUp(connection);
+        if (n > 0) log.info({ stored: n }, 'mailbox read');
+      } while (again && ctx.isRunning());
+    } catch (err) {
+      log.error({ err: (err as Error).message }, 'reading the mailbox failed: reconnecting');
+      connection.close();
+    } finally {
+      busy = false;
+    }
+  };
+  connection.on('exists', () => void drain());
+  const poll = setInterval(() => void drain(), pollMs);
+  const renew = setInterval(() => {
+    void store.acquireLease(key, holder, leaseMs).then((ok) => {
+      if (!ok) {
+        log.warn('lease lost to another instance: stopping to read');
+        connection.close();
+      }
+    });
+  }, Math.max(1_000, leaseMs / 3));
+  try {
+    await drain();
+    await closed;
+  } finally {
+    clearInterval(poll);
+    clearInterval(renew);
+    setClient(null);
+  }
+}
+
