@@ -8,40 +8,20 @@ import type { Me, TicketSummary } from './types.js';
 
 type View = 'mine' | 'team' | 'unassigned' | 'at_risk' | 'all';
 const PAGE = 25;
+type State = { view: View; status: string; channel: string; category: string; q: string; pages: number; current: string | null };
 
 export function mountInbox(root: HTMLElement, deps: { api: Api; me: Me; teamVisibility: boolean; onOpen: (ticketId: string) => void }) {
-  const { api, me } = deps;
-  const views: View[] = me.role === 'agent' ? ['mine', ...(deps.teamVisibility ? (['team', 'unassigned'] as View[]) : []), 'at_risk'] : ['mine', 'team', 'unassigned', 'at_risk', 'all'];
-  const state = { view: views[0]!, status: '', channel: '', category: '', q: '', pages: 1, current: null as string | null };
+  const { me } = deps;
+  const views = viewsFor(me.role, deps.teamVisibility);
+  const state: State = { view: views[0]!, status: '', channel: '', category: '', q: '', pages: 1, current: null };
   const items = new Map<string, HTMLLIElement>();
   let nextCursor: string | null = null;
 
-  const viewLabels: Record<View, string> = {
-    mine: t('ui.inbox.view.mine'), team: t('ui.inbox.view.team'), unassigned: t('ui.inbox.view.unassigned'), at_risk: t('ui.inbox.view.at_risk'), all: t('ui.inbox.view.all'),
-  };
-  const tabs = views.map((view) =>
-    h('button', { type: 'button', 'aria-pressed': String(view === state.view), 'data-view': view, onclick: () => choose(view) }, viewLabels[view]),
-  );
-  const search = h('input', { id: 'inbox-q', type: 'search', maxlength: 100, autocomplete: 'off' });
-  const select = (id: string, options: [string, string][]) => h('select', { id }, h('option', { value: '' }, t('ui.inbox.any')), ...options.map(([v, l]) => h('option', { value: v }, l)));
-  const statusSelect = select('inbox-status', STATUSES.map((s) => [s, statusLabel(s)]));
-  const channelSelect = select('inbox-channel', CHANNELS.map((c) => [c, channelLabel(c)]));
-  const categoryInput = h('input', { id: 'inbox-category', type: 'text', maxlength: 80 });
+  const { tabs, filters, search, statusSelect, channelSelect, categoryInput } = inboxControls(views, state.view, { choose: (view) => choose(view), apply: () => apply() });
   const list = h('ul', { class: 'tickets', 'aria-labelledby': 'inbox-title' });
   const count = h('p', { class: 'meta', 'aria-live': 'polite' });
   const more = h('button', { type: 'button', class: 'secondary', hidden: true, onclick: () => loadMore() }, t('ui.inbox.more'));
 
-  const filters = h(
-    'form',
-    { class: 'filters', role: 'search', 'aria-label': t('ui.inbox.filters'), onsubmit: (e: Event) => { e.preventDefault(); apply(); } },
-    h('label', { for: 'inbox-q' }, t('ui.inbox.search')), search,
-    h('div', { class: 'row' },
-      h('span', {}, h('label', { for: 'inbox-status' }, t('ui.inbox.status')), statusSelect),
-      h('span', {}, h('label', { for: 'inbox-channel' }, t('ui.inbox.channel')), channelSelect),
-      h('span', {}, h('label', { for: 'inbox-category' }, t('ui.inbox.category')), categoryInput),
-    ),
-    h('button', { type: 'submit' }, t('ui.inbox.apply')),
-  );
   replaceChildren(
     root,
     h('h2', { id: 'inbox-title' }, t('ui.inbox.title')),
@@ -63,26 +43,12 @@ export function mountInbox(root: HTMLElement, deps: { api: Api; me: Me; teamVisi
     void reload();
   }
 
-  const query = (cursor?: string | null) => {
-    const params = new URLSearchParams({ scope: state.view === 'at_risk' ? 'mine' : state.view, limit: String(PAGE) });
-    if (state.view === 'at_risk') {
-      params.set('atRisk', 'true');
-      if (me.role !== 'agent') params.set('scope', 'all');
-    }
-    if (state.status) params.set('status', state.status);
-    if (state.channel) params.set('channel', state.channel);
-    if (state.category) params.set('category', state.category);
-    if (state.q) params.set('q', state.q);
-    if (cursor) params.set('cursor', cursor);
-    return `/api/tickets?${params}`;
-  };
-
   /** Every page shown so far, again: what changed is patched, the rest untouched. */
   async function reload() {
     const tickets: TicketSummary[] = [];
     let cursor: string | null = null;
     for (let page = 0; page < state.pages; page++) {
-      const answer: { items: TicketSummary[]; nextCursor: string | null } = await deps.api.get(query(cursor));
+      const answer: { items: TicketSummary[]; nextCursor: string | null } = await deps.api.get(inboxQuery(state, me.role, cursor));
       tickets.push(...answer.items);
       cursor = answer.nextCursor;
       if (!cursor) break;
@@ -92,64 +58,21 @@ export function mountInbox(root: HTMLElement, deps: { api: Api; me: Me; teamVisi
   }
   async function loadMore() {
     if (!nextCursor) return;
-    const answer: { items: TicketSummary[]; nextCursor: string | null } = await deps.api.get(query(nextCursor));
+    const answer: { items: TicketSummary[]; nextCursor: string | null } = await deps.api.get(inboxQuery(state, me.role, nextCursor));
     state.pages += 1;
     nextCursor = answer.nextCursor;
     patch([...[...items.keys()].map((id) => items.get(id)!.__ticket as TicketSummary), ...answer.items]);
   }
 
   function patch(tickets: TicketSummary[]) {
-    const focused = document.activeElement;
-    const scroll = list.scrollTop;
-    const wanted = new Set(tickets.map((ticket) => ticket.id));
-    for (const [id, li] of items) if (!wanted.has(id)) (li.remove(), items.delete(id));
-    let previous: Element | null = null;
-    for (const ticket of tickets) {
-      let li = items.get(ticket.id);
-      if (!li) items.set(ticket.id, (li = item(ticket)));
-      else update(li, ticket);
-      const expected: Element | null = previous ? previous.nextElementSibling : list.firstElementChild;
-      if (expected !== li) list.insertBefore(li, expected);
-      previous = li;
-    }
-    // A moved item loses focus in some browsers: give it back, without scrolling.
-    if (focused instanceof HTMLElement && focused !== document.activeElement && focused.isConnected) focused.focus({ preventScroll: true });
-    list.scrollTop = scroll;
+    patchList(list, items, tickets, (ticket) => row(ticket, state.current, open), (li, ticket) => update(li, ticket, state.current));
     count.textContent = tickets.length ? t('ui.inbox.count', { count: tickets.length }) : t('ui.inbox.empty');
     more.hidden = !nextCursor;
   }
 
-  function item(ticket: TicketSummary): HTMLLIElement {
-    const button = h('button', { type: 'button', class: 'ticket', onclick: () => open(ticket.id) });
-    const li = h('li', {}, button) as HTMLLIElement & { __ticket?: TicketSummary };
-    update(li, ticket);
-    return li;
-  }
-  function update(li: HTMLLIElement & { __ticket?: TicketSummary }, ticket: TicketSummary) {
-    li.__ticket = ticket;
-    const button = li.firstElementChild as HTMLButtonElement;
-    button.dataset.id = ticket.id;
-    button.classList.toggle('unread', ticket.unreadCount > 0);
-    if (ticket.id === state.current) button.setAttribute('aria-current', 'true');
-    else button.removeAttribute('aria-current');
-    const meta = [ticket.reference, statusLabel(ticket.status), channelLabel(ticket.channel)];
-    if (ticket.unreadCount) meta.push(t('ui.inbox.unread', { count: ticket.unreadCount }));
-    if (ticket.callback) meta.push(t('ui.inbox.callback', { slot: ticket.callback.label }));
-    meta.push(ticket.responseDueAt ? t('ui.inbox.due', { date: formatDate(ticket.responseDueAt) }) : t('ui.inbox.nothing_due'));
-    replaceChildren(
-      button,
-      h('span', { class: 'who' }, `${ticket.citizen.name ?? t('ui.unknown_citizen')} — ${ticket.subject || t('ui.no_subject')}`),
-      h('span', { class: 'meta' }, meta.join(' · ')),
-      ticket.atRisk ? h('span', { class: 'risk' }, ` · ${t('ui.inbox.at_risk')}`) : null,
-    );
-  }
   function open(ticketId: string) {
     state.current = ticketId;
-    for (const [id, li] of items) {
-      const button = li.firstElementChild as HTMLElement;
-      if (id === ticketId) button.setAttribute('aria-current', 'true');
-      else button.removeAttribute('aria-current');
-    }
+    markCurrent(items, ticketId);
     deps.onOpen(ticketId);
   }
 
@@ -168,6 +91,112 @@ export function mountInbox(root: HTMLElement, deps: { api: Api; me: Me; teamVisi
   };
 }
 export type Inbox = ReturnType<typeof mountInbox>;
+
+/** The views an agent has (their team's only with team visibility); managers have them all. */
+function viewsFor(role: Me['role'], teamVisibility: boolean): View[] {
+  return role === 'agent' ? ['mine', ...(teamVisibility ? (['team', 'unassigned'] as View[]) : []), 'at_risk'] : ['mine', 'team', 'unassigned', 'at_risk', 'all'];
+}
+
+/** A new row of the inbox: a button that opens its ticket. */
+function row(ticket: TicketSummary, current: string | null, open: (ticketId: string) => void): HTMLLIElement {
+  const button = h('button', { type: 'button', class: 'ticket', onclick: () => open(ticket.id) });
+  const li = h('li', {}, button) as HTMLLIElement & { __ticket?: TicketSummary };
+  update(li, ticket, current);
+  return li;
+}
+
+/** The open ticket's row marked current (aria-current), the others not. */
+function markCurrent(items: Map<string, HTMLLIElement>, ticketId: string) {
+  for (const [id, li] of items) {
+    const button = li.firstElementChild as HTMLElement;
+    if (id === ticketId) button.setAttribute('aria-current', 'true');
+    else button.removeAttribute('aria-current');
+  }
+}
+
+/** The list patched in place to show `tickets` in order: rows kept (refilled), moved or added; the focus and the scroll kept. */
+function patchList(list: HTMLElement, items: Map<string, HTMLLIElement>, tickets: TicketSummary[], row: (ticket: TicketSummary) => HTMLLIElement, refill: (li: HTMLLIElement, ticket: TicketSummary) => void) {
+  const focused = document.activeElement;
+  const scroll = list.scrollTop;
+  const wanted = new Set(tickets.map((ticket) => ticket.id));
+  for (const [id, li] of items) if (!wanted.has(id)) (li.remove(), items.delete(id));
+  let previous: Element | null = null;
+  for (const ticket of tickets) {
+    let li = items.get(ticket.id);
+    if (!li) items.set(ticket.id, (li = row(ticket)));
+    else refill(li, ticket);
+    const expected: Element | null = previous ? previous.nextElementSibling : list.firstElementChild;
+    if (expected !== li) list.insertBefore(li, expected);
+    previous = li;
+  }
+  // A moved item loses focus in some browsers: give it back, without scrolling.
+  if (focused instanceof HTMLElement && focused !== document.activeElement && focused.isConnected) focused.focus({ preventScroll: true });
+  list.scrollTop = scroll;
+}
+
+/** The inbox's views (as toggle buttons) and its filters form. */
+function inboxControls(views: View[], current: View, on: { choose: (view: View) => void; apply: () => void }) {
+  const choose = on.choose;
+  const apply = on.apply;
+  const viewLabels: Record<View, string> = {
+    mine: t('ui.inbox.view.mine'), team: t('ui.inbox.view.team'), unassigned: t('ui.inbox.view.unassigned'), at_risk: t('ui.inbox.view.at_risk'), all: t('ui.inbox.view.all'),
+  };
+  const tabs = views.map((view) =>
+    h('button', { type: 'button', 'aria-pressed': String(view === current), 'data-view': view, onclick: () => choose(view) }, viewLabels[view]),
+  );
+  const search = h('input', { id: 'inbox-q', type: 'search', maxlength: 100, autocomplete: 'off' });
+  const select = (id: string, options: [string, string][]) => h('select', { id }, h('option', { value: '' }, t('ui.inbox.any')), ...options.map(([v, l]) => h('option', { value: v }, l)));
+  const statusSelect = select('inbox-status', STATUSES.map((s) => [s, statusLabel(s)]));
+  const channelSelect = select('inbox-channel', CHANNELS.map((c) => [c, channelLabel(c)]));
+  const categoryInput = h('input', { id: 'inbox-category', type: 'text', maxlength: 80 });
+  const filters = h(
+    'form',
+    { class: 'filters', role: 'search', 'aria-label': t('ui.inbox.filters'), onsubmit: (e: Event) => { e.preventDefault(); apply(); } },
+    h('label', { for: 'inbox-q' }, t('ui.inbox.search')), search,
+    h('div', { class: 'row' },
+      h('span', {}, h('label', { for: 'inbox-status' }, t('ui.inbox.status')), statusSelect),
+      h('span', {}, h('label', { for: 'inbox-channel' }, t('ui.inbox.channel')), channelSelect),
+      h('span', {}, h('label', { for: 'inbox-category' }, t('ui.inbox.category')), categoryInput),
+    ),
+    h('button', { type: 'submit' }, t('ui.inbox.apply')),
+  );
+  return { tabs, filters, search, statusSelect, channelSelect, categoryInput };
+}
+
+/** The API's query for what the inbox shows: its view, filters and page. */
+function inboxQuery(state: State, role: Me['role'], cursor?: string | null): string {
+  const params = new URLSearchParams({ scope: state.view === 'at_risk' ? 'mine' : state.view, limit: String(PAGE) });
+  if (state.view === 'at_risk') {
+    params.set('atRisk', 'true');
+    if (role !== 'agent') params.set('scope', 'all');
+  }
+  if (state.status) params.set('status', state.status);
+  if (state.channel) params.set('channel', state.channel);
+  if (state.category) params.set('category', state.category);
+  if (state.q) params.set('q', state.q);
+  if (cursor) params.set('cursor', cursor);
+  return `/api/tickets?${params}`;
+}
+
+/** A row of the inbox, filled (again) with what the ticket is now; the current one marked. */
+function update(li: HTMLLIElement & { __ticket?: TicketSummary }, ticket: TicketSummary, current: string | null) {
+  li.__ticket = ticket;
+  const button = li.firstElementChild as HTMLButtonElement;
+  button.dataset.id = ticket.id;
+  button.classList.toggle('unread', ticket.unreadCount > 0);
+  if (ticket.id === current) button.setAttribute('aria-current', 'true');
+  else button.removeAttribute('aria-current');
+  const meta = [ticket.reference, statusLabel(ticket.status), channelLabel(ticket.channel)];
+  if (ticket.unreadCount) meta.push(t('ui.inbox.unread', { count: ticket.unreadCount }));
+  if (ticket.callback) meta.push(t('ui.inbox.callback', { slot: ticket.callback.label }));
+  meta.push(ticket.responseDueAt ? t('ui.inbox.due', { date: formatDate(ticket.responseDueAt) }) : t('ui.inbox.nothing_due'));
+  replaceChildren(
+    button,
+    h('span', { class: 'who' }, `${ticket.citizen.name ?? t('ui.unknown_citizen')} — ${ticket.subject || t('ui.no_subject')}`),
+    h('span', { class: 'meta' }, meta.join(' · ')),
+    ticket.atRisk ? h('span', { class: 'risk' }, ` · ${t('ui.inbox.at_risk')}`) : null,
+  );
+}
 
 declare global {
   interface HTMLLIElement {
