@@ -28,26 +28,7 @@ export function mountAdminPanel(root: HTMLElement, deps: { api: Api; announce: (
   const teamForm = h('form', { class: 'row', onsubmit: attempt(async () => (await api.post('/api/teams', { name: teamName.value.trim() }), (teamName.value = ''), t('ui.admin.team_created'))) },
     h('span', {}, h('label', { for: 'team-name' }, t('ui.admin.team_name')), teamName), h('button', { type: 'submit' }, t('ui.admin.team_create')));
 
-  const name = h('input', { id: 'agent-name', type: 'text', maxlength: 120, required: true });
-  const email = h('input', { id: 'agent-email', type: 'email', maxlength: 254, required: true });
-  const password = h('input', { id: 'agent-password', type: 'password', minlength: 10, maxlength: 1024, required: true, autocomplete: 'new-password' });
-  const role = h('select', { id: 'agent-role' }, ...roleOptions('agent'));
-  const team = h('select', { id: 'agent-team' });
-  const agentForm = h('form', {
-    class: 'row',
-    onsubmit: attempt(async () => {
-      await api.post('/api/agents', { name: name.value.trim(), email: email.value.trim(), password: password.value, role: role.value, ...(team.value ? { team: team.value } : {}) });
-      for (const input of [name, email, password]) input.value = '';
-      return t('ui.admin.agent_created');
-    }),
-  },
-    h('span', {}, h('label', { for: 'agent-name' }, t('ui.admin.agent_name')), name),
-    h('span', {}, h('label', { for: 'agent-email' }, t('ui.admin.agent_email')), email),
-    h('span', {}, h('label', { for: 'agent-password' }, t('ui.admin.agent_password')), password),
-    h('span', {}, h('label', { for: 'agent-role' }, t('ui.admin.agent_role')), role),
-    h('span', {}, h('label', { for: 'agent-team' }, t('ui.admin.agent_team')), team),
-    h('button', { type: 'submit' }, t('ui.admin.agent_create')),
-  );
+  const { agentForm, team } = newAgentForm(api, attempt, roleOptions);
 
   replaceChildren(
     root,
@@ -72,40 +53,6 @@ export function mountAdminPanel(root: HTMLElement, deps: { api: Api; announce: (
   }
   // Rows are kept per agent and patched: a password being typed in one row survives a change in another.
   const rows = new Map<string, { row: HTMLTableRowElement; update: (agent: Agent) => void }>();
-  function agentRow(initial: Agent) {
-    let agent = initial;
-    const nameCell = h('th', { scope: 'row' });
-    const emailCell = h('td', {});
-    const roleSelect = h('select', { 'aria-label': t('ui.admin.role_for', { name: agent.name }) }, ...roleOptions(agent.role));
-    roleSelect.addEventListener('change', () => void attempt(async () => (await api.patch(`/api/agents/${agent.id}`, { role: roleSelect.value }), t('ui.admin.agent_saved')))());
-    const teamSelect = h('select', { 'aria-label': t('ui.admin.team_for', { name: agent.name }) });
-    teamSelect.addEventListener('change', () => void attempt(async () => (await api.patch(`/api/agents/${agent.id}`, { teamId: teamSelect.value || null }), t('ui.admin.agent_saved')))());
-    const newPassword = h('input', { type: 'password', minlength: 10, autocomplete: 'new-password', 'aria-label': t('ui.admin.password_for', { name: agent.name }) });
-    const toggle = h('button', { type: 'button', class: 'secondary', onclick: () => void attempt(async () => (await api.patch(`/api/agents/${agent.id}`, { active: !agent.active }), t('ui.admin.agent_saved')))() });
-    const row = h('tr', {},
-      nameCell,
-      emailCell,
-      h('td', {}, roleSelect),
-      h('td', {}, teamSelect),
-      h('td', {}, h('form', { class: 'row', onsubmit: attempt(async () => {
-        await api.post(`/api/agents/${agent.id}/password`, { password: newPassword.value });
-        newPassword.value = '';
-        return t('ui.admin.agent_reset_done');
-      }) }, newPassword, h('button', { type: 'submit', class: 'secondary' }, t('ui.admin.agent_reset_submit')))),
-      h('td', {}, toggle),
-    );
-    const update = (next: Agent) => {
-      agent = next;
-      replaceChildren(nameCell, agent.name, agent.active ? null : h('span', { class: 'badge' }, ` ${t('ui.admin.agent_inactive')}`));
-      emailCell.textContent = agent.email ?? '';
-      roleSelect.value = agent.role;
-      if (document.activeElement !== teamSelect) replaceChildren(teamSelect, ...teamOptions(agent.teamId));
-      toggle.textContent = agent.active ? t('ui.admin.agent_deactivate') : t('ui.admin.agent_reactivate');
-    };
-    update(agent);
-    return { row, update };
-  }
-
   async function load() {
     const [teamAnswer, agentAnswer] = await Promise.all([api.get<{ items: Team[] }>('/api/teams'), api.get<{ items: Agent[] }>('/api/agents?inactive=true')]);
     teams = teamAnswer.items;
@@ -115,11 +62,73 @@ export function mountAdminPanel(root: HTMLElement, deps: { api: Api; announce: (
     replaceChildren(team, ...teamOptions(chosen || null));
     for (const agent of agentAnswer.items) {
       let entry = rows.get(agent.id);
-      if (!entry) rows.set(agent.id, (entry = agentRow(agent)));
+      if (!entry) rows.set(agent.id, (entry = agentRow(agent, { api, attempt, roleOptions, teamOptions })));
       else entry.update(agent);
       // New rows go at the end; a row already shown never moves (it may hold the focus).
       if (!entry.row.isConnected) agentsTable.append(entry.row);
     }
   }
   void load().catch((err: Error) => announce(err.message, true));
+}
+
+/** A new agent: name, email, first password, role and team (the team list is filled as the teams load). */
+function newAgentForm(api: Api, attempt: ReturnType<typeof attempter>, roleOptions: (selected: string) => HTMLOptionElement[]) {
+  const name = h('input', { id: 'agent-name', type: 'text', maxlength: 120, required: true });
+  const email = h('input', { id: 'agent-email', type: 'email', maxlength: 254, required: true });
+  const password = h('input', { id: 'agent-password', type: 'password', minlength: 10, maxlength: 1024, required: true, autocomplete: 'new-password' });
+  const role = h('select', { id: 'agent-role' }, ...roleOptions('agent'));
+  const team = h('select', { id: 'agent-team' });
+  const agentForm = h('form', {
+    class: 'row',
+    onsubmit: attempt(async () => {
+      await api.post('/api/agents', { name: name.value.trim(), email: email.value.trim(), password: password.value, role: role.value, ...(team.value ? { team: team.value } : {}) });
+      for (const input of [name, email, password]) input.value = '';
+      return t('ui.admin.agent_created');
+    }),
+  },
+    h('span', {}, h('label', { for: 'agent-name' }, t('ui.admin.agent_name')), name),
+    h('span', {}, h('label', { for: 'agent-email' }, t('ui.admin.agent_email')), email),
+    h('span', {}, h('label', { for: 'agent-password' }, t('ui.admin.agent_password')), password),
+    h('span', {}, h('label', { for: 'agent-role' }, t('ui.admin.agent_role')), role),
+    h('span', {}, h('label', { for: 'agent-team' }, t('ui.admin.agent_team')), team),
+    h('button', { type: 'submit' }, t('ui.admin.agent_create')),
+  );
+  return { agentForm, team };
+}
+
+type RowKit = { api: Api; attempt: ReturnType<typeof attempter>; roleOptions: (selected: string) => HTMLOptionElement[]; teamOptions: (selected: string | null) => HTMLOptionElement[] };
+
+/** An agent's row: role, team, a new password, activation; patched in place when the list reloads. */
+function agentRow(initial: Agent, { api, attempt, roleOptions, teamOptions }: RowKit) {
+  let agent = initial;
+  const nameCell = h('th', { scope: 'row' });
+  const emailCell = h('td', {});
+  const roleSelect = h('select', { 'aria-label': t('ui.admin.role_for', { name: agent.name }) }, ...roleOptions(agent.role));
+  roleSelect.addEventListener('change', () => void attempt(async () => (await api.patch(`/api/agents/${agent.id}`, { role: roleSelect.value }), t('ui.admin.agent_saved')))());
+  const teamSelect = h('select', { 'aria-label': t('ui.admin.team_for', { name: agent.name }) });
+  teamSelect.addEventListener('change', () => void attempt(async () => (await api.patch(`/api/agents/${agent.id}`, { teamId: teamSelect.value || null }), t('ui.admin.agent_saved')))());
+  const newPassword = h('input', { type: 'password', minlength: 10, autocomplete: 'new-password', 'aria-label': t('ui.admin.password_for', { name: agent.name }) });
+  const toggle = h('button', { type: 'button', class: 'secondary', onclick: () => void attempt(async () => (await api.patch(`/api/agents/${agent.id}`, { active: !agent.active }), t('ui.admin.agent_saved')))() });
+  const row = h('tr', {},
+    nameCell,
+    emailCell,
+    h('td', {}, roleSelect),
+    h('td', {}, teamSelect),
+    h('td', {}, h('form', { class: 'row', onsubmit: attempt(async () => {
+      await api.post(`/api/agents/${agent.id}/password`, { password: newPassword.value });
+      newPassword.value = '';
+      return t('ui.admin.agent_reset_done');
+    }) }, newPassword, h('button', { type: 'submit', class: 'secondary' }, t('ui.admin.agent_reset_submit')))),
+    h('td', {}, toggle),
+  );
+  const update = (next: Agent) => {
+    agent = next;
+    replaceChildren(nameCell, agent.name, agent.active ? null : h('span', { class: 'badge' }, ` ${t('ui.admin.agent_inactive')}`));
+    emailCell.textContent = agent.email ?? '';
+    roleSelect.value = agent.role;
+    if (document.activeElement !== teamSelect) replaceChildren(teamSelect, ...teamOptions(agent.teamId));
+    toggle.textContent = agent.active ? t('ui.admin.agent_deactivate') : t('ui.admin.agent_reactivate');
+  };
+  update(agent);
+  return { row, update };
 }
