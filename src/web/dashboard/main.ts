@@ -48,21 +48,7 @@ async function start() {
   const updated = h('p', { class: 'meta' });
   let last: Stats | null = null;
 
-  const exportCsv = () => {
-    if (!last) return;
-    const lines = [[t('ui.dashboard.col_measure'), t('ui.dashboard.col_label'), t('ui.dashboard.col_value')]];
-    for (const table of board.querySelectorAll('table')) {
-      const measure = table.querySelector('caption')?.textContent ?? '';
-      for (const row of table.querySelectorAll('tbody tr')) lines.push([measure, row.querySelector('th')?.textContent ?? '', row.querySelector('td')?.textContent ?? '']);
-    }
-    const csv = lines.map((cells) => cells.map((c) => `"${c.replace(/"/g, '""')}"`).join(';')).join('\r\n');
-    const url = URL.createObjectURL(new Blob([`\ufeff${csv}`], { type: 'text/csv;charset=utf-8' }));
-    const link = h('a', { href: url, download: `tableau-de-bord-${from.value}-${until.value}.csv` });
-    document.body.append(link);
-    link.click();
-    link.remove();
-    URL.revokeObjectURL(url);
-  };
+  const exportCsv = () => last && downloadCsv(board, `tableau-de-bord-${from.value}-${until.value}.csv`);
 
   replaceChildren(
     main,
@@ -85,35 +71,11 @@ async function start() {
     try {
       const stats = await api.get<Stats>(`/api/stats?${params}`);
       last = stats;
-      render(stats);
+      renderBoard(board, stats);
       updated.textContent = t('ui.dashboard.updated', { time: new Date().toLocaleTimeString('fr-FR', { timeStyle: 'short' }) });
     } catch (err) {
       alerts.textContent = (err as Error).message;
     }
-  }
-
-  function render(stats: Stats) {
-    const share = stats.promise.share === null ? '—' : `${Math.round(stats.promise.share * 100)} %`;
-    const minutes = stats.medianFirstResponseMinutes;
-    const median = minutes === null ? '—' : minutes < 120 ? t('ui.dashboard.minutes', { n: Math.round(minutes) }) : t('ui.dashboard.hours', { n: (minutes / 60).toFixed(1).replace('.', ',') });
-    const perChannel = new Map<string, number>();
-    for (const row of stats.volumePerChannelPerDay) perChannel.set(row.channel, (perChannel.get(row.channel) ?? 0) + row.count);
-    replaceChildren(
-      board,
-      h('section', { class: 'card', 'aria-labelledby': 'promise-title' }, h('h2', { id: 'promise-title' }, t('ui.dashboard.promise')), h('p', { class: 'big' }, share), h('p', { id: 'promise-detail' }, t('ui.dashboard.promise_detail', { onTime: stats.promise.onTime, settled: stats.promise.settled }))),
-      h('section', { class: 'card', 'aria-labelledby': 'median-title' }, h('h2', { id: 'median-title' }, t('ui.dashboard.median')), h('p', { class: 'big' }, median)),
-      barChart('agents', t('ui.dashboard.per_agent'), stats.openPerAgent.map((r): Bar => ({ label: r.agentId ? r.name : t('ui.dashboard.unassigned'), value: r.open }))),
-      barChart('teams', t('ui.dashboard.per_team'), stats.openPerTeam.map((r): Bar => ({ label: r.teamId ? r.name : t('ui.dashboard.no_team'), value: r.open }))),
-      barChart('channels', t('ui.dashboard.per_channel'), [...perChannel.entries()].sort().map(([channel, count]) => ({ label: channelLabel(channel), value: count }))),
-      barChart('backlog', t('ui.dashboard.backlog'), stats.backlogAge.map((r) => ({ label: t(`ui.dashboard.backlog.${r.key}` as 'ui.dashboard.backlog.lt1d'), value: r.count }))),
-      h('section', { class: 'card', 'aria-labelledby': 'satisfaction-title' },
-        h('h2', { id: 'satisfaction-title' }, t('ui.dashboard.satisfaction')),
-        h('p', { class: 'big' }, stats.satisfaction.average === null ? '—' : t('ui.dashboard.satisfaction_value', { average: decimal(stats.satisfaction.average) })),
-        h('p', { id: 'satisfaction-detail' }, t('ui.dashboard.satisfaction_detail', { count: stats.satisfaction.count }))),
-      barChart('satisfaction-teams', t('ui.dashboard.satisfaction_per_team'), stats.satisfaction.perTeam.map((g) => ({ label: g.key ? g.name : t('ui.dashboard.no_team'), value: g.average }))),
-      barChart('satisfaction-agents', t('ui.dashboard.satisfaction_per_agent'), stats.satisfaction.perAgent.map((g) => ({ label: g.key ? g.name : t('ui.dashboard.unassigned'), value: g.average }))),
-      barChart('satisfaction-channels', t('ui.dashboard.satisfaction_per_channel'), stats.satisfaction.perChannel.map((g) => ({ label: channelLabel(g.name), value: g.average }))),
-    );
   }
 
   await load();
@@ -127,6 +89,47 @@ async function start() {
     });
   }
   status.textContent = '';
+}
+
+/** The board: the promise kept, the median first answer, load, volume, backlog and satisfaction. */
+function renderBoard(board: HTMLElement, stats: Stats) {
+  const share = stats.promise.share === null ? '—' : `${Math.round(stats.promise.share * 100)} %`;
+  const minutes = stats.medianFirstResponseMinutes;
+  const median = minutes === null ? '—' : minutes < 120 ? t('ui.dashboard.minutes', { n: Math.round(minutes) }) : t('ui.dashboard.hours', { n: (minutes / 60).toFixed(1).replace('.', ',') });
+  const perChannel = new Map<string, number>();
+  for (const row of stats.volumePerChannelPerDay) perChannel.set(row.channel, (perChannel.get(row.channel) ?? 0) + row.count);
+  replaceChildren(
+    board,
+    h('section', { class: 'card', 'aria-labelledby': 'promise-title' }, h('h2', { id: 'promise-title' }, t('ui.dashboard.promise')), h('p', { class: 'big' }, share), h('p', { id: 'promise-detail' }, t('ui.dashboard.promise_detail', { onTime: stats.promise.onTime, settled: stats.promise.settled }))),
+    h('section', { class: 'card', 'aria-labelledby': 'median-title' }, h('h2', { id: 'median-title' }, t('ui.dashboard.median')), h('p', { class: 'big' }, median)),
+    barChart('agents', t('ui.dashboard.per_agent'), stats.openPerAgent.map((r): Bar => ({ label: r.agentId ? r.name : t('ui.dashboard.unassigned'), value: r.open }))),
+    barChart('teams', t('ui.dashboard.per_team'), stats.openPerTeam.map((r): Bar => ({ label: r.teamId ? r.name : t('ui.dashboard.no_team'), value: r.open }))),
+    barChart('channels', t('ui.dashboard.per_channel'), [...perChannel.entries()].sort().map(([channel, count]) => ({ label: channelLabel(channel), value: count }))),
+    barChart('backlog', t('ui.dashboard.backlog'), stats.backlogAge.map((r) => ({ label: t(`ui.dashboard.backlog.${r.key}` as 'ui.dashboard.backlog.lt1d'), value: r.count }))),
+    h('section', { class: 'card', 'aria-labelledby': 'satisfaction-title' },
+      h('h2', { id: 'satisfaction-title' }, t('ui.dashboard.satisfaction')),
+      h('p', { class: 'big' }, stats.satisfaction.average === null ? '—' : t('ui.dashboard.satisfaction_value', { average: decimal(stats.satisfaction.average) })),
+      h('p', { id: 'satisfaction-detail' }, t('ui.dashboard.satisfaction_detail', { count: stats.satisfaction.count }))),
+    barChart('satisfaction-teams', t('ui.dashboard.satisfaction_per_team'), stats.satisfaction.perTeam.map((g) => ({ label: g.key ? g.name : t('ui.dashboard.no_team'), value: g.average }))),
+    barChart('satisfaction-agents', t('ui.dashboard.satisfaction_per_agent'), stats.satisfaction.perAgent.map((g) => ({ label: g.key ? g.name : t('ui.dashboard.unassigned'), value: g.average }))),
+    barChart('satisfaction-channels', t('ui.dashboard.satisfaction_per_channel'), stats.satisfaction.perChannel.map((g) => ({ label: channelLabel(g.name), value: g.average }))),
+  );
+}
+
+/** The board's tables as a CSV a spreadsheet opens (semicolons, BOM), downloaded. */
+function downloadCsv(board: HTMLElement, filename: string) {
+  const lines = [[t('ui.dashboard.col_measure'), t('ui.dashboard.col_label'), t('ui.dashboard.col_value')]];
+  for (const table of board.querySelectorAll('table')) {
+    const measure = table.querySelector('caption')?.textContent ?? '';
+    for (const row of table.querySelectorAll('tbody tr')) lines.push([measure, row.querySelector('th')?.textContent ?? '', row.querySelector('td')?.textContent ?? '']);
+  }
+  const csv = lines.map((cells) => cells.map((c) => `"${c.replace(/"/g, '""')}"`).join(';')).join('\r\n');
+  const url = URL.createObjectURL(new Blob([`\ufeff${csv}`], { type: 'text/csv;charset=utf-8' }));
+  const link = h('a', { href: url, download: filename });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  URL.revokeObjectURL(url);
 }
 
 start().catch((err: Error) => (alerts.textContent = err.message));
