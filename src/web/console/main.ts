@@ -67,24 +67,7 @@ async function start() {
   byId('tools').replaceChildren(availabilityForm(me, { api, colleagues: agents, announce }));
   const inboxRoot = h('section', { class: 'inbox', 'aria-labelledby': 'inbox-title' });
   const ticketRoot = h('section', { class: 'ticket', 'aria-label': t('ui.ticket.thread') });
-  // Spaces: the requests, and for managers the canned answers, the automation and (admins) the teams.
-  const spaces: { key: string; label: string; element: HTMLElement; mount?: () => void }[] = [{ key: 'inbox', label: t('ui.nav.inbox'), element: h('div', { class: 'workspace' }, inboxRoot, ticketRoot) }];
-  const cannedRoot = h('div', { class: 'space' });
-  spaces.push({ key: 'canned', label: t('ui.nav.canned'), element: cannedRoot, mount: () => mountCannedPanel(cannedRoot, { api, canManage: me.role !== 'agent', announce, onChange: (answers) => canned.splice(0, canned.length, ...answers) }) });
-  if (me.role !== 'agent') {
-    const agentsRoot = h('div', { class: 'space' });
-    const automationRoot = h('div', { class: 'space' });
-    spaces.push(
-      { key: 'agents', label: t('ui.nav.agents'), element: agentsRoot, mount: () => mountAgentsPanel(agentsRoot, { api, announce }) },
-      { key: 'automation', label: t('ui.nav.automation'), element: automationRoot, mount: () => mountAutomationPanel(automationRoot, { api, canEdit: me.role === 'admin', announce }) },
-    );
-  }
-  if (me.role === 'admin') {
-    const adminRoot = h('div', { class: 'space' });
-    spaces.push({ key: 'admin', label: t('ui.nav.admin'), element: adminRoot, mount: () => mountAdminPanel(adminRoot, { api, announce }) });
-    const integrationsRoot = h('div', { class: 'space' });
-    spaces.push({ key: 'integrations', label: t('ui.nav.integrations'), element: integrationsRoot, mount: () => mountIntegrationsPanel(integrationsRoot, { api, announce }) });
-  }
+  const spaces = spacesFor(me, h('div', { class: 'workspace' }, inboxRoot, ticketRoot), canned);
   const navButtons = spaces.map((space) => h('button', { type: 'button', 'aria-pressed': String(space.key === 'inbox'), onclick: () => show(space.key) }, space.label));
   function show(key: string) {
     for (const [i, space] of spaces.entries()) {
@@ -144,6 +127,31 @@ async function start() {
     if (/unauthorized/.test(err.message)) session.end(t('ui.error.session'));
   });
   if ('Notification' in window && Notification.permission === 'default') void Notification.requestPermission().catch(() => undefined); // a refusal is the answer
+}
+
+type Space = { key: string; label: string; element: HTMLElement; mount?: () => void };
+
+/** The console's spaces: the requests, and for managers the canned answers, the agents and the automation; for admins the teams and integrations. Each is mounted when first shown. */
+function spacesFor(me: Me, workspace: HTMLElement, canned: CannedAnswer[]): Space[] {
+  // Spaces: the requests, and for managers the canned answers, the automation and (admins) the teams.
+  const spaces: Space[] = [{ key: 'inbox', label: t('ui.nav.inbox'), element: workspace }];
+  const cannedRoot = h('div', { class: 'space' });
+  spaces.push({ key: 'canned', label: t('ui.nav.canned'), element: cannedRoot, mount: () => mountCannedPanel(cannedRoot, { api, canManage: me.role !== 'agent', announce, onChange: (answers) => canned.splice(0, canned.length, ...answers) }) });
+  if (me.role !== 'agent') {
+    const agentsRoot = h('div', { class: 'space' });
+    const automationRoot = h('div', { class: 'space' });
+    spaces.push(
+      { key: 'agents', label: t('ui.nav.agents'), element: agentsRoot, mount: () => mountAgentsPanel(agentsRoot, { api, announce }) },
+      { key: 'automation', label: t('ui.nav.automation'), element: automationRoot, mount: () => mountAutomationPanel(automationRoot, { api, canEdit: me.role === 'admin', announce }) },
+    );
+  }
+  if (me.role === 'admin') {
+    const adminRoot = h('div', { class: 'space' });
+    spaces.push({ key: 'admin', label: t('ui.nav.admin'), element: adminRoot, mount: () => mountAdminPanel(adminRoot, { api, announce }) });
+    const integrationsRoot = h('div', { class: 'space' });
+    spaces.push({ key: 'integrations', label: t('ui.nav.integrations'), element: integrationsRoot, mount: () => mountIntegrationsPanel(integrationsRoot, { api, announce }) });
+  }
+  return spaces;
 }
 
 start().catch((err: Error) => announce(err.message, true));
