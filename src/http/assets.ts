@@ -10,12 +10,13 @@ import { textAnswer } from './schemas.js';
 const WEB = join(import.meta.dirname, '../web');
 export const BUNDLES = { console: join(WEB, 'console/main.ts'), dashboard: join(WEB, 'dashboard/main.ts'), sandbox: join(WEB, 'sandbox/main.ts'), portal: join(WEB, 'portal/main.ts') } as const;
 
-// Bundled once per process: the sources do not change while it runs.
+// Bundled once per process: the sources do not change while it runs. `define`: values put into the
+// bundle (the chat widget's words, for other sites' pages that load nothing else).
 const built = new Map<string, Promise<string>>();
-function bundle(entry: string): Promise<string> {
+export function bundle(entry: string, define: Record<string, string> = {}): Promise<string> {
   let code = built.get(entry);
   if (!code) {
-    code = build({ entryPoints: [entry], bundle: true, write: false, format: 'iife', target: 'es2020', minify: true, legalComments: 'none', charset: 'utf8' }).then((r) => r.outputFiles[0]!.text);
+    code = build({ entryPoints: [entry], bundle: true, write: false, format: 'iife', target: 'es2020', minify: true, legalComments: 'none', charset: 'utf8', define }).then((r) => r.outputFiles[0]!.text);
     built.set(entry, code);
   }
   return code;

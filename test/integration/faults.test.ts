@@ -129,7 +129,7 @@ describe('kill -9 during a burst', () => {
       const socket = connect(`${server.base}/chat`, { sessionToken: chat.token });
       await connected(socket);
       for (const message of chatSent.filter((m) => m.chat === i && !chatAcked.has(m.clientId))) {
-        // As the widget does (channels/webchat/widget.js): a message refused for its pace is sent again later.
+        // As the widget does (channels/webchat/widget/connection.ts): a message refused for its pace is sent again later.
         let ack = await emitAck(socket, 'chat:message', { clientId: message.clientId, text: message.text });
         for (let tries = 0; ack.error?.code === 'rate_limited' && tries < 20; tries++) {
           await new Promise((r) => setTimeout(r, 500));

@@ -7,10 +7,12 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { isMessageKey, t, textsFor } from '../../i18n/catalogue.js';
 import { textAnswer } from '../schemas.js';
 import { pageCsp } from '../security.js';
+import { bundle } from '../assets.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-// The widget is a plain script for other sites' pages: its words are put in from the catalogue.
-const WIDGET = readFileSync(join(HERE, '../../../channels/webchat/widget.js'), 'utf8').replace('/*GRU_TEXTS*/ {} /*END_GRU_TEXTS*/', () => JSON.stringify(textsFor('widget.')));
+// The widget (TypeScript in the chat channel's folder) is bundled like the pages, for other sites' pages
+// that load nothing else: its words are put in from the catalogue.
+const WIDGET_ENTRY = join(HERE, '../../../channels/webchat/widget/main.ts');
 // Page shells name their words by catalogue key ({{ui.…}}); the scripts (src/web) fill the rest.
 export const fromCatalogue = (html: string) => html.replace(/\{\{(ui\.[\w.]+)\}\}/g, (whole, key: string) => (isMessageKey(key) ? t(key) : whole));
 const CONSOLE = fromCatalogue(readFileSync(join(HERE, '../pages/console.html'), 'utf8'));
@@ -30,6 +32,7 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
 export const pageRoutes =
   (settings: { serviceName: string }): FastifyPluginAsync =>
   async (app) => {
+    const WIDGET = await bundle(WIDGET_ENTRY, { __GRU_WIDGET_TEXTS__: JSON.stringify(textsFor('widget.')) });
     // The one resource the administration's other websites load.
     app.get('/widget.js', { schema: { tags: ['pages'], summary: 'The citizen chat widget (one script tag)', response: { 200: textAnswer('application/javascript', 'the widget') } } }, async (_request, reply) =>
       reply.type('application/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').header('cross-origin-resource-policy', 'cross-origin').send(WIDGET),
