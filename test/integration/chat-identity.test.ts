@@ -77,7 +77,7 @@ describe('chat identity', () => {
     expect(JSON.stringify(await ctx.models.messages.find({}).lean())).not.toContain(code);
 
     const wrong = await emitAck(socket, 'chat:confirm', { code: code === '000000' ? '111111' : '000000' });
-    expect(wrong).toEqual({ ok: false, error: { code: 'invalid', message: 'Code incorrect (4 essai(s) restant(s)).' } });
+    expect(wrong).toEqual({ ok: false, error: { code: 'invalid', message: 'Code incorrect (4 essais restants).' } });
     const history: { text: string }[] = [];
     socket.on('message:created', (m) => history.push(m));
     const confirmed = await emitAck(socket, 'chat:confirm', { code });

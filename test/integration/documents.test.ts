@@ -80,7 +80,7 @@ describe('documents from the portal', () => {
     // A file alone is a message too.
     const alone = await fetch(`${portal}/messages`, { method: 'POST', body: form([['identite.jpg', jpeg()]], { item: 'photo-d-identite' }) });
     expect(alone.status).toBe(201);
-    expect((await ctx.models.messages.findById((await alone.json()).id).lean())!.text).toBe('Document(s) envoyé(s) : identite.jpg');
+    expect((await ctx.models.messages.findById((await alone.json()).id).lean())!.text).toBe('Document envoyé : identite.jpg');
   });
 
   it('refuses a script named .pdf, an image that claims 30 000 × 30 000 pixels, an empty file, too big or too many files, keeping nothing', async () => {

@@ -27,7 +27,7 @@ export async function post(ctx: PortalContext, token: string, input: { text: str
   if (input.item && !ctx.documents.isRequested(ticket, input.item)) throw new Invalid('document.item_unknown');
   if (!checked && !(await ctx.posts.take(hash(token))).allowed) throw new RateLimited('portal.too_many_messages');
   const attachments = files.length ? await ctx.documents.store(ticket, files) : [];
-  if (!text) text = t('document.sent_text', { names: attachments.map((a) => a.filename).join(', ') });
+  if (!text) text = t('document.sent_text', { count: attachments.length, names: attachments.map((a) => a.filename).join(', ') });
   const result = await ctx.ingestInbound({
     channel: 'portal',
     externalId: `${hash(token).slice(0, 16)}:${input.clientId ?? new Types.ObjectId().toHexString()}`,
