@@ -16,7 +16,6 @@ import { Type } from '@sinclair/typebox';
 import { isOpenAt } from '../../src/domain/calendar.js';
 import { phoneSender } from '../../src/domain/identity.js';
 import { Forbidden } from '../../src/domain/errors.js';
-import { consentKeyword } from '../../src/domain/sms.js';
 import type { Services } from '../../src/services/index.js';
 import { errors, noContent, ObjectIdString, textAnswer } from '../../src/http/schemas.js';
 import { t } from '../../src/i18n/catalogue.js';
@@ -56,21 +55,8 @@ export const twilioWebhookRoutes =
 function messageRoutes(app: FastifyInstance, { services, settings, xml, docs }: Kit) {
   app.post('/webhooks/twilio/sms', docs('Incoming SMS or MMS (signed by Twilio)'), async (request, reply) => {
     const inbound = parseInboundSms(formOf(request), services.now());
-    const log = request.log.child({ channel: 'sms', externalId: inbound.externalId });
-    // STOP and START only mean something from a number we send SMS to.
-    const keyword = 'identity' in phoneSender(inbound.from.address, settings.rules.defaultPhoneRegion) ? consentKeyword(inbound.text) : null;
-    if (keyword) {
-      const { known } = await services.citizens.setSmsConsent(inbound.from.address, keyword);
-      log.info({ keyword, known }, 'SMS consent keyword');
-      return xml(reply, emptyTwiml());
-    }
-    // "4" after the satisfaction question is its answer, not a new request.
-    if (await services.satisfaction.fromSms(inbound)) {
-      log.info('SMS satisfaction answer stored');
-      return xml(reply, emptyTwiml());
-    }
-    const result = await services.ingestInbound(inbound);
-    log.info({ ticketId: result.ticketId, duplicate: result.duplicate }, 'SMS stored');
+    const received = await services.inbound.receive(inbound);
+    request.log.info({ channel: 'sms', externalId: inbound.externalId, ...received }, 'SMS received');
     return xml(reply, emptyTwiml());
   });
 

@@ -360,6 +360,7 @@ export const en: Record<keyof typeof fr, string> = {
   'ui.sandbox.text': 'Your message (for a call: what you say on the voicemail)',
   'ui.sandbox.send': 'Send',
   'ui.sandbox.sent': 'Received by the service: request {reference}.',
+  'ui.sandbox.consent': 'Keyword {keyword} noted for this number (no request created).',
   'ui.sandbox.outbox': 'What the service sent',
   'ui.sandbox.outbox_empty': 'Nothing yet.',
   'ui.sandbox.to': 'to {to}',

@@ -370,6 +370,7 @@ export const fr = {
   'ui.sandbox.text': 'Votre message (pour un appel : ce que vous dites sur le répondeur)',
   'ui.sandbox.send': 'Envoyer',
   'ui.sandbox.sent': 'Reçu par le service : demande {reference}.',
+  'ui.sandbox.consent': 'Mot-clé {keyword} pris en compte pour ce numéro (aucune demande créée).',
   'ui.sandbox.outbox': 'Ce que le service a envoyé',
   'ui.sandbox.outbox_empty': 'Rien pour l’instant.',
   'ui.sandbox.to': 'à {to}',

@@ -31,6 +31,7 @@ import { DEFAULTS } from '../../config/index.js';
 import { createVoiceService } from './voice.js';
 import { webhookNetworks } from '../domain/networks.js';
 import { memoryLimits, type Limits } from './limits.js';
+import { createInbound } from './inbound.js';
 
 export interface ServiceOptions {
   jwtSecret: string;
@@ -133,10 +134,11 @@ export function createServices(store: Store, log: Logger, options: ServiceOption
     channelsOf: (ticket) => tickets.replyChannels(ticket),
     portalLink: () => portal!.redactedLink(),
   });
+  const inbound = createInbound({ ingestInbound, citizens, satisfaction: satisfaction!, defaultPhoneRegion: options.rules.defaultPhoneRegion });
   const integrations = createIntegrationService({ models: store.models, events, audit, now, log, secret: options.jwtSecret, networks: webhookNetworks(options.webhookAllowedNetworks ?? DEFAULTS.webhookAllowedNetworks) });
   const cannedAnswers = createCannedAnswerService({ models: store.models, audit });
   const email = createEmailService({ models: store.models, ingestInbound, outbox, now, log });
   const stats = createStatsService({ models: store.models, now, figures: dailyFigures });
-  return { store, models: store.models, events, limits, audit, tokens, agents, teams, citizens, outbox, ingestInbound, voice, callbacks, chat, chatIdentity, documents, satisfaction: satisfaction!, integrations, access, tickets, cannedAnswers, sla, portal, automation, stats, email, now };
+  return { store, models: store.models, events, limits, inbound, audit, tokens, agents, teams, citizens, outbox, ingestInbound, voice, callbacks, chat, chatIdentity, documents, satisfaction: satisfaction!, integrations, access, tickets, cannedAnswers, sla, portal, automation, stats, email, now };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -84,6 +84,10 @@ describe('demo sandbox', () => {
     await expect.poll(async () => (await outbox()).find((d) => d.channel === 'email' && d.to === 'luc@exemple.fr')?.subject, { timeout: 15_000 }).toMatch(/a bien été reçue/);
     // The call from a mobile is acknowledged by SMS.
     await expect.poll(async () => (await outbox()).some((d) => d.channel === 'sms' && d.to === '+33655443322'), { timeout: 15_000 }).toBe(true);
+    // STOP by SMS goes through the same entry as Twilio's webhook: noted for the number, no request.
+    const stop = await fetch(`${base}/api/sandbox/inbound`, { method: 'POST', headers, body: JSON.stringify({ channel: 'sms', from: '+33655443322', text: 'STOP' }) });
+    expect({ status: stop.status, body: await stop.json() }).toEqual({ status: 202, body: { consent: 'stop' } });
+    expect((await ctx.models.identities.findById('phone:+33655443322').lean())!.smsOptOutAt).toBeInstanceOf(Date);
   });
 
   it('lets an agent attach a file to an email reply from the console', async () => {

@@ -29,7 +29,11 @@ export const sandboxRoutes =
           subject: Type.Optional(Type.String({ maxLength: 200 })),
           name: Type.Optional(Type.String({ maxLength: 120 })),
         }, { additionalProperties: false }),
-        response: { 201: Type.Object({ ticketId: Type.String(), reference: Type.String() }), ...errors(400, 401) },
+        response: {
+          201: Type.Object({ ticketId: Type.String(), reference: Type.String() }),
+          202: Type.Object({ consent: Type.Union([Type.Literal('stop'), Type.Literal('start')]) }, { description: 'STOP or START by SMS: noted for the number, no request' }),
+          ...errors(400, 401),
+        },
       },
     }, async (request, reply) => {
       const { channel, from, text, subject, name } = request.body;
@@ -52,9 +56,10 @@ export const sandboxRoutes =
         attachments: [],
         receivedAt: at,
       };
-      // As the Twilio webhook does: "4" after the satisfaction question is its answer.
-      const result = (await services.satisfaction.fromSms(inbound)) ?? (await services.ingestInbound(inbound));
-      return reply.status(201).send({ ticketId: result.ticketId, reference: result.reference });
+      // As the Twilio webhook does: STOP, START, a score after the satisfaction question, or a message.
+      const received = await services.inbound.receive(inbound);
+      if (received.kind === 'consent') return reply.status(202).send({ consent: received.keyword });
+      return reply.status(201).send({ ticketId: received.ticketId, reference: received.reference });
     });
 
     app.get('/api/sandbox/outbox', {

@@ -45,12 +45,12 @@ async function start() {
   const send = async (event: Event) => {
     event.preventDefault();
     try {
-      const answer = await api.post<{ reference: string }>('/api/sandbox/inbound', {
+      const answer = await api.post<{ reference?: string; consent?: 'stop' | 'start' }>('/api/sandbox/inbound', {
         channel: channel.value, from: from.value, text: text.value, ...(name.value.trim() ? { name: name.value.trim() } : {}), ...(channel.value === 'email' && subject.value.trim() ? { subject: subject.value.trim() } : {}),
       });
       text.value = '';
       alerts.textContent = '';
-      status.textContent = t('ui.sandbox.sent', { reference: answer.reference });
+      status.textContent = answer.consent ? t('ui.sandbox.consent', { keyword: answer.consent.toUpperCase() }) : t('ui.sandbox.sent', { reference: answer.reference ?? '' });
       await refresh();
     } catch (err) {
       alerts.textContent = (err as Error).message;
