@@ -7,15 +7,10 @@ import { Forbidden } from '../../domain/errors.js';
 import { MIN_PASSWORD_LENGTH } from '../../services/agents/index.js';
 import type { Services } from '../../services/index.js';
 import { principalOf, type AuthHooks } from '../auth.js';
-import { Agent, agentRef, errors, ObjectIdString } from '../schemas.js';
+import { agentRef, errors, ObjectIdString } from '../schemas.js';
+import { AgentListItem } from '../answers.js';
 import type { Routes } from './common.js';
 
-const AgentListItem = Type.Object({
-  ...Agent.properties,
-  email: Type.Optional(Type.String({ description: 'managers and admins only' })),
-  phone: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'managers and admins only' })),
-  openTickets: Type.Integer(),
-});
 const Role = Type.Union([Type.Literal('agent'), Type.Literal('manager'), Type.Literal('admin')]);
 
 export const agentRoutes =

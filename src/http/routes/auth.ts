@@ -2,12 +2,9 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../../services/index.js';
 import { principalOf, type AuthHooks } from '../auth.js';
-import { Agent, agentRef, errors } from '../schemas.js';
+import { agentRef, errors } from '../schemas.js';
+import { Me } from '../answers.js';
 
-const Me = Type.Object({
-  ...Agent.properties,
-  workspace: Type.Object({ teamVisibility: Type.Boolean({ description: "agents see their team's tickets too (TEAM_VISIBILITY)" }) }),
-});
 
 export const authRoutes =
   (services: Services, auth: AuthHooks): FastifyPluginAsyncTypebox =>

@@ -6,8 +6,8 @@ import type { Services } from '../../services/index.js';
 import { principalOf, type AuthHooks } from '../auth.js';
 import { errors, ObjectIdString } from '../schemas.js';
 import { IdParams, security } from './common.js';
+import { CannedAnswer } from '../answers.js';
 
-const CannedAnswer = Type.Object({ id: Type.String(), title: Type.String(), body: Type.String(), teamId: Type.Union([Type.String(), Type.Null()]), personal: Type.Boolean(), documents: Type.Array(Type.String()) }, { $id: 'CannedAnswer' });
 
 export const cannedAnswerRoutes =
   (services: Services, auth: AuthHooks): FastifyPluginAsyncTypebox =>

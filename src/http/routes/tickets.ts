@@ -10,44 +10,9 @@ import { DomainError, Invalid } from '../../domain/errors.js';
 import { TICKET_STATUSES } from '../../domain/ticket.js';
 import type { Services } from '../../services/index.js';
 import { principalOf, type AuthHooks } from '../auth.js';
-import { DocumentsChecklist, errors, fileAnswer, NamedRef, ObjectIdString } from '../schemas.js';
+import { DocumentsChecklist, errors, fileAnswer, ObjectIdString } from '../schemas.js';
 import { actorOf, IdParams, security, type Routes } from './common.js';
-
-const Status = Type.Union(TICKET_STATUSES.map((s) => Type.Literal(s)));
-const ReplyChannel = Type.Union([Type.Literal('sms'), Type.Literal('email'), Type.Literal('chat')]);
-const Priority = Type.Union([Type.Literal('low'), Type.Literal('normal'), Type.Literal('high'), Type.Literal('urgent')]);
-const Ref = NamedRef;
-
-const TicketSummary = Type.Object(
-  {
-    id: Type.String(), reference: Type.String(), status: Status, channel: Type.String(), channels: Type.Array(Type.String()),
-    subject: Type.String(), category: Type.Union([Type.String(), Type.Null()]), priority: Priority,
-    citizen: Ref, assignee: Type.Union([Ref, Type.Null()]), unreadCount: Type.Integer(),
-    lastMessageAt: Type.String({ format: 'date-time' }),
-    firstResponseDueAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-    responseDueAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'when the answer the citizen waits for is due; null when nothing is awaited (the inbox order)' }),
-    firstRespondedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-    atRisk: Type.Boolean(),
-    callback: Type.Optional(Type.Union([Type.Object({ slot: Type.String(), label: Type.String(), phone: Type.String() }), Type.Null()], { description: 'the citizen asked to be called back in this half-day' })),
-  },
-  { $id: 'TicketSummary' },
-);
-const Message = Type.Object(
-  {
-    id: Type.String(), ticketId: Type.String(),
-    direction: Type.Union([Type.Literal('in'), Type.Literal('out'), Type.Literal('note'), Type.Literal('system')]),
-    channel: Type.String(), kind: Type.Optional(Type.String()), text: Type.String(), html: Type.Optional(Type.String()), subject: Type.Optional(Type.String()),
-    attachments: Type.Array(Type.Object({ filename: Type.Union([Type.String(), Type.Null()]), contentType: Type.String(), size: Type.Number(), ref: Type.String() })),
-    createdAt: Type.String({ format: 'date-time' }),
-    status: Type.Optional(Type.String()), statusReason: Type.Optional(Type.String()),
-    author: Type.Optional(Type.Object({ id: Type.String(), name: Type.String() })),
-    from: Type.Optional(Type.Object({ address: Type.Union([Type.String(), Type.Null()]), name: Type.Union([Type.String(), Type.Null()]) })),
-    call: Type.Optional(Type.Object({ state: Type.String(), recordingUrl: Type.Union([Type.String(), Type.Null()]), durationSeconds: Type.Union([Type.Number(), Type.Null()]) })),
-    callback: Type.Optional(Type.Object({ slot: Type.String(), label: Type.String(), phone: Type.String(), state: Type.String() }, { description: "kind 'callback_request': the half-day asked for" })),
-    dial: Type.Optional(Type.Object({ state: Type.String(), durationSeconds: Type.Union([Type.Number(), Type.Null()]) }, { description: "kind 'call': initiated, ringing, agent_answered, answered, no_answer, busy, failed, agent_unreachable" })),
-  },
-  { $id: 'Message' },
-);
+import { Message, Priority, ReplyChannel, Status, TicketDetailFields, TicketSummary } from '../answers.js';
 
 const toMessage = (m: { _id: unknown; ticketId: unknown; direction: string; channel: string; kind?: string | null; text: string; attachments: { filename?: string | null; contentType: string; size: number; ref: string }[]; createdAt?: Date; receivedAt: Date; status?: string | null; authorId?: unknown }) => ({
   id: String(m._id), ticketId: String(m.ticketId), direction: m.direction as 'out', channel: m.channel, kind: m.kind ?? undefined, text: m.text,
@@ -95,7 +60,7 @@ function readingRoutes(app: Routes, services: Services, auth: AuthHooks) {
       tags: ['tickets'], summary: 'A ticket with its citizen and its thread (paged backwards with before)', security,
       params: IdParams,
       querystring: Type.Object({ before: Type.Optional(ObjectIdString), limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }) }, { additionalProperties: false }),
-      response: { 200: Type.Intersect([Type.Ref('TicketSummary'), Type.Object({ previousTicketId: Type.Union([Type.String(), Type.Null()]), documents: DocumentsChecklist, satisfaction: Type.Union([Type.Object({ score: Type.Integer({ minimum: 1, maximum: 5 }), comment: Type.Union([Type.String(), Type.Null()]), at: Type.String({ format: 'date-time' }), channel: Type.String() }), Type.Null()], { description: 'the citizen’s answer to the satisfaction question' }), citizen: Type.Ref('Citizen'), messages: Type.Array(Type.Ref('Message')), hasEarlier: Type.Boolean() })]), ...errors(400, 401, 404) },
+      response: { 200: Type.Intersect([Type.Ref('TicketSummary'), Type.Object({ ...TicketDetailFields.properties, citizen: Type.Ref('Citizen'), messages: Type.Array(Type.Ref('Message')) })]), ...errors(400, 401, 404) },
     },
     preHandler: auth.authenticate,
   }, async (request) => services.tickets.detail(principalOf(request), request.params.id, request.query));

@@ -13,10 +13,14 @@ import { mountInbox } from './inbox.js';
 import { mountLogin } from './login.js';
 import { mountTicketView } from './ticketView.js';
 import type { AgentWithLoad, CannedAnswer, Me } from './types.js';
+import type { AgentClientToServer, AgentServerToClient, TicketPayload } from '../../realtime/events.js';
 
+/** The /agents socket, typed by the server's own event map (src/realtime/events.ts). */
 declare const io: (namespace: string, options: Record<string, unknown>) => {
-  on(event: string, handler: (payload: any) => void): void;
-  emit(event: string, ...args: unknown[]): void;
+  on<E extends keyof AgentServerToClient>(event: E, handler: AgentServerToClient[E]): void;
+  on(event: 'connect', handler: () => void): void;
+  on(event: 'connect_error', handler: (err: Error) => void): void;
+  emit<E extends keyof AgentClientToServer>(event: E, ...args: Parameters<AgentClientToServer[E]>): void;
   disconnect(): void;
 };
 
@@ -100,8 +104,8 @@ async function start() {
   });
   await inbox.reload();
 
-  for (const event of ['ticket:created', 'ticket:updated', 'ticket:assigned', 'message:created', 'message:status', 'message:updated']) {
-    socket.on(event, (payload: { ticketId?: string }) => {
+  for (const event of ['ticket:created', 'ticket:updated', 'ticket:assigned', 'message:created', 'message:status', 'message:updated'] as const) {
+    socket.on(event, (payload: TicketPayload) => {
       inbox.refreshSoon();
       if (payload.ticketId && payload.ticketId === ticketView.current()) void ticketView.refresh();
     });
@@ -109,15 +113,15 @@ async function start() {
   socket.on('connect', () => {
     if (watching) socket.emit('ticket:watch', watching);
   });
-  socket.on('ticket:viewers', (p: { ticketId: string; agentIds: string[] }) => {
+  socket.on('ticket:viewers', (p) => {
     if (p.ticketId !== ticketView.current()) return;
     ticketView.showViewers(p.agentIds.filter((id) => id !== me.id).map((id) => nameOf.get(id) ?? id));
   });
-  socket.on('typing', (p: { ticketId: string; from: string; agentId?: string }) => {
+  socket.on('typing', (p) => {
     if (p.ticketId !== ticketView.current()) return;
     ticketView.showTyping(p.from === 'citizen' ? t('ui.ticket.typing_citizen') : t('ui.ticket.typing_agent', { name: nameOf.get(p.agentId ?? '') ?? '' }));
   });
-  socket.on('sla:warning', (p: { reference: string; kind: 'at_risk' | 'breached' }) => {
+  socket.on('sla:warning', (p) => {
     const text = t('ui.sla.notification', { reference: p.reference, kind: p.kind === 'breached' ? t('ui.inbox.breached') : t('ui.inbox.at_risk') });
     announce(text, p.kind === 'breached');
     if ('Notification' in window && Notification.permission === 'granted') new Notification(text);

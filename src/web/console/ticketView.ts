@@ -42,7 +42,7 @@ export function mountTicketView(root: HTMLElement, deps: {
       root,
       h('div', { class: 'ticket-main' },
         heading,
-        h('p', { class: 'meta' }, detail.assignee ? t('ui.ticket.assigned_to', { name: detail.assignee.name }) : t('ui.ticket.unassigned')),
+        h('p', { class: 'meta' }, detail.assignee ? t('ui.ticket.assigned_to', { name: detail.assignee.name ?? '' }) : t('ui.ticket.unassigned')),
         ticketFields(detail, { api, announce: deps.announce }),
         detail.satisfaction
           ? h('p', { class: 'meta', id: 'ticket-satisfaction' }, t('ui.ticket.satisfaction', { score: detail.satisfaction.score }), detail.satisfaction.comment ? ` ${t('ui.ticket.satisfaction_comment', { comment: detail.satisfaction.comment })}` : '')

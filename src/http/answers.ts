@@ -1,0 +1,75 @@
+// What the agents' API answers, as TypeBox schemas: the routes validate and document with them, and the
+// pages read their types from them (Static), so a page never holds a hand-copied shape.
+import { Type, type Static } from '@sinclair/typebox';
+import { TICKET_STATUSES } from '../domain/ticket.js';
+import { Agent, CitizenView, DocumentsChecklist, NamedRef } from './schemas.js';
+
+export const Status = Type.Union(TICKET_STATUSES.map((s) => Type.Literal(s)));
+export const ReplyChannel = Type.Union([Type.Literal('sms'), Type.Literal('email'), Type.Literal('chat')]);
+export const Priority = Type.Union([Type.Literal('low'), Type.Literal('normal'), Type.Literal('high'), Type.Literal('urgent')]);
+const Ref = NamedRef;
+
+export const TicketSummary = Type.Object(
+  {
+    id: Type.String(), reference: Type.String(), status: Status, channel: Type.String(), channels: Type.Array(Type.String()),
+    subject: Type.String(), category: Type.Union([Type.String(), Type.Null()]), priority: Priority,
+    citizen: Ref, assignee: Type.Union([Ref, Type.Null()]), unreadCount: Type.Integer(),
+    lastMessageAt: Type.String({ format: 'date-time' }),
+    firstResponseDueAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    responseDueAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'when the answer the citizen waits for is due; null when nothing is awaited (the inbox order)' }),
+    firstRespondedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    atRisk: Type.Boolean(),
+    callback: Type.Optional(Type.Union([Type.Object({ slot: Type.String(), label: Type.String(), phone: Type.String() }), Type.Null()], { description: 'the citizen asked to be called back in this half-day' })),
+  },
+  { $id: 'TicketSummary' },
+);
+export const Message = Type.Object(
+  {
+    id: Type.String(), ticketId: Type.String(),
+    direction: Type.Union([Type.Literal('in'), Type.Literal('out'), Type.Literal('note'), Type.Literal('system')]),
+    channel: Type.String(), kind: Type.Optional(Type.String()), text: Type.String(), html: Type.Optional(Type.String()), subject: Type.Optional(Type.String()),
+    attachments: Type.Array(Type.Object({ filename: Type.Union([Type.String(), Type.Null()]), contentType: Type.String(), size: Type.Number(), ref: Type.String() })),
+    createdAt: Type.String({ format: 'date-time' }),
+    status: Type.Optional(Type.String()), statusReason: Type.Optional(Type.String()),
+    author: Type.Optional(Type.Object({ id: Type.String(), name: Type.String() })),
+    from: Type.Optional(Type.Object({ address: Type.Union([Type.String(), Type.Null()]), name: Type.Union([Type.String(), Type.Null()]) })),
+    call: Type.Optional(Type.Object({ state: Type.String(), recordingUrl: Type.Union([Type.String(), Type.Null()]), durationSeconds: Type.Union([Type.Number(), Type.Null()]) })),
+    callback: Type.Optional(Type.Object({ slot: Type.String(), label: Type.String(), phone: Type.String(), state: Type.String() }, { description: "kind 'callback_request': the half-day asked for" })),
+    dial: Type.Optional(Type.Object({ state: Type.String(), durationSeconds: Type.Union([Type.Number(), Type.Null()]) }, { description: "kind 'call': initiated, ringing, agent_answered, answered, no_answer, busy, failed, agent_unreachable" })),
+  },
+  { $id: 'Message' },
+);
+
+
+/** A ticket's detail beyond its summary (the route answers them together, with its citizen and thread). */
+export const TicketDetailFields = Type.Object({
+  previousTicketId: Type.Union([Type.String(), Type.Null()]),
+  documents: DocumentsChecklist,
+  satisfaction: Type.Union([Type.Object({ score: Type.Integer({ minimum: 1, maximum: 5 }), comment: Type.Union([Type.String(), Type.Null()]), at: Type.String({ format: 'date-time' }), channel: Type.String() }), Type.Null()], { description: 'the citizen’s answer to the satisfaction question' }),
+  hasEarlier: Type.Boolean(),
+});
+
+/** The logged-in agent, and the workspace settings the console follows (GET /api/me). */
+export const Me = Type.Object({
+  ...Agent.properties,
+  workspace: Type.Object({ teamVisibility: Type.Boolean({ description: "agents see their team's tickets too (TEAM_VISIBILITY)" }) }),
+});
+/** An agent in the list (emails and phones to managers and admins only). */
+export const AgentListItem = Type.Object({
+  ...Agent.properties,
+  email: Type.Optional(Type.String({ description: 'managers and admins only' })),
+  phone: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'managers and admins only' })),
+  openTickets: Type.Integer(),
+});
+
+/** A canned answer: shared (the service's or a team's) or personal, with the pieces it asks for. */
+export const CannedAnswer = Type.Object({ id: Type.String(), title: Type.String(), body: Type.String(), teamId: Type.Union([Type.String(), Type.Null()]), personal: Type.Boolean(), documents: Type.Array(Type.String()) }, { $id: 'CannedAnswer' });
+
+/** The types the pages read. */
+export type TicketSummaryAnswer = Static<typeof TicketSummary>;
+export type MessageAnswer = Static<typeof Message>;
+export type CitizenAnswer = Static<typeof CitizenView>;
+export type TicketDetailAnswer = TicketSummaryAnswer & Static<typeof TicketDetailFields> & { citizen: CitizenAnswer; messages: MessageAnswer[] };
+export type MeAnswer = Static<typeof Me>;
+export type AgentListAnswer = Static<typeof AgentListItem>;
+export type CannedAnswerView = Static<typeof CannedAnswer>;
