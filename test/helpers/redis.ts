@@ -11,7 +11,7 @@ export async function startRedis() {
     url: `redis://127.0.0.1:${port}`,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (child.exitCode !== null || child.signalCode !== null) return resolve(); // already stopped (a second stop)
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),
