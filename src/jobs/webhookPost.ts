@@ -9,7 +9,7 @@ import type { WebhookNetworks } from '../domain/networks.js';
 
 export type PostResult = { status: number } | { unreachable: string };
 
-/** A lookup that answers only addresses the rule allows, and fails for a name that has any other. */
+/** A lookup that answers only addresses the rule allows, and fails for a name that resolves to a refused one. */
 export const guardedLookup = (networks: WebhookNetworks): LookupFunction => (hostname, options, callback) => {
   dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
     if (err) return callback(err, '', 4);
