@@ -1,5 +1,10 @@
 // The adapter contract: a channel turns provider traffic into InboundMessage and sends OutboundMessage.
 // Adapters know nothing of mongoose or fastify; services know nothing of Twilio, IMAP or Socket.IO.
+import type { FastifyPluginAsync } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from '../config/index.js';
+import type { AgentsNamespace, ChatNamespace } from '../src/realtime/rooms.js';
+import type { Services } from '../src/services/index.js';
 import type { ChannelName } from './registry.js';
 
 /** A channel of channels/registry.ts. */
@@ -64,4 +69,28 @@ export interface ChannelAdapter {
    * outbox does not send it twice. Undefined when the adapter cannot tell.
    */
   findSent?(message: OutboundMessage, since: Date): Promise<string | undefined>;
+}
+
+/** What a channel's inbound side is given to mount itself. */
+export interface MountContext {
+  config: Config;
+  services: Services;
+  log: Logger;
+  /** Test settings of a pulling listener (IMAP's poll and lease). */
+  imap?: { pollMs?: number; leaseMs?: number };
+}
+export interface Listener { start(): void; stop(): Promise<void> }
+
+/**
+ * A channel's inbound side, kept in its folder: webhook routes (verified and parsed there), a listener
+ * that pulls, or socket handlers; each returns null when the channel's settings are absent. The app and
+ * the composition mount every module of channels/modules.ts by looping over it. What it receives goes to
+ * `services.inbound.receive`, the one entry of citizens' messages.
+ */
+export interface ChannelModule {
+  /** The registry's channels it brings in. */
+  names: readonly ChannelName[];
+  routes?(ctx: MountContext): FastifyPluginAsync | null;
+  listener?(ctx: MountContext): Listener | null;
+  sockets?(ctx: MountContext & { chat: ChatNamespace; agents: AgentsNamespace }): void;
 }

@@ -1,7 +1,8 @@
 // Wires the parts on a connected store: channel adapters, services, the HTTP app and the background
 // jobs. Used by main.ts and by the tests, so both run the same assembly.
 import type { Logger } from 'pino';
-import { createEmailInbound } from '../channels/email/inbound.js';
+import { CHANNEL_MODULES } from '../channels/modules.js';
+import type { ChannelModule, Listener } from '../channels/types.js';
 import { buildChannelAdapters, buildDialer } from '../channels/adapters.js';
 import { createSandboxBox } from '../channels/sandbox/adapter.js';
 import type { Config } from '../config/index.js';
@@ -18,7 +19,8 @@ import { createServices, type ServiceOptions } from './services/index.js';
 import { connectRedisLimits, type Limits } from './services/limits.js';
 import type { Store } from './store/index.js';
 
-export async function compose(config: Config, store: Store, log: Logger, options: { jwtSecret: string; now?: () => Date; dispatcher?: DispatcherOptions; webhooks?: IntegrationDispatcherOptions; imap?: { pollMs?: number; leaseMs?: number } }) {
+export async function compose(config: Config, store: Store, log: Logger, options: { jwtSecret: string; now?: () => Date; dispatcher?: DispatcherOptions; webhooks?: IntegrationDispatcherOptions; imap?: { pollMs?: number; leaseMs?: number }; channels?: readonly ChannelModule[] }) {
+  const channels = options.channels ?? CHANNEL_MODULES;
   const sandbox = config.sandbox.sms || config.sandbox.email ? createSandboxBox() : undefined;
   const adapters = buildChannelAdapters(config, log, sandbox);
   // With REDIS_URL, every instance counts logins, chat and portal posts in the same buckets.
@@ -31,8 +33,8 @@ export async function compose(config: Config, store: Store, log: Logger, options
     buildDialer(config),
   );
   if (sandbox) services.events.on('citizen.erased', (e) => sandbox.forget(e.addresses));
-  const app = await buildApp({ config, services, log, sandbox });
-  const realtime = attachRealtime({ server: app.server, services, config, log, chatAdapter: adapters.get('chat') });
+  const app = await buildApp({ config, services, log, sandbox, channels });
+  const realtime = attachRealtime({ server: app.server, services, config, log, chatAdapter: adapters.get('chat'), channels });
   const closeRedis = config.redisUrl ? await useRedisAdapter(realtime.io, config.redisUrl, log) : async () => undefined;
   // Before the HTTP server closes: open WebSockets would otherwise keep it waiting.
   app.addHook('preClose', async () => {
@@ -43,25 +45,26 @@ export async function compose(config: Config, store: Store, log: Logger, options
   const dispatcher = createOutboxDispatcher({ models: store.models, outbox: services.outbox, now: services.now, log }, { leaseMs: config.outbox.leaseSeconds * 1000, ...options.dispatcher });
   const webhooks = createIntegrationDispatcher({ models: store.models, integrations: services.integrations, now: services.now, log }, options.webhooks);
   const running: { stop(): void }[] = [];
-  const listener = config.email ? createEmailInbound({ email: config.email, mailbox: services.email, now: services.now, log, imap: options.imap }) : null;
+  const listeners = channels.map((channel) => channel.listener?.({ config, services, log, imap: options.imap }) ?? null).filter((l): l is Listener => !!l);
   return {
     services,
     app,
     realtime,
     dispatcher,
-    listener,
+    /** The email channel's reader, when it runs (tests stop and start it). */
+    listener: listeners[0] ?? null,
     /** Starts the background jobs (outbox delivery, recovery of interrupted messages, return from absence). */
     startJobs() {
       void services.tickets.backfillInboxOrder().catch((err: unknown) => log.error({ err }, 'inbox order backfill failed'));
       void services.tickets.backfillSatisfiedAt().catch((err: unknown) => log.error({ err }, 'satisfaction date backfill failed'));
       dispatcher.start();
       webhooks.start();
-      listener?.start();
+      for (const listener of listeners) listener.start();
       running.push(startRecoveryJob(services.ingestInbound, log), startAvailabilityReturnJob(services, log), startSlaWatcher(services, log), startAutomationJob(services, config.service.name, log));
     },
     async stopJobs() {
       for (const job of running.splice(0)) job.stop();
-      await listener?.stop();
+      for (const listener of listeners) await listener.stop();
       await dispatcher.stop();
       await webhooks.stop();
     },

@@ -27,18 +27,21 @@ import type { SandboxBox } from '../../channels/sandbox/adapter.js';
 import { ticketRoutes } from './routes/tickets.js';
 import { citizenRoutes } from './routes/citizens.js';
 import { cannedAnswerRoutes } from './routes/cannedAnswers.js';
-import { twilioWebhookRoutes } from '../../channels/twilio/routes.js';
+import { CHANNEL_MODULES } from '../../channels/modules.js';
+import type { ChannelModule } from '../../channels/types.js';
 import { Agent, CitizenView, ErrorBody } from './schemas.js';
 
 export interface AppOptions {
-  config: Pick<Config, 'http' | 'email' | 'twilio' | 'publicBaseUrl' | 'service' | 'sms' | 'rules' | 'sandbox'>;
+  config: Config;
   services: Services;
   log: Logger;
   /** The demo's sandbox box, when it runs. */
   sandbox?: SandboxBox;
+  /** The channels' inbound sides (channels/modules.ts): their webhook routes are mounted here. */
+  channels?: readonly ChannelModule[];
 }
 
-export async function buildApp({ config, services, log, sandbox }: AppOptions) {
+export async function buildApp({ config, services, log, sandbox, channels: modules = CHANNEL_MODULES }: AppOptions) {
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: config.http.bodyLimitBytes,
@@ -106,7 +109,10 @@ export async function buildApp({ config, services, log, sandbox }: AppOptions) {
   await app.register(pageRoutes({ serviceName: config.service.name }));
   await app.register(assetRoutes);
   if (sandbox) await app.register(sandboxRoutes(services, auth, sandbox, config.sandbox));
-  if (config.twilio) await app.register(twilioWebhookRoutes(services, { ...config, twilio: config.twilio }));
+  for (const channel of modules) {
+    const routes = channel.routes?.({ config, services, log });
+    if (routes) await app.register(routes);
+  }
   return app;
 }
 export type App = Awaited<ReturnType<typeof buildApp>>;

@@ -9,7 +9,7 @@ import type { Config } from '../../config/index.js';
 import type { Services } from '../services/index.js';
 import { subscribeDomainEvents } from './subscriber.js';
 import { errorAck } from './acks.js';
-import { mountChatSockets } from '../../channels/webchat/sockets.js';
+import type { ChannelModule } from '../../channels/types.js';
 import { rooms, type AgentsNamespace, type AgentSocket, type AgentSocketData, type ChatNamespace } from './rooms.js';
 import { t } from '../i18n/catalogue.js';
 
@@ -17,9 +17,11 @@ import { t } from '../i18n/catalogue.js';
 export function attachRealtime(deps: {
   server: HttpServer;
   services: Services;
-  config: Pick<Config, 'chat' | 'publicBaseUrl'>;
+  config: Config;
   log: Logger;
   chatAdapter?: ChannelAdapter;
+  /** The channels' inbound sides: their socket handlers are mounted here (the chat widget's). */
+  channels: readonly ChannelModule[];
 }) {
   const { services, log } = deps;
   const io = new Server(deps.server, {
@@ -35,7 +37,7 @@ export function attachRealtime(deps: {
   const chat = io.of('/chat') as unknown as ChatNamespace;
 
   setUpAgents(agents, chat, services, log);
-  mountChatSockets(chat, agents, { services, settings: deps.config.chat, ownOrigin: new URL(deps.config.publicBaseUrl).origin, log });
+  for (const channel of deps.channels) channel.sockets?.({ config: deps.config, services, log, chat, agents });
   const unsubscribe = subscribeDomainEvents(services, agents, chat, log);
 
   if (deps.chatAdapter && 'attach' in deps.chatAdapter) {

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { createLogger } from '../../src/logger.js';
 import { Writable } from 'node:stream';
 import { inject } from 'vitest';
-import type { InboundMessage } from '../../channels/types.js';
+import type { ChannelModule, InboundMessage } from '../../channels/types.js';
 import { loadConfig } from '../../config/index.js';
 import { compose } from '../../src/compose.js';
 import { createServices, type ServiceOptions } from '../../src/services/index.js';
@@ -47,7 +47,7 @@ export async function testServices(options: Partial<ServiceOptions> = {}, adapte
  * The whole assembly of main.ts (adapters from the settings, services, app, jobs) with settings given
  * as environment variables, on a fresh database. Jobs are not started: call startJobs() or drain().
  */
-export async function testApp(options: { env?: Record<string, string>; now?: () => Date; log?: Logger; imap?: { pollMs?: number; leaseMs?: number } } = {}) {
+export async function testApp(options: { env?: Record<string, string>; now?: () => Date; log?: Logger; imap?: { pollMs?: number; leaseMs?: number }; channels?: readonly ChannelModule[] } = {}) {
   const store = await testStore();
   // The port is chosen first, so that PUBLIC_BASE_URL is this server's own origin (the chat's origin check
   // trusts it, never the Host header). Tests open many chats from one loopback address; the limit itself is
@@ -57,7 +57,7 @@ export async function testApp(options: { env?: Record<string, string>; now?: () 
     BODY_LIMIT_BYTES: String(64 * 1024), PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, JWT_TTL_MINUTES: '60', CHAT_SESSIONS_PER_HOUR: '6000', SANDBOX: 'false',
     WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8', ...options.env,
   });
-  const composition = await compose(config, store, options.log ?? silentLog, { jwtSecret: TEST_SECRET, now: options.now, dispatcher: { pollMs: 50 }, webhooks: { pollMs: 50, retryDelaysMs: [100, 200, 400], timeoutMs: 3_000 }, imap: options.imap });
+  const composition = await compose(config, store, options.log ?? silentLog, { jwtSecret: TEST_SECRET, now: options.now, dispatcher: { pollMs: 50 }, webhooks: { pollMs: 50, retryDelaysMs: [100, 200, 400], timeoutMs: 3_000 }, imap: options.imap, channels: options.channels });
   const { app } = composition;
   return {
     ...composition,
