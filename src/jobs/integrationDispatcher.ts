@@ -9,6 +9,7 @@ import { createSleeper } from './sleeper.js';
 import { signature, type IntegrationService } from '../services/integrations/index.js';
 import { t } from '../i18n/catalogue.js';
 import { postWebhook } from './webhookPost.js';
+import { deliveries, type Deliveries } from '../store/repositories/deliveries.js';
 
 export interface IntegrationDispatcherOptions {
   pollMs?: number;
@@ -29,24 +30,20 @@ export function createIntegrationDispatcher(deps: { models: Models; integrations
   let running = false;
   const sleeper = createSleeper();
   let loop: Promise<void> | null = null;
-  const sending: SendContext = { models, integrations: deps.integrations, now, log: deps.log, timeoutMs, delays };
+  const store = deliveries(models);
+  const sending: SendContext = { store, integrations: deps.integrations, now, log: deps.log, timeoutMs, delays };
 
   /** The next due delivery whose ticket has nothing earlier pending for that endpoint, claimed. */
   async function claim() {
     const at = now();
-    const due = await models.integrationDeliveries.find({ status: 'pending', nextAttemptAt: { $lte: at } }).sort({ _id: 1 }).limit(50).lean();
     const blocked = new Set<string>();
-    for (const delivery of due) {
+    for (const delivery of await store.due(at)) {
       const order = `${String(delivery.endpointId)}:${String(delivery.ticketId)}`;
       if (blocked.has(order)) continue;
       blocked.add(order); // later ones of this ticket wait for this one
       if (delivery.leaseUntil && delivery.leaseUntil > at) continue;
-      if (delivery.ticketId && (await models.integrationDeliveries.exists({ endpointId: delivery.endpointId, ticketId: delivery.ticketId, status: 'pending', _id: { $lt: delivery._id } }))) continue;
-      const claimed = await models.integrationDeliveries.findOneAndUpdate(
-        { _id: delivery._id, status: 'pending', $or: [{ leaseUntil: null }, { leaseUntil: { $lte: at } }] },
-        { $set: { leaseUntil: new Date(at.getTime() + leaseMs) }, $inc: { attempts: 1 } },
-        { returnDocument: 'after' },
-      ).lean();
+      if (delivery.ticketId && (await store.earlierPending({ ...delivery, ticketId: delivery.ticketId }))) continue;
+      const claimed = await store.claim(delivery._id, at, new Date(at.getTime() + leaseMs));
       if (claimed) return claimed;
     }
     return null;
@@ -82,17 +79,14 @@ export function createIntegrationDispatcher(deps: { models: Models; integrations
   };
 }
 
-type SendContext = { models: Models; integrations: IntegrationService; now: () => Date; log: Logger; timeoutMs: number; delays: number[] };
+type SendContext = { store: Deliveries; integrations: IntegrationService; now: () => Date; log: Logger; timeoutMs: number; delays: number[] };
 type Claimed = { _id: Types.ObjectId; endpointId: Types.ObjectId; event: string; body: string; attempts: number };
 
 /** One signed POST of a claimed delivery: delivered on 2xx, otherwise retried with backoff; the admin sees the status or « injoignable ». */
 async function send(ctx: SendContext, delivery: Claimed) {
-  const { models, now, timeoutMs, delays } = ctx;
-  const endpoint = await models.integrationEndpoints.findById(delivery.endpointId).lean();
-  if (!endpoint?.active) {
-    await models.integrationDeliveries.updateOne({ _id: delivery._id }, { $set: { status: 'cancelled', leaseUntil: null } });
-    return;
-  }
+  const { store, now, timeoutMs, delays } = ctx;
+  const endpoint = await store.endpoint(delivery.endpointId);
+  if (!endpoint?.active) return void (await store.cancel(delivery._id));
   const result = await postWebhook(endpoint.url, {
     headers: {
       'content-type': 'application/json',
@@ -111,12 +105,9 @@ async function send(ctx: SendContext, delivery: Claimed) {
   if ('unreachable' in result) ctx.log.info({ endpointId: String(endpoint._id), reason: result.unreachable }, 'webhook endpoint unreachable');
   const at = now();
   if (!error) {
-    await models.integrationDeliveries.updateOne({ _id: delivery._id }, { $set: { status: 'delivered', deliveredAt: at, leaseUntil: null, lastStatusCode: code, lastError: null } });
-    await models.integrationEndpoints.updateOne({ _id: endpoint._id }, { $set: { lastDeliveredAt: at } });
-    return;
+    return store.delivered(delivery._id, endpoint._id, at, code);
   }
   const wait = delays[Math.min(delivery.attempts - 1, delays.length - 1)]!;
-  await models.integrationDeliveries.updateOne({ _id: delivery._id }, { $set: { nextAttemptAt: new Date(at.getTime() + wait), leaseUntil: null, lastError: error, lastStatusCode: code } });
-  await models.integrationEndpoints.updateOne({ _id: endpoint._id }, { $set: { lastError: error, lastErrorAt: at } });
+  await store.failed(delivery._id, endpoint._id, at, new Date(at.getTime() + wait), error, code);
   ctx.log.warn({ endpointId: String(endpoint._id), deliveryId: String(delivery._id), event: delivery.event, attempts: delivery.attempts, error }, 'webhook delivery failed, will retry');
 }

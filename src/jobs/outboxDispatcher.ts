@@ -3,14 +3,13 @@
 // the message before sending again. Passing failures are retried with backoff; permanent ones fail
 // with the provider's reason.
 import type { Logger } from 'pino';
-import { MAX_SEND_ATTEMPTS, retryDelayMs, STATUS_RANK } from '../domain/delivery.js';
+import { MAX_SEND_ATTEMPTS, retryDelayMs } from '../domain/delivery.js';
+import { outboxQueue, type OutboxQueue } from '../store/repositories/outboxQueue.js';
 import type { Models } from '../store/index.js';
 import type { MessageDoc } from '../store/models/message.js';
 import type { Outbox } from '../services/outbox/index.js';
 import { createSleeper } from './sleeper.js';
 
-/** The lower bound of the dispatcher's date ranges (2001-09-09): every date it stores is later. */
-const EARLIEST = new Date(1_000_000_000_000);
 /** How often the expired leases are looked for (whatever else is due: a busy outbox does not starve them). */
 const LEASES_EVERY_MS = 5_000;
 
@@ -28,9 +27,10 @@ export function createOutboxDispatcher(deps: { models: Models; outbox: Outbox; n
   let running = false;
   const sleeper = createSleeper();
   const workers: Promise<void>[] = [];
-  const sending: SendContext = { models, outbox, now, log: deps.log, leaseMs };
+  const queue = outboxQueue(models);
+  const sending: SendContext = { queue, outbox, now, log: deps.log, leaseMs };
 
-  const claim = createClaimer(models, now, leaseMs);
+  const claim = createClaimer(queue, now, leaseMs);
 
   /** Delivers everything due now (expired leases included); returns how many messages were handled. For tests and shutdown. */
   async function drain(): Promise<number> {
@@ -74,11 +74,11 @@ export function createOutboxDispatcher(deps: { models: Models; outbox: Outbox; n
 }
 export type OutboxDispatcher = ReturnType<typeof createOutboxDispatcher>;
 
-type SendContext = { models: Models; outbox: Outbox; now: () => Date; log: Logger; leaseMs: number };
+type SendContext = { queue: OutboxQueue; outbox: Outbox; now: () => Date; log: Logger; leaseMs: number };
 
 /** Sends one claimed message through its channel's adapter; after an interruption, asks the provider first whether it went out. */
 async function deliver(ctx: SendContext, { before, after }: { before: MessageDoc; after: MessageDoc }): Promise<void> {
-  const { models, outbox, now, leaseMs } = ctx;
+  const { outbox, now, leaseMs } = ctx;
   const log = ctx.log.child({ channel: after.channel, messageId: String(after._id), ticketId: String(after.ticketId) });
   const adapter = outbox.adapterFor(after.channel as 'sms');
   if (!adapter) {
@@ -95,7 +95,7 @@ async function deliver(ctx: SendContext, { before, after }: { before: MessageDoc
     } catch (err) {
       // Not knowing whether it went out, it is not sent again yet: retried like a failed send, and
       // checked again first next time.
-      await models.messages.updateOne({ _id: after._id }, { $set: { unsureSince: interruptedAt } });
+      await ctx.queue.markUnsure(after._id, interruptedAt);
       await retryOrFail(ctx, after, { ok: false, retryable: true, reason: `cannot check whether it was already sent: ${(err as Error).message}` }, log);
       return;
     }
@@ -119,13 +119,10 @@ async function deliver(ctx: SendContext, { before, after }: { before: MessageDoc
 }
 
 /** A failed send: queued again with backoff while it may succeed, failed with its reason otherwise. */
-async function retryOrFail({ models, outbox, now }: SendContext, after: MessageDoc, result: { ok: false; retryable: boolean; reason: string }, log: Logger): Promise<void> {
+async function retryOrFail({ queue, outbox, now }: SendContext, after: MessageDoc, result: { ok: false; retryable: boolean; reason: string }, log: Logger): Promise<void> {
   if (result.retryable && after.attempts < MAX_SEND_ATTEMPTS) {
     const nextAttemptAt = new Date(now().getTime() + retryDelayMs(after.attempts));
-    await models.messages.updateOne(
-      { _id: after._id, status: 'sending' },
-      { $set: { status: 'queued', statusRank: STATUS_RANK.queued, statusReason: result.reason, nextAttemptAt, leaseUntil: null } },
-    );
+    await queue.requeue(after._id, result.reason, nextAttemptAt);
     log.warn({ reason: result.reason, attempts: after.attempts, nextAttemptAt }, 'send failed, will retry');
     return;
   }
@@ -134,7 +131,7 @@ async function retryOrFail({ models, outbox, now }: SendContext, after: MessageD
 }
 
 /** The claim of the next due message, with when the expired leases were last looked for (a holder that died mid-send is rare). */
-function createClaimer(models: Models, now: () => Date, leaseMs: number) {
+function createClaimer(queue: OutboxQueue, now: () => Date, leaseMs: number) {
   let leasesCheckedAt = 0;
   /**
    * Claims the next due message; returns it as it was before the claim (to see an expired lease). The
@@ -144,28 +141,14 @@ function createClaimer(models: Models, now: () => Date, leaseMs: number) {
    */
   return async function claim(leasesNow = false): Promise<{ before: MessageDoc; after: MessageDoc } | null> {
     const at = now();
-    // Each date between two bounds: the embedded store answers a range from its index only then (its
-    // dates compare as 13-digit text, from 2001 on).
-    const due = await models.messages.find({ status: 'queued', nextAttemptAt: { $gte: EARLIEST, $lte: at } }, { _id: 1 }).sort({ nextAttemptAt: 1 }).limit(20).lean();
+    const due = await queue.due(at);
     if (leasesNow || at.getTime() - leasesCheckedAt >= LEASES_EVERY_MS) {
       leasesCheckedAt = at.getTime();
-      due.push(...(await models.messages.find({ status: 'sending', leaseUntil: { $gte: EARLIEST, $lt: at } }, { _id: 1 }).limit(20).lean()));
+      due.push(...(await queue.expiredLeases(at)));
     }
     for (const candidate of due) {
-      const leaseUntil = new Date(at.getTime() + leaseMs);
-      const before = await models.messages.findOneAndUpdate(
-        {
-          _id: candidate._id,
-          direction: 'out',
-          $or: [
-            { status: 'queued', nextAttemptAt: { $lte: at } },
-            { status: 'sending', leaseUntil: { $lt: at } },
-          ],
-        },
-        { $set: { status: 'sending', statusRank: STATUS_RANK.sending, statusAt: at, leaseUntil }, $inc: { attempts: 1 } },
-        { returnDocument: 'before' },
-      );
-      if (before) return { before, after: (await models.messages.findById(before._id))! };
+      const claimed = await queue.claim(candidate._id, at, new Date(at.getTime() + leaseMs));
+      if (claimed) return claimed;
     }
     return null;
   };
