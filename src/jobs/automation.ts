@@ -3,30 +3,28 @@
 import type { Logger } from 'pino';
 import { DEFAULT_CLOSING, DEFAULT_REMINDER, renderAutomation } from '../domain/templates.js';
 import type { Services } from '../services/index.js';
+import { followUps } from '../store/repositories/followUps.js';
 
 const DAY = 86_400_000;
 
 export async function runAutomation(services: Pick<Services, 'models' | 'tickets' | 'automation' | 'now'>, serviceName: string, log?: Logger): Promise<{ closed: number; reminded: number }> {
-  const { models } = services;
+  const tickets = followUps(services.models);
   const settings = await services.automation.get();
   const now = services.now();
   const result = { closed: 0, reminded: 0 };
   const fill = (template: string, ticket: { reference: string }) => renderAutomation(template, { 'ticket.reference': ticket.reference, 'service.name': serviceName });
 
   if (settings.autoCloseAfterDays) {
-    const due = await models.tickets.find({ status: 'resolved', resolvedAt: { $lte: new Date(now.getTime() - settings.autoCloseAfterDays * DAY) } }).limit(200).lean();
-    for (const ticket of due) {
+    for (const ticket of await tickets.resolvedBefore(new Date(now.getTime() - settings.autoCloseAfterDays * DAY))) {
       await services.tickets.sendAutomatic(String(ticket._id), fill(settings.closingMessage ?? DEFAULT_CLOSING, ticket), 'closing', `closing:${String(ticket._id)}`).catch((err: unknown) => log?.warn({ err, ticketId: String(ticket._id) }, 'closing message not queued: the request closes all the same'));
       await services.tickets.setStatusAsSystem(String(ticket._id), 'closed', `no reply ${settings.autoCloseAfterDays} days after resolution`);
       result.closed++;
     }
   }
   if (settings.reminderAfterDays) {
-    const due = await models.tickets.find({ status: 'pending', reminderSentAt: null, pendingSince: { $lte: new Date(now.getTime() - settings.reminderAfterDays * DAY) } }).limit(200).lean();
-    for (const ticket of due) {
+    for (const ticket of await tickets.pendingBefore(new Date(now.getTime() - settings.reminderAfterDays * DAY))) {
       // Claimed first: one reminder per pending period, even with several instances.
-      const claimed = await models.tickets.updateOne({ _id: ticket._id, reminderSentAt: null }, { $set: { reminderSentAt: now } });
-      if (claimed.modifiedCount === 0) continue;
+      if (!(await tickets.claimReminder(ticket._id, now))) continue;
       const key = `reminder:${String(ticket._id)}:${ticket.pendingSince!.getTime()}`;
       await services.tickets.sendAutomatic(String(ticket._id), fill(settings.reminderMessage ?? DEFAULT_REMINDER, ticket), 'reminder', key).catch((err: unknown) => log?.warn({ err, ticketId: String(ticket._id) }, 'reminder not queued'));
       result.reminded++;

@@ -2,9 +2,10 @@
 import type { Logger } from 'pino';
 import type { Services } from '../services/index.js';
 import { SYSTEM } from '../services/audit.js';
+import { followUps } from '../store/repositories/followUps.js';
 
 export async function returnAgentsDue(services: Pick<Services, 'models' | 'agents' | 'now'>): Promise<number> {
-  const due = await services.models.agents.find({ availability: 'away', awayUntil: { $ne: null, $lte: services.now() } }, { _id: 1 }).lean();
+  const due = await followUps(services.models).agentsBackBy(services.now());
   for (const agent of due) await services.agents.setAvailability(SYSTEM, String(agent._id), { availability: 'available' });
   return due.length;
 }
