@@ -1,6 +1,5 @@
 // Bearer-token authentication and role checks for the agents' API.
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
-import { Types } from 'mongoose';
 import { Forbidden, Unauthorized } from '../domain/errors.js';
 import type { Services } from '../services/index.js';
 import type { Principal } from '../services/tokens.js';
@@ -22,9 +21,7 @@ export function registerAuth(app: FastifyInstance, services: Services) {
     if (!match) throw new Unauthorized('auth.missing_token');
     const principal = await services.tokens.verify(match[1]!);
     // A deactivated agent, a changed role or password takes effect at once, not at token expiry.
-    const agent = Types.ObjectId.isValid(principal.agentId)
-      ? await services.models.agents.findById(principal.agentId, { role: 1, active: 1, sessionVersion: 1 }).lean()
-      : null;
+    const agent = await services.lookups.agentForSession(principal.agentId);
     if (!agent || !agent.active) throw new Unauthorized('auth.account_inactive');
     if ((agent.sessionVersion ?? 0) !== principal.sessionVersion) throw new Unauthorized('auth.session_revoked');
     request.principal = { agentId: principal.agentId, role: agent.role };

@@ -42,7 +42,7 @@ export function attachRealtime(deps: {
 
   if (deps.chatAdapter && 'attach' in deps.chatAdapter) {
     const deliver: ChatDelivery = async (sessionId, messageId) => {
-      const message = await services.models.messages.findById(messageId).lean();
+      const message = await services.lookups.message(messageId);
       if (!message) return false;
       const [publicMessage] = await services.chat.publicMessages([message]);
       // The citizen's browser acknowledges what it shows: then the reply is delivered.
@@ -75,7 +75,7 @@ function agentAdmission(services: Services, log: Logger): Parameters<AgentsNames
       const token = (socket.handshake.auth as { token?: unknown }).token;
       if (typeof token !== 'string' || !token) throw new Error('missing token');
       const principal = await services.tokens.verify(token);
-      const agent = await services.models.agents.findById(principal.agentId).lean();
+      const agent = await services.lookups.agentForSession(principal.agentId);
       if (!agent || !agent.active) throw new Error('this account is no longer active');
       if ((agent.sessionVersion ?? 0) !== principal.sessionVersion) throw new Error('this session was ended (password or access changed)');
       socket.data = { principal: { agentId: principal.agentId, role: agent.role }, teamId: agent.teamId ? String(agent.teamId) : null, watching: new Set(), expiresAt: principal.expiresAt };
@@ -101,7 +101,7 @@ function setUpAgents(agents: AgentsNamespace, chat: ChatNamespace, services: Ser
   const announcePresence = async (data: AgentSocketData) => {
     const { agentId } = data.principal;
     const online = (await agents.in(rooms.agent(agentId)).fetchSockets()).length > 0;
-    const agent = online ? await services.models.agents.findById(agentId, { availability: 1 }).lean() : null;
+    const agent = online ? await services.lookups.agentAvailability(agentId) : null;
     const status = !online ? 'offline' : agent?.availability === 'away' ? 'away' : 'online';
     agents.to(presenceRooms(data)).emit('presence', { agentId, status });
   };
@@ -146,9 +146,9 @@ function setUpAgents(agents: AgentsNamespace, chat: ChatNamespace, services: Ser
       if (!ticketId || !socket.rooms.has(rooms.ticket(ticketId))) return;
       socket.to(rooms.ticket(ticketId)).emit('typing', { ticketId, from: 'agent', agentId: principal.agentId });
       // Typing is a courtesy: when the store cannot say which chat follows the ticket, nobody is told.
-      const session = await services.models.chatSessions.findOne({ ticketId }, { _id: 1 }).lean().catch(() => null);
+      const session = (await services.lookups.chatSessionsOf(ticketId).catch(() => []))[0];
       if (session) {
-        const agent = await services.models.agents.findById(principal.agentId, { name: 1 }).lean();
+        const agent = await services.lookups.agentName(principal.agentId);
         chat.to(rooms.chat(String(session._id))).emit('typing', { from: 'agent', name: agent?.name.split(/\s+/)[0] ?? null });
       }
     });

@@ -26,7 +26,7 @@ export function subscribeDomainEvents(services: Services, agents: AgentsNamespac
     citizenId: e.citizenId,
   });
   const chatRoomsOf = async (ticketId: string) =>
-    (await services.models.chatSessions.find({ ticketId }, { _id: 1 }).lean()).map((s) => rooms.chat(String(s._id)));
+    (await services.lookups.chatSessionsOf(ticketId)).map((s) => rooms.chat(String(s._id)));
 
   /** Takes out of the ticket's room every socket (on any instance) whose agent may no longer see it. */
   const followAccess = async (e: TicketEventData) => {

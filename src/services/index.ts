@@ -32,6 +32,7 @@ import { createVoiceService } from './voice.js';
 import { webhookNetworks } from '../domain/networks.js';
 import { memoryLimits, type Limits } from './limits.js';
 import { createInbound } from './inbound.js';
+import { lookups } from '../store/repositories/lookups.js';
 
 export interface ServiceOptions {
   jwtSecret: string;
@@ -139,6 +140,6 @@ export function createServices(store: Store, log: Logger, options: ServiceOption
   const cannedAnswers = createCannedAnswerService({ models: store.models, audit });
   const email = createEmailService({ models: store.models, ingestInbound, outbox, now, log });
   const stats = createStatsService({ models: store.models, now, figures: dailyFigures });
-  return { store, models: store.models, events, limits, inbound, audit, tokens, agents, teams, citizens, outbox, ingestInbound, voice, callbacks, chat, chatIdentity, documents, satisfaction: satisfaction!, integrations, access, tickets, cannedAnswers, sla, portal, automation, stats, email, now };
+  return { store, models: store.models, lookups: lookups(store.models), events, limits, inbound, audit, tokens, agents, teams, citizens, outbox, ingestInbound, voice, callbacks, chat, chatIdentity, documents, satisfaction: satisfaction!, integrations, access, tickets, cannedAnswers, sla, portal, automation, stats, email, now };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -97,7 +97,6 @@ describe('several instances on one store', () => {
       const numbers = Array.from({ length: 10 }, (_, i) => `+3361100${String(i).padStart(4, '0')}`);
       for (const [i, number] of numbers.entries()) expect((await sms(i % 2 ? a : b, number, `Demande partagée ${i}`)).status).toBe(200);
       await until(() => numbers.every((_, i) => ticketOf.has(`Demande partagée ${i}`)), 30_000, 'every ticket announced');
-      const before = peer.sent().length;
       const replies = numbers.map((_, i) => ({ ticketId: ticketOf.get(`Demande partagée ${i}`)!, text: `Réponse partagée ${i}` }));
       const answers = await Promise.all(replies.map((r, i) => api(i % 2 ? a : b, 'POST', `/api/tickets/${r.ticketId}/replies`, { text: r.text })));
       expect(answers.map((x) => x.status)).toEqual(replies.map(() => 201));

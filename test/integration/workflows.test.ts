@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { returnAgentsDue } from '../../src/jobs/availabilityReturn.js';
 import { SYSTEM } from '../../src/services/audit.js';
 import { inbound, testApp } from '../helpers/context.js';
-import { collect, connect, connected, emitAck, until } from '../helpers/sockets.js';
+import { collect, connect, connected, until } from '../helpers/sockets.js';
 
 let ctx: Awaited<ReturnType<typeof testApp>>;
 let base: string;

@@ -65,7 +65,7 @@ export const systemRoutes =
       }, async (request, reply) => {
         if (!request.isMultipart()) throw new Invalid('attachment.multipart_expected');
         const { reference } = request.params as { reference: string };
-        const ticket = await services.models.tickets.findOne({ reference }, { _id: 1 }).lean();
+        const ticket = await services.lookups.ticketIdByReference(reference);
         if (!ticket) throw new NotFound('ticket.not_found');
         // An unreadable part is no file: answered 400 below.
         const file = await request.file().catch(() => undefined);
