@@ -17,29 +17,31 @@ const view = (a: AgentRecord): AgentForAccess => ({
 
 export function createAccess(deps: { models: Models; teamVisibility: boolean }) {
   const { models } = deps;
+  /** The same rule for a ticket already read, given the agents read with it (the principal's and the assignee's records among them). */
+  const canSeeRead = (principal: Principal, ticket: { assigneeId?: Types.ObjectId | null; teamId?: Types.ObjectId | null }, agents: AgentRecord[]): boolean => {
+    const me = agents.find((a) => String(a._id) === principal.agentId);
+    const assignee = ticket.assigneeId ? agents.find((a) => String(a._id) === String(ticket.assigneeId)) : undefined;
+    if (!me || !me.active) return false;
+    return canSeeTicket(
+      principal,
+      { assigneeId: ticket.assigneeId ? String(ticket.assigneeId) : null, teamId: ticket.teamId ? String(ticket.teamId) : null },
+      { me: view(me), assignee: assignee ? view(assignee) : null, teamVisibility: deps.teamVisibility },
+    );
+  };
+  const canSeeTicketById = async (principal: Principal, ticketId: string): Promise<boolean> => {
+    if (!Types.ObjectId.isValid(ticketId)) return false;
+    const ticket = await models.tickets.findById(ticketId, { assigneeId: 1, teamId: 1 }).lean();
+    if (!ticket) return false;
+    const agents = await models.agents.find({ _id: { $in: [principal.agentId, ticket.assigneeId].filter(Boolean) } }).lean();
+    return canSeeRead(principal, ticket, agents);
+  };
   return {
     teamVisibility: deps.teamVisibility,
-    async canSeeTicket(principal: Principal, ticketId: string): Promise<boolean> {
-      if (!Types.ObjectId.isValid(ticketId)) return false;
-      const ticket = await models.tickets.findById(ticketId, { assigneeId: 1, teamId: 1 }).lean();
-      if (!ticket) return false;
-      const agents = await models.agents.find({ _id: { $in: [principal.agentId, ticket.assigneeId].filter(Boolean) } }).lean();
-      return this.canSeeRead(principal, ticket, agents);
-    },
-    /** The same rule for a ticket already read, given the agents read with it (the principal's and the assignee's records among them). */
-    canSeeRead(principal: Principal, ticket: { assigneeId?: Types.ObjectId | null; teamId?: Types.ObjectId | null }, agents: AgentRecord[]): boolean {
-      const me = agents.find((a) => String(a._id) === principal.agentId);
-      const assignee = ticket.assigneeId ? agents.find((a) => String(a._id) === String(ticket.assigneeId)) : undefined;
-      if (!me || !me.active) return false;
-      return canSeeTicket(
-        principal,
-        { assigneeId: ticket.assigneeId ? String(ticket.assigneeId) : null, teamId: ticket.teamId ? String(ticket.teamId) : null },
-        { me: view(me), assignee: assignee ? view(assignee) : null, teamVisibility: deps.teamVisibility },
-      );
-    },
+    canSeeTicket: canSeeTicketById,
+    canSeeRead,
     /** Throws NotFound for a ticket the agent may not see: its existence is not revealed either. */
     async assertCanSeeTicket(principal: Principal, ticketId: string): Promise<void> {
-      if (!(await this.canSeeTicket(principal, ticketId))) throw new NotFound('ticket.not_found');
+      if (!(await canSeeTicketById(principal, ticketId))) throw new NotFound('ticket.not_found');
     },
     assertManager(principal: Principal): void {
       if (principal.role === 'agent') throw new Forbidden('auth.role_needed', { roles: 'manager / admin' });

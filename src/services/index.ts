@@ -12,7 +12,7 @@ import { createAudit } from './audit.js';
 import { createAutomationService } from './automation.js';
 import { createCannedAnswerService } from './cannedAnswers.js';
 import { createChatService } from './chat.js';
-import { createChatIdentityService, type ChatIdentityService } from './chatIdentity/index.js';
+import { createChatIdentityService } from './chatIdentity/index.js';
 import { createEmailService } from './email.js';
 import { createCitizenService } from './citizens/index.js';
 import { EventBus } from './eventBus.js';
@@ -21,9 +21,11 @@ import { createOutbox } from './outbox/index.js';
 import { createDocumentService } from './documents.js';
 import { createIntegrationService } from './integrations/index.js';
 import { createPortalService } from './portal/index.js';
-import { createSatisfactionService, type SatisfactionService } from './satisfaction.js';
+import { createSatisfactionService } from './satisfaction.js';
+import { createSentTexts } from './sentTexts.js';
 import { createStatsService } from './stats.js';
 import { createTicketService } from './tickets/index.js';
+import { replyChannels } from './tickets/reply.js';
 import { createSlaPolicy, type SlaSettings } from './sla.js';
 import { createTokens } from './tokens.js';
 import type { OpeningHours } from '../domain/calendar.js';
@@ -82,15 +84,9 @@ export function createServices(store: Store, log: Logger, options: ServiceOption
   const agents = createAgentService({ models: store.models, tokens, audit, events, now, loginAttemptsPerMinute: options.loginAttemptsPerMinute, phoneRegion: options.rules.defaultPhoneRegion, limits });
   const teams = createTeamService({ models: store.models, audit });
   const citizens = createCitizenService({ models: store.models, audit, events, now, rules: options.rules });
-  // Personal links and verification codes exist only in what is sent (late-bound: both need the outbox).
-  const outbox = createOutbox({
-    models: store.models, events, adapters, now, log, mailDomain: options.mailDomain,
-    expandLinks: async (message, text) => chatIdentity!.expandCode(message, await portal!.expandLinks(message, text)),
-  });
-  let chatIdentity: ChatIdentityService | null = null;
-  let satisfaction: SatisfactionService | null = null;
-  // The portal needs the pipeline and the acknowledgement needs portal links: wired through a late binding.
-  let portal: ReturnType<typeof createPortalService> | null = null;
+  // Personal links and verification codes exist only in what is sent.
+  const sentTexts = createSentTexts({ models: store.models, publicBaseUrl: options.publicBaseUrl ?? DEFAULTS.publicBaseUrl, secret: options.jwtSecret });
+  const outbox = createOutbox({ models: store.models, events, adapters, now, log, mailDomain: options.mailDomain, expandLinks: sentTexts.forSending });
   const automation = createAutomationService({ models: store.models, audit });
   const acknowledge = createAcknowledger({
     models: store.models,
@@ -100,7 +96,7 @@ export function createServices(store: Store, log: Logger, options: ServiceOption
     settings: {
       promiseHours: options.rules.slaFirstResponseHours,
       serviceName,
-      portalLink: async () => portal!.redactedLink(),
+      portalLink: async () => sentTexts.redactedLink(),
     },
   });
   // Statistics count days in the time zone of the promise's clock.
@@ -118,28 +114,28 @@ export function createServices(store: Store, log: Logger, options: ServiceOption
     },
   });
   const documents = createDocumentService({ models: store.models, now, maxBytes: options.portalMaxFileBytes ?? DEFAULTS.http.portalMaxFileBytes });
-  portal = createPortalService({ models: store.models, limits, audit, ingestInbound, now, callbackSlots: callbacks.slots, documents, satisfactionEnabled, publicBaseUrl: options.publicBaseUrl ?? DEFAULTS.publicBaseUrl, secret: options.jwtSecret });
+  const portal = createPortalService({ models: store.models, limits, audit, ingestInbound, now, callbackSlots: callbacks.slots, documents, satisfactionEnabled, publicBaseUrl: options.publicBaseUrl ?? DEFAULTS.publicBaseUrl, sentTexts });
   const voice = createVoiceService({ models: store.models, events, ingestInbound, now, log });
-  const chat = createChatService({ models: store.models, ingestInbound, now, rules: options.rules, sessionIdleHours: options.chatSessionIdleHours, showLinks: (message, text) => portal!.showLinks(message, text) });
-  chatIdentity = createChatIdentityService({ models: store.models, limits, outbox, citizens, audit, events, now, log, secret: options.jwtSecret, serviceName });
+  const chat = createChatService({ models: store.models, ingestInbound, now, rules: options.rules, sessionIdleHours: options.chatSessionIdleHours, showLinks: sentTexts.forShowing });
+  const chatIdentity = createChatIdentityService({ models: store.models, limits, outbox, citizens, audit, events, now, log, sentTexts, serviceName });
   const access = createAccess({ models: store.models, teamVisibility });
-  const tickets = createTicketService({
-    models: store.models, events, audit, outbox, access, now, log, sla, portal, documents,
-    onResolved: (ticket) => satisfaction!.ask(ticket),
-    settings: { teamVisibility },
-  });
-  // Late-bound: the question needs the citizen's channels, which the ticket service knows.
-  satisfaction = createSatisfactionService({
+  // The question goes to the citizen's channels, found as a reply's are.
+  const satisfaction = createSatisfactionService({
     models: store.models, outbox, events, audit, now, log, enabled: satisfactionEnabled,
     settings: { defaultPhoneRegion: options.rules.defaultPhoneRegion, serviceName },
-    channelsOf: (ticket) => tickets.replyChannels(ticket),
-    portalLink: () => portal!.redactedLink(),
+    channelsOf: (ticket) => replyChannels({ models: store.models, outbox }, ticket),
+    portalLink: sentTexts.redactedLink,
   });
-  const inbound = createInbound({ ingestInbound, citizens, satisfaction: satisfaction!, defaultPhoneRegion: options.rules.defaultPhoneRegion });
+  const tickets = createTicketService({
+    models: store.models, events, audit, outbox, access, now, log, sla, portal, documents,
+    onResolved: satisfaction.ask,
+    settings: { teamVisibility },
+  });
+  const inbound = createInbound({ ingestInbound, citizens, satisfaction, defaultPhoneRegion: options.rules.defaultPhoneRegion });
   const integrations = createIntegrationService({ models: store.models, events, audit, now, log, secret: options.jwtSecret, networks: webhookNetworks(options.webhookAllowedNetworks ?? DEFAULTS.webhookAllowedNetworks) });
   const cannedAnswers = createCannedAnswerService({ models: store.models, audit });
   const email = createEmailService({ models: store.models, ingestInbound, outbox, now, log });
   const stats = createStatsService({ models: store.models, now, figures: dailyFigures });
-  return { store, models: store.models, lookups: lookups(store.models), events, limits, inbound, audit, tokens, agents, teams, citizens, outbox, ingestInbound, voice, callbacks, chat, chatIdentity, documents, satisfaction: satisfaction!, integrations, access, tickets, cannedAnswers, sla, portal, automation, stats, email, now };
+  return { store, models: store.models, lookups: lookups(store.models), events, limits, inbound, audit, tokens, agents, teams, citizens, outbox, ingestInbound, voice, callbacks, chat, chatIdentity, documents, satisfaction, integrations, access, tickets, cannedAnswers, sla, portal, automation, stats, email, now };
 }
 export type Services = ReturnType<typeof createServices>;

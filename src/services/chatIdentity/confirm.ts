@@ -3,7 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { Invalid, RateLimited } from '../../domain/errors.js';
 import { type Identity } from '../../domain/identity.js';
 import { type ChatSessionDoc } from '../../store/models/chatSession.js';
-import { type ChatIdentityContext, codeOf, CODE_TTL_MS, MAX_TRIES } from './context.js';
+import { type ChatIdentityContext, CODE_TTL_MS, MAX_TRIES } from './context.js';
 import { link, linkedByAnother, referenceOf } from './link.js';
 
 /** chat:confirm — the code typed back: the chat is linked once, whoever confirms first. */
@@ -34,7 +34,7 @@ export async function confirm(ctx: ChatIdentityContext, session: ChatSessionDoc,
     if (String(current?.verification?.messageId ?? '') === String(pending.messageId)) throw new RateLimited('chat.code_too_many_tries');
     return linkedByAnother(ctx, session, identity);
   }
-  const expected = Buffer.from(codeOf(ctx, pending.messageId));
+  const expected = Buffer.from(ctx.sentTexts.codeOf(pending.messageId));
   const given = Buffer.from(String(code).replace(/\s+/g, '').slice(0, 12).padEnd(6, ' '));
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     await ctx.audit({ kind: 'citizen', id: String(session._id) }, 'chat.identity.code_wrong', { citizenId: session.citizenId }, { tries: counted.verification!.tries });

@@ -1,7 +1,6 @@
-// What the verification of a chat's address shares: its dependencies, the key codes are derived with,
+// What the verification of a chat's address shares: its dependencies (sentTexts derives the codes),
 // the limits on codes sent (per session: a citizen retrying; per address: nobody floods someone else's
 // phone), and the address a session claims.
-import { createHmac } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Identity } from '../../domain/identity.js';
 import type { Models } from '../../store/index.js';
@@ -11,11 +10,10 @@ import type { CitizenService } from '../citizens/index.js';
 import type { EventBus } from '../eventBus.js';
 import type { Bucket, Limits } from '../limits.js';
 import type { Outbox } from '../outbox/index.js';
+import type { SentTexts } from '../sentTexts.js';
 
 export const CODE_TTL_MS = 10 * 60_000;
 export const MAX_TRIES = 5;
-/** Where the stored text holds the code: six GSM-7 characters, so an SMS keeps its length. */
-export const CODE_PLACEHOLDER = '######';
 
 export type VerifyChannel = 'email' | 'sms';
 
@@ -28,11 +26,10 @@ export interface ChatIdentityDeps {
   events: EventBus;
   now: () => Date;
   log: Logger;
-  secret: string;
+  sentTexts: SentTexts;
   serviceName: string;
 }
 export interface ChatIdentityContext extends ChatIdentityDeps {
-  codeKey: Buffer;
   perSession: Bucket;
   perAddress: Bucket;
 }
@@ -40,14 +37,11 @@ export interface ChatIdentityContext extends ChatIdentityDeps {
 export function createChatIdentityContext(deps: ChatIdentityDeps): ChatIdentityContext {
   return {
     ...deps,
-    codeKey: createHmac('sha256', deps.secret).update('gru chat verification codes').digest(),
     perSession: deps.limits.bucket('code-session', 3, 1 / 300),
     perAddress: deps.limits.bucket('code-address', 5, 5 / 3600),
   };
 }
 
-/** The code a message carries: derived from its id, never stored. */
-export const codeOf = (ctx: ChatIdentityContext, messageId: unknown) => String(createHmac('sha256', ctx.codeKey).update(String(messageId)).digest().readUInt32BE(0) % 1_000_000).padStart(6, '0');
 
 /** The address a session claims on that channel, if any. */
 export function claimOf(session: ChatSessionDoc, channel: VerifyChannel): Identity | null {

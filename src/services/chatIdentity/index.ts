@@ -8,11 +8,11 @@
 import { bindAll } from '../bind.js';
 import { confirm } from './confirm.js';
 import { createChatIdentityContext, type ChatIdentityDeps } from './context.js';
-import { expandCode, verify } from './verify.js';
+import { verify } from './verify.js';
 
-export { CODE_PLACEHOLDER, type VerifyChannel } from './context.js';
+export { type VerifyChannel } from './context.js';
 
 export function createChatIdentityService(deps: ChatIdentityDeps) {
-  return bindAll(createChatIdentityContext(deps), { verify, confirm, expandCode });
+  return bindAll(createChatIdentityContext(deps), { verify, confirm });
 }
 export type ChatIdentityService = ReturnType<typeof createChatIdentityService>;

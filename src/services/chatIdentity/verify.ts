@@ -3,8 +3,8 @@ import { Conflict, Invalid, RateLimited } from '../../domain/errors.js';
 import { identityKey } from '../../domain/identity.js';
 import { t } from '../../i18n/catalogue.js';
 import { type ChatSessionDoc } from '../../store/models/chatSession.js';
-import { type MessageDoc } from '../../store/models/message.js';
-import { type ChatIdentityContext, codeOf, claimOf, CODE_TTL_MS, CODE_PLACEHOLDER, type VerifyChannel } from './context.js';
+import { CODE_PLACEHOLDER } from '../sentTexts.js';
+import { type ChatIdentityContext, claimOf, CODE_TTL_MS, type VerifyChannel } from './context.js';
 
 /** chat:verify — a code to the address typed at the start, on that channel. */
 export async function verify(ctx: ChatIdentityContext, session: ChatSessionDoc, channel: VerifyChannel): Promise<{ expiresAt: string }> {
@@ -26,9 +26,4 @@ export async function verify(ctx: ChatIdentityContext, session: ChatSessionDoc, 
   await ctx.models.chatSessions.updateOne({ _id: session._id }, { $set: { verification: { kind: claim.kind, value: claim.value, messageId: message._id, expiresAt, tries: 0 } } });
   await ctx.audit({ kind: 'citizen', id: String(session._id) }, 'chat.identity.code_sent', { citizenId: session.citizenId, ticketId: session.ticketId }, { kind: claim.kind });
   return { expiresAt: expiresAt.toISOString() };
-}
-
-/** The code into the text being sent (kind 'verification' only); the stored copy keeps the placeholder. */
-export function expandCode(ctx: ChatIdentityContext, message: Pick<MessageDoc, '_id' | 'kind'>, text: string): string {
-  return message.kind === 'verification' ? text.replaceAll(CODE_PLACEHOLDER, codeOf(ctx, message._id)) : text;
 }

@@ -1,7 +1,6 @@
 // What every portal use case shares: its dependencies, the per-link rate limit, the key links are
 // derived with, and the one way a token leads to its ticket (the same "not found" for a wrong,
 // revoked or malformed token).
-import { createHash, createHmac } from 'node:crypto';
 import { NotFound } from '../../domain/errors.js';
 import type { Models } from '../../store/index.js';
 import type { TicketDoc } from '../../store/models/ticket.js';
@@ -9,16 +8,13 @@ import type { Audit } from '../audit.js';
 import type { DocumentService } from '../documents.js';
 import type { IngestInbound } from '../ingest/index.js';
 import type { Bucket, Limits } from '../limits.js';
+import { hash, type SentTexts } from '../sentTexts.js';
 
-export const hash = (token: string) => createHash('sha256').update(token).digest('hex');
+export { hash };
+
 /** "+33 6 •• •• •• 78": enough for the citizen to recognise their number, not to learn someone's. */
 export const maskPhone = (e164: string) => `${e164.slice(0, 3)}${'•'.repeat(Math.max(e164.length - 5, 0))}${e164.slice(-2)}`;
 
-/**
- * What a stored message holds where the citizen's link goes: the token exists only in what is sent.
- * As long as a token and made of a GSM-7 character, so SMS segment counts hold for the sent text.
- */
-export const PORTAL_TOKEN_PLACEHOLDER = '*'.repeat(32);
 
 export interface PortalDeps {
   models: Models;
@@ -27,7 +23,8 @@ export interface PortalDeps {
   ingestInbound: IngestInbound;
   now: () => Date;
   publicBaseUrl: string;
-  secret: string;
+  /** The citizen's link in what is sent, and the key it is derived with. */
+  sentTexts: SentTexts;
   /** The half-days a citizen may choose for a call-back (none when call-backs are off). */
   callbackSlots?: () => { slot: string; label: string }[];
   documents: DocumentService;
@@ -36,22 +33,15 @@ export interface PortalDeps {
 export interface PortalContext extends PortalDeps {
   /** Counted before a body is read, so refused tries count too: a burst of 10 lets a citizen retry a refused file. */
   posts: Bucket;
-  linkKey: Buffer;
-  /** What templates put in a stored text; expandLinks turns it into the citizen's link when sending. */
-  redacted: string;
 }
 
 export function createPortalContext(deps: PortalDeps): PortalContext {
   return {
     ...deps,
     posts: deps.limits.bucket('portal-link', 10, 10 / 60),
-    linkKey: createHmac('sha256', deps.secret).update('gru portal links').digest(),
-    redacted: `${deps.publicBaseUrl}/portal/${PORTAL_TOKEN_PLACEHOLDER}`,
   };
 }
 
-/** The token a message's link carries: derived from its id, so a resend carries the same one. */
-export const tokenOf = (ctx: PortalContext, message: { _id: unknown }) => createHmac('sha256', ctx.linkKey).update(String(message._id)).digest('base64url').slice(0, 32);
 
 /** The ticket behind a token; the same "not found" for a wrong, revoked or malformed token. */
 export async function resolve(ctx: PortalContext, token: string): Promise<TicketDoc> {

@@ -2,14 +2,12 @@
 // by a manager) to follow the request at any hour and add a message to the same thread.
 import { bindAll } from '../bind.js';
 import { createPortalContext, type PortalDeps } from './context.js';
-import { createLink, expandLinks, revokeAll, showLinks } from './links.js';
+import { createLink, revokeAll } from './links.js';
 import { forAction, post } from './post.js';
 import { view } from './view.js';
 
-export { PORTAL_TOKEN_PLACEHOLDER } from './context.js';
-
 export function createPortalService(deps: PortalDeps) {
   const ctx = createPortalContext(deps);
-  return { redactedLink: () => ctx.redacted, ...bindAll(ctx, { expandLinks, showLinks, createLink, view, forAction, post, revokeAll }) };
+  return { redactedLink: deps.sentTexts.redactedLink, ...bindAll(ctx, { createLink, view, forAction, post, revokeAll }) };
 }
 export type PortalService = ReturnType<typeof createPortalService>;

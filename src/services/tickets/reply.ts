@@ -15,7 +15,7 @@ import { CHANNEL_NAMES, replyVia } from '../../../channels/registry.js';
  * on any of their requests (read only when they have several addresses of that kind), else their one
  * address of that kind. `optedOut`: the numbers that sent STOP, from the same read.
  */
-export async function replyChannels(ctx: TicketContext, ticket: TicketDoc): Promise<Map<InboundChannel, string> & { optedOut: Set<string> }> {
+export async function replyChannels(ctx: Pick<TicketContext, 'models' | 'outbox'>, ticket: TicketDoc): Promise<Map<InboundChannel, string> & { optedOut: Set<string> }> {
   const identities = await ctx.models.identities.find({ citizenId: ticket.citizenId }).lean();
   let lastIn: Promise<{ channel: string; fromAddress?: string | null }[]> | undefined;
   const recentIn = () => (lastIn ??= ctx.models.messages.find({ citizenId: ticket.citizenId, direction: 'in' }, { channel: 1, fromAddress: 1 }).sort({ _id: -1 }).limit(20).lean().exec());
