@@ -2,6 +2,7 @@
 // messages, and the small types the steps hand each other.
 import type { Logger } from 'pino';
 import type { Models } from '../../store/index.js';
+import type { MessageKeys } from '../../store/repositories/messageKeys.js';
 import type { MessageDoc } from '../../store/models/message.js';
 import type { TicketDoc } from '../../store/models/ticket.js';
 import type { Audit } from '../audit.js';
@@ -25,9 +26,10 @@ export interface IngestDeps {
   storedLate?: (receivedAt: Date) => Promise<void>;
 }
 
-/** The dependencies and the routing state: what each step takes first. */
+/** The dependencies, the routing state and the idempotency keys: what each step takes first. */
 export interface IngestContext extends IngestDeps {
   routing: RoutingState;
+  keys: MessageKeys;
 }
 
 export interface IngestResult {

@@ -5,6 +5,7 @@
 import type { InboundMessage } from '../../../channels/types.js';
 import { oneLine } from '../../domain/text.js';
 import type { IngestContext, IngestDeps, IngestResult } from './context.js';
+import { messageKeys } from '../../store/repositories/messageKeys.js';
 import { announceFollowUp, finish, finishDuplicate, recoverInterrupted } from './announce.js';
 import { readIdentity, senderOf } from './identify.js';
 import { place } from './place.js';
@@ -16,7 +17,7 @@ export type { IngestDeps, IngestResult } from './context.js';
 export { FINISHING_STALE_MS } from './context.js';
 
 export function createIngestInbound(deps: IngestDeps) {
-  const ctx: IngestContext = { ...deps, routing: createRoutingState(deps) };
+  const ctx: IngestContext = { ...deps, routing: createRoutingState(deps), keys: messageKeys(deps.models) };
 
   async function ingestInbound(received: InboundMessage): Promise<IngestResult> {
     const inbound = receive(received);
