@@ -2,6 +2,7 @@
 // pages read their types from them (Static), so a page never holds a hand-copied shape.
 import { Type, type Static } from '@sinclair/typebox';
 import { TICKET_STATUSES } from '../domain/ticket.js';
+import type { StatsService } from '../services/stats.js';
 import { Agent, CitizenView, DocumentsChecklist, NamedRef } from './schemas.js';
 
 export const Status = Type.Union(TICKET_STATUSES.map((s) => Type.Literal(s)));
@@ -65,6 +66,41 @@ export const AgentListItem = Type.Object({
 /** A canned answer: shared (the service's or a team's) or personal, with the pieces it asks for. */
 export const CannedAnswer = Type.Object({ id: Type.String(), title: Type.String(), body: Type.String(), teamId: Type.Union([Type.String(), Type.Null()]), personal: Type.Boolean(), documents: Type.Array(Type.String()) }, { $id: 'CannedAnswer' });
 
+/** A ticket as its citizen sees it on the portal: public messages only. */
+export const PortalView = Type.Object({
+  reference: Type.String(), status: Type.String(), agentFirstName: Type.Union([Type.String(), Type.Null()]),
+  expectedBy: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  messages: Type.Array(Type.Object({
+    id: Type.String(), direction: Type.String(), channel: Type.String(), text: Type.String(), createdAt: Type.String(), author: Type.Union([Type.String(), Type.Null()]),
+    files: Type.Array(Type.Object({ filename: Type.String(), size: Type.Integer() }), { description: 'documents the message carries (not downloadable here)' }),
+  })),
+  documents: DocumentsChecklist,
+  maxFileBytes: Type.Integer({ description: 'largest document accepted (PORTAL_MAX_FILE_BYTES)' }),
+  satisfaction: Type.Object({ asked: Type.Boolean({ description: 'the question is open (the request is resolved)' }), score: Type.Union([Type.Integer({ minimum: 1, maximum: 5 }), Type.Null()]) }),
+  callback: Type.Union([Type.Object({ slot: Type.String(), label: Type.String() }), Type.Null()], { description: 'the call-back asked for, until a call reaches the citizen' }),
+  callbackSlots: Type.Array(Type.Object({ slot: Type.String(), label: Type.String() }), { description: 'half-days that may be chosen for a call-back (empty when call-backs are off or the request is closed)' }),
+  callbackPhone: Type.Union([Type.String(), Type.Null()], { description: 'the number we know, masked; null: the citizen must give one' }),
+});
+
+/** One line of a ticket's history. */
+export const HistoryItem = Type.Object({
+  at: Type.String({ format: 'date-time' }), action: Type.String(),
+  actor: Type.Object({ kind: Type.String(), name: Type.Union([Type.String(), Type.Null()]) }),
+  from: Type.Union([Type.String(), Type.Null()]), to: Type.Union([Type.String(), Type.Null()]), reason: Type.Union([Type.String(), Type.Null()]),
+});
+
+/** A webhook to the back-office, with its last error. */
+export const Webhook = Type.Object({
+  id: Type.String(), url: Type.String(), events: Type.Array(Type.String()), active: Type.Boolean(), createdAt: Type.String({ format: 'date-time' }),
+  lastDeliveredAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  lastError: Type.Union([Type.String(), Type.Null()], { description: 'the last failed try (HTTP status or network error); retried with backoff' }),
+  lastErrorAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  pending: Type.Integer({ description: 'deliveries not yet accepted by the endpoint' }),
+});
+
+/** An API key of a back-office system (its secret shown once, at creation). */
+export const ApiKey = Type.Object({ id: Type.String(), name: Type.String(), scopes: Type.Array(Type.String()), createdAt: Type.String(), lastUsedAt: Type.Union([Type.String(), Type.Null()]) });
+
 /** The types the pages read. */
 export type TicketSummaryAnswer = Static<typeof TicketSummary>;
 export type MessageAnswer = Static<typeof Message>;
@@ -73,3 +109,9 @@ export type TicketDetailAnswer = TicketSummaryAnswer & Static<typeof TicketDetai
 export type MeAnswer = Static<typeof Me>;
 export type AgentListAnswer = Static<typeof AgentListItem>;
 export type CannedAnswerView = Static<typeof CannedAnswer>;
+export type PortalViewAnswer = Static<typeof PortalView>;
+export type HistoryItemAnswer = Static<typeof HistoryItem>;
+export type WebhookAnswer = Static<typeof Webhook>;
+export type ApiKeyAnswer = Static<typeof ApiKey>;
+/** GET /api/stats answers the figures as computed (no schema of their own): their type is the use case's. */
+export type StatsAnswer = Awaited<ReturnType<StatsService['compute']>>;

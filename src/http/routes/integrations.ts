@@ -5,16 +5,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { API_SCOPES, WEBHOOK_EVENTS } from '../../services/integrations/index.js';
 import type { Services } from '../../services/index.js';
 import type { AuthHooks } from '../auth.js';
+import { ApiKey, Webhook } from '../answers.js';
 import { errors, ObjectIdString } from '../schemas.js';
 import { actorOf, security, type Routes } from './common.js';
-
-const Webhook = Type.Object({
-  id: Type.String(), url: Type.String(), events: Type.Array(Type.String()), active: Type.Boolean(), createdAt: Type.String({ format: 'date-time' }),
-  lastDeliveredAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  lastError: Type.Union([Type.String(), Type.Null()], { description: 'the last failed try (HTTP status or network error); retried with backoff' }),
-  lastErrorAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  pending: Type.Integer({ description: 'deliveries not yet accepted by the endpoint' }),
-});
 
 export const integrationRoutes =
   (services: Services, auth: AuthHooks): FastifyPluginAsyncTypebox =>
@@ -76,7 +69,7 @@ function keyRoutes(app: Routes, services: Services, auth: AuthHooks) {
   app.get('/api/integrations/keys', {
     schema: {
       tags: ['integrations'], summary: 'API keys of the back-office systems (never the keys themselves) (admin)', security,
-      response: { 200: Type.Object({ items: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), scopes: Type.Array(Type.String()), createdAt: Type.String(), lastUsedAt: Type.Union([Type.String(), Type.Null()]) })) }), ...errors(401, 403) },
+      response: { 200: Type.Object({ items: Type.Array(ApiKey) }), ...errors(401, 403) },
     },
     preHandler: admin,
   }, async () => ({ items: await services.integrations.listKeys() }));

@@ -12,7 +12,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { fromCatalogue, sendPage } from './pages.js';
 import type { Services } from '../../services/index.js';
 import { principalOf, type AuthHooks } from '../auth.js';
-import { DocumentsChecklist, errors, ObjectIdString, textAnswer } from '../schemas.js';
+import { PortalView } from '../answers.js';
+import { errors, ObjectIdString, textAnswer } from '../schemas.js';
 import type { Routes } from './common.js';
 
 const PAGE = fromCatalogue(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../pages/portal.html'), 'utf8'));
@@ -69,20 +70,7 @@ function readingRoutes(app: Routes, services: Services) {
     schema: {
       tags: ['portal'], summary: 'A ticket as its citizen sees it: public messages only', params: Token,
       response: {
-        200: Type.Object({
-          reference: Type.String(), status: Type.String(), agentFirstName: Type.Union([Type.String(), Type.Null()]),
-          expectedBy: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-          messages: Type.Array(Type.Object({
-            id: Type.String(), direction: Type.String(), channel: Type.String(), text: Type.String(), createdAt: Type.String(), author: Type.Union([Type.String(), Type.Null()]),
-            files: Type.Array(Type.Object({ filename: Type.String(), size: Type.Integer() }), { description: 'documents the message carries (not downloadable here)' }),
-          })),
-          documents: DocumentsChecklist,
-          maxFileBytes: Type.Integer({ description: 'largest document accepted (PORTAL_MAX_FILE_BYTES)' }),
-          satisfaction: Type.Object({ asked: Type.Boolean({ description: 'the question is open (the request is resolved)' }), score: Type.Union([Type.Integer({ minimum: 1, maximum: 5 }), Type.Null()]) }),
-          callback: Type.Union([Type.Object({ slot: Type.String(), label: Type.String() }), Type.Null()], { description: 'the call-back asked for, until a call reaches the citizen' }),
-          callbackSlots: Type.Array(Type.Object({ slot: Type.String(), label: Type.String() }), { description: 'half-days that may be chosen for a call-back (empty when call-backs are off or the request is closed)' }),
-          callbackPhone: Type.Union([Type.String(), Type.Null()], { description: 'the number we know, masked; null: the citizen must give one' }),
-        }),
+        200: PortalView,
         ...errors(404),
       },
     },

@@ -12,7 +12,7 @@ import type { Services } from '../../services/index.js';
 import { principalOf, type AuthHooks } from '../auth.js';
 import { DocumentsChecklist, errors, fileAnswer, ObjectIdString } from '../schemas.js';
 import { actorOf, IdParams, security, type Routes } from './common.js';
-import { Message, Priority, ReplyChannel, Status, TicketDetailFields, TicketSummary } from '../answers.js';
+import { HistoryItem, Message, Priority, ReplyChannel, Status, TicketDetailFields, TicketSummary } from '../answers.js';
 
 const toMessage = (m: { _id: unknown; ticketId: unknown; direction: string; channel: string; kind?: string | null; text: string; attachments: { filename?: string | null; contentType: string; size: number; ref: string }[]; createdAt?: Date; receivedAt: Date; status?: string | null; authorId?: unknown }) => ({
   id: String(m._id), ticketId: String(m.ticketId), direction: m.direction as 'out', channel: m.channel, kind: m.kind ?? undefined, text: m.text,
@@ -70,11 +70,7 @@ function readingRoutes(app: Routes, services: Services, auth: AuthHooks) {
       tags: ['tickets'], summary: 'What happened to the ticket: assignments with who and why, status changes, SLA events', security, params: IdParams,
       response: {
         200: Type.Object({
-          items: Type.Array(Type.Object({
-            at: Type.String({ format: 'date-time' }), action: Type.String(),
-            actor: Type.Object({ kind: Type.String(), name: Type.Union([Type.String(), Type.Null()]) }),
-            from: Type.Union([Type.String(), Type.Null()]), to: Type.Union([Type.String(), Type.Null()]), reason: Type.Union([Type.String(), Type.Null()]),
-          })),
+          items: Type.Array(HistoryItem),
         }),
         ...errors(401, 404),
       },

@@ -1,16 +1,10 @@
 // The ticket's history from the audit trail: who assigned it to whom and why, status changes, SLA events.
+import type { HistoryItemAnswer } from '../../http/answers.js';
 import type { Api } from '../shared/api.js';
 import { h, replaceChildren } from '../shared/dom.js';
 import { formatDate, statusLabel, t } from '../shared/i18n.js';
 
-interface HistoryItem {
-  at: string;
-  action: string;
-  actor: { kind: string; name: string | null };
-  from: string | null;
-  to: string | null;
-  reason: string | null;
-}
+type HistoryItem = HistoryItemAnswer;
 
 function describe(item: HistoryItem): string {
   const actor = item.actor.name ?? t('ui.history.system');

@@ -1,6 +1,7 @@
 // The admin's integrations: webhooks to the back-office (events chosen, the signing secret shown once,
 // each with its last delivery or last error and what is pending) and API keys for systems (scopes, the
 // key shown once, revocation).
+import type { ApiKeyAnswer, WebhookAnswer } from '../../http/answers.js';
 import type { Api } from '../shared/api.js';
 import { attempter } from '../shared/attempt.js';
 import { h, replaceChildren } from '../shared/dom.js';
@@ -8,8 +9,8 @@ import { formatDate, t } from '../shared/i18n.js';
 
 const EVENTS = ['ticket.created', 'message.received', 'ticket.status_changed', 'ticket.assigned', 'sla.at_risk', 'satisfaction.received'] as const;
 const SCOPES = ['tickets:read', 'tickets:update'] as const;
-interface Webhook { id: string; url: string; events: string[]; lastDeliveredAt: string | null; lastError: string | null; lastErrorAt: string | null; pending: number }
-interface Key { id: string; name: string; scopes: string[]; lastUsedAt: string | null }
+type Webhook = WebhookAnswer;
+type Key = ApiKeyAnswer;
 
 export function mountIntegrationsPanel(root: HTMLElement, deps: { api: Api; announce: (text: string, error?: boolean) => void }) {
   const { api, announce } = deps;

@@ -1,6 +1,7 @@
 // The managers' dashboard: the promise kept, response times, load per agent and team, volume per
 // channel and backlog age, over a chosen period, for the service, a team or an agent; exported as CSV
 // and refreshed live. Same login and catalogue as the console.
+import type { StatsAnswer } from '../../http/answers.js';
 import { createApi } from '../shared/api.js';
 import { byId, h, replaceChildren } from '../shared/dom.js';
 import { channelLabel, t } from '../shared/i18n.js';
@@ -9,16 +10,7 @@ import { barChart, type Bar } from './charts.js';
 
 declare const io: (namespace: string, options: Record<string, unknown>) => { on(event: string, handler: (payload: unknown) => void): void };
 
-interface Stats {
-  openPerAgent: { agentId: string | null; name: string; open: number }[];
-  openPerTeam: { teamId: string | null; name: string; open: number }[];
-  promise: { settled: number; onTime: number; share: number | null };
-  medianFirstResponseMinutes: number | null;
-  volumePerChannelPerDay: { day: string; channel: string; count: number }[];
-  backlogAge: { key: string; count: number }[];
-  satisfaction: { count: number; average: number | null; perTeam: Group[]; perAgent: Group[]; perChannel: Group[] };
-}
-interface Group { key: string | null; name: string; count: number; average: number }
+type Stats = StatsAnswer;
 const decimal = (n: number) => String(n).replace('.', ',');
 
 const session = { token: () => sessionStorage.getItem('gru-token') };

@@ -39,7 +39,7 @@ function render(view: PortalView) {
   byId('title').textContent = t('ui.portal.heading', { reference: view.reference });
   state.textContent = '';
   byId('reference').textContent = view.reference;
-  byId('status').textContent = t(STATES[view.status]) ?? view.status;
+  byId('status').textContent = t(STATES[view.status as keyof typeof STATES]) ?? view.status;
   byId('agent').textContent = view.agentFirstName ?? t('ui.portal.agent_unknown');
   byId('expected').textContent = view.expectedBy ? t('ui.portal.expected_by', { date: when(view.expectedBy) }) : view.status === 'pending' ? t('ui.portal.expected_after_you') : '—';
   replaceChildren(
