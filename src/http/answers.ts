@@ -101,6 +101,14 @@ export const Webhook = Type.Object({
 /** An API key of a back-office system (its secret shown once, at creation). */
 export const ApiKey = Type.Object({ id: Type.String(), name: Type.String(), scopes: Type.Array(Type.String()), createdAt: Type.String(), lastUsedAt: Type.Union([Type.String(), Type.Null()]) });
 
+/** A team, with how many agents it has. */
+export const Team = Type.Object({ id: Type.String(), name: Type.String(), isDefault: Type.Boolean(), members: Type.Integer() });
+
+/** Demo only: a message the sandbox received from the service instead of a real SMS or email. */
+export const SandboxDelivery = Type.Object({
+  id: Type.String(), channel: Type.String(), to: Type.String(), subject: Type.Union([Type.String(), Type.Null()]), text: Type.String(), attachments: Type.Array(Type.String()), at: Type.String(),
+});
+
 /** The types the pages read. */
 export type TicketSummaryAnswer = Static<typeof TicketSummary>;
 export type MessageAnswer = Static<typeof Message>;
@@ -113,5 +121,7 @@ export type PortalViewAnswer = Static<typeof PortalView>;
 export type HistoryItemAnswer = Static<typeof HistoryItem>;
 export type WebhookAnswer = Static<typeof Webhook>;
 export type ApiKeyAnswer = Static<typeof ApiKey>;
+export type TeamAnswer = Static<typeof Team>;
+export type SandboxDeliveryAnswer = Static<typeof SandboxDelivery>;
 /** GET /api/stats answers the figures as computed (no schema of their own): their type is the use case's. */
 export type StatsAnswer = Awaited<ReturnType<StatsService['compute']>>;

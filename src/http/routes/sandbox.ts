@@ -8,6 +8,7 @@ import type { Config } from '../../../config/index.js';
 import { findReference } from '../../domain/reference.js';
 import type { Services } from '../../services/index.js';
 import type { AuthHooks } from '../auth.js';
+import { SandboxDelivery } from '../answers.js';
 import { errors, textAnswer } from '../schemas.js';
 import { SANDBOX_PAGE, sendPage } from './pages.js';
 
@@ -69,9 +70,7 @@ export const sandboxRoutes =
         response: {
           200: Type.Object({
             channels: Type.Array(Type.String()),
-            items: Type.Array(Type.Object({
-              id: Type.String(), channel: Type.String(), to: Type.String(), subject: Type.Union([Type.String(), Type.Null()]), text: Type.String(), attachments: Type.Array(Type.String()), at: Type.String(),
-            })),
+            items: Type.Array(SandboxDelivery),
           }),
           ...errors(401),
         },

@@ -3,10 +3,10 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../../services/index.js';
 import type { AuthHooks } from '../auth.js';
+import { Team } from '../answers.js';
 import { errors, ObjectIdString } from '../schemas.js';
 import { actorOf } from './common.js';
 
-const Team = Type.Object({ id: Type.String(), name: Type.String(), isDefault: Type.Boolean(), members: Type.Integer() });
 
 export const teamRoutes =
   (services: Services, auth: AuthHooks): FastifyPluginAsyncTypebox =>

@@ -4,14 +4,10 @@ import type { Api } from '../shared/api.js';
 import { attempter } from '../shared/attempt.js';
 import { h, replaceChildren } from '../shared/dom.js';
 import { t } from '../shared/i18n.js';
+import type { TeamAnswer } from '../../http/answers.js';
 import type { AgentWithLoad } from './types.js';
 
-interface Team {
-  id: string;
-  name: string;
-  isDefault: boolean;
-  members: number;
-}
+type Team = TeamAnswer;
 type Agent = AgentWithLoad & { active: boolean };
 
 export function mountAdminPanel(root: HTMLElement, deps: { api: Api; announce: (text: string, error?: boolean) => void }) {

@@ -2,18 +2,12 @@
 // with who they are for; added, changed (the form takes the answer to edit) and deleted in place.
 import { CANNED_VARIABLES } from '../../domain/templates.js';
 import type { Api } from '../shared/api.js';
+import type { CannedAnswer } from './types.js';
 import { attempter } from '../shared/attempt.js';
 import { h, replaceChildren } from '../shared/dom.js';
 import { t } from '../shared/i18n.js';
 
-interface Canned {
-  id: string;
-  title: string;
-  body: string;
-  teamId: string | null;
-  personal: boolean;
-  documents: string[];
-}
+type Canned = CannedAnswer;
 
 export function mountCannedPanel(root: HTMLElement, deps: { api: Api; canManage: boolean; announce: (text: string, error?: boolean) => void; onChange: (answers: Canned[]) => void }) {
   const { api, announce } = deps;

@@ -2,17 +2,10 @@
 import { createApi } from '../shared/api.js';
 import { byId, h, replaceChildren } from '../shared/dom.js';
 import { channelLabel, formatDate, t } from '../shared/i18n.js';
+import type { SandboxDeliveryAnswer } from '../../http/answers.js';
 import { mountLogin } from '../console/login.js';
 
-interface Delivery {
-  id: string;
-  channel: string;
-  to: string;
-  subject: string | null;
-  text: string;
-  attachments: string[];
-  at: string;
-}
+type Delivery = SandboxDeliveryAnswer;
 
 // The console's session (same tab storage): the sandbox shows what the service sent, for agents only.
 const session = { token: () => sessionStorage.getItem('gru-token') };
