@@ -3,72 +3,21 @@
 // so the statistics hold. A later message from the same address finds no identity and starts a new,
 // unrelated citizen. What other parts keep (back-office deliveries, the demo sandbox's box, open chat
 // sockets) is erased by the subscribers of `citizen.erased`, awaited before the answer.
-import type { Types } from 'mongoose';
-import type { Models } from '../store/index.js';
-import { attachmentIdOf } from '../store/models/mailbox.js';
 import type { CitizenDoc } from '../store/models/citizen.js';
+import type { Models } from '../store/index.js';
+import { eraseCitizenData } from '../store/repositories/citizenErasure.js';
 import type { Actor, Audit } from './audit.js';
 import type { EventBus } from './eventBus.js';
 
-export const ERASED_TEXT = '[anonymised]';
+export { ERASED_TEXT } from '../store/repositories/citizenErasure.js';
 
 export async function eraseCitizen(deps: { models: Models; audit: Audit; events: EventBus; now: () => Date }, actor: Actor, citizen: CitizenDoc) {
-  const { models } = deps;
   const at = deps.now();
-  const [tickets, files, sessions] = await Promise.all([
-    models.tickets.find({ citizenId: citizen._id }, { _id: 1, reference: 1, documents: 1 }).lean(),
-    models.messages.find({ citizenId: citizen._id, 'attachments.0': { $exists: true } }, { attachments: 1 }).lean(),
-    models.chatSessions.find({ citizenId: citizen._id }, { _id: 1 }).lean(),
-  ]);
-  const ticketIds = tickets.map((t) => t._id);
-  const addresses = citizen.identities.map((i) => i.value);
-  const fileIds = files.flatMap((m) => m.attachments.map((a) => attachmentIdOf(a.ref))).filter((id): id is string => !!id);
-  await models.identities.deleteMany({ citizenId: citizen._id });
-  await models.portalLinks.deleteMany({ $or: [{ citizenId: citizen._id }, { ticketId: { $in: ticketIds } }] });
-  await models.chatSessions.deleteMany({ citizenId: citizen._id });
-  // Files of the thread: the citizen's and the agents' (uploads carry the ticket id).
-  await models.attachments.deleteMany({ $or: [{ _id: { $in: fileIds } }, { ticketId: { $in: ticketIds } }] });
-  const emails = citizen.identities.filter((i) => i.kind === 'email').map((i) => i.value);
-  if (emails.length) await models.mailEvents.deleteMany({ from: { $in: emails } });
-  await eraseMessages(models, citizen._id);
-  await eraseTickets(models, citizen._id, tickets);
-  await models.auditEvents.updateMany({ citizenId: citizen._id }, { $set: { data: { anonymised: true } } });
-  // A citizen's own actions (STOP by SMS) name them by their address.
-  await models.auditEvents.updateMany({ citizenId: citizen._id, 'actor.kind': 'citizen' }, { $set: { 'actor.id': null } });
-  // The records merged into this one keep their name as a trace of the merge: erased too.
-  await models.citizens.updateMany({ $or: [{ _id: citizen._id }, { mergedIntoId: citizen._id }] }, { $set: { name: null, identities: [], anonymisedAt: at } });
+  const { tickets, sessions, addresses } = await eraseCitizenData(deps.models, citizen, at);
   await deps.audit(actor, 'citizen.anonymised', { citizenId: citizen._id });
   await deps.events.emitSettled('citizen.erased', {
     citizenId: String(citizen._id), chatSessionIds: sessions.map((s) => String(s._id)),
-    ticketIds: ticketIds.map(String), references: tickets.map((t) => t.reference), addresses,
+    ticketIds: tickets.map((t) => String(t._id)), references: tickets.map((t) => t.reference), addresses,
   });
   return { id: String(citizen._id), anonymisedAt: at.toISOString() };
-}
-
-async function eraseMessages(models: Models, citizenId: Types.ObjectId) {
-  await models.messages.updateMany(
-    { citizenId },
-    {
-      $set: {
-        text: ERASED_TEXT, html: null, quotedText: null, subject: null, fromAddress: null, fromName: null, toAddress: null, statusReason: null,
-        attachments: [], 'threadKeys.references': [], 'threadKeys.inReplyTo': null,
-      },
-    },
-  );
-  // A voicemail's words and a call-back's number are theirs too.
-  await models.messages.updateMany({ citizenId, call: { $ne: null } }, { $set: { 'call.recordingUrl': null, 'call.recordingSid': null, 'call.segments': [] } });
-  await models.messages.updateMany({ citizenId, callback: { $ne: null } }, { $set: { callback: null } });
-  await models.messages.updateMany({ citizenId, dial: { $ne: null } }, { $set: { 'dial.agentPhone': null } });
-}
-
-type TicketRead = { _id: Types.ObjectId; documents?: { id: string; label: string }[] | null };
-async function eraseTickets(models: Models, citizenId: Types.ObjectId, tickets: TicketRead[]) {
-  await models.tickets.updateMany({ citizenId }, { $set: { subject: ERASED_TEXT, callback: null, lastFrom: { sms: null, email: null, chat: null } } });
-  // The score stays for the statistics; the comment was theirs.
-  await models.tickets.updateMany({ citizenId, satisfaction: { $ne: null } }, { $set: { 'satisfaction.comment': null } });
-  // "Pièces à fournir": agents wrote the labels, and they may name the citizen; whether each was provided stays.
-  for (const ticket of tickets.filter((t) => t.documents?.length)) {
-    const documents = ticket.documents!.map((d) => ({ ...d, label: ERASED_TEXT }));
-    await models.tickets.updateOne({ _id: ticket._id }, { $set: { documents } });
-  }
 }
