@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { NotFound } from '../../domain/errors.js';
 import type { TicketEventData } from '../../domain/events.js';
 import type { Models } from '../../store/index.js';
+import type { Tickets } from '../../store/repositories/tickets.js';
 import type { TicketDoc } from '../../store/models/ticket.js';
 import type { Access } from '../access.js';
 import { agentDirectory } from '../agentDirectory.js';
@@ -17,7 +18,7 @@ import type { SlaPolicy } from '../sla.js';
 import { ticketEventData } from '../ticketEvents.js';
 import type { Principal } from '../tokens.js';
 
-export interface TicketContext {
+export interface TicketDeps {
   models: Models;
   events: EventBus;
   audit: Audit;
@@ -31,6 +32,10 @@ export interface TicketContext {
   /** A request was resolved: the satisfaction question goes out (once). */
   onResolved?: (ticket: TicketDoc) => Promise<void>;
   settings: { teamVisibility: boolean };
+}
+/** The dependencies, and the tickets' named reads and writes. */
+export interface TicketContext extends TicketDeps {
+  store: Tickets;
 }
 
 export const idOf = (id: string) => {

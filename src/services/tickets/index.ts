@@ -4,7 +4,8 @@
 import { addAttachment, attachment } from './attachments.js';
 import { sendAutomatic } from './automatic.js';
 import { systemUpdate, systemView } from './backoffice.js';
-import { loadVisible, type TicketContext } from './context.js';
+import { loadVisible, type TicketDeps } from './context.js';
+import { tickets } from '../../store/repositories/tickets.js';
 import { detail } from './detail.js';
 import { history } from './history.js';
 import { inbox } from './inbox.js';
@@ -18,7 +19,7 @@ import { bindAll } from '../bind.js';
 
 export type { InboxQuery } from './inbox.js';
 
-export function createTicketService(deps: TicketContext) {
-  return bindAll(deps, { isAtRisk, backfillSatisfiedAt, backfillInboxOrder, inbox, detail, replyChannels, addAttachment, attachment, reply, systemView, systemUpdate, requestDocuments, note, update, assign, renderCannedFor, loadVisible, history, setStatusAsSystem, sendAutomatic });
+export function createTicketService(deps: TicketDeps) {
+  return bindAll({ ...deps, store: tickets(deps.models) }, { isAtRisk, backfillSatisfiedAt, backfillInboxOrder, inbox, detail, replyChannels, addAttachment, attachment, reply, systemView, systemUpdate, requestDocuments, note, update, assign, renderCannedFor, loadVisible, history, setStatusAsSystem, sendAutomatic });
 }
 export type TicketService = ReturnType<typeof createTicketService>;

@@ -23,16 +23,11 @@ export async function setStatus(ctx: TicketContext, actor: Actor, ticket: Ticket
   if (status === 'pending') Object.assign(set, { pendingSince: at, reminderSentAt: null, ...(sla ? { sla: ctx.sla.pause(sla, at) } : {}) });
   else if (ticket.status === 'pending') Object.assign(set, { pendingSince: null, ...(sla ? { sla: ctx.sla.resume(sla, at) } : {}) });
   if (status === 'resolved' || status === 'closed') set.sla = null;
-  const updated = await ctx.models.tickets.updateOne({ _id: ticket._id, status: ticket.status }, { $set: set });
-  if (updated.modifiedCount === 0) throw new Conflict('ticket.changed_meanwhile');
-  if (status === 'resolved' || status === 'closed') {
-    await ctx.models.citizens.updateOne({ _id: ticket.citizenId, openTicketId: ticket._id }, { $set: { openTicketId: null } });
-  } else {
-    await ctx.models.citizens.updateOne({ _id: ticket.citizenId, openTicketId: null }, { $set: { openTicketId: ticket._id } });
-  }
+  if (!(await ctx.store.changeStatus(ticket._id, ticket.status, set))) throw new Conflict('ticket.changed_meanwhile');
+  await ctx.store.openSlot(ticket.citizenId, ticket._id, status !== 'resolved' && status !== 'closed');
   await ctx.audit(actor, 'ticket.status.changed', { ticketId: ticket._id, citizenId: ticket.citizenId }, { from: ticket.status, to: status });
   if (status === 'resolved' && ctx.onResolved) {
-    const resolved = await ctx.models.tickets.findById(ticket._id);
+    const resolved = await ctx.store.byId(ticket._id);
     if (resolved) await ctx.onResolved(resolved).catch((err: unknown) => ctx.log.warn({ err, ticketId: String(ticket._id) }, 'satisfaction question not queued'));
   }
   return { status };
@@ -47,11 +42,11 @@ export async function update(ctx: TicketContext, principal: Principal, ticketId:
   if (change.category !== undefined && change.category !== ticket.category) set.category = change.category;
   if (change.priority !== undefined && change.priority !== ticket.priority) set.priority = change.priority;
   if (Object.keys(set).length) {
-    await ctx.models.tickets.updateOne({ _id: ticket._id }, { $set: set });
+    await ctx.store.setFields(ticket._id, set);
     await ctx.audit(actor, 'ticket.updated', { ticketId: ticket._id, citizenId: ticket.citizenId }, { from: { category: ticket.category, priority: ticket.priority }, to: set });
     Object.assign(changes, set);
   }
-  const fresh = (await ctx.models.tickets.findById(ticket._id))!;
+  const fresh = (await ctx.store.byId(ticket._id))!;
   if (Object.keys(changes).length) ctx.events.emit('ticket.updated', { ...(await eventData(ctx, fresh)), changes });
   const [summary] = await summaries(ctx, [fresh]);
   return summary!;
@@ -59,26 +54,26 @@ export async function update(ctx: TicketContext, principal: Principal, ticketId:
 
 /** A manager gives one ticket to another agent; the citizen's recurring agent is unchanged. */
 export async function assign(ctx: TicketContext, actor: Actor & { kind: 'agent' }, ticketId: string, agentId: string, reason?: string) {
-  const ticket = await ctx.models.tickets.findById(idOf(ticketId));
+  const ticket = await ctx.store.byId(idOf(ticketId));
   if (!ticket) throw new NotFound('ticket.not_found');
-  const agent = Types.ObjectId.isValid(agentId) ? await ctx.models.agents.findOne({ _id: agentId, active: true }).lean() : null;
+  const agent = Types.ObjectId.isValid(agentId) ? await ctx.store.activeAgent(agentId) : null;
   if (!agent) throw new NotFound('agent.not_found');
   const from = ticket.assigneeId ? String(ticket.assigneeId) : null;
   if (from === agentId) return (await summaries(ctx, [ticket]))[0]!;
-  await ctx.models.tickets.updateOne({ _id: ticket._id }, { $set: { assigneeId: agent._id, teamId: agent.teamId ?? ticket.teamId } });
+  await ctx.store.setFields(ticket._id, { assigneeId: agent._id, teamId: agent.teamId ?? ticket.teamId });
   await ctx.audit(actor, 'ticket.assigned', { ticketId: ticket._id, citizenId: ticket.citizenId, agentId: agent._id }, { from, to: agentId, reason: reason ?? null });
-  const fresh = (await ctx.models.tickets.findById(ticket._id))!;
+  const fresh = (await ctx.store.byId(ticket._id))!;
   ctx.events.emit('ticket.assigned', { ...(await eventData(ctx, fresh)), fromAgentId: from, toAgentId: agentId, reason });
   return (await summaries(ctx, [fresh]))[0]!;
 }
 
 /** Automation: a status change made by the system itself, audited and pushed like any other. */
 export async function setStatusAsSystem(ctx: TicketContext, ticketId: string, status: TicketStatus, reason: string) {
-  const ticket = await ctx.models.tickets.findById(idOf(ticketId));
+  const ticket = await ctx.store.byId(idOf(ticketId));
   if (!ticket) throw new NotFound('ticket.not_found');
   const changes = await setStatus(ctx, { kind: 'system' }, ticket, status);
   if (Object.keys(changes).length) {
-    const fresh = (await ctx.models.tickets.findById(ticket._id))!;
+    const fresh = (await ctx.store.byId(ticket._id))!;
     ctx.events.emit('ticket.updated', { ...(await eventData(ctx, fresh)), changes: { ...changes, reason } });
   }
 }
