@@ -1,47 +1,18 @@
 // What the mailbox brings, handled: citizen messages through the one pipeline (attachments stored
 // first), bounces mark our message failed, auto-replies and unreadable mail are kept for inspection.
-// Also the mailbox's reading state and lease, which the IMAP listener uses through MailboxStore.
+// The mailbox's reading state and lease (store/repositories/mailboxState.ts) go to the IMAP listener with it.
 import type { Logger } from 'pino';
 import type { ParsedEmail } from '../../channels/email/parse.js';
-import type { MailboxStore } from '../../channels/email/listener.js';
 import type { Models } from '../store/index.js';
 import { attachmentIdOf, attachmentRef } from '../store/models/mailbox.js';
+import { mailboxState } from '../store/repositories/mailboxState.js';
 import type { IngestInbound } from './ingest/index.js';
 import { messageIdOfOurs, type Outbox } from './outbox/index.js';
 
 export function createEmailService(deps: { models: Models; ingestInbound: IngestInbound; outbox: Outbox; now: () => Date; log: Logger }) {
   const { models, now } = deps;
 
-  const mailboxStore: MailboxStore = {
-    async load(mailbox) {
-      const state = await models.mailboxState.findById(mailbox).lean();
-      return { uidValidity: state?.uidValidity ?? null, lastUid: state?.lastUid ?? 0 };
-    },
-    async saveUid(mailbox, uidValidity, uid) {
-      // Forward only, and reset when the mailbox's UIDVALIDITY changed.
-      await models.mailboxState.updateOne({ _id: mailbox, uidValidity, lastUid: { $lt: uid } }, { $set: { lastUid: uid } });
-    },
-    async resetUidValidity(mailbox, uidValidity) {
-      await models.mailboxState.updateOne({ _id: mailbox }, { $set: { uidValidity, lastUid: 0 } }, { upsert: true });
-    },
-    async acquireLease(mailbox, holder, ttlMs) {
-      const at = now();
-      const until = new Date(at.getTime() + ttlMs);
-      try {
-        const won = await models.mailboxState.findOneAndUpdate(
-          { _id: mailbox, $or: [{ leaseHolder: holder }, { leaseHolder: null }, { leaseUntil: { $lt: at } }] },
-          { $set: { leaseHolder: holder, leaseUntil: until } },
-          { upsert: true, returnDocument: 'after' },
-        );
-        return !!won && won.leaseHolder === holder;
-      } catch {
-        return false; // another instance created the record at the same moment: it holds the lease
-      }
-    },
-    async releaseLease(mailbox, holder) {
-      await models.mailboxState.updateOne({ _id: mailbox, leaseHolder: holder }, { $set: { leaseHolder: null, leaseUntil: null } });
-    },
-  };
+  const mailboxStore = mailboxState(models, now);
 
   return {
     mailboxStore,
