@@ -23,7 +23,7 @@ export async function call(ctx: CallbackContext, principal: Principal, ticket: T
   const id = new Types.ObjectId();
   const dial: DialRecord = { state: 'initiated', durationSeconds: null };
   const at = ctx.now();
-  await ctx.models.messages.create({
+  await ctx.calls.record({
     _id: id, ticketId: ticket._id, citizenId: ticket.citizenId, direction: 'out', channel: 'voice', kind: 'call', externalId: `call:${String(id)}`,
     toAddress: phone, text: dialText(dial, phone), authorId: new Types.ObjectId(principal.agentId), receivedAt: at,
     dial: { ...dial, agentPhone: agent.phone, version: 0 },
@@ -35,13 +35,13 @@ export async function call(ctx: CallbackContext, principal: Principal, ticket: T
     await dialEvent(ctx, String(id), { leg: 'agent', status: 'failed' });
     throw new Invalid('call.refused', { reason: sent.reason });
   }
-  await ctx.models.messages.updateOne({ _id: id }, { $set: { providerId: sent.externalId } });
+  await ctx.calls.providerId(id, sent.externalId);
   return { id: String(id), state: dial.state as DialState };
 }
 
 /** What the bridge needs once the agent answered: the citizen's number and the ticket's reference. */
 export async function bridgeTarget(ctx: CallbackContext, callId: string): Promise<{ phone: string; reference: string } | null> {
-  const message = Types.ObjectId.isValid(callId) ? await ctx.models.messages.findOne({ _id: callId, kind: 'call' }).lean() : null;
+  const message = Types.ObjectId.isValid(callId) ? await ctx.calls.byId(callId).lean() : null;
   const ticket = message ? await ctx.models.tickets.findById(message.ticketId, { reference: 1 }).lean() : null;
   return message?.toAddress && ticket ? { phone: message.toAddress, reference: ticket.reference } : null;
 }
@@ -50,17 +50,13 @@ export async function bridgeTarget(ctx: CallbackContext, callId: string): Promis
 export async function dialEvent(ctx: CallbackContext, callId: string, event: DialEvent): Promise<boolean> {
   if (!Types.ObjectId.isValid(callId)) return false;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const message = await ctx.models.messages.findOne({ _id: callId, kind: 'call' });
+    const message = await ctx.calls.byId(callId);
     if (!message?.dial) return false;
     const current: DialRecord = { state: message.dial.state as DialState, durationSeconds: message.dial.durationSeconds ?? null };
     const next = applyDialEvent(current, event);
     if (!next) return true;
     const text = dialText(next, message.toAddress ?? '');
-    const updated = await ctx.models.messages.findOneAndUpdate(
-      { _id: message._id, 'dial.version': message.dial.version ?? 0 },
-      { $set: { 'dial.state': next.state, 'dial.durationSeconds': next.durationSeconds, text }, $inc: { 'dial.version': 1 } },
-      { returnDocument: 'after' },
-    );
+    const updated = await ctx.calls.advance(message._id, message.dial.version ?? 0, next, text);
     if (!updated) continue; // another callback moved it meanwhile
     const ticket = (await ctx.models.tickets.findById(message.ticketId))!;
     if (next.state === 'answered') await answered(ctx, ticket, message.authorId);
@@ -73,9 +69,6 @@ export async function dialEvent(ctx: CallbackContext, callId: string, event: Dia
 
 /** The citizen was reached: their request for a call-back is done, and they have had an answer. */
 export async function answered(ctx: CallbackContext, ticket: TicketDoc, agentId: Types.ObjectId | null | undefined) {
-  await ctx.models.messages.updateMany({ ticketId: ticket._id, kind: 'callback_request', 'callback.state': 'requested' }, { $set: { 'callback.state': 'done' } });
-  const at = ctx.now();
-  await ctx.models.tickets.updateOne({ _id: ticket._id, firstRespondedAt: null }, { $set: { firstRespondedAt: at } });
-  await ctx.models.tickets.updateOne({ _id: ticket._id }, { $set: { callback: null, sla: null, nextResponseDueAt: null, unreadCount: 0 } });
+  await ctx.calls.reached(ticket._id, ctx.now());
   await ctx.audit(agentId ? { kind: 'agent', id: String(agentId) } : SYSTEM, 'ticket.call.answered', { ticketId: ticket._id, citizenId: ticket.citizenId }, {});
 }

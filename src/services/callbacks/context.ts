@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Dialer } from '../../../channels/types.js';
 import type { OpeningHours } from '../../domain/calendar.js';
 import type { Models } from '../../store/index.js';
+import type { Calls } from '../../store/repositories/calls.js';
 import type { Audit } from '../audit.js';
 import type { EventBus } from '../eventBus.js';
 import type { IngestInbound } from '../ingest/index.js';
@@ -13,7 +14,7 @@ import { ticketEventData } from '../ticketEvents.js';
 import { nextSlots, slotLabel } from '../../domain/callbackSlots.js';
 import { isCallbackDestination } from '../../domain/identity.js';
 
-export interface CallbackContext {
+export interface CallbackDeps {
   models: Models;
   events: EventBus;
   audit: Audit;
@@ -23,6 +24,10 @@ export interface CallbackContext {
   settings: { openingHours: OpeningHours; timeZone: string; defaultPhoneRegion: string; enabled: boolean; regions: readonly string[] };
   /** Twilio's outgoing calls; null when the phone channel is off. */
   dialer: Dialer | null;
+}
+/** The dependencies, and the call entries' named reads and writes. */
+export interface CallbackContext extends CallbackDeps {
+  calls: Calls;
 }
 
 /** The numbers the citizen is known by. */

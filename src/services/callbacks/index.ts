@@ -4,10 +4,11 @@
 // the service's number. The call is one thread entry (kind 'call') moved forward by Twilio's callbacks.
 import { bindAll } from '../bind.js';
 import { bridgeTarget, call, dialEvent } from './call.js';
-import { slots, type CallbackContext } from './context.js';
+import { calls } from '../../store/repositories/calls.js';
+import { slots, type CallbackDeps } from './context.js';
 import { requestFromCall, requestFromPortal } from './request.js';
 
-export function createCallbackService(deps: CallbackContext) {
-  return { enabled: deps.settings.enabled, ...bindAll(deps, { slots, requestFromPortal, requestFromCall, call, bridgeTarget, dialEvent }) };
+export function createCallbackService(deps: CallbackDeps) {
+  return { enabled: deps.settings.enabled, ...bindAll({ ...deps, calls: calls(deps.models) }, { slots, requestFromPortal, requestFromCall, call, bridgeTarget, dialEvent }) };
 }
 export type CallbackService = ReturnType<typeof createCallbackService>;

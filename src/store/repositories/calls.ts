@@ -1,0 +1,28 @@
+// Outgoing calls (« Rappeler ») as thread entries, by name: recorded when dialled, moved forward by
+// Twilio's callbacks with a compare-and-set on their version (callbacks come in any order, on any
+// instance), and the ticket answered once the citizen is reached.
+import type { Types } from 'mongoose';
+import type { Models } from '../index.js';
+
+export function calls(models: Models) {
+  return {
+    /** The call entry (kind 'call'); null for any other id. */
+    byId: (id: Types.ObjectId | string) => models.messages.findOne({ _id: id, kind: 'call' }),
+    record: (entry: Record<string, unknown>) => models.messages.create(entry),
+    providerId: (id: Types.ObjectId, sid: string) => models.messages.updateOne({ _id: id }, { $set: { providerId: sid } }),
+    /** Writes the call's next state if its version is still `version`; null when another callback moved it first. */
+    advance: (id: Types.ObjectId, version: number, next: { state: string; durationSeconds: number | null }, text: string) =>
+      models.messages.findOneAndUpdate(
+        { _id: id, 'dial.version': version },
+        { $set: { 'dial.state': next.state, 'dial.durationSeconds': next.durationSeconds, text }, $inc: { 'dial.version': 1 } },
+        { returnDocument: 'after' },
+      ),
+    /** The citizen was reached: their call-back requests are done, and the ticket has its answer (first one dated). */
+    async reached(ticketId: Types.ObjectId, at: Date) {
+      await models.messages.updateMany({ ticketId, kind: 'callback_request', 'callback.state': 'requested' }, { $set: { 'callback.state': 'done' } });
+      await models.tickets.updateOne({ _id: ticketId, firstRespondedAt: null }, { $set: { firstRespondedAt: at } });
+      await models.tickets.updateOne({ _id: ticketId }, { $set: { callback: null, sla: null, nextResponseDueAt: null, unreadCount: 0 } });
+    },
+  };
+}
+export type Calls = ReturnType<typeof calls>;
