@@ -5,15 +5,15 @@ import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { InboundMessage } from '../../../channels/types.js';
 import { NotFound } from '../../domain/errors.js';
-import { identityKey, identityKindOf, normaliseIdentity, phoneSender, type Identity, type PhoneSender } from '../../domain/identity.js';
+import { identityKindOf, normaliseIdentity, phoneSender, type Identity, type PhoneSender } from '../../domain/identity.js';
 import { t } from '../../i18n/catalogue.js';
-import { isDuplicateKey } from '../../store/index.js';
 import type { CitizenDoc } from '../../store/models/citizen.js';
+import type { IdentityRecord } from '../../store/repositories/senders.js';
 import type { IngestContext } from './context.js';
 
 export type Unreachable = Exclude<PhoneSender, { identity: Identity }>;
 export type Sender = { identity: Identity | null; unreachable: Unreachable | null };
-export type IdentityRecord = { citizenId: Types.ObjectId; smsOptOutAt?: Date | null };
+export type { IdentityRecord } from '../../store/repositories/senders.js';
 
 /** Who the message is from: an identity, an unreachable sender (a hidden number…), or neither (the portal names its citizen). */
 export function senderOf(ctx: IngestContext, inbound: InboundMessage): Sender {
@@ -25,54 +25,30 @@ export function senderOf(ctx: IngestContext, inbound: InboundMessage): Sender {
 
 /** The sender's identity record, read while the key is reserved (a failed read counts as not found). */
 export function readIdentity(ctx: IngestContext, sender: Sender): Promise<IdentityRecord | null> {
-  const read = sender.identity ? ctx.models.identities.findById(identityKey(sender.identity)).lean().exec() : Promise.resolve(null);
+  const read = sender.identity ? ctx.senders.identity(sender.identity) : Promise.resolve(null);
   // A failed read counts as not found: resolveCitizen then creates the identity, or reads it on the duplicate.
   return read.catch(() => null);
 }
 
 /** The identity's citizen (created with `firstWrite`'s fields when the identity is new), and whether the number sent STOP. */
 export async function resolveCitizen(ctx: IngestContext, identity: Identity, name: string | undefined, known: Promise<IdentityRecord | null>, firstWrite: () => Promise<Record<string, unknown>>) {
-  const { models } = ctx;
-  const { record, isNew } = await identityRecord(ctx, identity, known);
+  const read = await known;
+  const { record, isNew } = read ? { record: read, isNew: false } : await ctx.senders.createIdentity(identity);
   const smsOptedOut = !!record.smsOptOutAt;
   // A known identity: its citizen is read (they hold it already); written only if missing (a delivery
   // that created the identity died before its citizen).
   if (!isNew) {
-    const existing = await models.citizens.findById(record.citizenId);
+    const existing = await ctx.senders.citizen(record.citizenId);
     if (existing?.identities.some((i) => i.kind === identity.kind && i.value === identity.value)) return { citizen: existing, smsOptedOut };
   }
   const onInsert = isNew ? await firstWrite() : {};
   // Idempotent: every racer for a new identity upserts the same citizen id.
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const citizen = await models.citizens.findOneAndUpdate(
-        { _id: record.citizenId },
-        { $setOnInsert: { name: name?.trim() || null, ...onInsert }, $addToSet: { identities: identity } },
-        { upsert: true, returnDocument: 'after' },
-      );
-      return { citizen: citizen!, smsOptedOut };
-    } catch (err) {
-      if (!isDuplicateKey(err) || attempt >= 3) throw err;
-    }
-  }
-}
-
-/** The identity's record as read, or created now with a new citizen id (a concurrent delivery may create it first). */
-async function identityRecord(ctx: IngestContext, identity: Identity, known: Promise<IdentityRecord | null>): Promise<{ record: IdentityRecord; isNew: boolean }> {
-  const read = await known;
-  if (read) return { record: read, isNew: false };
-  const key = identityKey(identity);
-  try {
-    return { record: (await ctx.models.identities.create({ _id: key, kind: identity.kind, value: identity.value, citizenId: new Types.ObjectId() })).toObject(), isNew: true };
-  } catch (err) {
-    if (!isDuplicateKey(err)) throw err;
-    return { record: (await ctx.models.identities.findById(key).lean())!, isNew: false };
-  }
+  return { citizen: await ctx.senders.upsertCitizen(record.citizenId, identity, { name: name?.trim() || null, ...onInsert }), smsOptedOut };
 }
 
 /** The citizen a message names itself (the portal's). */
 export async function knownCitizen(ctx: IngestContext, citizenId: string | undefined): Promise<CitizenDoc> {
-  const citizen = citizenId && Types.ObjectId.isValid(citizenId) ? await ctx.models.citizens.findById(citizenId) : null;
+  const citizen = citizenId && Types.ObjectId.isValid(citizenId) ? await ctx.senders.citizen(citizenId) : null;
   if (!citizen) throw new NotFound('citizen.not_found');
   return citizen;
 }
@@ -83,16 +59,8 @@ export async function knownCitizen(ctx: IngestContext, citizenId: string | undef
  * retried or concurrent delivery finds the same record.
  */
 export async function unreachableCitizen(ctx: IngestContext, inbound: InboundMessage, sender: Unreachable): Promise<CitizenDoc> {
-  const { models } = ctx;
   const id = new Types.ObjectId(createHash('sha256').update(`unreachable:${inbound.channel}:${inbound.externalId}`).digest('hex').slice(0, 24));
-  const existing = await models.citizens.findById(id);
-  if (existing) return existing;
-  try {
-    return await models.citizens.create({ _id: id, name: unreachableName(sender), unreachable: sender.unreachable });
-  } catch (err) {
-    if (!isDuplicateKey(err)) throw err;
-    return (await models.citizens.findById(id))!; // a concurrent delivery created it
-  }
+  return ctx.senders.citizenOnce(id, { name: unreachableName(sender), unreachable: sender.unreachable });
 }
 
 export function unreachableName(sender: Unreachable): string {

@@ -6,6 +6,7 @@ import type { InboundMessage } from '../../../channels/types.js';
 import { oneLine } from '../../domain/text.js';
 import type { IngestContext, IngestDeps, IngestResult } from './context.js';
 import { messageKeys } from '../../store/repositories/messageKeys.js';
+import { senders } from '../../store/repositories/senders.js';
 import { announceFollowUp, finish, finishDuplicate, recoverInterrupted } from './announce.js';
 import { readIdentity, senderOf } from './identify.js';
 import { place } from './place.js';
@@ -17,7 +18,7 @@ export type { IngestDeps, IngestResult } from './context.js';
 export { FINISHING_STALE_MS } from './context.js';
 
 export function createIngestInbound(deps: IngestDeps) {
-  const ctx: IngestContext = { ...deps, routing: createRoutingState(deps), keys: messageKeys(deps.models) };
+  const ctx: IngestContext = { ...deps, routing: createRoutingState(deps), keys: messageKeys(deps.models), senders: senders(deps.models) };
 
   async function ingestInbound(received: InboundMessage): Promise<IngestResult> {
     const inbound = receive(received);
