@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Models } from '../../store/index.js';
 import type { MessageKeys } from '../../store/repositories/messageKeys.js';
 import type { Senders } from '../../store/repositories/senders.js';
+import type { Threads } from '../../store/repositories/threads.js';
 import type { MessageDoc } from '../../store/models/message.js';
 import type { TicketDoc } from '../../store/models/ticket.js';
 import type { Audit } from '../audit.js';
@@ -27,11 +28,12 @@ export interface IngestDeps {
   storedLate?: (receivedAt: Date) => Promise<void>;
 }
 
-/** The dependencies, the routing state, the idempotency keys and the senders' records: what each step takes first. */
+/** The dependencies, the routing state and the store's named reads and writes: what each step takes first. */
 export interface IngestContext extends IngestDeps {
   routing: RoutingState;
   keys: MessageKeys;
   senders: Senders;
+  threads: Threads;
 }
 
 export interface IngestResult {

@@ -7,6 +7,7 @@ import { oneLine } from '../../domain/text.js';
 import type { IngestContext, IngestDeps, IngestResult } from './context.js';
 import { messageKeys } from '../../store/repositories/messageKeys.js';
 import { senders } from '../../store/repositories/senders.js';
+import { threads } from '../../store/repositories/threads.js';
 import { announceFollowUp, finish, finishDuplicate, recoverInterrupted } from './announce.js';
 import { readIdentity, senderOf } from './identify.js';
 import { place } from './place.js';
@@ -18,7 +19,7 @@ export type { IngestDeps, IngestResult } from './context.js';
 export { FINISHING_STALE_MS } from './context.js';
 
 export function createIngestInbound(deps: IngestDeps) {
-  const ctx: IngestContext = { ...deps, routing: createRoutingState(deps), keys: messageKeys(deps.models), senders: senders(deps.models) };
+  const ctx: IngestContext = { ...deps, routing: createRoutingState(deps), keys: messageKeys(deps.models), senders: senders(deps.models), threads: threads(deps.models) };
 
   async function ingestInbound(received: InboundMessage): Promise<IngestResult> {
     const inbound = receive(received);

@@ -20,15 +20,15 @@ export type Opening = { messageId: Types.ObjectId; fromAddress: string | null; p
 
 /** The ticket of the message, existing (reopened when the rule says so) or created now. */
 export async function resolveTicket(ctx: IngestContext, citizen: CitizenDoc, inbound: InboundMessage, message: Opening, log: Logger, classify: Classify): Promise<{ ticket: TicketDoc; created: boolean }> {
-  const { models } = ctx;
+  const { threads } = ctx;
   const referenced = await referencedTicket(ctx, inbound);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const fresh = attempt === 0 ? citizen : (await models.citizens.findById(citizen._id))!;
+    const fresh = attempt === 0 ? citizen : (await threads.citizen(citizen._id))!;
     const expectedOpenId = fresh.openTicketId ?? null;
     // A ticket another delivery is creating right now is waited for briefly.
-    const open = expectedOpenId ? await waitFor(() => models.tickets.findById(expectedOpenId).exec()) : null;
+    const open = expectedOpenId ? await waitFor(() => threads.ticket(expectedOpenId).exec()) : null;
     // Usually the open ticket is the last one too: read once.
-    const last = !fresh.lastTicketId ? null : open && String(open._id) === String(fresh.lastTicketId) ? open : await models.tickets.findById(fresh.lastTicketId);
+    const last = !fresh.lastTicketId ? null : open && String(open._id) === String(fresh.lastTicketId) ? open : await threads.ticket(fresh.lastTicketId);
     const choice = chooseThread({
       citizenId: String(fresh._id),
       referenced: referenced && forThreading(referenced),
@@ -44,7 +44,7 @@ export async function resolveTicket(ctx: IngestContext, citizen: CitizenDoc, inb
     }
     // Claim the citizen's open-ticket slot first; only the winner creates the ticket.
     const newId = new Types.ObjectId();
-    const claimed = await models.citizens.findOneAndUpdate({ _id: fresh._id, openTicketId: expectedOpenId }, { $set: { openTicketId: newId, lastTicketId: newId } }, { returnDocument: 'after' });
+    const claimed = await threads.claimOpenSlot(fresh._id, expectedOpenId, newId);
     if (!claimed) continue;
     const ticket = await createTicket(ctx, newId, claimed, inbound, { ...message, previousTicketId: choice.previousTicketId, rule: await classify() });
     log.info({ ticketId: String(ticket._id), reference: ticket.reference }, 'ticket created');
@@ -55,28 +55,25 @@ export async function resolveTicket(ctx: IngestContext, citizen: CitizenDoc, inb
 
 /** The ticket the message names: by id (chat, portal), by the email headers of a message we sent, by a reference in the subject. */
 async function referencedTicket(ctx: IngestContext, inbound: InboundMessage): Promise<TicketDoc | null> {
-  const { models } = ctx;
+  const { threads } = ctx;
   const hints = inbound.threadHints;
   if (hints.ticketId && Types.ObjectId.isValid(hints.ticketId)) {
-    const byId = await models.tickets.findById(hints.ticketId);
+    const byId = await threads.ticket(hints.ticketId);
     // A ticket merged into another (a chat joined to its citizen's request): the message goes there.
-    if (byId?.mergedIntoId) return (await models.tickets.findById(byId.mergedIntoId)) ?? byId;
+    if (byId?.mergedIntoId) return (await threads.ticket(byId.mergedIntoId)) ?? byId;
     if (byId) return byId;
   }
   const keys = [hints.inReplyTo, ...(hints.references ?? [])].filter((k): k is string => !!k);
   if (keys.length > 0) {
-    const earlier = await models.messages.findOne({ 'threadKeys.messageId': { $in: keys } }).sort({ createdAt: -1 }).lean();
-    const ticket = earlier ? await models.tickets.findById(earlier.ticketId) : null;
+    const ticket = await threads.byMessageIds(keys);
     if (ticket) return ticket;
   }
   const reference = hints.ticketRef ?? findReference(inbound.subject);
-  return reference ? models.tickets.findOne({ reference }) : null;
+  return reference ? threads.byReference(reference) : null;
 }
 
 async function reopen(ctx: IngestContext, ticket: TicketDoc, citizen: CitizenDoc, log: Logger) {
-  const reopened = await ctx.models.tickets.updateOne({ _id: ticket._id, status: 'resolved' }, { $set: { status: 'open', resolvedAt: null } });
-  if (reopened.modifiedCount !== 1) return;
-  await ctx.models.citizens.updateOne({ _id: citizen._id, openTicketId: null }, { $set: { openTicketId: ticket._id } });
+  if (!(await ctx.threads.reopen(ticket._id, citizen._id))) return;
   await ctx.audit(SYSTEM, 'ticket.reopened', { ticketId: ticket._id, citizenId: citizen._id }, { reason: 'citizen wrote within the reopen window' });
   log.info({ ticketId: String(ticket._id) }, 'ticket reopened');
 }
@@ -91,7 +88,7 @@ export async function createTicket(ctx: IngestContext, id: Types.ObjectId, citiz
   const year = inbound.receivedAt.getUTCFullYear();
   const reference = formatReference(year, await nextSequence(ctx.models, referenceCounterName(year)));
   const firstDeadline = ctx.sla.first(inbound.receivedAt);
-  const ticket = await ctx.models.tickets.create({
+  const ticket = await ctx.threads.create({
     _id: id,
     reference,
     citizenId: citizen._id,
