@@ -18,7 +18,7 @@ export async function finish(ctx: IngestContext, message: MessageDoc, ticket: Ti
   if (isNewTicket && ctx.acknowledge) await ctx.acknowledge(current, message, { citizenName: known.citizenName, smsOptedOut: known.smsOptedOut });
   // Stored: pushed now; then marked processed (a crash before that completes it again, see recoverInterrupted).
   publish(ctx, message, current, isNewTicket, routing);
-  await Promise.all([ctx.models.messages.updateOne({ _id: message._id }, { $set: { stage: 'processed' } }), ctx.storedLate?.(message.receivedAt)]);
+  await Promise.all([ctx.messages.processed(message._id), ctx.storedLate?.(message.receivedAt)]);
   log.info({ messageId: String(message._id), isNewTicket }, 'inbound message stored');
   return result(message._id, current, isNewTicket, false, routing);
 }
@@ -34,7 +34,7 @@ export async function announceFollowUp(ctx: IngestContext, message: MessageDoc, 
 
 /** A retry: stored once already. Completes the work a crash interrupted (stale 'finishing'), then reports. */
 export async function finishDuplicate(ctx: IngestContext, message: MessageDoc, log: Logger): Promise<IngestResult> {
-  const ticket = await ctx.models.tickets.findById(message.ticketId);
+  const ticket = await ctx.threads.ticket(message.ticketId);
   if (!ticket) throw new Error(`message ${String(message._id)} refers to a missing ticket`);
   if (message.stage === 'finishing' && (await claimInterrupted(ctx, message._id))) {
     log.warn('completing a message whose processing was interrupted');
@@ -46,10 +46,10 @@ export async function finishDuplicate(ctx: IngestContext, message: MessageDoc, l
 /** Completes every message a dead process left half-processed; run at start and by the sweeper. */
 export async function recoverInterrupted(ctx: IngestContext): Promise<number> {
   const staleBefore = new Date(ctx.now().getTime() - FINISHING_STALE_MS);
-  const stuck = await ctx.models.messages.find({ stage: 'finishing', stageAt: { $lt: staleBefore } }).limit(500);
+  const stuck = await ctx.messages.stuck(staleBefore);
   let recovered = 0;
   for (const message of stuck) {
-    const ticket = await ctx.models.tickets.findById(message.ticketId);
+    const ticket = await ctx.threads.ticket(message.ticketId);
     if (!ticket || !(await claimInterrupted(ctx, message._id))) continue;
     await finish(ctx, message, ticket, ctx.log.child({ channel: message.channel, externalId: message.externalId, ticketId: String(ticket._id) }));
     recovered++;
@@ -60,7 +60,7 @@ export async function recoverInterrupted(ctx: IngestContext): Promise<number> {
 /** Takes over a message left 'finishing' longer than FINISHING_STALE_MS (its process died). */
 async function claimInterrupted(ctx: IngestContext, messageId: Types.ObjectId): Promise<boolean> {
   const staleBefore = new Date(ctx.now().getTime() - FINISHING_STALE_MS);
-  return !!(await ctx.models.messages.findOneAndUpdate({ _id: messageId, stage: 'finishing', stageAt: { $lt: staleBefore } }, { $set: { stageAt: ctx.now() } }));
+  return ctx.messages.claimInterrupted(messageId, staleBefore, ctx.now());
 }
 
 /** The routing read before the write, unless the ticket changed hands meanwhile. */

@@ -5,6 +5,7 @@ import type { Models } from '../../store/index.js';
 import type { MessageKeys } from '../../store/repositories/messageKeys.js';
 import type { Senders } from '../../store/repositories/senders.js';
 import type { Threads } from '../../store/repositories/threads.js';
+import type { InboundMessages } from '../../store/repositories/inboundMessages.js';
 import type { MessageDoc } from '../../store/models/message.js';
 import type { TicketDoc } from '../../store/models/ticket.js';
 import type { Audit } from '../audit.js';
@@ -34,6 +35,7 @@ export interface IngestContext extends IngestDeps {
   keys: MessageKeys;
   senders: Senders;
   threads: Threads;
+  messages: InboundMessages;
 }
 
 export interface IngestResult {

@@ -8,6 +8,7 @@ import type { IngestContext, IngestDeps, IngestResult } from './context.js';
 import { messageKeys } from '../../store/repositories/messageKeys.js';
 import { senders } from '../../store/repositories/senders.js';
 import { threads } from '../../store/repositories/threads.js';
+import { inboundMessages } from '../../store/repositories/inboundMessages.js';
 import { announceFollowUp, finish, finishDuplicate, recoverInterrupted } from './announce.js';
 import { readIdentity, senderOf } from './identify.js';
 import { place } from './place.js';
@@ -19,7 +20,7 @@ export type { IngestDeps, IngestResult } from './context.js';
 export { FINISHING_STALE_MS } from './context.js';
 
 export function createIngestInbound(deps: IngestDeps) {
-  const ctx: IngestContext = { ...deps, routing: createRoutingState(deps), keys: messageKeys(deps.models), senders: senders(deps.models), threads: threads(deps.models) };
+  const ctx: IngestContext = { ...deps, routing: createRoutingState(deps), keys: messageKeys(deps.models), senders: senders(deps.models), threads: threads(deps.models), messages: inboundMessages(deps.models) };
 
   async function ingestInbound(received: InboundMessage): Promise<IngestResult> {
     const inbound = receive(received);

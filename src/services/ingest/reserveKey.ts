@@ -11,7 +11,7 @@ export type Reservation = { key: string; messageId: Types.ObjectId; reservedHere
 export async function reserveKey(ctx: IngestContext, inbound: InboundMessage): Promise<Reservation> {
   const reserved = await ctx.keys.reserve(inbound.channel, inbound.externalId);
   if (reserved.reservedHere) return { ...reserved, stored: null };
-  return { ...reserved, stored: await waitFor(() => ctx.models.messages.findById(reserved.messageId).exec()) };
+  return { ...reserved, stored: await waitFor(() => ctx.messages.byId(reserved.messageId).exec()) };
 }
 
 /** Nothing was stored for the message: its key is freed, so that the sender's retry does not wait for it. */

@@ -2,7 +2,6 @@
 // gives its own), and its effect on the ticket, one compare-and-set on the state it was decided from.
 import type { Types } from 'mongoose';
 import type { InboundMessage } from '../../../channels/types.js';
-import { isDuplicateKey } from '../../store/index.js';
 import type { MessageDoc } from '../../store/models/message.js';
 import type { TicketDoc } from '../../store/models/ticket.js';
 import type { SlaPolicy } from '../sla.js';
@@ -33,14 +32,8 @@ export function messageFields(inbound: InboundMessage, placed: Placed, messageId
 export type MessageFields = ReturnType<typeof messageFields>;
 
 /** Stores the message; or, when a concurrent delivery of it won the unique index, that one. */
-export async function storeMessage(ctx: IngestContext, fields: MessageFields, stage: 'finishing' | 'processed'): Promise<{ message: MessageDoc; stored: boolean }> {
-  try {
-    return { message: await ctx.models.messages.create({ ...fields, stage, stageAt: ctx.now() }), stored: true };
-  } catch (err) {
-    if (!isDuplicateKey(err)) throw err;
-    const winner = (await ctx.models.messages.findById(fields._id)) ?? (await ctx.models.messages.findOne({ channel: fields.channel, externalId: fields.externalId }));
-    return { message: winner!, stored: false };
-  }
+export function storeMessage(ctx: IngestContext, fields: MessageFields, stage: 'finishing' | 'processed'): Promise<{ message: MessageDoc; stored: boolean }> {
+  return ctx.messages.store(fields, stage, ctx.now());
 }
 
 /**
@@ -57,13 +50,9 @@ export async function applyToTicket(ctx: IngestContext, ticket: TicketDoc, messa
   let state: TicketDoc | null = ticket;
   for (let attempt = 0; state && attempt < 4 * MAX_ATTEMPTS; attempt++) {
     const { filter, set, announces } = ticketChange(ctx, state, message);
-    const updated = await ctx.models.tickets.findOneAndUpdate(
-      filter,
-      { $max: { lastMessageAt: message.receivedAt, lastInboundAt: message.receivedAt }, $set: set, $inc: { unreadCount: 1 }, $addToSet: { channels: message.channel } },
-      { returnDocument: 'after' },
-    );
+    const updated = await ctx.threads.applyMessage(filter, set, message);
     if (updated) return { current: updated, isNewTicket: announces || String(state.announcedBy) === String(message._id) };
-    state = await ctx.models.tickets.findById(ticket._id);
+    state = await ctx.threads.ticket(ticket._id);
   }
   throw new Error(`could not apply message ${String(message._id)} to ticket ${String(ticket._id)}: it kept changing`);
 }

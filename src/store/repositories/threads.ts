@@ -25,6 +25,13 @@ export function threads(models: Models) {
       return true;
     },
     create: (fields: Record<string, unknown>) => models.tickets.create(fields),
+    /** A citizen's message written to its ticket if the ticket is still as `filter` says; null when another write came first. */
+    applyMessage: (filter: Record<string, unknown>, set: Record<string, unknown>, message: { receivedAt: Date; channel: string }) =>
+      models.tickets.findOneAndUpdate(
+        filter,
+        { $max: { lastMessageAt: message.receivedAt, lastInboundAt: message.receivedAt }, $set: set, $inc: { unreadCount: 1 }, $addToSet: { channels: message.channel } },
+        { returnDocument: 'after' },
+      ),
   };
 }
 export type Threads = ReturnType<typeof threads>;
