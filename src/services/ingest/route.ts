@@ -4,24 +4,25 @@
 import { Types } from 'mongoose';
 import type { Logger } from 'pino';
 import { chooseRecurringAgent, handlingAgentId } from '../../domain/routing.js';
-import { OPEN_STATUSES } from '../../domain/ticket.js';
 import type { CitizenDoc } from '../../store/models/citizen.js';
 import type { TicketDoc } from '../../store/models/ticket.js';
 import { agentDirectory } from '../agentDirectory.js';
 import { SYSTEM } from '../audit.js';
 import { reusedRead } from '../reusedRead.js';
+import { routingReads } from '../../store/repositories/routing.js';
 import type { Classify, IngestContext, IngestDeps, Routing } from './context.js';
 
 /** How long routing reuses the agents' open-ticket counts and the default team (kept in step with this instance's events). */
 const LOADS_TTL_MS = 5_000;
 
 export function createRoutingState(deps: Pick<IngestDeps, 'models' | 'events'>) {
-  const { models, events } = deps;
+  const { events } = deps;
+  const reads = routingReads(deps.models);
   /** The default team (shared for a few seconds once there is one; the first team created when none is marked). */
   const defaultTeam = reusedRead(LOADS_TTL_MS, async () => {
-    const team = (await models.teams.findOne({ isDefault: true }, { _id: 1 }).lean()) ?? (await models.teams.findOne({}, { _id: 1 }).sort({ createdAt: 1 }).lean());
+    const team = await reads.defaultTeamId();
     if (!team) throw new Error('no team yet'); // not kept: asked again next time
-    return team._id;
+    return team;
   });
   /**
    * Open tickets per agent, for least-loaded routing: counting them reads every open ticket, so the
@@ -29,10 +30,7 @@ export function createRoutingState(deps: Pick<IngestDeps, 'models' | 'events'>) 
    * meanwhile (a new ticket adds one; a ticket closed, resolved, reopened or reassigned reads again).
    * Another instance's new tickets are seen at the next read: a few seconds of imprecision in a balance.
    */
-  const loads = reusedRead(LOADS_TTL_MS, async () => {
-    const counts = await models.tickets.aggregate<{ _id: Types.ObjectId | null; n: number }>([{ $match: { status: { $in: OPEN_STATUSES } } }, { $group: { _id: '$assigneeId', n: { $sum: 1 } } }]);
-    return new Map(counts.filter((c) => c._id).map((c) => [String(c._id), c.n]));
-  });
+  const loads = reusedRead(LOADS_TTL_MS, reads.openTicketsPerAgent);
   events.on('ticket.created', (e) => {
     if (e.assigneeId) loads.adjust((m) => m.set(e.assigneeId!, (m.get(e.assigneeId!) ?? 0) + 1));
   });
@@ -62,16 +60,12 @@ export async function ensureRecurringAgent(ctx: IngestContext, citizen: CitizenD
     log.warn({ citizenId: String(citizen._id) }, 'no available agent: the citizen waits in the team queue');
     return citizen;
   }
-  const won = await ctx.models.citizens.findOneAndUpdate(
-    { _id: citizen._id, recurringAgentId: null },
-    { $set: { recurringAgentId: chosen.agentId, teamId: chosen.teamId } },
-    { returnDocument: 'after' },
-  );
+  const won = await ctx.senders.recurringAgentOnce(citizen._id, chosen.agentId, chosen.teamId);
   if (won) {
     await ctx.audit(SYSTEM, 'citizen.recurring_agent.set', { citizenId: citizen._id, agentId: chosen.agentId }, { from: null, to: String(chosen.agentId), reason: 'routing: least-loaded available agent' });
     return won;
   }
-  return (await ctx.models.citizens.findById(citizen._id))!;
+  return (await ctx.senders.citizen(citizen._id))!;
 }
 
 /** The available agent of the team with the fewest open tickets; any team's when the team has none. */

@@ -32,6 +32,9 @@ export function senders(models: Models) {
         }
       }
     },
+    /** Gives the citizen a recurring agent if they have none yet; null when a concurrent message gave one first. */
+    recurringAgentOnce: (citizenId: Types.ObjectId, agentId: Types.ObjectId, teamId: Types.ObjectId | null) =>
+      models.citizens.findOneAndUpdate({ _id: citizenId, recurringAgentId: null }, { $set: { recurringAgentId: agentId, teamId } }, { returnDocument: 'after' }),
     /** The citizen with this id, created with `fields` if missing (a concurrent delivery may create it first). */
     async citizenOnce(id: Types.ObjectId, fields: Record<string, unknown>) {
       const existing = await models.citizens.findById(id);
