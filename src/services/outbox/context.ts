@@ -6,6 +6,7 @@ import { type MessageDoc } from '../../store/models/message.js';
 import { type TicketDoc } from '../../store/models/ticket.js';
 import { ticketEventData } from '../ticketEvents.js';
 import type { Logger } from 'pino';
+import type { OutboxQueue } from '../../store/repositories/outboxQueue.js';
 import type { Models } from '../../store/index.js';
 import type { EventBus } from '../eventBus.js';
 
@@ -49,6 +50,8 @@ export interface OutboxDeps {
 export interface OutboxContext extends OutboxDeps {
   /** Wakes the dispatcher when a message is queued (set by the dispatcher as it starts). */
   wake: { nudge: () => void };
+  /** The queue's named reads and writes. */
+  store: OutboxQueue;
 }
 
 export async function ticketEvent(ctx: OutboxContext, ticketId: Types.ObjectId): Promise<TicketEventData | null> {

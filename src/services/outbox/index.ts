@@ -4,6 +4,7 @@
 import { replyVia } from '../../../channels/registry.js';
 import type { InboundChannel } from '../../../channels/types.js';
 import { bindAll } from '../bind.js';
+import { outboxQueue } from '../../store/repositories/outboxQueue.js';
 import type { OutboxContext, OutboxDeps } from './context.js';
 import { queue } from './queue.js';
 import { advanceStatus } from './status.js';
@@ -12,7 +13,7 @@ import { toOutbound } from './toOutbound.js';
 export { messageIdOfOurs, ourMessageId, type ChannelAdapters, type QueueInput } from './context.js';
 
 export function createOutbox(deps: OutboxDeps) {
-  const ctx: OutboxContext = { ...deps, wake: { nudge: () => undefined } };
+  const ctx: OutboxContext = { ...deps, wake: { nudge: () => undefined }, store: outboxQueue(deps.models) };
   return {
     /** The dispatcher registers here to be woken when a message is queued. */
     onQueued(callback: () => void) {

@@ -13,21 +13,18 @@ export async function advanceStatus(ctx: OutboxContext,
   status: DeliveryStatus,
   details: { reason?: string | null; code?: string | null; providerId?: string | null } = {},
 ): Promise<boolean> {
-  const filter: Record<string, unknown> = { direction: 'out', statusRank: { $lt: STATUS_RANK[status] } };
-  if (where.messageId && Types.ObjectId.isValid(where.messageId)) filter._id = new Types.ObjectId(where.messageId);
-  else if (where.providerId) filter.providerId = where.providerId;
-  else return false;
+  const byId = where.messageId && Types.ObjectId.isValid(where.messageId) ? new Types.ObjectId(where.messageId) : null;
+  const named = byId ? { _id: byId } : where.providerId ? { providerId: where.providerId } : null;
+  if (!named) return false;
   const set: Record<string, unknown> = { status, statusRank: STATUS_RANK[status], statusAt: ctx.now() };
   if (details.reason !== undefined) set.statusReason = details.reason;
   if (details.code !== undefined) set.statusCode = details.code;
   if (details.providerId) set.providerId = details.providerId;
   if (status !== 'queued' && status !== 'sending') set.leaseUntil = null;
-  const updated = await ctx.models.messages.findOneAndUpdate(filter, { $set: set }, { returnDocument: 'after' });
+  const updated = await ctx.store.forward(named, STATUS_RANK[status], set);
   if (!updated) {
     // Not newer: still record the provider id if the callback brought it first.
-    if (details.providerId && where.messageId && Types.ObjectId.isValid(where.messageId)) {
-      await ctx.models.messages.updateOne({ _id: where.messageId, providerId: null }, { $set: { providerId: details.providerId } });
-    }
+    if (details.providerId && byId) await ctx.store.providerIdOnce(byId, details.providerId);
     return false;
   }
   const data = await ticketEvent(ctx, updated.ticketId);

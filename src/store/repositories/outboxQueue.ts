@@ -11,6 +11,14 @@ const EARLIEST = new Date(1_000_000_000_000);
 
 export function outboxQueue(models: Models) {
   return {
+    /**
+     * Moves an outgoing message's delivery status forward, never back: the filter names it (by _id or
+     * provider id) and requires a lower rank. Null when what is stored is already as far or further.
+     */
+    forward: (where: { _id: Types.ObjectId } | { providerId: string }, rank: number, set: Record<string, unknown>) =>
+      models.messages.findOneAndUpdate({ ...where, direction: 'out', statusRank: { $lt: rank } }, { $set: set }, { returnDocument: 'after' }),
+    /** The provider's id, when its callback came before the dispatcher recorded it. */
+    providerIdOnce: (id: Types.ObjectId, providerId: string) => models.messages.updateOne({ _id: id, providerId: null }, { $set: { providerId } }),
     /** Queued messages whose time has come, the oldest due first (index status + nextAttemptAt). */
     due: (at: Date, limit = 20) => models.messages.find({ status: 'queued', nextAttemptAt: { $gte: EARLIEST, $lte: at } }, { _id: 1 }).sort({ nextAttemptAt: 1 }).limit(limit).lean(),
     /** Messages being sent by a holder whose lease ran out (it died). */
