@@ -8,7 +8,7 @@ import { link, linkedByAnother, referenceOf } from './link.js';
 
 /** chat:confirm — the code typed back: the chat is linked once, whoever confirms first. */
 export async function confirm(ctx: ChatIdentityContext, session: ChatSessionDoc, code: string): Promise<{ linked: true; reference: string }> {
-  const fresh = await ctx.models.chatSessions.findById(session._id).lean();
+  const fresh = await ctx.sessions.byId(session._id);
   const pending = fresh?.verification;
   if (!pending?.messageId) {
     // A second tab confirming the code the first one just used: already linked.
@@ -22,15 +22,11 @@ export async function confirm(ctx: ChatIdentityContext, session: ChatSessionDoc,
   }
   if (pending.expiresAt.getTime() < ctx.now().getTime()) throw new Invalid('chat.code_expired');
   // One try taken atomically: concurrent guesses cannot get past the limit.
-  const counted = await ctx.models.chatSessions.findOneAndUpdate(
-    { _id: session._id, 'verification.messageId': pending.messageId, 'verification.tries': { $lt: MAX_TRIES } },
-    { $inc: { 'verification.tries': 1 } },
-    { returnDocument: 'after' },
-  );
+  const counted = await ctx.sessions.takeTry(session._id, pending.messageId, MAX_TRIES);
   const identity: Identity = { kind: pending.kind as 'email' | 'phone', value: pending.value };
   if (!counted) {
     // No try left, or another tab of this session has just used the code (the verification is gone).
-    const current = await ctx.models.chatSessions.findById(session._id, { verification: 1 }).lean();
+    const current = await ctx.sessions.byId(session._id);
     if (String(current?.verification?.messageId ?? '') === String(pending.messageId)) throw new RateLimited('chat.code_too_many_tries');
     return linkedByAnother(ctx, session, identity);
   }
@@ -41,13 +37,10 @@ export async function confirm(ctx: ChatIdentityContext, session: ChatSessionDoc,
     throw new Invalid('chat.code_wrong', { left: Math.max(MAX_TRIES - counted.verification!.tries, 0) });
   }
   // The code is used once: whoever takes it links.
-  const taken = await ctx.models.chatSessions.findOneAndUpdate({ _id: session._id, 'verification.messageId': pending.messageId }, { $set: { verification: null } });
+  const taken = await ctx.sessions.takeCode(session._id, pending.messageId);
   if (!taken) return linkedByAnother(ctx, session, identity);
   const linked = await link(ctx, fresh as unknown as ChatSessionDoc, identity);
-  await ctx.models.chatSessions.updateOne(
-    { _id: session._id },
-    { $set: { citizenId: linked.citizenId, ticketId: linked.ticketId }, $push: { verified: { kind: identity.kind, value: identity.value, at: ctx.now() } } },
-  );
+  await ctx.sessions.linked(session._id, linked, identity, ctx.now());
   session.citizenId = linked.citizenId;
   session.ticketId = linked.ticketId;
   await ctx.audit({ kind: 'citizen', id: String(session._id) }, 'chat.identity.verified', { citizenId: linked.citizenId, ticketId: linked.ticketId }, { kind: identity.kind });

@@ -4,6 +4,7 @@
 import type { Logger } from 'pino';
 import type { Identity } from '../../domain/identity.js';
 import type { Models } from '../../store/index.js';
+import { chatSessions, type ChatSessions } from '../../store/repositories/chatSessions.js';
 import type { ChatSessionDoc } from '../../store/models/chatSession.js';
 import type { Audit } from '../audit.js';
 import type { CitizenService } from '../citizens/index.js';
@@ -32,6 +33,7 @@ export interface ChatIdentityDeps {
 export interface ChatIdentityContext extends ChatIdentityDeps {
   perSession: Bucket;
   perAddress: Bucket;
+  sessions: ChatSessions;
 }
 
 export function createChatIdentityContext(deps: ChatIdentityDeps): ChatIdentityContext {
@@ -39,6 +41,7 @@ export function createChatIdentityContext(deps: ChatIdentityDeps): ChatIdentityC
     ...deps,
     perSession: deps.limits.bucket('code-session', 3, 1 / 300),
     perAddress: deps.limits.bucket('code-address', 5, 5 / 3600),
+    sessions: chatSessions(deps.models),
   };
 }
 

@@ -51,7 +51,7 @@ export async function joinThread(ctx: ChatIdentityContext, fromId: Types.ObjectI
 export async function linkedByAnother(ctx: ChatIdentityContext, session: ChatSessionDoc, identity: Identity): Promise<{ linked: true; reference: string }> {
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
-    const fresh = await ctx.models.chatSessions.findById(session._id).lean();
+    const fresh = await ctx.sessions.byId(session._id);
     if (fresh?.verified?.some((v) => v.kind === identity.kind && v.value === identity.value)) {
       session.citizenId = fresh.citizenId;
       session.ticketId = fresh.ticketId;

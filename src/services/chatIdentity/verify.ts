@@ -23,7 +23,7 @@ export async function verify(ctx: ChatIdentityContext, session: ChatSessionDoc, 
     text: t('chat.verify_text', { code: CODE_PLACEHOLDER, service: ctx.serviceName }),
   });
   const expiresAt = new Date(at + CODE_TTL_MS);
-  await ctx.models.chatSessions.updateOne({ _id: session._id }, { $set: { verification: { kind: claim.kind, value: claim.value, messageId: message._id, expiresAt, tries: 0 } } });
+  await ctx.sessions.pending(session._id, { kind: claim.kind, value: claim.value, messageId: message._id, expiresAt, tries: 0 });
   await ctx.audit({ kind: 'citizen', id: String(session._id) }, 'chat.identity.code_sent', { citizenId: session.citizenId, ticketId: session.ticketId }, { kind: claim.kind });
   return { expiresAt: expiresAt.toISOString() };
 }
