@@ -5,6 +5,8 @@ import type { Logger } from 'pino';
 import type { Identity } from '../../domain/identity.js';
 import type { Models } from '../../store/index.js';
 import { chatSessions, type ChatSessions } from '../../store/repositories/chatSessions.js';
+import { senders, type Senders } from '../../store/repositories/senders.js';
+import { threads, type Threads } from '../../store/repositories/threads.js';
 import type { ChatSessionDoc } from '../../store/models/chatSession.js';
 import type { Audit } from '../audit.js';
 import type { CitizenService } from '../citizens/index.js';
@@ -34,6 +36,8 @@ export interface ChatIdentityContext extends ChatIdentityDeps {
   perSession: Bucket;
   perAddress: Bucket;
   sessions: ChatSessions;
+  senders: Senders;
+  threads: Threads;
 }
 
 export function createChatIdentityContext(deps: ChatIdentityDeps): ChatIdentityContext {
@@ -42,6 +46,8 @@ export function createChatIdentityContext(deps: ChatIdentityDeps): ChatIdentityC
     perSession: deps.limits.bucket('code-session', 3, 1 / 300),
     perAddress: deps.limits.bucket('code-address', 5, 5 / 3600),
     sessions: chatSessions(deps.models),
+    senders: senders(deps.models),
+    threads: threads(deps.models),
   };
 }
 

@@ -19,11 +19,11 @@ export async function link(ctx: ChatIdentityContext, session: ChatSessionDoc, id
     if (!(err instanceof Conflict)) throw err;
   }
   // Someone already writes from this address: the chat is theirs. Their record is kept, the chat's merged in.
-  const ownerId = (await ctx.models.identities.findById(identityKey(identity)).lean())!.citizenId;
+  const ownerId = (await ctx.senders.identity(identity))!.citizenId;
   await ctx.citizens.merge(actor, String(ownerId), String(chatCitizenId));
-  const owner = (await ctx.models.citizens.findById(ownerId).lean())!;
+  const owner = (await ctx.senders.citizen(ownerId))!;
   let ticketId = session.ticketId ?? null;
-  const open = owner.openTicketId && ticketId && String(owner.openTicketId) !== String(ticketId) ? await ctx.models.tickets.findById(owner.openTicketId).lean() : null;
+  const open = owner.openTicketId && ticketId && String(owner.openTicketId) !== String(ticketId) ? await ctx.threads.ticket(owner.openTicketId) : null;
   if (open && ticketId) {
     await joinThread(ctx, ticketId, open._id);
     ticketId = open._id;
@@ -34,15 +34,8 @@ export async function link(ctx: ChatIdentityContext, session: ChatSessionDoc, id
 
 /** The chat's ticket joins the citizen's open request: its messages move there, it is closed as merged. */
 export async function joinThread(ctx: ChatIdentityContext, fromId: Types.ObjectId, intoId: Types.ObjectId) {
-  const from = await ctx.models.tickets.findOneAndUpdate({ _id: fromId, mergedIntoId: null }, { $set: { mergedIntoId: intoId, status: 'closed', closedAt: ctx.now(), sla: null } }, { returnDocument: 'before' });
+  const { from, into } = await ctx.threads.join(fromId, intoId, ctx.now());
   if (!from) return;
-  await ctx.models.messages.updateMany({ ticketId: fromId }, { $set: { ticketId: intoId } });
-  await ctx.models.citizens.updateMany({ openTicketId: fromId }, { $set: { openTicketId: intoId } });
-  const into = await ctx.models.tickets.findOneAndUpdate(
-    { _id: intoId },
-    { $max: { lastMessageAt: from.lastMessageAt, lastInboundAt: from.lastInboundAt }, $inc: { unreadCount: from.unreadCount ?? 0 }, $addToSet: { channels: 'chat' }, $set: { lastInboundChannel: 'chat' } },
-    { returnDocument: 'after' },
-  );
   await ctx.audit({ kind: 'system' }, 'ticket.merged', { ticketId: intoId }, { mergedTicketId: String(fromId), reference: from.reference });
   if (into) ctx.events.emit('ticket.updated', { ...(await ticketEventData(ctx.models, into)), changes: { merged: from.reference } });
 }
@@ -63,5 +56,5 @@ export async function linkedByAnother(ctx: ChatIdentityContext, session: ChatSes
 }
 
 export async function referenceOf(ctx: ChatIdentityContext, ticketId: Types.ObjectId): Promise<string> {
-  return (await ctx.models.tickets.findById(ticketId, { reference: 1 }).lean())?.reference ?? '';
+  return (await ctx.threads.ticket(ticketId))?.reference ?? '';
 }

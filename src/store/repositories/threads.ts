@@ -25,6 +25,23 @@ export function threads(models: Models) {
       return true;
     },
     create: (fields: Record<string, unknown>) => models.tickets.create(fields),
+    /**
+     * One ticket joins another (a chat joined to its citizen's open request): its messages and the open
+     * slot move, it is closed as merged, the other takes its times and unread count. Null `from` when it
+     * was merged already.
+     */
+    async join(fromId: Types.ObjectId, intoId: Types.ObjectId, at: Date) {
+      const from = await models.tickets.findOneAndUpdate({ _id: fromId, mergedIntoId: null }, { $set: { mergedIntoId: intoId, status: 'closed', closedAt: at, sla: null } }, { returnDocument: 'before' });
+      if (!from) return { from: null, into: null };
+      await models.messages.updateMany({ ticketId: fromId }, { $set: { ticketId: intoId } });
+      await models.citizens.updateMany({ openTicketId: fromId }, { $set: { openTicketId: intoId } });
+      const into = await models.tickets.findOneAndUpdate(
+        { _id: intoId },
+        { $max: { lastMessageAt: from.lastMessageAt, lastInboundAt: from.lastInboundAt }, $inc: { unreadCount: from.unreadCount ?? 0 }, $addToSet: { channels: 'chat' }, $set: { lastInboundChannel: 'chat' } },
+        { returnDocument: 'after' },
+      );
+      return { from, into };
+    },
     /** A citizen's message written to its ticket if the ticket is still as `filter` says; null when another write came first. */
     applyMessage: (filter: Record<string, unknown>, set: Record<string, unknown>, message: { receivedAt: Date; channel: string }) =>
       models.tickets.findOneAndUpdate(
