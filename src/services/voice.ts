@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { t } from '../i18n/catalogue.js';
 import { applyCallEvent, callText, emptyCall, type CallEvent, type CallState } from '../domain/voicemail.js';
 import type { Models } from '../store/index.js';
+import { calls } from '../store/repositories/calls.js';
 import type { MessageDoc } from '../store/models/message.js';
 import type { EventBus } from './eventBus.js';
 import { ticketEventData } from './ticketEvents.js';
@@ -16,9 +17,10 @@ const MAX_ATTEMPTS = 20;
 
 export function createVoiceService(deps: { models: Models; events: EventBus; ingestInbound: IngestInbound; now: () => Date; log: Logger }) {
   const { models, events } = deps;
+  const store = calls(models);
 
   async function emitUpdated(message: MessageDoc, changes: Record<string, unknown>) {
-    const ticket = await models.tickets.findById(message.ticketId).lean();
+    const ticket = await store.ticket(message.ticketId);
     if (!ticket) return;
     events.emit('message.updated', { ...(await ticketEventData(models, ticket)), messageId: String(message._id), changes });
   }
@@ -26,7 +28,7 @@ export function createVoiceService(deps: { models: Models; events: EventBus; ing
   /** Applies one callback to the call's entry; false when no call has that CallSid. */
   async function apply(callSid: string, event: CallEvent): Promise<boolean> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const message = await models.messages.findOne({ channel: 'voice', externalId: callSid, direction: 'in' });
+      const message = await store.incoming(callSid);
       if (!message) return false;
       const current = stateOf(message);
       const next = applyCallEvent(current, event);
@@ -35,11 +37,7 @@ export function createVoiceService(deps: { models: Models; events: EventBus; ing
       if (event.type === 'recording') {
         set.attachments = [{ filename: `${event.recordingSid}.mp3`, contentType: 'audio/mpeg', size: 0, ref: `${event.recordingUrl}.mp3` }];
       }
-      const updated = await models.messages.findOneAndUpdate(
-        { _id: message._id, ...versionFilter(message) },
-        { $set: set },
-        { returnDocument: 'after' },
-      );
+      const updated = await store.incomingAdvance(message, set);
       if (updated) {
         await emitUpdated(updated, { call: updated.call, text: updated.text });
         return true;
@@ -61,7 +59,7 @@ export function createVoiceService(deps: { models: Models; events: EventBus; ing
         attachments: [],
         receivedAt: call.at,
       });
-      await models.messages.updateOne({ _id: result.messageId, call: null }, { $set: { call: emptyCall() } });
+      await store.incomingStarted(result.messageId, emptyCall());
       return result;
     },
 
@@ -74,13 +72,6 @@ export function createVoiceService(deps: { models: Models; events: EventBus; ing
   };
 }
 export type VoiceService = ReturnType<typeof createVoiceService>;
-
-/** The call as it was read: a fresh entry has none yet, an older one no version. */
-function versionFilter(message: MessageDoc): Record<string, unknown> {
-  if (!message.call) return { call: null };
-  const version = message.call.version ?? 0;
-  return version ? { 'call.version': version } : { 'call.version': { $in: [0, null] } };
-}
 
 function stateOf(message: MessageDoc): CallState {
   const call = message.call;

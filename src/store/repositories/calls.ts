@@ -1,11 +1,27 @@
-// Outgoing calls (« Rappeler ») as thread entries, by name: recorded when dialled, moved forward by
-// Twilio's callbacks with a compare-and-set on their version (callbacks come in any order, on any
-// instance), and the ticket answered once the citizen is reached.
+// Calls as thread entries, by name. Incoming ones (a missed call, then a voicemail and its text) and
+// outgoing ones (« Rappeler »: recorded when dialled) are moved forward by Twilio's callbacks with a
+// compare-and-set on their version (callbacks come in any order, on any instance); the ticket is
+// answered once the citizen is reached.
 import type { Types } from 'mongoose';
 import type { Models } from '../index.js';
+import type { MessageDoc } from '../models/message.js';
+
+/** The incoming call as it was read: a fresh entry has none yet, an older one no version. */
+function versionFilter(message: MessageDoc): Record<string, unknown> {
+  if (!message.call) return { call: null };
+  const version = message.call.version ?? 0;
+  return version ? { 'call.version': version } : { 'call.version': { $in: [0, null] } };
+}
 
 export function calls(models: Models) {
   return {
+    /** The incoming call's entry, by Twilio's CallSid. */
+    incoming: (callSid: string) => models.messages.findOne({ channel: 'voice', externalId: callSid, direction: 'in' }),
+    /** Its first state, unless a callback gave it one already. */
+    incomingStarted: (id: Types.ObjectId | string, call: object) => models.messages.updateOne({ _id: id, call: null }, { $set: { call } }),
+    /** Writes `set` if the call is still as `message` was read; null when another callback came first. */
+    incomingAdvance: (message: MessageDoc, set: Record<string, unknown>) => models.messages.findOneAndUpdate({ _id: message._id, ...versionFilter(message) }, { $set: set }, { returnDocument: 'after' }),
+    ticket: (id: Types.ObjectId) => models.tickets.findById(id).lean(),
     /** The call entry (kind 'call'); null for any other id. */
     byId: (id: Types.ObjectId | string) => models.messages.findOne({ _id: id, kind: 'call' }),
     record: (entry: Record<string, unknown>) => models.messages.create(entry),
