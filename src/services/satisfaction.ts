@@ -8,7 +8,8 @@ import type { InboundChannel, InboundMessage } from '../../channels/types.js';
 import { Conflict, Invalid } from '../domain/errors.js';
 import { phoneSender, identityKey } from '../domain/identity.js';
 import { t } from '../i18n/catalogue.js';
-import { isDuplicateKey, type Models } from '../store/index.js';
+import type { Models } from '../store/index.js';
+import { surveys } from '../store/repositories/surveys.js';
 import type { TicketDoc } from '../store/models/ticket.js';
 import type { Actor, Audit } from './audit.js';
 import type { EventBus } from './eventBus.js';
@@ -37,13 +38,14 @@ export interface SatisfactionDeps {
 
 export function createSatisfactionService(deps: SatisfactionDeps) {
   const { models, now } = deps;
+  const store = surveys(models);
 
   async function record(ticketId: Types.ObjectId, answer: { score: number; comment?: string | null; channel: string }, actor: Actor) {
     if (!Number.isInteger(answer.score) || answer.score < 1 || answer.score > 5) throw new Invalid('satisfaction.score_invalid');
     const satisfaction = { score: answer.score, comment: answer.comment?.replace(/\s+/g, ' ').trim().slice(0, 1000) || null, at: now(), channel: answer.channel };
-    const ticket = await models.tickets.findOneAndUpdate({ _id: ticketId, satisfaction: null }, { $set: { satisfaction, satisfiedAt: satisfaction.at } }, { returnDocument: 'after' });
+    const ticket = await store.recordOnce(ticketId, satisfaction);
     if (!ticket) {
-      const current = await models.tickets.findById(ticketId, { satisfaction: 1 }).lean();
+      const current = await store.ticket(ticketId);
       // The same answer again (a retry) is fine; another one is not: the question is asked once.
       if (current?.satisfaction?.score === answer.score) return current.satisfaction;
       throw new Conflict('satisfaction.already');
@@ -59,7 +61,7 @@ export function createSatisfactionService(deps: SatisfactionDeps) {
     /** The question, once per ticket, on the channel the citizen last used (the portal always shows it). */
     async ask(ticket: TicketDoc): Promise<void> {
       if (!deps.enabled || ticket.satisfaction) return;
-      const claimed = await models.tickets.findOneAndUpdate({ _id: ticket._id, surveyAskedAt: null }, { $set: { surveyAskedAt: now() } }, { returnDocument: 'after' });
+      const claimed = await store.claimAsk(ticket._id, now());
       if (!claimed) return;
       const channels = await deps.channelsOf(claimed);
       const preferred = replyVia(claimed.lastInboundChannel as InboundChannel);
@@ -83,7 +85,7 @@ export function createSatisfactionService(deps: SatisfactionDeps) {
     /** From the portal, the widget or an API: the first answer is kept. */
     async answer(ticketId: Types.ObjectId, input: { score: number; comment?: string | null; channel: string }, actor: Actor) {
       if (!deps.enabled) throw new Invalid('satisfaction.off');
-      const ticket = await models.tickets.findById(ticketId, { status: 1, surveyAskedAt: 1 }).lean();
+      const ticket = await store.ticket(ticketId);
       if (!ticket || (!ticket.surveyAskedAt && ticket.status !== 'resolved' && ticket.status !== 'closed')) throw new Conflict('satisfaction.not_asked');
       return record(ticketId, input, actor);
     },
@@ -101,27 +103,22 @@ type Recorder = (ticketId: Types.ObjectId, answer: { score: number; comment?: st
  * in the thread without reopening the request. Null when it is an ordinary message.
  */
 export async function answerFromSms(deps: SatisfactionDeps, record: Recorder, inbound: InboundMessage): Promise<{ ticketId: string; reference: string } | null> {
-  const { models, now } = deps;
+  const store = surveys(deps.models);
   if (!deps.enabled || inbound.channel !== 'sms') return null;
   const match = SCORE.exec(inbound.text);
   const sender = phoneSender(inbound.from.address, deps.settings.defaultPhoneRegion);
   if (!match || !('identity' in sender)) return null;
-  const identity = await models.identities.findById(identityKey(sender.identity)).lean();
-  if (!identity) return null;
-  const since = new Date(now().getTime() - SMS_ANSWER_DAYS * 86_400_000);
-  const ticket = await models.tickets.findOne({ citizenId: identity.citizenId, surveyAskedAt: { $gte: since } }).sort({ surveyAskedAt: -1 }).lean();
+  const citizenId = await store.citizenOf(identityKey(sender.identity));
+  if (!citizenId) return null;
+  const since = new Date(deps.now().getTime() - SMS_ANSWER_DAYS * 86_400_000);
+  const ticket = await store.latestAsked(citizenId, since);
   if (!ticket) return null;
   const answered = { ticketId: String(ticket._id), reference: ticket.reference };
-  if (ticket.satisfaction && !(await models.messages.exists({ channel: 'sms', externalId: inbound.externalId }))) return null; // answered: a new message
-  try {
-    await models.messages.create({
-      ticketId: ticket._id, citizenId: ticket.citizenId, direction: 'in', channel: 'sms', kind: 'survey_answer', externalId: inbound.externalId,
-      fromAddress: sender.identity.value, text: inbound.text.trim(), receivedAt: inbound.receivedAt,
-    });
-  } catch (err) {
-    if (!isDuplicateKey(err)) throw err;
-    return answered; // a retried webhook: stored once already
-  }
+  if (ticket.satisfaction && !(await store.smsStored(inbound.externalId))) return null; // answered: a new message
+  const kept = await store.keepSmsAnswer({
+    ticketId: ticket._id, citizenId: ticket.citizenId, externalId: inbound.externalId, fromAddress: sender.identity.value, text: inbound.text.trim(), receivedAt: inbound.receivedAt,
+  });
+  if (!kept) return answered; // a retried webhook: stored once already
   await record(ticket._id, { score: Number(match[1]), channel: 'sms' }, { kind: 'citizen', id: sender.identity.value }).catch((err: unknown) => {
     if (!(err instanceof Conflict)) throw err;
   });
