@@ -137,10 +137,11 @@ export async function connectRedisLimits(url: string, now: () => Date, log: Logg
   log.info('rate limits shared through Redis');
   return {
     limits: redisLimits(client, now, log),
-    // Closing anyway: a connection that cannot say goodbye is dropped with the process.
+    // Closing anyway: QUIT when Redis is there, but a Redis that went away as QUIT left (seen as ready a
+    // moment longer) never answers it, so after a second the connection is simply dropped.
     close: async () => {
-      if (client.isReady) await client.quit().catch(() => undefined);
-      else client.destroy();
+      if (client.isReady) await Promise.race([client.quit().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
+      if (client.isOpen) client.destroy();
     },
   };
 }
