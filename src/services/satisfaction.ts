@@ -9,7 +9,7 @@ import { Conflict, Invalid } from '../domain/errors.js';
 import { phoneSender, identityKey } from '../domain/identity.js';
 import { t } from '../i18n/catalogue.js';
 import type { Models } from '../store/index.js';
-import { surveys } from '../store/repositories/surveys.js';
+import { surveys, type Surveys } from '../store/repositories/surveys.js';
 import type { TicketDoc } from '../store/models/ticket.js';
 import type { Actor, Audit } from './audit.js';
 import type { EventBus } from './eventBus.js';
@@ -91,7 +91,7 @@ export function createSatisfactionService(deps: SatisfactionDeps) {
     },
 
     /** An SMS that is only a score from a number asked recently: see answerFromSms. */
-    fromSms: (inbound: InboundMessage) => answerFromSms(deps, record, inbound),
+    fromSms: (inbound: InboundMessage) => answerFromSms(deps, store, record, inbound),
   };
 }
 export type SatisfactionService = ReturnType<typeof createSatisfactionService>;
@@ -102,8 +102,7 @@ type Recorder = (ticketId: Types.ObjectId, answer: { score: number; comment?: st
  * An SMS that is only a score ("4", "5/5") from a number asked within the last days: that answer, kept
  * in the thread without reopening the request. Null when it is an ordinary message.
  */
-export async function answerFromSms(deps: SatisfactionDeps, record: Recorder, inbound: InboundMessage): Promise<{ ticketId: string; reference: string } | null> {
-  const store = surveys(deps.models);
+export async function answerFromSms(deps: SatisfactionDeps, store: Surveys, record: Recorder, inbound: InboundMessage): Promise<{ ticketId: string; reference: string } | null> {
   if (!deps.enabled || inbound.channel !== 'sms') return null;
   const match = SCORE.exec(inbound.text);
   const sender = phoneSender(inbound.from.address, deps.settings.defaultPhoneRegion);

@@ -30,3 +30,4 @@ export function surveys(models: Models) {
     },
   };
 }
+export type Surveys = ReturnType<typeof surveys>;
