@@ -3,6 +3,8 @@ import { Types } from 'mongoose';
 import { canSeeTicket, type AgentForAccess } from '../domain/access.js';
 import { Forbidden, NotFound } from '../domain/errors.js';
 import type { Models } from '../store/index.js';
+import { agentsStore } from '../store/repositories/agents.js';
+import { tickets } from '../store/repositories/tickets.js';
 import type { Principal } from './tokens.js';
 
 /** What the access rule reads of an agent. */
@@ -29,10 +31,9 @@ export function createAccess(deps: { models: Models; teamVisibility: boolean }) 
     );
   };
   const canSeeTicketById = async (principal: Principal, ticketId: string): Promise<boolean> => {
-    if (!Types.ObjectId.isValid(ticketId)) return false;
-    const ticket = await models.tickets.findById(ticketId, { assigneeId: 1, teamId: 1 }).lean();
+    const ticket = await tickets(models).placeOf(ticketId);
     if (!ticket) return false;
-    const agents = await models.agents.find({ _id: { $in: [principal.agentId, ticket.assigneeId].filter(Boolean) } }).lean();
+    const agents = await agentsStore(models).someOf([principal.agentId, ...(ticket.assigneeId ? [ticket.assigneeId] : [])]);
     return canSeeRead(principal, ticket, agents);
   };
   return {

@@ -6,6 +6,7 @@
 // Logins and tokens are checked against the stored agent itself (src/http/auth.ts), not against this.
 import type { Types } from 'mongoose';
 import type { Models } from '../store/index.js';
+import { agentsStore } from '../store/repositories/agents.js';
 import { reusedRead } from './reusedRead.js';
 
 const AGENTS_TTL_MS = 5_000;
@@ -22,7 +23,7 @@ export type AgentEntry = {
 
 function createAgentDirectory(models: Models) {
   const agents = reusedRead(AGENTS_TTL_MS, async () => {
-    const all = await models.agents.find({}, { name: 1, teamId: 1, role: 1, availability: 1, coverAgentId: 1, active: 1 }).lean<AgentEntry[]>();
+    const all = await agentsStore(models).directory<AgentEntry>();
     return new Map(all.map((a) => [String(a._id), a]));
   });
   return {

@@ -1,6 +1,7 @@
 // Appends audit events: who did what, to which record, when, and the data that makes it reversible.
 import type { Types } from 'mongoose';
 import type { Models } from '../store/index.js';
+import { auditLog } from '../store/repositories/auditLog.js';
 
 export type Actor = { kind: 'system' } | { kind: 'agent'; id: string } | { kind: 'citizen'; id: string };
 export const SYSTEM: Actor = { kind: 'system' };
@@ -17,12 +18,13 @@ export function createAudit(models: Models, now: () => Date) {
     agentId: about.agentId ?? null,
     data,
   });
+  const log = auditLog(models);
   async function audit(actor: Actor, action: string, about: { ticketId?: Id; citizenId?: Id; agentId?: Id }, data: Record<string, unknown> = {}): Promise<void> {
-    await models.auditEvents.create(record(actor, action, about, data));
+    await log.append(record(actor, action, about, data));
   }
   /** Several events of one operation, in one write. */
   async function all(events: Parameters<typeof record>[]): Promise<void> {
-    if (events.length) await models.auditEvents.insertMany(events.map((e) => record(...e)));
+    if (events.length) await log.appendAll(events.map((e) => record(...e)));
   }
   return Object.assign(audit, { all });
 }

@@ -1,6 +1,9 @@
 // First start on an empty store: the configured admin, and with DEMO the demo teams, agents and messages.
 import type { Logger } from 'pino';
 import type { Models } from '../store/index.js';
+import { agentsStore } from '../store/repositories/agents.js';
+import { cannedAnswersStore } from '../store/repositories/cannedAnswers.js';
+import { teamsStore } from '../store/repositories/teams.js';
 import type { AgentService } from './agents/index.js';
 import { SYSTEM } from './audit.js';
 import type { IngestInbound } from './ingest/index.js';
@@ -36,7 +39,7 @@ export async function bootstrap(deps: {
 }): Promise<BootstrapReport> {
   const { models, agents, log } = deps;
   const report: BootstrapReport = { demoSeeded: false, demoLogins: [] };
-  const empty = (await models.agents.estimatedDocumentCount()) === 0 && (await models.agents.countDocuments()) === 0;
+  const empty = await agentsStore(models).isEmpty();
 
   if (empty && deps.admin) {
     await agents.create(SYSTEM, { name: 'Administrateur', email: deps.admin.email, password: deps.admin.password, role: 'admin' });
@@ -46,7 +49,7 @@ export async function bootstrap(deps: {
 
   if (deps.demo && empty) {
     const teamIds = new Map<string, string>();
-    for (const team of DEMO_TEAMS) teamIds.set(team.slug, String((await models.teams.create(team))._id));
+    for (const team of DEMO_TEAMS) teamIds.set(team.slug, String((await teamsStore(models).create(team))._id));
     for (const agent of DEMO_AGENTS) {
       await agents.create(SYSTEM, { name: agent.name, email: agent.email, password: DEMO_PASSWORD, role: agent.role, teamId: teamIds.get(agent.team) });
     }
@@ -90,7 +93,7 @@ export async function bootstrap(deps: {
         receivedAt: minutesAgo(request.hoursAgo * 60),
       });
     }
-    await models.cannedAnswers.create([
+    await cannedAnswersStore(models).createMany([
       { title: 'Horaires', body: 'Bonjour {{citizen.firstName}}, la mairie est ouverte du lundi au vendredi de 8 h 30 à 12 h et de 13 h 30 à 17 h 30, et le samedi de 9 h à 12 h. {{agent.firstName}}' },
       { title: 'Pièces à fournir', body: 'Bonjour {{citizen.firstName}}, pour compléter votre demande {{ticket.reference}}, merci de nous transmettre un justificatif de domicile de moins de trois mois et une pièce d’identité. Suivez votre demande ici : {{portal.link}} {{agent.firstName}}' },
       { title: 'Signalement pris en compte', body: 'Bonjour, merci pour votre signalement : il est transmis aux services techniques, qui interviendront dans les meilleurs délais. {{agent.firstName}}' },
@@ -100,7 +103,7 @@ export async function bootstrap(deps: {
   }
 
   if (deps.demo) {
-    const demoAgents = await models.agents.find({ email: { $in: DEMO_AGENTS.map((a) => a.email) } }).lean();
+    const demoAgents = await agentsStore(models).byEmails(DEMO_AGENTS.map((a) => a.email));
     report.demoLogins = demoAgents.map((a) => ({ email: a.email, role: a.role }));
   }
   return report;

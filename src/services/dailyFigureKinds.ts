@@ -2,8 +2,7 @@
 // promise of the tickets opened (settled, on time, minutes to the first answer), satisfaction answers;
 // each per team and agent as they were when counted.
 import type { Types } from 'mongoose';
-import { isOpen, TICKET_STATUSES } from '../domain/ticket.js';
-import type { Models } from '../store/index.js';
+import type { FiguresStore } from '../store/repositories/figures.js';
 
 /** The team and agent of the ticket, as they were when the day was counted. */
 export type Scope = { teamId: string | null; assigneeId: string | null };
@@ -46,15 +45,14 @@ function addTo<Row extends Scope>(rows: Map<string, Row>, key: string, row: Row,
 
 
 /** Inbound messages of a period, per channel. */
-export function inboundKind(models: Models): Kind<VolumeRow> {
+export function inboundKind(store: FiguresStore): Kind<VolumeRow> {
   return {
   name: 'inbound',
   async count(from, to, open) {
-    // Served by the index on both (direction first): the outbound messages of the period are not read.
-    const messages = await models.messages.find({ direction: 'in', receivedAt: { $gte: from, $lt: to } }, { channel: 1, ticketId: 1 }).lean();
+    const messages = await store.inboundBetween(from, to);
     // The team and agent of each message's ticket: the open ones are known, the others read.
     const ticketIds = [...new Set(messages.map((m) => String(m.ticketId)))].filter((id) => !open?.has(id));
-    const tickets = ticketIds.length ? await models.tickets.find({ _id: { $in: ticketIds } }, { teamId: 1, assigneeId: 1 }).lean() : [];
+    const tickets = await store.scopesOf(ticketIds);
     const scopes = new Map([...tickets, ...(open?.values() ?? [])].map((t) => [String(t._id), scopeOf(t)]));
     const rows = new Map<string, VolumeRow>();
     for (const m of messages) {
@@ -76,7 +74,7 @@ export const mergePromise = (into: PromiseRow, row: PromiseRow) => {
 };
 
 /** The promise of the tickets opened in a period; those not yet answered are kept pending, read live. */
-export function ticketsKind(models: Models, now: () => Date): Kind<PromiseRow> {
+export function ticketsKind(store: FiguresStore, now: () => Date): Kind<PromiseRow> {
   /** One ticket's row, as of now. */
   const promiseRow = (t: PromiseDoc): PromiseRow => {
     const answered = t.firstRespondedAt && t.openedAt ? t.firstRespondedAt : null;
@@ -96,10 +94,10 @@ export function ticketsKind(models: Models, now: () => Date): Kind<PromiseRow> {
       // Counted live: the open tickets are known, only the others are read (by status and date, one index).
       const opened = open
         ? [
-            ...(await models.tickets.find({ status: { $in: TICKET_STATUSES.filter((status) => !isOpen(status)) }, openedAt: { $gte: from, $lt: to } }, promiseFields).lean<PromiseDoc[]>()),
+            ...(await store.openedBetween<PromiseDoc>(from, to, promiseFields, true)),
             ...[...open.values()].filter((t) => t.openedAt && t.openedAt >= from && t.openedAt < to),
           ]
-        : await models.tickets.find({ openedAt: { $gte: from, $lt: to } }, promiseFields).lean<PromiseDoc[]>();
+        : await store.openedBetween<PromiseDoc>(from, to, promiseFields, false);
       // Answered: final (the first answer is dated once). Not yet: pending, read again at each use.
       const rows = new Map<string, PromiseRow>();
       const pending = [];
@@ -113,18 +111,18 @@ export function ticketsKind(models: Models, now: () => Date): Kind<PromiseRow> {
     async recount(ids, open) {
       // Mostly among the open tickets: only the others are read.
       const unknown = ids.filter((id) => !open.has(String(id)));
-      const read = unknown.length ? await models.tickets.find({ _id: { $in: unknown } }, promiseFields).lean<PromiseDoc[]>() : [];
+      const read = await store.ticketsById<PromiseDoc>(unknown, promiseFields);
       return [...ids.map((id) => open.get(String(id))).filter((t): t is PromiseDoc => !!t), ...read].map(promiseRow);
     },
   };
 }
 
 /** Satisfaction answers of a period, per channel of the request. */
-export function ratingsKind(models: Models): Kind<RatingRow> {
+export function ratingsKind(store: FiguresStore): Kind<RatingRow> {
   return {
   name: 'ratings',
   async count(from, to) {
-    const rated = await models.tickets.find({ satisfiedAt: { $gte: from, $lt: to } }, { satisfaction: 1, teamId: 1, assigneeId: 1, channel: 1 }).lean();
+    const rated = await store.ratedBetween(from, to);
     const rows = new Map<string, RatingRow>();
     for (const t of rated) {
       const row = { ...scopeOf(t), channel: t.channel, n: 1, sum: t.satisfaction!.score };

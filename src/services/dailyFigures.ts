@@ -10,6 +10,7 @@
 import type { Types } from 'mongoose';
 import { localDayKey, startOfLocalDay } from '../domain/calendar.js';
 import type { Models } from '../store/index.js';
+import { figuresStore } from '../store/repositories/figures.js';
 import { inboundKind, mergePromise, ratingsKind, ticketsKind, type Kind, type OpenTickets, type PromiseRow, type RatingRow } from './dailyFigureKinds.js';
 
 export { promiseFields, type OpenTickets, type PromiseRow, type RatingRow, type VolumeRow } from './dailyFigureKinds.js';
@@ -63,10 +64,11 @@ export function slicesOf(period: { from: Date; to: Date }, nowAt: Date, timeZone
 }
 
 export function createDailyFigures(deps: { models: Models; now: () => Date; timeZone: string }) {
-  const { models, timeZone } = deps;
-  const inbound = inboundKind(models);
-  const tickets = ticketsKind(models, deps.now);
-  const ratings = ratingsKind(models);
+  const { timeZone } = deps;
+  const store = figuresStore(deps.models);
+  const inbound = inboundKind(store);
+  const tickets = ticketsKind(store, deps.now);
+  const ratings = ratingsKind(store);
 
   /**
    * Each day's rows over the period (kept slices read in one go, the rest counted, and kept when they
@@ -75,7 +77,7 @@ export function createDailyFigures(deps: { models: Models; now: () => Date; time
   async function perDay<Row>(kind: Kind<Row>, period: { from: Date; to: Date }, open: OpenTickets): Promise<{ byDay: Map<string, Row[]>; pendingNow: Row[] }> {
     const slices = slicesOf(period, deps.now(), timeZone);
     const keys = slices.filter((s) => s.key).map((s) => `${kind.name}:${s.key}`);
-    const kept = new Map((keys.length ? await models.statsDays.find({ _id: { $in: keys } }).lean() : []).map((d) => [d._id, d]));
+    const kept = await store.kept(keys);
     const byDay = new Map<string, Row[]>();
     const add = (day: string, rows: Row[]) => byDay.set(day, [...(byDay.get(day) ?? []), ...rows]);
     const pending: Types.ObjectId[] = [];
@@ -90,12 +92,12 @@ export function createDailyFigures(deps: { models: Models; now: () => Date; time
       const counted = await kind.count(s.from, s.to, key ? null : open);
       add(s.day, [...counted.rows, ...counted.pending.map((p) => p.row)]);
       if (!key) continue;
-      await models.statsDays.updateOne({ _id: key }, { $set: { counts: counted.rows, pending: counted.pending.map((p) => p.id) } }, { upsert: true });
+      await store.keep(key, counted.rows, counted.pending.map((p) => p.id));
       // A day kept whole: the hours kept while it was in progress are of no more use.
       if (s.key === s.day) {
         const hours = [];
         for (let hour = s.from.getTime(); hour < s.to.getTime(); hour += HOUR_MS) hours.push(`${kind.name}:${hourKey(s.day, hour)}`);
-        await models.statsDays.deleteMany({ _id: { $in: hours } });
+        await store.forget(hours);
       }
     }
     return { byDay, pendingNow: pending.length ? await kind.recount(pending, open) : [] };
@@ -130,7 +132,7 @@ export function createDailyFigures(deps: { models: Models; now: () => Date; time
       if (at.getTime() > deps.now().getTime() - SETTLED_MS) return;
       const day = localDayKey(startOfLocalDay(at, timeZone), timeZone);
       const hour = hourKey(day, Math.floor(at.getTime() / HOUR_MS) * HOUR_MS);
-      await models.statsDays.deleteMany({ _id: { $in: ['inbound', 'tickets'].flatMap((kind) => [`${kind}:${day}`, `${kind}:${hour}`]) } });
+      await store.forget(['inbound', 'tickets'].flatMap((kind) => [`${kind}:${day}`, `${kind}:${hour}`]));
     },
   };
 }

@@ -1,10 +1,13 @@
 // Managers' figures. The open tickets are read once (by status, projected); the period's figures come
 // per day from dailyFigures (a day over is counted once and kept); counting, grouping, ratios, medians
 // are computed here.
-import { OPEN_STATUSES } from '../domain/ticket.js';
 import type { Models } from '../store/index.js';
+import { agentsStore } from '../store/repositories/agents.js';
+import { figuresStore } from '../store/repositories/figures.js';
+import { teamsStore } from '../store/repositories/teams.js';
 import { backlogAge, countBy, median, satisfactionOf, volumeRows } from '../domain/figures.js';
 import { inScope, promiseFields, type DailyFigures } from './dailyFigures.js';
+import type { PromiseDoc } from './dailyFigureKinds.js';
 
 export function createStatsService(deps: { models: Models; now: () => Date; figures: DailyFigures }) {
   const { models } = deps;
@@ -14,10 +17,10 @@ export function createStatsService(deps: { models: Models; now: () => Date; figu
       // Every open ticket once, whatever the scope (the embedded store decodes each document it returns):
       // per agent, per team and by age, counted here; and the period's figures (dailyFigures.ts, a day
       // or an hour over is counted once and kept) need not read them again.
-      const [all, agents, teams] = await Promise.all([
-        models.tickets.find({ status: { $in: OPEN_STATUSES } }, { ...promiseFields, createdAt: 1 }).lean(),
-        models.agents.find({}, { name: 1 }).lean(),
-        models.teams.find({}, { name: 1 }).lean(),
+      const [all, agentName, teamName] = await Promise.all([
+        figuresStore(models).openTickets<PromiseDoc & { createdAt?: Date }>({ ...promiseFields, createdAt: 1 }),
+        agentsStore(models).allNames(),
+        teamsStore(models).namesOf(),
       ]);
       const openTickets = new Map(all.map((t) => [String(t._id), t]));
       const [promise, volume, rated] = await Promise.all([
@@ -26,8 +29,6 @@ export function createStatsService(deps: { models: Models; now: () => Date; figu
         deps.figures.ratings(period, scope, openTickets),
       ]);
       const open = all.filter(inScope(scope));
-      const agentName = new Map(agents.map((a) => [String(a._id), a.name]));
-      const teamName = new Map(teams.map((t) => [String(t._id), t.name]));
       const satisfaction = satisfactionOf(rated, (k) => (k ? (teamName.get(k) ?? '?') : 'no team'), (k) => (k ? (agentName.get(k) ?? '?') : 'unassigned'));
 
       return {

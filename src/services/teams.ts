@@ -2,6 +2,8 @@
 import { Types } from 'mongoose';
 import { Conflict, NotFound } from '../domain/errors.js';
 import { isDuplicateKey, type Models } from '../store/index.js';
+import { agentsStore } from '../store/repositories/agents.js';
+import { teamsStore } from '../store/repositories/teams.js';
 import type { Actor, Audit } from './audit.js';
 
 export interface TeamView {
@@ -16,25 +18,23 @@ const slugOf = (name: string) =>
   name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'equipe';
 
 export function createTeamService(deps: { models: Models; audit: Audit }) {
-  const { models, audit } = deps;
+  const { audit } = deps;
+  const teams = teamsStore(deps.models);
+  const agents = agentsStore(deps.models);
   const view = (t: { _id: Types.ObjectId; name: string; isDefault?: boolean | null }, members: number): TeamView => ({ id: String(t._id), name: t.name, isDefault: !!t.isDefault, members });
 
   return {
     async list(): Promise<TeamView[]> {
-      const [teams, counts] = await Promise.all([
-        models.teams.find().sort({ name: 1 }).lean(),
-        models.agents.aggregate<{ _id: Types.ObjectId | null; n: number }>([{ $match: { active: true } }, { $group: { _id: '$teamId', n: { $sum: 1 } } }]),
-      ]);
-      const countOf = new Map(counts.map((c) => [String(c._id), c.n]));
-      return teams.map((t) => view(t, countOf.get(String(t._id)) ?? 0));
+      const [all, countOf] = await Promise.all([teams.list(), agents.membersPerTeam()]);
+      return all.map((t) => view(t, countOf.get(String(t._id)) ?? 0));
     },
 
     async create(actor: Actor, input: { name: string; isDefault?: boolean }): Promise<TeamView> {
       const name = input.name.trim();
-      const isFirst = !(await models.teams.exists({}));
+      const isFirst = !(await teams.any());
       try {
-        const team = await models.teams.create({ name, slug: slugOf(name), isDefault: input.isDefault ?? isFirst });
-        if (team.isDefault) await models.teams.updateMany({ _id: { $ne: team._id } }, { $set: { isDefault: false } });
+        const team = await teams.create({ name, slug: slugOf(name), isDefault: input.isDefault ?? isFirst });
+        if (team.isDefault) await teams.makeOnlyDefault(team._id);
         await audit(actor, 'team.created', {}, { teamId: String(team._id), name });
         return view(team, 0);
       } catch (err) {
@@ -49,16 +49,16 @@ export function createTeamService(deps: { models: Models; audit: Audit }) {
       if (change.isDefault !== undefined) set.isDefault = change.isDefault;
       let team;
       try {
-        team = Types.ObjectId.isValid(id) ? await models.teams.findOneAndUpdate({ _id: id }, { $set: set }, { returnDocument: 'after' }).lean() : null;
+        team = await teams.update(id, set);
       } catch (err) {
         if (isDuplicateKey(err)) throw new Conflict('team.name_taken');
         throw err;
       }
       if (!team) throw new NotFound('team.not_found');
       // One default team: the one citizens go to when no rule routes them elsewhere.
-      if (change.isDefault) await models.teams.updateMany({ _id: { $ne: team._id } }, { $set: { isDefault: false } });
+      if (change.isDefault) await teams.makeOnlyDefault(team._id);
       await audit(actor, 'team.updated', {}, { teamId: id, changes: change });
-      return view(team, await models.agents.countDocuments({ teamId: team._id, active: true }));
+      return view(team, await agents.membersOf(team._id));
     },
   };
 }

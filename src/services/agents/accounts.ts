@@ -4,8 +4,6 @@ import { Conflict, Forbidden, Invalid, NotFound } from '../../domain/errors.js';
 import { normaliseEmail, normalisePhone } from '../../domain/identity.js';
 import { hashPassword } from '../passwords.js';
 import { isDuplicateKey } from '../../store/index.js';
-import { Types } from 'mongoose';
-import { OPEN_STATUSES } from '../../domain/ticket.js';
 import { agentDirectory } from '../agentDirectory.js';
 import type { Actor } from '../audit.js';
 import type { AgentRole } from '../../store/models/agent.js';
@@ -17,7 +15,7 @@ export async function create(ctx: AgentContext, actor: Actor, input: { name: str
   checkPassword(ctx, input.password);
   const teamId = await teamRef(ctx, input.teamId);
   try {
-    const agent = await ctx.models.agents.create({
+    const agent = await ctx.store.create({
       name: input.name.trim(),
       email,
       passwordHash: await hashPassword(input.password),
@@ -38,7 +36,7 @@ export async function create(ctx: AgentContext, actor: Actor, input: { name: str
  * ends their open sockets at once (agent.access); their ctx.tokens stop working at the next request.
  */
 export async function update(ctx: AgentContext, actor: Actor, id: string, change: { name?: string; role?: AgentRole; teamId?: string | null; active?: boolean; phone?: string | null }): Promise<AgentView> {
-  const before = Types.ObjectId.isValid(id) ? await ctx.models.agents.findById(id).lean() : null;
+  const before = await ctx.store.byId(id);
   if (!before) throw new NotFound('agent.not_found');
   if (actor.kind === 'agent' && actor.id === id && (change.active === false || (change.role && change.role !== before.role))) {
     throw new Forbidden('agent.admin_self_lockout');
@@ -57,7 +55,7 @@ export async function update(ctx: AgentContext, actor: Actor, id: string, change
   const changed = (key: 'role' | 'teamId' | 'active') => key in set && String(set[key]) !== String(before[key] ?? null);
   // Deactivation and a new role end every session; reactivation does not bring them back.
   const revokes = (changed('active') && set.active === false) || changed('role');
-  const after = await ctx.models.agents.findOneAndUpdate({ _id: before._id }, { $set: set, ...(revokes ? { $inc: { sessionVersion: 1 } } : {}) }, { returnDocument: 'after' }).lean();
+  const after = await ctx.store.update(before._id, set, revokes);
   agentDirectory(ctx.models).forget();
   await ctx.audit(actor, 'agent.updated', { agentId: before._id }, {
     from: { role: before.role, teamId: before.teamId ? String(before.teamId) : null, active: before.active },
@@ -69,17 +67,12 @@ export async function update(ctx: AgentContext, actor: Actor, id: string, change
 }
 
 export async function get(ctx: AgentContext, id: string): Promise<AgentView> {
-  const agent = Types.ObjectId.isValid(id) ? await ctx.models.agents.findById(id).lean() : null;
+  const agent = await ctx.store.byId(id);
   if (!agent) throw new NotFound('agent.not_found');
   return toAgentView(agent);
 }
 
 export async function list(ctx: AgentContext, options: { includeInactive?: boolean } = {}): Promise<(AgentView & { openTickets: number })[]> {
-  const agents = await ctx.models.agents.find(options.includeInactive ? {} : { active: true }).sort({ name: 1 }).lean();
-  const loads = await ctx.models.tickets.aggregate<{ _id: Types.ObjectId; n: number }>([
-    { $match: { status: { $in: OPEN_STATUSES } } },
-    { $group: { _id: '$assigneeId', n: { $sum: 1 } } },
-  ]);
-  const loadOf = new Map(loads.map((l) => [String(l._id), l.n]));
+  const [agents, loadOf] = await Promise.all([ctx.store.list(options.includeInactive), ctx.store.openLoads()]);
   return agents.map((a) => ({ ...toAgentView(a), openTickets: loadOf.get(String(a._id)) ?? 0 }));
 }

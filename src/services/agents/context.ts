@@ -3,6 +3,8 @@
 import { Types } from 'mongoose';
 import { Invalid, NotFound } from '../../domain/errors.js';
 import type { Models } from '../../store/index.js';
+import { agentsStore, type AgentsStore } from '../../store/repositories/agents.js';
+import { teamsStore } from '../../store/repositories/teams.js';
 import type { AgentRole } from '../../store/models/agent.js';
 import type { Audit } from '../audit.js';
 import type { EventBus } from '../eventBus.js';
@@ -46,6 +48,8 @@ export const MIN_PASSWORD_LENGTH = 10;
 export interface AgentDeps { models: Models; tokens: Tokens; audit: Audit; events?: EventBus; now?: () => Date; loginAttemptsPerMinute?: number; phoneRegion?: string; limits?: Limits }
 export interface AgentContext extends AgentDeps {
   now: () => Date;
+  store: AgentsStore;
+  teams: ReturnType<typeof teamsStore>;
   perAddress: Bucket;
   throttle: Lockout;
   /** Verified when the email is unknown, so a wrong email costs as long as a wrong password. */
@@ -58,6 +62,8 @@ export function createAgentContext(deps: AgentDeps): AgentContext {
   return {
     ...deps,
     now,
+    store: agentsStore(deps.models),
+    teams: teamsStore(deps.models),
     perAddress: limits.bucket('login-address', 10, (deps.loginAttemptsPerMinute ?? 10) / 60),
     throttle: limits.lockout('login-failures'),
     decoyHash: hashPassword('decoy-password-for-timing'),
@@ -70,6 +76,6 @@ export function checkPassword(ctx: AgentContext, password: string) {
 
 export async function teamRef(ctx: AgentContext, teamId: string | null | undefined) {
   if (!teamId) return null;
-  if (!Types.ObjectId.isValid(teamId) || !(await ctx.models.teams.exists({ _id: teamId }))) throw new NotFound('team.not_found');
+  if (!(await ctx.teams.exists(teamId))) throw new NotFound('team.not_found');
   return new Types.ObjectId(teamId);
 }

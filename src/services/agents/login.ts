@@ -3,7 +3,6 @@
 import { NotFound, RateLimited, Unauthorized } from '../../domain/errors.js';
 import { normaliseEmail } from '../../domain/identity.js';
 import { hashPassword, needsRehash, verifyPassword } from '../passwords.js';
-import { Types } from 'mongoose';
 import type { Actor } from '../audit.js';
 import type { AgentRole } from '../../store/models/agent.js';
 import { type AgentContext, type AgentView, checkPassword, toAgentView } from './context.js';
@@ -33,7 +32,7 @@ export async function login(ctx: AgentContext, emailInput: string, password: str
   const email = normaliseEmail(emailInput) ?? '';
   // No address: an in-process caller (a script, a test), not a network client.
   if (address !== undefined) await admit(ctx, email, address);
-  const agent = email ? await ctx.models.agents.findOne({ email, active: true }).lean() : null;
+  const agent = email ? await ctx.store.activeByEmail(email) : null;
   // An unreadable stored hash verifies nothing: wrong credentials.
   const valid = await verifyPassword(password, agent?.passwordHash ?? (await ctx.decoyHash)).catch(() => false);
   if (!agent || !valid) {
@@ -41,7 +40,7 @@ export async function login(ctx: AgentContext, emailInput: string, password: str
     throw new Unauthorized('auth.wrong_credentials');
   }
   if (address !== undefined) await ctx.throttle.succeeded(email, address);
-  if (needsRehash(agent.passwordHash)) await ctx.models.agents.updateOne({ _id: agent._id }, { $set: { passwordHash: await hashPassword(password) } });
+  if (needsRehash(agent.passwordHash)) await ctx.store.setPasswordHash(agent._id, await hashPassword(password), false);
   const { token, expiresAt } = await ctx.tokens.sign({ agentId: String(agent._id), role: agent.role }, agent.sessionVersion ?? 0);
   return { token, expiresAt, agent: toAgentView(agent) };
 }
@@ -52,12 +51,12 @@ export async function login(ctx: AgentContext, emailInput: string, password: str
  * logins, from `address`). Either way every session of that agent ends: ctx.tokens refused, sockets closed.
  */
 export async function setPassword(ctx: AgentContext, actor: Actor & { role?: AgentRole }, id: string, input: { password: string; currentPassword?: string }, address?: string): Promise<void> {
-  const agent = Types.ObjectId.isValid(id) ? await ctx.models.agents.findById(id).lean() : null;
+  const agent = await ctx.store.byId(id);
   if (!agent) throw new NotFound('agent.not_found');
   checkPassword(ctx, input.password);
   const self = actor.kind === 'agent' && actor.id === id;
   if (self) await checkCurrentPassword(ctx, agent, input.currentPassword ?? '', address);
-  await ctx.models.agents.updateOne({ _id: agent._id }, { $set: { passwordHash: await hashPassword(input.password) }, $inc: { sessionVersion: 1 } });
+  await ctx.store.setPasswordHash(agent._id, await hashPassword(input.password), true);
   await ctx.audit(actor, self ? 'agent.password.changed' : 'agent.password.reset', { agentId: agent._id });
   ctx.events?.emit('agent.access', { agentId: id, reason: 'password' });
 }

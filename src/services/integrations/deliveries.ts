@@ -5,6 +5,8 @@ import { Types } from 'mongoose';
 import type { Logger } from 'pino';
 import type { DomainEventMap, DomainEventName } from '../../domain/events.js';
 import type { Models } from '../../store/index.js';
+import { deliveries, type Deliveries } from '../../store/repositories/deliveries.js';
+import { endpointsStore } from '../../store/repositories/integrations.js';
 import type { EventBus } from '../eventBus.js';
 import { reusedRead } from '../reusedRead.js';
 import type { WebhookEvent } from './index.js';
@@ -13,10 +15,11 @@ import type { WebhookEvent } from './index.js';
 const ENDPOINTS_TTL_MS = 5_000;
 
 export function createDeliveryQueue(deps: { models: Models; events: EventBus; now: () => Date; log: Logger }) {
-  const { models, now } = deps;
+  const { now } = deps;
+  const store = deliveries(deps.models);
   let nudge: () => void = () => undefined;
   /** The active endpoints: every domain event needs them (src/services/reusedRead.ts). */
-  const endpoints = reusedRead(ENDPOINTS_TTL_MS, () => models.integrationEndpoints.find({ active: true }, { _id: 1, events: 1 }).lean().exec());
+  const endpoints = reusedRead(ENDPOINTS_TTL_MS, endpointsStore(deps.models).wanting);
 
   /** One delivery per active endpoint that wants the event, stored before anything is sent. */
   async function enqueue(event: WebhookEvent, ticketId: string | null, data: Record<string, unknown>) {
@@ -26,7 +29,7 @@ export function createDeliveryQueue(deps: { models: Models; events: EventBus; no
     for (const endpoint of wanting) {
       const id = new Types.ObjectId();
       const body = JSON.stringify({ id: String(id), event, occurredAt: at.toISOString(), data });
-      await models.integrationDeliveries.create({ _id: id, endpointId: endpoint._id, event, ticketId: ticketId ? new Types.ObjectId(ticketId) : null, body, nextAttemptAt: at });
+      await store.add({ _id: id, endpointId: endpoint._id, event, ticketId: ticketId ? new Types.ObjectId(ticketId) : null, body, nextAttemptAt: at });
     }
     nudge();
   }
@@ -45,7 +48,7 @@ export function createDeliveryQueue(deps: { models: Models; events: EventBus; no
   // After the deliveries of the events before it (stored first, then scrubbed): see eraseDeliveries.
   deps.events.on('citizen.erased', (e) =>
     inOrder(async () => {
-      await eraseDeliveries(models, e.ticketIds);
+      await eraseDeliveries(store, e.ticketIds);
       await enqueue('citizen.erased', null, { citizenId: e.citizenId, references: e.references });
     }, (err) => deps.log.error({ err, citizenId: e.citizenId }, 'erasure of webhook deliveries failed')),
   );
@@ -74,12 +77,10 @@ const TRANSLATE: { [K in DomainEventName]?: (e: DomainEventMap[K]) => [WebhookEv
  * An erased citizen's words leave the deliveries too: those sent are deleted, those still to send lose
  * their preview; then systems that asked are told (ids and references only) so they erase too.
  */
-async function eraseDeliveries(models: Models, ids: string[]) {
-  const ticketIds = ids.map((id) => new Types.ObjectId(id));
-  await models.integrationDeliveries.deleteMany({ ticketId: { $in: ticketIds }, status: { $ne: 'pending' } });
-  for (const delivery of await models.integrationDeliveries.find({ ticketId: { $in: ticketIds }, status: 'pending' }, { body: 1 }).lean()) {
-    const body = JSON.parse(delivery.body) as { data: Record<string, unknown> };
+async function eraseDeliveries(store: Deliveries, ids: string[]) {
+  await store.erase(ids.map((id) => new Types.ObjectId(id)), (text) => {
+    const body = JSON.parse(text) as { data: Record<string, unknown> };
     if ('preview' in body.data) body.data.preview = null;
-    await models.integrationDeliveries.updateOne({ _id: delivery._id }, { $set: { body: JSON.stringify(body) } });
-  }
+    return JSON.stringify(body);
+  });
 }

@@ -7,6 +7,8 @@ import { Types } from 'mongoose';
 import { Invalid, NotFound } from '../../domain/errors.js';
 import type { WebhookNetworks } from '../../domain/networks.js';
 import type { Models } from '../../store/index.js';
+import { deliveries } from '../../store/repositories/deliveries.js';
+import { endpointsStore } from '../../store/repositories/integrations.js';
 import type { Actor, Audit } from '../audit.js';
 import { WEBHOOK_EVENTS } from './index.js';
 import type { Sealer } from './sealing.js';
@@ -21,7 +23,9 @@ async function reachableOnlyPublicly(url: URL, networks: WebhookNetworks): Promi
 }
 
 export function createWebhookAdmin(deps: { models: Models; audit: Audit; now: () => Date; networks: WebhookNetworks; sealer: Sealer; endpointsChanged: () => void }) {
-  const { models, now } = deps;
+  const { now } = deps;
+  const store = endpointsStore(deps.models);
+  const sent = deliveries(deps.models);
   const { seal } = deps.sealer;
   const endpoints = { forget: deps.endpointsChanged };
   const endpointView = async (e: { _id: Types.ObjectId; url: string; events: string[]; active: boolean; createdAt?: Date; lastDeliveredAt?: Date | null; lastError?: string | null; lastErrorAt?: Date | null }) => ({
@@ -33,13 +37,12 @@ export function createWebhookAdmin(deps: { models: Models; audit: Audit; now: ()
     lastDeliveredAt: e.lastDeliveredAt ? e.lastDeliveredAt.toISOString() : null,
     lastError: e.lastError ?? null,
     lastErrorAt: e.lastErrorAt ? e.lastErrorAt.toISOString() : null,
-    pending: await models.integrationDeliveries.countDocuments({ endpointId: e._id, status: 'pending' }),
+    pending: await sent.pendingCount(e._id),
   });
 
   return {
     async listWebhooks() {
-      const endpoints = await models.integrationEndpoints.find({ active: true }).sort({ _id: 1 }).lean();
-      return Promise.all(endpoints.map(endpointView));
+      return Promise.all((await store.active()).map(endpointView));
     },
 
     async createWebhook(actor: Actor, input: { url: string; events: string[] }) {
@@ -55,23 +58,23 @@ export function createWebhookAdmin(deps: { models: Models; audit: Audit; now: ()
       const unknown = events.filter((e) => e !== '*' && !(WEBHOOK_EVENTS as readonly string[]).includes(e));
       if (unknown.length || events.length === 0) throw new Invalid('integration.events_invalid', { known: WEBHOOK_EVENTS.join(', ') });
       const secret = `whsec_${randomBytes(24).toString('base64url')}`;
-      const endpoint = await models.integrationEndpoints.create({ url: url.toString(), events, sealedSecret: seal(secret), createdBy: actor.kind === 'agent' ? actor.id : null });
+      const endpoint = await store.create({ url: url.toString(), events, sealedSecret: seal(secret), createdBy: actor.kind === 'agent' ? actor.id : null });
       endpoints.forget();
       await deps.audit(actor, 'integration.webhook.created', {}, { id: String(endpoint._id), url: endpoint.url, events });
       return { ...(await endpointView(endpoint)), secret };
     },
 
     async deleteWebhook(actor: Actor, id: string) {
-      const endpoint = Types.ObjectId.isValid(id) ? await models.integrationEndpoints.findOneAndUpdate({ _id: id, active: true }, { $set: { active: false } }) : null;
+      const endpoint = await store.deactivate(id);
       endpoints.forget();
       if (!endpoint) throw new NotFound('integration.not_found');
-      await models.integrationDeliveries.updateMany({ endpointId: endpoint._id, status: 'pending' }, { $set: { status: 'cancelled' } });
+      await sent.cancelPending(endpoint._id);
       await deps.audit(actor, 'integration.webhook.deleted', {}, { id, url: endpoint.url });
     },
 
     async deliveries(id: string) {
-      if (!Types.ObjectId.isValid(id) || !(await models.integrationEndpoints.exists({ _id: id }))) throw new NotFound('integration.not_found');
-      const items = await models.integrationDeliveries.find({ endpointId: id }).sort({ _id: -1 }).limit(50).lean();
+      if (!(await store.exists(id))) throw new NotFound('integration.not_found');
+      const items = await sent.latestOf(id);
       return items.map((d) => ({
         id: String(d._id), event: d.event, status: d.status, attempts: d.attempts, lastError: d.lastError ?? null, lastStatusCode: d.lastStatusCode ?? null,
         createdAt: d.createdAt!.toISOString(), deliveredAt: d.deliveredAt ? d.deliveredAt.toISOString() : null, nextAttemptAt: d.status === 'pending' ? d.nextAttemptAt.toISOString() : null,

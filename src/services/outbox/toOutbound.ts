@@ -2,12 +2,13 @@
 import { type InboundChannel, type OutboundMessage } from '../../../channels/types.js';
 import { attachmentIdOf, attachmentRef } from '../../store/models/mailbox.js';
 import { type MessageDoc } from '../../store/models/message.js';
+import { attachmentsStore } from '../../store/repositories/attachments.js';
 import { type OutboxContext } from './context.js';
 
 /** What the adapter sends, with the bytes of attachments kept in our store. */
 export async function toOutbound(ctx: OutboxContext, message: MessageDoc): Promise<OutboundMessage> {
   const ids = message.attachments.map((a) => attachmentIdOf(a.ref)).filter((id): id is string => !!id);
-  const files = ids.length ? await ctx.models.attachments.find({ _id: { $in: ids } }) : []; // hydrated: content is a Buffer
+  const files = await attachmentsStore(ctx.models).manyWithContent(ids);
   const contentOf = (ref: string) => files.find((f) => attachmentRef(f._id) === ref)?.content ?? undefined;
   const expand = ctx.expandLinks;
   return {

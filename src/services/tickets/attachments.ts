@@ -3,6 +3,7 @@ import { Types } from 'mongoose';
 import type { Principal } from '../tokens.js';
 import { Invalid, NotFound } from '../../domain/errors.js';
 import { attachmentRef } from '../../store/models/mailbox.js';
+import { attachmentsStore } from '../../store/repositories/attachments.js';
 import { loadVisible, type TicketContext } from './context.js';
 import { withoutBidi } from '../../domain/text.js';
 
@@ -10,7 +11,7 @@ import { withoutBidi } from '../../domain/text.js';
 export async function addAttachment(ctx: TicketContext, principal: Principal, ticketId: string, file: { filename: string; contentType: string; content: Buffer }) {
   const ticket = await loadVisible(ctx, principal, ticketId);
   if (!file.content.length) throw new Invalid('attachment.empty');
-  const stored = await ctx.models.attachments.create({
+  const stored = await attachmentsStore(ctx.models).keep({
     ticketId: ticket._id,
     uploadedBy: new Types.ObjectId(principal.agentId),
     filename: withoutBidi(file.filename).replace(/[\r\n"\\/]/g, '_').slice(0, 200) || 'piece-jointe',
@@ -25,7 +26,7 @@ export async function addAttachment(ctx: TicketContext, principal: Principal, ti
 export async function attachment(ctx: TicketContext, principal: Principal, ticketId: string, attachmentId: string) {
   const ticket = await loadVisible(ctx, principal, ticketId);
   // Not lean: the hydrated document gives the bytes as a Buffer.
-  const file = Types.ObjectId.isValid(attachmentId) ? await ctx.models.attachments.findById(attachmentId) : null;
+  const file = await attachmentsStore(ctx.models).withContent(attachmentId);
   if (!file || !file.content || String(file.ticketId) !== String(ticket._id)) throw new NotFound('attachment.not_found');
   return { filename: file.filename ?? 'piece-jointe', contentType: file.contentType ?? 'application/octet-stream', content: file.content };
 }

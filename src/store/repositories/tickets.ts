@@ -1,12 +1,14 @@
 // Tickets, read and written by name where a use case changes one: its status (compare-and-set on the
 // status it was read with), its fields, and the citizen's open-ticket slot that follows the status.
-import type { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import type { TicketStatus } from '../../domain/ticket.js';
 import type { Models } from '../index.js';
 
 export function tickets(models: Models) {
   return {
     byId: (id: Types.ObjectId | string) => models.tickets.findById(id),
+    /** Where a ticket sits (its assignee and team), as the access rule reads it; null for an id that is none. */
+    placeOf: (id: string) => (Types.ObjectId.isValid(id) ? models.tickets.findById(id, { assigneeId: 1, teamId: 1 }).lean() : Promise.resolve(null)),
     /** Writes `set` only if the status is still `from`: false when someone changed it meanwhile. */
     async changeStatus(id: Types.ObjectId, from: TicketStatus, set: Record<string, unknown>): Promise<boolean> {
       return (await models.tickets.updateOne({ _id: id, status: from }, { $set: set })).modifiedCount > 0;
