@@ -7,7 +7,7 @@ import { replyVia } from '../../../channels/registry.js';
 
 /** Automation: a message to the citizen on their usual channel, once per idempotency key. */
 export async function sendAutomatic(ctx: TicketContext, ticketId: string, text: string, kind: 'reminder' | 'closing', externalId: string) {
-  const ticket = await ctx.models.tickets.findById(idOf(ticketId));
+  const ticket = await ctx.store.byId(idOf(ticketId));
   if (!ticket) throw new NotFound('ticket.not_found');
   const channels = await replyChannels(ctx, ticket);
   const last = replyVia(ticket.lastInboundChannel as InboundChannel);

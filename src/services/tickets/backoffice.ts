@@ -12,12 +12,9 @@ import { replyVia } from '../../../channels/registry.js';
 
 /** A ticket as a back-office system sees it: its state, not the conversation. */
 export async function systemView(ctx: TicketContext, reference: string) {
-  const ticket = await ctx.models.tickets.findOne({ reference }).lean();
+  const ticket = await ctx.store.byReference(reference);
   if (!ticket) throw new NotFound('ticket.not_found');
-  const [assignee, updates] = await Promise.all([
-    ticket.assigneeId ? ctx.models.agents.findById(ticket.assigneeId, { name: 1 }).lean() : null,
-    ctx.models.messages.find({ ticketId: ticket._id, kind: 'status_update' }).sort({ _id: 1 }).limit(200).lean(),
-  ]);
+  const [assignee, updates] = await Promise.all([ctx.agents.byId(ticket.assigneeId), ctx.messages.statusUpdates(ticket._id)]);
   return {
     // Never the citizen's words (a subject is the first line of an SMS, or an email's own Subject).
     reference: ticket.reference, status: ticket.status, category: ticket.category ?? null, channel: ticket.channel,
@@ -34,7 +31,7 @@ export async function systemView(ctx: TicketContext, reference: string) {
  * citizen on their channel and shown on the portal; `close` resolves the request.
  */
 export async function systemUpdate(ctx: TicketContext, system: { keyId: string; name: string }, reference: string, input: { text: string; close?: boolean; attachments?: string[] }) {
-  const ticket = await ctx.models.tickets.findOne({ reference });
+  const ticket = await ctx.store.byReference(reference);
   if (!ticket) throw new NotFound('ticket.not_found');
   if (ticket.status === 'closed') throw new Conflict('ticket.closed');
   const attachments = await filesOf(ctx, ticket, input.attachments);
@@ -48,13 +45,13 @@ export async function systemUpdate(ctx: TicketContext, system: { keyId: string; 
     messageId = queued._id;
   } else {
     messageId = new Types.ObjectId();
-    await ctx.models.messages.create({ _id: messageId, ticketId: ticket._id, citizenId: ticket.citizenId, direction: 'out', channel: 'portal', kind: 'status_update', externalId: `update:${String(messageId)}`, text: input.text, attachments, receivedAt: ctx.now() });
+    await ctx.messages.write({ _id: messageId, ticketId: ticket._id, citizenId: ticket.citizenId, direction: 'out', channel: 'portal', kind: 'status_update', externalId: `update:${String(messageId)}`, text: input.text, attachments, receivedAt: ctx.now() });
     ctx.events.emit('message.created', { ...(await eventData(ctx, ticket)), messageId: String(messageId), direction: 'out', channel: 'portal', preview: input.text.slice(0, 140) });
   }
-  await ctx.models.messages.updateOne({ _id: messageId }, { $set: { fromName: system.name } });
+  await ctx.messages.setFields(messageId, { fromName: system.name });
   await ctx.audit({ kind: 'system' }, 'ticket.system_update', { ticketId: ticket._id, citizenId: ticket.citizenId }, { apiKeyId: system.keyId, system: system.name, close: !!input.close });
   const changes = input.close ? await setStatus(ctx, { kind: 'system' }, ticket, 'resolved') : {};
-  const fresh = (await ctx.models.tickets.findById(ticket._id))!;
+  const fresh = (await ctx.store.byId(ticket._id))!;
   ctx.events.emit('ticket.updated', { ...(await eventData(ctx, fresh)), changes: { ...changes, lastUpdate: input.text.slice(0, 140) } });
   return { id: String(messageId), status: fresh.status, channel: channel && (!attachments.length || channel === 'email') ? channel : 'portal' };
 }

@@ -5,7 +5,10 @@ import type { Logger } from 'pino';
 import { NotFound } from '../../domain/errors.js';
 import type { TicketEventData } from '../../domain/events.js';
 import type { Models } from '../../store/index.js';
-import type { Tickets } from '../../store/repositories/tickets.js';
+import { agentsStore, type AgentsStore } from '../../store/repositories/agents.js';
+import { citizensStore, type CitizensStore } from '../../store/repositories/citizens.js';
+import { messagesStore, type MessagesStore } from '../../store/repositories/messages.js';
+import { tickets, type Tickets } from '../../store/repositories/tickets.js';
 import type { TicketDoc } from '../../store/models/ticket.js';
 import type { Access } from '../access.js';
 import { agentDirectory } from '../agentDirectory.js';
@@ -36,7 +39,19 @@ export interface TicketDeps {
 /** The dependencies, and the tickets' named reads and writes. */
 export interface TicketContext extends TicketDeps {
   store: Tickets;
+  messages: MessagesStore;
+  citizens: CitizensStore;
+  agents: AgentsStore;
 }
+
+/** The dependencies with the stores the use cases read and write through. */
+export const ticketContext = (deps: TicketDeps): TicketContext => ({
+  ...deps,
+  store: tickets(deps.models),
+  messages: messagesStore(deps.models),
+  citizens: citizensStore(deps.models),
+  agents: agentsStore(deps.models),
+});
 
 export const idOf = (id: string) => {
   if (!Types.ObjectId.isValid(id)) throw new NotFound('ticket.not_found');
@@ -59,7 +74,7 @@ export async function agentsAround(ctx: TicketContext, agentId: string, others: 
 
 /** The ticket, read once, when the principal may see it (NotFound otherwise: its existence is not revealed), with the agents read for the check. */
 export async function readVisible(ctx: TicketContext, principal: Principal, ticketId: string) {
-  const ticket = Types.ObjectId.isValid(ticketId) ? await ctx.models.tickets.findById(ticketId) : null;
+  const ticket = await ctx.store.find(ticketId);
   if (!ticket) throw new NotFound('ticket.not_found');
   const around = await agentsAround(ctx, principal.agentId, [ticket.assigneeId]);
   if (!ctx.access.canSeeRead(principal, ticket, around.records)) throw new NotFound('ticket.not_found');

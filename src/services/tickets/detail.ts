@@ -7,28 +7,23 @@ import { checklistView } from '../documents.js';
 import { readVisible, type TicketContext } from './context.js';
 import { slotLabel } from '../../domain/callbackSlots.js';
 import { summaries } from './summaries.js';
+import { chatSessions } from '../../store/repositories/chatSessions.js';
 
 export async function detail(ctx: TicketContext, principal: Principal, ticketId: string, page: { before?: string; limit: number }) {
   const { ticket, around } = await readVisible(ctx, principal, ticketId);
-  const filter: Record<string, unknown> = { ticketId: ticket._id };
-  if (page.before) {
-    if (!Types.ObjectId.isValid(page.before)) throw new Invalid('ticket.before_invalid');
-    filter._id = { $lt: new Types.ObjectId(page.before) };
-  }
+  if (page.before && !Types.ObjectId.isValid(page.before)) throw new Invalid('ticket.before_invalid');
   const [newestFirst, citizen, past] = await Promise.all([
-    ctx.models.messages.find(filter).sort({ _id: -1 }).limit(page.limit + 1).lean(),
-    ctx.models.citizens.findById(ticket.citizenId).lean(),
-    ctx.models.tickets.find({ citizenId: ticket.citizenId, _id: { $ne: ticket._id } }, { reference: 1, status: 1, subject: 1, createdAt: 1 }).sort({ createdAt: -1 }).limit(50).lean(),
+    ctx.messages.page(ticket._id, page.before ? new Types.ObjectId(page.before) : null, page.limit + 1),
+    ctx.citizens.read(ticket.citizenId),
+    ctx.store.ofCitizen(ticket.citizenId, ticket._id),
   ]);
   // A citizen's chat sessions are their chat identities (they move together in a merge): none to read for the others.
-  const sessions = citizen?.identities.some((i) => i.kind === 'chat')
-    ? await ctx.models.chatSessions.find({ citizenId: ticket.citizenId, $or: [{ claimedEmail: { $ne: null } }, { claimedPhone: { $ne: null } }] }, { claimedEmail: 1, claimedPhone: 1 }).limit(20).lean()
-    : [];
+  const sessions = citizen?.identities.some((i) => i.kind === 'chat') ? await chatSessions(ctx.models).claimsOf(ticket.citizenId) : [];
   const messages = newestFirst.slice(0, page.limit).reverse();
   // Authors and the recurring agent are usually among the agents already read.
   const names = around.names;
   const missing = [...new Set([...messages.map((m) => m.authorId), citizen?.recurringAgentId].filter(Boolean).map(String))].filter((id) => !names.has(id));
-  if (missing.length) for (const a of await ctx.models.agents.find({ _id: { $in: missing } }, { name: 1 }).lean()) names.set(String(a._id), a.name);
+  for (const [id, name] of await ctx.agents.namesOf(missing)) names.set(id, name);
   const recurring = citizen?.recurringAgentId && names.has(String(citizen.recurringAgentId)) ? { _id: citizen.recurringAgentId, name: names.get(String(citizen.recurringAgentId))! } : null;
   // What a chat citizen typed: shown to agents as unverified, never a key to anyone's records.
   const known = new Set(citizen?.identities.map((i) => `${i.kind}:${i.value}`));
@@ -42,7 +37,7 @@ export async function detail(ctx: TicketContext, principal: Principal, ticketId:
   ];
   // The handler opening the thread has read it.
   if (ticket.unreadCount > 0 && around.handled.some((id) => String(id) === String(ticket.assigneeId))) {
-    await ctx.models.tickets.updateOne({ _id: ticket._id }, { $set: { unreadCount: 0 } });
+    await ctx.store.markRead(ticket._id);
   }
   const [summary] = await summaries(ctx, [ticket], names, new Map([[String(ticket.citizenId), citizen?.name ?? null]]));
   return {

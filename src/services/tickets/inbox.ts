@@ -2,7 +2,8 @@
 // (with team visibility), or all (managers); filtered, searched, by the answer due first, paged by cursor.
 import { Types } from 'mongoose';
 import { Forbidden, Invalid, NotFound } from '../../domain/errors.js';
-import { OPEN_STATUSES, type TicketStatus } from '../../domain/ticket.js';
+import type { TicketStatus } from '../../domain/ticket.js';
+import { inboxStore, type InboxWhere } from '../../store/repositories/inbox.js';
 import type { Principal } from '../tokens.js';
 import { agentsAround, type TicketContext } from './context.js';
 import { summaries } from './summaries.js';
@@ -18,7 +19,6 @@ export interface InboxQuery {
   limit: number;
 }
 
-const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const encodeCursor = (due: Date | null, id: Types.ObjectId) => Buffer.from(JSON.stringify([due?.toISOString() ?? null, String(id)])).toString('base64url');
 function decodeCursor(cursor: string): { due: Date | null; id: Types.ObjectId } {
   try {
@@ -35,7 +35,7 @@ function decodeCursor(cursor: string): { due: Date | null; id: Types.ObjectId } 
 }
 
 export async function inbox(ctx: TicketContext, principal: Principal, query: InboxQuery) {
-  const filter: Record<string, unknown> = {};
+  const where: InboxWhere = {};
   const { me, handled, names } = await agentsAround(ctx, principal.agentId);
   if (!me) throw new NotFound('agent.not_found');
   if (query.scope === 'all') {
@@ -43,34 +43,19 @@ export async function inbox(ctx: TicketContext, principal: Principal, query: Inb
   } else if (query.scope === 'unassigned') {
     // Waiting for someone: the agent's team's (with team visibility), every one for managers.
     if (principal.role === 'agent' && !ctx.settings.teamVisibility) throw new Forbidden('ticket.team_visibility_off');
-    filter.assigneeId = null;
-    if (principal.role === 'agent') filter.teamId = me.teamId ?? null;
+    where.assignees = null;
+    if (principal.role === 'agent') where.teamId = me.teamId ?? null;
   } else if (query.scope === 'team') {
     if (principal.role === 'agent' && !ctx.settings.teamVisibility) throw new Forbidden('ticket.team_visibility_off');
-    filter.teamId = me.teamId ?? null;
+    where.teamId = me.teamId ?? null;
   } else {
-    filter.assigneeId = { $in: handled };
+    where.assignees = handled;
   }
-  if (query.status?.length) filter.status = { $in: query.status };
-  if (query.channel) filter.channels = query.channel;
-  if (query.category) filter.category = query.category;
-  if (query.atRisk) {
-    filter.status = { $in: (query.status?.length ? query.status : OPEN_STATUSES).filter((s) => s !== 'pending') };
-    filter['sla.warnAt'] = { $lte: ctx.now() };
-    filter['sla.pausedAt'] = null;
-  }
-  if (query.q?.trim()) {
-    const pattern = new RegExp(escapeRegex(query.q.trim().slice(0, 100)), 'i');
-    const citizens = await ctx.models.citizens.find({ name: pattern }, { _id: 1 }).limit(500).lean();
-    filter.$or = [{ subject: pattern }, { reference: pattern }, { citizenId: { $in: citizens.map((c) => c._id) } }];
-  }
+  Object.assign(where, { statuses: query.status, channel: query.channel, category: query.category, search: query.q?.trim().slice(0, 100) || undefined });
+  if (query.atRisk) where.atRiskAt = ctx.now();
   // The answer due first comes first; tickets awaiting nothing after them.
-  if (query.cursor) {
-    const { due, id } = decodeCursor(query.cursor);
-    const after = [{ inboxOrder: { $gt: due } }, { inboxOrder: due, _id: { $gt: id } }];
-    filter.$and = [...((filter.$and as unknown[]) ?? []), { $or: after }];
-  }
-  const tickets = await ctx.models.tickets.find(filter).sort({ inboxOrder: 1, _id: 1 }).limit(query.limit + 1);
+  if (query.cursor) where.after = decodeCursor(query.cursor);
+  const tickets = await inboxStore(ctx.models).page(where, query.limit + 1);
   const page = tickets.slice(0, query.limit);
   const last = page.at(-1);
   return {

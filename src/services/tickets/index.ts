@@ -4,8 +4,7 @@
 import { addAttachment, attachment } from './attachments.js';
 import { sendAutomatic } from './automatic.js';
 import { systemUpdate, systemView } from './backoffice.js';
-import { loadVisible, type TicketDeps } from './context.js';
-import { tickets } from '../../store/repositories/tickets.js';
+import { loadVisible, ticketContext, type TicketDeps } from './context.js';
 import { detail } from './detail.js';
 import { history } from './history.js';
 import { inbox } from './inbox.js';
@@ -20,6 +19,6 @@ import { bindAll } from '../bind.js';
 export type { InboxQuery } from './inbox.js';
 
 export function createTicketService(deps: TicketDeps) {
-  return bindAll({ ...deps, store: tickets(deps.models) }, { isAtRisk, backfillSatisfiedAt, backfillInboxOrder, inbox, detail, replyChannels, addAttachment, attachment, reply, systemView, systemUpdate, requestDocuments, note, update, assign, renderCannedFor, loadVisible, history, setStatusAsSystem, sendAutomatic });
+  return bindAll(ticketContext(deps), { isAtRisk, backfillSatisfiedAt, backfillInboxOrder, inbox, detail, replyChannels, addAttachment, attachment, reply, systemView, systemUpdate, requestDocuments, note, update, assign, renderCannedFor, loadVisible, history, setStatusAsSystem, sendAutomatic });
 }
 export type TicketService = ReturnType<typeof createTicketService>;

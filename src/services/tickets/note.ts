@@ -7,7 +7,7 @@ export async function note(ctx: TicketContext, principal: Principal, ticketId: s
   const ticket = await loadVisible(ctx, principal, ticketId);
   const id = new Types.ObjectId();
   const at = ctx.now();
-  const note = await ctx.models.messages.create({
+  const note = await ctx.messages.write({
     _id: id,
     ticketId: ticket._id,
     citizenId: ticket.citizenId,

@@ -1,11 +1,14 @@
 // An agent's reply on any of the citizen's channels (or a canned answer, with its pieces to provide):
 // queued in the outbox, then the ticket is answered (nothing due, nothing unread, first answer dated).
-import { Types } from 'mongoose';
 import type { InboundChannel } from '../../../channels/types.js';
 import type { Principal } from '../tokens.js';
 import type { TicketDoc } from '../../store/models/ticket.js';
 import { Conflict, Invalid, NotFound } from '../../domain/errors.js';
 import { attachmentRef } from '../../store/models/mailbox.js';
+import { attachmentsStore } from '../../store/repositories/attachments.js';
+import { cannedAnswersStore } from '../../store/repositories/cannedAnswers.js';
+import { citizensStore } from '../../store/repositories/citizens.js';
+import { messagesStore } from '../../store/repositories/messages.js';
 import { eventData, loadVisible, type TicketContext } from './context.js';
 import { renderCanned } from '../../domain/templates.js';
 import { CHANNEL_NAMES, replyVia } from '../../../channels/registry.js';
@@ -16,9 +19,9 @@ import { CHANNEL_NAMES, replyVia } from '../../../channels/registry.js';
  * address of that kind. `optedOut`: the numbers that sent STOP, from the same read.
  */
 export async function replyChannels(ctx: Pick<TicketContext, 'models' | 'outbox'>, ticket: TicketDoc): Promise<Map<InboundChannel, string> & { optedOut: Set<string> }> {
-  const identities = await ctx.models.identities.find({ citizenId: ticket.citizenId }).lean();
+  const identities = await citizensStore(ctx.models).identitiesOf(ticket.citizenId);
   let lastIn: Promise<{ channel: string; fromAddress?: string | null }[]> | undefined;
-  const recentIn = () => (lastIn ??= ctx.models.messages.find({ citizenId: ticket.citizenId, direction: 'in' }, { channel: 1, fromAddress: 1 }).sort({ _id: -1 }).limit(20).lean().exec());
+  const recentIn = () => (lastIn ??= messagesStore(ctx.models).recentInbound(ticket.citizenId));
   const result = Object.assign(new Map<InboundChannel, string>(), { optedOut: new Set(identities.filter((i) => i.smsOptOutAt).map((i) => i.value)) });
   const prefer = async (channel: 'sms' | 'email' | 'chat', kinds: string[]) => {
     if (!ctx.outbox.adapterFor(channel)) return;
@@ -37,20 +40,20 @@ export async function replyChannels(ctx: Pick<TicketContext, 'models' | 'outbox'
 export async function filesOf(ctx: TicketContext, ticket: TicketDoc, attachmentIds: string[] | undefined) {
   const ids = [...new Set(attachmentIds ?? [])];
   if (ids.length === 0) return [];
-  const files = await ctx.models.attachments.find({ _id: { $in: ids.filter((id) => Types.ObjectId.isValid(id)) }, ticketId: ticket._id }, { content: 0 }).lean();
+  const files = await attachmentsStore(ctx.models).describedOf(ticket._id, ids);
   if (files.length !== ids.length) throw new Invalid('attachment.not_added');
   return files.map((f) => ({ filename: f.filename ?? undefined, contentType: f.contentType ?? 'application/octet-stream', size: f.size ?? 0, ref: attachmentRef(f._id) }));
 }
 
 export async function renderCannedFor(ctx: TicketContext, principal: Principal, cannedAnswerId: string, ticket: TicketDoc): Promise<string> {
-  const answer = Types.ObjectId.isValid(cannedAnswerId) ? await ctx.models.cannedAnswers.findById(cannedAnswerId).lean() : null;
-  const me = await ctx.models.agents.findById(principal.agentId).lean();
+  const answer = await cannedAnswersStore(ctx.models).byId(cannedAnswerId);
+  const me = await ctx.agents.byId(principal.agentId);
   const othersPersonal = answer?.ownerId && String(answer.ownerId) !== principal.agentId;
   if (!answer || othersPersonal || (answer.teamId && principal.role === 'agent' && String(answer.teamId) !== String(me?.teamId))) throw new NotFound('canned.not_found');
-  const citizen = await ctx.models.citizens.findById(ticket.citizenId, { name: 1 }).lean();
+  const citizenName = await ctx.citizens.nameOf(ticket.citizenId);
   return renderCanned(answer.body, {
-    'citizen.firstName': citizen?.name?.split(/\s+/)[0] ?? null,
-    'citizen.name': citizen?.name ?? null,
+    'citizen.firstName': citizenName?.split(/\s+/)[0] ?? null,
+    'citizen.name': citizenName,
     'ticket.reference': ticket.reference,
     'agent.firstName': me?.name.split(/\s+/)[0] ?? null,
     'agent.name': me?.name ?? null,
@@ -80,7 +83,7 @@ export async function reply(ctx: TicketContext, principal: Principal, ticketId: 
     const available = [...channels.keys()];
     throw available.length ? new Invalid('reply.channel_unavailable_use', { channel, available: available.join(' / ') }) : new Invalid('reply.channel_unavailable', { channel });
   }
-  const pieces = input.cannedAnswerId ? ((await ctx.models.cannedAnswers.findById(input.cannedAnswerId, { documents: 1 }).lean())?.documents ?? []) : [];
+  const pieces = input.cannedAnswerId ? ((await cannedAnswersStore(ctx.models).byId(input.cannedAnswerId))?.documents ?? []) : [];
   // The ticket is dated by the write below.
   const message = await ctx.outbox.queue({
     ticketId: ticket._id, ticket, ticketDatedByCaller: true, smsOptedOut: channels.optedOut.has(to), channel, to, text, authorId: principal.agentId, kind: 'message',
@@ -96,18 +99,14 @@ export async function reply(ctx: TicketContext, principal: Principal, ticketId: 
     const set: Record<string, unknown> = { sla: null, nextResponseDueAt: null, unreadCount: 0 };
     if (!state.firstRespondedAt) set.firstRespondedAt = at;
     if (state.status === 'new') Object.assign(set, { status: 'open', resolvedAt: null });
-    fresh = await ctx.models.tickets.findOneAndUpdate(
-      { _id: state._id, status: state.status, firstRespondedAt: state.firstRespondedAt ?? null },
-      { $set: set, $max: { lastMessageAt: message.receivedAt } },
-      { returnDocument: 'after' },
-    );
+    fresh = await ctx.store.answered(state, set, message.receivedAt);
     if (fresh) {
       if (set.firstRespondedAt) changes.firstRespondedAt = at.toISOString();
       if (set.status) {
         changes.status = 'open';
         await ctx.audit({ kind: 'agent', id: principal.agentId }, 'ticket.status.changed', { ticketId: ticket._id, citizenId: ticket.citizenId }, { from: 'new', to: 'open' });
       }
-    } else state = await ctx.models.tickets.findById(ticket._id);
+    } else state = await ctx.store.byId(ticket._id);
   }
   if (fresh && Object.keys(changes).length) ctx.events.emit('ticket.updated', { ...(await eventData(ctx, fresh)), changes });
   return message;

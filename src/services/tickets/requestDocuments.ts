@@ -17,7 +17,7 @@ export async function requestDocuments(ctx: TicketContext, principal: Principal,
     const text = t('document.request_text', { reference: ticket.reference, list: added.map((d) => d.label).join(', '), link: ctx.portal.redactedLink() });
     await reply(ctx, principal, ticketId, { text, channel });
   }
-  const fresh = (await ctx.models.tickets.findById(ticket._id, { documents: 1 }).lean())!;
+  const fresh = { documents: await ctx.store.checklist(ticket._id) };
   ctx.events.emit('ticket.updated', { ...(await eventData(ctx, ticket)), changes: { documents: checklistView(fresh) } });
   return { documents: checklistView(fresh) };
 }

@@ -8,12 +8,9 @@ import { slotLabel } from '../../domain/callbackSlots.js';
 export async function summaries(ctx: TicketContext, tickets: TicketDoc[], knownNames: Map<string, string> = new Map(), knownCitizens: Map<string, string | null> = new Map()) {
   const citizenIds = [...new Set(tickets.map((t) => String(t.citizenId)))].filter((id) => !knownCitizens.has(id));
   const agentIds = [...new Set(tickets.map((t) => t.assigneeId).filter(Boolean).map(String))].filter((id) => !knownNames.has(id));
-  const [citizens, agents] = await Promise.all([
-    citizenIds.length ? ctx.models.citizens.find({ _id: { $in: citizenIds } }, { name: 1 }).lean() : [],
-    agentIds.length ? ctx.models.agents.find({ _id: { $in: agentIds } }, { name: 1 }).lean() : [],
-  ]);
-  const citizenName = new Map([...knownCitizens, ...citizens.map((c) => [String(c._id), c.name ?? null] as const)]);
-  const agentName = new Map([...knownNames, ...agents.map((a) => [String(a._id), a.name] as const)]);
+  const [citizens, agents] = await Promise.all([ctx.citizens.namesOf(citizenIds), ctx.agents.namesOf(agentIds)]);
+  const citizenName = new Map([...knownCitizens, ...citizens]);
+  const agentName = new Map([...knownNames, ...agents]);
   const atRiskFrom = (t: TicketDoc) => isAtRisk(ctx, t);
   return tickets.map((t) => ({
     id: String(t._id),
