@@ -5,6 +5,7 @@ import { DomainError } from '../domain/errors.js';
 import { isMobilePhone } from '../domain/identity.js';
 import { acknowledgement, firstName, renderAutomation } from '../domain/templates.js';
 import type { Models } from '../store/index.js';
+import { citizensStore } from '../store/repositories/citizens.js';
 import type { MessageDoc } from '../store/models/message.js';
 import type { TicketDoc } from '../store/models/ticket.js';
 import { agentDirectory } from './agentDirectory.js';
@@ -37,7 +38,7 @@ export function createAcknowledger(deps: {
     }
     const [agent, citizen] = await Promise.all([
       agentDirectory(models).get(ticket.assigneeId),
-      'citizenName' in known ? { name: known.citizenName } : models.citizens.findById(ticket.citizenId, { name: 1 }).lean(),
+      'citizenName' in known ? { name: known.citizenName } : citizensStore(models).nameOf(ticket.citizenId).then((name) => ({ name })),
     ]);
     const input = {
       reference: ticket.reference,

@@ -1,9 +1,10 @@
 // The automation settings: acknowledgement templates, keyword rules (category and team at ingest),
 // closing resolved tickets and reminding citizens on pending ones. Read often, written by admins.
-import { Types } from 'mongoose';
 import { Invalid, NotFound } from '../domain/errors.js';
 import { AUTOMATION_VARIABLES, matchCategoryRule, unknownAutomationVariables } from '../domain/templates.js';
-import { isDuplicateKey, type Models } from '../store/index.js';
+import type { Models } from '../store/index.js';
+import { automationSettings } from '../store/repositories/settings.js';
+import { teamsStore } from '../store/repositories/teams.js';
 import type { Actor, Audit } from './audit.js';
 import { reusedRead } from './reusedRead.js';
 
@@ -20,20 +21,15 @@ export interface AutomationView {
 }
 
 export function createAutomationService(deps: { models: Models; audit: Audit }) {
-  const { models, audit } = deps;
+  const { audit } = deps;
+  const settings = automationSettings(deps.models);
 
   /** What every inbound message reads (keyword rules, acknowledgement templates), shared for a few seconds. */
   const current = reusedRead(SETTINGS_TTL_MS, () => get());
 
   async function get(): Promise<AutomationView> {
-    let doc = await models.automation.findById('automation').lean();
-    if (!doc) {
-      // First read: the defaults of the model, stored once.
-      await models.automation.create({ _id: 'automation' }).catch((err: unknown) => {
-        if (!isDuplicateKey(err)) throw err;
-      });
-      doc = (await models.automation.findById('automation').lean())!;
-    }
+    // First read: the defaults of the model, stored once.
+    const doc = await settings.read();
     return {
       acknowledgements: { sms: doc.acknowledgements?.sms ?? null, email: doc.acknowledgements?.email ?? null, chat: doc.acknowledgements?.chat ?? null },
       categoryRules: (doc.categoryRules ?? []).map((r) => ({ keywords: r.keywords, category: r.category, teamId: r.teamId ? String(r.teamId) : null })),
@@ -54,10 +50,10 @@ export function createAutomationService(deps: { models: Models; audit: Audit }) 
       const unknown = templates.flatMap(unknownAutomationVariables);
       if (unknown.length) throw new Invalid('template.unknown_variable', { unknown: unknown.map((v) => `{{${v}}}`).join(', '), known: AUTOMATION_VARIABLES.map((v) => `{{${v}}}`).join(', ') });
       for (const rule of change.categoryRules ?? []) {
-        if (rule.teamId && (!Types.ObjectId.isValid(rule.teamId) || !(await models.teams.exists({ _id: rule.teamId })))) throw new NotFound('automation.team_not_found', { teamId: rule.teamId });
+        if (rule.teamId && !(await teamsStore(deps.models).exists(rule.teamId))) throw new NotFound('automation.team_not_found', { teamId: rule.teamId });
       }
       const before = await get();
-      await models.automation.updateOne({ _id: 'automation' }, { $set: change });
+      await settings.write(change);
       current.forget();
       await audit(actor, 'automation.updated', {}, { from: before, to: change });
       return get();

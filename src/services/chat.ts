@@ -9,6 +9,9 @@ import { Invalid, Unauthorized } from '../domain/errors.js';
 import { normaliseEmail, normalisePhone } from '../domain/identity.js';
 import type { Models } from '../store/index.js';
 import type { ChatSessionDoc } from '../store/models/chatSession.js';
+import { agentsStore } from '../store/repositories/agents.js';
+import { chatSessions } from '../store/repositories/chatSessions.js';
+import { messagesStore } from '../store/repositories/messages.js';
 import type { IngestInbound, IngestResult } from './ingest/index.js';
 
 export interface ChatStart {
@@ -56,6 +59,7 @@ export interface ChatDeps {
 
 export function createChatService(deps: ChatDeps) {
   const { models, now } = deps;
+  const sessions = chatSessions(models);
   /** What the citizen's widget shows: the stored messages, with their personal links. */
   const publicMessages = async (messages: StoredMessage[]) => {
     const views = await toPublicMessages(models, messages);
@@ -72,7 +76,7 @@ export function createChatService(deps: ChatDeps) {
       const claimedPhone = input.phone?.trim() ? normalisePhone(input.phone, deps.rules.defaultPhoneRegion) : null;
       if (input.phone?.trim() && !claimedPhone) throw new Invalid('chat.phone_invalid');
       const sessionToken = randomBytes(32).toString('base64url');
-      const session = await models.chatSessions.create({
+      const session = await sessions.open({
         tokenHash: hashToken(sessionToken),
         name: oneLine(input.name, 120) ?? null,
         claimedEmail,
@@ -85,7 +89,7 @@ export function createChatService(deps: ChatDeps) {
     },
 
     async resume(sessionToken: string): Promise<ChatSessionDoc> {
-      const session = sessionToken ? await models.chatSessions.findOne({ tokenHash: hashToken(sessionToken) }) : null;
+      const session = sessionToken ? await sessions.byTokenHash(hashToken(sessionToken)) : null;
       if (!session) throw new Unauthorized('chat.unknown_session');
       const idleMs = (deps.sessionIdleHours ?? 24) * 3_600_000;
       if (now().getTime() - session.lastActivityAt.getTime() > idleMs) throw new SessionExpired();
@@ -98,9 +102,7 @@ export function createChatService(deps: ChatDeps) {
     /** What the citizen may see of their chat's thread: messages in and out, never notes; after `afterId`. */
     async history(session: ChatSessionDoc, afterId?: string): Promise<PublicMessage[]> {
       if (!session.ticketId) return [];
-      const filter: Record<string, unknown> = { ticketId: session.ticketId, citizenId: session.citizenId, direction: { $in: ['in', 'out'] }, kind: { $ne: 'verification' } };
-      if (afterId && Types.ObjectId.isValid(afterId)) filter._id = { $gt: new Types.ObjectId(afterId) };
-      const messages = await models.messages.find(filter).sort({ _id: 1 }).limit(500).lean();
+      const messages = await messagesStore(models).publicThread(session.ticketId, { citizenId: session.citizenId ?? null, afterId, withoutVerification: true });
       return publicMessages(messages);
     },
   };
@@ -111,9 +113,8 @@ export async function toPublicMessages(
   models: Models,
   messages: { _id: Types.ObjectId; ticketId: Types.ObjectId; direction: string; channel: string; kind?: string | null; text: string; createdAt?: Date; status?: string | null; authorId?: Types.ObjectId | null }[],
 ): Promise<PublicMessage[]> {
-  const authorIds = [...new Set(messages.map((m) => m.authorId).filter(Boolean).map(String))];
-  const authors = authorIds.length ? await models.agents.find({ _id: { $in: authorIds } }, { name: 1 }).lean() : [];
-  const firstNames = new Map(authors.map((a) => [String(a._id), a.name.split(/\s+/)[0] ?? null]));
+  const authors = await agentsStore(models).namesOf(messages.map((m) => m.authorId));
+  const firstNames = new Map([...authors].map(([id, name]) => [id, name.split(/\s+/)[0] ?? null]));
   return messages.map((m) => ({
     id: String(m._id),
     ticketId: String(m.ticketId),
@@ -144,14 +145,11 @@ export async function sendChatMessage(deps: ChatDeps, session: ChatSessionDoc, m
   });
   // Activity keeps the session alive (written at most once a minute).
   if (now().getTime() - session.lastActivityAt.getTime() > 60_000 && String(session.ticketId) === result.ticketId) {
-    await models.chatSessions.updateOne({ _id: session._id }, { $set: { lastActivityAt: now() } });
+    await chatSessions(models).touched(session._id, now());
     session.lastActivityAt = now();
   }
   if (String(session.ticketId) !== result.ticketId || String(session.citizenId) !== result.citizenId) {
-    await models.chatSessions.updateOne(
-      { _id: session._id },
-      { $set: { ticketId: new Types.ObjectId(result.ticketId), citizenId: new Types.ObjectId(result.citizenId), lastActivityAt: now() } },
-    );
+    await chatSessions(models).follows(session._id, new Types.ObjectId(result.ticketId), new Types.ObjectId(result.citizenId), now());
     session.ticketId = new Types.ObjectId(result.ticketId);
     session.citizenId = new Types.ObjectId(result.citizenId);
   }

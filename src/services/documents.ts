@@ -7,12 +7,16 @@ import { acceptDocument, checklistId, documentName, sniffDocument } from '../dom
 import { Invalid } from '../domain/errors.js';
 import type { Models } from '../store/index.js';
 import { attachmentRef } from '../store/models/mailbox.js';
+import { attachmentsStore } from '../store/repositories/attachments.js';
+import { tickets as ticketsStore } from '../store/repositories/tickets.js';
 import type { TicketDoc } from '../store/models/ticket.js';
 
 export interface UploadedFile { filename: string; content: Buffer }
 
 export function createDocumentService(deps: { models: Models; now: () => Date; maxBytes: number }) {
-  const { models, now } = deps;
+  const { now } = deps;
+  const attachments = attachmentsStore(deps.models);
+  const tickets = ticketsStore(deps.models);
 
   /** The file as we keep it, or a refusal naming it (empty, too large, not a PDF or photo, an image bomb). */
   async function inspect(file: UploadedFile) {
@@ -40,7 +44,7 @@ export function createDocumentService(deps: { models: Models; now: () => Date; m
       for (const file of files) accepted.push(await inspect(file)); // all checked before any is kept
       const stored = [];
       for (const file of accepted) {
-        const doc = await models.attachments.create({ ticketId: ticket._id, filename: file.filename, contentType: file.contentType, size: file.size, content: file.content });
+        const doc = await attachments.keep({ ticketId: ticket._id, filename: file.filename, contentType: file.contentType, size: file.size, content: file.content });
         stored.push({ filename: file.filename, contentType: file.contentType, size: file.size, ref: attachmentRef(doc._id) });
       }
       return stored;
@@ -50,10 +54,9 @@ export function createDocumentService(deps: { models: Models; now: () => Date; m
     async addToChecklist(ticketId: Types.ObjectId, labels: string[]) {
       const clean = [...new Set(labels.map((l) => l.replace(/\s+/g, ' ').trim().slice(0, 120)).filter(Boolean))];
       if (clean.length === 0) throw new Invalid('document.none_requested');
-      const ticket = await models.tickets.findById(ticketId, { documents: 1 }).lean();
-      const known = new Set((ticket?.documents ?? []).map((d) => d.id));
+      const known = new Set((await tickets.checklist(ticketId)).map((d) => d.id));
       const added = clean.map((label) => ({ id: checklistId(label), label, requestedAt: now(), providedAt: null, messageId: null })).filter((d) => !known.has(d.id) && known.add(d.id));
-      if (added.length) await models.tickets.updateOne({ _id: ticketId }, { $push: { documents: { $each: added } } });
+      if (added.length) await tickets.addToChecklist(ticketId, added);
       return added;
     },
 
@@ -61,12 +64,10 @@ export function createDocumentService(deps: { models: Models; now: () => Date; m
     async markProvided(ticketId: Types.ObjectId, itemId: string, messageId: string) {
       // Compare-and-set on the list as read: two uploads at once each tick their own piece.
       for (let attempt = 0; attempt < 10; attempt++) {
-        const ticket = await models.tickets.findById(ticketId, { documents: 1 }).lean();
-        const current = ticket?.documents ?? [];
+        const current = await tickets.checklist(ticketId);
         if (!current.some((d) => d.id === itemId && !d.providedAt)) return;
         const documents = current.map((d) => (d.id === itemId ? { ...d, providedAt: now(), messageId: new Types.ObjectId(messageId) } : d));
-        const moved = await models.tickets.updateOne({ _id: ticketId, documents: current }, { $set: { documents } });
-        if (moved.modifiedCount === 1) return;
+        if (await tickets.swapChecklist(ticketId, current, documents)) return;
       }
     },
 

@@ -4,6 +4,7 @@
 // Built before the outbox, the portal and the chat verification, which all read it: no late binding.
 import { createHash, createHmac } from 'node:crypto';
 import type { Models } from '../store/index.js';
+import { portalLinks } from '../store/repositories/portalLinks.js';
 
 /**
  * What a stored message holds where the citizen's link goes: the token exists only in what is sent.
@@ -41,7 +42,7 @@ export function createSentTexts(deps: SentTextDeps) {
       if (!text.includes(redacted)) return withCode(message, text);
       const token = tokenOf(message);
       // $setOnInsert: a link revoked since the first send stays revoked.
-      await deps.models.portalLinks.updateOne({ _id: hash(token) }, { $setOnInsert: { ticketId: message.ticketId, citizenId: message.citizenId ?? null } }, { upsert: true });
+      await portalLinks(deps.models).ensure(hash(token), message.ticketId, message.citizenId ?? null);
       return withCode(message, text.replaceAll(redacted, `${deps.publicBaseUrl}/portal/${token}`));
     },
     /** The text shown again to its citizen (chat history): the same link, nothing written. */

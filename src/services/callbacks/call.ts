@@ -2,6 +2,8 @@
 // number; the call is one thread entry moved forward by Twilio's callbacks, in any order.
 import { Types } from 'mongoose';
 import type { TicketDoc } from '../../store/models/ticket.js';
+import { agentsStore } from '../../store/repositories/agents.js';
+import { tickets } from '../../store/repositories/tickets.js';
 import { SYSTEM } from '../audit.js';
 import { ticketEventData } from '../ticketEvents.js';
 import type { Principal } from '../tokens.js';
@@ -14,7 +16,7 @@ const MAX_ATTEMPTS = 20;
 /** "Rappeler": rings the agent's phone; the entry follows the call to its outcome. */
 export async function call(ctx: CallbackContext, principal: Principal, ticket: TicketDoc) {
   if (!ctx.dialer) throw new Invalid('call.channel_off');
-  const agent = await ctx.models.agents.findById(principal.agentId, { phone: 1, name: 1 }).lean();
+  const agent = await agentsStore(ctx.models).byId(principal.agentId);
   if (!agent?.phone) throw new Invalid('call.agent_phone_missing');
   const phone = await citizenPhone(ctx, ticket);
   if (!phone) throw new Invalid('call.citizen_phone_missing');
@@ -42,8 +44,8 @@ export async function call(ctx: CallbackContext, principal: Principal, ticket: T
 /** What the bridge needs once the agent answered: the citizen's number and the ticket's reference. */
 export async function bridgeTarget(ctx: CallbackContext, callId: string): Promise<{ phone: string; reference: string } | null> {
   const message = Types.ObjectId.isValid(callId) ? await ctx.calls.byId(callId).lean() : null;
-  const ticket = message ? await ctx.models.tickets.findById(message.ticketId, { reference: 1 }).lean() : null;
-  return message?.toAddress && ticket ? { phone: message.toAddress, reference: ticket.reference } : null;
+  const reference = message ? await tickets(ctx.models).referenceOf(message.ticketId) : null;
+  return message?.toAddress && reference ? { phone: message.toAddress, reference } : null;
 }
 
 /** One of Twilio's callbacks for a call-back; false when no such call is known. */
@@ -58,7 +60,7 @@ export async function dialEvent(ctx: CallbackContext, callId: string, event: Dia
     const text = dialText(next, message.toAddress ?? '');
     const updated = await ctx.calls.advance(message._id, message.dial.version ?? 0, next, text);
     if (!updated) continue; // another callback moved it meanwhile
-    const ticket = (await ctx.models.tickets.findById(message.ticketId))!;
+    const ticket = (await tickets(ctx.models).byId(message.ticketId))!;
     if (next.state === 'answered') await answered(ctx, ticket, message.authorId);
     await emitUpdated(ctx, message._id, ticket, { text, dial: { state: next.state, durationSeconds: next.durationSeconds } });
     if (isFinal(next.state)) ctx.log.info({ ticketId: String(ticket._id), callId, state: next.state }, 'call-back ended');

@@ -5,6 +5,7 @@ import type { Dialer } from '../../../channels/types.js';
 import type { OpeningHours } from '../../domain/calendar.js';
 import type { Models } from '../../store/index.js';
 import type { Calls } from '../../store/repositories/calls.js';
+import { citizensStore } from '../../store/repositories/citizens.js';
 import type { Audit } from '../audit.js';
 import type { EventBus } from '../eventBus.js';
 import type { IngestInbound } from '../ingest/index.js';
@@ -32,7 +33,7 @@ export interface CallbackContext extends CallbackDeps {
 
 /** The numbers the citizen is known by. */
 export async function knownPhones(ctx: CallbackContext, citizenId: Types.ObjectId): Promise<string[]> {
-  const citizen = await ctx.models.citizens.findById(citizenId, { identities: 1 }).lean();
+  const citizen = await citizensStore(ctx.models).identitiesListed(citizenId);
   return (citizen?.identities ?? []).filter((i) => i.kind === 'phone').map((i) => i.value);
 }
 

@@ -3,6 +3,8 @@
 import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { TicketDoc } from '../../store/models/ticket.js';
+import { messagesStore } from '../../store/repositories/messages.js';
+import { tickets } from '../../store/repositories/tickets.js';
 import { ticketEventData } from '../ticketEvents.js';
 import { isOpenSlot, nextSlots, slotLabel } from '../../domain/callbackSlots.js';
 import { Conflict, Invalid } from '../../domain/errors.js';
@@ -25,8 +27,8 @@ export async function record(ctx: CallbackContext, input: { channel: 'portal' | 
     receivedAt: ctx.now(),
   });
   const callback = { slot: input.slot, phone: input.phone, state: 'requested' as const };
-  await ctx.models.messages.updateOne({ _id: result.messageId, kind: 'message' }, { $set: { kind: 'callback_request', callback } });
-  const ticket = await ctx.models.tickets.findOneAndUpdate({ _id: result.ticketId }, { $set: { callback: { ...callback, messageId: new Types.ObjectId(result.messageId) } } }, { returnDocument: 'after' });
+  await messagesStore(ctx.models).markCallbackRequest(result.messageId, callback);
+  const ticket = await tickets(ctx.models).setCallback(result.ticketId, { ...callback, messageId: new Types.ObjectId(result.messageId) });
   if (ticket && !result.duplicate) {
     ctx.events.emit('ticket.updated', { ...(await ticketEventData(ctx.models, ticket)), changes: { callback: { slot: input.slot, label, phone: input.phone } } });
   }

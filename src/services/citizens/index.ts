@@ -2,14 +2,14 @@
 // rights of access (export) and erasure (anonymisation that keeps the statistics). Each action is audited.
 // One use case per file beside this one; the service binds them to their dependencies.
 import { setSmsConsent } from './consent.js';
-import type { CitizenContext } from './context.js';
+import { citizenContext, type CitizenDeps } from './context.js';
 import { merge } from './merge.js';
 import { addIdentity, get, rename } from './profile.js';
 import { handOver, setRecurringAgent } from './recurringAgent.js';
 import { anonymise, exportAll } from './rights.js';
 import { bindAll } from '../bind.js';
 
-export function createCitizenService(deps: CitizenContext) {
-  return bindAll(deps, { get, rename, setRecurringAgent, handOver, merge, exportAll, anonymise, setSmsConsent, addIdentity });
+export function createCitizenService(deps: CitizenDeps) {
+  return bindAll(citizenContext(deps), { get, rename, setRecurringAgent, handOver, merge, exportAll, anonymise, setSmsConsent, addIdentity });
 }
 export type CitizenService = ReturnType<typeof createCitizenService>;

@@ -2,17 +2,13 @@
 import { Conflict, NotFound } from '../../domain/errors.js';
 import { identityKey, normaliseIdentity, type IdentityKind } from '../../domain/identity.js';
 import { oneLine } from '../../domain/text.js';
-import { Types } from 'mongoose';
 import { isDuplicateKey } from '../../store/index.js';
 import type { Actor } from '../audit.js';
 import { type CitizenContext, load } from './context.js';
 
 export async function get(ctx: CitizenContext, id: string) {
   const citizen = await load(ctx, id);
-  const [recurring, tickets] = await Promise.all([
-    citizen.recurringAgentId ? ctx.models.agents.findById(citizen.recurringAgentId, { name: 1 }).lean() : null,
-    ctx.models.tickets.find({ citizenId: citizen._id }).sort({ createdAt: -1 }).limit(200).lean(),
-  ]);
+  const [recurring, tickets] = await Promise.all([ctx.agents.byId(citizen.recurringAgentId), ctx.tickets.ofCitizen(citizen._id)]);
   return {
     id: String(citizen._id),
     name: citizen.name ?? null,
@@ -29,7 +25,7 @@ export async function get(ctx: CitizenContext, id: string) {
 export async function rename(ctx: CitizenContext, actor: Actor, citizenId: string, name: string | null) {
   const citizen = await load(ctx, citizenId);
   const clean = oneLine(name?.replace(/\s+/g, ' '), 120) ?? null;
-  await ctx.models.citizens.updateOne({ _id: citizen._id }, { $set: { name: clean } });
+  await ctx.store.setFields(citizen._id, { name: clean });
   await ctx.audit(actor, 'citizen.renamed', { citizenId: citizen._id }, { from: citizen.name ?? null, to: clean });
   return get(ctx, citizenId);
 }
@@ -37,17 +33,17 @@ export async function rename(ctx: CitizenContext, actor: Actor, citizenId: strin
 /** Links a phone, email or chat session to a citizen; refused when it already leads to another one. */
 export async function addIdentity(ctx: CitizenContext, actor: Actor, citizenId: string, kind: IdentityKind, raw: string) {
   const identity = normaliseIdentity(kind, raw, ctx.rules.defaultPhoneRegion);
-  const citizen = Types.ObjectId.isValid(citizenId) ? await ctx.models.citizens.findById(citizenId) : null;
+  const citizen = await ctx.store.byId(citizenId);
   if (!citizen) throw new NotFound('citizen.not_found');
   const key = identityKey(identity);
   try {
-    await ctx.models.identities.create({ _id: key, ...identity, citizenId: citizen._id });
+    await ctx.store.claimIdentity(key, identity, citizen._id);
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
-    const owner = await ctx.models.identities.findById(key).lean();
+    const owner = await ctx.store.identity(key);
     if (String(owner?.citizenId) !== String(citizen._id)) throw new Conflict('citizen.identity_taken', { kind });
   }
-  await ctx.models.citizens.updateOne({ _id: citizen._id }, { $addToSet: { identities: identity } });
+  await ctx.store.listIdentity(citizen._id, identity);
   await ctx.audit(actor, 'citizen.identity.added', { citizenId: citizen._id }, { identity });
   return identity;
 }

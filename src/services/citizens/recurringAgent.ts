@@ -1,7 +1,6 @@
 // A citizen's usual interlocutor: changed by a manager (their open tickets follow), or all of a leaving agent's citizens handed over.
 import { Invalid, NotFound } from '../../domain/errors.js';
 import { Types } from 'mongoose';
-import { OPEN_STATUSES } from '../../domain/ticket.js';
 import type { Actor } from '../audit.js';
 import { type CitizenContext, activeAgent, load } from './context.js';
 import { get } from './profile.js';
@@ -11,11 +10,11 @@ export async function setRecurringAgent(ctx: CitizenContext, actor: Actor, citiz
   const citizen = await load(ctx, citizenId);
   const agent = await activeAgent(ctx, agentId);
   const from = citizen.recurringAgentId ? String(citizen.recurringAgentId) : null;
-  await ctx.models.citizens.updateOne({ _id: citizen._id }, { $set: { recurringAgentId: agent._id, teamId: agent.teamId ?? citizen.teamId } });
-  const open = await ctx.models.tickets.find({ citizenId: citizen._id, status: { $in: OPEN_STATUSES } });
+  await ctx.store.setFields(citizen._id, { recurringAgentId: agent._id, teamId: agent.teamId ?? citizen.teamId });
+  const open = await ctx.tickets.openOfCitizen(citizen._id);
   for (const ticket of open) {
     const previous = ticket.assigneeId ? String(ticket.assigneeId) : null;
-    await ctx.models.tickets.updateOne({ _id: ticket._id }, { $set: { assigneeId: agent._id, teamId: agent.teamId ?? ticket.teamId } });
+    await ctx.tickets.assign(ticket._id, agent._id, agent.teamId ?? ticket.teamId);
     ctx.events.emit('ticket.assigned', {
       ticketId: String(ticket._id), reference: ticket.reference, citizenId: String(citizen._id), teamId: agent.teamId ? String(agent.teamId) : null,
       assigneeId: agentId, agentIds: [agentId], status: ticket.status, fromAgentId: previous, toAgentId: agentId, reason,
@@ -30,11 +29,11 @@ export async function handOver(ctx: CitizenContext, actor: Actor, fromAgentId: s
   if (fromAgentId === toAgentId) throw new Invalid('agent.handover_same');
   await activeAgent(ctx, toAgentId);
   if (!Types.ObjectId.isValid(fromAgentId)) throw new NotFound('agent.not_found');
-  const citizens = await ctx.models.citizens.find({ recurringAgentId: fromAgentId, mergedIntoId: null }, { _id: 1 }).lean();
+  const citizens = await ctx.store.ofRecurringAgent(fromAgentId);
   for (const citizen of citizens) await setRecurringAgent(ctx, actor, String(citizen._id), toAgentId, reason ?? 'hand-over');
   // Tickets a manager had given them directly follow too.
-  const direct = await ctx.models.tickets.find({ assigneeId: fromAgentId, status: { $in: OPEN_STATUSES } }, { _id: 1 }).lean();
-  await ctx.models.tickets.updateMany({ _id: { $in: direct.map((t) => t._id) } }, { $set: { assigneeId: new Types.ObjectId(toAgentId) } });
+  const direct = await ctx.tickets.openAssignedTo(fromAgentId);
+  await ctx.tickets.assignAll(direct.map((t) => t._id), new Types.ObjectId(toAgentId));
   await ctx.audit(actor, 'agent.handed_over', { agentId: fromAgentId }, { to: toAgentId, citizens: citizens.map((c) => String(c._id)), reason: reason ?? null });
   return { citizens: citizens.length };
 }

@@ -6,15 +6,9 @@ import { type CitizenContext, load } from './context.js';
 /** RGPD right of access: everything held about the citizen, as JSON. */
 export async function exportAll(ctx: CitizenContext, actor: Actor, citizenId: string) {
   const citizen = await load(ctx, citizenId);
-  const [identities, tickets, messages, chatSessions, auditEvents] = await Promise.all([
-    ctx.models.identities.find({ citizenId: citizen._id }).lean(),
-    ctx.models.tickets.find({ citizenId: citizen._id }).lean(),
-    ctx.models.messages.find({ citizenId: citizen._id }).sort({ _id: 1 }).lean(),
-    ctx.models.chatSessions.find({ citizenId: citizen._id }, { tokenHash: 0 }).lean(),
-    ctx.models.auditEvents.find({ citizenId: citizen._id }).sort({ at: 1 }).lean(),
-  ]);
+  const held = await ctx.store.heldAbout(citizen._id);
   await ctx.audit(actor, 'citizen.exported', { citizenId: citizen._id });
-  return { exportedAt: ctx.now().toISOString(), citizen: citizen.toObject(), identities, tickets, messages, chatSessions, auditEvents };
+  return { exportedAt: ctx.now().toISOString(), citizen: citizen.toObject(), ...held };
 }
 
 /** RGPD erasure (src/services/erasure.ts): personal data removed everywhere, records and dates kept for the statistics. */

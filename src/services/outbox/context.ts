@@ -8,6 +8,7 @@ import { ticketEventData } from '../ticketEvents.js';
 import type { Logger } from 'pino';
 import type { OutboxQueue } from '../../store/repositories/outboxQueue.js';
 import type { Models } from '../../store/index.js';
+import { tickets } from '../../store/repositories/tickets.js';
 import type { EventBus } from '../eventBus.js';
 
 export type ChannelAdapters = ReadonlyMap<InboundChannel, ChannelAdapter>;
@@ -55,7 +56,7 @@ export interface OutboxContext extends OutboxDeps {
 }
 
 export async function ticketEvent(ctx: OutboxContext, ticketId: Types.ObjectId): Promise<TicketEventData | null> {
-  const ticket = await ctx.models.tickets.findById(ticketId).lean();
+  const ticket = await tickets(ctx.models).read(ticketId);
   return ticket ? ticketEventData(ctx.models, ticket) : null;
 }
 

@@ -5,6 +5,9 @@ import { Conflict, Invalid, NotFound, Unavailable } from '../../domain/errors.js
 import { isDuplicateKey } from '../../store/index.js';
 import { type MessageDoc } from '../../store/models/message.js';
 import { type TicketDoc } from '../../store/models/ticket.js';
+import { citizensStore } from '../../store/repositories/citizens.js';
+import { messagesStore } from '../../store/repositories/messages.js';
+import { tickets } from '../../store/repositories/tickets.js';
 import { ticketEventData } from '../ticketEvents.js';
 import { replyVia } from '../../../channels/registry.js';
 import { type OutboxContext, ourMessageId, type QueueInput } from './context.js';
@@ -16,18 +19,19 @@ export async function queue(ctx: OutboxContext, input: QueueInput): Promise<Mess
   adapter.validate?.({ to: input.to, text: input.text, subject: input.subject });
   if (input.attachments?.length && channel !== 'email') throw new Invalid('reply.attachments_email_only', { channel });
   if (channel === 'sms') {
-    const optedOut = input.smsOptedOut ?? !!(await ctx.models.identities.findById(`phone:${input.to}`).lean())?.smsOptOutAt;
+    const optedOut = input.smsOptedOut ?? !!(await citizensStore(ctx.models).identity(`phone:${input.to}`))?.smsOptOutAt;
     if (optedOut) throw new Conflict('reply.sms_stop');
   }
-  const ticket = input.ticket ?? (await ctx.models.tickets.findById(input.ticketId).lean());
+  const ticket = input.ticket ?? (await tickets(ctx.models).read(input.ticketId));
   if (!ticket) throw new NotFound('ticket.not_found');
   const id = new Types.ObjectId();
   const at = ctx.now();
+  const messages = messagesStore(ctx.models);
   // Email: our own Message-ID, and the thread's keys so the citizen's mail client threads it.
   let threadKeys: { messageId: string | null; inReplyTo: string | null; references: string[] } | undefined;
   let subject = input.subject ?? null;
   if (channel === 'email') {
-    const earlier = await ctx.models.messages.find({ ticketId: ticket._id, channel: 'email', 'threadKeys.messageId': { $ne: null } }, { direction: 1, threadKeys: 1 }).sort({ _id: 1 }).lean();
+    const earlier = await messages.emailKeysOf(ticket._id);
     const keys = earlier.map((m) => m.threadKeys!.messageId!).filter(Boolean);
     const lastInbound = [...earlier].reverse().find((m) => m.direction === 'in');
     threadKeys = { messageId: ourMessageId(id, ctx.mailDomain), inReplyTo: lastInbound?.threadKeys?.messageId ?? keys.at(-1) ?? null, references: keys.slice(-20) };
@@ -37,7 +41,7 @@ export async function queue(ctx: OutboxContext, input: QueueInput): Promise<Mess
   // Queued: the message itself is the dispatcher's to-do (asked by status and time, see outboxDispatcher.ts).
   let message: MessageDoc;
   try {
-    message = await ctx.models.messages.create({
+    message = await messages.write({
       _id: id,
       ticketId: ticket._id,
       citizenId: ticket.citizenId,
@@ -60,10 +64,10 @@ export async function queue(ctx: OutboxContext, input: QueueInput): Promise<Mess
     });
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
-    return (await ctx.models.messages.findOne({ channel, externalId: input.externalId }))!;
+    return (await messages.byExternalId(channel, input.externalId!))!;
   }
   const whole = input.ticketDatedByCaller && input.ticket && 'status' in input.ticket ? (input.ticket as TicketDoc) : null;
-  const after = whole ?? (await ctx.models.tickets.findOneAndUpdate({ _id: ticket._id }, { $max: { lastMessageAt: at } }, { returnDocument: 'after' }).lean());
+  const after = whole ?? (await tickets(ctx.models).touch(ticket._id, at));
   if (after) {
     ctx.events.emit('message.created', { ...(await ticketEventData(ctx.models, after)), messageId: String(id), direction: 'out', channel, preview: input.text.slice(0, 140) });
   }

@@ -3,6 +3,7 @@
 // revoked or malformed token).
 import { NotFound } from '../../domain/errors.js';
 import type { Models } from '../../store/index.js';
+import { portalLinks } from '../../store/repositories/portalLinks.js';
 import type { TicketDoc } from '../../store/models/ticket.js';
 import type { Audit } from '../audit.js';
 import type { DocumentService } from '../documents.js';
@@ -45,8 +46,7 @@ export function createPortalContext(deps: PortalDeps): PortalContext {
 
 /** The ticket behind a token; the same "not found" for a wrong, revoked or malformed token. */
 export async function resolve(ctx: PortalContext, token: string): Promise<TicketDoc> {
-  const link = /^[\w-]{20,100}$/.test(token) ? await ctx.models.portalLinks.findById(hash(token)).lean() : null;
-  const ticket = link && !link.revokedAt ? await ctx.models.tickets.findById(link.ticketId) : null;
+  const ticket = /^[\w-]{20,100}$/.test(token) ? await portalLinks(ctx.models).ticketOf(hash(token)) : null;
   if (!ticket) throw new NotFound('portal.not_found');
   return ticket;
 }

@@ -1,21 +1,25 @@
 // A request as its citizen sees it on the portal: public messages, documents asked, the call-back, the rating.
 import { slotLabel } from '../../domain/callbackSlots.js';
 import { checklistView } from '../documents.js';
+import { agentsStore } from '../../store/repositories/agents.js';
+import { citizensStore } from '../../store/repositories/citizens.js';
+import { messagesStore } from '../../store/repositories/messages.js';
 import { type PortalContext, resolve, maskPhone } from './context.js';
 
 export async function view(ctx: PortalContext, token: string) {
   const ticket = await resolve(ctx, token);
+  const agents = agentsStore(ctx.models);
   const [agent, entries, citizen] = await Promise.all([
-    ticket.assigneeId ? ctx.models.agents.findById(ticket.assigneeId, { name: 1 }).lean() : null,
-    ctx.models.messages.find({ ticketId: ticket._id, direction: { $in: ['in', 'out'] } }).sort({ _id: 1 }).limit(500).lean(),
-    ctx.models.citizens.findById(ticket.citizenId, { identities: 1 }).lean(),
+    agents.byId(ticket.assigneeId),
+    messagesStore(ctx.models).publicThread(ticket._id),
+    citizensStore(ctx.models).identitiesListed(ticket.citizenId),
   ]);
   // A call-back shows once it has reached (or tried to reach) the citizen, not its steps on our side.
   const messages = entries.filter((m) => m.kind !== 'verification' && (m.kind !== 'call' || ['answered', 'no_answer', 'busy'].includes(m.dial?.state ?? '')));
   const phone = citizen?.identities.find((i) => i.kind === 'phone')?.value ?? null;
   const open = ticket.status !== 'closed';
-  const authors = await ctx.models.agents.find({ _id: { $in: messages.map((m) => m.authorId).filter(Boolean) } }, { name: 1 }).lean();
-  const firstName = new Map(authors.map((a) => [String(a._id), a.name.split(/\s+/)[0] ?? '']));
+  const authors = await agents.namesOf(messages.map((m) => m.authorId));
+  const firstName = new Map([...authors].map(([id, name]) => [id, name.split(/\s+/)[0] ?? '']));
   const running = ticket.sla && !ticket.sla.pausedAt ? ticket.sla.dueAt : null;
   return {
     reference: ticket.reference,
