@@ -7,9 +7,19 @@ export type DomainErrorCode = 'invalid' | 'unauthorized' | 'forbidden' | 'not_fo
 
 export abstract class DomainError extends Error {
   abstract readonly code: DomainErrorCode;
+  /** A more precise machine code than `code` (`handover_required` for a conflict), when a client acts on it. */
+  reason?: string;
+  /** What the client needs to resolve it (the current values after a conflict), sent beside the message. */
+  details?: Record<string, unknown>;
   constructor(readonly key: MessageKey, readonly params: MessageParams = {}) {
     super(t(key, params));
     this.name = new.target.name;
+  }
+  /** The same error with a precise code and what comes with it. */
+  with(details: Record<string, unknown>, reason?: string): this {
+    this.details = details;
+    if (reason) this.reason = reason;
+    return this;
   }
   /** The message in another language of the catalogue. */
   messageIn(locale: Locale): string {

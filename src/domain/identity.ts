@@ -74,3 +74,23 @@ export function isCallbackDestination(e164: string, context: { known: readonly s
   const type = parsed.getType();
   return type === 'MOBILE' || type === 'FIXED_LINE' || type === 'FIXED_LINE_OR_MOBILE';
 }
+
+/** The identity keys a search names: a phone in any usual writing (06 23 45 67 89, +33…, 0033…), an email in any case. */
+export function searchedIdentities(query: string, region: string): string[] {
+  const text = query.trim();
+  const keys: string[] = [];
+  if (/^\+?[\d\s.\-()/]{6,}$/.test(text)) {
+    const phone = normalisePhone(text.replace(/[\s.\-()/]/g, ''), region);
+    if (phone) keys.push(`phone:${phone}`);
+  }
+  const email = normaliseEmail(text);
+  if (email) keys.push(`email:${email}`);
+  return keys;
+}
+
+/** A stored number as people write it: national in the service's region (06 23 45 67 89), international elsewhere. */
+export function displayPhone(e164: string, region: string): string {
+  const parsed = parsePhoneNumberFromString(e164);
+  if (!parsed) return e164;
+  return parsed.country === region ? parsed.formatNational() : parsed.formatInternational();
+}

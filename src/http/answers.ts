@@ -14,12 +14,15 @@ export const TicketSummary = Type.Object(
   {
     id: Type.String(), reference: Type.String(), status: Status, channel: Type.String(), channels: Type.Array(Type.String()),
     subject: Type.String(), category: Type.Union([Type.String(), Type.Null()]), priority: Priority,
-    citizen: Ref, assignee: Type.Union([Ref, Type.Null()]), unreadCount: Type.Integer(),
+    citizen: Type.Object({ ...Ref.properties, contact: Type.Union([Type.String(), Type.Null()], { description: 'the number (as people write it: 06 23 45 67 89) or address the citizen last wrote from' }) }),
+    assignee: Type.Union([Ref, Type.Null()]), unreadCount: Type.Integer(),
     lastMessageAt: Type.String({ format: 'date-time' }),
     firstResponseDueAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
     responseDueAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'when the answer the citizen waits for is due; null when nothing is awaited (the inbox order)' }),
     firstRespondedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-    atRisk: Type.Boolean(),
+    atRisk: Type.Boolean({ description: 'the deadline is near (or past: see overdue)' }),
+    overdue: Type.Boolean({ description: 'the deadline passed without an answer' }),
+    version: Type.Integer({ description: 'moves at each change of status, category, priority or assignee: PATCH names the version it started from' }),
     callback: Type.Optional(Type.Union([Type.Object({ slot: Type.String(), label: Type.String(), phone: Type.String() }), Type.Null()], { description: 'the citizen asked to be called back in this half-day' })),
   },
   { $id: 'TicketSummary' },
@@ -87,6 +90,10 @@ export const HistoryItem = Type.Object({
   at: Type.String({ format: 'date-time' }), action: Type.String(),
   actor: Type.Object({ kind: Type.String(), name: Type.Union([Type.String(), Type.Null()]) }),
   from: Type.Union([Type.String(), Type.Null()]), to: Type.Union([Type.String(), Type.Null()]), reason: Type.Union([Type.String(), Type.Null()]),
+  changes: Type.Array(
+    Type.Object({ field: Type.String({ description: 'status, category, priority, assignee…' }), from: Type.Union([Type.String(), Type.Null()]), to: Type.Union([Type.String(), Type.Null()]) }),
+    { description: 'the fields the event changed, with their values before and after (an assignee by name)' },
+  ),
 });
 
 /** A webhook to the back-office, with its last error. */

@@ -84,7 +84,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
       const status = STATUS_OF[error.code];
       request.log.info({ code: error.code, msg: error.messageIn('en') }, 'request refused');
       if (error instanceof RateLimited && error.retryAfterSeconds) reply.header('retry-after', String(error.retryAfterSeconds));
-      return reply.status(status).send({ error: { code: error.code, message: error.messageIn(locale) } });
+      return reply.status(status).send({ error: { ...error.details, code: error.reason ?? error.code, message: error.messageIn(locale) } });
     }
     const fastifyError = error as FastifyError;
     // Input that passed the route's schema but not the store's (a blank trimmed name, a bad id): the caller's fault.

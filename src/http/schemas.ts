@@ -2,7 +2,17 @@
 import { Type } from '@sinclair/typebox';
 
 export const ErrorBody = Type.Object(
-  { error: Type.Object({ code: Type.String(), message: Type.String() }) },
+  {
+    error: Type.Object(
+      {
+        code: Type.String({ description: 'stable machine code: invalid, not_found, conflict, handover_required…' }),
+        message: Type.String({ description: 'in French (English with Accept-Language: en)' }),
+        current: Type.Optional(Type.Unknown({ description: 'conflict: the values as they are now, and who changed them' })),
+        counts: Type.Optional(Type.Unknown({ description: 'handover_required: the open tickets and citizens to hand over' })),
+      },
+      { additionalProperties: true },
+    ),
+  },
   { $id: 'Error', description: 'Every error answer' },
 );
 export const errorRef = Type.Ref('Error');

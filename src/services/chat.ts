@@ -36,7 +36,7 @@ export interface PublicMessage {
 
 /** A resumed session past its idle time: the widget starts a new one and tells the citizen. */
 export class SessionExpired extends Unauthorized {
-  readonly reason = 'session_expired';
+  override readonly reason = 'session_expired';
   constructor() {
     super('chat.session_expired');
   }

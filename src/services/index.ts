@@ -81,9 +81,9 @@ export function createServices(store: Store, log: Logger, options: ServiceOption
   const satisfactionEnabled = options.satisfactionSurvey ?? DEFAULTS.satisfactionSurvey;
   const audit = createAudit(store.models, now);
   const tokens = createTokens({ secret: options.jwtSecret, ttlMinutes: options.tokenTtlMinutes, now });
-  const agents = createAgentService({ models: store.models, tokens, audit, events, now, loginAttemptsPerMinute: options.loginAttemptsPerMinute, phoneRegion: options.rules.defaultPhoneRegion, limits });
-  const teams = createTeamService({ models: store.models, audit });
   const citizens = createCitizenService({ models: store.models, audit, events, now, rules: options.rules });
+  const agents = createAgentService({ models: store.models, tokens, audit, events, now, loginAttemptsPerMinute: options.loginAttemptsPerMinute, phoneRegion: options.rules.defaultPhoneRegion, limits, handOver: citizens.handOver });
+  const teams = createTeamService({ models: store.models, audit });
   // Personal links and verification codes exist only in what is sent.
   const sentTexts = createSentTexts({ models: store.models, publicBaseUrl: options.publicBaseUrl ?? DEFAULTS.publicBaseUrl, secret: options.jwtSecret });
   const outbox = createOutbox({ models: store.models, events, adapters, now, log, mailDomain: options.mailDomain, expandLinks: sentTexts.forSending });
@@ -129,7 +129,7 @@ export function createServices(store: Store, log: Logger, options: ServiceOption
   const tickets = createTicketService({
     models: store.models, events, audit, outbox, access, now, log, sla, portal, documents,
     onResolved: satisfaction.ask,
-    settings: { teamVisibility },
+    settings: { teamVisibility, phoneRegion: options.rules.defaultPhoneRegion },
   });
   const inbound = createInbound({ ingestInbound, citizens, satisfaction, defaultPhoneRegion: options.rules.defaultPhoneRegion });
   const integrations = createIntegrationService({ models: store.models, events, audit, now, log, secret: options.jwtSecret, networks: webhookNetworks(options.webhookAllowedNetworks ?? DEFAULTS.webhookAllowedNetworks) });

@@ -77,9 +77,10 @@ function changeRoutes(app: Routes, services: Services, auth: AuthHooks) {
         role: Type.Optional(Role),
         teamId: Type.Optional(Type.Union([ObjectIdString, Type.Null()])),
         active: Type.Optional(Type.Boolean()),
+        handoverTo: Type.Optional(Type.Union([ObjectIdString, Type.Literal('team')], { description: 'with active: false, who takes over the open requests and citizens: an agent, or "team" for the least loaded colleague of their team; required when there are some (409 handover_required, with their counts)' })),
         phone: Type.Optional(Type.Union([Type.String({ maxLength: 40, description: 'the phone rung first for a call-back; "06 12 34 56 78" or E.164, stored as E.164' }), Type.Null()])),
       }, { additionalProperties: false, minProperties: 1 }),
-      response: { 200: agentRef, ...errors(400, 401, 403, 404) },
+      response: { 200: agentRef, ...errors(400, 401, 403, 404, 409) },
     },
     preHandler: auth.authenticate,
   }, async (request) => {

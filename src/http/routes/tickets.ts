@@ -162,9 +162,12 @@ function threadRoutes(app: Routes, services: Services, auth: AuthHooks) {
 function changeRoutes(app: Routes, services: Services, auth: AuthHooks) {
   app.patch('/api/tickets/:id', {
     schema: {
-      tags: ['tickets'], summary: 'Status (pending pauses the clock), category, priority', security,
+      tags: ['tickets'], summary: 'Status (pending pauses the clock), category, priority: only the fields sent change', security,
       params: IdParams,
-      body: Type.Object({ status: Type.Optional(Status), category: Type.Optional(Type.Union([Type.String({ maxLength: 80 }), Type.Null()])), priority: Type.Optional(Priority) }, { additionalProperties: false, minProperties: 1 }),
+      body: Type.Object({
+        status: Type.Optional(Status), category: Type.Optional(Type.Union([Type.String({ maxLength: 80 }), Type.Null()])), priority: Type.Optional(Priority),
+        version: Type.Optional(Type.Integer({ minimum: 0, description: 'the version the change started from (GET gives it): 409 conflict, with the current values, when the ticket changed since' })),
+      }, { additionalProperties: false, minProperties: 1 }),
       response: { 200: Type.Ref('TicketSummary'), ...errors(400, 401, 404, 409) },
     },
     preHandler: auth.authenticate,

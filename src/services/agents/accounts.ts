@@ -8,6 +8,7 @@ import { agentDirectory } from '../agentDirectory.js';
 import type { Actor } from '../audit.js';
 import type { AgentRole } from '../../store/models/agent.js';
 import { type AgentContext, type AgentView, teamRef, checkPassword, toAgentView } from './context.js';
+import { handOverBeforeLeaving, type HandoverTarget } from './handover.js';
 
 export async function create(ctx: AgentContext, actor: Actor, input: { name: string; email: string; password: string; role: AgentRole; teamId?: string | null }): Promise<AgentView> {
   const email = normaliseEmail(input.email);
@@ -35,12 +36,14 @@ export async function create(ctx: AgentContext, actor: Actor, input: { name: str
  * An admin changes an agent's role, team, phone or deactivates them. A change of what they may see
  * ends their open sockets at once (agent.access); their ctx.tokens stop working at the next request.
  */
-export async function update(ctx: AgentContext, actor: Actor, id: string, change: { name?: string; role?: AgentRole; teamId?: string | null; active?: boolean; phone?: string | null }): Promise<AgentView> {
+export async function update(ctx: AgentContext, actor: Actor, id: string, change: { name?: string; role?: AgentRole; teamId?: string | null; active?: boolean; phone?: string | null; handoverTo?: HandoverTarget }): Promise<AgentView> {
   const before = await ctx.store.byId(id);
   if (!before) throw new NotFound('agent.not_found');
   if (actor.kind === 'agent' && actor.id === id && (change.active === false || (change.role && change.role !== before.role))) {
     throw new Forbidden('agent.admin_self_lockout');
   }
+  // Leaving: their requests and citizens go to a successor first (or the answer says how many there are).
+  if (change.active === false && before.active !== false) await handOverBeforeLeaving(ctx, actor, before, change.handoverTo);
   const set: Record<string, unknown> = {};
   if (change.name !== undefined) set.name = change.name.trim();
   if (change.role !== undefined) set.role = change.role;

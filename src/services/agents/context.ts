@@ -6,7 +6,7 @@ import type { Models } from '../../store/index.js';
 import { agentsStore, type AgentsStore } from '../../store/repositories/agents.js';
 import { teamsStore } from '../../store/repositories/teams.js';
 import type { AgentRole } from '../../store/models/agent.js';
-import type { Audit } from '../audit.js';
+import type { Actor, Audit } from '../audit.js';
 import type { EventBus } from '../eventBus.js';
 import { memoryLimits, type Bucket, type Limits, type Lockout } from '../limits.js';
 import { hashPassword } from '../passwords.js';
@@ -45,7 +45,11 @@ export const toAgentView = (a: AgentDoc): AgentView => ({
 
 export const MIN_PASSWORD_LENGTH = 10;
 
-export interface AgentDeps { models: Models; tokens: Tokens; audit: Audit; events?: EventBus; now?: () => Date; loginAttemptsPerMinute?: number; phoneRegion?: string; limits?: Limits }
+export interface AgentDeps {
+  models: Models; tokens: Tokens; audit: Audit; events?: EventBus; now?: () => Date; loginAttemptsPerMinute?: number; phoneRegion?: string; limits?: Limits;
+  /** Moves a leaving agent's citizens and open requests to another (the citizens' service). */
+  handOver?: (actor: Actor, fromAgentId: string, toAgentId: string, reason?: string) => Promise<{ citizens: number; tickets: number }>;
+}
 export interface AgentContext extends AgentDeps {
   now: () => Date;
   store: AgentsStore;

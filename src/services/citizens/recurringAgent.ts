@@ -25,15 +25,23 @@ export async function setRecurringAgent(ctx: CitizenContext, actor: Actor, citiz
 }
 
 /** A leaving agent: every citizen of theirs goes to another agent at once, each change audited. */
-export async function handOver(ctx: CitizenContext, actor: Actor, fromAgentId: string, toAgentId: string, reason?: string): Promise<{ citizens: number }> {
+export async function handOver(ctx: CitizenContext, actor: Actor, fromAgentId: string, toAgentId: string, reason?: string): Promise<{ citizens: number; tickets: number }> {
   if (fromAgentId === toAgentId) throw new Invalid('agent.handover_same');
   await activeAgent(ctx, toAgentId);
   if (!Types.ObjectId.isValid(fromAgentId)) throw new NotFound('agent.not_found');
   const citizens = await ctx.store.ofRecurringAgent(fromAgentId);
   for (const citizen of citizens) await setRecurringAgent(ctx, actor, String(citizen._id), toAgentId, reason ?? 'hand-over');
-  // Tickets a manager had given them directly follow too.
+  // Tickets a manager had given them directly follow too, each audited and pushed like a reassignment.
+  const to = await activeAgent(ctx, toAgentId);
   const direct = await ctx.tickets.openAssignedTo(fromAgentId);
-  await ctx.tickets.assignAll(direct.map((t) => t._id), new Types.ObjectId(toAgentId));
-  await ctx.audit(actor, 'agent.handed_over', { agentId: fromAgentId }, { to: toAgentId, citizens: citizens.map((c) => String(c._id)), reason: reason ?? null });
-  return { citizens: citizens.length };
+  for (const ticket of direct) {
+    await ctx.tickets.assign(ticket._id, to._id, to.teamId ?? ticket.teamId);
+    await ctx.audit(actor, 'ticket.assigned', { ticketId: ticket._id, citizenId: ticket.citizenId, agentId: to._id }, { from: fromAgentId, to: toAgentId, reason: reason ?? 'hand-over' });
+    ctx.events.emit('ticket.assigned', {
+      ticketId: String(ticket._id), reference: ticket.reference, citizenId: String(ticket.citizenId), teamId: to.teamId ? String(to.teamId) : null,
+      assigneeId: toAgentId, agentIds: [toAgentId], status: ticket.status, fromAgentId, toAgentId, reason,
+    });
+  }
+  await ctx.audit(actor, 'agent.handed_over', { agentId: fromAgentId }, { to: toAgentId, citizens: citizens.map((c) => String(c._id)), tickets: direct.length, reason: reason ?? null });
+  return { citizens: citizens.length, tickets: direct.length };
 }

@@ -34,7 +34,7 @@ export interface TicketDeps {
   documents: DocumentService;
   /** A request was resolved: the satisfaction question goes out (once). */
   onResolved?: (ticket: TicketDoc) => Promise<void>;
-  settings: { teamVisibility: boolean };
+  settings: { teamVisibility: boolean; phoneRegion?: string };
 }
 /** The dependencies, and the tickets' named reads and writes. */
 export interface TicketContext extends TicketDeps {

@@ -4,6 +4,7 @@ import { Types } from 'mongoose';
 import { Forbidden, Invalid, NotFound } from '../../domain/errors.js';
 import type { TicketStatus } from '../../domain/ticket.js';
 import { inboxStore, type InboxWhere } from '../../store/repositories/inbox.js';
+import { searchedIdentities } from '../../domain/identity.js';
 import type { Principal } from '../tokens.js';
 import { agentsAround, type TicketContext } from './context.js';
 import { summaries } from './summaries.js';
@@ -51,7 +52,8 @@ export async function inbox(ctx: TicketContext, principal: Principal, query: Inb
   } else {
     where.assignees = handled;
   }
-  Object.assign(where, { statuses: query.status, channel: query.channel, category: query.category, search: query.q?.trim().slice(0, 100) || undefined });
+  const search = query.q?.trim().slice(0, 100) || undefined;
+  Object.assign(where, { statuses: query.status, channel: query.channel, category: query.category, search, identityKeys: search ? searchedIdentities(search, ctx.settings.phoneRegion ?? 'FR') : [] });
   if (query.atRisk) where.atRiskAt = ctx.now();
   // The answer due first comes first; tickets awaiting nothing after them.
   if (query.cursor) where.after = decodeCursor(query.cursor);

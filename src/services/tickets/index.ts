@@ -12,7 +12,8 @@ import { backfillInboxOrder, backfillSatisfiedAt } from './migrations.js';
 import { note } from './note.js';
 import { renderCannedFor, reply, replyChannels } from './reply.js';
 import { requestDocuments } from './requestDocuments.js';
-import { assign, setStatusAsSystem, update } from './status.js';
+import { assign, setStatusAsSystem } from './status.js';
+import { update } from './edit.js';
 import { isAtRisk } from './summaries.js';
 import { bindAll } from '../bind.js';
 

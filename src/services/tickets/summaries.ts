@@ -3,6 +3,7 @@ import type { TicketContext } from './context.js';
 import { NOTHING_DUE, type TicketDoc } from '../../store/models/ticket.js';
 import { OPEN_STATUSES } from '../../domain/ticket.js';
 import { slotLabel } from '../../domain/callbackSlots.js';
+import { displayPhone } from '../../domain/identity.js';
 
 /** The inbox's lines; `knownNames` are agents' names already read (no second read for them). */
 export async function summaries(ctx: TicketContext, tickets: TicketDoc[], knownNames: Map<string, string> = new Map(), knownCitizens: Map<string, string | null> = new Map()) {
@@ -21,7 +22,7 @@ export async function summaries(ctx: TicketContext, tickets: TicketDoc[], knownN
     subject: t.subject,
     category: t.category ?? null,
     priority: t.priority,
-    citizen: { id: String(t.citizenId), name: citizenName.get(String(t.citizenId)) ?? null },
+    citizen: { id: String(t.citizenId), name: citizenName.get(String(t.citizenId)) ?? null, contact: contactOf(t, ctx.settings.phoneRegion ?? 'FR') },
     assignee: t.assigneeId ? { id: String(t.assigneeId), name: agentName.get(String(t.assigneeId)) ?? '' } : null,
     unreadCount: t.unreadCount,
     lastMessageAt: t.lastMessageAt.toISOString(),
@@ -29,8 +30,21 @@ export async function summaries(ctx: TicketContext, tickets: TicketDoc[], knownN
     responseDueAt: t.inboxOrder && t.inboxOrder.getTime() !== NOTHING_DUE.getTime() ? t.inboxOrder.toISOString() : null,
     firstRespondedAt: t.firstRespondedAt ? t.firstRespondedAt.toISOString() : null,
     atRisk: atRiskFrom(t),
+    overdue: isOverdue(ctx, t),
+    version: t.version ?? 0,
     callback: t.callback ? { slot: t.callback.slot, label: slotLabel(t.callback.slot), phone: t.callback.phone } : null,
   }));
+}
+
+/** How to name a citizen who gave no name: the number or address they last wrote from, as people write it. */
+function contactOf(t: Pick<TicketDoc, 'lastFrom'>, region: string): string | null {
+  const from = t.lastFrom as { sms?: string | null; email?: string | null } | undefined;
+  return from?.sms ? displayPhone(from.sms, region) : (from?.email ?? null);
+}
+
+/** Overdue: a running, unpaused deadline that passed. */
+export function isOverdue(ctx: TicketContext, t: Pick<TicketDoc, 'sla' | 'status'>): boolean {
+  return !!t.sla && !t.sla.pausedAt && OPEN_STATUSES.includes(t.status) && t.sla.dueAt.getTime() <= ctx.now().getTime();
 }
 
 /** At risk: a running, unpaused deadline past its warning point. */

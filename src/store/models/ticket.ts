@@ -18,6 +18,8 @@ const ticketSchema = new Schema(
     subject: { type: String, default: '' },
     category: { type: String, default: null },
     priority: { type: String, enum: ['low', 'normal', 'high', 'urgent'], default: 'normal' },
+    /** Moves by one at each change of what agents edit or see in the ticket's header (status, category, priority, assignee): a save names the version it started from. */
+    version: { type: Number, default: 0 },
     /** When the citizen's first message of this ticket arrived (the start of every figure). */
     openedAt: { type: Date, default: null },
     lastMessageAt: { type: Date, required: true },

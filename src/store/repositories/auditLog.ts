@@ -15,6 +15,9 @@ export function auditLog(models: Models) {
     append: (record: AuditRecord) => auditEvents.create(record),
     appendAll: (records: AuditRecord[]) => auditEvents.insertMany(records),
     ofTicket: (ticketId: Types.ObjectId, limit = 500) => auditEvents.find({ ticketId }).sort({ at: 1 }).limit(limit).lean(),
+    /** The latest change of what a ticket's header shows (status, category, priority, assignee). */
+    lastHeaderChange: (ticketId: Types.ObjectId) =>
+      auditEvents.findOne({ ticketId, action: { $in: ['ticket.status.changed', 'ticket.updated', 'ticket.assigned'] } }).sort({ at: -1, _id: -1 }).lean(),
     ofCitizen: (citizenId: Types.ObjectId) => auditEvents.find({ citizenId }).sort({ at: 1 }).lean(),
   };
 }

@@ -45,6 +45,7 @@ export function citizensStore(models: Models) {
     setFields: (id: Id, set: Record<string, unknown>) => citizens.updateOne({ _id: id }, { $set: set }),
     listIdentity: (id: Id, identity: Identity) => citizens.updateOne({ _id: id }, { $addToSet: { identities: identity } }),
     /** Those whose usual agent is `agentId` (merged records aside). */
+    countOfRecurringAgent: (agentId: string) => citizens.countDocuments({ recurringAgentId: agentId, mergedIntoId: null }),
     ofRecurringAgent: (agentId: string) => citizens.find({ recurringAgentId: agentId, mergedIntoId: null }, { _id: 1 }).lean(),
     /** The identity record (unique key): who it leads to, and whether SMS were refused. */
     identity: (key: string) => identities.findById(key).lean(),

@@ -16,6 +16,8 @@ export interface InboxWhere {
   atRiskAt?: Date;
   /** Words of the subject, the reference or the citizen's name. */
   search?: string;
+  /** Citizens known by one of these identities ("phone:+33…", "email:…"): a search that names a number or an address. */
+  identityKeys?: string[];
   /** After this cursor's place. */
   after?: { due: Date | null; id: Types.ObjectId };
 }
@@ -39,8 +41,12 @@ export function inboxStore(models: Models) {
       const and: unknown[] = [];
       if (where.search) {
         const pattern = new RegExp(escapeRegex(where.search), 'i');
-        const citizens = await models.citizens.find({ name: pattern }, { _id: 1 }).limit(500).lean();
-        and.push({ $or: [{ subject: pattern }, { reference: pattern }, { citizenId: { $in: citizens.map((c) => c._id) } }] });
+        const [named, known] = await Promise.all([
+          models.citizens.find({ name: pattern }, { _id: 1 }).limit(500).lean(),
+          where.identityKeys?.length ? models.identities.find({ _id: { $in: where.identityKeys } }, { citizenId: 1 }).lean() : [],
+        ]);
+        const citizenIds = [...named.map((c) => c._id), ...known.map((i) => i.citizenId)];
+        and.push({ $or: [{ subject: pattern }, { reference: pattern }, { citizenId: { $in: citizenIds } }] });
       }
       if (where.after) {
         const { due, id } = where.after;

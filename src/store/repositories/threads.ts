@@ -19,7 +19,7 @@ export function threads(models: Models) {
       models.citizens.findOneAndUpdate({ _id: citizenId, openTicketId: expected }, { $set: { openTicketId: newId, lastTicketId: newId } }, { returnDocument: 'after' }),
     /** Reopens a resolved ticket (false if it was not resolved any more) and gives it the citizen's free open slot. */
     async reopen(ticketId: Types.ObjectId, citizenId: Types.ObjectId): Promise<boolean> {
-      const reopened = await models.tickets.updateOne({ _id: ticketId, status: 'resolved' }, { $set: { status: 'open', resolvedAt: null } });
+      const reopened = await models.tickets.updateOne({ _id: ticketId, status: 'resolved' }, { $set: { status: 'open', resolvedAt: null }, $inc: { version: 1 } });
       if (reopened.modifiedCount !== 1) return false;
       await models.citizens.updateOne({ _id: citizenId, openTicketId: null }, { $set: { openTicketId: ticketId } });
       return true;
@@ -31,7 +31,7 @@ export function threads(models: Models) {
      * was merged already.
      */
     async join(fromId: Types.ObjectId, intoId: Types.ObjectId, at: Date) {
-      const from = await models.tickets.findOneAndUpdate({ _id: fromId, mergedIntoId: null }, { $set: { mergedIntoId: intoId, status: 'closed', closedAt: at, sla: null } }, { returnDocument: 'before' });
+      const from = await models.tickets.findOneAndUpdate({ _id: fromId, mergedIntoId: null }, { $set: { mergedIntoId: intoId, status: 'closed', closedAt: at, sla: null }, $inc: { version: 1 } }, { returnDocument: 'before' });
       if (!from) return { from: null, into: null };
       await models.messages.updateMany({ ticketId: fromId }, { $set: { ticketId: intoId } });
       await models.citizens.updateMany({ openTicketId: fromId }, { $set: { openTicketId: intoId } });
@@ -46,7 +46,7 @@ export function threads(models: Models) {
     applyMessage: (filter: Record<string, unknown>, set: Record<string, unknown>, message: { receivedAt: Date; channel: string }) =>
       models.tickets.findOneAndUpdate(
         filter,
-        { $max: { lastMessageAt: message.receivedAt, lastInboundAt: message.receivedAt }, $set: set, $inc: { unreadCount: 1 }, $addToSet: { channels: message.channel } },
+        { $max: { lastMessageAt: message.receivedAt, lastInboundAt: message.receivedAt }, $set: set, $inc: { unreadCount: 1, ...('status' in set ? { version: 1 } : {}) }, $addToSet: { channels: message.channel } },
         { returnDocument: 'after' },
       ),
   };

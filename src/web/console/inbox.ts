@@ -192,9 +192,10 @@ function update(li: HTMLLIElement & { __ticket?: TicketSummary }, ticket: Ticket
   meta.push(ticket.responseDueAt ? t('ui.inbox.due', { date: formatDate(ticket.responseDueAt) }) : t('ui.inbox.nothing_due'));
   replaceChildren(
     button,
-    h('span', { class: 'who' }, `${ticket.citizen.name ?? t('ui.unknown_citizen')} — ${ticket.subject || t('ui.no_subject')}`),
+    h('span', { class: 'who' }, `${ticket.citizen.name ?? ticket.citizen.contact ?? t('ui.unknown_citizen')} — ${ticket.subject || t('ui.no_subject')}`),
     h('span', { class: 'meta' }, meta.join(' · ')),
-    ticket.atRisk ? h('span', { class: 'risk' }, ` · ${t('ui.inbox.at_risk')}`) : null,
+    // Past its deadline and near it are two things: said apart, in words (not colour alone).
+    ticket.overdue ? h('span', { class: 'risk overdue' }, ` · ${t('ui.inbox.breached')}`) : ticket.atRisk ? h('span', { class: 'risk' }, ` · ${t('ui.inbox.at_risk')}`) : null,
   );
 }
 
