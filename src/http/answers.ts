@@ -14,7 +14,7 @@ export const TicketSummary = Type.Object(
   {
     id: Type.String(), reference: Type.String(), status: Status, channel: Type.String(), channels: Type.Array(Type.String()),
     subject: Type.String(), category: Type.Union([Type.String(), Type.Null()]), priority: Priority,
-    citizen: Type.Object({ ...Ref.properties, contact: Type.Union([Type.String(), Type.Null()], { description: 'the number (as people write it: 06 23 45 67 89) or address the citizen last wrote from' }) }),
+    citizen: Type.Object({ ...Ref.properties, contact: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'in lists: the number (as people write it: 06 23 45 67 89) or address the citizen last wrote from' })) }),
     assignee: Type.Union([Ref, Type.Null()]), unreadCount: Type.Integer(),
     lastMessageAt: Type.String({ format: 'date-time' }),
     firstResponseDueAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
