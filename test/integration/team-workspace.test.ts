@@ -106,7 +106,7 @@ describe('two people on one ticket', () => {
     expect(stale.status).toBe(409);
     expect(stale.json.error.current).toMatchObject({ assignee: { name: 'Léa Morel' }, changes: [{ field: 'assignee' }] });
     const history = (await api('GET', `/api/tickets/${ticketId}/history`, 'nadia')).json.items;
-    expect(history.find((h: { action: string }) => h.action === 'ticket.assigned' && h.changes[0]?.to === 'Léa Morel')?.changes).toEqual([{ field: 'assignee', from: 'Camille Martin', to: 'Léa Morel' }]);
+    expect(history.find((h: { action: string; changes: { to: string }[] }) => h.action === 'ticket.assigned' && h.changes[0]?.to === 'Léa Morel')?.changes).toEqual([{ field: 'assignee', from: 'Camille Martin', to: 'Léa Morel' }]);
   });
 });
 

@@ -97,7 +97,7 @@ describe('agent sockets follow access', () => {
     const again = connect(`${base}/agents`, { token: await loginAs('camille@mairie.test') });
     await connected(again);
     const againGone = new Promise<string>((resolve) => again.once('disconnect', resolve));
-    expect((await call('PATCH', `/api/agents/${ids.camille}`, { body: { active: false }, token: adminToken })).json).toMatchObject({ active: false });
+    expect((await call('PATCH', `/api/agents/${ids.camille}`, { body: { active: false, handoverTo: ids.bruno }, token: adminToken })).json).toMatchObject({ active: false });
     expect(await againGone).toBe('io server disconnect');
     await expect(refused(connect(`${base}/agents`, { token: await ctx.services.tokens.sign({ agentId: ids.camille, role: 'agent' }).then((t) => t.token) }))).resolves.toBeInstanceOf(Error);
     await call('PATCH', `/api/agents/${ids.camille}`, { body: { active: true }, token: adminToken });

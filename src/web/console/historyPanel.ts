@@ -2,7 +2,8 @@
 import type { HistoryItemAnswer } from '../../http/answers.js';
 import type { Api } from '../shared/api.js';
 import { h, replaceChildren } from '../shared/dom.js';
-import { formatDate, statusLabel, t } from '../shared/i18n.js';
+import { formatDate, t } from '../shared/i18n.js';
+import { describeChange } from './changes.js';
 
 type HistoryItem = HistoryItemAnswer;
 
@@ -10,8 +11,9 @@ function describe(item: HistoryItem): string {
   const actor = item.actor.name ?? t('ui.history.system');
   switch (item.action) {
     case 'ticket.assigned': return t('ui.history.assigned', { to: item.to ?? '—', from: item.from ?? '—', actor });
-    case 'ticket.status.changed': return t('ui.history.status', { from: statusLabel(item.from ?? ''), to: statusLabel(item.to ?? ''), actor });
-    case 'ticket.updated': return t('ui.history.updated', { actor });
+    case 'ticket.status.changed':
+    case 'ticket.updated':
+      return item.changes.length ? t('ui.history.changes', { changes: item.changes.map(describeChange).join(' ; '), actor }) : t('ui.history.updated', { actor });
     case 'sla.at_risk': return t('ui.history.at_risk');
     case 'sla.breached': return t('ui.history.breached');
     case 'portal.links.revoked': return t('ui.history.links_revoked', { actor });

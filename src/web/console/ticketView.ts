@@ -27,6 +27,8 @@ export function mountTicketView(root: HTMLElement, deps: {
   const { api } = deps;
   let ticket: TicketDetail | null = null;
   let history: ReturnType<typeof historyPanel> | null = null;
+  let fields: ReturnType<typeof ticketFields> | null = null;
+  let assignee = h('p', { class: 'meta', id: 'ticket-assignee' });
   const presence = h('p', { class: 'meta', 'aria-live': 'polite' });
   replaceChildren(root, h('p', { class: 'empty' }, t('ui.ticket.none')));
   const thread = threadList((attachmentId, filename) => void downloadFile(ticket!.id, attachmentId, filename, deps.announce));
@@ -37,13 +39,15 @@ export function mountTicketView(root: HTMLElement, deps: {
     thread.clear();
     thread.render(detail.messages);
     history = historyPanel(detail.id, api);
+    fields = ticketFields(detail, { api, announce: deps.announce, onSaved: () => void refresh() });
+    assignee = h('p', { class: 'meta', id: 'ticket-assignee' }, assigneeLine(detail));
     const heading = h('h2', { id: 'thread-title', tabindex: -1 }, `${detail.reference} — ${detail.subject || t('ui.no_subject')}`);
     replaceChildren(
       root,
       h('div', { class: 'ticket-main' },
         heading,
-        h('p', { class: 'meta' }, detail.assignee ? t('ui.ticket.assigned_to', { name: detail.assignee.name ?? '' }) : t('ui.ticket.unassigned')),
-        ticketFields(detail, { api, announce: deps.announce }),
+        assignee,
+        fields.element,
         detail.satisfaction
           ? h('p', { class: 'meta', id: 'ticket-satisfaction' }, t('ui.ticket.satisfaction', { score: detail.satisfaction.score }), detail.satisfaction.comment ? ` ${t('ui.ticket.satisfaction_comment', { comment: detail.satisfaction.comment })}` : '')
           : null,
@@ -64,6 +68,9 @@ export function mountTicketView(root: HTMLElement, deps: {
     const detail = await api.get<TicketDetail>(`/api/tickets/${ticket.id}?limit=100`).catch(() => null);
     if (!detail || detail.id !== ticket?.id) return;
     thread.render(detail.messages);
+    assignee.textContent = assigneeLine(detail);
+    // A colleague's change: shown where it applies, said once, the focus left where it is.
+    if (fields?.update(detail)) deps.announce(t('ui.ticket.refreshed'));
     void history?.reload();
   }
 
@@ -85,6 +92,8 @@ export function mountTicketView(root: HTMLElement, deps: {
 export type TicketView = ReturnType<typeof mountTicketView>;
 
 type Deps = Parameters<typeof mountTicketView>[1];
+
+const assigneeLine = (detail: TicketDetail) => (detail.assignee ? t('ui.ticket.assigned_to', { name: detail.assignee.name ?? '' }) : t('ui.ticket.unassigned'));
 
 /** The thread: entries appended as they come, patched when their status moves, never rebuilt. */
 function threadList(onDownload: (attachmentId: string, filename: string | null) => void) {

@@ -3,7 +3,8 @@
 import { t } from './i18n.js';
 
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  /** What came with the error besides its code and message (the current values after a conflict, counts…). */
+  constructor(readonly status: number, readonly code: string, message: string, readonly details: Record<string, unknown> = {}) {
     super(message);
   }
 }
@@ -27,10 +28,11 @@ export function createApi(session: { token: () => string | null; onUnauthorized:
     }
     if (res.status === 204) return undefined as T;
     // A body that is not JSON (a proxy's page) leaves the status to speak.
-    const json = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+    const json = (await res.json().catch(() => null)) as { error?: { code: string; message: string } & Record<string, unknown> } | null;
     if (!res.ok) {
       if (res.status === 401 && token) session.onUnauthorized();
-      throw new ApiError(res.status, json?.error?.code ?? 'error', json?.error?.message ?? t('ui.error.network'));
+      const { code = 'error', message = t('ui.error.network'), ...details } = json?.error ?? {};
+      throw new ApiError(res.status, code, message, details);
     }
     return json as T;
   }

@@ -1,0 +1,72 @@
+// Two people on one ticket in two browsers (Chromium): a manager's change reaches the agent's open
+// screen live without moving her focus, a save made from a screen that missed a change is refused with
+// who changed what, and the agent reapplies hers from the keyboard. axe checks the screens.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeViolations } from '../helpers/axe.js';
+import { browserFixture, logInToConsole } from '../helpers/browser.js';
+
+let fixture: Awaited<ReturnType<typeof browserFixture>>;
+let ctx: typeof fixture.ctx;
+let base: string;
+let browser: typeof fixture.browser;
+
+beforeAll(async () => {
+  fixture = await browserFixture({
+    agents: [
+      { name: 'Camille Martin', email: 'camille@mairie.test', role: 'agent' },
+      { name: 'Nadia Lefèvre', email: 'nadia@mairie.test', role: 'manager' },
+    ],
+  });
+  ({ ctx, base, browser } = fixture);
+}, 60_000);
+afterAll(() => fixture?.close());
+
+const logIn = (email: string) => logInToConsole(browser, base, email);
+
+describe('a ticket shared by two people', () => {
+  it('shows a colleague’s change live, and refuses a stale save with who changed what, then reapplies by keyboard', async () => {
+    const sms = await ctx.services.ingestInbound({ channel: 'sms', externalId: `SM${'8'.repeat(32)}`, from: { address: '+33623456789' }, text: 'Bonjour, mon dossier de mariage ?', threadHints: {}, attachments: [], receivedAt: new Date() });
+    const camille = await ctx.models.agents.findOne({ email: 'camille@mairie.test' }).lean();
+    await ctx.services.citizens.setRecurringAgent({ kind: 'system' }, sms.citizenId, String(camille!._id), 'test');
+
+    const agent = await logIn('camille@mairie.test');
+    // A citizen without a name is shown by their number, as people write it.
+    const item = agent.page.getByRole('button', { name: /06 23 45 67 89/ });
+    await expect.poll(() => item.count(), { timeout: 10_000 }).toBe(1);
+    await item.click();
+    await expect.poll(() => agent.page.getByRole('heading', { level: 2, name: new RegExp(sms.reference) }).count(), { timeout: 10_000 }).toBe(1);
+    const priority = agent.page.locator('#ticket-priority');
+    expect(await priority.inputValue()).toBe('normal');
+
+    // Nadia sets it Urgente from her console: Camille's screen follows, her focus stays in the category field.
+    const manager = await logIn('nadia@mairie.test');
+    await manager.page.getByRole('button', { name: 'Toutes', exact: true }).click();
+    await manager.page.getByRole('button', { name: /06 23 45 67 89/ }).click();
+    await expect.poll(() => manager.page.locator('#ticket-priority').count(), { timeout: 10_000 }).toBe(1);
+    await agent.page.locator('#ticket-category').focus();
+    await manager.page.locator('#ticket-priority').selectOption({ label: 'Urgente' });
+    await manager.page.getByRole('button', { name: 'Enregistrer' }).click();
+    await expect.poll(() => priority.inputValue(), { timeout: 10_000 }).toBe('urgent');
+    expect(await agent.page.locator('#ticket-category').evaluate((el) => el === document.activeElement)).toBe(true);
+    const history = agent.page.getByRole('region', { name: 'Historique de la demande' });
+    await expect.poll(() => history.textContent(), { timeout: 10_000 }).toContain('Priorité : Normale → Urgente, par Nadia Lefèvre');
+
+    // A change her screen missed (written while no event went out): her save is refused, nothing lost.
+    await ctx.models.tickets.updateOne({ _id: sms.ticketId }, { $set: { priority: 'low' }, $inc: { version: 1 } });
+    await ctx.models.auditEvents.create({ at: new Date(), actor: { kind: 'agent', id: String((await ctx.models.agents.findOne({ email: 'nadia@mairie.test' }).lean())!._id) }, action: 'ticket.updated', ticketId: sms.ticketId, data: { changes: [{ field: 'priority', from: 'urgent', to: 'low' }] } });
+    await agent.page.keyboard.type('État civil');
+    await agent.page.keyboard.press('Enter');
+    const notice = agent.page.locator('.conflict');
+    await expect.poll(() => notice.textContent(), { timeout: 10_000 }).toContain('Nadia Lefèvre a modifié cette demande pendant que vous la lisiez : Priorité : Urgente → Basse');
+    expect(await notice.textContent()).toContain('Catégorie : aucune → État civil');
+    expect(await priority.inputValue()).toBe('low');
+    expect(await agent.page.locator('#ticket-category').inputValue()).toBe('État civil');
+    expect(await axeViolations(agent.page, 'console ticket with a conflict')).toEqual([]);
+    await agent.page.getByRole('button', { name: 'Réappliquer mes changements' }).focus();
+    await agent.page.keyboard.press('Enter');
+    await expect.poll(async () => (await ctx.models.tickets.findById(sms.ticketId).lean())!.category, { timeout: 10_000 }).toBe('État civil');
+    expect((await ctx.models.tickets.findById(sms.ticketId).lean())!.priority).toBe('low');
+    await expect.poll(() => notice.textContent()).toBe('');
+    expect(agent.errors).toEqual([]);
+  });
+});
