@@ -17,12 +17,14 @@ export interface TicketEventData {
 export interface DomainEventMap {
   'ticket.created': TicketEventData & { channel: Channel };
   'ticket.updated': TicketEventData & { changes: Record<string, unknown> };
-  'ticket.assigned': TicketEventData & { fromAgentId?: string | null; toAgentId: string; reason?: string };
+  'ticket.assigned': TicketEventData & { fromAgentId?: string | null; toAgentId: string; reason?: string; /** who moved it, when an agent did */ byAgentId?: string | null };
   'message.created': TicketEventData & {
     messageId: string;
     direction: MessageDirection;
     channel: Channel;
     preview: string;
+    /** the agent who wrote it (a reply, a note) */
+    byAgentId?: string | null;
   };
   'message.status': TicketEventData & { messageId: string; deliveryStatus: DeliveryStatus; reason?: string };
   /** A deadline is at risk (warned) or breached: each recorded and pushed once. */

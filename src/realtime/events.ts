@@ -15,6 +15,8 @@ export interface MessagePayload extends TicketPayload {
   direction: 'in' | 'out' | 'note' | 'system';
   channel: string;
   preview: string;
+  /** the agent who wrote it (a reply, a note) */
+  byAgentId?: string | null;
 }
 export interface ErrorAck {
   ok: false;
@@ -24,7 +26,7 @@ export interface ErrorAck {
 export interface AgentServerToClient {
   'ticket:created': (p: TicketPayload & { channel: string }) => void;
   'ticket:updated': (p: TicketPayload & { changes: Record<string, unknown> }) => void;
-  'ticket:assigned': (p: TicketPayload & { fromAgentId: string | null; toAgentId: string; reason?: string }) => void;
+  'ticket:assigned': (p: TicketPayload & { fromAgentId: string | null; toAgentId: string; reason?: string; byAgentId?: string | null }) => void;
   'message:created': (p: MessagePayload) => void;
   'message:status': (p: TicketPayload & { messageId: string; status: string; reason?: string }) => void;
   'message:updated': (p: TicketPayload & { messageId: string; changes: Record<string, unknown> }) => void;

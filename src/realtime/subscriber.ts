@@ -60,10 +60,10 @@ export function subscribeDomainEvents(services: Services, agents: AgentsNamespac
     services.events.on('ticket.assigned', toTicket((e) =>
       agents
         .to([...audience(e), rooms.agent(e.toAgentId), ...(e.fromAgentId ? [rooms.agent(e.fromAgentId)] : [])])
-        .emit('ticket:assigned', { ...ticket(e), fromAgentId: e.fromAgentId ?? null, toAgentId: e.toAgentId, reason: e.reason }),
+        .emit('ticket:assigned', { ...ticket(e), fromAgentId: e.fromAgentId ?? null, toAgentId: e.toAgentId, reason: e.reason, byAgentId: e.byAgentId ?? null }),
     )),
     services.events.on('message.created', toTicket((e) =>
-      agents.to(audience(e)).emit('message:created', { ...ticket(e), messageId: e.messageId, direction: e.direction, channel: e.channel, preview: e.preview }),
+      agents.to(audience(e)).emit('message:created', { ...ticket(e), messageId: e.messageId, direction: e.direction, channel: e.channel, preview: e.preview, byAgentId: e.byAgentId ?? null }),
     )),
     services.events.on('message.status', toTicket((e) =>
       agents.to(audience(e)).emit('message:status', { ...ticket(e), messageId: e.messageId, status: e.deliveryStatus, reason: e.reason }),

@@ -89,7 +89,7 @@ describe('two people on one ticket', () => {
     expect(both.json).toMatchObject({ status: 'pending', priority: 'high' });
 
     const history = (await api('GET', `/api/tickets/${ticketId}/history`, 'camille')).json.items as { action: string; actor: { name: string | null }; changes: unknown[] }[];
-    const edits = history.filter((h) => h.changes.length && h.action !== 'ticket.assigned');
+    const edits = history.filter((h) => ['ticket.updated', 'ticket.status.changed'].includes(h.action));
     expect(edits.map((h) => [h.actor.name, h.changes])).toEqual([
       ['Nadia Lefèvre', [{ field: 'priority', from: 'normal', to: 'urgent' }]],
       ['Camille Martin', [{ field: 'category', from: null, to: 'État civil' }]],

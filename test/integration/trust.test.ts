@@ -6,6 +6,7 @@ import { mongo } from 'mongoose';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachmentRef } from '../../src/store/models/mailbox.js';
+import { ERASED_TEXT } from '../../src/services/erasure.js';
 import { addTeam, AGENT_PASSWORD, capturingLog, inbound, TEST_SECRET, testApp } from '../helpers/context.js';
 import { request } from '../helpers/http.js';
 import { collect, connect, connected, emitAck, refused, until } from '../helpers/sockets.js';
@@ -208,7 +209,7 @@ describe('RGPD erasure', () => {
     const told = await ctx.models.integrationDeliveries.findOne({ event: 'citizen.erased' }).lean();
     expect(JSON.parse(told!.body).data).toEqual({ citizenId: sms.citizenId, references: expect.arrayContaining([sms.reference]) });
     expect(await ctx.models.integrationDeliveries.countDocuments({ ticketId: sms.ticketId, status: 'delivered' })).toBe(0);
-    expect((await ctx.models.tickets.findById(sms.ticketId).lean())!.documents!.map((d) => d.label)).toEqual(['[anonymised]']);
+    expect((await ctx.models.tickets.findById(sms.ticketId).lean())!.documents!.map((d) => d.label)).toEqual([ERASED_TEXT]);
 
     expect((await call('GET', `/api/tickets/${sms.ticketId}/attachments/${file._id}`)).status).toBe(404);
     expect((await call('GET', `/api/tickets/${sms.ticketId}/attachments/${upload.id}`)).status).toBe(404);

@@ -5,6 +5,7 @@ import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { returnAgentsDue } from '../../src/jobs/availabilityReturn.js';
 import { SYSTEM } from '../../src/services/audit.js';
+import { ERASED_TEXT } from '../../src/services/erasure.js';
 import { inbound, testApp } from '../helpers/context.js';
 import { collect, connect, connected, until } from '../helpers/sockets.js';
 
@@ -263,7 +264,7 @@ describe('citizens: merge, export, erasure', () => {
     expect(erased.status).toBe(200);
     const messages = await ctx.models.messages.find({ citizenId: r.citizenId }).lean();
     expect(messages.length).toBeGreaterThan(0);
-    expect(messages.every((m) => m.text === '[anonymised]' && m.fromAddress === null)).toBe(true);
+    expect(messages.every((m) => m.text === ERASED_TEXT && m.fromAddress === null)).toBe(true);
     expect(await ctx.models.identities.countDocuments({ citizenId: r.citizenId })).toBe(0);
     expect(await ctx.models.tickets.countDocuments({ citizenId: r.citizenId })).toBe(1);
     const text = JSON.stringify(await ctx.models.citizens.findById(r.citizenId).lean()) + JSON.stringify(await ctx.models.auditEvents.find({ citizenId: r.citizenId }).lean());

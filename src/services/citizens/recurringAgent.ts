@@ -15,9 +15,13 @@ export async function setRecurringAgent(ctx: CitizenContext, actor: Actor, citiz
   for (const ticket of open) {
     const previous = ticket.assigneeId ? String(ticket.assigneeId) : null;
     await ctx.tickets.assign(ticket._id, agent._id, agent.teamId ?? ticket.teamId);
+    // In each open request's history too: who the usual interlocutor became, and why.
+    await ctx.audit(actor, 'ticket.recurring_agent.changed', { ticketId: ticket._id }, {
+      from, to: agentId, reason: reason ?? null, changes: [{ field: 'recurringAgent', from, to: agentId }, ...(previous !== agentId ? [{ field: 'assignee', from: previous, to: agentId }] : [])],
+    });
     ctx.events.emit('ticket.assigned', {
       ticketId: String(ticket._id), reference: ticket.reference, citizenId: String(citizen._id), teamId: agent.teamId ? String(agent.teamId) : null,
-      assigneeId: agentId, agentIds: [agentId], status: ticket.status, fromAgentId: previous, toAgentId: agentId, reason,
+      assigneeId: agentId, agentIds: [agentId], status: ticket.status, fromAgentId: previous, toAgentId: agentId, reason, byAgentId: actor.kind === 'agent' ? actor.id : null,
     });
   }
   await ctx.audit(actor, 'citizen.recurring_agent.changed', { citizenId: citizen._id, agentId: agent._id }, { from, to: agentId, reason: reason ?? null, ticketsMoved: open.map((t) => String(t._id)) });
@@ -39,7 +43,7 @@ export async function handOver(ctx: CitizenContext, actor: Actor, fromAgentId: s
     await ctx.audit(actor, 'ticket.assigned', { ticketId: ticket._id, citizenId: ticket.citizenId, agentId: to._id }, { from: fromAgentId, to: toAgentId, reason: reason ?? 'hand-over' });
     ctx.events.emit('ticket.assigned', {
       ticketId: String(ticket._id), reference: ticket.reference, citizenId: String(ticket.citizenId), teamId: to.teamId ? String(to.teamId) : null,
-      assigneeId: toAgentId, agentIds: [toAgentId], status: ticket.status, fromAgentId, toAgentId, reason,
+      assigneeId: toAgentId, agentIds: [toAgentId], status: ticket.status, fromAgentId, toAgentId, reason, byAgentId: actor.kind === 'agent' ? actor.id : null,
     });
   }
   await ctx.audit(actor, 'agent.handed_over', { agentId: fromAgentId }, { to: toAgentId, citizens: citizens.map((c) => String(c._id)), tickets: direct.length, reason: reason ?? null });

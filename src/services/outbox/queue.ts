@@ -69,7 +69,7 @@ export async function queue(ctx: OutboxContext, input: QueueInput): Promise<Mess
   const whole = input.ticketDatedByCaller && input.ticket && 'status' in input.ticket ? (input.ticket as TicketDoc) : null;
   const after = whole ?? (await tickets(ctx.models).touch(ticket._id, at));
   if (after) {
-    ctx.events.emit('message.created', { ...(await ticketEventData(ctx.models, after)), messageId: String(id), direction: 'out', channel, preview: input.text.slice(0, 140) });
+    ctx.events.emit('message.created', { ...(await ticketEventData(ctx.models, after)), messageId: String(id), direction: 'out', channel, preview: input.text.slice(0, 140), byAgentId: input.authorId ?? null });
   }
   ctx.wake.nudge();
   return message;

@@ -32,7 +32,7 @@ export async function update(ctx: TicketContext, principal: Principal, ticketId:
     Object.assign(changes, set);
   }
   const fresh = (await ctx.store.byId(ticket._id))!;
-  if (Object.keys(changes).length) ctx.events.emit('ticket.updated', { ...(await eventData(ctx, fresh)), changes: { ...changes, version: fresh.version ?? 0 } });
+  if (Object.keys(changes).length) ctx.events.emit('ticket.updated', { ...(await eventData(ctx, fresh)), changes: { ...changes, version: fresh.version ?? 0, byAgentId: principal.agentId } });
   const [summary] = await summaries(ctx, [fresh]);
   return summary!;
 }

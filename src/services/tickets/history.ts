@@ -34,7 +34,7 @@ export async function history(ctx: TicketContext, principal: Principal, ticketId
   return events.map((e) => {
     const data = (e.data ?? {}) as Record<string, unknown>;
     const changes = changesOf(e.action, data).map((c) =>
-      c.field === 'assignee' ? { field: c.field, from: nameOf(c.from) ?? c.from ?? null, to: nameOf(c.to) ?? c.to ?? null } : { field: c.field, from: c.from ?? null, to: c.to ?? null },
+      c.field === 'assignee' || c.field === 'recurringAgent' ? { field: c.field, from: nameOf(c.from) ?? c.from ?? null, to: nameOf(c.to) ?? c.to ?? null } : { field: c.field, from: c.from ?? null, to: c.to ?? null },
     );
     return {
       at: e.at.toISOString(),

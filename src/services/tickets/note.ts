@@ -18,6 +18,6 @@ export async function note(ctx: TicketContext, principal: Principal, ticketId: s
     authorId: new Types.ObjectId(principal.agentId),
     receivedAt: at,
   });
-  ctx.events.emit('message.created', { ...(await eventData(ctx, ticket)), messageId: String(id), direction: 'note', channel: ticket.lastInboundChannel, preview: note.text.slice(0, 140) });
+  ctx.events.emit('message.created', { ...(await eventData(ctx, ticket)), messageId: String(id), direction: 'note', channel: ticket.lastInboundChannel, preview: note.text.slice(0, 140), byAgentId: principal.agentId });
   return note;
 }

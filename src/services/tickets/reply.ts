@@ -108,6 +108,6 @@ export async function reply(ctx: TicketContext, principal: Principal, ticketId: 
       }
     } else state = await ctx.store.byId(ticket._id);
   }
-  if (fresh && Object.keys(changes).length) ctx.events.emit('ticket.updated', { ...(await eventData(ctx, fresh)), changes });
+  if (fresh && Object.keys(changes).length) ctx.events.emit('ticket.updated', { ...(await eventData(ctx, fresh)), changes: { ...changes, byAgentId: principal.agentId } });
   return message;
 }

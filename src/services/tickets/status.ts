@@ -44,7 +44,7 @@ export async function assign(ctx: TicketContext, actor: Actor & { kind: 'agent' 
   await ctx.store.edit(ticket._id, { assigneeId: agent._id, teamId: agent.teamId ?? ticket.teamId });
   await ctx.audit(actor, 'ticket.assigned', { ticketId: ticket._id, citizenId: ticket.citizenId, agentId: agent._id }, { from, to: agentId, reason: reason ?? null });
   const fresh = (await ctx.store.byId(ticket._id))!;
-  ctx.events.emit('ticket.assigned', { ...(await eventData(ctx, fresh)), fromAgentId: from, toAgentId: agentId, reason });
+  ctx.events.emit('ticket.assigned', { ...(await eventData(ctx, fresh)), fromAgentId: from, toAgentId: agentId, reason, byAgentId: actor.id });
   return (await summaries(ctx, [fresh]))[0]!;
 }
 

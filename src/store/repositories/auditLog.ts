@@ -17,7 +17,7 @@ export function auditLog(models: Models) {
     ofTicket: (ticketId: Types.ObjectId, limit = 500) => auditEvents.find({ ticketId }).sort({ at: 1 }).limit(limit).lean(),
     /** The latest change of what a ticket's header shows (status, category, priority, assignee). */
     lastHeaderChange: (ticketId: Types.ObjectId) =>
-      auditEvents.findOne({ ticketId, action: { $in: ['ticket.status.changed', 'ticket.updated', 'ticket.assigned'] } }).sort({ at: -1, _id: -1 }).lean(),
+      auditEvents.findOne({ ticketId, action: { $in: ['ticket.status.changed', 'ticket.updated', 'ticket.assigned', 'ticket.recurring_agent.changed', 'ticket.erased'] } }).sort({ at: -1, _id: -1 }).lean(),
     ofCitizen: (citizenId: Types.ObjectId) => auditEvents.find({ citizenId }).sort({ at: 1 }).lean(),
   };
 }

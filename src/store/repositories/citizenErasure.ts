@@ -6,12 +6,12 @@ import type { CitizenDoc } from '../models/citizen.js';
 import { attachmentIdOf } from '../models/mailbox.js';
 
 /** What stands in for an erased text. */
-export const ERASED_TEXT = '[anonymised]';
+export const ERASED_TEXT = '[effacé à la demande de l’usager]';
 
 /** Erases the citizen's personal data, dated `at`; answers what the subscribers of `citizen.erased` need. */
 export async function eraseCitizenData(models: Models, citizen: CitizenDoc, at: Date) {
   const [tickets, files, sessions] = await Promise.all([
-    models.tickets.find({ citizenId: citizen._id }, { _id: 1, reference: 1, documents: 1 }).lean(),
+    models.tickets.find({ citizenId: citizen._id }, { _id: 1, reference: 1, documents: 1, status: 1 }).lean(),
     models.messages.find({ citizenId: citizen._id, 'attachments.0': { $exists: true } }, { attachments: 1 }).lean(),
     models.chatSessions.find({ citizenId: citizen._id }, { _id: 1 }).lean(),
   ]);
@@ -26,13 +26,13 @@ export async function eraseCitizenData(models: Models, citizen: CitizenDoc, at: 
   const emails = citizen.identities.filter((i) => i.kind === 'email').map((i) => i.value);
   if (emails.length) await models.mailEvents.deleteMany({ from: { $in: emails } });
   await eraseMessages(models, citizen._id);
-  await eraseTickets(models, citizen._id, tickets);
+  const closed = await eraseTickets(models, citizen._id, tickets, at);
   await models.auditEvents.updateMany({ citizenId: citizen._id }, { $set: { data: { anonymised: true } } });
   // A citizen's own actions (STOP by SMS) name them by their address.
   await models.auditEvents.updateMany({ citizenId: citizen._id, 'actor.kind': 'citizen' }, { $set: { 'actor.id': null } });
   // The records merged into this one keep their name as a trace of the merge: erased too.
-  await models.citizens.updateMany({ $or: [{ _id: citizen._id }, { mergedIntoId: citizen._id }] }, { $set: { name: null, identities: [], anonymisedAt: at } });
-  return { tickets, sessions, addresses };
+  await models.citizens.updateMany({ $or: [{ _id: citizen._id }, { mergedIntoId: citizen._id }] }, { $set: { name: null, identities: [], anonymisedAt: at, openTicketId: null } });
+  return { tickets, sessions, addresses, closed };
 }
 
 async function eraseMessages(models: Models, citizenId: Types.ObjectId) {
@@ -51,9 +51,15 @@ async function eraseMessages(models: Models, citizenId: Types.ObjectId) {
   await models.messages.updateMany({ citizenId, dial: { $ne: null } }, { $set: { 'dial.agentPhone': null } });
 }
 
-type TicketRead = { _id: Types.ObjectId; documents?: { id: string; label: string }[] | null };
-async function eraseTickets(models: Models, citizenId: Types.ObjectId, tickets: TicketRead[]) {
+type TicketRead = { _id: Types.ObjectId; status: string; documents?: { id: string; label: string }[] | null };
+/** Their words leave the tickets; the open ones are closed (nobody is left to answer), deadlines stopped. Answers those closed. */
+async function eraseTickets(models: Models, citizenId: Types.ObjectId, tickets: TicketRead[], at: Date) {
   await models.tickets.updateMany({ citizenId }, { $set: { subject: ERASED_TEXT, callback: null, lastFrom: { sms: null, email: null, chat: null } } });
+  const open = tickets.filter((t) => t.status !== 'closed');
+  await models.tickets.updateMany(
+    { _id: { $in: open.map((t) => t._id) } },
+    { $set: { status: 'closed', closedAt: at, sla: null, nextResponseDueAt: null, unreadCount: 0, pendingSince: null }, $inc: { version: 1 } },
+  );
   // The score stays for the statistics; the comment was theirs.
   await models.tickets.updateMany({ citizenId, satisfaction: { $ne: null } }, { $set: { 'satisfaction.comment': null } });
   // "Pièces à fournir": agents wrote the labels, and they may name the citizen; whether each was provided stays.
@@ -61,4 +67,5 @@ async function eraseTickets(models: Models, citizenId: Types.ObjectId, tickets: 
     const documents = ticket.documents!.map((d) => ({ ...d, label: ERASED_TEXT }));
     await models.tickets.updateOne({ _id: ticket._id }, { $set: { documents } });
   }
+  return open;
 }

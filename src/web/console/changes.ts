@@ -4,7 +4,7 @@ import { priorityLabel, statusLabel, t } from '../shared/i18n.js';
 export type FieldChange = { field: string; from: string | null; to: string | null };
 
 const FIELD_KEYS = {
-  status: 'ui.change.status', priority: 'ui.change.priority', category: 'ui.change.category', assignee: 'ui.change.assignee',
+  status: 'ui.change.status', priority: 'ui.change.priority', category: 'ui.change.category', assignee: 'ui.change.assignee', recurringAgent: 'ui.change.recurringAgent',
 } as const;
 
 function valueOf(field: string, value: string | null): string {

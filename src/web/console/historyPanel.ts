@@ -1,24 +1,41 @@
-// The ticket's history from the audit trail: who assigned it to whom and why, status changes, SLA events.
+// The ticket's history from the audit trail, in French: who changed which field (« Priorité : Normale →
+// Urgente, par Nadia Lefèvre »), assignments and their reason, deadlines, erasure. No raw code is shown.
 import type { HistoryItemAnswer } from '../../http/answers.js';
 import type { Api } from '../shared/api.js';
 import { h, replaceChildren } from '../shared/dom.js';
 import { formatDate, t } from '../shared/i18n.js';
+import type { MessageKey } from '../../i18n/catalogue.js';
 import { describeChange } from './changes.js';
 
 type HistoryItem = HistoryItemAnswer;
 
+/** Actions read as a sentence of their own (with {actor} where someone did it). */
+const SENTENCES: Record<string, MessageKey> = {
+  'ticket.created': 'ui.history.created',
+  'ticket.reopened': 'ui.history.reopened',
+  'ticket.merged': 'ui.history.merged',
+  'ticket.satisfaction': 'ui.history.satisfaction',
+  'ticket.system_update': 'ui.history.system_update',
+  'ticket.documents.requested': 'ui.history.documents_requested',
+  'ticket.call.started': 'ui.history.call_started',
+  'ticket.call.answered': 'ui.history.call_answered',
+  'ticket.erased': 'ui.history.erased',
+  'sla.at_risk': 'ui.history.at_risk',
+  'sla.breached': 'ui.history.breached',
+  'portal.links.revoked': 'ui.history.links_revoked',
+};
+
+function actorOf(item: HistoryItem): string {
+  if (item.actor.name) return item.actor.name;
+  return item.actor.kind === 'citizen' ? t('ui.history.citizen') : t('ui.history.system');
+}
+
 function describe(item: HistoryItem): string {
-  const actor = item.actor.name ?? t('ui.history.system');
-  switch (item.action) {
-    case 'ticket.assigned': return t('ui.history.assigned', { to: item.to ?? '—', from: item.from ?? '—', actor });
-    case 'ticket.status.changed':
-    case 'ticket.updated':
-      return item.changes.length ? t('ui.history.changes', { changes: item.changes.map(describeChange).join(' ; '), actor }) : t('ui.history.updated', { actor });
-    case 'sla.at_risk': return t('ui.history.at_risk');
-    case 'sla.breached': return t('ui.history.breached');
-    case 'portal.links.revoked': return t('ui.history.links_revoked', { actor });
-    default: return t('ui.history.other', { action: item.action, actor });
-  }
+  const actor = actorOf(item);
+  if (item.action === 'ticket.assigned') return t('ui.history.assigned', { to: item.to ?? '—', from: item.from ?? '—', actor });
+  if (item.changes.length && item.action !== 'ticket.erased') return t('ui.history.changes', { changes: item.changes.map(describeChange).join(' ; '), actor });
+  const sentence = SENTENCES[item.action];
+  return sentence ? t(sentence, { actor }) : t('ui.history.updated', { actor });
 }
 
 export function historyPanel(ticketId: string, api: Api) {

@@ -105,9 +105,11 @@ async function start() {
   await inbox.reload();
 
   for (const event of ['ticket:created', 'ticket:updated', 'ticket:assigned', 'message:created', 'message:status', 'message:updated'] as const) {
-    socket.on(event, (payload: TicketPayload) => {
+    socket.on(event, (payload: TicketPayload & { byAgentId?: string | null; changes?: { byAgentId?: unknown } }) => {
       inbox.refreshSoon();
-      if (payload.ticketId && payload.ticketId === ticketView.current()) void ticketView.refresh();
+      // What the agent did themselves is not news to them: refreshed without a word.
+      const mine = payload.byAgentId === me.id || payload.changes?.byAgentId === me.id;
+      if (payload.ticketId && payload.ticketId === ticketView.current()) void ticketView.refresh({ quiet: mine });
     });
   }
   socket.on('connect', () => {

@@ -39,7 +39,7 @@ export function mountTicketView(root: HTMLElement, deps: {
     thread.clear();
     thread.render(detail.messages);
     history = historyPanel(detail.id, api);
-    fields = ticketFields(detail, { api, announce: deps.announce, onSaved: () => void refresh() });
+    fields = ticketFields(detail, { api, announce: deps.announce, onSaved: () => void refresh({ quiet: true }) });
     assignee = h('p', { class: 'meta', id: 'ticket-assignee' }, assigneeLine(detail));
     const heading = h('h2', { id: 'thread-title', tabindex: -1 }, `${detail.reference} — ${detail.subject || t('ui.no_subject')}`);
     replaceChildren(
@@ -54,15 +54,15 @@ export function mountTicketView(root: HTMLElement, deps: {
         callPanel(detail, { api, announce: deps.announce }),
         presence,
         thread.element,
-        composer(detail, { api, canned: deps.canned(), announce: deps.announce, onSent: () => void refresh(), onTyping: () => deps.onTyping(detail.id) }),
+        composer(detail, { api, canned: deps.canned(), announce: deps.announce, onSent: () => void refresh({ quiet: true }), onTyping: () => deps.onTyping(detail.id) }),
       ),
-      sidePanel(detail, deps, history.element, () => void refresh()),
+      sidePanel(detail, deps, history.element, () => void refresh({ quiet: true })),
     );
     heading.focus();
   }
 
-  /** Live: new messages appended, statuses patched; the forms (and what is typed in them) stay. */
-  async function refresh() {
+  /** Live: new messages appended, statuses patched; the forms (and what is typed in them) stay. `quiet`: after the agent's own action. */
+  async function refresh(options: { quiet?: boolean } = {}) {
     if (!ticket) return;
     // A refresh that fails keeps what is shown; the next live event refreshes again.
     const detail = await api.get<TicketDetail>(`/api/tickets/${ticket.id}?limit=100`).catch(() => null);
@@ -70,7 +70,7 @@ export function mountTicketView(root: HTMLElement, deps: {
     thread.render(detail.messages);
     assignee.textContent = assigneeLine(detail);
     // A colleague's change: shown where it applies, said once, the focus left where it is.
-    if (fields?.update(detail)) deps.announce(t('ui.ticket.refreshed'));
+    if (fields?.update(detail) && !options.quiet) deps.announce(t('ui.ticket.refreshed'));
     void history?.reload();
   }
 
