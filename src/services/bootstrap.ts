@@ -20,6 +20,8 @@ export const DEMO_AGENTS = [
   { name: 'Julien Bernard', email: 'julien.bernard@mairie.example', role: 'agent', team: 'accueil' },
   { name: 'Sophie Petit', email: 'sophie.petit@mairie.example', role: 'agent', team: 'urbanisme' },
   { name: 'Nadia Lefèvre', email: 'nadia.lefevre@mairie.example', role: 'manager', team: 'accueil' },
+  // An admin too, so a newcomer can try every screen (teams, integrations) without wiping the demo.
+  { name: 'Alex Durand', email: 'admin@mairie.example', role: 'admin', team: 'accueil' },
 ] as const;
 
 export interface BootstrapReport {

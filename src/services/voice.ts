@@ -11,6 +11,7 @@ import type { MessageDoc } from '../store/models/message.js';
 import type { EventBus } from './eventBus.js';
 import { ticketEventData } from './ticketEvents.js';
 import type { IngestInbound, IngestResult } from './ingest/index.js';
+import { subjectFromText } from './ingest/thread.js';
 
 export const MISSED_CALL_TEXT = t('voice.missed_call');
 const MAX_ATTEMPTS = 20;
@@ -39,6 +40,8 @@ export function createVoiceService(deps: { models: Models; events: EventBus; ing
       }
       const updated = await store.incomingAdvance(message, set);
       if (updated) {
+        // A request opened by this call was named « appel manqué… »: it takes the caller's words.
+        if (updated.text !== message.text) await store.retitle(message.ticketId, subjectFromText(message.text), subjectFromText(updated.text));
         await emitUpdated(updated, { call: updated.call, text: updated.text });
         return true;
       }

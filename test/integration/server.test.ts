@@ -34,9 +34,12 @@ describe('npm start', () => {
     expect(first.output()).toContain('nadia.lefevre@mairie.example');
     expect((await fetch(`${first.base}/ready`)).status).toBe(200);
     const manager = await login(first.base, 'nadia.lefevre@mairie.example', 'gru-demo-2026');
+    // The demo has an admin too: every screen can be tried without wiping it.
+    expect(first.output()).toContain('admin@mairie.example');
+    expect((await login(first.base, 'admin@mairie.example', 'gru-demo-2026')).status).toBe(200);
     expect(manager.status).toBe(200);
     const agents = (await (await fetch(`${first.base}/api/agents`, { headers: { authorization: `Bearer ${manager.json.token}` } })).json()) as { items: { openTickets: number }[] };
-    expect(agents.items).toHaveLength(4);
+    expect(agents.items).toHaveLength(5);
     expect(agents.items.reduce((n, a) => n + a.openTickets, 0)).toBe(12);
     expect(storeProcesses(dataDir)).not.toBe('');
 
@@ -48,7 +51,7 @@ describe('npm start', () => {
     const me = await fetch(`${second.base}/api/me`, { headers: { authorization: `Bearer ${manager.json.token}` } });
     expect(me.status).toBe(200);
     const again = (await (await fetch(`${second.base}/api/agents`, { headers: { authorization: `Bearer ${manager.json.token}` } })).json()) as { items: unknown[] };
-    expect(again.items).toHaveLength(4);
+    expect(again.items).toHaveLength(5);
     expect(await stopServer(second.child, 'SIGTERM')).toBe(0);
     expect(storeProcesses(dataDir)).toBe('');
     // Two starts of a real process with its store: budgets for a loaded 2-core machine, not a timing goal.

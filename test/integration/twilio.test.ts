@@ -366,6 +366,8 @@ describe('voice', () => {
     });
     expect(messages[0]!.attachments).toHaveLength(1);
     expect(messages[0]!.attachments[0]).toMatchObject({ contentType: 'audio/mpeg', ref: `${recording.RecordingUrl}.mp3` });
+    // The request this call opened is named after the caller's words, no longer « appel manqué ».
+    expect((await ctx.models.tickets.findById(entry!.ticketId).lean())!.subject).toBe("Bonjour, ici Paul Girard, c'est au sujet de la cantine de mon fils.");
   });
 
   it('keeps every utterance of callbacks that arrive at once', async () => {

@@ -124,6 +124,11 @@ function forThreading(ticket: TicketDoc): TicketForThreading {
 
 /** The ticket's subject: the email's own, or the first line of the text, 120 characters at most. */
 function subjectOf(inbound: InboundMessage): string {
-  const subject = inbound.subject?.trim() || oneLine(inbound.text.trim().split('\n')[0], 300) || '';
+  return inbound.subject?.trim() ? subjectFromText(inbound.subject) : subjectFromText(inbound.text);
+}
+
+/** A subject made of a text: its first line, 120 characters at most. */
+export function subjectFromText(text: string): string {
+  const subject = oneLine(text.trim().split('\n')[0], 300) || '';
   return subject.length > 120 ? `${subject.slice(0, 117)}...` : subject;
 }

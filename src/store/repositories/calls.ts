@@ -22,6 +22,8 @@ export function calls(models: Models) {
     /** Writes `set` if the call is still as `message` was read; null when another callback came first. */
     incomingAdvance: (message: MessageDoc, set: Record<string, unknown>) => models.messages.findOneAndUpdate({ _id: message._id, ...versionFilter(message) }, { $set: set }, { returnDocument: 'after' }),
     ticket: (id: Types.ObjectId) => models.tickets.findById(id).lean(),
+    /** The ticket named after the call's first words keeps up with them (only while it still bears the old ones). */
+    retitle: (ticketId: Types.ObjectId, from: string, to: string) => models.tickets.updateOne({ _id: ticketId, subject: from }, { $set: { subject: to } }),
     /** The call entry (kind 'call'); null for any other id. */
     byId: (id: Types.ObjectId | string) => models.messages.findOne({ _id: id, kind: 'call' }),
     record: (entry: Record<string, unknown>) => models.messages.create(entry),
