@@ -24,6 +24,7 @@ import { createPortalService } from './portal/index.js';
 import { createSatisfactionService } from './satisfaction.js';
 import { createSentTexts } from './sentTexts.js';
 import { createStatsService } from './stats.js';
+import { createRequestsExport } from './requestsExport.js';
 import { createTicketService } from './tickets/index.js';
 import { replyChannels } from './tickets/reply.js';
 import { createSlaPolicy, type SlaSettings } from './sla.js';
@@ -136,6 +137,7 @@ export function createServices(store: Store, log: Logger, options: ServiceOption
   const cannedAnswers = createCannedAnswerService({ models: store.models, audit });
   const email = createEmailService({ models: store.models, ingestInbound, outbox, now, log });
   const stats = createStatsService({ models: store.models, now, figures: dailyFigures });
-  return { store, models: store.models, lookups: lookups(store.models), events, limits, inbound, audit, tokens, agents, teams, citizens, outbox, ingestInbound, voice, callbacks, chat, chatIdentity, documents, satisfaction, integrations, access, tickets, cannedAnswers, sla, portal, automation, stats, email, now };
+  const requestsExport = createRequestsExport({ models: store.models, now, timeZone });
+  return { store, models: store.models, lookups: lookups(store.models), events, limits, inbound, audit, tokens, agents, teams, citizens, outbox, ingestInbound, voice, callbacks, chat, chatIdentity, documents, satisfaction, integrations, access, tickets, cannedAnswers, sla, portal, automation, stats, requestsExport, email, now };
 }
 export type Services = ReturnType<typeof createServices>;

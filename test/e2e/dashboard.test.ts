@@ -62,6 +62,17 @@ describe('dashboard', () => {
     await page.getByRole('button', { name: 'Exporter en CSV' }).click();
     const csv = readFileSync((await (await download).path())!, 'utf8');
     expect(csv).toContain('"Demandes en cours par agent";"Camille Martin";"4"');
+    // The headline figures are in it too.
+    expect(csv).toMatch(/"Réponses dans les délais promis";"";"[^"]+"/);
+    expect(csv).toContain('"Satisfaction des usagers";"";"4');
+    // One line per request of the period, in French.
+    const perRequest = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Exporter les demandes (CSV)' }).click();
+    const requests = readFileSync((await (await perRequest).path())!, 'utf8').replace(/^\ufeff/, '').trim().split('\r\n');
+    expect(requests[0]).toBe('"Référence";"Canal";"Ouverte le";"Première réponse";"Dans les délais";"Agent";"Équipe";"Statut";"Satisfaction (sur 5)"');
+    expect(requests).toHaveLength(5);
+    expect(requests.slice(1).every((line) => /^"GRU-\d{4}-\d{6}";"(SMS|Chat)";"\d\d\/\d\d\/\d{4} \d\d:\d\d";"";"en attente de réponse";"Camille Martin";"Accueil";"Nouvelle";"[45]?"$/.test(line))).toBe(true);
+    expect(requests.filter((line) => line.endsWith(';"4"'))).toHaveLength(1);
 
     // A new request arrives: the figures follow without a reload.
     await ctx.services.ingestInbound(inbound({ from: { address: '+33670000009' } }));

@@ -1,4 +1,5 @@
 // Managers' figures and the automation settings.
+import { EXPORT_MAX_ROWS } from '../../services/requestsExport.js';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Invalid } from '../../domain/errors.js';
@@ -24,6 +25,22 @@ const Automation = Type.Object(
   { $id: 'Automation' },
 );
 
+const StatsQuery = Type.Object({
+  from: Type.Optional(Type.String({ format: 'date-time' })),
+  to: Type.Optional(Type.String({ format: 'date-time' })),
+  teamId: Type.Optional(ObjectIdString),
+  agentId: Type.Optional(ObjectIdString),
+}, { additionalProperties: false });
+
+/** from–to, by default the 30 days before now; a year at most (each day of the range is read once: src/services/dailyFigures.ts). */
+function periodOf(query: { from?: string; to?: string }, now: Date) {
+  const to = query.to ? new Date(query.to) : now;
+  const from = query.from ? new Date(query.from) : new Date(to.getTime() - 30 * 86_400_000);
+  if (from >= to) throw new Invalid('stats.range_invalid');
+  if (to.getTime() - from.getTime() > STATS_MAX_DAYS * 86_400_000) throw new Invalid('stats.range_too_long', { max: STATS_MAX_DAYS });
+  return { from, to };
+}
+
 export const managementRoutes =
   (services: Services, auth: AuthHooks): FastifyPluginAsyncTypebox =>
   async (app) => {
@@ -34,22 +51,25 @@ export const managementRoutes =
       schema: {
         tags: ['managers'], summary: 'Load, the 48 h promise, first-response times, volume per channel, backlog age (manager)', security,
         description: `Over from–to (default: the 30 days before now), at most ${STATS_MAX_DAYS} days; a longer or reversed range is 400.`,
-        querystring: Type.Object({
-          from: Type.Optional(Type.String({ format: 'date-time' })),
-          to: Type.Optional(Type.String({ format: 'date-time' })),
-          teamId: Type.Optional(ObjectIdString),
-          agentId: Type.Optional(ObjectIdString),
-        }, { additionalProperties: false }),
+        querystring: StatsQuery,
         response: { 200: Type.Object({}, { additionalProperties: true }), ...errors(400, 401, 403) },
       },
       preHandler: auth.requireRole('manager', 'admin'),
     }, async (request) => {
-      const to = request.query.to ? new Date(request.query.to) : services.now();
-      const from = request.query.from ? new Date(request.query.from) : new Date(to.getTime() - 30 * 86_400_000);
-      if (from >= to) throw new Invalid('stats.range_invalid');
-      // A year at most: each day of the range is read once (src/services/dailyFigures.ts).
-      if (to.getTime() - from.getTime() > STATS_MAX_DAYS * 86_400_000) throw new Invalid('stats.range_too_long', { max: STATS_MAX_DAYS });
-      return services.stats.compute({ from, to }, { teamId: request.query.teamId, agentId: request.query.agentId });
+      return services.stats.compute(periodOf(request.query, services.now()), { teamId: request.query.teamId, agentId: request.query.agentId });
+    });
+
+    app.get('/api/stats/requests.csv', {
+      schema: {
+        tags: ['managers'], summary: 'The period’s requests, one line each (reference, channel, opened, first answer, on time, agent, team, status, satisfaction), as CSV (manager)', security,
+        description: `Same range as /api/stats. French headers, semicolons, UTF-8 with a byte-order mark; at most ${EXPORT_MAX_ROWS} lines.`,
+        querystring: StatsQuery,
+        response: { 200: Type.String({ description: 'text/csv' }), ...errors(400, 401, 403) },
+      },
+      preHandler: auth.requireRole('manager', 'admin'),
+    }, async (request, reply) => {
+      const csv = await services.requestsExport.csv(periodOf(request.query, services.now()), { teamId: request.query.teamId, agentId: request.query.agentId });
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="demandes.csv"').send(csv);
     });
 
     app.get('/api/settings/automation', {

@@ -18,6 +18,12 @@ export function figuresStore(models: Models) {
     openedBetween: <T>(from: Date, to: Date, fields: Fields, closedOnly: boolean) =>
       tickets.find({ ...(closedOnly ? { status: { $in: TICKET_STATUSES.filter((status) => !isOpen(status)) } } : {}), openedAt: { $gte: from, $lt: to } }, fields).lean<T[]>(),
     ticketsById: <T>(ids: Types.ObjectId[], fields: Fields) => (ids.length ? tickets.find({ _id: { $in: ids } }, fields).lean<T[]>() : Promise.resolve([] as T[])),
+    /** The requests opened in [from, to), oldest first, with what the per-request export shows. */
+    requestsOpenedBetween: (from: Date, to: Date, scope: { teamId?: string; agentId?: string }, limit: number) =>
+      tickets.find(
+        { openedAt: { $gte: from, $lt: to }, ...(scope.teamId ? { teamId: scope.teamId } : {}), ...(scope.agentId ? { assigneeId: scope.agentId } : {}) },
+        { reference: 1, channel: 1, openedAt: 1, firstRespondedAt: 1, firstResponseDueAt: 1, assigneeId: 1, teamId: 1, status: 1, satisfaction: 1 },
+      ).sort({ openedAt: 1 }).limit(limit).lean(),
     ratedBetween: (from: Date, to: Date) => tickets.find({ satisfiedAt: { $gte: from, $lt: to } }, { satisfaction: 1, teamId: 1, assigneeId: 1, channel: 1 }).lean(),
     /** The counted slices kept, by key ("kind:day" or "kind:day:hour"). */
     kept: async (keys: string[]) => new Map((keys.length ? await statsDays.find({ _id: { $in: keys } }).lean() : []).map((d) => [d._id, d])),

@@ -41,6 +41,13 @@ async function start() {
   let last: Stats | null = null;
 
   const exportCsv = () => last && downloadCsv(board, `tableau-de-bord-${from.value}-${until.value}.csv`);
+  const exportRequests = () => void downloadRequests(query(), `demandes-${from.value}-${until.value}.csv`).catch((err: Error) => (alerts.textContent = err.message));
+  const query = () => {
+    const params = new URLSearchParams({ from: new Date(`${from.value}T00:00:00`).toISOString(), to: new Date(`${until.value}T23:59:59`).toISOString() });
+    if (team.value) params.set('teamId', team.value);
+    if (agent.value) params.set('agentId', agent.value);
+    return params;
+  };
 
   replaceChildren(
     main,
@@ -51,17 +58,15 @@ async function start() {
       h('span', {}, h('label', { for: 'agent' }, t('ui.dashboard.agent')), agent),
       h('button', { type: 'submit' }, t('ui.dashboard.apply')),
       h('button', { type: 'button', class: 'secondary', onclick: exportCsv }, t('ui.dashboard.export')),
+      h('button', { type: 'button', class: 'secondary', onclick: exportRequests }, t('ui.dashboard.export_requests')),
     ),
     updated,
     board,
   );
 
   async function load() {
-    const params = new URLSearchParams({ from: new Date(`${from.value}T00:00:00`).toISOString(), to: new Date(`${until.value}T23:59:59`).toISOString() });
-    if (team.value) params.set('teamId', team.value);
-    if (agent.value) params.set('agentId', agent.value);
     try {
-      const stats = await api.get<Stats>(`/api/stats?${params}`);
+      const stats = await api.get<Stats>(`/api/stats?${query()}`);
       last = stats;
       renderBoard(board, stats);
       updated.textContent = t('ui.dashboard.updated', { time: new Date().toLocaleTimeString('fr-FR', { timeStyle: 'short' }) });
@@ -108,15 +113,30 @@ function renderBoard(board: HTMLElement, stats: Stats) {
   );
 }
 
-/** The board's tables as a CSV a spreadsheet opens (semicolons, BOM), downloaded. */
+/** The board as a CSV a spreadsheet opens (semicolons, BOM), downloaded: the headline figures, then the tables. */
 function downloadCsv(board: HTMLElement, filename: string) {
   const lines = [[t('ui.dashboard.col_measure'), t('ui.dashboard.col_label'), t('ui.dashboard.col_value')]];
+  for (const card of board.querySelectorAll('section.card')) {
+    const big = card.querySelector('p.big');
+    if (big) lines.push([card.querySelector('h2')?.textContent ?? '', '', big.textContent ?? '']);
+  }
   for (const table of board.querySelectorAll('table')) {
     const measure = table.querySelector('caption')?.textContent ?? '';
     for (const row of table.querySelectorAll('tbody tr')) lines.push([measure, row.querySelector('th')?.textContent ?? '', row.querySelector('td')?.textContent ?? '']);
   }
   const csv = lines.map((cells) => cells.map((c) => `"${c.replace(/"/g, '""')}"`).join(';')).join('\r\n');
-  const url = URL.createObjectURL(new Blob([`\ufeff${csv}`], { type: 'text/csv;charset=utf-8' }));
+  save(new Blob([`\ufeff${csv}`], { type: 'text/csv;charset=utf-8' }), filename);
+}
+
+/** The period's requests, one line each, as the server writes them (GET /api/stats/requests.csv). */
+async function downloadRequests(params: URLSearchParams, filename: string) {
+  const res = await fetch(`/api/stats/requests.csv?${params}`, { headers: { authorization: `Bearer ${session.token()}`, 'accept-language': 'fr' } });
+  if (!res.ok) throw new Error(((await res.json().catch(() => null)) as { error?: { message?: string } } | null)?.error?.message ?? t('ui.error.network'));
+  save(await res.blob(), filename);
+}
+
+function save(blob: Blob, filename: string) {
+  const url = URL.createObjectURL(blob);
   const link = h('a', { href: url, download: filename });
   document.body.append(link);
   link.click();
