@@ -64,6 +64,7 @@ export const AgentListItem = Type.Object({
   email: Type.Optional(Type.String({ description: 'managers and admins only' })),
   phone: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'managers and admins only' })),
   openTickets: Type.Integer(),
+  citizens: Type.Integer({ description: 'the citizens whose usual agent they are' }),
 });
 
 /** A canned answer: shared (the service's or a team's) or personal, with the pieces it asks for. */

@@ -45,6 +45,8 @@ describe('administration from the console', () => {
     await connected(hugo);
     const hugoGone = new Promise<string>((resolve) => hugo.once('disconnect', resolve));
     await page.getByLabel('Rôle de Hugo Lambert').selectOption({ label: 'responsable' });
+    // Asked first: a new role ends his sessions.
+    await page.getByRole('dialog', { name: 'Changer le rôle de Hugo Lambert' }).getByRole('button', { name: 'Changer le rôle' }).click();
     expect(await hugoGone).toBe('io server disconnect');
     await expect.poll(async () => (await ctx.models.agents.findOne({ email: 'hugo@mairie.test' }).lean())?.role).toBe('manager');
 

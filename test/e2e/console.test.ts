@@ -209,9 +209,16 @@ describe('agent console', () => {
     const camille = await ctx.models.agents.findOne({ email: 'camille@mairie.test' }).lean();
     expect(await ctx.models.agents.findOne({ email: 'julien@mairie.test' }).lean()).toMatchObject({ availability: 'away', coverAgentId: camille!._id });
     expect(await axeViolations(page, 'console agents space')).toEqual([]);
-    await page.getByLabel('Passer tous les usagers de Julien Bernard à').selectOption({ label: 'Camille Martin' });
+    // « Passation » says what moves and asks to whom, nobody chosen in advance.
     await page.getByRole('row', { name: /^Julien Bernard/ }).getByRole('button', { name: 'Passation' }).click();
-    await expect.poll(() => page.getByRole('status').textContent()).toMatch(/\d+ usagers? confiés? à un autre agent\.$/);
+    const dialog = page.getByRole('dialog', { name: 'Passation du travail de Julien Bernard' });
+    await expect.poll(() => dialog.textContent()).toMatch(/Julien Bernard a (aucune demande ouverte|\d+ demandes? ouvertes?) et \d+ usagers? suivis?/);
+    const successor = dialog.getByLabel('Qui reprend ce travail ?');
+    expect(await successor.inputValue()).toBe('');
+    expect(await axeViolations(page, 'console hand-over dialog')).toEqual([]);
+    await successor.selectOption({ label: 'Camille Martin' });
+    await dialog.getByRole('button', { name: 'Confier ce travail' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toMatch(/^Travail de Julien Bernard confié : /);
     const julien = await ctx.models.agents.findOne({ email: 'julien@mairie.test' }).lean();
     expect(await ctx.models.citizens.countDocuments({ recurringAgentId: julien!._id, mergedIntoId: null })).toBe(0);
     expect(manager.errors).toEqual([]);

@@ -15,6 +15,8 @@ beforeAll(async () => {
     agents: [
       { name: 'Camille Martin', email: 'camille@mairie.test', role: 'agent' },
       { name: 'Nadia Lefèvre', email: 'nadia@mairie.test', role: 'manager' },
+      { name: 'Julien Petit', email: 'julien@mairie.test', role: 'agent' },
+      { name: 'Alex Durand', email: 'admin@mairie.test', role: 'admin' },
     ],
   });
   ({ ctx, base, browser } = fixture);
@@ -68,5 +70,32 @@ describe('a ticket shared by two people', () => {
     expect((await ctx.models.tickets.findById(sms.ticketId).lean())!.priority).toBe('low');
     await expect.poll(() => notice.textContent()).toBe('');
     expect(agent.errors).toEqual([]);
+  });
+
+  it('asks the admin who takes over a leaving agent’s work, with its counts, then keeps him listed, greyed', async () => {
+    const julien = await ctx.models.agents.findOne({ email: 'julien@mairie.test' }).lean();
+    for (const [i, phone] of ['+33655500001', '+33655500002'].entries()) {
+      const r = await ctx.services.ingestInbound({ channel: 'sms', externalId: `SM${String(i).repeat(32)}`, from: { address: phone }, text: `Demande ${i}`, threadHints: {}, attachments: [], receivedAt: new Date() });
+      await ctx.services.citizens.setRecurringAgent({ kind: 'system' }, r.citizenId, String(julien!._id), 'test');
+    }
+    const admin = await logIn('admin@mairie.test');
+    await admin.page.getByRole('button', { name: 'Équipes et agents', exact: true }).click();
+    const row = admin.page.getByRole('row', { name: /^Julien Petit/ });
+    await row.getByRole('button', { name: 'Désactiver' }).click();
+    const dialog = admin.page.getByRole('dialog', { name: 'Désactiver le compte de Julien Petit' });
+    await expect.poll(() => dialog.textContent(), { timeout: 10_000 }).toContain('Julien Petit a 2 demandes ouvertes et 2 usagers suivis');
+    expect(await dialog.getByLabel('Qui reprend ce travail ?').inputValue()).toBe('');
+    expect(await axeViolations(admin.page, 'console deactivation dialog')).toEqual([]);
+    // Nothing chosen: the dialog does not close.
+    await dialog.getByRole('button', { name: 'Confier et désactiver' }).click();
+    expect(await dialog.isVisible()).toBe(true);
+    await dialog.getByLabel('Qui reprend ce travail ?').selectOption({ label: 'Le moins chargé de son équipe' });
+    await dialog.getByRole('button', { name: 'Confier et désactiver' }).click();
+    await expect.poll(async () => (await ctx.models.agents.findById(julien!._id).lean())!.active, { timeout: 10_000 }).toBe(false);
+    expect(await ctx.models.tickets.countDocuments({ assigneeId: julien!._id, status: { $ne: 'closed' } })).toBe(0);
+    expect(await ctx.models.citizens.countDocuments({ recurringAgentId: julien!._id })).toBe(0);
+    await expect.poll(() => row.textContent(), { timeout: 10_000 }).toContain('désactivé');
+    expect(await row.getAttribute('class')).toContain('inactive');
+    expect(admin.errors).toEqual([]);
   });
 });

@@ -77,7 +77,7 @@ export const citizenRoutes =
       schema: {
         tags: ['managers'], summary: "Move all of a leaving agent's citizens to another agent (manager)", security,
         params: IdParams, body: Type.Object({ toAgentId: ObjectIdString, reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ citizens: Type.Integer() }), ...errors(400, 401, 403, 404) },
+        response: { 200: Type.Object({ citizens: Type.Integer(), tickets: Type.Integer({ description: 'open requests that were theirs directly (a manager had given them)' }) }), ...errors(400, 401, 403, 404) },
       },
       preHandler: auth.requireRole('manager', 'admin'),
     }, async (request) => services.citizens.handOver(actorOf(request), request.params.id, request.body.toAgentId, request.body.reason));

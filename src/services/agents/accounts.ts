@@ -75,7 +75,7 @@ export async function get(ctx: AgentContext, id: string): Promise<AgentView> {
   return toAgentView(agent);
 }
 
-export async function list(ctx: AgentContext, options: { includeInactive?: boolean } = {}): Promise<(AgentView & { openTickets: number })[]> {
-  const [agents, loadOf] = await Promise.all([ctx.store.list(options.includeInactive), ctx.store.openLoads()]);
-  return agents.map((a) => ({ ...toAgentView(a), openTickets: loadOf.get(String(a._id)) ?? 0 }));
+export async function list(ctx: AgentContext, options: { includeInactive?: boolean } = {}): Promise<(AgentView & { openTickets: number; citizens: number })[]> {
+  const [agents, loadOf, citizensOf] = await Promise.all([ctx.store.list(options.includeInactive), ctx.store.openLoads(), ctx.store.citizensPerAgent()]);
+  return agents.map((a) => ({ ...toAgentView(a), openTickets: loadOf.get(String(a._id)) ?? 0, citizens: citizensOf.get(String(a._id)) ?? 0 }));
 }

@@ -42,6 +42,11 @@ export function agentsStore(models: Models) {
       ]);
       return new Map(loads.map((l) => [String(l._id), l.n]));
     },
+    /** Citizens whose usual agent each agent is (merged records aside). */
+    async citizensPerAgent(): Promise<Map<string, number>> {
+      const counts = await models.citizens.aggregate<{ _id: Types.ObjectId | null; n: number }>([{ $match: { recurringAgentId: { $ne: null }, mergedIntoId: null } }, { $group: { _id: '$recurringAgentId', n: { $sum: 1 } } }]);
+      return new Map(counts.map((c) => [String(c._id), c.n]));
+    },
     /** Active members per team. */
     async membersPerTeam(): Promise<Map<string, number>> {
       const counts = await agents.aggregate<{ _id: Types.ObjectId | null; n: number }>([{ $match: { active: true } }, { $group: { _id: '$teamId', n: { $sum: 1 } } }]);

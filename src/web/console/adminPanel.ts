@@ -1,11 +1,12 @@
 // The admin's workspace: teams (create, rename) and agents (create; role, team, activation; password
 // reset). A change of role or team, or a deactivation, ends that agent's open sessions at once.
-import type { Api } from '../shared/api.js';
+import { ApiError, type Api } from '../shared/api.js';
 import { attempter } from '../shared/attempt.js';
 import { h, replaceChildren } from '../shared/dom.js';
 import { t } from '../shared/i18n.js';
 import type { TeamAnswer } from '../../http/answers.js';
 import type { AgentWithLoad } from './types.js';
+import { confirmDialog } from './confirmDialog.js';
 
 type Team = TeamAnswer;
 type Agent = AgentWithLoad & { active: boolean };
@@ -49,6 +50,7 @@ export function mountAdminPanel(root: HTMLElement, deps: { api: Api; announce: (
   }
   // Rows are kept per agent and patched: a password being typed in one row survives a change in another.
   const rows = new Map<string, { row: HTMLTableRowElement; update: (agent: Agent) => void }>();
+  let agents: Agent[] = [];
   async function load() {
     const [teamAnswer, agentAnswer] = await Promise.all([api.get<{ items: Team[] }>('/api/teams'), api.get<{ items: Agent[] }>('/api/agents?inactive=true')]);
     teams = teamAnswer.items;
@@ -56,9 +58,10 @@ export function mountAdminPanel(root: HTMLElement, deps: { api: Api; announce: (
     // The new agent's team keeps what the admin chose while the list refreshes.
     const chosen = team.value;
     replaceChildren(team, ...teamOptions(chosen || null));
+    agents = agentAnswer.items;
     for (const agent of agentAnswer.items) {
       let entry = rows.get(agent.id);
-      if (!entry) rows.set(agent.id, (entry = agentRow(agent, { api, attempt, roleOptions, teamOptions })));
+      if (!entry) rows.set(agent.id, (entry = agentRow(agent, { api, attempt, roleOptions, teamOptions, colleagues: () => agents })));
       else entry.update(agent);
       // New rows go at the end; a row already shown never moves (it may hold the focus).
       if (!entry.row.isConnected) agentsTable.append(entry.row);
@@ -92,19 +95,52 @@ function newAgentForm(api: Api, attempt: ReturnType<typeof attempter>, roleOptio
   return { agentForm, team };
 }
 
-type RowKit = { api: Api; attempt: ReturnType<typeof attempter>; roleOptions: (selected: string) => HTMLOptionElement[]; teamOptions: (selected: string | null) => HTMLOptionElement[] };
+type RowKit = { api: Api; attempt: ReturnType<typeof attempter>; roleOptions: (selected: string) => HTMLOptionElement[]; teamOptions: (selected: string | null) => HTMLOptionElement[]; colleagues: () => Agent[] };
+
+/**
+ * Deactivation: tried as is; an agent who still has work gets the question « who takes over? » with
+ * the counts (nobody chosen in advance, or the least loaded of their team), then it is tried again.
+ */
+async function deactivate(api: Api, agent: Agent, others: Agent[]): Promise<string> {
+  try {
+    await api.patch(`/api/agents/${agent.id}`, { active: false });
+    return t('ui.admin.agent_saved');
+  } catch (err) {
+    if (!(err instanceof ApiError) || err.code !== 'handover_required') throw err;
+    const counts = err.details.counts as { tickets: number; citizens: number };
+    const handoverTo = await confirmDialog({
+      title: t('ui.admin.deactivate_title', { name: agent.name }),
+      text: t('ui.admin.deactivate_text', { name: agent.name, work: t('ui.agents.work', counts) }),
+      confirm: t('ui.admin.deactivate_confirm'),
+      choice: {
+        label: t('ui.agents.handover_choice'),
+        options: [{ value: 'team', label: t('ui.agents.handover_team') }, ...others.filter((a) => a.id !== agent.id && a.active).map((a) => ({ value: a.id, label: a.name }))],
+      },
+    });
+    if (!handoverTo) return '';
+    await api.patch(`/api/agents/${agent.id}`, { active: false, handoverTo });
+    return t('ui.agents.handed_over_all', { name: agent.name, work: t('ui.agents.work', counts) });
+  }
+}
 
 /** An agent's row: role, team, a new password, activation; patched in place when the list reloads. */
-function agentRow(initial: Agent, { api, attempt, roleOptions, teamOptions }: RowKit) {
+function agentRow(initial: Agent, { api, attempt, roleOptions, teamOptions, colleagues }: RowKit) {
   let agent = initial;
   const nameCell = h('th', { scope: 'row' });
   const emailCell = h('td', {});
   const roleSelect = h('select', { 'aria-label': t('ui.admin.role_for', { name: agent.name }) }, ...roleOptions(agent.role));
-  roleSelect.addEventListener('change', () => void attempt(async () => (await api.patch(`/api/agents/${agent.id}`, { role: roleSelect.value }), t('ui.admin.agent_saved')))());
+  roleSelect.addEventListener('change', () => void attempt(async () => {
+    // A new role ends the agent's sessions: asked first.
+    const role = roleSelect.value;
+    const confirmed = await confirmDialog({ title: t('ui.admin.role_title', { name: agent.name }), text: t('ui.admin.role_text', { name: agent.name, role: t(`ui.role.${role}` as 'ui.role.agent') }), confirm: t('ui.admin.role_confirm') });
+    if (!confirmed) return ((roleSelect.value = agent.role), '');
+    await api.patch(`/api/agents/${agent.id}`, { role });
+    return t('ui.admin.agent_saved');
+  })());
   const teamSelect = h('select', { 'aria-label': t('ui.admin.team_for', { name: agent.name }) });
   teamSelect.addEventListener('change', () => void attempt(async () => (await api.patch(`/api/agents/${agent.id}`, { teamId: teamSelect.value || null }), t('ui.admin.agent_saved')))());
   const newPassword = h('input', { type: 'password', minlength: 10, autocomplete: 'new-password', 'aria-label': t('ui.admin.password_for', { name: agent.name }) });
-  const toggle = h('button', { type: 'button', class: 'secondary', onclick: () => void attempt(async () => (await api.patch(`/api/agents/${agent.id}`, { active: !agent.active }), t('ui.admin.agent_saved')))() });
+  const toggle = h('button', { type: 'button', class: 'secondary', onclick: () => void attempt(() => (agent.active ? deactivate(api, agent, colleagues()) : api.patch(`/api/agents/${agent.id}`, { active: true }).then(() => t('ui.admin.agent_saved'))))() });
   const row = h('tr', {},
     nameCell,
     emailCell,
@@ -120,6 +156,7 @@ function agentRow(initial: Agent, { api, attempt, roleOptions, teamOptions }: Ro
   const update = (next: Agent) => {
     agent = next;
     replaceChildren(nameCell, agent.name, agent.active ? null : h('span', { class: 'badge' }, ` ${t('ui.admin.agent_inactive')}`));
+    row.classList.toggle('inactive', !agent.active);
     emailCell.textContent = agent.email ?? '';
     roleSelect.value = agent.role;
     if (document.activeElement !== teamSelect) replaceChildren(teamSelect, ...teamOptions(agent.teamId));
