@@ -501,6 +501,7 @@ export const en: Record<keyof typeof fr, string> = {
   'ui.admin.agent_create': 'Create the agent',
   'ui.admin.agent_created': 'Agent created.',
   'ui.admin.agent_saved': 'Agent updated.',
+  'ui.admin.agent_activation': 'Account',
   'ui.admin.agent_deactivate': 'Deactivate',
   'ui.admin.agent_reactivate': 'Reactivate',
   'ui.admin.agent_inactive': 'deactivated',

@@ -511,6 +511,7 @@ export const fr = {
   'ui.admin.agent_create': 'Créer l’agent',
   'ui.admin.agent_created': 'Agent créé.',
   'ui.admin.agent_saved': 'Agent mis à jour.',
+  'ui.admin.agent_activation': 'Compte',
   'ui.admin.agent_deactivate': 'Désactiver',
   'ui.admin.agent_reactivate': 'Réactiver',
   'ui.admin.agent_inactive': 'désactivé',

@@ -32,7 +32,7 @@ export function mountAdminPanel(root: HTMLElement, deps: { api: Api; announce: (
     h('section', { class: 'admin', 'aria-labelledby': 'teams-title' }, h('h2', { id: 'teams-title' }, t('ui.admin.teams')), teamsList, teamForm),
     h('section', { class: 'admin', 'aria-labelledby': 'agents-title' },
       h('h2', { id: 'agents-title' }, t('ui.admin.agents')),
-      h('table', {}, h('thead', {}, h('tr', {}, ...[t('ui.admin.agent_name'), t('ui.admin.agent_email'), t('ui.admin.agent_role'), t('ui.admin.agent_team'), t('ui.admin.agent_reset'), ''].map((c) => h('th', { scope: 'col' }, c)))), agentsTable),
+      h('table', {}, h('thead', {}, h('tr', {}, ...[t('ui.admin.agent_name'), t('ui.admin.agent_email'), t('ui.admin.agent_role'), t('ui.admin.agent_team'), t('ui.admin.agent_reset'), t('ui.admin.agent_activation')].map((c) => h('th', { scope: 'col' }, c)))), agentsTable),
       h('h3', {}, t('ui.admin.agent_create')),
       agentForm,
     ),
