@@ -54,7 +54,7 @@ export const noContent = (description: string) => ({ description, type: 'null' }
 export const CitizenView = Type.Object(
   {
     id: Type.String(), name: Type.Union([Type.String(), Type.Null()]),
-    identities: Type.Array(Type.Object({ kind: Type.String(), value: Type.String() })),
+    identities: Type.Array(Type.Object({ kind: Type.String(), value: Type.String(), display: Type.Optional(Type.String({ description: 'as people write it (06 23 45 67 89)' })) })),
     recurringAgent: Type.Union([NamedRef, Type.Null()]),
     unreachable: Type.Optional(Type.Union([Type.Literal('hidden'), Type.Literal('alphanumeric'), Type.Literal('app'), Type.Null()], { description: 'why the phone channels cannot answer this citizen (hidden number, a name for a sender, an app caller)' })),
     claims: Type.Optional(Type.Array(Type.Object({ kind: Type.String(), value: Type.String(), verified: Type.Boolean() }), { description: 'addresses typed in the chat; unverified unless they are already the citizen’s' })),

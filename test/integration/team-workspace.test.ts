@@ -5,6 +5,7 @@
 import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/services/audit.js';
+import { ERASED_TEXT } from '../../src/services/erasure.js';
 import { inbound, testApp } from '../helpers/context.js';
 import { collect, connect, connected, emitAck, until } from '../helpers/sockets.js';
 
@@ -184,3 +185,42 @@ describe('an agent leaves', () => {
     expect(loads.get(to)).toBe(least);
   });
 });
+
+describe('a manager acts while agents have the ticket open', () => {
+  it('pushes a change of usual agent, a merge and an erasure to the open screens, and writes them in each request’s history', async () => {
+    const ticketId = await smsTo('camille', '+33688888888', 'Bonjour, pour la cantine.');
+    const other = (await ctx.services.ingestInbound(inbound({ channel: 'email', from: { address: 'famille.roux@citoyen.example' }, subject: 'Cantine', text: 'Le même dossier, par mail.' }))).ticketId;
+    const socket = connect(`${base}/agents`, { token: people.nadia.token });
+    open.push(socket);
+    await connected(socket);
+    const updates = collect(socket, 'ticket:updated');
+    const assigned = collect(socket, 'ticket:assigned');
+    expect(await emitAck(socket, 'ticket:watch', ticketId)).toMatchObject({ ok: true });
+    const citizenId = (await api('GET', `/api/tickets/${ticketId}`, 'nadia')).json.citizen.id as string;
+
+    // A new usual agent, with its reason: pushed, and in the request's history.
+    expect((await api('PUT', `/api/citizens/${citizenId}/recurring-agent`, 'nadia', { agentId: people.lea.id, reason: 'Changement de secteur' })).status).toBe(200);
+    await until(() => assigned.some((a) => a.ticketId === ticketId && a.toAgentId === people.lea.id && a.byAgentId === people.nadia.id), 5_000, 'the new usual agent pushed');
+    const history = (await api('GET', `/api/tickets/${ticketId}/history`, 'nadia')).json.items as { action: string; reason: string | null; changes: { field: string; to: string }[] }[];
+    expect(history.filter((h) => h.action === 'ticket.recurring_agent.changed').at(-1)).toMatchObject({ reason: 'Changement de secteur', changes: [{ field: 'recurringAgent', to: 'Léa Morel' }, { field: 'assignee', to: 'Léa Morel' }] });
+
+    // The email record merged into this one: the open screen hears of it and shows the new address.
+    const otherCitizen = (await api('GET', `/api/tickets/${other}`, 'nadia')).json.citizen.id as string;
+    expect((await api('POST', `/api/citizens/${citizenId}/merge`, 'nadia', { otherId: otherCitizen })).status).toBe(200);
+    await until(() => updates.some((u) => u.ticketId === ticketId && u.changes.citizen === 'merged'), 5_000, 'the merge pushed');
+    expect((await api('GET', `/api/tickets/${ticketId}`, 'nadia')).json.citizen.identities.map((i: { value: string }) => i.value)).toContain('famille.roux@citoyen.example');
+
+    // Erased: every request closed, deadlines stopped, French placeholders, in each history, pushed.
+    expect((await api('DELETE', `/api/citizens/${citizenId}`, 'nadia')).status).toBe(200);
+    await until(() => updates.some((u) => u.ticketId === ticketId && u.changes.erased === true && u.status === 'closed'), 5_000, 'the erasure pushed');
+    for (const id of [ticketId, other]) {
+      const erased = (await api('GET', `/api/tickets/${id}`, 'nadia')).json;
+      expect(erased).toMatchObject({ status: 'closed', subject: ERASED_TEXT, responseDueAt: null, overdue: false, atRisk: false });
+      expect(erased.messages.every((m: { text: string }) => m.text === ERASED_TEXT)).toBe(true);
+      const items = (await api('GET', `/api/tickets/${id}/history`, 'nadia')).json.items as { action: string; changes: { field: string; to: string }[] }[];
+      expect(items.at(-1)).toMatchObject({ action: 'ticket.erased', changes: [{ field: 'status', to: 'closed' }] });
+    }
+    expect(ERASED_TEXT).toBe('[effacé à la demande de l’usager]');
+  });
+});
+

@@ -4,6 +4,7 @@ import { mergeRecords } from '../../store/repositories/citizens.js';
 import type { Actor } from '../audit.js';
 import { type CitizenContext, load } from './context.js';
 import { get } from './profile.js';
+import { ticketEventData } from '../ticketEvents.js';
 
 /** Two records of one person: `otherId`'s identities, tickets and messages move to `keepId`. */
 export async function merge(ctx: CitizenContext, actor: Actor, keepId: string, otherId: string) {
@@ -16,5 +17,11 @@ export async function merge(ctx: CitizenContext, actor: Actor, keepId: string, o
     mergedSnapshot: { name: other.name, identities: other.identities.map((i) => ({ kind: i.kind, value: i.value })), recurringAgentId: other.recurringAgentId ? String(other.recurringAgentId) : null },
     moved,
   });
+  // Open screens of both records' requests follow: the citizen beside them changed.
+  const open = (await ctx.tickets.openOfCitizen(keep._id)).map((t) => String(t._id));
+  for (const id of new Set([...moved.tickets, ...open])) {
+    const ticket = await ctx.tickets.read(id);
+    if (ticket) ctx.events.emit('ticket.updated', { ...(await ticketEventData(ctx.models, ticket)), changes: { citizen: 'merged', byAgentId: actor.kind === 'agent' ? actor.id : null } });
+  }
   return get(ctx, keepId);
 }

@@ -8,6 +8,7 @@ import { readVisible, type TicketContext } from './context.js';
 import { slotLabel } from '../../domain/callbackSlots.js';
 import { summaries } from './summaries.js';
 import { chatSessions } from '../../store/repositories/chatSessions.js';
+import { displayPhone } from '../../domain/identity.js';
 
 export async function detail(ctx: TicketContext, principal: Principal, ticketId: string, page: { before?: string; limit: number }) {
   const { ticket, around } = await readVisible(ctx, principal, ticketId);
@@ -48,7 +49,7 @@ export async function detail(ctx: TicketContext, principal: Principal, ticketId:
     citizen: {
       id: String(ticket.citizenId),
       name: citizen?.name ?? null,
-      identities: citizen?.identities.map((i) => ({ kind: i.kind, value: i.value })) ?? [],
+      identities: citizen?.identities.map((i) => ({ kind: i.kind, value: i.value, display: i.kind === 'phone' ? displayPhone(i.value, ctx.settings.phoneRegion ?? 'FR') : i.value })) ?? [],
       unreachable: citizen?.unreachable ?? null,
       recurringAgent: recurring ? { id: String(recurring._id), name: recurring.name } : null,
       claims,

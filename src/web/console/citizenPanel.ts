@@ -33,7 +33,7 @@ export function citizenPanel(ticket: TicketDetail, deps: { api: Api; announce: (
     rename,
     citizen.unreachable ? h('p', { class: 'meta', id: 'citizen-unreachable' }, t(`ui.citizen.unreachable.${citizen.unreachable}`)) : null,
     h('h4', {}, t('ui.citizen.identities')),
-    identities.length ? h('ul', {}, ...identities.map((i) => h('li', {}, `${kindLabel(i.kind)} : ${i.value}`))) : h('p', { class: 'meta' }, t('ui.citizen.none')),
+    identities.length ? h('ul', {}, ...identities.map((i) => h('li', {}, `${kindLabel(i.kind)} : ${i.display ?? i.value}`))) : h('p', { class: 'meta' }, t('ui.citizen.none')),
     claims.length
       ? h('div', {}, h('h4', {}, t('ui.citizen.claims')), h('ul', {}, ...claims.map((c) => h('li', {}, `${kindLabel(c.kind)} : ${c.value} `, c.verified ? null : h('span', { class: 'badge' }, t('ui.citizen.unverified'))))))
       : null,

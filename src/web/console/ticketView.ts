@@ -29,6 +29,7 @@ export function mountTicketView(root: HTMLElement, deps: {
   let history: ReturnType<typeof historyPanel> | null = null;
   let fields: ReturnType<typeof ticketFields> | null = null;
   let assignee = h('p', { class: 'meta', id: 'ticket-assignee' });
+  const citizen = citizenBox(deps);
   const presence = h('p', { class: 'meta', 'aria-live': 'polite' });
   replaceChildren(root, h('p', { class: 'empty' }, t('ui.ticket.none')));
   const thread = threadList((attachmentId, filename) => void downloadFile(ticket!.id, attachmentId, filename, deps.announce));
@@ -56,7 +57,7 @@ export function mountTicketView(root: HTMLElement, deps: {
         thread.element,
         composer(detail, { api, canned: deps.canned(), announce: deps.announce, onSent: () => void refresh({ quiet: true }), onTyping: () => deps.onTyping(detail.id) }),
       ),
-      sidePanel(detail, deps, history.element, () => void refresh({ quiet: true })),
+      sidePanel(detail, deps, history.element, () => void refresh({ quiet: true }), citizen),
     );
     heading.focus();
   }
@@ -69,6 +70,7 @@ export function mountTicketView(root: HTMLElement, deps: {
     if (!detail || detail.id !== ticket?.id) return;
     thread.render(detail.messages);
     assignee.textContent = assigneeLine(detail);
+    citizen.update(detail);
     // A colleague's change: shown where it applies, said once, the focus left where it is.
     if (fields?.update(detail) && !options.quiet) deps.announce(t('ui.ticket.refreshed'));
     void history?.reload();
@@ -92,6 +94,24 @@ export function mountTicketView(root: HTMLElement, deps: {
 export type TicketView = ReturnType<typeof mountTicketView>;
 
 type Deps = Parameters<typeof mountTicketView>[1];
+
+/** The citizen panel, built again when a manager's action changed the citizen (merge, erasure, usual agent), unless the agent is in it. */
+function citizenBox(deps: Pick<Deps, 'api' | 'announce' | 'onOpenTicket'>) {
+  let shown: HTMLElement | null = null;
+  let seen = '';
+  return {
+    mount(detail: TicketDetail) {
+      seen = JSON.stringify(detail.citizen);
+      return (shown = citizenPanel(detail, { api: deps.api, announce: deps.announce, onOpenTicket: deps.onOpenTicket }));
+    },
+    update(detail: TicketDetail) {
+      if (!shown?.isConnected || JSON.stringify(detail.citizen) === seen || shown.contains(document.activeElement)) return;
+      const old = shown;
+      old.replaceWith(this.mount(detail));
+    },
+  };
+}
+type CitizenBox = ReturnType<typeof citizenBox>;
 
 const assigneeLine = (detail: TicketDetail) => (detail.assignee ? t('ui.ticket.assigned_to', { name: detail.assignee.name ?? '' }) : t('ui.ticket.unassigned'));
 
@@ -122,10 +142,10 @@ function threadList(onDownload: (attachmentId: string, filename: string | null) 
 }
 
 /** Beside the thread: the citizen, the pieces to provide, a manager's actions, the ticket's history. */
-function sidePanel(detail: TicketDetail, deps: Deps, history: HTMLElement, refresh: () => void) {
+function sidePanel(detail: TicketDetail, deps: Deps, history: HTMLElement, refresh: () => void, citizen: CitizenBox) {
   const { api, announce } = deps;
   return h('aside', { class: 'ticket-side', 'aria-label': t('ui.citizen.title') },
-    citizenPanel(detail, { api, announce, onOpenTicket: deps.onOpenTicket }),
+    citizen.mount(detail),
     documentsPanel(detail, { api, announce }),
     deps.me.role !== 'agent' ? managerPanel(detail, { api, agents: deps.agents(), announce, onDone: refresh }) : null,
     deps.me.role !== 'agent' ? citizenActions(detail, { api, announce, onDone: refresh }) : null,
