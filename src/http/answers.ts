@@ -22,6 +22,7 @@ export const TicketSummary = Type.Object(
     firstRespondedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
     atRisk: Type.Boolean({ description: 'the deadline is near (or past: see overdue)' }),
     overdue: Type.Boolean({ description: 'the deadline passed without an answer' }),
+    businessMinutesLeft: Type.Union([Type.Integer(), Type.Null()], { description: 'opening-hours minutes until the answer is due (0 when overdue); null when nothing is due' }),
     version: Type.Integer({ description: 'moves at each change of status, category, priority or assignee: PATCH names the version it started from' }),
     callback: Type.Optional(Type.Union([Type.Object({ slot: Type.String(), label: Type.String(), phone: Type.String() }), Type.Null()], { description: 'the citizen asked to be called back in this half-day' })),
   },

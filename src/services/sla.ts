@@ -1,5 +1,5 @@
 // Applies the SLA calendar (src/domain/sla.ts) to tickets: the running deadline, paused while pending.
-import { deadlineFrom, resumeDeadline, type Deadline, type SlaCalendar } from '../domain/sla.js';
+import { businessMinutesBetween, deadlineFrom, resumeDeadline, type Deadline, type SlaCalendar } from '../domain/sla.js';
 
 export type SlaSettings = SlaCalendar & { nextResponseHours: number };
 export interface TicketSla extends Deadline {
@@ -14,6 +14,8 @@ export function createSlaPolicy(settings: SlaSettings) {
     settings,
     first: (receivedAt: Date) => fresh(deadlineFrom('first', receivedAt, settings)),
     next: (receivedAt: Date) => fresh(deadlineFrom('next', receivedAt, { ...settings, promiseHours: settings.nextResponseHours })),
+    /** Opening-hours minutes from `now` to `dueAt` (0 once past). */
+    minutesLeft: (dueAt: Date, now: Date): number => (dueAt <= now ? 0 : Math.ceil(businessMinutesBetween(now, dueAt, settings.hours, settings.timeZone))),
     pause: (sla: TicketSla, at: Date): TicketSla => (sla.pausedAt ? sla : { ...sla, pausedAt: at }),
     resume: (sla: TicketSla, at: Date): TicketSla =>
       sla.pausedAt ? { ...sla, ...resumeDeadline(sla, sla.pausedAt, at, settings), pausedAt: null, warnedAt: null } : sla,

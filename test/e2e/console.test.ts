@@ -105,7 +105,7 @@ describe('agent console', () => {
 
     const manager = await logIn('nadia@mairie.test');
     await manager.page.getByRole('button', { name: 'Toutes', exact: true }).click();
-    await manager.page.getByLabel('Rechercher (nom, référence, objet)').fill('Léa');
+    await manager.page.getByLabel('Rechercher', { exact: true }).fill('Léa');
     await manager.page.keyboard.press('Enter');
     await manager.page.getByRole('button', { name: /Léa Moreau/ }).click();
     await expect.poll(() => manager.page.getByRole('heading', { level: 2, name: new RegExp(first.reference) }).count()).toBe(1);
@@ -187,7 +187,7 @@ describe('agent console', () => {
     const manager = await logIn('nadia@mairie.test');
     const page = manager.page;
     await page.getByRole('button', { name: 'Toutes', exact: true }).click();
-    await page.getByLabel('Rechercher (nom, référence, objet)').fill(a.reference);
+    await page.getByLabel('Rechercher', { exact: true }).fill(a.reference);
     await page.keyboard.press('Enter');
     await page.getByRole('button', { name: /taxe foncière/ }).click();
     await page.getByLabel('Nom de l’usager').fill('Rémi Blanc');

@@ -98,4 +98,59 @@ describe('a ticket shared by two people', () => {
     expect(await row.getAttribute('class')).toContain('inactive');
     expect(admin.errors).toEqual([]);
   });
+
+  it('lays the console out on a 1280×720 window: eight requests or more, the whole composer, the thread at its newest', async () => {
+    const camille = await ctx.models.agents.findOne({ email: 'camille@mairie.test' }).lean();
+    let last = '';
+    for (let i = 0; i < 12; i++) {
+      const r = await ctx.services.ingestInbound({ channel: 'sms', externalId: `SM${String(i).padStart(30, '0')}lt`, from: { address: `+336222222${String(i).padStart(2, '0')}` }, text: `Demande de test ${i}`, threadHints: {}, attachments: [], receivedAt: new Date() });
+      await ctx.services.citizens.setRecurringAgent({ kind: 'system' }, r.citizenId, String(camille!._id), 'test');
+      last = r.ticketId;
+    }
+    // A long thread, read up to its tenth message: the two after it are new.
+    for (let i = 0; i < 11; i++) await ctx.services.ingestInbound({ channel: 'sms', externalId: `SM${String(i).padStart(30, '0')}th`, from: { address: '+33622222211' }, text: `Message ${i} du fil, assez long pour prendre de la place dans la liste des messages.`, threadHints: {}, attachments: [], receivedAt: new Date() });
+    await ctx.models.tickets.updateOne({ _id: last }, { $set: { unreadCount: 2 } });
+
+    const { page, errors } = await logIn('camille@mairie.test');
+    expect(page.viewportSize()).toEqual({ width: 1280, height: 720 });
+    const rows = page.locator('ul.tickets button.ticket');
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(12);
+    const fullyVisible = await rows.evaluateAll((buttons) => buttons.filter((b) => {
+      const box = b.getBoundingClientRect();
+      const list = b.closest('.inbox')!.getBoundingClientRect();
+      return box.top >= list.top && box.bottom <= Math.min(list.bottom, window.innerHeight);
+    }).length);
+    expect(fullyVisible).toBeGreaterThanOrEqual(8);
+
+    await page.getByRole('button', { name: /06 22 22 22 11/ }).click();
+    await expect.poll(() => page.locator('.messages > li').count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(12);
+    const inView = (selector: string) => page.locator(selector).evaluate((el) => {
+      const box = el.getBoundingClientRect();
+      const scroller = el.closest('.thread')?.getBoundingClientRect() ?? { top: 0, bottom: window.innerHeight };
+      return box.top >= Math.max(0, scroller.top) - 1 && box.bottom <= Math.min(window.innerHeight, scroller.bottom) + 1;
+    });
+    // The whole composer is on screen, and the thread shows the « nouveaux messages » mark.
+    for (const name of ['Envoyer la réponse', 'Ajouter la note']) expect(await inView(`button:text-is("${name}")`), name).toBe(true);
+    expect(await inView('#reply-text')).toBe(true);
+    await expect.poll(() => inView('.messages > li.new-marker')).toBe(true);
+    expect(await page.locator('.messages > li.new-marker').textContent()).toBe('Nouveaux messages');
+    expect(await page.locator('#ticket-deadline').textContent()).toMatch(/^Réponse attendue au plus tard le \d\d\/\d\d\/\d{4} \d\d:\d\d \(.*min ouvrées restantes\)\.$/);
+
+    // A note just added is in view at the end of the thread.
+    await page.getByRole('textbox', { name: 'Note interne (jamais envoyée)' }).fill('Note visible en bas du fil');
+    await page.getByRole('button', { name: 'Ajouter la note' }).click();
+    await expect.poll(() => page.locator('.messages > li.note').count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => inView('.messages > li.note')).toBe(true);
+
+    // The canned-answer list opens above the text, inside the window.
+    await ctx.services.cannedAnswers.create({ kind: 'system' }, { title: 'Horaires de la mairie', body: 'Nous sommes ouverts de 9 h à 17 h.' });
+    await page.reload();
+    await page.getByRole('button', { name: /06 22 22 22 11/ }).click();
+    await page.locator('#reply-text').focus();
+    await page.keyboard.type('/hor');
+    await expect.poll(() => page.getByRole('option', { name: 'Horaires de la mairie' }).count()).toBe(1);
+    expect(await page.locator('#canned-list').evaluate((el) => { const b = el.getBoundingClientRect(); return b.top >= 0 && b.bottom <= window.innerHeight; })).toBe(true);
+    expect(errors).toEqual([]);
+  });
 });
+

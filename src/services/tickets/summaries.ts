@@ -31,6 +31,7 @@ export async function summaries(ctx: TicketContext, tickets: TicketDoc[], knownN
     firstRespondedAt: t.firstRespondedAt ? t.firstRespondedAt.toISOString() : null,
     atRisk: atRiskFrom(t),
     overdue: isOverdue(ctx, t),
+    businessMinutesLeft: t.sla && !t.sla.pausedAt && OPEN_STATUSES.includes(t.status) ? ctx.sla.minutesLeft(t.sla.dueAt, ctx.now()) : null,
     version: t.version ?? 0,
     callback: t.callback ? { slot: t.callback.slot, label: slotLabel(t.callback.slot), phone: t.callback.phone } : null,
   }));

@@ -15,7 +15,7 @@ type Deps = { api: Api; canned: CannedAnswer[]; announce: (text: string, error?:
 export function composer(ticket: TicketDetail, deps: Deps) {
   const { api } = deps;
   const channels = [...new Set(ticket.citizen.identities.map((i) => KINDS[i.kind]).filter((c): c is string => !!c))];
-  const text = h('textarea', { id: 'reply-text', rows: 4, 'aria-describedby': 'reply-counter', 'aria-autocomplete': 'list', 'aria-controls': 'canned-list' });
+  const text = h('textarea', { id: 'reply-text', rows: 3, 'aria-describedby': 'reply-counter', 'aria-autocomplete': 'list', 'aria-controls': 'canned-list' });
   const channel = h('select', { id: 'reply-channel' }, ...channels.map((c) => h('option', { value: c }, channelLabel(c))));
   const usual = replyVia(ticket.channel as ChannelName);
   channel.value = channels.includes(usual) ? usual : (channels[0] ?? '');
@@ -78,14 +78,15 @@ export function composer(ticket: TicketDetail, deps: Deps) {
     { class: 'composer', 'aria-labelledby': 'reply-title', onsubmit: send },
     h('h3', { id: 'reply-title' }, t('ui.reply.title')),
     h('label', { for: 'reply-text' }, t('ui.reply.text')),
-    text,
+    // Above the text: the composer sits at the bottom of the window, and the list must be seen.
     canned.element,
+    text,
     counter,
     h('div', { class: 'row' }, h('span', {}, h('label', { for: 'reply-channel' }, t('ui.reply.channel')), channel), h('button', { type: 'submit' }, t('ui.reply.send'))),
     fileRow,
   );
 
-  return h('div', {}, reply, noteForm(ticket, deps));
+  return h('div', { class: 'composers' }, reply, noteForm(ticket, deps));
 }
 
 /** An internal note: for agents only, never sent to the citizen. */

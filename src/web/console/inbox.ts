@@ -144,7 +144,7 @@ function inboxControls(views: View[], current: View, on: { choose: (view: View) 
   const tabs = views.map((view) =>
     h('button', { type: 'button', 'aria-pressed': String(view === current), 'data-view': view, onclick: () => choose(view) }, viewLabels[view]),
   );
-  const search = h('input', { id: 'inbox-q', type: 'search', maxlength: 100, autocomplete: 'off' });
+  const search = h('input', { id: 'inbox-q', type: 'search', maxlength: 100, autocomplete: 'off', placeholder: t('ui.inbox.search_hint') });
   const select = (id: string, options: [string, string][]) => h('select', { id }, h('option', { value: '' }, t('ui.inbox.any')), ...options.map(([v, l]) => h('option', { value: v }, l)));
   const statusSelect = select('inbox-status', STATUSES.map((s) => [s, statusLabel(s)]));
   const channelSelect = select('inbox-channel', CHANNELS.map((c) => [c, channelLabel(c)]));
@@ -152,13 +152,15 @@ function inboxControls(views: View[], current: View, on: { choose: (view: View) 
   const filters = h(
     'form',
     { class: 'filters', role: 'search', 'aria-label': t('ui.inbox.filters'), onsubmit: (e: Event) => { e.preventDefault(); apply(); } },
-    h('label', { for: 'inbox-q' }, t('ui.inbox.search')), search,
-    h('div', { class: 'row' },
-      h('span', {}, h('label', { for: 'inbox-status' }, t('ui.inbox.status')), statusSelect),
-      h('span', {}, h('label', { for: 'inbox-channel' }, t('ui.inbox.channel')), channelSelect),
-      h('span', {}, h('label', { for: 'inbox-category' }, t('ui.inbox.category')), categoryInput),
-    ),
-    h('button', { type: 'submit' }, t('ui.inbox.apply')),
+    h('div', { class: 'row search-row' }, h('label', { for: 'inbox-q' }, t('ui.inbox.search')), search, h('button', { type: 'submit' }, t('ui.inbox.apply'))),
+    // Folded: the list keeps the height for the requests themselves.
+    h('details', {},
+      h('summary', {}, t('ui.inbox.more_filters')),
+      h('div', { class: 'row' },
+        h('span', {}, h('label', { for: 'inbox-status' }, t('ui.inbox.status')), statusSelect),
+        h('span', {}, h('label', { for: 'inbox-channel' }, t('ui.inbox.channel')), channelSelect),
+        h('span', {}, h('label', { for: 'inbox-category' }, t('ui.inbox.category')), categoryInput),
+      )),
   );
   return { tabs, filters, search, statusSelect, channelSelect, categoryInput };
 }
@@ -186,10 +188,11 @@ function update(li: HTMLLIElement & { __ticket?: TicketSummary }, ticket: Ticket
   button.classList.toggle('unread', ticket.unreadCount > 0);
   if (ticket.id === current) button.setAttribute('aria-current', 'true');
   else button.removeAttribute('aria-current');
-  const meta = [ticket.reference, statusLabel(ticket.status), channelLabel(ticket.channel)];
+  // What matters first comes first: the line is cut at the inbox's width.
+  const meta = [ticket.reference, statusLabel(ticket.status), ticket.responseDueAt ? t('ui.inbox.due', { date: formatDate(ticket.responseDueAt) }) : t('ui.inbox.nothing_due')];
   if (ticket.unreadCount) meta.push(t('ui.inbox.unread', { count: ticket.unreadCount }));
   if (ticket.callback) meta.push(t('ui.inbox.callback', { slot: ticket.callback.label }));
-  meta.push(ticket.responseDueAt ? t('ui.inbox.due', { date: formatDate(ticket.responseDueAt) }) : t('ui.inbox.nothing_due'));
+  meta.push(channelLabel(ticket.channel));
   replaceChildren(
     button,
     h('span', { class: 'who' }, `${ticket.citizen.name ?? ticket.citizen.contact ?? t('ui.unknown_citizen')} — ${ticket.subject || t('ui.no_subject')}`),

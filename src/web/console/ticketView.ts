@@ -3,7 +3,7 @@
 // is viewing or typing, the reply and note forms, the citizen, and a manager's actions.
 import type { Api } from '../shared/api.js';
 import { h, replaceChildren } from '../shared/dom.js';
-import { t } from '../shared/i18n.js';
+import { formatDate, t } from '../shared/i18n.js';
 import { citizenActions } from './citizenActions.js';
 import { callPanel } from './callPanel.js';
 import { citizenPanel } from './citizenPanel.js';
@@ -38,7 +38,7 @@ export function mountTicketView(root: HTMLElement, deps: {
     const detail = await api.get<TicketDetail>(`/api/tickets/${ticketId}?limit=100`);
     ticket = detail;
     thread.clear();
-    thread.render(detail.messages);
+    thread.render(detail.messages, detail.unreadCount);
     history = historyPanel(detail.id, api);
     fields = ticketFields(detail, { api, announce: deps.announce, onSaved: () => void refresh({ quiet: true }) });
     assignee = h('p', { class: 'meta', id: 'ticket-assignee' }, assigneeLine(detail));
@@ -47,6 +47,7 @@ export function mountTicketView(root: HTMLElement, deps: {
       root,
       h('div', { class: 'ticket-main' },
         heading,
+        deadlineLine(detail),
         assignee,
         fields.element,
         detail.satisfaction
@@ -55,20 +56,24 @@ export function mountTicketView(root: HTMLElement, deps: {
         callPanel(detail, { api, announce: deps.announce }),
         presence,
         thread.element,
-        composer(detail, { api, canned: deps.canned(), announce: deps.announce, onSent: () => void refresh({ quiet: true }), onTyping: () => deps.onTyping(detail.id) }),
+        composer(detail, { api, canned: deps.canned(), announce: deps.announce, onSent: () => void refresh({ quiet: true, toEnd: true }), onTyping: () => deps.onTyping(detail.id) }),
       ),
       sidePanel(detail, deps, history.element, () => void refresh({ quiet: true }), citizen),
     );
-    heading.focus();
+    heading.focus({ preventScroll: true });
+    // The newest messages are what the agent opened it for: shown first (from the « nouveaux messages » mark).
+    thread.showNewest();
   }
 
   /** Live: new messages appended, statuses patched; the forms (and what is typed in them) stay. `quiet`: after the agent's own action. */
-  async function refresh(options: { quiet?: boolean } = {}) {
+  async function refresh(options: { quiet?: boolean; toEnd?: boolean } = {}) {
     if (!ticket) return;
     // A refresh that fails keeps what is shown; the next live event refreshes again.
     const detail = await api.get<TicketDetail>(`/api/tickets/${ticket.id}?limit=100`).catch(() => null);
     if (!detail || detail.id !== ticket?.id) return;
     thread.render(detail.messages);
+    // What the agent just sent or noted is shown, wherever they were reading.
+    if (options.toEnd) thread.showEnd();
     assignee.textContent = assigneeLine(detail);
     citizen.update(detail);
     // A colleague's change: shown where it applies, said once, the focus left where it is.
@@ -115,30 +120,59 @@ type CitizenBox = ReturnType<typeof citizenBox>;
 
 const assigneeLine = (detail: TicketDetail) => (detail.assignee ? t('ui.ticket.assigned_to', { name: detail.assignee.name ?? '' }) : t('ui.ticket.unassigned'));
 
-/** The thread: entries appended as they come, patched when their status moves, never rebuilt. */
+/**
+ * The thread: entries appended as they come, patched when their status moves, never rebuilt. It opens
+ * at its newest entries, from a « nouveaux messages » mark before those the agent has not read; an entry
+ * that arrives while the agent reads the end keeps the end in view (an agent reading older ones stays there).
+ */
 function threadList(onDownload: (attachmentId: string, filename: string | null) => void) {
   const rendered = new Map<string, HTMLLIElement>();
   // Focusable: a long thread scrolls, and keyboard users scroll it too.
   const list = h('ol', { class: 'messages', tabindex: 0, 'aria-labelledby': 'thread-title' });
+  // The log role on a wrapper: the list keeps its list semantics inside; the wrapper scrolls.
+  const element = h('div', { role: 'log', class: 'thread', 'aria-labelledby': 'thread-title' }, list);
+  let marker: HTMLLIElement | null = null;
+  const atEnd = () => element.scrollHeight - element.scrollTop - element.clientHeight < 80;
   return {
-    // The log role on a wrapper: the list keeps its list semantics inside.
-    element: h('div', { role: 'log', 'aria-labelledby': 'thread-title' }, list),
+    element,
     clear() {
       rendered.clear();
+      marker = null;
       list.textContent = '';
     },
-    render(messages: Message[]) {
+    /** Adds the new entries, patches the others; `unread`: how many of the citizen's last messages are new (marked once, on opening). */
+    render(messages: Message[], unread = 0) {
+      const follow = atEnd();
+      const firstUnread = unread > 0 ? messages.filter((m) => m.direction === 'in').at(-unread) : undefined;
       for (const message of messages) {
         const existing = rendered.get(message.id);
         if (existing) fillMessage(existing, message, onDownload);
         else {
           const li = messageItem(message, onDownload);
           rendered.set(message.id, li);
+          if (message === firstUnread && !marker) list.append((marker = h('li', { class: 'new-marker' }, h('span', {}, t('ui.ticket.new_messages')))));
           list.append(li);
         }
       }
+      if (follow) element.scrollTop = element.scrollHeight;
+    },
+    showNewest() {
+      if (marker) element.scrollTop = marker.offsetTop - element.offsetTop;
+      else element.scrollTop = element.scrollHeight;
+    },
+    showEnd() {
+      element.scrollTop = element.scrollHeight;
     },
   };
+}
+
+/** The answer due: its date and time, and the business time left (or « en retard »). */
+function deadlineLine(detail: TicketDetail) {
+  if (!detail.responseDueAt) return h('p', { class: 'meta', id: 'ticket-deadline' }, t('ui.ticket.nothing_due'));
+  const minutes = detail.businessMinutesLeft ?? 0;
+  const left = t('ui.ticket.business_left', { hours: Math.floor(minutes / 60), minutes: minutes % 60 });
+  return h('p', { class: detail.overdue ? 'meta risk overdue' : detail.atRisk ? 'meta risk' : 'meta', id: 'ticket-deadline' },
+    detail.overdue ? t('ui.ticket.overdue_since', { date: formatDate(detail.responseDueAt) }) : t('ui.ticket.due', { date: formatDate(detail.responseDueAt), left }));
 }
 
 /** Beside the thread: the citizen, the pieces to provide, a manager's actions, the ticket's history. */
