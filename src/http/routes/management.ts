@@ -64,7 +64,7 @@ export const managementRoutes =
         tags: ['managers'], summary: 'The period’s requests, one line each (reference, channel, opened, first answer, on time, agent, team, status, satisfaction), as CSV (manager)', security,
         description: `Same range as /api/stats. French headers, semicolons, UTF-8 with a byte-order mark; at most ${EXPORT_MAX_ROWS} lines.`,
         querystring: StatsQuery,
-        response: { 200: Type.String({ description: 'text/csv' }), ...errors(400, 401, 403) },
+        response: { 200: { description: 'one line per request, French headers', content: { 'text/csv': { schema: { type: 'string' } } } }, ...errors(400, 401, 403) },
       },
       preHandler: auth.requireRole('manager', 'admin'),
     }, async (request, reply) => {
