@@ -5,7 +5,8 @@ import { replyVia } from '../../channels/registry.js';
 export interface AcknowledgementInput {
   reference: string;
   agentFirstName?: string | null;
-  promiseHours: number;
+  /** A number, or a template variable ("{{promise.hours}}") when the text is shown as a template. */
+  promiseHours: number | string;
   serviceName: string;
   portalLink?: string | null;
   citizenName?: string | null;

@@ -1,7 +1,7 @@
 // The automation settings: acknowledgement templates, keyword rules (category and team at ingest),
 // closing resolved tickets and reminding citizens on pending ones. Read often, written by admins.
 import { Invalid, NotFound } from '../domain/errors.js';
-import { AUTOMATION_VARIABLES, matchCategoryRule, unknownAutomationVariables } from '../domain/templates.js';
+import { acknowledgement, AUTOMATION_VARIABLES, DEFAULT_CLOSING, DEFAULT_REMINDER, matchCategoryRule, unknownAutomationVariables } from '../domain/templates.js';
 import type { Models } from '../store/index.js';
 import { automationSettings } from '../store/repositories/settings.js';
 import { teamsStore } from '../store/repositories/teams.js';
@@ -57,6 +57,16 @@ export function createAutomationService(deps: { models: Models; audit: Audit }) 
       current.forget();
       await audit(actor, 'automation.updated', {}, { from: before, to: change });
       return get();
+    },
+
+    /** What is sent when a text is left empty, written with its variables (shown on the automation page). */
+    defaults() {
+      const sample = { reference: '{{ticket.reference}}', agentFirstName: '{{agent.firstName}}', promiseHours: '{{promise.hours}}', serviceName: '{{service.name}}', portalLink: '{{portal.link}}' };
+      return {
+        acknowledgements: { sms: acknowledgement('sms', sample).text, email: acknowledgement('email', sample).text, chat: acknowledgement('chat', sample).text },
+        reminderMessage: DEFAULT_REMINDER,
+        closingMessage: DEFAULT_CLOSING,
+      };
     },
 
     /** The keyword rule that applies to a new request's text, if any. */

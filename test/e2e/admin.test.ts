@@ -73,11 +73,23 @@ describe('administration from the console', () => {
 
     await page.getByRole('button', { name: 'Automatisation' }).click();
     await page.getByLabel('Relancer l’usager après (jours sans réponse de sa part)').fill('5');
-    await page.getByLabel(/Règles de routage/).fill('permis, urbanisme => urbanisme');
+    // The default texts are shown beside the empty fields.
+    expect(await page.locator('#auto-ack-sms-default').textContent()).toMatch(/^Laissé vide, le texte envoyé est : « Bonjour, votre demande est enregistrée sous la référence \{\{ticket\.reference\}\}/);
+    // A rule as a row: keywords, category and the team it goes to; the preview says where a message goes.
+    await page.getByRole('button', { name: 'Ajouter une règle' }).click();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Mots-clés de la règle 1');
+    await page.keyboard.type('permis, urbanisme');
+    await page.getByLabel('Catégorie de la règle 1').fill('urbanisme');
+    await page.getByLabel('Équipe de la règle 1').selectOption({ label: 'État civil' });
+    await page.getByLabel('Essayer les règles sur un message').fill('Bonjour, où en est mon permis de construire ?');
+    await expect.poll(() => page.locator('#rules-outcome').textContent()).toBe('Ce message serait classé « urbanisme » et irait à l’équipe État civil.');
+    await page.getByLabel('Essayer les règles sur un message').fill('Bonjour, une question sur la cantine');
+    await expect.poll(() => page.locator('#rules-outcome').textContent()).toMatch(/^Aucune règle ne s’applique : ce message irait à l’équipe par défaut/);
     await page.getByRole('button', { name: 'Enregistrer l’automatisation' }).click();
     await expect.poll(() => page.getByRole('status').textContent(), { timeout: 10_000 }).toBe('Automatisation enregistrée.');
     const settings = await ctx.services.automation.get();
-    expect(settings).toMatchObject({ reminderAfterDays: 5, categoryRules: [{ keywords: ['permis', 'urbanisme'], category: 'urbanisme' }] });
+    const team = await ctx.models.teams.findOne({ name: 'État civil' }).lean();
+    expect(settings).toMatchObject({ reminderAfterDays: 5, categoryRules: [{ keywords: ['permis', 'urbanisme'], category: 'urbanisme', teamId: String(team!._id) }] });
     expect(await axeViolations(page, 'console automation')).toEqual([]);
     expect(errors).toEqual([]);
   });

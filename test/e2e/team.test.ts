@@ -70,6 +70,12 @@ describe('a ticket shared by two people', () => {
     expect((await ctx.models.tickets.findById(sms.ticketId).lean())!.priority).toBe('low');
     await expect.poll(() => notice.textContent()).toBe('');
     expect(agent.errors).toEqual([]);
+
+    // The manager sees the automation read-only, and is told why.
+    await manager.page.getByRole('button', { name: 'Automatisation' }).click();
+    await expect.poll(() => manager.page.locator('#automation-read-only').textContent(), { timeout: 10_000 }).toBe('Seuls les administrateurs peuvent modifier l’automatisation : vous la voyez en lecture seule.');
+    expect(await manager.page.locator('#auto-ack-sms').isDisabled()).toBe(true);
+    expect(await manager.page.getByRole('button', { name: 'Ajouter une règle' }).count()).toBe(0);
   });
 
   it('asks the admin who takes over a leaving agent’s work, with its counts, then keeps him listed, greyed', async () => {

@@ -25,6 +25,16 @@ const Automation = Type.Object(
   { $id: 'Automation' },
 );
 
+/** The settings as read: with the texts sent when one is left empty. */
+const AutomationAnswer = Type.Object({
+  ...Automation.properties,
+  defaults: Type.Object({
+    acknowledgements: Type.Object({ sms: Type.String(), email: Type.String(), chat: Type.String() }),
+    reminderMessage: Type.String(),
+    closingMessage: Type.String(),
+  }, { description: 'the texts sent when one is left empty, with their variables' }),
+});
+
 const StatsQuery = Type.Object({
   from: Type.Optional(Type.String({ format: 'date-time' })),
   to: Type.Optional(Type.String({ format: 'date-time' })),
@@ -73,9 +83,9 @@ export const managementRoutes =
     });
 
     app.get('/api/settings/automation', {
-      schema: { tags: ['automation'], summary: 'Acknowledgement templates, keyword rules, closing and reminders (manager)', security, response: { 200: Type.Ref('Automation'), ...errors(401, 403) } },
+      schema: { tags: ['automation'], summary: 'Acknowledgement templates, keyword rules, closing and reminders (manager), with the texts sent when one is left empty', security, response: { 200: AutomationAnswer, ...errors(401, 403) } },
       preHandler: auth.requireRole('manager', 'admin'),
-    }, async () => services.automation.get());
+    }, async () => ({ ...(await services.automation.get()), defaults: services.automation.defaults() }));
 
     app.put('/api/settings/automation', {
       schema: { tags: ['automation'], summary: 'Change the automation (admin)', security, body: Type.Partial(Automation, { additionalProperties: false }), response: { 200: Type.Ref('Automation'), ...errors(400, 401, 403, 404) } },
