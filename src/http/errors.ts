@@ -114,11 +114,33 @@ export function registerErrorHandling(app: FastifyInstance): void {
     });
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({
-      error: { code: 'not_found', message: t('http.route_not_found', { method: request.method, path: redactUrl(request.url.split('?')[0]) ?? '' }, localeOf(request.headers['accept-language'])) },
-    }),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const locale = localeOf(request.headers['accept-language']);
+    // A person who followed a wrong link gets a page in their language; programs get the usual JSON.
+    if (request.method === 'GET' && !request.url.startsWith('/api/') && /text\/html/.test(request.headers.accept ?? '')) {
+      return reply.status(404).type('text/html; charset=utf-8').send(notFoundPage(locale));
+    }
+    return reply.status(404).send({
+      error: { code: 'not_found', message: t('http.route_not_found', { method: request.method, path: redactUrl(request.url.split('?')[0]) ?? '' }, locale) },
+    });
+  });
+}
+
+/** The page a browser shows for an unknown address: plain HTML (no script, no style to allow), in the reader's language. */
+function notFoundPage(locale: Locale): string {
+  const text = (key: Parameters<typeof t>[0]) => t(key, {}, locale).replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return `<!doctype html>
+<html lang="${locale}">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${text('http.page_not_found_title')}</title></head>
+<body>
+<main>
+<h1>${text('http.page_not_found_title')}</h1>
+<p>${text('http.page_not_found_text')}</p>
+<ul><li><a href="/">${text('http.page_not_found_home')}</a></li><li><a href="/console">${text('http.page_not_found_console')}</a></li></ul>
+</main>
+</body>
+</html>
+`;
 }
 
 const STORE_DOWN = new Set([

@@ -6,6 +6,7 @@ export const fr = {
   'auth.not_authenticated': 'Vous n’êtes pas connecté.',
   'auth.token_expired': 'Votre session a expiré : reconnectez-vous.',
   'auth.token_invalid': 'Session invalide : reconnectez-vous.',
+  'auth.account_deactivated': 'Ce compte a été désactivé : adressez-vous à l’administrateur de votre service.',
   'auth.wrong_credentials': 'Adresse e-mail ou mot de passe incorrect.',
   'auth.account_inactive': 'Ce compte est désactivé.',
   'auth.session_revoked': 'Cette session a pris fin (mot de passe ou droits modifiés) : reconnectez-vous.',
@@ -137,6 +138,10 @@ export const fr = {
   'twilio.field_invalid': 'Webhook Twilio : {name} illisible.',
   'twilio.status_unknown': 'MessageStatus inconnu « {status} ».',
   // Generic refusals made by the HTTP layer
+  'http.page_not_found_title': 'Page introuvable',
+  'http.page_not_found_text': 'L’adresse demandée n’existe pas ou plus. Si vous suivez une demande, utilisez le lien reçu par SMS ou par e-mail.',
+  'http.page_not_found_home': 'Accueil du service',
+  'http.page_not_found_console': 'Console des agents',
   'http.route_not_found': 'Aucune route {method} {path}.',
   'http.invalid_input': 'Requête invalide : {detail}',
   'http.uri_too_long': 'Une partie de l’adresse est trop longue.',

@@ -57,6 +57,23 @@ describe('health and readiness', () => {
   });
 });
 
+describe('unknown addresses', () => {
+  it('answers a browser with a French page, and a program with the JSON error', async () => {
+    const page = await fetch(`${base}/portail-inconnu`, { headers: { accept: 'text/html,application/xhtml+xml', 'accept-language': 'fr-FR' } });
+    expect(page.status).toBe(404);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await page.text();
+    expect(html).toContain('<html lang="fr">');
+    expect(html).toContain('<h1>Page introuvable</h1>');
+    expect(html).not.toMatch(/<script/);
+    const api = await fetch(`${base}/portail-inconnu`, { headers: { accept: 'application/json' } });
+    expect(api.status).toBe(404);
+    expect((await api.json()).error).toMatchObject({ code: 'not_found', message: 'Aucune route GET /portail-inconnu.' });
+    // An API path stays JSON even for a browser.
+    expect((await fetch(`${base}/api/inconnu`, { headers: { accept: 'text/html' } })).headers.get('content-type')).toMatch(/^application\/json/);
+  });
+});
+
 describe('login', () => {
   it('returns a signed token with an expiry and the agent', async () => {
     const res = await call('POST', '/api/auth/login', { body: { email: 'agent@mairie.test', password: 'password-123' } });

@@ -65,6 +65,12 @@ describe('sessions outlive no change of access', () => {
     const before = (await ctx.services.agents.login('camille@mairie.test', 'nouveau-mot-de-passe-2')).token;
     expect((await admin('PATCH', `/api/agents/${ids[0]}`, { active: false })).status).toBe(200);
     expect((await me(base, before)).status).toBe(401);
+    // Logging in again says why, to whoever knows the password only; a wrong one says nothing more.
+    const closed = await request(base, 'POST', '/api/auth/login', { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'camille@mairie.test', password: 'nouveau-mot-de-passe-2' }) });
+    expect(closed.status).toBe(401);
+    expect(closed.json.error).toMatchObject({ code: 'account_deactivated', message: 'Ce compte a été désactivé : adressez-vous à l’administrateur de votre service.' });
+    const guessed = await request(base, 'POST', '/api/auth/login', { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'camille@mairie.test', password: 'pas-le-bon-mot-de-passe' }) });
+    expect(guessed.json.error.code).toBe('unauthorized');
     expect((await admin('PATCH', `/api/agents/${ids[0]}`, { active: true })).status).toBe(200);
     expect((await me(base, before)).status).toBe(401);
     expect((await me(base, (await ctx.services.agents.login('camille@mairie.test', 'nouveau-mot-de-passe-2')).token)).status).toBe(200);

@@ -32,13 +32,15 @@ export async function login(ctx: AgentContext, emailInput: string, password: str
   const email = normaliseEmail(emailInput) ?? '';
   // No address: an in-process caller (a script, a test), not a network client.
   if (address !== undefined) await admit(ctx, email, address);
-  const agent = email ? await ctx.store.activeByEmail(email) : null;
+  const agent = email ? await ctx.store.byEmail(email) : null;
   // An unreadable stored hash verifies nothing: wrong credentials.
   const valid = await verifyPassword(password, agent?.passwordHash ?? (await ctx.decoyHash)).catch(() => false);
   if (!agent || !valid) {
     if (address !== undefined) await ctx.throttle.failed(email, address);
     throw new Unauthorized('auth.wrong_credentials');
   }
+  // Said only to who knows the password: the account exists, and is closed.
+  if (agent.active === false) throw new Unauthorized('auth.account_deactivated').with({}, 'account_deactivated');
   if (address !== undefined) await ctx.throttle.succeeded(email, address);
   if (needsRehash(agent.passwordHash)) await ctx.store.setPasswordHash(agent._id, await hashPassword(password), false);
   const { token, expiresAt } = await ctx.tokens.sign({ agentId: String(agent._id), role: agent.role }, agent.sessionVersion ?? 0);

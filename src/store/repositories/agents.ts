@@ -15,6 +15,7 @@ export function agentsStore(models: Models) {
     byId: (id: Id | null | undefined) => (valid(id) ? agents.findById(id).lean() : Promise.resolve(null)),
     activeById: (id: Id | null | undefined) => (valid(id) ? agents.findOne({ _id: id, active: true }).lean() : Promise.resolve(null)),
     activeByEmail: (email: string) => agents.findOne({ email, active: true }).lean(),
+    byEmail: (email: string) => agents.findOne({ email }).lean(),
     isActive: async (id: Id | null | undefined) => valid(id) && !!(await agents.exists({ _id: id, active: true })),
     teamOf: async (id: Id) => (valid(id) ? ((await agents.findById(id, { teamId: 1 }).lean())?.teamId ?? null) : null),
     /** The agents among `ids` (the access rule reads them whole). */
