@@ -3,7 +3,7 @@
 // embedded store and when that channel's real settings are absent (channels/registry.ts).
 import { randomUUID } from 'node:crypto';
 import { Invalid } from '../../src/domain/errors.js';
-import { smsLength } from '../../src/domain/sms.js';
+import { smsLength, toGsm7 } from '../../src/domain/sms.js';
 import type { ChannelAdapter, OutboundMessage, SendResult } from '../types.js';
 
 export interface SandboxDelivery {
@@ -50,8 +50,9 @@ export function createSandboxAdapter(channel: 'sms' | 'email', box: SandboxBox, 
         id,
         channel,
         to: message.to,
-        subject: message.subject ?? null,
-        text: message.text,
+        // An SMS has no subject, and goes out in GSM-7 where the text allows (as Twilio sends it).
+        subject: channel === 'sms' ? null : (message.subject ?? null),
+        text: channel === 'sms' ? toGsm7(message.text) : message.text,
         attachments: (message.attachments ?? []).map((a) => a.filename ?? 'piece-jointe'),
         at: new Date().toISOString(),
       });

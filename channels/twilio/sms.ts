@@ -1,7 +1,7 @@
 // The SMS adapter: one SDK call to send, a status callback per message, Twilio errors classified.
 import twilio from 'twilio';
 import { Invalid } from '../../src/domain/errors.js';
-import { smsLength } from '../../src/domain/sms.js';
+import { smsLength, toGsm7 } from '../../src/domain/sms.js';
 import type { ChannelAdapter, OutboundMessage, SendResult } from '../types.js';
 import type { TwilioClient } from './client.js';
 import { TWILIO_ERRORS, twilioReason } from './errors.js';
@@ -29,7 +29,7 @@ export function createTwilioSmsAdapter(settings: {
         const sent = await settings.client.messages.create({
           to: message.to,
           from: settings.from,
-          body: message.text,
+          body: toGsm7(message.text),
           statusCallback: settings.statusCallbackUrl(message.messageId),
         });
         return { ok: true, externalId: sent.sid };
@@ -45,7 +45,7 @@ export function createTwilioSmsAdapter(settings: {
 
     async findSent(message: OutboundMessage, since: Date) {
       const recent = await settings.client.messages.list({ to: message.to, from: settings.from, dateSentAfter: since, limit: 50 });
-      return recent.find((m) => m.body === message.text)?.sid;
+      return recent.find((m) => m.body === toGsm7(message.text))?.sid;
     },
   };
 }

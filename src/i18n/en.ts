@@ -340,7 +340,7 @@ export const en: Record<keyof typeof fr, string> = {
   'ui.reply.channel': 'Reply channel',
   'ui.reply.send': 'Send reply',
   'ui.reply.sent': 'Reply stored, sending.',
-  'ui.reply.sms_counter': '{chars} characters, {segments} SMS ({encoding})',
+  'ui.reply.sms_counter': '{chars} characters of {limit}, {segments} SMS ({encoding})',
   'ui.reply.attach': 'Attach a file (email)',
   'ui.reply.canned_list': 'Canned answers',
   'ui.reply.canned_none': 'No canned answer matches.',

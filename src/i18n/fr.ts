@@ -350,7 +350,7 @@ export const fr = {
   'ui.reply.channel': 'Canal de réponse',
   'ui.reply.send': 'Envoyer la réponse',
   'ui.reply.sent': 'Réponse enregistrée, envoi en cours.',
-  'ui.reply.sms_counter': '{chars} caractères, {segments} SMS ({encoding})',
+  'ui.reply.sms_counter': '{chars} caractères sur {limit}, {segments} SMS ({encoding})',
   'ui.reply.attach': 'Joindre un fichier (e-mail)',
   'ui.reply.canned_list': 'Réponses types',
   'ui.reply.canned_none': 'Aucune réponse type ne correspond.',

@@ -24,6 +24,18 @@ export const DEMO_AGENTS = [
   { name: 'Alex Durand', email: 'admin@mairie.example', role: 'admin', team: 'accueil' },
 ] as const;
 
+/** The demo's canned answers: written for SMS too (GSM-7, two parts at most with a portal link). */
+export const DEMO_CANNED = [
+  { title: 'Horaires', body: 'Bonjour {{citizen.firstName}}, la mairie est ouverte du lundi au vendredi de 8 h 30 à 12 h et de 13 h 30 à 17 h 30, et le samedi de 9 h à 12 h. {{agent.firstName}}' },
+  // Its pieces join the request's checklist, which the portal shows with an upload for each.
+  {
+    title: 'Pièces à fournir',
+    body: 'Bonjour {{citizen.firstName}}, pour compléter votre demande {{ticket.reference}}, merci de nous transmettre les pièces demandées depuis votre espace de suivi : {{portal.link}} {{agent.firstName}}',
+    documents: ['Justificatif de domicile de moins de trois mois', 'Pièce d\'identité'],
+  },
+  { title: 'Signalement pris en compte', body: 'Bonjour, merci pour votre signalement : il est transmis aux services techniques, qui interviendront dans les meilleurs délais. {{agent.firstName}}' },
+];
+
 export interface BootstrapReport {
   adminCreated?: string;
   demoSeeded: boolean;
@@ -95,11 +107,7 @@ export async function bootstrap(deps: {
         receivedAt: minutesAgo(request.hoursAgo * 60),
       });
     }
-    await cannedAnswersStore(models).createMany([
-      { title: 'Horaires', body: 'Bonjour {{citizen.firstName}}, la mairie est ouverte du lundi au vendredi de 8 h 30 à 12 h et de 13 h 30 à 17 h 30, et le samedi de 9 h à 12 h. {{agent.firstName}}' },
-      { title: 'Pièces à fournir', body: 'Bonjour {{citizen.firstName}}, pour compléter votre demande {{ticket.reference}}, merci de nous transmettre un justificatif de domicile de moins de trois mois et une pièce d’identité. Suivez votre demande ici : {{portal.link}} {{agent.firstName}}' },
-      { title: 'Signalement pris en compte', body: 'Bonjour, merci pour votre signalement : il est transmis aux services techniques, qui interviendront dans les meilleurs délais. {{agent.firstName}}' },
-    ]);
+    await cannedAnswersStore(models).createMany([...DEMO_CANNED]);
     report.demoSeeded = true;
     log.info('demo data created');
   }

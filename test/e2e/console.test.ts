@@ -90,9 +90,9 @@ describe('agent console', () => {
     const { page } = await logIn(agent!.email);
     await page.getByRole('button', { name: /Paul Durand/ }).click();
     await page.getByLabel('Votre réponse (tapez / pour une réponse type)').fill('a'.repeat(161));
-    await expect.poll(() => page.locator('#reply-counter').textContent()).toBe('161 caractères, 2 SMS (GSM-7)');
+    await expect.poll(() => page.locator('#reply-counter').textContent()).toBe('161 caractères sur 306, 2 SMS (GSM-7)');
     await page.getByLabel('Votre réponse (tapez / pour une réponse type)').fill('Ça coûte 10 €');
-    await expect.poll(() => page.locator('#reply-counter').textContent()).toBe('13 caractères, 1 SMS (UCS-2)');
+    await expect.poll(() => page.locator('#reply-counter').textContent()).toBe('13 caractères sur 70, 1 SMS (UCS-2)');
   });
 
   it('lets a manager reassign a ticket and change the usual agent, each with a reason, and the first agent sees it leave', async () => {

@@ -48,3 +48,19 @@ describe('automation rules', () => {
     expect(unknownAutomationVariables('{{ticket.reference}} {{citizen.iban}}')).toEqual(['citizen.iban']);
   });
 });
+
+describe('the demo’s canned answers', () => {
+  it('fit two SMS in GSM-7 with a portal link, and the documents answer fills the checklist', async () => {
+    const { DEMO_CANNED } = await import('../../src/services/bootstrap.js');
+    const { renderCanned } = await import('../../src/domain/templates.js');
+    for (const answer of DEMO_CANNED) {
+      const text = renderCanned(answer.body, {
+        'citizen.firstName': 'Claire', 'citizen.name': 'Claire Petit', 'ticket.reference': 'GRU-2026-000123',
+        'agent.firstName': 'Camille', 'agent.name': 'Camille Martin', 'portal.link': `http://localhost:3000/portal/${'x'.repeat(32)}`,
+      });
+      expect(smsLength(text), answer.title).toMatchObject({ encoding: 'GSM-7' });
+      expect(smsLength(text).segments, answer.title).toBeLessThanOrEqual(2);
+    }
+    expect(DEMO_CANNED.find((a) => a.title === 'Pièces à fournir')).toMatchObject({ documents: ['Justificatif de domicile de moins de trois mois', "Pièce d'identité"] });
+  });
+});

@@ -1,7 +1,7 @@
 // The reply form: the channel to answer on, an SMS counter while typing, canned answers inserted by
 // typing "/" and a few letters (a listbox the keyboard drives), a file for an email reply; and the
 // internal note form beside it.
-import { smsLength } from '../../domain/sms.js';
+import { smsLength, toGsm7 } from '../../domain/sms.js';
 import type { Api } from '../shared/api.js';
 import { h } from '../shared/dom.js';
 import { channelLabel, t } from '../shared/i18n.js';
@@ -26,7 +26,7 @@ export function composer(ticket: TicketDetail, deps: Deps) {
     fileRow.hidden = channel.value !== 'email';
     if (channel.value === 'sms') {
       const length = smsLength(text.value);
-      counter.textContent = t('ui.reply.sms_counter', { chars: text.value.length, segments: length.segments, encoding: length.encoding });
+      counter.textContent = t('ui.reply.sms_counter', { chars: toGsm7(text.value).length, limit: length.limit, segments: length.segments, encoding: length.encoding });
     } else counter.textContent = '';
   };
   // A canned answer with "pièces à fournir" goes with the reply, so its pieces join the ticket's checklist.
