@@ -65,11 +65,12 @@ export function createSatisfactionService(deps: SatisfactionDeps) {
       if (!claimed) return;
       const channels = await deps.channelsOf(claimed);
       const preferred = replyVia(claimed.lastInboundChannel as InboundChannel);
-      const channel = channels.has(preferred) ? preferred : null;
-      if (!channel) return; // the portal shows the question; no channel to carry it
+      // Last written from the portal (or a channel now closed): asked on another of theirs; with none, the portal shows it.
+      const channel = channels.has(preferred) ? preferred : ([...channels.keys()][0] ?? null);
+      if (!channel) return;
       const link = deps.portalLink();
       const text =
-        channel === 'sms' ? t('satisfaction.ask_sms', { reference: claimed.reference, service: deps.settings.serviceName })
+        channel === 'sms' ? t('satisfaction.ask_sms', { reference: claimed.reference, service: sentenceStart(deps.settings.serviceName) })
         : channel === 'email' ? t('satisfaction.ask_email', { reference: claimed.reference, service: deps.settings.serviceName, links: [1, 2, 3, 4, 5].map((n) => `${n} – ${t(`satisfaction.score.${n}` as 'satisfaction.score.1')} : ${link}?note=${n}`).join('\n') })
         : t('satisfaction.ask_chat', { reference: claimed.reference });
       try {
@@ -95,6 +96,9 @@ export function createSatisfactionService(deps: SatisfactionDeps) {
   };
 }
 export type SatisfactionService = ReturnType<typeof createSatisfactionService>;
+
+/** "la mairie" opening a sentence: "La mairie". */
+const sentenceStart = (text: string) => text.charAt(0).toLocaleUpperCase('fr-FR') + text.slice(1);
 
 type Recorder = (ticketId: Types.ObjectId, answer: { score: number; comment?: string | null; channel: string }, actor: Actor) => Promise<unknown>;
 

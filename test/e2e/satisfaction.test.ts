@@ -29,7 +29,7 @@ describe('satisfaction pages', () => {
     const group = page.getByRole('group', { name: 'Votre note de 1 à 5' });
     await expect.poll(() => group.isVisible(), { timeout: 10_000 }).toBe(true);
     expect(await axeViolations(page, 'widget satisfaction (phone)')).toEqual([]);
-    await page.getByRole('button', { name: '4 sur 5 : Satisfait(e)' }).focus();
+    await page.getByRole('button', { name: '4 sur 5 : Satisfaisante' }).focus();
     await page.keyboard.press('Enter');
     await expect.poll(() => log.textContent()).toContain('Merci pour votre avis (4/5).');
     expect((await ctx.models.tickets.findById(ticket._id).lean())!.satisfaction).toMatchObject({ score: 4, channel: 'chat' });
@@ -45,13 +45,13 @@ describe('satisfaction pages', () => {
     const context = await browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true, bypassCSP: true });
     const page = await context.newPage();
     await page.goto(`${base}${new URL(link).pathname}?note=2`);
-    const legend = page.getByRole('group', { name: 'Êtes-vous satisfait(e) de notre réponse ?' });
+    const legend = page.getByRole('group', { name: 'Notre réponse vous a-t-elle satisfait ?' });
     await expect.poll(() => legend.isVisible(), { timeout: 10_000 }).toBe(true);
     // Preselected, not recorded: a mail client's link check must not vote.
-    expect(await page.getByLabel('2 – Peu satisfait(e)').isChecked()).toBe(true);
+    expect(await page.getByLabel('2 – Peu satisfaisante').isChecked()).toBe(true);
     expect((await ctx.models.tickets.findById(r.ticketId).lean())!.satisfaction ?? null).toBeNull();
     expect(await axeViolations(page, 'portal satisfaction (phone)')).toEqual([]);
-    await page.getByLabel('3 – Moyennement satisfait(e)').check();
+    await page.getByLabel('3 – Moyennement satisfaisante').check();
     await page.getByLabel('Un commentaire ? (facultatif)').fill('Réponse claire mais un peu lente.');
     await page.getByRole('button', { name: 'Donner mon avis' }).click();
     await expect.poll(() => page.locator('#satisfaction-thanks').textContent()).toBe('Merci pour votre avis (3/5).');

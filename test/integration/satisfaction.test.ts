@@ -41,6 +41,8 @@ describe('satisfaction', () => {
     const ticketId = String(message.ticketId);
     await resolve(ticketId);
     await until(() => peer.messages.some((m) => m.to === '+33620000100' && /Répondez par un chiffre de 1/.test(m.body)), 30_000, 'the question by SMS');
+    // The service's name opens the sentence with a capital, and no « (e) » in the question.
+    expect(peer.messages.find((m) => m.to === '+33620000100' && /Répondez par un chiffre/.test(m.body))!.body).toMatch(/^La mairie : votre demande GRU-\d{4}-\d{6} est traitée\. Notre réponse vous a-t-elle satisfait \?/);
 
     const answer = await sms('+33620000100', ' 4 ', 'SM'.padEnd(34, '7'));
     expect(answer.status).toBe(200);
@@ -70,6 +72,18 @@ describe('satisfaction', () => {
     // A lone digit from someone never asked is an ordinary message.
     await sms('+33620000101', '3');
     expect(await ctx.models.messages.countDocuments({ fromAddress: '+33620000101', kind: 'message' })).toBe(1);
+  });
+
+  it('asks a citizen who last wrote from the portal on their own channel', async () => {
+    expect((await sms('+33620000102', 'Bonjour, pour mon dossier')).status).toBe(200);
+    const message = (await ctx.models.messages.findOne({ fromAddress: '+33620000102' }).lean())!;
+    const ticket = (await ctx.models.tickets.findById(message.ticketId))!;
+    const token = (await ctx.services.portal.createLink(ticket)).split('/').pop()!;
+    const posted = await fetch(`${base}/api/portal/${token}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'Voici ma réponse depuis le portail.' }) });
+    expect(posted.status).toBe(201);
+    expect((await ctx.models.tickets.findById(message.ticketId).lean())!.lastInboundChannel).toBe('portal');
+    await resolve(String(message.ticketId));
+    await until(() => peer.messages.some((m) => m.to === '+33620000102' && /Répondez par un chiffre de 1/.test(m.body)), 30_000, 'the question by SMS after a portal message');
   });
 
   it('offers five buttons in the widget, and the portal takes an answer only once resolved', async () => {
