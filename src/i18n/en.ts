@@ -228,7 +228,6 @@ export const en: Record<keyof typeof fr, string> = {
   'widget.reference_suffix': '(reference {reference})',
   'widget.cannot_start': 'The chat cannot start: {reason}',
   'widget.no_answer': 'no answer',
-  'widget.registered': 'Your request is registered under the reference {reference}.',
   'widget.default_service': 'the city hall',
   'ui.console.title': 'Agent console',
   'ui.skip_to_content': 'Skip to content',

@@ -237,7 +237,6 @@ export const fr = {
   'widget.reference_suffix': '(référence {reference})',
   'widget.cannot_start': 'Impossible de commencer la discussion : {reason}',
   'widget.no_answer': 'pas de réponse',
-  'widget.registered': 'Votre demande est enregistrée sous la référence {reference}.',
   'widget.default_service': 'la mairie',
   // Pages: the agents' console
   'ui.console.title': 'Console des agents',

@@ -51,6 +51,8 @@ describe('chat widget', () => {
 
     const log = page.getByRole('log', { name: 'Messages' });
     await expect.poll(() => log.textContent(), { timeout: 10_000 }).toMatch(/référence GRU-\d{4}-\d{6}/);
+    // One acknowledgement, the service's: the reference is said once.
+    await expect.poll(async () => ((await log.textContent()) ?? '').match(/enregistrée sous la référence/g)?.length, { timeout: 10_000 }).toBe(1);
     // The acknowledgement's portal link is a link, the citizen's own, opened safely.
     const portal = log.getByRole('link', { name: /\/portal\// });
     await expect.poll(() => portal.count(), { timeout: 10_000 }).toBe(1);

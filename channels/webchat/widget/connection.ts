@@ -87,7 +87,7 @@ function deliver(w: Widget, item: Pending) {
       if (r.reference && w.state.reference !== r.reference) {
         w.state.reference = r.reference;
         w.save();
-        info(w, tt('registered', { reference: r.reference }));
+        // The reference comes once, in the service's acknowledgement (a message of the thread).
         showVerify(w);
       }
       if (r.id! > w.lastMessageId) w.lastMessageId = r.id!;
