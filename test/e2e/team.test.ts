@@ -39,9 +39,12 @@ describe('a ticket shared by two people', () => {
     await expect.poll(() => agent.page.getByRole('heading', { level: 2, name: new RegExp(sms.reference) }).count(), { timeout: 10_000 }).toBe(1);
     const priority = agent.page.locator('#ticket-priority');
     expect(await priority.inputValue()).toBe('normal');
+    // The dashboard link is for managers only.
+    expect(await agent.page.getByRole('link', { name: 'Tableau de bord' }).count()).toBe(0);
 
     // Nadia sets it Urgente from her console: Camille's screen follows, her focus stays in the category field.
     const manager = await logIn('nadia@mairie.test');
+    expect(await manager.page.getByRole('link', { name: 'Tableau de bord' }).count()).toBe(1);
     await manager.page.getByRole('button', { name: 'Toutes', exact: true }).click();
     await manager.page.getByRole('button', { name: /06 23 45 67 89/ }).click();
     await expect.poll(() => manager.page.locator('#ticket-priority').count(), { timeout: 10_000 }).toBe(1);
@@ -121,6 +124,26 @@ describe('a ticket shared by two people', () => {
     expect(page.viewportSize()).toEqual({ width: 1280, height: 720 });
     const rows = page.locator('ul.tickets button.ticket');
     await expect.poll(() => rows.count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(12);
+    // After login the focus is on the first request; Alt+↓ opens the next, Alt+R goes to the reply, Alt+N to the note.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.classList.contains('ticket'))).toBe(true);
+    const firstId = await rows.first().getAttribute('data-id');
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.id)).toBe(firstId);
+    // Nothing open yet: the first Alt+↓ opens the first request, the next one the second.
+    await page.keyboard.press('Alt+ArrowDown');
+    await expect.poll(() => page.locator('button.ticket[aria-current="true"]').getAttribute('data-id'), { timeout: 10_000 }).toBe(firstId);
+    await page.keyboard.press('Alt+ArrowDown');
+    const secondId = await rows.nth(1).getAttribute('data-id');
+    await expect.poll(() => page.locator('button.ticket[aria-current="true"]').getAttribute('data-id'), { timeout: 10_000 }).toBe(secondId);
+    await expect.poll(() => page.locator('#reply-text').count(), { timeout: 10_000 }).toBe(1);
+    await page.keyboard.press('Alt+r');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('reply-text');
+    await page.keyboard.press('Alt+n');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('note-text');
+    await page.keyboard.press('Alt+ArrowUp');
+    await expect.poll(() => page.locator('button.ticket[aria-current="true"]').getAttribute('data-id'), { timeout: 10_000 }).toBe(firstId);
+    await page.getByText('Raccourcis clavier').click();
+    expect(await page.locator('details.shortcuts').textContent()).toContain('Alt + flèche bas : demande suivante');
+    await page.getByText('Raccourcis clavier').click();
     const fullyVisible = await rows.evaluateAll((buttons) => buttons.filter((b) => {
       const box = b.getBoundingClientRect();
       const list = b.closest('.inbox')!.getBoundingClientRect();

@@ -24,7 +24,8 @@ export function mountInbox(root: HTMLElement, deps: { api: Api; me: Me; teamVisi
 
   replaceChildren(
     root,
-    h('h2', { id: 'inbox-title' }, t('ui.inbox.title')),
+    h('h2', { id: 'inbox-title', tabindex: -1 }, t('ui.inbox.title')),
+    shortcutsHelp(),
     h('div', { class: 'views', role: 'group', 'aria-label': t('ui.inbox.views') }, ...tabs),
     filters,
     count,
@@ -88,9 +89,30 @@ export function mountInbox(root: HTMLElement, deps: { api: Api; me: Me; teamVisi
     select(ticketId: string) {
       open(ticketId);
     },
+    /** The next (+1) or previous (-1) request of the list, opened; its row takes the focus. */
+    step(direction: 1 | -1) {
+      const buttons = [...list.querySelectorAll<HTMLButtonElement>('button.ticket')];
+      const at = buttons.findIndex((b) => b.dataset.id === state.current);
+      const next = buttons[at < 0 ? 0 : Math.min(Math.max(at + direction, 0), buttons.length - 1)];
+      if (!next?.dataset.id) return;
+      next.focus();
+      open(next.dataset.id);
+    },
+    /** After login: the focus on the first request, or on the list's heading when there is none. */
+    focus() {
+      const first = list.querySelector<HTMLButtonElement>('button.ticket');
+      (first ?? root.querySelector<HTMLElement>('#inbox-title'))?.focus();
+    },
   };
 }
 export type Inbox = ReturnType<typeof mountInbox>;
+
+/** The console's keyboard shortcuts, said where the work starts. */
+function shortcutsHelp() {
+  return h('details', { class: 'shortcuts' },
+    h('summary', {}, t('ui.shortcuts.title')),
+    h('ul', {}, ...(['next', 'previous', 'reply', 'note'] as const).map((k) => h('li', {}, t(`ui.shortcuts.${k}`)))));
+}
 
 /** The views an agent has (their team's only with team visibility); managers have them all. */
 function viewsFor(role: Me['role'], teamVisibility: boolean): View[] {

@@ -64,6 +64,8 @@ async function start() {
   ]);
   const nameOf = new Map(agents.map((a) => [a.id, a.name]));
   byId('me').textContent = `${me.name} (${t(`ui.role.${me.role}` as 'ui.role.agent')})`;
+  // The dashboard is for managers: agents are not shown a link they may not open.
+  byId('dashboard-link').hidden = me.role === 'agent';
   const logout = byId<HTMLButtonElement>('logout');
   logout.hidden = false;
   logout.onclick = () => session.end();
@@ -103,6 +105,8 @@ async function start() {
     },
   });
   await inbox.reload();
+  inbox.focus();
+  listenShortcuts(inbox);
 
   for (const event of ['ticket:created', 'ticket:updated', 'ticket:assigned', 'message:created', 'message:status', 'message:updated'] as const) {
     socket.on(event, (payload: TicketPayload & { byAgentId?: string | null; changes?: { byAgentId?: unknown } }) => {
@@ -133,6 +137,25 @@ async function start() {
     if (/unauthorized/.test(err.message)) session.end(t('ui.error.session'));
   });
   if ('Notification' in window && Notification.permission === 'default') void Notification.requestPermission().catch(() => undefined); // a refusal is the answer
+}
+
+/**
+ * Alt+↓ / Alt+↑: next or previous request; Alt+R: the reply; Alt+N: the note. With a modifier, so
+ * typing never triggers them (WCAG 2.1.4), and listed in the inbox's « Raccourcis clavier ».
+ */
+function listenShortcuts(inbox: { step(direction: 1 | -1): void }) {
+  document.addEventListener('keydown', (event) => {
+    if (!event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    const focusOn = (id: string) => document.getElementById(id)?.focus();
+    const actions: Record<string, () => void> = {
+      ArrowDown: () => inbox.step(1), ArrowUp: () => inbox.step(-1), KeyR: () => focusOn('reply-text'), KeyN: () => focusOn('note-text'),
+    };
+    // By physical key: Alt+R types « ® » on some layouts.
+    const action = actions[event.code];
+    if (!action) return;
+    event.preventDefault();
+    action();
+  });
 }
 
 type Space = { key: string; label: string; element: HTMLElement; mount?: () => void };
