@@ -47,12 +47,19 @@ describe('demo sandbox', () => {
     expect(await axeViolations(page, 'sandbox')).toEqual([]);
     await page.getByLabel('Canal').selectOption({ label: 'SMS' });
     await page.getByLabel('Votre numéro de téléphone').fill('06 11 22 33 44');
-    await page.getByLabel(/Votre message/).fill('Bonjour, ma poubelle n’a pas été ramassée.');
+    // The labels fit the channel: an SMS has no name, no subject.
+    expect(await page.getByLabel('Votre nom (facultatif)').isVisible()).toBe(false);
+    await page.getByLabel('Votre SMS').fill('Bonjour, ma poubelle n’a pas été ramassée.');
     await page.getByRole('button', { name: 'Envoyer' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toMatch(/^Reçu par le service : demande GRU-\d{4}-\d{6}\.$/);
     const outbox = page.getByRole('region', { name: 'Ce que le service a envoyé' });
     // The acknowledgement, with the citizen's own portal link (never the redacted one).
     await expect.poll(() => outbox.textContent(), { timeout: 15_000 }).toMatch(/votre demande est enregistrée sous la référence GRU-\d{4}-\d{6}.*\/portal\/[\w-]{32}/);
+    // The portal link is a link to follow, and the SMS shows no subject.
+    const link = outbox.getByRole('link', { name: /\/portal\// });
+    await expect.poll(() => link.count()).toBe(1);
+    expect(await link.getAttribute('href')).toMatch(new RegExp(`^${base}/portal/[\\w-]{32}$`));
+    expect(await outbox.locator('li.sms .subject').count()).toBe(0);
 
     const agent = await browser.newContext({ bypassCSP: true });
     const console = await agent.newPage();

@@ -25,12 +25,17 @@ async function start() {
   const subjectField = h('p', { class: 'field' }, h('label', { for: 'subject' }, t('ui.sandbox.subject')), subject);
   const text = h('textarea', { id: 'text', rows: 4, required: true });
   const outbox = h('ol', { class: 'outbox' });
+  const textLabel = h('label', { for: 'text' });
+  const nameField = h('p', { class: 'field' }, h('label', { for: 'name' }, t('ui.sandbox.name')), name);
+  // Each channel's own words: an SMS or a call carries a number and no name; an e-mail has a subject.
   const sync = () => {
     const email = channel.value === 'email';
     fromLabel.textContent = email ? t('ui.sandbox.from_email') : t('ui.sandbox.from_phone');
     from.type = email ? 'email' : 'tel';
     from.value = email ? 'marie.durand@exemple.fr' : '06 12 34 56 78';
     subjectField.hidden = !email;
+    nameField.hidden = !email;
+    textLabel.textContent = t(channel.value === 'email' ? 'ui.sandbox.text_email' : channel.value === 'voice' ? 'ui.sandbox.text_voice' : 'ui.sandbox.text_sms');
   };
   channel.addEventListener('change', sync);
   sync();
@@ -39,7 +44,7 @@ async function start() {
     event.preventDefault();
     try {
       const answer = await api.post<{ reference?: string; consent?: 'stop' | 'start' }>('/api/sandbox/inbound', {
-        channel: channel.value, from: from.value, text: text.value, ...(name.value.trim() ? { name: name.value.trim() } : {}), ...(channel.value === 'email' && subject.value.trim() ? { subject: subject.value.trim() } : {}),
+        channel: channel.value, from: from.value, text: text.value, ...(channel.value === 'email' && name.value.trim() ? { name: name.value.trim() } : {}), ...(channel.value === 'email' && subject.value.trim() ? { subject: subject.value.trim() } : {}),
       });
       text.value = '';
       alerts.textContent = '';
@@ -58,9 +63,9 @@ async function start() {
       h('form', { onsubmit: send },
         h('p', { class: 'field' }, h('label', { for: 'channel' }, t('ui.sandbox.channel')), channel),
         h('p', { class: 'field' }, fromLabel, from),
-        h('p', { class: 'field' }, h('label', { for: 'name' }, t('ui.sandbox.name')), name),
+        nameField,
         subjectField,
-        h('p', { class: 'field' }, h('label', { for: 'text' }, t('ui.sandbox.text')), text),
+        h('p', { class: 'field' }, textLabel, text),
         h('button', { type: 'submit' }, t('ui.sandbox.send')),
       ),
     ),
@@ -77,7 +82,7 @@ async function start() {
       const li = h('li', { class: item.channel },
         h('p', { class: 'meta' }, `${channelLabel(item.channel)} · ${t('ui.sandbox.to', { to: item.to })} · ${formatDate(item.at)}`),
         item.subject ? h('p', { class: 'subject' }, item.subject) : null,
-        h('p', { class: 'text' }, item.text),
+        h('p', { class: 'text' }, ...withLinks(item.text)),
       );
       shown.set(item.id, li);
       outbox.prepend(li);
@@ -87,6 +92,16 @@ async function start() {
   render(first.items);
   // A refresh that fails (the server restarting) is simply tried again 2 s later.
   setInterval(() => void refresh().catch(() => undefined), 2_000);
+}
+
+/** The text with this service's own portal links made clickable; any other address stays text. */
+function withLinks(text: string): (string | HTMLAnchorElement)[] {
+  const own = `${location.origin}/portal/`;
+  return text.split(/(https?:\/\/[^\s»"<>]+)/).flatMap((part) => {
+    const url = part.replace(/[.,;:!?)]+$/, '');
+    if (!url.startsWith(own)) return [part];
+    return [h('a', { href: url, target: '_blank', rel: 'noopener noreferrer' }, url), part.slice(url.length)];
+  });
 }
 
 start().catch((err: Error) => (alerts.textContent = err.message));
