@@ -73,6 +73,7 @@ export const CannedAnswer = Type.Object({ id: Type.String(), title: Type.String(
 
 /** A ticket as its citizen sees it on the portal: public messages only. */
 export const PortalView = Type.Object({
+  serviceName: Type.Union([Type.String(), Type.Null()], { description: 'how the service names itself (SERVICE_NAME)' }),
   reference: Type.String(), status: Type.String(), agentFirstName: Type.Union([Type.String(), Type.Null()]),
   expectedBy: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   messages: Type.Array(Type.Object({

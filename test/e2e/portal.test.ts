@@ -41,7 +41,9 @@ describe('citizen portal', () => {
     await page.goto(`${base}${path}`);
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(`Votre demande ${first.reference}`);
     const details = await page.locator('dl').textContent();
-    expect(details).toContain('En cours de traitement');
+    // The console's words for the status, and the service named.
+    expect(details).toContain('En cours');
+    expect(await page.locator('#service').textContent()).toBe('La mairie — suivi des demandes');
     expect(details).toContain('Camille');
     const thread = page.getByRole('list', { name: 'Vos échanges' });
     await expect.poll(() => thread.textContent()).toContain('Il sera prêt jeudi.');

@@ -30,6 +30,8 @@ export interface PortalDeps {
   callbackSlots?: () => { slot: string; label: string }[];
   documents: DocumentService;
   satisfactionEnabled?: boolean;
+  /** How the portal names the service (SERVICE_NAME). */
+  serviceName?: string;
 }
 export interface PortalContext extends PortalDeps {
   /** Counted before a body is read, so refused tries count too: a burst of 10 lets a citizen retry a refused file. */

@@ -22,6 +22,7 @@ export async function view(ctx: PortalContext, token: string) {
   const firstName = new Map([...authors].map(([id, name]) => [id, name.split(/\s+/)[0] ?? '']));
   const running = ticket.sla && !ticket.sla.pausedAt ? ticket.sla.dueAt : null;
   return {
+    serviceName: ctx.serviceName ?? null,
     reference: ticket.reference,
     status: ticket.status,
     agentFirstName: agent?.name.split(/\s+/)[0] ?? null,

@@ -15,7 +15,8 @@ const http = createApi({ token: () => null, onUnauthorized: () => undefined });
 const api = { ...http, get: <T>(path: string) => http.get<T>(`${base}${path}`), post: <T>(path: string, body?: unknown) => http.post<T>(`${base}${path}`, body) };
 
 const when = (iso: string) => new Date(iso).toLocaleString(document.documentElement.lang === 'en' ? 'en-GB' : 'fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'full', timeStyle: 'short' });
-const STATES = { new: 'ui.portal.state.new', open: 'ui.portal.state.open', pending: 'ui.portal.state.pending', resolved: 'ui.portal.state.resolved', closed: 'ui.portal.state.closed' } as const;
+// The console's words for a status, the citizen addressed as « vous ».
+const STATES = { new: 'ui.status.new', open: 'ui.status.open', pending: 'ui.portal.state.pending', resolved: 'ui.status.resolved', closed: 'ui.status.closed' } as const;
 
 const state = byId('state');
 const section = byId('ticket');
@@ -37,6 +38,7 @@ async function load() {
 function render(view: PortalView) {
   document.title = t('ui.portal.doc_title', { reference: view.reference });
   byId('title').textContent = t('ui.portal.heading', { reference: view.reference });
+  byId('service').textContent = view.serviceName ? t('ui.portal.service_name', { service: view.serviceName.charAt(0).toLocaleUpperCase('fr-FR') + view.serviceName.slice(1) }) : '';
   state.textContent = '';
   byId('reference').textContent = view.reference;
   byId('status').textContent = t(STATES[view.status as keyof typeof STATES]) ?? view.status;
