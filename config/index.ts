@@ -34,6 +34,8 @@ export const EnvSchema = Type.Object({
   SLA_AT_RISK_PERCENT: Int('share of the time after which a deadline is at risk (warned)', 1, 99, 80),
   TZ: Type.String({ default: 'Europe/Paris', description: 'time zone of business hours' }),
   SERVICE_NAME: Type.String({ default: 'la mairie', minLength: 1, description: 'how the phone greeting names the service ("Bonjour, vous êtes bien à …")' }),
+  SERVICE_PHONE: Type.Optional(Type.String({ maxLength: 40, description: 'the service\'s phone number as citizens dial it, given where the chat cannot open ("01 23 45 67 89")' })),
+  SERVICE_EMAIL: Type.Optional(Type.String({ maxLength: 200, description: 'the service\'s email address, given where the chat cannot open' })),
   OPENING_HOURS: Type.String({ default: 'mon-fri 08:30-12:00,13:30-17:30; sat 09:00-12:00', description: 'opening hours, e.g. "mon-fri 08:30-17:00; sat 09:00-12:00" (closed on French public holidays)' }),
   SMS_MAX_SEGMENTS: Int('longest SMS reply, in segments (153 GSM-7 or 67 UCS-2 characters each)', 1, 10, 6),
   VOICEMAIL_MAX_SECONDS: Int('longest voicemail', 10, 600, 120),
@@ -93,7 +95,7 @@ export interface Config {
     readonly slaFirstResponseHours: number;
     readonly timeZone: string;
   };
-  readonly service: { readonly name: string; readonly openingHours: OpeningHours };
+  readonly service: { readonly name: string; readonly openingHours: OpeningHours; readonly phone: string | null; readonly email: string | null };
   readonly sla: { readonly hours: OpeningHours; readonly timeZone: string; readonly promiseHours: number; readonly nextResponseHours: number; readonly atRiskShare: number };
   readonly sms: { readonly maxSegments: number; readonly voicemailMaxSeconds: number; readonly transcriptionLanguage: string; readonly callbacks: boolean; readonly callbackRegions: readonly string[] };
   /** Networks (CIDR) besides the public internet that webhooks may reach. */
@@ -236,7 +238,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       slaFirstResponseHours: e.SLA_FIRST_RESPONSE_HOURS,
       timeZone: e.TZ,
     },
-    service: { name: e.SERVICE_NAME, openingHours },
+    service: { name: e.SERVICE_NAME, openingHours, phone: e.SERVICE_PHONE?.trim() || null, email: e.SERVICE_EMAIL?.trim() || null },
     sla: {
       hours: slaHours,
       timeZone: e.TZ,

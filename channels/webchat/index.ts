@@ -4,5 +4,5 @@ import { mountChatSockets } from './sockets.js';
 
 export const webchatChannel: ChannelModule = {
   names: ['chat'],
-  sockets: ({ chat, agents, services, config, log }) => mountChatSockets(chat, agents, { services, settings: config.chat, ownOrigin: new URL(config.publicBaseUrl).origin, log }),
+  sockets: ({ chat, agents, services, config, log }) => mountChatSockets(chat, agents, { services, settings: config.chat, contact: { phone: config.service.phone, email: config.service.email }, ownOrigin: new URL(config.publicBaseUrl).origin, log }),
 };

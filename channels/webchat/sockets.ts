@@ -14,11 +14,12 @@ import type { Services } from '../../src/services/index.js';
 import type { ChatSessionDoc } from '../../src/store/models/chatSession.js';
 import { isPayload, lenient, type ChatPayload, type ChatPayloads } from './payloads.js';
 
-type Deps = { services: Services; settings: Config['chat']; ownOrigin: string; log: Logger };
+/** `contact`: how to reach the service otherwise, given to a site where the chat may not open. */
+type Deps = { services: Services; settings: Config['chat']; contact?: { phone: string | null; email: string | null }; ownOrigin: string; log: Logger };
 
 /** A refusal the widget can act on: `data.code` says why (origin_refused, session_expired, ...). */
-function refusal(code: string, message: string): Error {
-  return Object.assign(new Error(message), { data: { code } });
+function refusal(code: string, message: string, more: Record<string, unknown> = {}): Error {
+  return Object.assign(new Error(message), { data: { code, ...more } });
 }
 
 export function mountChatSockets(chat: ChatNamespace, agents: AgentsNamespace, deps: Deps) {
@@ -65,14 +66,14 @@ export function mountChatSockets(chat: ChatNamespace, agents: AgentsNamespace, d
 }
 
 /** Our own pages and CHAT_ORIGINS only (browsers send Origin on WebSocket and cross-site polling alike); a session token resumes its session. */
-function admission({ services, settings, ownOrigin, log }: Deps): Parameters<ChatNamespace['use']>[0] {
+function admission({ services, settings, contact, ownOrigin, log }: Deps): Parameters<ChatNamespace['use']>[0] {
   const allowedOrigins = new Set([ownOrigin, ...settings.origins]);
   return async (socket, next) => {
     socket.data = { session: null };
     const origin = socket.handshake.headers.origin;
     if (origin && !allowedOrigins.has(origin)) {
       log.warn({ channel: 'chat', origin, address: socket.handshake.address }, 'chat refused: origin not in CHAT_ORIGINS');
-      return next(refusal('origin_refused', t('chat.origin_refused')));
+      return next(refusal('origin_refused', t('chat.origin_refused'), { contact: contact ?? { phone: null, email: null } }));
     }
     const token = (socket.handshake.auth as { sessionToken?: unknown }).sessionToken;
     if (token === undefined || token === null || token === '') return next();

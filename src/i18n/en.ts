@@ -217,6 +217,8 @@ export const en: Record<keyof typeof fr, string> = {
   'widget.consent': 'By sending a message, you agree that {service} keeps this conversation to handle your request.',
   'widget.send': 'Send',
   'widget.not_sent': 'not sent',
+  'widget.refused_phone': 'By phone: {phone}',
+  'widget.refused_email': 'By email: {email}',
   'widget.refused': 'The chat is not available on this website: contact us by phone or email.',
   'widget.unavailable': 'The chat is temporarily unavailable.',
   'widget.expired': 'Your previous chat expired: a new one starts.',

@@ -226,6 +226,8 @@ export const fr = {
   'widget.consent': 'En envoyant un message, vous acceptez que {service} conserve cette discussion pour traiter votre demande.',
   'widget.send': 'Envoyer',
   'widget.not_sent': 'non envoyé',
+  'widget.refused_phone': 'Par téléphone : {phone}',
+  'widget.refused_email': 'Par e-mail : {email}',
   'widget.refused': 'La discussion n’est pas disponible sur ce site : contactez-nous par téléphone ou par e-mail.',
   'widget.unavailable': 'La discussion est momentanément indisponible.',
   'widget.expired': 'Votre précédente discussion a expiré : une nouvelle discussion commence.',

@@ -14,7 +14,7 @@ let base: string;
 let browser: typeof fixture.browser;
 
 beforeAll(async () => {
-  fixture = await browserFixture({ app: { env: { SERVICE_NAME: 'la mairie de Villeneuve' } }, agents: [{ name: 'Camille Martin', email: 'camille@mairie.test', role: 'agent' }] });
+  fixture = await browserFixture({ app: { env: { SERVICE_NAME: 'la mairie de Villeneuve', SERVICE_PHONE: '01 23 45 67 89', SERVICE_EMAIL: 'contact@villeneuve.example' } }, agents: [{ name: 'Camille Martin', email: 'camille@mairie.test', role: 'agent' }] });
   ({ ctx, base, browser } = fixture);
 }, 60_000);
 afterAll(() => fixture?.close());
@@ -97,12 +97,13 @@ describe('chat widget', () => {
     await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
     await page.goto(`http://127.0.0.1:${(site.address() as AddressInfo).port}/`);
     await page.getByRole('button', { name: 'Discuter avec nous' }).click();
-    await page.getByLabel('Votre message').fill('Bonjour ?');
-    await page.keyboard.press('Enter');
     const log = page.getByRole('log', { name: 'Messages' });
     await expect.poll(() => log.textContent(), { timeout: 10_000 }).toContain('La discussion n’est pas disponible sur ce site');
-    // The message typed is not shown as sent (neither as a message of the conversation nor waiting).
-    await expect.poll(() => log.locator('li.error').count()).toBeGreaterThanOrEqual(2);
+    // The other ways in are given, and the form cannot be used: nothing can look sent.
+    await expect.poll(() => log.textContent()).toContain('Par téléphone : 01 23 45 67 89');
+    expect(await log.textContent()).toContain('Par e-mail : contact@villeneuve.example');
+    expect(await page.getByLabel('Votre message').isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Envoyer' }).isDisabled()).toBe(true);
     expect(await log.locator('li.in').count()).toBe(0);
     expect(await ctx.models.messages.countDocuments({ channel: 'chat', text: 'Bonjour ?' })).toBe(0);
     await context.close();

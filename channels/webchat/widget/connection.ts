@@ -35,14 +35,24 @@ export function connect(w: Widget) {
   });
 }
 
+/** The message form, closed for good on this page. */
+function disableForm(w: Widget) {
+  for (const control of w.ui.form.querySelectorAll<HTMLInputElement | HTMLTextAreaElement | HTMLButtonElement>('input, textarea, button')) control.disabled = true;
+}
+
 /** A refused connection: this page's origin (said plainly, nothing shown as sent), or a session that ended (a new one starts). */
-function refused(w: Widget, err: Error & { data?: { code?: string } }) {
+function refused(w: Widget, err: Error & { data?: { code?: string; contact?: { phone?: string | null; email?: string | null } } }) {
   const code = err?.data?.code;
   if (code === 'origin_refused') {
     w.refusedHere = true;
     w.pending.forEach((item) => notSent(item));
     w.pending = [];
     info(w, tt('refused'), 'error');
+    // Nothing can be sent from here: the form is disabled, and the other ways in are given.
+    const contact = err.data?.contact;
+    if (contact?.phone) info(w, tt('refused_phone', { phone: contact.phone }));
+    if (contact?.email) info(w, tt('refused_email', { email: contact.email }));
+    disableForm(w);
     return;
   }
   if (code === 'session_expired' || code === 'unauthorized' || /unknown chat session/.test(err.message)) {
