@@ -46,6 +46,10 @@ describe('chat identity in the widget', () => {
     const code = /(\d{6})/.exec(sms)![1]!;
     const field = page.getByLabel('Code reçu (6 chiffres)');
     await expect.poll(() => field.evaluate((el) => el === document.activeElement)).toBe(true);
+    // The conversation keeps its room while the code is asked for.
+    const logHeight = (await log.boundingBox())!.height;
+    process.stdout.write(`widget log height with the code field: ${logHeight}\n`);
+    expect(logHeight).toBeGreaterThanOrEqual(250);
     await page.keyboard.type(code);
     await page.keyboard.press('Enter');
     await expect.poll(() => log.textContent(), { timeout: 10_000 }).toContain(`Coordonnées confirmées : cette discussion rejoint votre demande ${earlier.reference}.`);
@@ -54,4 +58,23 @@ describe('chat identity in the widget', () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it('keeps the conversation’s room on a computer screen when a code is offered', async () => {
+    const { base, browser } = fixture;
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const page = await context.newPage();
+    await page.goto(`${base}/`);
+    await page.getByRole('button', { name: /Discuter avec nous/ }).click();
+    const log = page.getByRole('log', { name: 'Messages' });
+    const before = (await log.boundingBox())!.height;
+    await page.getByLabel('Votre téléphone (facultatif)').fill('06 20 00 00 91');
+    await page.getByLabel('Votre message').fill('Bonjour, une question');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('button', { name: 'Recevoir un code par SMS' }).isVisible(), { timeout: 10_000 }).toBe(true);
+    const after = (await log.boundingBox())!.height;
+    process.stdout.write(`widget log height on a computer: ${before} → ${after}\n`);
+    expect(after).toBeGreaterThanOrEqual(Math.min(before, 250));
+    await context.close();
+  });
 });
+
