@@ -468,6 +468,8 @@ export const en: Record<keyof typeof fr, string> = {
   'ui.nav.automation': 'Automation',
   'ui.nav.admin': 'Teams and agents',
   'ui.nav.integrations': 'Integrations',
+  'ui.integrations.shown_once': 'Secrets to copy now',
+  'ui.integrations.hide_secret': 'Hide',
   'ui.integrations.title': 'Integrations with back-office software',
   'ui.integrations.webhooks': 'Outbound webhooks',
   'ui.integrations.webhooks_none': 'No webhook.',

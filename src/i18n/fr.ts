@@ -478,6 +478,8 @@ export const fr = {
   'ui.nav.automation': 'Automatisation',
   'ui.nav.admin': 'Équipes et agents',
   'ui.nav.integrations': 'Intégrations',
+  'ui.integrations.shown_once': 'Secrets à recopier maintenant',
+  'ui.integrations.hide_secret': 'Masquer',
   'ui.integrations.title': 'Intégrations avec les logiciels métier',
   'ui.integrations.webhooks': 'Webhooks sortants',
   'ui.integrations.webhooks_none': 'Aucun webhook.',

@@ -102,7 +102,7 @@ describe('administration from the console', () => {
     await page.getByLabel('Demande créée').check();
     await page.getByLabel('Statut modifié').check();
     await page.getByRole('button', { name: 'Ajouter le webhook' }).click();
-    await expect.poll(() => page.locator('#shown-once').textContent(), { timeout: 10_000 }).toMatch(/^Secret de signature .* : whsec_[\w-]+$/);
+    await expect.poll(() => page.locator('#shown-once .secret').last().textContent(), { timeout: 10_000 }).toMatch(/^Secret de signature .* : whsec_[\w-]+$/);
     await expect.poll(() => page.locator('#webhooks').textContent()).toContain('Demande créée, Statut modifié');
     const endpoint = (await ctx.models.integrationEndpoints.findOne({ url: 'http://127.0.0.1:9/refuse' }).lean())!;
     expect(endpoint.events).toEqual(['ticket.created', 'ticket.status_changed']);
@@ -120,7 +120,7 @@ describe('administration from the console', () => {
     await page.getByLabel('Nom du logiciel').fill('Logiciel d’urbanisme');
     await page.getByLabel('Informer l’usager, clore').check();
     await page.getByRole('button', { name: 'Créer la clé' }).click();
-    await expect.poll(() => page.locator('#shown-once').textContent()).toMatch(/^Clé d’API \(affichée une seule fois\) : gru_[0-9a-f]{24}_[\w-]+$/);
+    await expect.poll(() => page.locator('#shown-once .secret').last().textContent()).toMatch(/^Clé d’API \(affichée une seule fois\) : gru_[0-9a-f]{24}_[\w-]+$/);
     await expect.poll(() => page.locator('#api-keys').textContent()).toContain('Logiciel d’urbanisme — Lire les demandes, Informer l’usager, clore');
     expect(await axeViolations(page, 'console integrations')).toEqual([]);
 
@@ -128,6 +128,17 @@ describe('administration from the console', () => {
     await expect.poll(() => page.getByRole('status').textContent()).toBe('Clé révoquée.');
     await page.getByRole('button', { name: 'Supprimer le webhook http://127.0.0.1:9/refuse' }).click();
     await expect.poll(() => page.locator('#webhooks').textContent()).toBe('Aucun webhook.');
+    // A webhook's secret and then a key: both stay shown until hidden.
+    await page.getByLabel('Adresse (URL) du logiciel').fill('http://127.0.0.1:9/deuxieme');
+    await page.getByRole('button', { name: 'Ajouter le webhook' }).click();
+    await expect.poll(() => page.locator('#shown-once .secret').last().textContent(), { timeout: 10_000 }).toMatch(/^Secret de signature/);
+    await page.getByLabel('Nom du logiciel').fill('Logiciel de l’état civil');
+    await page.getByRole('button', { name: 'Créer la clé' }).click();
+    await expect.poll(() => page.locator('#shown-once .secret').last().textContent(), { timeout: 10_000 }).toMatch(/^Clé d’API/);
+    const shown = await page.locator('#shown-once .secret').allTextContents();
+    expect(shown.at(-2)).toMatch(/^Secret de signature .* : whsec_/);
+    await page.locator('#shown-once li').last().getByRole('button', { name: 'Masquer' }).click();
+    expect(await page.locator('#shown-once .secret').last().textContent()).toMatch(/^Secret de signature/);
     expect(await ctx.models.integrationDeliveries.countDocuments({ endpointId: endpoint._id, status: 'pending' })).toBe(0);
     expect(errors).toEqual([]);
   });

@@ -17,11 +17,12 @@ export function mountIntegrationsPanel(root: HTMLElement, deps: { api: Api; anno
   const attempt = attempter(announce, () => load());
   const webhooks = h('ul', { class: 'admin-list', id: 'webhooks' });
   const keys = h('ul', { class: 'admin-list', id: 'api-keys' });
-  // A secret or a key is shown once, here, until the next one.
-  const shownOnce = h('p', { class: 'badge', id: 'shown-once', hidden: true });
+  // Each secret or key is shown once, here, until the admin hides it: a new one never hides another.
+  const shownOnce = h('ul', { class: 'admin-list', id: 'shown-once', 'aria-label': t('ui.integrations.shown_once') });
   const once = (text: string) => {
-    shownOnce.hidden = false;
-    shownOnce.textContent = text;
+    const item = h('li', {}, h('span', { class: 'secret badge' }, text), ' ');
+    item.append(h('button', { type: 'button', class: 'secondary', onclick: () => item.remove() }, t('ui.integrations.hide_secret')));
+    shownOnce.append(item);
   };
 
   const url = h('input', { id: 'webhook-url', type: 'url', required: true, maxlength: 2000, placeholder: 'https://' });
