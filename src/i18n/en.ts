@@ -237,6 +237,7 @@ export const en: Record<keyof typeof fr, string> = {
   'ui.login.email': 'Email',
   'ui.login.password': 'Password',
   'ui.login.submit': 'Log in',
+  'ui.session_bar': 'Your session and availability',
   'ui.logout': 'Log out',
   'ui.nav.dashboard': 'Dashboard',
   'ui.role.agent': 'agent',

@@ -247,6 +247,7 @@ export const fr = {
   'ui.login.email': 'Adresse e-mail',
   'ui.login.password': 'Mot de passe',
   'ui.login.submit': 'Se connecter',
+  'ui.session_bar': 'Votre session et votre disponibilité',
   'ui.logout': 'Se déconnecter',
   'ui.nav.dashboard': 'Tableau de bord',
   'ui.role.agent': 'agent',

@@ -40,6 +40,8 @@ describe('dashboard', () => {
     const { page, context } = await logIn('nadia@mairie.test');
     await expect.poll(() => rowsOf(page, 'agents')).toEqual(['Camille Martin4']);
     expect(await rowsOf(page, 'teams')).toEqual(['Accueil4']);
+    // The bars say what they are and how much.
+    expect(await page.locator('#agents-title ~ .chart svg text').allTextContents()).toEqual(['Camille Martin : 4']);
     expect(await rowsOf(page, 'channels')).toEqual(['Chat1', 'SMS3']);
     expect(await rowsOf(page, 'backlog')).toEqual(['moins d’un jour4', '1 à 2 jours0', '2 à 7 jours0', 'plus de 7 jours0']);
     expect(await page.locator('#promise-detail').textContent()).toBe('0 sur 0 demandes échues ont reçu une réponse dans les délais');

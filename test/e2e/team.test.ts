@@ -88,6 +88,10 @@ describe('a ticket shared by two people', () => {
       await ctx.services.citizens.setRecurringAgent({ kind: 'system' }, r.citizenId, String(julien!._id), 'test');
     }
     const admin = await logIn('admin@mairie.test');
+    // The admin's header, with every space, holds on one line at 1366 pixels.
+    await admin.page.setViewportSize({ width: 1366, height: 768 });
+    await expect.poll(() => admin.page.locator('#spaces button').count()).toBeGreaterThanOrEqual(6);
+    expect((await admin.page.locator('header').boundingBox())!.height).toBeLessThanOrEqual(60);
     await admin.page.getByRole('button', { name: 'Équipes et agents', exact: true }).click();
     const row = admin.page.getByRole('row', { name: /^Julien Petit/ });
     await row.getByRole('button', { name: 'Désactiver' }).click();
@@ -134,7 +138,9 @@ describe('a ticket shared by two people', () => {
     await page.keyboard.press('Alt+ArrowDown');
     const secondId = await rows.nth(1).getAttribute('data-id');
     await expect.poll(() => page.locator('button.ticket[aria-current="true"]').getAttribute('data-id'), { timeout: 10_000 }).toBe(secondId);
-    await expect.poll(() => page.locator('#reply-text').count(), { timeout: 10_000 }).toBe(1);
+    // Opened: its heading takes the focus (then the shortcuts move it).
+    const secondReference = ((await rows.nth(1).locator('.meta').textContent()) ?? '').split(' · ')[0]!;
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id === 'thread-title' ? document.activeElement.textContent : null), { timeout: 10_000 }).toContain(secondReference);
     await page.keyboard.press('Alt+r');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('reply-text');
     await page.keyboard.press('Alt+n');
@@ -170,6 +176,22 @@ describe('a ticket shared by two people', () => {
     await page.getByRole('button', { name: 'Ajouter la note' }).click();
     await expect.poll(() => page.locator('.messages > li.note').count(), { timeout: 10_000 }).toBe(1);
     await expect.poll(() => inView('.messages > li.note')).toBe(true);
+    // The message saying it was added covers no field.
+    await expect.poll(() => page.locator('#status').textContent()).not.toBe('');
+    const overlaps = await page.evaluate(() => {
+      const notice = document.getElementById('status')!.getBoundingClientRect();
+      // The part of each field the window shows (its panels scroll): none of it under the message.
+      return [...document.querySelectorAll('main input, main textarea, main select, main button')].filter((field) => {
+        let { top, bottom, left, right } = field.getBoundingClientRect();
+        for (let up = field.parentElement; up; up = up.parentElement) {
+          if (getComputedStyle(up).overflowY === 'visible') continue;
+          const view = up.getBoundingClientRect();
+          top = Math.max(top, view.top); bottom = Math.min(bottom, view.bottom);
+        }
+        return right > left && bottom > top && left < notice.right && right > notice.left && top < notice.bottom && bottom > notice.top;
+      }).length;
+    });
+    expect(overlaps).toBe(0);
 
     // The canned-answer list opens above the text, inside the window.
     await ctx.services.cannedAnswers.create({ kind: 'system' }, { title: 'Horaires de la mairie', body: 'Nous sommes ouverts de 9 h à 17 h.' });

@@ -18,7 +18,7 @@ export function barChart(id: string, title: string, rows: Bar[]): HTMLElement {
   }
   const max = Math.max(1, ...rows.map((r) => r.value));
   const svg = document.createElementNS(NS, 'svg');
-  svg.setAttribute('viewBox', `0 0 300 ${rows.length * 28}`);
+  svg.setAttribute('viewBox', `0 0 460 ${rows.length * 28}`);
   svg.setAttribute('width', '100%');
   svg.setAttribute('aria-hidden', 'true');
   svg.setAttribute('focusable', 'false');
@@ -29,7 +29,14 @@ export function barChart(id: string, title: string, rows: Bar[]): HTMLElement {
     rect.setAttribute('height', '20');
     rect.setAttribute('width', String(Math.max(2, (row.value / max) * 300)));
     rect.setAttribute('fill', '#000091');
-    svg.append(rect);
+    // Each bar says what it is and how much, beside it (the table says it to screen readers).
+    const label = document.createElementNS(NS, 'text');
+    label.setAttribute('x', String(Math.max(2, (row.value / max) * 300) + 6));
+    label.setAttribute('y', String(i * 28 + 19));
+    label.setAttribute('font-size', '13');
+    label.setAttribute('fill', '#161616');
+    label.textContent = `${row.label} : ${row.value}`;
+    svg.append(rect, label);
   });
   const table = h('table', { id: `${id}-table` },
     h('caption', { class: 'visually-hidden' }, title),
