@@ -263,6 +263,7 @@ export const en: Record<keyof typeof fr, string> = {
   'ui.shortcuts.previous': 'Alt + up arrow: previous request',
   'ui.shortcuts.reply': 'Alt + R: write the reply',
   'ui.shortcuts.note': 'Alt + N: write an internal note',
+  'ui.inbox.covering': 'covering for {name}',
   'ui.inbox.apply': 'Apply',
   'ui.inbox.more': 'Show more requests',
   'ui.inbox.empty': 'No request in this view.',

@@ -273,6 +273,7 @@ export const fr = {
   'ui.shortcuts.previous': 'Alt + flèche haut : demande précédente',
   'ui.shortcuts.reply': 'Alt + R : écrire la réponse',
   'ui.shortcuts.note': 'Alt + N : écrire une note interne',
+  'ui.inbox.covering': 'en remplacement de {name}',
   'ui.inbox.apply': 'Appliquer',
   'ui.inbox.more': 'Afficher plus de demandes',
   'ui.inbox.empty': 'Aucune demande dans cette vue.',

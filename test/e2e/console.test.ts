@@ -167,6 +167,13 @@ describe('agent console', () => {
     expect(julien).toMatchObject({ availability: 'away', coverAgentId: camille!._id });
     expect(julien!.awayUntil!.getUTCFullYear()).toBe(2030);
     expect(await axeViolations(page, 'console with availability')).toEqual([]);
+    // Camille sees Julien's requests among hers, marked as covered.
+    const request = await ctx.services.ingestInbound({ channel: 'sms', externalId: `SM${'6'.repeat(32)}`, from: { address: '+33612345666' }, text: 'Demande pour Julien', threadHints: {}, attachments: [], receivedAt: new Date() });
+    await ctx.services.citizens.setRecurringAgent({ kind: 'system' }, request.citizenId, String(julien!._id), 'test');
+    const cover = await logIn('camille@mairie.test');
+    const row = cover.page.getByRole('button', { name: /Demande pour Julien/ });
+    await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(1);
+    expect(await row.textContent()).toContain('en remplacement de Julien Bernard');
   });
 
   it('refuses a wrong password with a readable French message, and the login page passes axe', async () => {

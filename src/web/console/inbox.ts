@@ -66,7 +66,9 @@ export function mountInbox(root: HTMLElement, deps: { api: Api; me: Me; teamVisi
   }
 
   function patch(tickets: TicketSummary[]) {
-    patchList(list, items, tickets, (ticket) => row(ticket, state.current, open), (li, ticket) => update(li, ticket, state.current));
+    // Another agent's request in « Mes usagers »: one the agent covers while its agent is away.
+    const covering = (ticket: TicketSummary) => (me.role === 'agent' && ticket.assignee && ticket.assignee.id !== me.id ? ticket.assignee.name : null);
+    patchList(list, items, tickets, (ticket) => row(ticket, state.current, open, covering(ticket)), (li, ticket) => update(li, ticket, state.current, covering(ticket)));
     count.textContent = tickets.length ? t('ui.inbox.count', { count: tickets.length }) : t('ui.inbox.empty');
     more.hidden = !nextCursor;
   }
@@ -120,10 +122,10 @@ function viewsFor(role: Me['role'], teamVisibility: boolean): View[] {
 }
 
 /** A new row of the inbox: a button that opens its ticket. */
-function row(ticket: TicketSummary, current: string | null, open: (ticketId: string) => void): HTMLLIElement {
+function row(ticket: TicketSummary, current: string | null, open: (ticketId: string) => void, covering: string | null): HTMLLIElement {
   const button = h('button', { type: 'button', class: 'ticket', onclick: () => open(ticket.id) });
   const li = h('li', {}, button) as HTMLLIElement & { __ticket?: TicketSummary };
-  update(li, ticket, current);
+  update(li, ticket, current, covering);
   return li;
 }
 
@@ -203,7 +205,8 @@ function inboxQuery(state: State, role: Me['role'], cursor?: string | null): str
 }
 
 /** A row of the inbox, filled (again) with what the ticket is now; the current one marked. */
-function update(li: HTMLLIElement & { __ticket?: TicketSummary }, ticket: TicketSummary, current: string | null) {
+/** `covering`: the name of the away agent whose request this is, when the agent covers it. */
+function update(li: HTMLLIElement & { __ticket?: TicketSummary }, ticket: TicketSummary, current: string | null, covering: string | null) {
   li.__ticket = ticket;
   const button = li.firstElementChild as HTMLButtonElement;
   button.dataset.id = ticket.id;
@@ -214,6 +217,7 @@ function update(li: HTMLLIElement & { __ticket?: TicketSummary }, ticket: Ticket
   const meta = [ticket.reference, statusLabel(ticket.status), ticket.responseDueAt ? t('ui.inbox.due', { date: formatDate(ticket.responseDueAt) }) : t('ui.inbox.nothing_due')];
   if (ticket.unreadCount) meta.push(t('ui.inbox.unread', { count: ticket.unreadCount }));
   if (ticket.callback) meta.push(t('ui.inbox.callback', { slot: ticket.callback.label }));
+  if (covering) meta.splice(1, 0, t('ui.inbox.covering', { name: covering }));
   meta.push(channelLabel(ticket.channel));
   replaceChildren(
     button,
