@@ -22,16 +22,7 @@ export function mountInbox(root: HTMLElement, deps: { api: Api; me: Me; teamVisi
   const count = h('p', { class: 'meta', 'aria-live': 'polite' });
   const more = h('button', { type: 'button', class: 'secondary', hidden: true, onclick: () => loadMore() }, t('ui.inbox.more'));
 
-  replaceChildren(
-    root,
-    h('h2', { id: 'inbox-title', tabindex: -1 }, t('ui.inbox.title')),
-    shortcutsHelp(),
-    h('div', { class: 'views', role: 'group', 'aria-label': t('ui.inbox.views') }, ...tabs),
-    filters,
-    count,
-    list,
-    more,
-  );
+  replaceChildren(root, h('h2', { id: 'inbox-title', tabindex: -1 }, t('ui.inbox.title')), shortcutsHelp(), h('div', { class: 'views', role: 'group', 'aria-label': t('ui.inbox.views') }, ...tabs), filters, count, list, more);
 
   function choose(view: View) {
     state.view = view;
@@ -66,8 +57,7 @@ export function mountInbox(root: HTMLElement, deps: { api: Api; me: Me; teamVisi
   }
 
   function patch(tickets: TicketSummary[]) {
-    // Another agent's request in « Mes usagers »: one the agent covers while its agent is away.
-    const covering = (ticket: TicketSummary) => (me.role === 'agent' && ticket.assignee && ticket.assignee.id !== me.id ? ticket.assignee.name : null);
+    const covering = coveredBy(me);
     patchList(list, items, tickets, (ticket) => row(ticket, state.current, open, covering(ticket)), (li, ticket) => update(li, ticket, state.current, covering(ticket)));
     count.textContent = tickets.length ? t('ui.inbox.count', { count: tickets.length }) : t('ui.inbox.empty');
     more.hidden = !nextCursor;
@@ -91,10 +81,21 @@ export function mountInbox(root: HTMLElement, deps: { api: Api; me: Me; teamVisi
     select(ticketId: string) {
       open(ticketId);
     },
+    ...keyboardMoves(root, list, () => state.current, open),
+  };
+}
+export type Inbox = ReturnType<typeof mountInbox>;
+
+/** Another agent's request in « Mes usagers »: one the agent covers while its agent is away (that agent's name). */
+const coveredBy = (me: Me) => (ticket: TicketSummary) => (me.role === 'agent' && ticket.assignee && ticket.assignee.id !== me.id ? ticket.assignee.name : null);
+
+/** Moving through the list by keyboard: the next or previous request, and where the focus starts. */
+function keyboardMoves(root: HTMLElement, list: HTMLElement, current: () => string | null, open: (ticketId: string) => void) {
+  return {
     /** The next (+1) or previous (-1) request of the list, opened; its row takes the focus. */
     step(direction: 1 | -1) {
       const buttons = [...list.querySelectorAll<HTMLButtonElement>('button.ticket')];
-      const at = buttons.findIndex((b) => b.dataset.id === state.current);
+      const at = buttons.findIndex((b) => b.dataset.id === current());
       const next = buttons[at < 0 ? 0 : Math.min(Math.max(at + direction, 0), buttons.length - 1)];
       if (!next?.dataset.id) return;
       next.focus();
@@ -107,7 +108,6 @@ export function mountInbox(root: HTMLElement, deps: { api: Api; me: Me; teamVisi
     },
   };
 }
-export type Inbox = ReturnType<typeof mountInbox>;
 
 /** The console's keyboard shortcuts, said where the work starts. */
 function shortcutsHelp() {

@@ -11,7 +11,7 @@ import { mountCannedPanel } from './cannedPanel.js';
 import { mountIntegrationsPanel } from './integrationsPanel.js';
 import { mountInbox } from './inbox.js';
 import { mountLogin } from './login.js';
-import { mountTicketView } from './ticketView.js';
+import { mountTicketView, type TicketView } from './ticketView.js';
 import type { AgentWithLoad, CannedAnswer, Me } from './types.js';
 import type { AgentClientToServer, AgentServerToClient, TicketPayload } from '../../realtime/events.js';
 
@@ -108,14 +108,7 @@ async function start() {
   inbox.focus();
   listenShortcuts(inbox);
 
-  for (const event of ['ticket:created', 'ticket:updated', 'ticket:assigned', 'message:created', 'message:status', 'message:updated'] as const) {
-    socket.on(event, (payload: TicketPayload & { byAgentId?: string | null; changes?: { byAgentId?: unknown } }) => {
-      inbox.refreshSoon();
-      // What the agent did themselves is not news to them: refreshed without a word.
-      const mine = payload.byAgentId === me.id || payload.changes?.byAgentId === me.id;
-      if (payload.ticketId && payload.ticketId === ticketView.current()) void ticketView.refresh({ quiet: mine });
-    });
-  }
+  followTickets(socket, { me, inbox, ticketView });
   socket.on('connect', () => {
     if (watching) socket.emit('ticket:watch', watching);
   });
@@ -137,6 +130,17 @@ async function start() {
     if (/unauthorized/.test(err.message)) session.end(t('ui.error.session'));
   });
   if ('Notification' in window && Notification.permission === 'default') void Notification.requestPermission().catch(() => undefined); // a refusal is the answer
+}
+
+/** Tickets' live events: the inbox patched, the open ticket refreshed (without a word when the agent did it). */
+function followTickets(socket: ReturnType<typeof io>, deps: { me: Me; inbox: { refreshSoon(): void }; ticketView: TicketView }) {
+  for (const event of ['ticket:created', 'ticket:updated', 'ticket:assigned', 'message:created', 'message:status', 'message:updated'] as const) {
+    socket.on(event, (payload: TicketPayload & { byAgentId?: string | null; changes?: { byAgentId?: unknown } }) => {
+      deps.inbox.refreshSoon();
+      const mine = payload.byAgentId === deps.me.id || payload.changes?.byAgentId === deps.me.id;
+      if (payload.ticketId && payload.ticketId === deps.ticketView.current()) void deps.ticketView.refresh({ quiet: mine });
+    });
+  }
 }
 
 /**

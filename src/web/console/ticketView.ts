@@ -50,9 +50,7 @@ export function mountTicketView(root: HTMLElement, deps: {
         deadlineLine(detail),
         assignee,
         fields.element,
-        detail.satisfaction
-          ? h('p', { class: 'meta', id: 'ticket-satisfaction' }, t('ui.ticket.satisfaction', { score: detail.satisfaction.score }), detail.satisfaction.comment ? ` ${t('ui.ticket.satisfaction_comment', { comment: detail.satisfaction.comment })}` : '')
-          : null,
+        satisfactionLine(detail),
         callPanel(detail, { api, announce: deps.announce }),
         presence,
         thread.element,
@@ -164,6 +162,13 @@ function threadList(onDownload: (attachmentId: string, filename: string | null) 
       element.scrollTop = element.scrollHeight;
     },
   };
+}
+
+/** The citizen's rating of the answer, when given. */
+function satisfactionLine(detail: TicketDetail) {
+  const rating = detail.satisfaction;
+  if (!rating) return null;
+  return h('p', { class: 'meta', id: 'ticket-satisfaction' }, t('ui.ticket.satisfaction', { score: rating.score }), rating.comment ? ` ${t('ui.ticket.satisfaction_comment', { comment: rating.comment })}` : '');
 }
 
 /** The answer due: its date and time, and the business time left (or « en retard »). */
