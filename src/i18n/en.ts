@@ -274,7 +274,7 @@ export const en: Record<keyof typeof fr, string> = {
   'ui.inbox.at_risk': 'at risk',
   'ui.inbox.breached': 'late',
   'ui.inbox.new_items': 'New requests or updates: the list is up to date.',
-  'ui.unknown_citizen': 'Unnamed citizen',
+  'ui.citizen.on_channel': 'Citizen ({channel})',
   'ui.no_subject': '(no subject)',
   'ui.status.new': 'New',
   'ui.status.open': 'Open',

@@ -284,7 +284,7 @@ export const fr = {
   'ui.inbox.at_risk': 'à risque',
   'ui.inbox.breached': 'en retard',
   'ui.inbox.new_items': 'Nouvelles demandes ou mises à jour : la liste est à jour.',
-  'ui.unknown_citizen': 'Usager sans nom',
+  'ui.citizen.on_channel': 'Usager ({channel})',
   'ui.no_subject': '(sans objet)',
   'ui.status.new': 'Nouvelle',
   'ui.status.open': 'En cours',

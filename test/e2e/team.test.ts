@@ -36,6 +36,7 @@ describe('a ticket shared by two people', () => {
     const item = agent.page.getByRole('button', { name: /06 23 45 67 89/ });
     await expect.poll(() => item.count(), { timeout: 10_000 }).toBe(1);
     await item.click();
+    await expect.poll(() => agent.page.locator('#citizen-title').textContent(), { timeout: 10_000 }).toBe('Usager : 06 23 45 67 89');
     await expect.poll(() => agent.page.getByRole('heading', { level: 2, name: new RegExp(sms.reference) }).count(), { timeout: 10_000 }).toBe(1);
     const priority = agent.page.locator('#ticket-priority');
     expect(await priority.inputValue()).toBe('normal');

@@ -2,7 +2,7 @@
 // unverified), their usual agent, and their other requests one click away.
 import type { Api } from '../shared/api.js';
 import { h } from '../shared/dom.js';
-import { formatDate, statusLabel, t } from '../shared/i18n.js';
+import { channelLabel, formatDate, statusLabel, t } from '../shared/i18n.js';
 import type { TicketDetail } from './types.js';
 
 const kindLabel = (kind: string) => (kind === 'phone' ? t('ui.identity.phone') : kind === 'email' ? t('ui.identity.email') : kind);
@@ -16,14 +16,17 @@ export function citizenPanel(ticket: TicketDetail, deps: { api: Api; announce: (
       event.preventDefault();
       try {
         await deps.api.patch(`/api/citizens/${citizen.id}`, { name: nameInput.value.trim() || null });
-        title.textContent = `${t('ui.citizen.title')} : ${nameInput.value.trim() || t('ui.unknown_citizen')}`;
+        title.textContent = `${t('ui.citizen.title')} : ${nameInput.value.trim() || fallback}`;
         deps.announce(t('ui.citizen.renamed'));
       } catch (err) {
         deps.announce((err as Error).message, true);
       }
     },
   }, h('span', {}, h('label', { for: 'citizen-name' }, t('ui.citizen.name')), nameInput), h('button', { type: 'submit', class: 'secondary' }, t('ui.citizen.rename')));
-  const title = h('h3', { id: 'citizen-title' }, `${t('ui.citizen.title')} : ${citizen.name ?? t('ui.unknown_citizen')}`);
+  // Without a name: the number or address they wrote from, as people write it.
+  const known = citizen.identities.find((i) => i.kind !== 'chat');
+  const fallback = known ? (known.display ?? known.value) : t('ui.citizen.on_channel', { channel: channelLabel(ticket.channel) });
+  const title = h('h3', { id: 'citizen-title' }, `${t('ui.citizen.title')} : ${citizen.name ?? fallback}`);
   const identities = citizen.identities.filter((i) => i.kind !== 'chat');
   const claims = citizen.claims ?? [];
   return h(

@@ -221,7 +221,7 @@ function update(li: HTMLLIElement & { __ticket?: TicketSummary }, ticket: Ticket
   meta.push(channelLabel(ticket.channel));
   replaceChildren(
     button,
-    h('span', { class: 'who' }, `${ticket.citizen.name ?? ticket.citizen.contact ?? t('ui.unknown_citizen')} — ${ticket.subject || t('ui.no_subject')}`),
+    h('span', { class: 'who' }, `${ticket.citizen.name ?? ticket.citizen.contact ?? t('ui.citizen.on_channel', { channel: channelLabel(ticket.channel) })} — ${ticket.subject || t('ui.no_subject')}`),
     h('span', { class: 'meta' }, meta.join(' · ')),
     // Past its deadline and near it are two things: said apart, in words (not colour alone).
     ticket.overdue ? h('span', { class: 'risk overdue' }, ` · ${t('ui.inbox.breached')}`) : ticket.atRisk ? h('span', { class: 'risk' }, ` · ${t('ui.inbox.at_risk')}`) : null,
