@@ -39,6 +39,7 @@ export const EnvSchema = Type.Object({
   OPENING_HOURS: Type.String({ default: 'mon-fri 08:30-12:00,13:30-17:30; sat 09:00-12:00', description: 'opening hours, e.g. "mon-fri 08:30-17:00; sat 09:00-12:00" (closed on French public holidays)' }),
   SMS_MAX_SEGMENTS: Int('longest SMS reply, in segments (153 GSM-7 or 67 UCS-2 characters each)', 1, 10, 6),
   VOICEMAIL_MAX_SECONDS: Int('longest voicemail', 10, 600, 120),
+  VOICE_RING_SECONDS: Int('within opening hours, how long a call rings at the caller\'s usual agent before the voicemail', 5, 60, 20),
   TRANSCRIPTION_LANGUAGE: Type.String({ default: 'fr-FR', pattern: '^[a-z]{2,3}-[A-Z]{2}$', description: 'language of the voicemails, for Twilio real-time transcription (BCP-47, e.g. fr-FR)' }),
   SATISFACTION_SURVEY: Type.Boolean({ default: true, description: 'ask the citizen one satisfaction question (1 to 5) when a request is resolved; false turns it off' }),
   CALLBACKS: Type.Boolean({ default: true, description: 'citizens may ask to be called back (portal, or key 1 after the phone greeting); agents call from the console through their own phone' }),
@@ -74,6 +75,9 @@ export const EnvSchema = Type.Object({
   TWILIO_AUTH_TOKEN: Str('Twilio auth token (signs webhooks)'),
   TWILIO_PHONE_NUMBER: Str('the service number, E.164'),
   TWILIO_API_BASE_URL: Str('a Twilio-compatible API base URL; unset: Twilio itself'),
+  TWILIO_API_KEY_SID: Str('API key for the agents\' browser softphone (access tokens); with TWILIO_API_KEY_SECRET and TWILIO_TWIML_APP_SID'),
+  TWILIO_API_KEY_SECRET: Str('the API key\'s secret'),
+  TWILIO_TWIML_APP_SID: Str('the TwiML app the browser softphone\'s calls use'),
   OUTBOX_LEASE_SECONDS: Int('how long a send may take before another instance may retry it (checking the provider first); keep it above the providers\' timeouts', 10, 600, 60),
   REDIS_URL: Str('Redis for several instances (Socket.IO adapter); unset: single instance'),
 });
@@ -97,7 +101,7 @@ export interface Config {
   };
   readonly service: { readonly name: string; readonly openingHours: OpeningHours; readonly phone: string | null; readonly email: string | null };
   readonly sla: { readonly hours: OpeningHours; readonly timeZone: string; readonly promiseHours: number; readonly nextResponseHours: number; readonly atRiskShare: number };
-  readonly sms: { readonly maxSegments: number; readonly voicemailMaxSeconds: number; readonly transcriptionLanguage: string; readonly callbacks: boolean; readonly callbackRegions: readonly string[] };
+  readonly sms: { readonly maxSegments: number; readonly voicemailMaxSeconds: number; readonly ringSeconds: number; readonly transcriptionLanguage: string; readonly callbacks: boolean; readonly callbackRegions: readonly string[] };
   /** Networks (CIDR) besides the public internet that webhooks may reach. */
   readonly webhookAllowedNetworks: readonly string[];
   readonly http: { readonly bodyLimitBytes: number; readonly corsOrigins: readonly string[]; readonly portalMaxFileBytes: number };
@@ -118,7 +122,7 @@ export interface Config {
     readonly from: string;
     readonly maxAttachmentBytes: number;
   };
-  readonly twilio?: { accountSid: string; authToken: string; phoneNumber: string; apiBaseUrl?: string };
+  readonly twilio?: { accountSid: string; authToken: string; phoneNumber: string; apiBaseUrl?: string; voiceSdk?: { apiKeySid: string; apiKeySecret: string; twimlAppSid: string } };
   readonly redisUrl?: string;
   readonly outbox: { readonly leaseSeconds: number };
 }
@@ -214,7 +218,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       }
     : undefined;
   const twilio = group(e, 'SMS and voice', ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_PHONE_NUMBER'], [])
-    ? { accountSid: e.TWILIO_ACCOUNT_SID!, authToken: e.TWILIO_AUTH_TOKEN!, phoneNumber: e.TWILIO_PHONE_NUMBER!, apiBaseUrl: e.TWILIO_API_BASE_URL }
+    ? {
+        accountSid: e.TWILIO_ACCOUNT_SID!, authToken: e.TWILIO_AUTH_TOKEN!, phoneNumber: e.TWILIO_PHONE_NUMBER!, apiBaseUrl: e.TWILIO_API_BASE_URL,
+        voiceSdk: group(e, 'browser softphone', ['TWILIO_API_KEY_SID', 'TWILIO_API_KEY_SECRET', 'TWILIO_TWIML_APP_SID'], []) ? { apiKeySid: e.TWILIO_API_KEY_SID!, apiKeySecret: e.TWILIO_API_KEY_SECRET!, twimlAppSid: e.TWILIO_TWIML_APP_SID! } : undefined,
+      }
     : undefined;
 
   // Never outside the demo: only the embedded store with demo data, and only where no provider is set.
@@ -246,7 +253,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       nextResponseHours: e.SLA_NEXT_RESPONSE_HOURS ?? e.SLA_FIRST_RESPONSE_HOURS,
       atRiskShare: e.SLA_AT_RISK_PERCENT / 100,
     },
-    sms: { maxSegments: e.SMS_MAX_SEGMENTS, voicemailMaxSeconds: e.VOICEMAIL_MAX_SECONDS, transcriptionLanguage: e.TRANSCRIPTION_LANGUAGE, callbacks: e.CALLBACKS, callbackRegions: e.CALLBACK_REGIONS.split(',') },
+    sms: { maxSegments: e.SMS_MAX_SEGMENTS, voicemailMaxSeconds: e.VOICEMAIL_MAX_SECONDS, ringSeconds: e.VOICE_RING_SECONDS, transcriptionLanguage: e.TRANSCRIPTION_LANGUAGE, callbacks: e.CALLBACKS, callbackRegions: e.CALLBACK_REGIONS.split(',') },
     webhookAllowedNetworks,
     http: { bodyLimitBytes: e.BODY_LIMIT_BYTES, corsOrigins, portalMaxFileBytes: e.PORTAL_MAX_FILE_BYTES },
     access: { teamVisibility: e.TEAM_VISIBILITY },

@@ -87,6 +87,7 @@ function serviceOptionsOf(config: Config, options: { jwtSecret: string; now?: ()
     mailDomain: config.email ? /@([^>\s]+)/.exec(config.email.from)?.[1] : undefined,
     openingHours: { hours: config.service.openingHours, timeZone: config.rules.timeZone },
     callbacks: config.sms.callbacks,
+    voiceSdk: config.twilio?.voiceSdk ? { accountSid: config.twilio.accountSid, ...config.twilio.voiceSdk } : undefined,
     callbackRegions: config.sms.callbackRegions,
     webhookAllowedNetworks: config.webhookAllowedNetworks,
     satisfactionSurvey: config.satisfactionSurvey,

@@ -7,13 +7,14 @@ import twilio from 'twilio';
 import type { Config } from '../../config/index.js';
 import { twilioReason } from './errors.js';
 import {
-  afterRecordingTwiml, bridgeTwiml, callbackNotedTwiml, callGoneTwiml, citizenNoAnswerTwiml, emptyTwiml, emptyVoiceTwiml, incomingCallTwiml, voicemailTwiml,
+  afterRecordingTwiml, bridgeTwiml, callEndedTwiml, ringAgentTwiml, callbackNotedTwiml, callGoneTwiml, citizenNoAnswerTwiml, emptyTwiml, emptyVoiceTwiml, incomingCallTwiml, voicemailTwiml,
 } from './twiml.js';
 import {
-  parseCall, parseCallStatus, parseDialResult, parseGather, parseInboundSms, parseMessageStatus, parseRecording, parseTranscription, type TwilioForm,
+  parseCall, parseCallStatus, parseDialResult, parseGather, parseInboundSms, parseLegStatus, parseMessageStatus, parseRecording, parseTranscription, type TwilioForm,
 } from './webhooks.js';
 import { Type } from '@sinclair/typebox';
 import { isOpenAt } from '../../src/domain/calendar.js';
+import type { DialOutcome } from '../../src/domain/voicemail.js';
 import { phoneSender } from '../../src/domain/identity.js';
 import { Forbidden } from '../../src/domain/errors.js';
 import type { Services } from '../../src/services/index.js';
@@ -88,9 +89,30 @@ function callRoutes(app: FastifyInstance, { services, settings, url, xml, docs }
     const at = services.now();
     const result = await services.voice.callReceived({ callSid: call.callSid, from: call.from, at });
     request.log.info({ channel: 'voice', externalId: call.callSid, ticketId: result.ticketId }, 'call stored');
+    const open = isOpenAt(at, settings.service.openingHours, settings.rules.timeZone);
+    // Open: the caller's usual agent (or their cover) is rung first, if free.
+    const target = open && !result.duplicate ? await services.liveCalls.target(result) : null;
+    if (target) {
+      await services.liveCalls.ring(call.callSid, result, target, call.from);
+      return xml(reply, ringAgentTwiml({ serviceName: settings.service.name, target, ringSeconds: settings.sms.ringSeconds, actionUrl: url('/webhooks/twilio/voice/agent-dial'), statusUrl: url('/webhooks/twilio/voice/agent-leg') }));
+    }
     // A hidden number cannot be called back: it is offered the voicemail only.
     const callbackUrl = services.callbacks.enabled && reachable(call.from) ? url('/webhooks/twilio/voice/callback') : null;
-    return xml(reply, incomingCallTwiml({ ...voicemail, serviceName: settings.service.name, open: isOpenAt(at, settings.service.openingHours, settings.rules.timeZone), callbackUrl }));
+    return xml(reply, incomingCallTwiml({ ...voicemail, serviceName: settings.service.name, open, callbackUrl }));
+  });
+
+  app.post('/webhooks/twilio/voice/agent-dial', docs('A live call: how the usual agent\'s leg ended (answered, or the voicemail)'), async (request, reply) => {
+    const result = parseDialResult(formOf(request));
+    const outcome = await services.liveCalls.ended(result.callSid, result.status as DialOutcome, result.durationSeconds);
+    request.log.info({ channel: 'voice', externalId: result.callSid, status: result.status, outcome }, 'live call: agent leg ended');
+    if (outcome === 'answered' || result.status === 'canceled') return xml(reply, callEndedTwiml());
+    return xml(reply, voicemailTwiml({ ...voicemail, notice: 'Votre interlocuteur n\'est pas disponible pour le moment. Laissez-nous un message après le bip : il vous recontactera.' }));
+  });
+
+  app.post('/webhooks/twilio/voice/agent-leg', docs('A live call: the agent picked up (status of their leg)', { 204: noContent('status recorded (or already further along)') }), async (request, reply) => {
+    const leg = parseLegStatus(formOf(request));
+    if (leg.status === 'in-progress' || leg.status === 'answered') await services.liveCalls.connected(leg.parentCallSid);
+    return reply.status(204).send();
   });
 
   app.post('/webhooks/twilio/voice/callback', docs('The key pressed during the greeting: 1 asks for a call-back, anything else leads to the voicemail'), async (request, reply) => {

@@ -26,6 +26,20 @@ export function incomingCallTwiml(input: VoicemailSettings & { serviceName: stri
   return response.toString();
 }
 
+/** Within opening hours: the caller's usual agent is rung (their phone or their browser) while the caller waits. */
+export function ringAgentTwiml(input: { serviceName: string; target: { number: string } | { client: string }; ringSeconds: number; actionUrl: string; statusUrl: string }): string {
+  const response = new twilio.twiml.VoiceResponse();
+  response.say(VOICE, `Bonjour, vous êtes bien à ${input.serviceName}. Nous vous mettons en relation avec votre interlocuteur habituel.`);
+  const dial = response.dial({ timeout: input.ringSeconds, action: input.actionUrl, method: 'POST', answerOnBridge: true });
+  const leg = { statusCallback: input.statusUrl, statusCallbackEvent: ['answered' as const, 'completed' as const], statusCallbackMethod: 'POST' as const };
+  if ('number' in input.target) dial.number(leg, input.target.number);
+  else dial.client(leg, input.target.client);
+  return response.toString();
+}
+
+/** The caller and the agent said goodbye. */
+export const callEndedTwiml = (): string => sayAndHangUp('Merci de votre appel. Au revoir.');
+
 /** Back to the voicemail (a key other than 1, or a hidden number that cannot be called back). */
 export function voicemailTwiml(input: VoicemailSettings & { notice?: string }): string {
   const response = new twilio.twiml.VoiceResponse();

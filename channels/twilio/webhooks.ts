@@ -130,3 +130,8 @@ export function parseCallStatus(form: TwilioForm) {
 export function parseDialResult(form: TwilioForm) {
   return { callSid: sid(form, 'CallSid', 'CA'), status: required(form, 'DialCallStatus'), durationSeconds: seconds(field(form, 'DialCallDuration')) };
 }
+
+/** A status of the agent's leg of a live call (the <Number> or <Client> dialled): it belongs to the caller's call. */
+export function parseLegStatus(form: TwilioForm) {
+  return { parentCallSid: sid(form, 'ParentCallSid', 'CA'), status: required(form, 'CallStatus') };
+}

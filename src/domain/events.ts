@@ -29,6 +29,8 @@ export interface DomainEventMap {
   'message.status': TicketEventData & { messageId: string; deliveryStatus: DeliveryStatus; reason?: string };
   /** A deadline is at risk (warned) or breached: each recorded and pushed once. */
   'sla.warning': TicketEventData & { kind: 'at_risk' | 'breached'; deadline: 'first' | 'next'; dueAt: string };
+  /** A live call rings at an agent: their console shows who calls, with the open request (screen pop). */
+  'call.incoming': { agentId: string; callSid: string; ticketId: string; reference: string; citizen: { id: string; name: string | null }; from: string };
   /** An agent went away (with a cover) or came back. */
   'agent.availability': { agentId: string; teamId: string | null; availability: 'available' | 'away'; coverAgentId: string | null; ticketId?: undefined };
   /** A message gained content after it was created: a call's recording, then its transcription. */

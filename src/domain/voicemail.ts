@@ -5,8 +5,17 @@ import { t } from '../i18n/catalogue.js';
 
 export type TranscriptionStatus = 'in-progress' | 'completed' | 'failed';
 
+/**
+ * ringing: rung at the citizen's usual agent (`agentId`); in_progress: that agent picked up; answered:
+ * the conversation ended (`durationSeconds`); abandoned: the caller hung up before anyone answered;
+ * missed, then voicemail: nobody answered, the caller may leave a message.
+ */
+export type CallStateName = 'ringing' | 'in_progress' | 'answered' | 'abandoned' | 'missed' | 'voicemail';
+
 export interface CallState {
-  state: 'missed' | 'voicemail';
+  state: CallStateName;
+  /** The agent rung (live calls). */
+  agentId: string | null;
   recordingSid: string | null;
   recordingUrl: string | null;
   durationSeconds: number | null;
@@ -16,7 +25,13 @@ export interface CallState {
   version: number;
 }
 
+/** How the agent's leg of a live call ended, as Twilio's DialCallStatus says it. */
+export type DialOutcome = 'completed' | 'answered' | 'no-answer' | 'busy' | 'failed' | 'canceled';
+
 export type CallEvent =
+  | { type: 'ringing'; agentId: string }
+  | { type: 'connected' }
+  | { type: 'dialed'; status: DialOutcome; durationSeconds: number | null }
   | { type: 'recording'; recordingSid: string; recordingUrl: string; durationSeconds: number | null }
   | { type: 'utterance'; seq: number; text: string }
   | { type: 'transcription'; status: TranscriptionStatus };
@@ -24,13 +39,25 @@ export type CallEvent =
 const STATUS_RANK: Record<TranscriptionStatus, number> = { 'in-progress': 0, completed: 1, failed: 1 };
 
 export const emptyCall = (): CallState => ({
-  state: 'missed', recordingSid: null, recordingUrl: null, durationSeconds: null, transcriptionStatus: null, segments: [], version: 0,
+  state: 'missed', agentId: null, recordingSid: null, recordingUrl: null, durationSeconds: null, transcriptionStatus: null, segments: [], version: 0,
 });
 
 /** The state after the event, or null when the event brings nothing new (a retry, a step backwards). */
 export function applyCallEvent(call: CallState, event: CallEvent): CallState | null {
   const next = { ...call, segments: [...call.segments], version: call.version + 1 };
   switch (event.type) {
+    case 'ringing':
+      // Only a fresh call is rung: never again once it moved on.
+      if (call.state !== 'missed' || call.agentId || call.recordingSid) return null;
+      return { ...next, state: 'ringing', agentId: event.agentId };
+    case 'connected':
+      return call.state === 'ringing' ? { ...next, state: 'in_progress' } : null;
+    case 'dialed': {
+      if (call.state !== 'ringing' && call.state !== 'in_progress') return null;
+      const picked = event.status === 'completed' || event.status === 'answered' || call.state === 'in_progress';
+      if (picked) return { ...next, state: 'answered', durationSeconds: event.durationSeconds ?? call.durationSeconds };
+      return { ...next, state: event.status === 'canceled' ? 'abandoned' : 'missed' };
+    }
     case 'recording':
       if (call.recordingSid === event.recordingSid) return null;
       return { ...next, state: 'voicemail', recordingSid: event.recordingSid, recordingUrl: event.recordingUrl, durationSeconds: event.durationSeconds };
@@ -50,6 +77,10 @@ export function applyCallEvent(call: CallState, event: CallEvent): CallState | n
 
 /** What the thread shows for the call: the caller's words once there are any, else where it stands. */
 export function callText(call: CallState): string {
+  if (call.state === 'ringing') return t('voice.ringing');
+  if (call.state === 'in_progress') return t('voice.in_progress');
+  if (call.state === 'answered') return t('voice.answered', { duration: call.durationSeconds ? ` (${Math.floor(call.durationSeconds / 60)} min ${call.durationSeconds % 60} s)` : '' });
+  if (call.state === 'abandoned') return t('voice.abandoned');
   if (call.segments.length > 0) return call.segments.map((s) => s.text).join(' ');
   if (!call.recordingSid) return t('voice.missed_call');
   const finished = call.transcriptionStatus === 'completed' || call.transcriptionStatus === 'failed';

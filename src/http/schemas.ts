@@ -39,6 +39,7 @@ export const Agent = Type.Object(
     coverAgentId: Type.Union([Type.String(), Type.Null()]),
     awayUntil: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
     active: Type.Boolean(),
+    voiceDevice: Type.Optional(Type.Union([Type.Literal('phone'), Type.Literal('browser')], { description: 'where live calls ring' })),
     phone: Type.Union([Type.String(), Type.Null()]),
   },
   { $id: 'Agent' },

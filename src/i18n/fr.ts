@@ -154,6 +154,11 @@ export const fr = {
   'http.unavailable': 'Service momentanément indisponible : réessayez dans un instant.',
   'http.internal': 'Erreur interne (requête {requestId}).',
   // Texts stored in threads by the system (shown to agents)
+  'voice.browser_off': 'Le téléphone dans le navigateur n’est pas configuré : les appels sonnent sur votre téléphone.',
+  'voice.ringing': '(appel en cours : mise en relation avec l’interlocuteur habituel)',
+  'voice.in_progress': '(appel en cours avec l’interlocuteur habituel)',
+  'voice.answered': '(appel pris par l’interlocuteur habituel{duration})',
+  'voice.abandoned': '(appel raccroché avant d’être pris)',
   'voice.missed_call': '(appel manqué : pas de message vocal)',
   'voice.voicemail_pending': '(message vocal{duration} : transcription en cours)',
   'voice.transcription_unavailable': '(message vocal : transcription indisponible, écoutez l’enregistrement)',

@@ -27,6 +27,8 @@ export interface AgentServerToClient {
   'ticket:created': (p: TicketPayload & { channel: string }) => void;
   'ticket:updated': (p: TicketPayload & { changes: Record<string, unknown> }) => void;
   'ticket:assigned': (p: TicketPayload & { fromAgentId: string | null; toAgentId: string; reason?: string; byAgentId?: string | null }) => void;
+  /** A call rings at this agent (before they pick up). */
+  'call:incoming': (p: { callSid: string; ticketId: string; reference: string; citizen: { id: string; name: string | null }; from: string }) => void;
   'message:created': (p: MessagePayload) => void;
   'message:status': (p: TicketPayload & { messageId: string; status: string; reason?: string }) => void;
   'message:updated': (p: TicketPayload & { messageId: string; changes: Record<string, unknown> }) => void;

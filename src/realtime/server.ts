@@ -39,6 +39,8 @@ export function attachRealtime(deps: {
   setUpAgents(agents, chat, services, log);
   for (const channel of deps.channels) channel.sockets?.({ config: deps.config, services, log, chat, agents });
   const unsubscribe = subscribeDomainEvents(services, agents, chat, log);
+  // A live call rings at one agent: only their sockets hear of it.
+  const offCalls = services.events.on('call.incoming', ({ agentId, ...call }) => void agents.to(rooms.agent(agentId)).emit('call:incoming', call));
 
   if (deps.chatAdapter && 'attach' in deps.chatAdapter) {
     const deliver: ChatDelivery = async (sessionId, messageId) => {
@@ -62,6 +64,7 @@ export function attachRealtime(deps: {
     chat,
     async close() {
       unsubscribe();
+      offCalls();
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },
   };

@@ -32,6 +32,8 @@ import { createTokens } from './tokens.js';
 import type { OpeningHours } from '../domain/calendar.js';
 import { DEFAULTS } from '../../config/index.js';
 import { createVoiceService } from './voice.js';
+import { createLiveCalls } from './liveCalls.js';
+import { createVoiceTokens } from '../../channels/twilio/accessTokens.js';
 import { webhookNetworks } from '../domain/networks.js';
 import { memoryLimits, type Limits } from './limits.js';
 import { createInbound } from './inbound.js';
@@ -57,6 +59,8 @@ export interface ServiceOptions {
   rules: { defaultPhoneRegion: string; reopenWindowDays: number; slaFirstResponseHours: number };
   /** When the service answers the phone (call-back slots); default: config/'s OPENING_HOURS. */
   openingHours?: { hours: OpeningHours; timeZone: string };
+  /** The Twilio Voice SDK's credentials: live calls may ring the agents' browsers, which get access tokens. */
+  voiceSdk?: { accountSid: string; apiKeySid: string; apiKeySecret: string; twimlAppSid: string };
   /** Citizens may ask to be called back (default on). */
   callbacks?: boolean;
   /** Ask one satisfaction question when a request is resolved (default on). */
@@ -117,6 +121,8 @@ export function createServices(store: Store, log: Logger, options: ServiceOption
   const documents = createDocumentService({ models: store.models, now, maxBytes: options.portalMaxFileBytes ?? DEFAULTS.http.portalMaxFileBytes });
   const portal = createPortalService({ models: store.models, limits, audit, ingestInbound, now, callbackSlots: callbacks.slots, documents, satisfactionEnabled, publicBaseUrl: options.publicBaseUrl ?? DEFAULTS.publicBaseUrl, sentTexts, serviceName });
   const voice = createVoiceService({ models: store.models, events, ingestInbound, now, log });
+  const liveCalls = createLiveCalls({ models: store.models, events, audit, voice, now, log, browserCalls: !!options.voiceSdk });
+  const voiceTokens = options.voiceSdk ? createVoiceTokens(options.voiceSdk, now) : null;
   const chat = createChatService({ models: store.models, ingestInbound, now, rules: options.rules, sessionIdleHours: options.chatSessionIdleHours, showLinks: sentTexts.forShowing });
   const chatIdentity = createChatIdentityService({ models: store.models, limits, outbox, citizens, audit, events, now, log, sentTexts, serviceName });
   const access = createAccess({ models: store.models, teamVisibility });
@@ -138,6 +144,6 @@ export function createServices(store: Store, log: Logger, options: ServiceOption
   const email = createEmailService({ models: store.models, ingestInbound, outbox, now, log });
   const stats = createStatsService({ models: store.models, now, figures: dailyFigures });
   const requestsExport = createRequestsExport({ models: store.models, now, timeZone });
-  return { store, models: store.models, lookups: lookups(store.models), events, limits, inbound, audit, tokens, agents, teams, citizens, outbox, ingestInbound, voice, callbacks, chat, chatIdentity, documents, satisfaction, integrations, access, tickets, cannedAnswers, sla, portal, automation, stats, requestsExport, email, now };
+  return { store, models: store.models, lookups: lookups(store.models), events, limits, inbound, audit, tokens, agents, teams, citizens, outbox, ingestInbound, voice, liveCalls, voiceTokens, callbacks, chat, chatIdentity, documents, satisfaction, integrations, access, tickets, cannedAnswers, sla, portal, automation, stats, requestsExport, email, now };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -66,6 +66,9 @@ export function createVoiceService(deps: { models: Models; events: EventBus; ing
       return result;
     },
 
+    /** Any step of the call (a live call's ringing, pick-up, end); false when no call has that CallSid. */
+    callEvent: (callSid: string, event: CallEvent) => apply(callSid, event),
+
     /** The caller left a message: the call becomes a voicemail with its recording. */
     recordingReceived: (recording: { callSid: string; recordingSid: string; recordingUrl: string; durationSeconds: number | null }) =>
       apply(recording.callSid, { type: 'recording', ...recording }),
@@ -81,6 +84,7 @@ function stateOf(message: MessageDoc): CallState {
   if (!call) return emptyCall();
   return {
     state: call.state,
+    agentId: call.agentId ? String(call.agentId) : null,
     recordingSid: call.recordingSid ?? null,
     recordingUrl: call.recordingUrl ?? null,
     durationSeconds: call.durationSeconds ?? null,

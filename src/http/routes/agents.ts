@@ -3,7 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { Forbidden } from '../../domain/errors.js';
+import { Forbidden, Unavailable } from '../../domain/errors.js';
 import { MIN_PASSWORD_LENGTH } from '../../services/agents/index.js';
 import type { Services } from '../../services/index.js';
 import { principalOf, type AuthHooks } from '../auth.js';
@@ -77,6 +77,7 @@ function changeRoutes(app: Routes, services: Services, auth: AuthHooks) {
         role: Type.Optional(Role),
         teamId: Type.Optional(Type.Union([ObjectIdString, Type.Null()])),
         active: Type.Optional(Type.Boolean()),
+        voiceDevice: Type.Optional(Type.Union([Type.Literal('phone'), Type.Literal('browser')], { description: 'where live calls ring: the agent\'s phone, or the console (Twilio Voice SDK); the agent or an admin' })),
         handoverTo: Type.Optional(Type.Union([ObjectIdString, Type.Literal('team')], { description: 'with active: false, who takes over the open requests and citizens: an agent, or "team" for the least loaded colleague of their team; required when there are some (409 handover_required, with their counts)' })),
         phone: Type.Optional(Type.Union([Type.String({ maxLength: 40, description: 'the phone rung first for a call-back; "06 12 34 56 78" or E.164, stored as E.164' }), Type.Null()])),
       }, { additionalProperties: false, minProperties: 1 }),
@@ -87,15 +88,27 @@ function changeRoutes(app: Routes, services: Services, auth: AuthHooks) {
     const principal = principalOf(request);
     const isSelf = principal.agentId === request.params.id;
     const { availability, coverAgentId, until, ...account } = request.body;
-    const { phone, ...adminOnly } = account;
+    const { phone, voiceDevice, ...adminOnly } = account;
     if (Object.keys(adminOnly).length && principal.role !== 'admin') throw new Forbidden('agent.admin_only_account');
-    if (phone !== undefined && !isSelf && principal.role !== 'admin') throw new Forbidden('agent.admin_only_phone');
+    if ((phone !== undefined || voiceDevice !== undefined) && !isSelf && principal.role !== 'admin') throw new Forbidden('agent.admin_only_phone');
     if (!isSelf && principal.role === 'agent') throw new Forbidden('agent.own_availability_only');
     let agent = Object.keys(account).length ? await services.agents.update(actorOf(request), request.params.id, account) : null;
     if (availability !== undefined || coverAgentId !== undefined || until !== undefined) {
       agent = await services.agents.setAvailability(actorOf(request), request.params.id, { availability, coverAgentId, until: until ? new Date(until) : null });
     }
     return agent ?? services.agents.get(request.params.id);
+  });
+
+  app.post('/api/voice/token', {
+    schema: {
+      tags: ['agents'], summary: 'An access token for the console\'s softphone (Twilio Voice SDK): identity agent-<agentId>, incoming calls, one hour', security: [{ bearer: [] }],
+      response: { 200: Type.Object({ token: Type.String(), identity: Type.String(), expiresAt: Type.String({ format: 'date-time' }) }), ...errors(401, 503) },
+    },
+    preHandler: auth.authenticate,
+  }, async (request) => {
+    // Without TWILIO_API_KEY_SID, TWILIO_API_KEY_SECRET and TWILIO_TWIML_APP_SID: no browser device.
+    if (!services.voiceTokens) throw new Unavailable('voice.browser_off');
+    return services.voiceTokens.issue(principalOf(request).agentId);
   });
 
   app.post('/api/agents/:id/password', {

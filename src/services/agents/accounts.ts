@@ -36,7 +36,7 @@ export async function create(ctx: AgentContext, actor: Actor, input: { name: str
  * An admin changes an agent's role, team, phone or deactivates them. A change of what they may see
  * ends their open sockets at once (agent.access); their ctx.tokens stop working at the next request.
  */
-export async function update(ctx: AgentContext, actor: Actor, id: string, change: { name?: string; role?: AgentRole; teamId?: string | null; active?: boolean; phone?: string | null; handoverTo?: HandoverTarget }): Promise<AgentView> {
+export async function update(ctx: AgentContext, actor: Actor, id: string, change: { name?: string; role?: AgentRole; teamId?: string | null; active?: boolean; phone?: string | null; voiceDevice?: 'phone' | 'browser'; handoverTo?: HandoverTarget }): Promise<AgentView> {
   const before = await ctx.store.byId(id);
   if (!before) throw new NotFound('agent.not_found');
   if (actor.kind === 'agent' && actor.id === id && (change.active === false || (change.role && change.role !== before.role))) {
@@ -49,6 +49,7 @@ export async function update(ctx: AgentContext, actor: Actor, id: string, change
   if (change.role !== undefined) set.role = change.role;
   if (change.teamId !== undefined) set.teamId = await teamRef(ctx, change.teamId);
   if (change.active !== undefined) set.active = change.active;
+  if (change.voiceDevice !== undefined) set.voiceDevice = change.voiceDevice;
   if (change.phone !== undefined) {
     // Written as agents write it ("06 12 34 56 78"); stored as Twilio dials it.
     const phone = change.phone?.trim() ? normalisePhone(change.phone, ctx.phoneRegion ?? 'FR') : null;

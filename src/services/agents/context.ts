@@ -23,11 +23,12 @@ export interface AgentView {
   awayUntil: string | null;
   active: boolean;
   phone: string | null;
+  voiceDevice: 'phone' | 'browser';
 }
 
 type AgentDoc = {
   _id: Types.ObjectId; name: string; email: string; role: AgentRole; teamId?: Types.ObjectId | null; availability: 'available' | 'away';
-  coverAgentId?: Types.ObjectId | null; awayUntil?: Date | null; active?: boolean; phone?: string | null;
+  coverAgentId?: Types.ObjectId | null; awayUntil?: Date | null; active?: boolean; phone?: string | null; voiceDevice?: string | null;
 }
 
 export const toAgentView = (a: AgentDoc): AgentView => ({
@@ -41,6 +42,7 @@ export const toAgentView = (a: AgentDoc): AgentView => ({
   awayUntil: a.awayUntil ? a.awayUntil.toISOString() : null,
   active: a.active !== false,
   phone: a.phone ?? null,
+  voiceDevice: a.voiceDevice === 'browser' ? 'browser' : 'phone',
 });
 
 export const MIN_PASSWORD_LENGTH = 10;

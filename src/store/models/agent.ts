@@ -19,6 +19,8 @@ const agentSchema = new Schema(
     sessionVersion: { type: Number, default: 0 },
     /** The agent's own phone, rung first for a call-back. */
     phone: { type: String, default: null },
+    /** Where live calls ring: their phone, or the console in the browser (Twilio Voice SDK). */
+    voiceDevice: { type: String, enum: ['phone', 'browser'], default: 'phone' },
   },
   { timestamps: true },
 );

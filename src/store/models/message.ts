@@ -47,7 +47,9 @@ const messageSchema = new Schema(
     call: {
       type: new Schema(
         {
-          state: { type: String, enum: ['missed', 'voicemail'], required: true },
+          state: { type: String, enum: ['ringing', 'in_progress', 'answered', 'abandoned', 'missed', 'voicemail'], required: true },
+          /** A live call: the agent rung. */
+          agentId: { type: Schema.Types.ObjectId, ref: 'Agent', default: null },
           recordingSid: { type: String, default: null },
           recordingUrl: { type: String, default: null },
           durationSeconds: { type: Number, default: null },
@@ -92,6 +94,8 @@ const messageSchema = new Schema(
 messageSchema.index({ channel: 1, externalId: 1 }, { unique: true });
 messageSchema.index({ ticketId: 1, createdAt: 1 });
 messageSchema.index({ 'threadKeys.messageId': 1 });
+// Live calls: whether an agent is already rung or on a call.
+messageSchema.index({ 'call.agentId': 1, 'call.state': 1 });
 messageSchema.index({ stage: 1, stageAt: 1 });
 // The outbox's messages still to send (only outbound messages have these statuses): led by the status,
 // which the embedded store's pushdown then answers from this index.

@@ -22,6 +22,9 @@ export function calls(models: Models) {
     /** Writes `set` if the call is still as `message` was read; null when another callback came first. */
     incomingAdvance: (message: MessageDoc, set: Record<string, unknown>) => models.messages.findOneAndUpdate({ _id: message._id, ...versionFilter(message) }, { $set: set }, { returnDocument: 'after' }),
     ticket: (id: Types.ObjectId) => models.tickets.findById(id).lean(),
+    /** Whether the agent is rung or on a live call begun since `since`. */
+    agentOnCall: async (agentId: Types.ObjectId, since: Date) =>
+      !!(await models.messages.exists({ 'call.agentId': agentId, 'call.state': { $in: ['ringing', 'in_progress'] }, receivedAt: { $gte: since } })),
     /** The ticket named after the call's first words keeps up with them (only while it still bears the old ones). */
     retitle: (ticketId: Types.ObjectId, from: string, to: string) => models.tickets.updateOne({ _id: ticketId, subject: from }, { $set: { subject: to } }),
     /** The call entry (kind 'call'); null for any other id. */
