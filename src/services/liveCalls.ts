@@ -53,9 +53,12 @@ export function createLiveCalls(deps: { models: Models; events: EventBus; audit:
 
     /** The agent's leg ended: answered (the request has its answer), or not (the caller goes on to the voicemail). */
     async ended(callSid: string, status: DialOutcome, durationSeconds: number | null): Promise<'answered' | 'unanswered' | 'unknown'> {
-      if (!(await deps.voice.callEvent(callSid, { type: 'dialed', status, durationSeconds }))) return 'unknown';
+      const moved = await deps.voice.callEvent(callSid, { type: 'dialed', status, durationSeconds });
+      if (moved === 'unknown') return 'unknown';
       const entry = await store.incoming(callSid);
       if (entry?.call?.state !== 'answered') return 'unanswered';
+      // A retried callback: answered already, said once.
+      if (moved === 'same') return 'answered';
       await store.reached(entry.ticketId, deps.now());
       const agentId = entry.call.agentId ? String(entry.call.agentId) : null;
       await deps.audit(agentId ? { kind: 'agent', id: agentId } : { kind: 'system' }, 'ticket.call.answered', { ticketId: entry.ticketId, citizenId: entry.citizenId }, { callSid, durationSeconds });

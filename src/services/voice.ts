@@ -27,13 +27,16 @@ export function createVoiceService(deps: { models: Models; events: EventBus; ing
   }
 
   /** Applies one callback to the call's entry; false when no call has that CallSid. */
-  async function apply(callSid: string, event: CallEvent): Promise<boolean> {
+  const apply = async (callSid: string, event: CallEvent): Promise<boolean> => (await step(callSid, event)) !== 'unknown';
+
+  /** One callback applied: 'moved' the entry, left it as it was ('same': a retry, a step backwards), or no such call. */
+  async function step(callSid: string, event: CallEvent): Promise<'moved' | 'same' | 'unknown'> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const message = await store.incoming(callSid);
-      if (!message) return false;
+      if (!message) return 'unknown';
       const current = stateOf(message);
       const next = applyCallEvent(current, event);
-      if (!next) return true; // a retry, or a step backwards
+      if (!next) return 'same'; // a retry, or a step backwards
       const set: Record<string, unknown> = { call: next, text: callText(next) };
       if (event.type === 'recording') {
         set.attachments = [{ filename: `${event.recordingSid}.mp3`, contentType: 'audio/mpeg', size: 0, ref: `${event.recordingUrl}.mp3` }];
@@ -43,7 +46,7 @@ export function createVoiceService(deps: { models: Models; events: EventBus; ing
         // A request opened by this call was named « appel manqué… »: it takes the caller's words.
         if (updated.text !== message.text) await store.retitle(message.ticketId, subjectFromText(message.text), subjectFromText(updated.text));
         await emitUpdated(updated, { call: updated.call, text: updated.text });
-        return true;
+        return 'moved';
       }
       // Another callback changed the call meanwhile: read it again.
     }
@@ -66,8 +69,8 @@ export function createVoiceService(deps: { models: Models; events: EventBus; ing
       return result;
     },
 
-    /** Any step of the call (a live call's ringing, pick-up, end); false when no call has that CallSid. */
-    callEvent: (callSid: string, event: CallEvent) => apply(callSid, event),
+    /** Any step of the call (a live call's ringing, pick-up, end): whether it moved the entry. */
+    callEvent: (callSid: string, event: CallEvent) => step(callSid, event),
 
     /** The caller left a message: the call becomes a voicemail with its recording. */
     recordingReceived: (recording: { callSid: string; recordingSid: string; recordingUrl: string; durationSeconds: number | null }) =>

@@ -569,7 +569,7 @@ describe('call-backs', () => {
     await status('ringing'); // late
     await status('completed', { CallDuration: '200' });
 
-    const entries = await ctx.models.messages.find({ ticketId, kind: 'call' }).lean();
+    const entries = await ctx.models.messages.find({ ticketId, kind: 'call', direction: 'out' }).lean();
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({ direction: 'out', channel: 'voice', text: 'Rappel au +33620000053 : l’usager a répondu (3 min 12 s).', dial: { state: 'answered', durationSeconds: 192 } });
     const ticket = (await ctx.models.tickets.findById(ticketId).lean())!;
@@ -577,7 +577,7 @@ describe('call-backs', () => {
     expect(ticket.firstRespondedAt).not.toBeNull();
     expect(await ctx.models.messages.countDocuments({ ticketId, kind: 'callback_request', 'callback.state': 'done' })).toBe(1);
     const detail = await api.call(`/api/tickets/${ticketId}`);
-    expect(detail.body.messages.find((m: { kind: string }) => m.kind === 'call').dial).toEqual({ state: 'answered', durationSeconds: 192 });
+    expect(detail.body.messages.find((m: { kind: string; direction: string }) => m.kind === 'call' && m.direction === 'out').dial).toEqual({ state: 'answered', durationSeconds: 192 });
 
     // The agent does not pick up: the citizen is never called, and the entry says so.
     const second = await api.call(`/api/tickets/${ticketId}/call`, 'POST');

@@ -15,7 +15,8 @@ export async function view(ctx: PortalContext, token: string) {
     citizensStore(ctx.models).identitiesListed(ticket.citizenId),
   ]);
   // A call-back shows once it has reached (or tried to reach) the citizen, not its steps on our side.
-  const messages = entries.filter((m) => m.kind !== 'verification' && (m.kind !== 'call' || ['answered', 'no_answer', 'busy'].includes(m.dial?.state ?? '')));
+  // The citizen's own calls show; a call-back shows once it reached (or tried to reach) the citizen.
+  const messages = entries.filter((m) => m.kind !== 'verification' && (m.kind !== 'call' || m.direction === 'in' || ['answered', 'no_answer', 'busy'].includes(m.dial?.state ?? '')));
   const phone = citizen?.identities.find((i) => i.kind === 'phone')?.value ?? null;
   const open = ticket.status !== 'closed';
   const authors = await agents.namesOf(messages.map((m) => m.authorId));

@@ -17,8 +17,8 @@ export function calls(models: Models) {
   return {
     /** The incoming call's entry, by Twilio's CallSid. */
     incoming: (callSid: string) => models.messages.findOne({ channel: 'voice', externalId: callSid, direction: 'in' }),
-    /** Its first state, unless a callback gave it one already. */
-    incomingStarted: (id: Types.ObjectId | string, call: object) => models.messages.updateOne({ _id: id, call: null }, { $set: { call } }),
+    /** Its first state, unless a callback gave it one already: one thread entry of kind 'call'. */
+    incomingStarted: (id: Types.ObjectId | string, call: object) => models.messages.updateOne({ _id: id, call: null }, { $set: { call, kind: 'call' } }),
     /** Writes `set` if the call is still as `message` was read; null when another callback came first. */
     incomingAdvance: (message: MessageDoc, set: Record<string, unknown>) => models.messages.findOneAndUpdate({ _id: message._id, ...versionFilter(message) }, { $set: set }, { returnDocument: 'after' }),
     ticket: (id: Types.ObjectId) => models.tickets.findById(id).lean(),
