@@ -36,7 +36,7 @@ export function buildChannelAdapters(
 }
 
 /** Outgoing calls for call-backs: with Twilio only (the sandbox has no phone to ring). */
-export function buildDialer(config: Pick<Config, 'twilio' | 'publicBaseUrl'>): Dialer | null {
+export function buildDialer(config: Pick<Config, 'twilio' | 'publicBaseUrl' | 'sms'>): Dialer | null {
   if (!config.twilio) return null;
   const url = (path: string, callId: string) => `${config.publicBaseUrl}/webhooks/twilio/voice/${path}?callId=${encodeURIComponent(callId)}`;
   return createTwilioDialer({
@@ -44,5 +44,6 @@ export function buildDialer(config: Pick<Config, 'twilio' | 'publicBaseUrl'>): D
     from: config.twilio.phoneNumber,
     bridgeUrl: (callId) => url('bridge', callId),
     statusUrl: (callId) => url('call-status', callId),
+    live: { ringSeconds: config.sms.ringSeconds, actionUrl: `${config.publicBaseUrl}/webhooks/twilio/voice/agent-dial`, statusUrl: `${config.publicBaseUrl}/webhooks/twilio/voice/agent-leg` },
   });
 }

@@ -54,6 +54,8 @@ export interface OutboundMessage {
 /** Outgoing calls (Twilio): rings the agent's phone; once answered, our bridge TwiML dials the citizen. */
 export interface Dialer {
   call(input: { callId: string; agentPhone: string }): Promise<SendResult>;
+  /** A caller waiting in a queue is put through to an agent's phone or browser (a live call taken). */
+  connect?(input: { callSid: string; target: { number: string } | { client: string } }): Promise<SendResult>;
 }
 
 export type SendResult = { ok: true; externalId: string } | { ok: false; retryable: boolean; reason: string };

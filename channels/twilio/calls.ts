@@ -10,8 +10,26 @@ export function createTwilioDialer(settings: {
   from: string;
   bridgeUrl: (callId: string) => string;
   statusUrl: (callId: string) => string;
+  /** Where a live call taken from a queue rings, and where its outcome is told. */
+  live?: { ringSeconds: number; actionUrl: string; statusUrl: string };
 }): Dialer {
   return {
+    async connect({ callSid, target }): Promise<SendResult> {
+      if (!settings.live) return { ok: false, retryable: false, reason: 'live calls are off' };
+      const response = new twilio.twiml.VoiceResponse();
+      const dial = response.dial({ timeout: settings.live.ringSeconds, action: settings.live.actionUrl, method: 'POST', answerOnBridge: true });
+      const leg = { statusCallback: settings.live.statusUrl, statusCallbackEvent: ['answered' as const, 'completed' as const], statusCallbackMethod: 'POST' as const };
+      if ('number' in target) dial.number(leg, target.number);
+      else dial.client(leg, target.client);
+      try {
+        // The waiting call leaves its queue for this TwiML: the agent's phone or browser rings.
+        await settings.client.calls(callSid).update({ twiml: response.toString() });
+        return { ok: true, externalId: callSid };
+      } catch (err) {
+        if (err instanceof twilio.RestException) return { ok: false, retryable: err.status >= 500, reason: twilioReason(err.code, err.message) };
+        return { ok: false, retryable: true, reason: `Twilio unreachable: ${err instanceof Error ? err.message : String(err)}` };
+      }
+    },
     async call({ callId, agentPhone }): Promise<SendResult> {
       try {
         const call = await settings.client.calls.create({
@@ -32,3 +50,4 @@ export function createTwilioDialer(settings: {
     },
   };
 }
+

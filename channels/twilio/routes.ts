@@ -7,10 +7,10 @@ import twilio from 'twilio';
 import type { Config } from '../../config/index.js';
 import { twilioReason } from './errors.js';
 import {
-  afterRecordingTwiml, bridgeTwiml, callEndedTwiml, ringAgentTwiml, callbackNotedTwiml, callGoneTwiml, citizenNoAnswerTwiml, emptyTwiml, emptyVoiceTwiml, incomingCallTwiml, voicemailTwiml,
+  afterRecordingTwiml, bridgeTwiml, callEndedTwiml, enqueueTwiml, queueWaitTwiml, ringAgentTwiml, callbackNotedTwiml, callGoneTwiml, citizenNoAnswerTwiml, emptyTwiml, emptyVoiceTwiml, incomingCallTwiml, voicemailTwiml,
 } from './twiml.js';
 import {
-  parseCall, parseCallStatus, parseDialResult, parseGather, parseInboundSms, parseLegStatus, parseMessageStatus, parseRecording, parseTranscription, type TwilioForm,
+  parseCall, parseCallStatus, parseDialResult, parseGather, parseInboundSms, parseLegStatus, parseMessageStatus, parseQueueResult, parseQueueWait, parseRecording, parseTranscription, type TwilioForm,
 } from './webhooks.js';
 import { Type } from '@sinclair/typebox';
 import { isOpenAt } from '../../src/domain/calendar.js';
@@ -83,6 +83,7 @@ function callRoutes(app: FastifyInstance, { services, settings, url, xml, docs }
     maxSeconds: settings.sms.voicemailMaxSeconds,
   };
   const reachable = (from: string) => 'identity' in phoneSender(from, settings.rules.defaultPhoneRegion);
+  const enqueue = (queue: string, notice: string) => enqueueTwiml({ queue, notice, waitUrl: url('/webhooks/twilio/voice/queue-wait'), actionUrl: url('/webhooks/twilio/voice/queue-result') });
 
   app.post('/webhooks/twilio/voice', docs('Incoming call: greeting, call-back offer (key 1), then voicemail transcribed in real time'), async (request, reply) => {
     const call = parseCall(formOf(request));
@@ -96,6 +97,9 @@ function callRoutes(app: FastifyInstance, { services, settings, url, xml, docs }
       await services.liveCalls.ring(call.callSid, result, target, call.from);
       return xml(reply, ringAgentTwiml({ serviceName: settings.service.name, target, ringSeconds: settings.sms.ringSeconds, actionUrl: url('/webhooks/twilio/voice/agent-dial'), statusUrl: url('/webhooks/twilio/voice/agent-leg') }));
     }
+    // Open, but nobody to ring: the team answers.
+    const queue = open && !result.duplicate ? await services.liveCalls.queue(call.callSid) : null;
+    if (queue) return xml(reply, enqueue(queue, `Bonjour, vous êtes bien à ${settings.service.name}. Nous vous mettons en relation avec un agent.`));
     // A hidden number cannot be called back: it is offered the voicemail only.
     const callbackUrl = services.callbacks.enabled && reachable(call.from) ? url('/webhooks/twilio/voice/callback') : null;
     return xml(reply, incomingCallTwiml({ ...voicemail, serviceName: settings.service.name, open, callbackUrl }));
@@ -106,7 +110,25 @@ function callRoutes(app: FastifyInstance, { services, settings, url, xml, docs }
     const outcome = await services.liveCalls.ended(result.callSid, result.status as DialOutcome, result.durationSeconds);
     request.log.info({ channel: 'voice', externalId: result.callSid, status: result.status, outcome }, 'live call: agent leg ended');
     if (outcome === 'answered' || result.status === 'canceled') return xml(reply, callEndedTwiml());
+    // Not answered: the team, then the voicemail.
+    const queue = await services.liveCalls.queue(result.callSid);
+    if (queue) return xml(reply, enqueue(queue, 'Votre interlocuteur n\'est pas disponible. Nous vous mettons en relation avec son équipe.'));
     return xml(reply, voicemailTwiml({ ...voicemail, notice: 'Votre interlocuteur n\'est pas disponible pour le moment. Laissez-nous un message après le bip : il vous recontactera.' }));
+  });
+
+  app.post('/webhooks/twilio/voice/queue-wait', docs('A live call waiting for its team: the position, until the longest wait (then the voicemail)'), async (request, reply) => {
+    const wait = parseQueueWait(formOf(request));
+    const callbackUrl = services.callbacks.enabled ? url('/webhooks/twilio/voice/callback') : null;
+    return xml(reply, queueWaitTwiml({ position: wait.position, waitedSeconds: wait.waitedSeconds, maxSeconds: settings.sms.queueMaxSeconds, callbackUrl }));
+  });
+
+  app.post('/webhooks/twilio/voice/queue-result', docs('A live call left its queue: put through (then ended), hung up, or on to the voicemail'), async (request, reply) => {
+    const left = parseQueueResult(formOf(request));
+    request.log.info({ channel: 'voice', externalId: left.callSid, result: left.result }, 'live call: left the queue');
+    if (left.result === 'bridged' || left.result === 'redirected') return xml(reply, callEndedTwiml());
+    await services.liveCalls.left(left.callSid, left.result);
+    if (left.result === 'hangup') return xml(reply, emptyVoiceTwiml());
+    return xml(reply, voicemailTwiml({ ...voicemail, notice: 'Nos agents ne peuvent pas vous répondre pour le moment. Laissez-nous un message après le bip : nous vous recontacterons.' }));
   });
 
   app.post('/webhooks/twilio/voice/agent-leg', docs('A live call: the agent picked up (status of their leg)', { 204: noContent('status recorded (or already further along)') }), async (request, reply) => {

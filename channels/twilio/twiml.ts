@@ -37,6 +37,34 @@ export function ringAgentTwiml(input: { serviceName: string; target: { number: s
   return response.toString();
 }
 
+/** Nobody to ring or nobody answered: the call waits in the team's queue (its wait music is ours, in French). */
+export function enqueueTwiml(input: { queue: string; waitUrl: string; actionUrl: string; notice: string }): string {
+  const response = new twilio.twiml.VoiceResponse();
+  response.say(VOICE, input.notice);
+  response.enqueue({ waitUrl: input.waitUrl, waitUrlMethod: 'POST', action: input.actionUrl, method: 'POST' }, input.queue);
+  return response.toString();
+}
+
+/** What the caller hears while waiting, again and again: their position; beyond the longest wait, the voicemail. */
+export function queueWaitTwiml(input: { position: number | null; waitedSeconds: number; maxSeconds: number; callbackUrl: string | null }): string {
+  const response = new twilio.twiml.VoiceResponse();
+  if (input.waitedSeconds >= input.maxSeconds) {
+    response.leave();
+    return response.toString();
+  }
+  const position = input.position && input.position > 1 ? `Vous êtes en position ${input.position}. ` : 'Vous êtes le prochain. ';
+  const text = `Tous nos agents sont en ligne. ${position}Merci de patienter, nous allons vous répondre.`;
+  // About once a minute (the message, then a pause; Twilio asks again): the call-back offered, key 1.
+  if (input.callbackUrl) {
+    const gather = response.gather({ numDigits: 1, action: input.callbackUrl, method: 'POST', timeout: 40, actionOnEmptyResult: false });
+    gather.say(VOICE, `${text} Pour être rappelé plutôt que d'attendre, tapez 1.`);
+  } else {
+    response.say(VOICE, text);
+    response.pause({ length: 40 });
+  }
+  return response.toString();
+}
+
 /** The caller and the agent said goodbye. */
 export const callEndedTwiml = (): string => sayAndHangUp('Merci de votre appel. Au revoir.');
 

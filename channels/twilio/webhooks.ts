@@ -131,6 +131,16 @@ export function parseDialResult(form: TwilioForm) {
   return { callSid: sid(form, 'CallSid', 'CA'), status: required(form, 'DialCallStatus'), durationSeconds: seconds(field(form, 'DialCallDuration')) };
 }
 
+/** A waiting caller's place in the queue (the waitUrl's request). */
+export function parseQueueWait(form: TwilioForm) {
+  return { callSid: sid(form, 'CallSid', 'CA'), position: seconds(field(form, 'QueuePosition')), waitedSeconds: seconds(field(form, 'QueueTime')) ?? 0 };
+}
+
+/** How a call left its queue (the <Enqueue>'s action): bridged, hangup, leave, error… */
+export function parseQueueResult(form: TwilioForm) {
+  return { callSid: sid(form, 'CallSid', 'CA'), result: required(form, 'QueueResult'), waitedSeconds: seconds(field(form, 'QueueTime')) };
+}
+
 /** A status of the agent's leg of a live call (the <Number> or <Client> dialled): it belongs to the caller's call. */
 export function parseLegStatus(form: TwilioForm) {
   return { parentCallSid: sid(form, 'ParentCallSid', 'CA'), status: required(form, 'CallStatus') };

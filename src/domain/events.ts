@@ -31,6 +31,9 @@ export interface DomainEventMap {
   'sla.warning': TicketEventData & { kind: 'at_risk' | 'breached'; deadline: 'first' | 'next'; dueAt: string };
   /** A live call rings at an agent: their console shows who calls, with the open request (screen pop). */
   'call.incoming': { agentId: string; callSid: string; ticketId: string; reference: string; citizen: { id: string; name: string | null }; from: string };
+  /** A call waits in a team's queue (`call:queued` to that team), or no longer (`call:dequeued`: taken, left or hung up). */
+  'call.queued': { teamId: string; callSid: string; ticketId: string; reference: string; citizen: { id: string; name: string | null }; from: string };
+  'call.dequeued': { teamId: string; callSid: string; agentId: string | null };
   /** An agent went away (with a cover) or came back. */
   'agent.availability': { agentId: string; teamId: string | null; availability: 'available' | 'away'; coverAgentId: string | null; ticketId?: undefined };
   /** A message gained content after it was created: a call's recording, then its transcription. */

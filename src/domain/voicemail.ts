@@ -10,12 +10,14 @@ export type TranscriptionStatus = 'in-progress' | 'completed' | 'failed';
  * the conversation ended (`durationSeconds`); abandoned: the caller hung up before anyone answered;
  * missed, then voicemail: nobody answered, the caller may leave a message.
  */
-export type CallStateName = 'ringing' | 'in_progress' | 'answered' | 'abandoned' | 'missed' | 'voicemail';
+export type CallStateName = 'waiting' | 'ringing' | 'in_progress' | 'answered' | 'abandoned' | 'missed' | 'voicemail';
 
 export interface CallState {
   state: CallStateName;
   /** The agent rung (live calls). */
   agentId: string | null;
+  /** The team whose queue the call waits in (waiting: `teamId`). */
+  teamId?: string | null;
   recordingSid: string | null;
   recordingUrl: string | null;
   durationSeconds: number | null;
@@ -29,6 +31,8 @@ export interface CallState {
 export type DialOutcome = 'completed' | 'answered' | 'no-answer' | 'busy' | 'failed' | 'canceled';
 
 export type CallEvent =
+  | { type: 'queued'; teamId: string }
+  | { type: 'left'; result: string }
   | { type: 'ringing'; agentId: string }
   | { type: 'connected' }
   | { type: 'dialed'; status: DialOutcome; durationSeconds: number | null }
@@ -46,10 +50,19 @@ export const emptyCall = (): CallState => ({
 export function applyCallEvent(call: CallState, event: CallEvent): CallState | null {
   const next = { ...call, segments: [...call.segments], version: call.version + 1 };
   switch (event.type) {
-    case 'ringing':
-      // Only a fresh call is rung: never again once it moved on.
-      if (call.state !== 'missed' || call.agentId || call.recordingSid) return null;
+    case 'queued':
+      // A fresh call, or one its agent did not answer: it waits for the team.
+      if (call.state !== 'missed' || call.recordingSid || call.teamId) return null;
+      return { ...next, state: 'waiting', teamId: event.teamId };
+    case 'left':
+      if (call.state !== 'waiting') return null;
+      return { ...next, state: event.result === 'hangup' ? 'abandoned' : 'missed' };
+    case 'ringing': {
+      // A fresh call, or one taken from the queue: never rung twice.
+      const fresh = call.state === 'missed' && !call.agentId && !call.recordingSid;
+      if (!fresh && call.state !== 'waiting') return null;
       return { ...next, state: 'ringing', agentId: event.agentId };
+    }
     case 'connected':
       return call.state === 'ringing' ? { ...next, state: 'in_progress' } : null;
     case 'dialed': {
@@ -77,6 +90,7 @@ export function applyCallEvent(call: CallState, event: CallEvent): CallState | n
 
 /** What the thread shows for the call: the caller's words once there are any, else where it stands. */
 export function callText(call: CallState): string {
+  if (call.state === 'waiting') return t('voice.waiting');
   if (call.state === 'ringing') return t('voice.ringing');
   if (call.state === 'in_progress') return t('voice.in_progress');
   if (call.state === 'answered') return t('voice.answered', { duration: call.durationSeconds ? ` (${Math.floor(call.durationSeconds / 60)} min ${call.durationSeconds % 60} s)` : '' });

@@ -147,6 +147,8 @@ export const en: Record<keyof typeof fr, string> = {
   'http.unavailable': 'Service temporarily unavailable: retry in a moment.',
   'http.internal': 'Internal error (request {requestId}).',
   'voice.browser_off': 'The browser phone is not configured: calls ring on your phone.',
+  'voice.waiting': '(call waiting for the team)',
+  'call.not_waiting': 'This call is no longer waiting: a colleague took it, or the caller hung up.',
   'voice.ringing': '(call ringing at the usual agent)',
   'voice.in_progress': '(call in progress with the usual agent)',
   'voice.answered': '(call answered by the usual agent{duration})',

@@ -155,6 +155,8 @@ export const fr = {
   'http.internal': 'Erreur interne (requête {requestId}).',
   // Texts stored in threads by the system (shown to agents)
   'voice.browser_off': 'Le téléphone dans le navigateur n’est pas configuré : les appels sonnent sur votre téléphone.',
+  'voice.waiting': '(appel en attente : l’équipe va répondre)',
+  'call.not_waiting': 'Cet appel n’attend plus : un collègue l’a pris, ou l’usager a raccroché.',
   'voice.ringing': '(appel en cours : mise en relation avec l’interlocuteur habituel)',
   'voice.in_progress': '(appel en cours avec l’interlocuteur habituel)',
   'voice.answered': '(appel pris par l’interlocuteur habituel{duration})',

@@ -27,6 +27,9 @@ export interface AgentServerToClient {
   'ticket:created': (p: TicketPayload & { channel: string }) => void;
   'ticket:updated': (p: TicketPayload & { changes: Record<string, unknown> }) => void;
   'ticket:assigned': (p: TicketPayload & { fromAgentId: string | null; toAgentId: string; reason?: string; byAgentId?: string | null }) => void;
+  /** A call waits in the agent's team's queue, or no longer. */
+  'call:queued': (p: { teamId: string; callSid: string; ticketId: string; reference: string; citizen: { id: string; name: string | null }; from: string }) => void;
+  'call:dequeued': (p: { teamId: string; callSid: string; agentId: string | null }) => void;
   /** A call rings at this agent (before they pick up). */
   'call:incoming': (p: { callSid: string; ticketId: string; reference: string; citizen: { id: string; name: string | null }; from: string }) => void;
   'message:created': (p: MessagePayload) => void;

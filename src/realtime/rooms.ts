@@ -23,6 +23,8 @@ export type AgentSocket = Socket<AgentClientToServer, AgentServerToClient, Recor
 export const rooms = {
   agent: (id: string) => `agent:${id}`,
   team: (id: string) => `team:${id}`,
+  /** Calls waiting for a team: every agent of it hears of them (anyone may take a call). */
+  teamCalls: (id: string) => `calls:${id}`,
   ticket: (id: string) => `ticket:${id}`,
   managers: 'managers',
   chat: (sessionId: string) => `chat:${sessionId}`,

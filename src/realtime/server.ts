@@ -40,7 +40,12 @@ export function attachRealtime(deps: {
   for (const channel of deps.channels) channel.sockets?.({ config: deps.config, services, log, chat, agents });
   const unsubscribe = subscribeDomainEvents(services, agents, chat, log);
   // A live call rings at one agent: only their sockets hear of it.
-  const offCalls = services.events.on('call.incoming', ({ agentId, ...call }) => void agents.to(rooms.agent(agentId)).emit('call:incoming', call));
+  // A call waiting for a team: its agents (whatever TEAM_VISIBILITY says: anyone may take a call) and the managers.
+  const offCalls = [
+    services.events.on('call.incoming', ({ agentId, ...call }) => void agents.to(rooms.agent(agentId)).emit('call:incoming', call)),
+    services.events.on('call.queued', (call) => void agents.to([rooms.teamCalls(call.teamId), rooms.managers]).emit('call:queued', call)),
+    services.events.on('call.dequeued', (call) => void agents.to([rooms.teamCalls(call.teamId), rooms.managers]).emit('call:dequeued', call)),
+  ];
 
   if (deps.chatAdapter && 'attach' in deps.chatAdapter) {
     const deliver: ChatDelivery = async (sessionId, messageId) => {
@@ -64,7 +69,7 @@ export function attachRealtime(deps: {
     chat,
     async close() {
       unsubscribe();
-      offCalls();
+      offCalls.forEach((off) => off());
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },
   };
@@ -113,7 +118,7 @@ function setUpAgents(agents: AgentsNamespace, chat: ChatNamespace, services: Ser
     const { principal, teamId } = socket.data;
     endAtExpiry(socket, services.now());
     const joined = [rooms.agent(principal.agentId)];
-    if (teamId) joined.push(rooms.team(teamId));
+    if (teamId) joined.push(rooms.team(teamId), rooms.teamCalls(teamId));
     if (principal.role !== 'agent') joined.push(rooms.managers);
     // Joined before the handlers and without awaiting: the in-memory and Redis adapters both accept it.
     void Promise.resolve(socket.join(joined)).then(() => announcePresence(socket.data)).catch((err: unknown) => log.warn({ err, agentId: principal.agentId }, 'agent socket: rooms or presence not set'));

@@ -15,6 +15,10 @@ import { agentDirectory } from './agentDirectory.js';
 import type { Audit } from './audit.js';
 import type { EventBus } from './eventBus.js';
 import type { IngestResult } from './ingest/index.js';
+import type { Types } from 'mongoose';
+import type { Dialer } from '../../channels/types.js';
+import { Conflict, Invalid, Unavailable } from '../domain/errors.js';
+import { routingReads } from '../store/repositories/routing.js';
 import { ticketEventData } from './ticketEvents.js';
 import type { VoiceService } from './voice.js';
 
@@ -24,21 +28,59 @@ export type RingTarget = { agentId: string; number: string } | { agentId: string
 /** A call older than this without an end is no longer holding its agent (a lost callback). */
 const STALE_CALL_MS = 4 * 3600_000;
 
-export function createLiveCalls(deps: { models: Models; events: EventBus; audit: Audit; voice: VoiceService; now: () => Date; log: Logger; browserCalls: boolean }) {
+export function createLiveCalls(deps: { models: Models; events: EventBus; audit: Audit; voice: VoiceService; now: () => Date; log: Logger; browserCalls: boolean; dialer: Dialer | null }) {
   const { models } = deps;
   const store = calls(models);
+
+  /** Where an agent's live calls ring, or null when they cannot be reached (no phone, or busy). */
+  async function reachable(agentId: Types.ObjectId | string): Promise<RingTarget | null> {
+    const agent = await agentsStore(models).byId(agentId);
+    if (!agent?.active) return null;
+    if (await store.agentOnCall(agent._id, new Date(deps.now().getTime() - STALE_CALL_MS))) return null;
+    const id = String(agent._id);
+    if (agent.voiceDevice === 'browser' && deps.browserCalls) return { agentId: id, client: `agent-${id}` };
+    return agent.phone ? { agentId: id, number: agent.phone } : null;
+  }
 
   return {
     /** The agent to ring for this call, or null (nobody to ring: the voicemail as before). */
     async target(result: Pick<IngestResult, 'handlingAgentId'>): Promise<RingTarget | null> {
       const entry = result.handlingAgentId ? await agentDirectory(models).get(result.handlingAgentId) : null;
       if (!entry?.active || entry.availability !== 'available') return null;
-      const agent = await agentsStore(models).byId(entry._id);
-      if (!agent) return null;
-      if (await store.agentOnCall(agent._id, new Date(deps.now().getTime() - STALE_CALL_MS))) return null;
-      const agentId = String(agent._id);
-      if (agent.voiceDevice === 'browser' && deps.browserCalls) return { agentId, client: `agent-${agentId}` };
-      return agent.phone ? { agentId, number: agent.phone } : null;
+      return reachable(entry._id);
+    },
+
+    /** Nobody to ring, or nobody answered: the call waits in its request's team's queue (the default team's otherwise). */
+    async queue(callSid: string): Promise<string | null> {
+      const entry = await store.incoming(callSid);
+      if (!entry) return null;
+      const ticket = await tickets(models).read(entry.ticketId);
+      const teamId = ticket?.teamId ? String(ticket.teamId) : String((await routingReads(models).defaultTeamId()) ?? '');
+      if (!teamId || !ticket) return null;
+      if ((await deps.voice.callEvent(callSid, { type: 'queued', teamId })) !== 'moved') return null;
+      const name = await citizensStore(models).nameOf(ticket.citizenId);
+      deps.events.emit('call.queued', { teamId, callSid, ticketId: String(ticket._id), reference: ticket.reference, citizen: { id: String(ticket.citizenId), name }, from: entry.fromAddress ?? '' });
+      return `team-${teamId}`;
+    },
+
+    /** The caller left the queue: hung up, or sent on to the voicemail (waited too long, or an error). */
+    async left(callSid: string, result: string): Promise<void> {
+      const entry = await store.incoming(callSid);
+      const teamId = entry?.call?.teamId ? String(entry.call.teamId) : null;
+      if ((await deps.voice.callEvent(callSid, { type: 'left', result })) === 'moved' && teamId) deps.events.emit('call.dequeued', { teamId, callSid, agentId: null });
+    },
+
+    /** An agent takes a waiting call: it rings their phone or browser (409 when it waits no more). */
+    async take(agentId: string, callSid: string): Promise<{ callSid: string; state: 'ringing' }> {
+      const entry = await store.incoming(callSid);
+      if (entry?.call?.state !== 'waiting') throw new Conflict('call.not_waiting');
+      const target = await reachable(agentId);
+      if (!target) throw new Invalid('call.agent_phone_missing');
+      if ((await deps.voice.callEvent(callSid, { type: 'ringing', agentId })) !== 'moved') throw new Conflict('call.not_waiting');
+      const connected = deps.dialer?.connect ? await deps.dialer.connect({ callSid, target }) : { ok: false as const, retryable: false, reason: 'no dialer' };
+      if (!connected.ok) throw new Unavailable('call.refused', { reason: connected.reason });
+      deps.events.emit('call.dequeued', { teamId: String(entry.call.teamId), callSid, agentId });
+      return { callSid, state: 'ringing' };
     },
 
     /** The call rings at the agent: the entry says so, and their console shows who calls. */

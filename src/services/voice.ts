@@ -88,6 +88,7 @@ function stateOf(message: MessageDoc): CallState {
   return {
     state: call.state,
     agentId: call.agentId ? String(call.agentId) : null,
+    teamId: call.teamId ? String(call.teamId) : null,
     recordingSid: call.recordingSid ?? null,
     recordingUrl: call.recordingUrl ?? null,
     durationSeconds: call.durationSeconds ?? null,

@@ -18,6 +18,8 @@ export async function startTwilioPeer() {
   const requests: PeerRequest[] = [];
   const messages: StoredSms[] = [];
   const calls: StoredCall[] = [];
+  /** Live calls redirected by the API (a waiting call taken by an agent): the TwiML they were given. */
+  const callUpdates: { sid: string; twiml: string }[] = [];
   /** Scripted answers: a destination number → a Twilio error. */
   const failures = new Map<string, { status: number; code: number; message: string }>();
   let down = false;
@@ -34,6 +36,11 @@ export async function startTwilioPeer() {
       res.end(JSON.stringify(json));
     };
     if (down) return send(503, { code: 20500, message: 'Service unavailable', status: 503 });
+    const updateMatch = /^\/2010-04-01\/Accounts\/(AC\w+)\/Calls\/(CA\w+)\.json$/.exec(url.pathname);
+    if (updateMatch && req.method === 'POST') {
+      callUpdates.push({ sid: updateMatch[2]!, twiml: form.Twiml ?? '' });
+      return send(200, { sid: updateMatch[2], account_sid: updateMatch[1], status: 'in-progress', direction: 'inbound', date_created: new Date().toUTCString() });
+    }
     const callMatch = /^\/2010-04-01\/Accounts\/(AC\w+)\/Calls\.json$/.exec(url.pathname);
     if (callMatch && req.method === 'POST') {
       const failure = failures.get(form.To ?? '');
@@ -67,6 +74,7 @@ export async function startTwilioPeer() {
     requests,
     messages,
     calls,
+    callUpdates,
     failures,
     setDown(value: boolean) {
       down = value;

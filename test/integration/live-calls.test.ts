@@ -133,8 +133,12 @@ describe('a known caller within opening hours', () => {
     const call = callParams('+33620000504');
     const dial = dialOf((await webhook('/webhooks/twilio/voice', call)).text)!;
     const missed = await webhook(pathOf(dial.action), { CallSid: call.CallSid, AccountSid: ACCOUNT_SID, DialCallStatus: 'no-answer' });
-    expect(missed.text).toContain('<Record');
-    expect(missed.text).toContain('pas disponible');
+    // Not answered: the team's queue first; after the longest wait, the voicemail.
+    expect(missed.text).toContain('Nous vous mettons en relation avec son équipe');
+    expect(missed.text).toContain('<Enqueue');
+    expect((await ctx.models.messages.findOne({ externalId: call.CallSid }).lean())!.call!.state).toBe('waiting');
+    const left = await webhook('/webhooks/twilio/voice/queue-result', { CallSid: call.CallSid, AccountSid: ACCOUNT_SID, QueueResult: 'leave', QueueTime: '181' });
+    expect(left.text).toContain('<Record');
     expect((await ctx.models.messages.findOne({ externalId: call.CallSid }).lean())!.call!.state).toBe('missed');
     await webhook('/webhooks/twilio/voice/recording', { CallSid: call.CallSid, AccountSid: ACCOUNT_SID, RecordingSid: sid('RE'), RecordingDuration: '12', RecordingUrl: 'https://api.twilio.com/x/RE9' });
     expect((await ctx.models.messages.findOne({ externalId: call.CallSid }).lean())!.call!.state).toBe('voicemail');
@@ -153,12 +157,51 @@ describe('a known caller within opening hours', () => {
     // Julien's phone rings: the second caller gets the voicemail, not a second ring.
     const busy = await webhook('/webhooks/twilio/voice', callParams('+33620000506'));
     expect(dialOf(busy.text)).toBeNull();
-    expect(busy.text).toContain('<Record');
+    expect(busy.text).toContain('<Enqueue');
     clock = CLOSED;
     const closed = await webhook('/webhooks/twilio/voice', callParams('+33620000506'));
     expect(dialOf(closed.text)).toBeNull();
     expect(closed.text).toContain('actuellement fermés');
     clock = OPEN;
+  });
+});
+
+describe('the team’s queue', () => {
+  it('shows a waiting call to the team live, lets a colleague take it, and says when a caller hangs up while waiting', async () => {
+    await knownCaller('+33620000507', 'julien');
+    await ctx.services.agents.setAvailability(SYSTEM, agents.julien.id, { availability: 'away' });
+    const lea = await consoleOf('lea');
+    const queued = collect(lea, 'call:queued');
+    const dequeued = collect(lea, 'call:dequeued');
+    const call = callParams('+33620000507');
+    const answer = await webhook('/webhooks/twilio/voice', call);
+    expect(dialOf(answer.text)).toBeNull();
+    expect(answer.text).toContain('<Enqueue');
+    await until(() => queued.some((q) => q.callSid === call.CallSid), 5_000, 'call:queued');
+    expect(queued.find((q) => q.callSid === call.CallSid)).toMatchObject({ reference: expect.stringMatching(/^GRU-/), from: '+33620000507' });
+
+    // Léa takes it: Twilio is asked to put the caller through to her phone.
+    const taken = await fetch(`${base}/api/calls/${call.CallSid}/answer`, { method: 'POST', headers: { authorization: `Bearer ${agents.lea.token}` } });
+    expect(taken.status).toBe(200);
+    const update = peer.callUpdates.find((u) => u.sid === call.CallSid)!;
+    expect(update.twiml).toContain(`<Number statusCallback="${PUBLIC}/webhooks/twilio/voice/agent-leg"`);
+    expect(update.twiml).toContain(agents.lea.phone);
+    await until(() => dequeued.some((d) => d.callSid === call.CallSid && d.agentId === agents.lea.id), 5_000, 'call:dequeued');
+    // Taken once: a second colleague is told it waits no more.
+    const again = await fetch(`${base}/api/calls/${call.CallSid}/answer`, { method: 'POST', headers: { authorization: `Bearer ${agents.camille.token}` } });
+    expect(again.status).toBe(409);
+    await webhook('/webhooks/twilio/voice/agent-dial', { CallSid: call.CallSid, AccountSid: ACCOUNT_SID, DialCallStatus: 'completed', DialCallDuration: '61' });
+    const entry = (await ctx.models.messages.findOne({ externalId: call.CallSid }).lean())!;
+    expect(entry.call).toMatchObject({ state: 'answered', durationSeconds: 61 });
+    expect(String(entry.call!.agentId)).toBe(agents.lea.id);
+
+    // Another caller hangs up while waiting.
+    const gone = callParams('+33620000507');
+    await webhook('/webhooks/twilio/voice', gone);
+    await webhook('/webhooks/twilio/voice/queue-result', { CallSid: gone.CallSid, AccountSid: ACCOUNT_SID, QueueResult: 'hangup', QueueTime: '25' });
+    expect((await ctx.models.messages.findOne({ externalId: gone.CallSid }).lean())!.call!.state).toBe('abandoned');
+    await until(() => dequeued.some((d) => d.callSid === gone.CallSid && d.agentId === null), 5_000, 'call:dequeued (hung up)');
+    await ctx.services.agents.setAvailability(SYSTEM, agents.julien.id, { availability: 'available' });
   });
 });
 

@@ -296,15 +296,23 @@ describe('voice', () => {
   it('greets in French naming the service, offers a call-back, then records a voicemail transcribed in French in real time', async () => {
     clock = new Date('2026-03-03T09:00:00Z'); // a Tuesday, 10:00 in Paris: open
     const call = callParams('+33620000030');
-    const res = await webhook('/webhooks/twilio/voice', call);
-    expect(res.status).toBe(200);
-    expect(res.type).toMatch(/text\/xml/);
-    expect(res.text).toContain('<Say language="fr-FR" voice="Polly.Lea">Bonjour, vous êtes bien à la mairie de Villeneuve.</Say>');
-    expect(res.text).toContain('ne peuvent pas vous répondre pour le moment');
-    const gather = /<Gather ([^>]*)>/.exec(res.text)?.[1];
+    const answered = await webhook('/webhooks/twilio/voice', call);
+    expect(answered.status).toBe(200);
+    expect(answered.type).toMatch(/text\/xml/);
+    expect(answered.text).toContain('<Say language="fr-FR" voice="Polly.Lea">Bonjour, vous êtes bien à la mairie de Villeneuve.');
+    // Open, and nobody of theirs to ring (no agent has a phone here): the team's queue (issue 25).
+    expect(answered.text).toMatch(new RegExp(`<Enqueue [^>]*waitUrl="${PUBLIC}/webhooks/twilio/voice/queue-wait"[^>]*>team-[0-9a-f]{24}</Enqueue>`));
+    // While waiting: the position, and the call-back offered (key 1).
+    const waiting = await webhook('/webhooks/twilio/voice/queue-wait', { CallSid: call.CallSid, AccountSid: ACCOUNT_SID, QueuePosition: '2', QueueTime: '30' });
+    const gather = /<Gather ([^>]*)>/.exec(waiting.text)?.[1];
     expect(gather).toContain(`action="${PUBLIC}/webhooks/twilio/voice/callback"`);
     expect(gather).toContain('numDigits="1"');
-    expect(res.text).toContain('Pour être rappelé, tapez 1');
+    expect(waiting.text).toContain('Vous êtes en position 2');
+    expect(waiting.text).toContain('tapez 1');
+    // Waited too long: the voicemail, transcribed.
+    expect((await webhook('/webhooks/twilio/voice/queue-wait', { CallSid: call.CallSid, AccountSid: ACCOUNT_SID, QueuePosition: '1', QueueTime: '200' })).text).toContain('<Leave/>');
+    const res = await webhook('/webhooks/twilio/voice/queue-result', { CallSid: call.CallSid, AccountSid: ACCOUNT_SID, QueueResult: 'leave', QueueTime: '200' });
+    expect(res.text).toContain('ne peuvent pas vous répondre pour le moment');
     // Recording transcription is for English: the voicemail is transcribed by <Start><Transcription> in fr-FR.
     expect(res.text).not.toContain('transcribe="true"');
     const start = /<Start><Transcription ([^>]*)\/><\/Start>/.exec(res.text);

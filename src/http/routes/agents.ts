@@ -111,6 +111,15 @@ function changeRoutes(app: Routes, services: Services, auth: AuthHooks) {
     return services.voiceTokens.issue(principalOf(request).agentId);
   });
 
+  app.post('/api/calls/:callSid/answer', {
+    schema: {
+      tags: ['agents'], summary: 'Take a call waiting in the team\'s queue: it rings the agent\'s phone or browser', security: [{ bearer: [] }],
+      params: Type.Object({ callSid: Type.String({ pattern: '^CA[0-9a-fA-F]{32}$' }) }),
+      response: { 200: Type.Object({ callSid: Type.String(), state: Type.Literal('ringing') }), ...errors(400, 401, 409, 503) },
+    },
+    preHandler: auth.authenticate,
+  }, async (request) => services.liveCalls.take(principalOf(request).agentId, request.params.callSid));
+
   app.post('/api/agents/:id/password', {
     schema: {
       tags: ['agents'], summary: 'Reset a password (admin) or change your own (with the current one)', security: [{ bearer: [] }],

@@ -47,7 +47,9 @@ const messageSchema = new Schema(
     call: {
       type: new Schema(
         {
-          state: { type: String, enum: ['ringing', 'in_progress', 'answered', 'abandoned', 'missed', 'voicemail'], required: true },
+          state: { type: String, enum: ['waiting', 'ringing', 'in_progress', 'answered', 'abandoned', 'missed', 'voicemail'], required: true },
+          /** Waiting: the team whose queue it is in. */
+          teamId: { type: Schema.Types.ObjectId, ref: 'Team', default: null },
           /** A live call: the agent rung. */
           agentId: { type: Schema.Types.ObjectId, ref: 'Agent', default: null },
           recordingSid: { type: String, default: null },
