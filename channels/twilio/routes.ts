@@ -7,7 +7,7 @@ import twilio from 'twilio';
 import type { Config } from '../../config/index.js';
 import { twilioReason } from './errors.js';
 import {
-  afterRecordingTwiml, bridgeTwiml, callEndedTwiml, enqueueTwiml, queueWaitTwiml, ringAgentTwiml, callbackNotedTwiml, callGoneTwiml, citizenNoAnswerTwiml, emptyTwiml, emptyVoiceTwiml, incomingCallTwiml, voicemailTwiml,
+  type VoicemailSettings, afterRecordingTwiml, bridgeTwiml, callEndedTwiml, enqueueTwiml, queueWaitTwiml, ringAgentTwiml, callbackNotedTwiml, callGoneTwiml, citizenNoAnswerTwiml, emptyTwiml, emptyVoiceTwiml, incomingCallTwiml, voicemailTwiml,
 } from './twiml.js';
 import {
   parseCall, parseCallStatus, parseDialResult, parseGather, parseInboundSms, parseLegStatus, parseMessageStatus, parseQueueResult, parseQueueWait, parseRecording, parseTranscription, type TwilioForm,
@@ -75,7 +75,8 @@ function messageRoutes(app: FastifyInstance, { services, settings, xml, docs }: 
 }
 
 /** A call: the greeting (opening hours), key 1 for a call-back, the voicemail and its transcription. */
-function callRoutes(app: FastifyInstance, { services, settings, url, xml, docs }: Kit) {
+function callRoutes(app: FastifyInstance, kit: Kit) {
+  const { services, settings, url, xml, docs } = kit;
   const voicemail = {
     recordingUrl: url('/webhooks/twilio/voice/recording'),
     transcriptionUrl: url('/webhooks/twilio/voice/transcription'),
@@ -105,6 +106,35 @@ function callRoutes(app: FastifyInstance, { services, settings, url, xml, docs }
     return xml(reply, incomingCallTwiml({ ...voicemail, serviceName: settings.service.name, open, callbackUrl }));
   });
 
+  app.post('/webhooks/twilio/voice/callback', docs('The key pressed during the greeting: 1 asks for a call-back, anything else leads to the voicemail'), async (request, reply) => {
+    const gather = parseGather(formOf(request));
+    if (gather.digits !== '1' || !services.callbacks.enabled || !reachable(gather.from)) return xml(reply, voicemailTwiml(voicemail));
+    const requested = await services.callbacks.requestFromCall({ callSid: gather.callSid, from: gather.from });
+    request.log.info({ channel: 'voice', externalId: gather.callSid, slot: requested.slot }, 'call-back requested by phone');
+    return xml(reply, callbackNotedTwiml(requested.label));
+  });
+
+  app.post('/webhooks/twilio/voice/recording', docs('The voicemail recording of a call'), async (request, reply) => {
+    const recording = parseRecording(formOf(request));
+    const found = await services.voice.recordingReceived(recording);
+    if (!found) request.log.warn({ channel: 'voice', externalId: recording.callSid }, 'recording for an unknown call');
+    return xml(reply, afterRecordingTwiml());
+  });
+
+  app.post('/webhooks/twilio/voice/transcription', docs('Real-time transcription of a voicemail (started, each final utterance, stopped, error)'), async (request, reply) => {
+    const transcription = parseTranscription(formOf(request));
+    if (transcription.kind !== 'partial') {
+      const event = transcription.kind === 'utterance' ? { type: 'utterance' as const, seq: transcription.seq, text: transcription.text } : { type: 'transcription' as const, status: transcription.status };
+      const found = await services.voice.transcriptionEvent(transcription.callSid, event);
+      if (!found) request.log.warn({ channel: 'voice', externalId: transcription.callSid }, 'transcription for an unknown call');
+    }
+    return xml(reply, emptyTwiml());
+  });
+  liveCallRoutes(app, kit, voicemail, enqueue);
+}
+
+/** A live call (issue 25): the end of the agent's leg, its pick-up, and the team's queue (waiting, leaving). */
+function liveCallRoutes(app: FastifyInstance, { services, settings, url, xml, docs }: Kit, voicemail: VoicemailSettings, enqueue: (queue: string, notice: string) => string) {
   app.post('/webhooks/twilio/voice/agent-dial', docs('A live call: how the usual agent\'s leg ended (answered, or the voicemail)'), async (request, reply) => {
     const result = parseDialResult(formOf(request));
     const outcome = await services.liveCalls.ended(result.callSid, result.status as DialOutcome, result.durationSeconds);
@@ -137,30 +167,6 @@ function callRoutes(app: FastifyInstance, { services, settings, url, xml, docs }
     return reply.status(204).send();
   });
 
-  app.post('/webhooks/twilio/voice/callback', docs('The key pressed during the greeting: 1 asks for a call-back, anything else leads to the voicemail'), async (request, reply) => {
-    const gather = parseGather(formOf(request));
-    if (gather.digits !== '1' || !services.callbacks.enabled || !reachable(gather.from)) return xml(reply, voicemailTwiml(voicemail));
-    const requested = await services.callbacks.requestFromCall({ callSid: gather.callSid, from: gather.from });
-    request.log.info({ channel: 'voice', externalId: gather.callSid, slot: requested.slot }, 'call-back requested by phone');
-    return xml(reply, callbackNotedTwiml(requested.label));
-  });
-
-  app.post('/webhooks/twilio/voice/recording', docs('The voicemail recording of a call'), async (request, reply) => {
-    const recording = parseRecording(formOf(request));
-    const found = await services.voice.recordingReceived(recording);
-    if (!found) request.log.warn({ channel: 'voice', externalId: recording.callSid }, 'recording for an unknown call');
-    return xml(reply, afterRecordingTwiml());
-  });
-
-  app.post('/webhooks/twilio/voice/transcription', docs('Real-time transcription of a voicemail (started, each final utterance, stopped, error)'), async (request, reply) => {
-    const transcription = parseTranscription(formOf(request));
-    if (transcription.kind !== 'partial') {
-      const event = transcription.kind === 'utterance' ? { type: 'utterance' as const, seq: transcription.seq, text: transcription.text } : { type: 'transcription' as const, status: transcription.status };
-      const found = await services.voice.transcriptionEvent(transcription.callSid, event);
-      if (!found) request.log.warn({ channel: 'voice', externalId: transcription.callSid }, 'transcription for an unknown call');
-    }
-    return xml(reply, emptyTwiml());
-  });
 }
 
 /** A call-back from the console: Twilio rings the agent, then asks here what to do once they answer. */

@@ -31,16 +31,7 @@ const STALE_CALL_MS = 4 * 3600_000;
 export function createLiveCalls(deps: { models: Models; events: EventBus; audit: Audit; voice: VoiceService; now: () => Date; log: Logger; browserCalls: boolean; dialer: Dialer | null }) {
   const { models } = deps;
   const store = calls(models);
-
-  /** Where an agent's live calls ring, or null when they cannot be reached (no phone, or busy). */
-  async function reachable(agentId: Types.ObjectId | string): Promise<RingTarget | null> {
-    const agent = await agentsStore(models).byId(agentId);
-    if (!agent?.active) return null;
-    if (await store.agentOnCall(agent._id, new Date(deps.now().getTime() - STALE_CALL_MS))) return null;
-    const id = String(agent._id);
-    if (agent.voiceDevice === 'browser' && deps.browserCalls) return { agentId: id, client: `agent-${id}` };
-    return agent.phone ? { agentId: id, number: agent.phone } : null;
-  }
+  const reachable = (agentId: Types.ObjectId | string) => reachableAgent(deps, agentId);
 
   return {
     /** The agent to ring for this call, or null (nobody to ring: the voicemail as before). */
@@ -111,3 +102,13 @@ export function createLiveCalls(deps: { models: Models; events: EventBus; audit:
   };
 }
 export type LiveCalls = ReturnType<typeof createLiveCalls>;
+
+/** Where an agent's live calls ring, or null when they cannot be reached (inactive, no phone, or on a call). */
+async function reachableAgent(deps: { models: Models; now: () => Date; browserCalls: boolean }, agentId: Types.ObjectId | string): Promise<RingTarget | null> {
+  const agent = await agentsStore(deps.models).byId(agentId);
+  if (!agent?.active) return null;
+  if (await calls(deps.models).agentOnCall(agent._id, new Date(deps.now().getTime() - STALE_CALL_MS))) return null;
+  const id = String(agent._id);
+  if (agent.voiceDevice === 'browser' && deps.browserCalls) return { agentId: id, client: `agent-${id}` };
+  return agent.phone ? { agentId: id, number: agent.phone } : null;
+}
