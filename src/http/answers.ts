@@ -57,7 +57,10 @@ export const TicketDetailFields = Type.Object({
 /** The logged-in agent, and the workspace settings the console follows (GET /api/me). */
 export const Me = Type.Object({
   ...Agent.properties,
-  workspace: Type.Object({ teamVisibility: Type.Boolean({ description: "agents see their team's tickets too (TEAM_VISIBILITY)" }) }),
+  workspace: Type.Object({
+    teamVisibility: Type.Boolean({ description: "agents see their team's tickets too (TEAM_VISIBILITY)" }),
+    browserCalls: Type.Boolean({ description: 'live calls may ring the console (the Twilio Voice SDK is configured)' }),
+  }),
 });
 /** An agent in the list (emails and phones to managers and admins only). */
 export const AgentListItem = Type.Object({

@@ -24,5 +24,5 @@ export const authRoutes =
     app.get('/api/me', {
       schema: { tags: ['auth'], summary: 'The logged-in agent, and the workspace settings the console follows', security: [{ bearer: [] }], response: { 200: Me, ...errors(401) } },
       preHandler: auth.authenticate,
-    }, async (request) => ({ ...(await services.agents.get(principalOf(request).agentId)), workspace: { teamVisibility: services.access.teamVisibility } }));
+    }, async (request) => ({ ...(await services.agents.get(principalOf(request).agentId)), workspace: { teamVisibility: services.access.teamVisibility, browserCalls: !!services.voiceTokens } }));
   };

@@ -14,6 +14,9 @@ export function availabilityForm(me: Me & { availability?: string; coverAgentId?
   const awayFields = h('span', { class: 'row' }, h('span', {}, h('label', { for: 'away-until' }, t('ui.availability.until')), until), h('span', {}, h('label', { for: 'cover-agent' }, t('ui.availability.cover')), cover));
   // The phone rung first when this agent calls a citizen back.
   const phone = h('input', { id: 'agent-phone', type: 'tel', autocomplete: 'tel', maxlength: 40, value: me.phone ?? '' });
+  // Where live calls ring: offered only when the browser phone is configured.
+  const device = h('select', { id: 'voice-device' }, h('option', { value: 'phone' }, t('ui.availability.voice_phone')), h('option', { value: 'browser' }, t('ui.availability.voice_browser')));
+  device.value = me.voiceDevice ?? 'phone';
   const sync = () => (awayFields.hidden = state.value !== 'away');
   state.addEventListener('change', sync);
   sync();
@@ -31,6 +34,7 @@ export function availabilityForm(me: Me & { availability?: string; coverAgentId?
             coverAgentId: away && cover.value ? cover.value : null,
             until: away && until.value ? new Date(until.value).toISOString() : null,
             phone: phone.value.trim() || null,
+            ...(me.workspace.browserCalls ? { voiceDevice: device.value } : {}),
           });
           deps.announce(t('ui.availability.saved'));
         } catch (err) {
@@ -42,6 +46,7 @@ export function availabilityForm(me: Me & { availability?: string; coverAgentId?
     h('span', {}, h('label', { for: 'availability' }, t('ui.availability.title')), state),
     awayFields,
     h('span', {}, h('label', { for: 'agent-phone' }, t('ui.availability.phone')), phone),
+    me.workspace.browserCalls ? h('span', {}, h('label', { for: 'voice-device' }, t('ui.availability.voice_device')), device) : null,
     h('button', { type: 'submit', class: 'secondary' }, t('ui.availability.save')),
   );
 }

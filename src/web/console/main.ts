@@ -12,6 +12,7 @@ import { mountIntegrationsPanel } from './integrationsPanel.js';
 import { mountInbox } from './inbox.js';
 import { mountLogin } from './login.js';
 import { mountTicketView, type TicketView } from './ticketView.js';
+import { liveCallsPanel } from './liveCalls.js';
 import type { AgentWithLoad, CannedAnswer, Me } from './types.js';
 import type { AgentClientToServer, AgentServerToClient, TicketPayload } from '../../realtime/events.js';
 
@@ -109,6 +110,11 @@ async function start() {
   listenShortcuts(inbox);
 
   followTickets(socket, { me, inbox, ticketView });
+  const calls = liveCallsPanel({ api, announce, onOpenTicket: (ticketId) => inbox.select(ticketId) });
+  byId('tools').append(calls.element);
+  socket.on('call:incoming', (call) => calls.incoming(call));
+  socket.on('call:queued', (call) => calls.queued(call));
+  socket.on('call:dequeued', (call) => calls.dequeued(call.callSid));
   socket.on('connect', () => {
     if (watching) socket.emit('ticket:watch', watching);
   });
