@@ -110,11 +110,7 @@ async function start() {
   listenShortcuts(inbox);
 
   followTickets(socket, { me, inbox, ticketView });
-  const calls = liveCallsPanel({ api, announce, onOpenTicket: (ticketId) => inbox.select(ticketId) });
-  byId('tools').append(calls.element);
-  socket.on('call:incoming', (call) => calls.incoming(call));
-  socket.on('call:queued', (call) => calls.queued(call));
-  socket.on('call:dequeued', (call) => calls.dequeued(call.callSid));
+  followCalls(socket, inbox);
   socket.on('connect', () => {
     if (watching) socket.emit('ticket:watch', watching);
   });
@@ -147,6 +143,15 @@ function followTickets(socket: ReturnType<typeof io>, deps: { me: Me; inbox: { r
       if (payload.ticketId && payload.ticketId === deps.ticketView.current()) void deps.ticketView.refresh({ quiet: mine });
     });
   }
+}
+
+/** Live calls: who calls as it rings, and the team's waiting calls, in the session bar. */
+function followCalls(socket: ReturnType<typeof io>, inbox: { select(ticketId: string): void }) {
+  const calls = liveCallsPanel({ api, announce, onOpenTicket: (ticketId) => inbox.select(ticketId) });
+  byId('tools').append(calls.element);
+  socket.on('call:incoming', (call) => calls.incoming(call));
+  socket.on('call:queued', (call) => calls.queued(call));
+  socket.on('call:dequeued', (call) => calls.dequeued(call.callSid));
 }
 
 /**
