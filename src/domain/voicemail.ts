@@ -16,8 +16,12 @@ export interface CallState {
   state: CallStateName;
   /** The agent rung (live calls). */
   agentId: string | null;
-  /** The team whose queue the call waits in (waiting: `teamId`). */
+  /** The team whose queue the call waits in (waiting: `teamId`), since when, and how long it waited in all. */
   teamId?: string | null;
+  queuedAt?: Date | null;
+  waitedSeconds?: number | null;
+  /** Who was rung: the caller's own agent ('usual': their usual agent or the colleague covering) or one of the team who took it from the queue. */
+  rungAs?: 'usual' | 'team' | null;
   recordingSid: string | null;
   recordingUrl: string | null;
   durationSeconds: number | null;
@@ -31,9 +35,9 @@ export interface CallState {
 export type DialOutcome = 'completed' | 'answered' | 'no-answer' | 'busy' | 'failed' | 'canceled';
 
 export type CallEvent =
-  | { type: 'queued'; teamId: string }
-  | { type: 'left'; result: string }
-  | { type: 'ringing'; agentId: string }
+  | { type: 'queued'; teamId: string; at: Date }
+  | { type: 'left'; result: string; at: Date }
+  | { type: 'ringing'; agentId: string; at: Date }
   | { type: 'connected' }
   | { type: 'dialed'; status: DialOutcome; durationSeconds: number | null }
   | { type: 'recording'; recordingSid: string; recordingUrl: string; durationSeconds: number | null }
@@ -53,15 +57,16 @@ export function applyCallEvent(call: CallState, event: CallEvent): CallState | n
     case 'queued':
       // A fresh call, or one its agent did not answer: it waits for the team.
       if (call.state !== 'missed' || call.recordingSid || call.teamId) return null;
-      return { ...next, state: 'waiting', teamId: event.teamId };
+      return { ...next, state: 'waiting', teamId: event.teamId, queuedAt: event.at };
     case 'left':
       if (call.state !== 'waiting') return null;
-      return { ...next, state: event.result === 'hangup' ? 'abandoned' : 'missed' };
+      return { ...next, state: event.result === 'hangup' ? 'abandoned' : 'missed', waitedSeconds: waitedSince(call, event.at) };
     case 'ringing': {
       // A fresh call, or one taken from the queue: never rung twice.
       const fresh = call.state === 'missed' && !call.agentId && !call.recordingSid;
       if (!fresh && call.state !== 'waiting') return null;
-      return { ...next, state: 'ringing', agentId: event.agentId };
+      if (fresh) return { ...next, state: 'ringing', agentId: event.agentId, rungAs: 'usual' };
+      return { ...next, state: 'ringing', agentId: event.agentId, rungAs: 'team', waitedSeconds: waitedSince(call, event.at) };
     }
     case 'connected':
       return call.state === 'ringing' ? { ...next, state: 'in_progress' } : null;
@@ -87,6 +92,9 @@ export function applyCallEvent(call: CallState, event: CallEvent): CallState | n
     }
   }
 }
+
+/** Seconds since the call joined its queue (0 when unknown). */
+const waitedSince = (call: CallState, at: Date) => (call.queuedAt ? Math.max(0, Math.round((at.getTime() - new Date(call.queuedAt).getTime()) / 1000)) : 0);
 
 /** What the thread shows for the call: the caller's words once there are any, else where it stands. */
 export function callText(call: CallState): string {

@@ -48,7 +48,7 @@ export function createLiveCalls(deps: { models: Models; events: EventBus; audit:
       const ticket = await tickets(models).read(entry.ticketId);
       const teamId = ticket?.teamId ? String(ticket.teamId) : String((await routingReads(models).defaultTeamId()) ?? '');
       if (!teamId || !ticket) return null;
-      if ((await deps.voice.callEvent(callSid, { type: 'queued', teamId })) !== 'moved') return null;
+      if ((await deps.voice.callEvent(callSid, { type: 'queued', teamId, at: deps.now() })) !== 'moved') return null;
       const name = await citizensStore(models).nameOf(ticket.citizenId);
       deps.events.emit('call.queued', { teamId, callSid, ticketId: String(ticket._id), reference: ticket.reference, citizen: { id: String(ticket.citizenId), name }, from: entry.fromAddress ?? '' });
       return `team-${teamId}`;
@@ -58,7 +58,7 @@ export function createLiveCalls(deps: { models: Models; events: EventBus; audit:
     async left(callSid: string, result: string): Promise<void> {
       const entry = await store.incoming(callSid);
       const teamId = entry?.call?.teamId ? String(entry.call.teamId) : null;
-      if ((await deps.voice.callEvent(callSid, { type: 'left', result })) === 'moved' && teamId) deps.events.emit('call.dequeued', { teamId, callSid, agentId: null });
+      if ((await deps.voice.callEvent(callSid, { type: 'left', result, at: deps.now() })) === 'moved' && teamId) deps.events.emit('call.dequeued', { teamId, callSid, agentId: null });
     },
 
     /** An agent takes a waiting call: it rings their phone or browser (409 when it waits no more). */
@@ -67,7 +67,7 @@ export function createLiveCalls(deps: { models: Models; events: EventBus; audit:
       if (entry?.call?.state !== 'waiting') throw new Conflict('call.not_waiting');
       const target = await reachable(agentId);
       if (!target) throw new Invalid('call.agent_phone_missing');
-      if ((await deps.voice.callEvent(callSid, { type: 'ringing', agentId })) !== 'moved') throw new Conflict('call.not_waiting');
+      if ((await deps.voice.callEvent(callSid, { type: 'ringing', agentId, at: deps.now() })) !== 'moved') throw new Conflict('call.not_waiting');
       const connected = deps.dialer?.connect ? await deps.dialer.connect({ callSid, target }) : { ok: false as const, retryable: false, reason: 'no dialer' };
       if (!connected.ok) throw new Unavailable('call.refused', { reason: connected.reason });
       deps.events.emit('call.dequeued', { teamId: String(entry.call.teamId), callSid, agentId });
@@ -76,7 +76,7 @@ export function createLiveCalls(deps: { models: Models; events: EventBus; audit:
 
     /** The call rings at the agent: the entry says so, and their console shows who calls. */
     async ring(callSid: string, result: IngestResult, target: RingTarget, from: string): Promise<void> {
-      await deps.voice.callEvent(callSid, { type: 'ringing', agentId: target.agentId });
+      await deps.voice.callEvent(callSid, { type: 'ringing', agentId: target.agentId, at: deps.now() });
       const name = await citizensStore(models).nameOf(result.citizenId);
       deps.events.emit('call.incoming', { agentId: target.agentId, callSid, ticketId: result.ticketId, reference: result.reference, citizen: { id: result.citizenId, name }, from });
     },

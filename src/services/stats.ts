@@ -6,6 +6,7 @@ import { agentsStore } from '../store/repositories/agents.js';
 import { figuresStore } from '../store/repositories/figures.js';
 import { teamsStore } from '../store/repositories/teams.js';
 import { backlogAge, countBy, median, satisfactionOf, volumeRows } from '../domain/figures.js';
+import { callFigures } from '../domain/callFigures.js';
 import { inScope, promiseFields, type DailyFigures } from './dailyFigures.js';
 import type { PromiseDoc } from './dailyFigureKinds.js';
 
@@ -29,6 +30,7 @@ export function createStatsService(deps: { models: Models; now: () => Date; figu
         deps.figures.ratings(period, scope, openTickets),
       ]);
       const open = all.filter(inScope(scope));
+      const calls = (await figuresStore(models).callsBetween(period.from, period.to)).filter((c) => (!scope.teamId || c.teamId === scope.teamId) && (!scope.agentId || c.agentId === scope.agentId));
       const satisfaction = satisfactionOf(rated, (k) => (k ? (teamName.get(k) ?? '?') : 'no team'), (k) => (k ? (agentName.get(k) ?? '?') : 'unassigned'));
 
       return {
@@ -44,6 +46,7 @@ export function createStatsService(deps: { models: Models; now: () => Date; figu
         medianFirstResponseMinutes: median(promise.minutes),
         volumePerChannelPerDay: volumeRows(volume),
         backlogAge: backlogAge(open.map((t) => t.openedAt ?? t.createdAt!), deps.now()),
+        calls: callFigures(calls, { team: (k) => (k ? (teamName.get(k) ?? '?') : 'no team'), agent: (k) => (k ? (agentName.get(k) ?? '?') : 'unassigned') }),
       };
     },
   };

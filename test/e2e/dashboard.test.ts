@@ -46,6 +46,8 @@ describe('dashboard', () => {
     expect(await rowsOf(page, 'backlog')).toEqual(['moins d’un jour4', '1 à 2 jours0', '2 à 7 jours0', 'plus de 7 jours0']);
     expect(await page.locator('#promise-detail').textContent()).toBe('0 sur 0 demandes échues ont reçu une réponse dans les délais');
     expect(await page.locator('#satisfaction-detail').textContent()).toBe('1 avis sur la période');
+    // The phone's figures: no call in this period.
+    expect(await page.locator('#calls-detail').textContent()).toBe('aucun décroché (— par l’interlocuteur habituel), aucun abandonné ; attente médiane —, 90 % sous —');
     expect(await rowsOf(page, 'satisfaction-agents')).toEqual(['Camille Martin4']);
     expect(await rowsOf(page, 'satisfaction-channels')).toEqual(['SMS4']);
     expect(await page.getByRole('link', { name: 'Retour à la console' }).getAttribute('href')).toBe('/console');

@@ -205,6 +205,23 @@ describe('the team’s queue', () => {
   });
 });
 
+describe('the figures', () => {
+  it('counts the calls offered, answered (by the usual agent), abandoned, and the wait for the team', async () => {
+    const stats = await ctx.services.stats.compute({ from: new Date('2026-03-02T00:00:00Z'), to: new Date('2026-03-04T00:00:00Z') });
+    const calls = stats.calls;
+    const stored = await ctx.models.messages.countDocuments({ kind: 'call', direction: 'in' });
+    expect(calls.offered).toBe(stored);
+    expect(calls.answered).toBeGreaterThanOrEqual(3);
+    expect(calls.answeredByUsualAgent).toBeGreaterThanOrEqual(2);
+    expect(calls.answeredByUsualAgent).toBeLessThan(calls.answered);
+    expect(calls.usualAgentShare).toBeCloseTo(calls.answeredByUsualAgent / calls.answered);
+    expect(calls.abandoned).toBeGreaterThanOrEqual(2);
+    expect(calls.waitMedianSeconds).not.toBeNull();
+    expect(calls.perAgent.find((a) => a.agentId === agents.lea.id)).toMatchObject({ name: 'Léa Morel', answered: 1 });
+    expect(calls.perTeam.reduce((n, t) => n + t.offered, 0)).toBe(calls.offered);
+  });
+});
+
 describe('the browser softphone', () => {
   it('refuses a token without the Voice SDK settings, and gives one with an agent identity and a voice grant', async () => {
     const refused = await fetch(`${base}/api/voice/token`, { method: 'POST', headers: { authorization: `Bearer ${agents.camille.token}` } });

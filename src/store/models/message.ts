@@ -48,8 +48,12 @@ const messageSchema = new Schema(
       type: new Schema(
         {
           state: { type: String, enum: ['waiting', 'ringing', 'in_progress', 'answered', 'abandoned', 'missed', 'voicemail'], required: true },
-          /** Waiting: the team whose queue it is in. */
+          /** Waiting: the team whose queue it is in, since when; how long it waited in all. */
           teamId: { type: Schema.Types.ObjectId, ref: 'Team', default: null },
+          queuedAt: { type: Date, default: null },
+          waitedSeconds: { type: Number, default: null },
+          /** 'usual': rung at the caller's own agent (or their cover); 'team': taken from the queue. */
+          rungAs: { type: String, enum: ['usual', 'team', null], default: null },
           /** A live call: the agent rung. */
           agentId: { type: Schema.Types.ObjectId, ref: 'Agent', default: null },
           recordingSid: { type: String, default: null },

@@ -24,6 +24,15 @@ export function figuresStore(models: Models) {
         { openedAt: { $gte: from, $lt: to }, ...(scope.teamId ? { teamId: scope.teamId } : {}), ...(scope.agentId ? { assigneeId: scope.agentId } : {}) },
         { reference: 1, channel: 1, openedAt: 1, firstRespondedAt: 1, firstResponseDueAt: 1, assigneeId: 1, teamId: 1, status: 1, satisfaction: 1 },
       ).sort({ openedAt: 1 }).limit(limit).lean(),
+    /** The incoming calls of [from, to), with what their figures need and their request's team. */
+    async callsBetween(from: Date, to: Date) {
+      const found = await messages.find({ kind: 'call', direction: 'in', receivedAt: { $gte: from, $lt: to } }, { call: 1, ticketId: 1 }).lean();
+      const teams = new Map((found.length ? await tickets.find({ _id: { $in: [...new Set(found.map((m) => String(m.ticketId)))] } }, { teamId: 1 }).lean() : []).map((t) => [String(t._id), t.teamId ? String(t.teamId) : null]));
+      return found.map((m) => ({
+        state: m.call?.state ?? 'missed', rungAs: (m.call?.rungAs ?? null) as 'usual' | 'team' | null, waitedSeconds: m.call?.waitedSeconds ?? null,
+        agentId: m.call?.agentId ? String(m.call.agentId) : null, teamId: (m.call?.teamId ? String(m.call.teamId) : null) ?? teams.get(String(m.ticketId)) ?? null,
+      }));
+    },
     ratedBetween: (from: Date, to: Date) => tickets.find({ satisfiedAt: { $gte: from, $lt: to } }, { satisfaction: 1, teamId: 1, assigneeId: 1, channel: 1 }).lean(),
     /** The counted slices kept, by key ("kind:day" or "kind:day:hour"). */
     kept: async (keys: string[]) => new Map((keys.length ? await statsDays.find({ _id: { $in: keys } }).lean() : []).map((d) => [d._id, d])),

@@ -110,7 +110,19 @@ function renderBoard(board: HTMLElement, stats: Stats) {
     barChart('satisfaction-teams', t('ui.dashboard.satisfaction_per_team'), stats.satisfaction.perTeam.map((g) => ({ label: g.key ? g.name : t('ui.dashboard.no_team'), value: g.average }))),
     barChart('satisfaction-agents', t('ui.dashboard.satisfaction_per_agent'), stats.satisfaction.perAgent.map((g) => ({ label: g.key ? g.name : t('ui.dashboard.unassigned'), value: g.average }))),
     barChart('satisfaction-channels', t('ui.dashboard.satisfaction_per_channel'), stats.satisfaction.perChannel.map((g) => ({ label: channelLabel(g.name), value: g.average }))),
+    callsCard(stats.calls),
+    barChart('calls-agents', t('ui.dashboard.calls_per_agent'), stats.calls.perAgent.map((a) => ({ label: a.name, value: a.answered }))),
   );
+}
+
+/** The phone: calls offered, answered (and by the usual agent), abandoned, the wait for the team. */
+function callsCard(calls: Stats['calls']) {
+  const seconds = (n: number | null) => (n === null ? '—' : t('ui.dashboard.seconds', { n: Math.round(n) }));
+  const share = calls.usualAgentShare === null ? '—' : `${Math.round(calls.usualAgentShare * 100)} %`;
+  return h('section', { class: 'card', 'aria-labelledby': 'calls-title' },
+    h('h2', { id: 'calls-title' }, t('ui.dashboard.calls')),
+    h('p', { class: 'big' }, String(calls.offered)),
+    h('p', { id: 'calls-detail' }, t('ui.dashboard.calls_detail', { answered: calls.answered, share, abandoned: calls.abandoned, median: seconds(calls.waitMedianSeconds), p90: seconds(calls.waitP90Seconds) })));
 }
 
 /** The board as a CSV a spreadsheet opens (semicolons, BOM), downloaded: the headline figures, then the tables. */
