@@ -225,7 +225,7 @@ describe('the figures', () => {
 describe('the browser softphone', () => {
   it('refuses a token without the Voice SDK settings, and gives one with an agent identity and a voice grant', async () => {
     const refused = await fetch(`${base}/api/voice/token`, { method: 'POST', headers: { authorization: `Bearer ${agents.camille.token}` } });
-    expect(refused.status).toBe(503);
+    expect(refused.status).toBe(409);
     expect((await refused.json()).error.message).toMatch(/navigateur n’est pas configuré/);
 
     const withSdk = await testApp({

@@ -3,7 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { Forbidden, Unavailable } from '../../domain/errors.js';
+import { Conflict, Forbidden } from '../../domain/errors.js';
 import { MIN_PASSWORD_LENGTH } from '../../services/agents/index.js';
 import type { Services } from '../../services/index.js';
 import { principalOf, type AuthHooks } from '../auth.js';
@@ -102,12 +102,12 @@ function changeRoutes(app: Routes, services: Services, auth: AuthHooks) {
   app.post('/api/voice/token', {
     schema: {
       tags: ['agents'], summary: 'An access token for the console\'s softphone (Twilio Voice SDK): identity agent-<agentId>, incoming calls, one hour', security: [{ bearer: [] }],
-      response: { 200: Type.Object({ token: Type.String(), identity: Type.String(), expiresAt: Type.String({ format: 'date-time' }) }), ...errors(401, 503) },
+      response: { 200: Type.Object({ token: Type.String(), identity: Type.String(), expiresAt: Type.String({ format: 'date-time' }) }), ...errors(401, 409) },
     },
     preHandler: auth.authenticate,
   }, async (request) => {
     // Without TWILIO_API_KEY_SID, TWILIO_API_KEY_SECRET and TWILIO_TWIML_APP_SID: no browser device.
-    if (!services.voiceTokens) throw new Unavailable('voice.browser_off');
+    if (!services.voiceTokens) throw new Conflict('voice.browser_off').with({}, 'browser_phone_off');
     return services.voiceTokens.issue(principalOf(request).agentId);
   });
 
