@@ -44,6 +44,9 @@ export function buildDialer(config: Pick<Config, 'twilio' | 'publicBaseUrl' | 's
     from: config.twilio.phoneNumber,
     bridgeUrl: (callId) => url('bridge', callId),
     statusUrl: (callId) => url('call-status', callId),
-    live: { ringSeconds: config.sms.ringSeconds, actionUrl: `${config.publicBaseUrl}/webhooks/twilio/voice/agent-dial`, statusUrl: `${config.publicBaseUrl}/webhooks/twilio/voice/agent-leg` },
+    live: {
+      ringSeconds: config.sms.ringSeconds, actionUrl: `${config.publicBaseUrl}/webhooks/twilio/voice/agent-dial`, statusUrl: `${config.publicBaseUrl}/webhooks/twilio/voice/agent-leg`,
+      recordingUrl: config.sms.recordCalls ? `${config.publicBaseUrl}/webhooks/twilio/voice/call-recording` : null,
+    },
   });
 }

@@ -39,6 +39,7 @@ export const EnvSchema = Type.Object({
   OPENING_HOURS: Type.String({ default: 'mon-fri 08:30-12:00,13:30-17:30; sat 09:00-12:00', description: 'opening hours, e.g. "mon-fri 08:30-17:00; sat 09:00-12:00" (closed on French public holidays)' }),
   SMS_MAX_SEGMENTS: Int('longest SMS reply, in segments (153 GSM-7 or 67 UCS-2 characters each)', 1, 10, 6),
   VOICEMAIL_MAX_SECONDS: Int('longest voicemail', 10, 600, 120),
+  VOICE_RECORD_CALLS: Bool('live calls are recorded (a French notice first), the recording kept with the call\'s entry and erased with the citizen; default off'),
   VOICE_QUEUE_MAX_SECONDS: Int('how long a call waits for the team before the voicemail', 30, 1800, 180),
   VOICE_RING_SECONDS: Int('within opening hours, how long a call rings at the caller\'s usual agent before the voicemail', 5, 60, 20),
   TRANSCRIPTION_LANGUAGE: Type.String({ default: 'fr-FR', pattern: '^[a-z]{2,3}-[A-Z]{2}$', description: 'language of the voicemails, for Twilio real-time transcription (BCP-47, e.g. fr-FR)' }),
@@ -102,7 +103,7 @@ export interface Config {
   };
   readonly service: { readonly name: string; readonly openingHours: OpeningHours; readonly phone: string | null; readonly email: string | null };
   readonly sla: { readonly hours: OpeningHours; readonly timeZone: string; readonly promiseHours: number; readonly nextResponseHours: number; readonly atRiskShare: number };
-  readonly sms: { readonly maxSegments: number; readonly voicemailMaxSeconds: number; readonly ringSeconds: number; readonly queueMaxSeconds: number; readonly transcriptionLanguage: string; readonly callbacks: boolean; readonly callbackRegions: readonly string[] };
+  readonly sms: { readonly maxSegments: number; readonly voicemailMaxSeconds: number; readonly ringSeconds: number; readonly queueMaxSeconds: number; readonly recordCalls: boolean; readonly transcriptionLanguage: string; readonly callbacks: boolean; readonly callbackRegions: readonly string[] };
   /** Networks (CIDR) besides the public internet that webhooks may reach. */
   readonly webhookAllowedNetworks: readonly string[];
   readonly http: { readonly bodyLimitBytes: number; readonly corsOrigins: readonly string[]; readonly portalMaxFileBytes: number };
@@ -254,7 +255,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       nextResponseHours: e.SLA_NEXT_RESPONSE_HOURS ?? e.SLA_FIRST_RESPONSE_HOURS,
       atRiskShare: e.SLA_AT_RISK_PERCENT / 100,
     },
-    sms: { maxSegments: e.SMS_MAX_SEGMENTS, voicemailMaxSeconds: e.VOICEMAIL_MAX_SECONDS, ringSeconds: e.VOICE_RING_SECONDS, queueMaxSeconds: e.VOICE_QUEUE_MAX_SECONDS, transcriptionLanguage: e.TRANSCRIPTION_LANGUAGE, callbacks: e.CALLBACKS, callbackRegions: e.CALLBACK_REGIONS.split(',') },
+    sms: { maxSegments: e.SMS_MAX_SEGMENTS, voicemailMaxSeconds: e.VOICEMAIL_MAX_SECONDS, ringSeconds: e.VOICE_RING_SECONDS, queueMaxSeconds: e.VOICE_QUEUE_MAX_SECONDS, recordCalls: e.VOICE_RECORD_CALLS ?? false, transcriptionLanguage: e.TRANSCRIPTION_LANGUAGE, callbacks: e.CALLBACKS, callbackRegions: e.CALLBACK_REGIONS.split(',') },
     webhookAllowedNetworks,
     http: { bodyLimitBytes: e.BODY_LIMIT_BYTES, corsOrigins, portalMaxFileBytes: e.PORTAL_MAX_FILE_BYTES },
     access: { teamVisibility: e.TEAM_VISIBILITY },

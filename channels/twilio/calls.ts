@@ -4,6 +4,7 @@ import twilio from 'twilio';
 import type { Dialer, SendResult } from '../types.js';
 import type { TwilioClient } from './client.js';
 import { twilioReason } from './errors.js';
+import { recording } from './twiml.js';
 
 export function createTwilioDialer(settings: {
   client: TwilioClient;
@@ -11,13 +12,13 @@ export function createTwilioDialer(settings: {
   bridgeUrl: (callId: string) => string;
   statusUrl: (callId: string) => string;
   /** Where a live call taken from a queue rings, and where its outcome is told. */
-  live?: { ringSeconds: number; actionUrl: string; statusUrl: string };
+  live?: { ringSeconds: number; actionUrl: string; statusUrl: string; recordingUrl: string | null };
 }): Dialer {
   return {
     async connect({ callSid, target }): Promise<SendResult> {
       if (!settings.live) return { ok: false, retryable: false, reason: 'live calls are off' };
       const response = new twilio.twiml.VoiceResponse();
-      const dial = response.dial({ timeout: settings.live.ringSeconds, action: settings.live.actionUrl, method: 'POST', answerOnBridge: true });
+      const dial = response.dial({ timeout: settings.live.ringSeconds, action: settings.live.actionUrl, method: 'POST', answerOnBridge: true, ...recording(response, settings.live.recordingUrl) });
       const leg = { statusCallback: settings.live.statusUrl, statusCallbackEvent: ['answered' as const, 'completed' as const], statusCallbackMethod: 'POST' as const };
       if ('number' in target) dial.number(leg, target.number);
       else dial.client(leg, target.client);

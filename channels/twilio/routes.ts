@@ -96,7 +96,7 @@ function callRoutes(app: FastifyInstance, kit: Kit) {
     const target = open && !result.duplicate ? await services.liveCalls.target(result) : null;
     if (target) {
       await services.liveCalls.ring(call.callSid, result, target, call.from);
-      return xml(reply, ringAgentTwiml({ serviceName: settings.service.name, target, ringSeconds: settings.sms.ringSeconds, actionUrl: url('/webhooks/twilio/voice/agent-dial'), statusUrl: url('/webhooks/twilio/voice/agent-leg') }));
+      return xml(reply, ringAgentTwiml({ serviceName: settings.service.name, target, ringSeconds: settings.sms.ringSeconds, actionUrl: url('/webhooks/twilio/voice/agent-dial'), statusUrl: url('/webhooks/twilio/voice/agent-leg'), recordingUrl: settings.sms.recordCalls ? url('/webhooks/twilio/voice/call-recording') : null }));
     }
     // Open, but nobody to ring: the team answers.
     const queue = open && !result.duplicate ? await services.liveCalls.queue(call.callSid) : null;
@@ -144,6 +144,13 @@ function liveCallRoutes(app: FastifyInstance, { services, settings, url, xml, do
     const queue = await services.liveCalls.queue(result.callSid);
     if (queue) return xml(reply, enqueue(queue, 'Votre interlocuteur n\'est pas disponible. Nous vous mettons en relation avec son équipe.'));
     return xml(reply, voicemailTwiml({ ...voicemail, notice: 'Votre interlocuteur n\'est pas disponible pour le moment. Laissez-nous un message après le bip : il vous recontactera.' }));
+  });
+
+  app.post('/webhooks/twilio/voice/call-recording', docs('A live call\'s recording (VOICE_RECORD_CALLS): kept with the call\'s entry', { 204: noContent('recording kept (or already)') }), async (request, reply) => {
+    const recorded = parseRecording(formOf(request));
+    const found = await services.voice.callEvent(recorded.callSid, { type: 'call_recording', recordingSid: recorded.recordingSid, recordingUrl: recorded.recordingUrl });
+    if (found === 'unknown') request.log.warn({ channel: 'voice', externalId: recorded.callSid }, 'recording for an unknown live call');
+    return reply.status(204).send();
   });
 
   app.post('/webhooks/twilio/voice/queue-wait', docs('A live call waiting for its team: the position, until the longest wait (then the voicemail)'), async (request, reply) => {

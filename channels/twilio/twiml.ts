@@ -27,10 +27,10 @@ export function incomingCallTwiml(input: VoicemailSettings & { serviceName: stri
 }
 
 /** Within opening hours: the caller's usual agent is rung (their phone or their browser) while the caller waits. */
-export function ringAgentTwiml(input: { serviceName: string; target: { number: string } | { client: string }; ringSeconds: number; actionUrl: string; statusUrl: string }): string {
+export function ringAgentTwiml(input: { serviceName: string; target: { number: string } | { client: string }; ringSeconds: number; actionUrl: string; statusUrl: string; recordingUrl?: string | null }): string {
   const response = new twilio.twiml.VoiceResponse();
   response.say(VOICE, `Bonjour, vous êtes bien à ${input.serviceName}. Nous vous mettons en relation avec votre interlocuteur habituel.`);
-  const dial = response.dial({ timeout: input.ringSeconds, action: input.actionUrl, method: 'POST', answerOnBridge: true });
+  const dial = response.dial({ timeout: input.ringSeconds, action: input.actionUrl, method: 'POST', answerOnBridge: true, ...recording(response, input.recordingUrl) });
   const leg = { statusCallback: input.statusUrl, statusCallbackEvent: ['answered' as const, 'completed' as const], statusCallbackMethod: 'POST' as const };
   if ('number' in input.target) dial.number(leg, input.target.number);
   else dial.client(leg, input.target.client);
@@ -63,6 +63,13 @@ export function queueWaitTwiml(input: { position: number | null; waitedSeconds: 
     response.pause({ length: 40 });
   }
   return response.toString();
+}
+
+/** VOICE_RECORD_CALLS: the caller is told first, then the conversation (from the answer) is recorded. */
+export function recording(response: Response, recordingUrl: string | null | undefined) {
+  if (!recordingUrl) return {};
+  response.say(VOICE, 'Cet appel est enregistré pour le suivi de votre demande.');
+  return { record: 'record-from-answer-dual' as const, recordingStatusCallback: recordingUrl, recordingStatusCallbackMethod: 'POST' as const, recordingStatusCallbackEvent: ['completed' as const] };
 }
 
 /** The caller and the agent said goodbye. */

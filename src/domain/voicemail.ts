@@ -41,6 +41,7 @@ export type CallEvent =
   | { type: 'connected' }
   | { type: 'dialed'; status: DialOutcome; durationSeconds: number | null }
   | { type: 'recording'; recordingSid: string; recordingUrl: string; durationSeconds: number | null }
+  | { type: 'call_recording'; recordingSid: string; recordingUrl: string }
   | { type: 'utterance'; seq: number; text: string }
   | { type: 'transcription'; status: TranscriptionStatus };
 
@@ -76,6 +77,10 @@ export function applyCallEvent(call: CallState, event: CallEvent): CallState | n
       if (picked) return { ...next, state: 'answered', durationSeconds: event.durationSeconds ?? call.durationSeconds };
       return { ...next, state: event.status === 'canceled' ? 'abandoned' : 'missed' };
     }
+    case 'call_recording':
+      // A live call's conversation (VOICE_RECORD_CALLS): kept with it, its state unchanged.
+      if (call.recordingSid === event.recordingSid || !call.agentId) return null;
+      return { ...next, recordingSid: event.recordingSid, recordingUrl: event.recordingUrl };
     case 'recording':
       if (call.recordingSid === event.recordingSid) return null;
       return { ...next, state: 'voicemail', recordingSid: event.recordingSid, recordingUrl: event.recordingUrl, durationSeconds: event.durationSeconds };

@@ -38,7 +38,7 @@ export function createVoiceService(deps: { models: Models; events: EventBus; ing
       const next = applyCallEvent(current, event);
       if (!next) return 'same'; // a retry, or a step backwards
       const set: Record<string, unknown> = { call: next, text: callText(next) };
-      if (event.type === 'recording') {
+      if (event.type === 'recording' || event.type === 'call_recording') {
         set.attachments = [{ filename: `${event.recordingSid}.mp3`, contentType: 'audio/mpeg', size: 0, ref: `${event.recordingUrl}.mp3` }];
       }
       const updated = await store.incomingAdvance(message, set);

@@ -222,6 +222,37 @@ describe('the figures', () => {
   });
 });
 
+describe('recorded calls', () => {
+  it('tells the caller first, keeps the recording with the call, and erases it with the citizen', async () => {
+    const recorded = await testApp({
+      now: () => OPEN,
+      env: { ...twilioEnv({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, number: SERVICE_NUMBER }, peer.url), PUBLIC_BASE_URL: PUBLIC, OPENING_HOURS: 'mon-fri 08:30-17:30', VOICE_RECORD_CALLS: 'true' },
+    });
+    try {
+      const other = await recorded.listen();
+      const hook = (path: string, params: Record<string, string>) => postSignedWebhook({ base: other, publicBaseUrl: PUBLIC, authToken: AUTH_TOKEN }, path, params);
+      const agent = await recorded.services.agents.create(SYSTEM, { name: 'Hugo Roy', email: 'hugo@mairie.test', password: 'password-123', role: 'agent' });
+      await recorded.services.agents.update(SYSTEM, agent.id, { phone: '+33611000009' });
+      const first = await recorded.services.ingestInbound({ channel: 'sms', externalId: `SM${'4'.repeat(32)}`, from: { address: '+33620000599' }, text: 'Bonjour', threadHints: {}, attachments: [], receivedAt: OPEN });
+      await recorded.services.citizens.setRecurringAgent(SYSTEM, first.citizenId, agent.id, 'test');
+      const call = callParams('+33620000599');
+      const answer = (await hook('/webhooks/twilio/voice', call)).text;
+      expect(answer).toContain('Cet appel est enregistré');
+      expect(answer).toMatch(new RegExp(`<Dial [^>]*record="record-from-answer-dual"[^>]*recordingStatusCallback="${PUBLIC}/webhooks/twilio/voice/call-recording"`));
+      await hook('/webhooks/twilio/voice/agent-dial', { CallSid: call.CallSid, AccountSid: ACCOUNT_SID, DialCallStatus: 'completed', DialCallDuration: '30' });
+      const kept = { CallSid: call.CallSid, AccountSid: ACCOUNT_SID, RecordingSid: sid('RE'), RecordingUrl: 'https://api.twilio.com/x/RE77', RecordingDuration: '30', RecordingStatus: 'completed' };
+      for (let i = 0; i < 2; i++) expect((await hook('/webhooks/twilio/voice/call-recording', kept)).status).toBe(204);
+      const entry = await recorded.models.messages.findOne({ externalId: call.CallSid }).lean();
+      expect(entry).toMatchObject({ call: { state: 'answered', recordingSid: kept.RecordingSid, recordingUrl: kept.RecordingUrl } });
+      expect(entry!.attachments).toHaveLength(1);
+      await recorded.services.citizens.anonymise(SYSTEM, first.citizenId);
+      expect((await recorded.models.messages.findOne({ externalId: call.CallSid }).lean())!.call).toMatchObject({ recordingUrl: null, recordingSid: null });
+    } finally {
+      await recorded.close();
+    }
+  });
+});
+
 describe('the browser softphone', () => {
   it('refuses a token without the Voice SDK settings, and gives one with an agent identity and a voice grant', async () => {
     const refused = await fetch(`${base}/api/voice/token`, { method: 'POST', headers: { authorization: `Bearer ${agents.camille.token}` } });
