@@ -7,7 +7,7 @@ import twilio from 'twilio';
 import type { Config } from '../../config/index.js';
 import { twilioReason } from './errors.js';
 import {
-  type VoicemailSettings, afterRecordingTwiml, bridgeTwiml, callEndedTwiml, enqueueTwiml, queueWaitTwiml, ringAgentTwiml, callbackNotedTwiml, callGoneTwiml, citizenNoAnswerTwiml, emptyTwiml, emptyVoiceTwiml, incomingCallTwiml, voicemailTwiml,
+  type VoicemailSettings, afterRecordingTwiml, bridgeTwiml, callEndedTwiml, enqueueTwiml, queueWaitTwiml, ringAgentTwiml, voiceMenuTwiml, callbackNotedTwiml, callGoneTwiml, citizenNoAnswerTwiml, emptyTwiml, emptyVoiceTwiml, incomingCallTwiml, voicemailTwiml,
 } from './twiml.js';
 import {
   parseCall, parseCallStatus, parseDialResult, parseGather, parseInboundSms, parseLegStatus, parseMessageStatus, parseQueueResult, parseQueueWait, parseRecording, parseTranscription, type TwilioForm,
@@ -92,8 +92,12 @@ function callRoutes(app: FastifyInstance, kit: Kit) {
     const result = await services.voice.callReceived({ callSid: call.callSid, from: call.from, at });
     request.log.info({ channel: 'voice', externalId: call.callSid, ticketId: result.ticketId }, 'call stored');
     const open = isOpenAt(at, settings.service.openingHours, settings.rules.timeZone);
-    // Open: the caller's usual agent (or their cover) is rung first, if free.
-    const target = open && !result.duplicate ? await services.liveCalls.target(result) : null;
+    // Open and a first-time caller: the team answers (chosen by key when admins set a phone menu).
+    const firstContact = open && !result.duplicate && (await services.liveCalls.firstContact(result));
+    const menu = firstContact ? await services.liveCalls.menu() : [];
+    if (menu.length) return xml(reply, voiceMenuTwiml({ serviceName: settings.service.name, menu, actionUrl: url('/webhooks/twilio/voice/menu') }));
+    // Open and a known caller: their usual agent (or their cover) is rung first, if free.
+    const target = open && !firstContact && !result.duplicate ? await services.liveCalls.target(result) : null;
     if (target) {
       await services.liveCalls.ring(call.callSid, result, target, call.from);
       return xml(reply, ringAgentTwiml({ serviceName: settings.service.name, target, ringSeconds: settings.sms.ringSeconds, actionUrl: url('/webhooks/twilio/voice/agent-dial'), statusUrl: url('/webhooks/twilio/voice/agent-leg'), recordingUrl: settings.sms.recordCalls ? url('/webhooks/twilio/voice/call-recording') : null }));
@@ -144,6 +148,14 @@ function liveCallRoutes(app: FastifyInstance, { services, settings, url, xml, do
     const queue = await services.liveCalls.queue(result.callSid);
     if (queue) return xml(reply, enqueue(queue, 'Votre interlocuteur n\'est pas disponible. Nous vous mettons en relation avec son équipe.'));
     return xml(reply, voicemailTwiml({ ...voicemail, notice: 'Votre interlocuteur n\'est pas disponible pour le moment. Laissez-nous un message après le bip : il vous recontactera.' }));
+  });
+
+  app.post('/webhooks/twilio/voice/menu', docs('A first-time caller\'s key in the phone menu: the chosen team\'s queue (none or another key: the default team)'), async (request, reply) => {
+    const gather = parseGather(formOf(request));
+    await services.liveCalls.chooseTeam(gather.callSid, gather.digits || null);
+    const queue = await services.liveCalls.queue(gather.callSid);
+    if (queue) return xml(reply, enqueue(queue, 'Nous vous mettons en relation avec un agent.'));
+    return xml(reply, voicemailTwiml(voicemail));
   });
 
   app.post('/webhooks/twilio/voice/call-recording', docs('A live call\'s recording (VOICE_RECORD_CALLS): kept with the call\'s entry', { 204: noContent('recording kept (or already)') }), async (request, reply) => {

@@ -72,6 +72,15 @@ export function recording(response: Response, recordingUrl: string | null | unde
   return { record: 'record-from-answer-dual' as const, recordingStatusCallback: recordingUrl, recordingStatusCallbackMethod: 'POST' as const, recordingStatusCallbackEvent: ['completed' as const] };
 }
 
+/** A first-time caller chooses a team by key (silence or another key: the default team). */
+export function voiceMenuTwiml(input: { serviceName: string; menu: { key: string; label: string }[]; actionUrl: string }): string {
+  const response = new twilio.twiml.VoiceResponse();
+  const gather = response.gather({ numDigits: 1, action: input.actionUrl, method: 'POST', timeout: 5 });
+  gather.say(VOICE, `Bonjour, vous êtes bien à ${input.serviceName}. ${input.menu.map((m) => `Pour ${m.label}, tapez ${m.key}.`).join(' ')}`);
+  response.redirect({ method: 'POST' }, input.actionUrl);
+  return response.toString();
+}
+
 /** The caller and the agent said goodbye. */
 export const callEndedTwiml = (): string => sayAndHangUp('Merci de votre appel. Au revoir.');
 

@@ -98,6 +98,7 @@ export const en: Record<keyof typeof fr, string> = {
   'canned.not_found': 'Canned answer not found.',
   'canned.shared_managers_only': 'Only managers manage shared canned answers: create a personal one.',
   'template.unknown_variable': 'Unknown variable {unknown}: use {known}.',
+  'automation.menu_key_twice': 'Each key of the phone menu leads to one team only.',
   'automation.team_not_found': 'Team {teamId} not found.',
   'stats.range_invalid': 'from must be before to.',
   'stats.range_too_long': 'The period cannot exceed {max} days.',

@@ -102,6 +102,7 @@ export const fr = {
   'canned.not_found': 'Réponse type introuvable.',
   'canned.shared_managers_only': 'Seuls les responsables gèrent les réponses types partagées : créez-en une personnelle.',
   'template.unknown_variable': 'Variable inconnue {unknown} : utilisez {known}.',
+  'automation.menu_key_twice': 'Chaque touche du menu téléphonique ne peut mener qu’à une équipe.',
   'automation.team_not_found': 'Équipe {teamId} introuvable.',
   'stats.range_invalid': 'La date de début doit précéder la date de fin.',
   'stats.range_too_long': 'La période ne peut dépasser {max} jours.',

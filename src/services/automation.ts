@@ -14,6 +14,7 @@ const SETTINGS_TTL_MS = 5_000;
 export interface AutomationView {
   acknowledgements: { sms: string | null; email: string | null; chat: string | null };
   categoryRules: { keywords: string[]; category: string; teamId: string | null }[];
+  voiceMenu: { key: string; label: string; teamId: string }[];
   autoCloseAfterDays: number | null;
   closingMessage: string | null;
   reminderAfterDays: number | null;
@@ -33,6 +34,7 @@ export function createAutomationService(deps: { models: Models; audit: Audit }) 
     return {
       acknowledgements: { sms: doc.acknowledgements?.sms ?? null, email: doc.acknowledgements?.email ?? null, chat: doc.acknowledgements?.chat ?? null },
       categoryRules: (doc.categoryRules ?? []).map((r) => ({ keywords: r.keywords, category: r.category, teamId: r.teamId ? String(r.teamId) : null })),
+      voiceMenu: (doc.voiceMenu ?? []).map((m) => ({ key: m.key, label: m.label, teamId: String(m.teamId) })),
       autoCloseAfterDays: doc.autoCloseAfterDays ?? null,
       closingMessage: doc.closingMessage ?? null,
       reminderAfterDays: doc.reminderAfterDays ?? null,
@@ -49,9 +51,11 @@ export function createAutomationService(deps: { models: Models; audit: Audit }) 
       const templates = [...Object.values(change.acknowledgements ?? {}), change.closingMessage, change.reminderMessage].filter((t): t is string => !!t);
       const unknown = templates.flatMap(unknownAutomationVariables);
       if (unknown.length) throw new Invalid('template.unknown_variable', { unknown: unknown.map((v) => `{{${v}}}`).join(', '), known: AUTOMATION_VARIABLES.map((v) => `{{${v}}}`).join(', ') });
-      for (const rule of change.categoryRules ?? []) {
+      for (const rule of [...(change.categoryRules ?? []), ...(change.voiceMenu ?? [])]) {
         if (rule.teamId && !(await teamsStore(deps.models).exists(rule.teamId))) throw new NotFound('automation.team_not_found', { teamId: rule.teamId });
       }
+      const keys = (change.voiceMenu ?? []).map((m) => m.key);
+      if (new Set(keys).size !== keys.length) throw new Invalid('automation.menu_key_twice');
       const before = await get();
       await settings.write(change);
       current.forget();

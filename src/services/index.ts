@@ -121,7 +121,7 @@ export function createServices(store: Store, log: Logger, options: ServiceOption
   const documents = createDocumentService({ models: store.models, now, maxBytes: options.portalMaxFileBytes ?? DEFAULTS.http.portalMaxFileBytes });
   const portal = createPortalService({ models: store.models, limits, audit, ingestInbound, now, callbackSlots: callbacks.slots, documents, satisfactionEnabled, publicBaseUrl: options.publicBaseUrl ?? DEFAULTS.publicBaseUrl, sentTexts, serviceName });
   const voice = createVoiceService({ models: store.models, events, ingestInbound, now, log });
-  const liveCalls = createLiveCalls({ models: store.models, events, audit, voice, now, log, browserCalls: !!options.voiceSdk, dialer });
+  const liveCalls = createLiveCalls({ models: store.models, events, audit, voice, now, log, browserCalls: !!options.voiceSdk, dialer, menu: async () => (await automation.recent()).voiceMenu });
   const voiceTokens = options.voiceSdk ? createVoiceTokens(options.voiceSdk, now) : null;
   const chat = createChatService({ models: store.models, ingestInbound, now, rules: options.rules, sessionIdleHours: options.chatSessionIdleHours, showLinks: sentTexts.forShowing });
   const chatIdentity = createChatIdentityService({ models: store.models, limits, outbox, citizens, audit, events, now, log, sentTexts, serviceName });

@@ -28,12 +28,17 @@ export type RingTarget = { agentId: string; number: string } | { agentId: string
 /** A call older than this without an end is no longer holding its agent (a lost callback). */
 const STALE_CALL_MS = 4 * 3600_000;
 
-export function createLiveCalls(deps: { models: Models; events: EventBus; audit: Audit; voice: VoiceService; now: () => Date; log: Logger; browserCalls: boolean; dialer: Dialer | null }) {
+export function createLiveCalls(deps: {
+  models: Models; events: EventBus; audit: Audit; voice: VoiceService; now: () => Date; log: Logger; browserCalls: boolean; dialer: Dialer | null;
+  /** The phone menu of the automation settings (read shared for a few seconds). */
+  menu?: () => Promise<{ key: string; label: string; teamId: string }[]>;
+}) {
   const { models } = deps;
   const store = calls(models);
   const reachable = (agentId: Types.ObjectId | string) => reachableAgent(deps, agentId);
 
   return {
+    ...phoneMenu(deps, store),
     /** The agent to ring for this call, or null (nobody to ring: the voicemail as before). */
     async target(result: Pick<IngestResult, 'handlingAgentId'>): Promise<RingTarget | null> {
       const entry = result.handlingAgentId ? await agentDirectory(models).get(result.handlingAgentId) : null;
@@ -111,4 +116,23 @@ async function reachableAgent(deps: { models: Models; now: () => Date; browserCa
   const id = String(agent._id);
   if (agent.voiceDevice === 'browser' && deps.browserCalls) return { agentId: id, client: `agent-${id}` };
   return agent.phone ? { agentId: id, number: agent.phone } : null;
+}
+
+/** A first-time caller and the phone menu: they choose their team by key (admins set it in the automation). */
+function phoneMenu(deps: { menu?: () => Promise<{ key: string; label: string; teamId: string }[]> }, store: ReturnType<typeof calls>) {
+  return {
+    /** Whether the caller is unknown (this call is their first contact): the team answers them. */
+    firstContact: (result: Pick<IngestResult, 'citizenId' | 'messageId'>) => store.firstContact(result.citizenId, result.messageId),
+
+    /** The phone menu admins set (empty: a first-time caller goes straight to the default team's queue). */
+    menu: async () => (deps.menu ? await deps.menu() : []),
+
+    /** The key a first-time caller pressed: their request goes to that team (unknown key or none: as it is). */
+    async chooseTeam(callSid: string, key: string | null): Promise<void> {
+      const choice = key && deps.menu ? (await deps.menu()).find((m) => m.key === key) : undefined;
+      const entry = choice ? await store.incoming(callSid) : null;
+      if (choice && entry) await store.toTeam(entry.ticketId, choice.teamId);
+    },
+
+  };
 }

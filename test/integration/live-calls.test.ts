@@ -23,6 +23,7 @@ let base: string;
 let clock = OPEN;
 let seq = 0;
 const sockets: Socket[] = [];
+let admin = '';
 const agents: Record<'camille' | 'julien' | 'lea', { id: string; token: string; phone: string }> = {} as never;
 const sid = (prefix: string) => `${prefix}${String(++seq).padStart(32, '0')}`;
 const webhook = (path: string, params: Record<string, string>) => postSignedWebhook({ base, publicBaseUrl: PUBLIC, authToken: AUTH_TOKEN }, path, params);
@@ -64,6 +65,8 @@ beforeAll(async () => {
   });
   base = await ctx.listen();
   const team = await ctx.models.teams.create({ name: 'Accueil', slug: 'accueil', isDefault: true });
+  const owner = await ctx.services.agents.create(SYSTEM, { name: 'Admin Istrateur', email: 'admin@mairie.test', password: 'password-123', role: 'admin', teamId: String(team._id) });
+  admin = (await ctx.services.agents.login(owner.email, 'password-123')).token;
   for (const [key, name, phone] of [['camille', 'Camille Martin', '+33611000001'], ['julien', 'Julien Bernard', '+33611000002'], ['lea', 'Léa Morel', '+33611000003']] as const) {
     const agent = await ctx.services.agents.create(SYSTEM, { name, email: `${key}@mairie.test`, password: 'password-123', role: 'agent', teamId: String(team._id) });
     await ctx.services.agents.update(SYSTEM, agent.id, { phone });
@@ -202,6 +205,38 @@ describe('the team’s queue', () => {
     expect((await ctx.models.messages.findOne({ externalId: gone.CallSid }).lean())!.call!.state).toBe('abandoned');
     await until(() => dequeued.some((d) => d.callSid === gone.CallSid && d.agentId === null), 5_000, 'call:dequeued (hung up)');
     await ctx.services.agents.setAvailability(SYSTEM, agents.julien.id, { availability: 'available' });
+  });
+});
+
+describe('a first-time caller', () => {
+  it('goes to the default team’s queue, or chooses a team by key when admins set a phone menu', async () => {
+    const plain = callParams('+33620000701');
+    const straight = await webhook('/webhooks/twilio/voice', plain);
+    expect(dialOf(straight.text)).toBeNull();
+    expect(straight.text).toMatch(/<Enqueue [^>]*>team-[0-9a-f]{24}<\/Enqueue>/);
+
+    const urbanisme = await ctx.models.teams.create({ name: 'Urbanisme', slug: 'urbanisme' });
+    const accueil = (await ctx.models.teams.findOne({ slug: 'accueil' }).lean())!;
+    const refused = await fetch(`${base}/api/settings/automation`, { method: 'PUT', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ voiceMenu: [{ key: '1', label: 'l’état civil', teamId: String(accueil._id) }, { key: '1', label: 'l’urbanisme', teamId: String(urbanisme._id) }] }) });
+    expect(refused.status).toBe(400);
+    const saved = await fetch(`${base}/api/settings/automation`, { method: 'PUT', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ voiceMenu: [{ key: '1', label: 'l’état civil', teamId: String(accueil._id) }, { key: '2', label: 'l’urbanisme', teamId: String(urbanisme._id) }] }) });
+    expect(saved.status).toBe(200);
+    expect((await saved.json()).voiceMenu).toHaveLength(2);
+
+    const call = callParams('+33620000702');
+    const menu = await webhook('/webhooks/twilio/voice', call);
+    expect(menu.text).toContain('Pour l’état civil, tapez 1. Pour l’urbanisme, tapez 2.');
+    expect(menu.text).toMatch(new RegExp(`<Gather [^>]*action="${PUBLIC}/webhooks/twilio/voice/menu"`));
+    const chosen = await webhook('/webhooks/twilio/voice/menu', { CallSid: call.CallSid, AccountSid: ACCOUNT_SID, From: '+33620000702', Digits: '2' });
+    expect(chosen.text).toContain(`>team-${String(urbanisme._id)}</Enqueue>`);
+    const entry = (await ctx.models.messages.findOne({ externalId: call.CallSid }).lean())!;
+    expect(String((await ctx.models.tickets.findById(entry.ticketId).lean())!.teamId)).toBe(String(urbanisme._id));
+
+    // No key (the <Redirect> after the menu): the request's own team.
+    const silent = callParams('+33620000703');
+    await webhook('/webhooks/twilio/voice', silent);
+    expect((await webhook('/webhooks/twilio/voice/menu', { CallSid: silent.CallSid, AccountSid: ACCOUNT_SID, From: '+33620000703' })).text).toContain(`>team-${String(accueil._id)}</Enqueue>`);
+    await fetch(`${base}/api/settings/automation`, { method: 'PUT', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ voiceMenu: [] }) });
   });
 });
 

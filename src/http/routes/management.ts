@@ -17,6 +17,10 @@ const Automation = Type.Object(
       Type.Object({ keywords: Type.Array(Type.String({ minLength: 1, maxLength: 80 }), { minItems: 1, maxItems: 50 }), category: Type.String({ minLength: 1, maxLength: 80 }), teamId: Nullable(ObjectIdString) }, { additionalProperties: false }),
       { maxItems: 200 },
     ),
+    voiceMenu: Type.Optional(Type.Array(
+      Type.Object({ key: Type.String({ pattern: '^[0-9]$', description: 'the key pressed' }), label: Type.String({ minLength: 1, maxLength: 80, description: 'what the caller hears: « Tapez 1 pour <label> »' }), teamId: ObjectIdString }, { additionalProperties: false }),
+      { maxItems: 9, description: 'the phone menu a first-time caller hears within opening hours, a key per team; empty: straight to the default team' },
+    )),
     autoCloseAfterDays: Nullable(Type.Integer({ minimum: 1, maximum: 365 })),
     closingMessage: Nullable(Type.String({ maxLength: 2000 })),
     reminderAfterDays: Nullable(Type.Integer({ minimum: 1, maximum: 365 })),

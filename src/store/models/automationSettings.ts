@@ -14,6 +14,11 @@ const automationSchema = new Schema(
       type: [{ _id: false, keywords: { type: [String], required: true }, category: { type: String, required: true }, teamId: { type: Schema.Types.ObjectId, ref: 'Team', default: null } }],
       default: [],
     },
+    /** The phone menu a first-time caller hears within opening hours: a key per team (« Tapez 1 pour l'état civil »). */
+    voiceMenu: {
+      type: [{ _id: false, key: { type: String, required: true }, label: { type: String, required: true }, teamId: { type: Schema.Types.ObjectId, ref: 'Team', required: true } }],
+      default: [],
+    },
     autoCloseAfterDays: { type: Number, default: 7 },
     closingMessage: { type: String, default: null },
     reminderAfterDays: { type: Number, default: 3 },

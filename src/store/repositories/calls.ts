@@ -22,6 +22,10 @@ export function calls(models: Models) {
     /** Writes `set` if the call is still as `message` was read; null when another callback came first. */
     incomingAdvance: (message: MessageDoc, set: Record<string, unknown>) => models.messages.findOneAndUpdate({ _id: message._id, ...versionFilter(message) }, { $set: set }, { returnDocument: 'after' }),
     ticket: (id: Types.ObjectId) => models.tickets.findById(id).lean(),
+    /** Whether this call is the citizen's first contact (nothing of theirs stored before it). */
+    firstContact: async (citizenId: Types.ObjectId | string, messageId: Types.ObjectId | string) => !(await models.messages.exists({ citizenId, direction: 'in', _id: { $ne: messageId } })),
+    /** The team the request goes to (a phone menu's choice). */
+    toTeam: (ticketId: Types.ObjectId, teamId: string) => models.tickets.updateOne({ _id: ticketId }, { $set: { teamId } }),
     /** Whether the agent is rung or on a live call begun since `since`. */
     agentOnCall: async (agentId: Types.ObjectId, since: Date) =>
       !!(await models.messages.exists({ 'call.agentId': agentId, 'call.state': { $in: ['ringing', 'in_progress'] }, receivedAt: { $gte: since } })),
