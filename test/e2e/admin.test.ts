@@ -85,9 +85,14 @@ describe('administration from the console', () => {
     await expect.poll(() => page.locator('#rules-outcome').textContent()).toBe('Ce message serait classé « urbanisme » et irait à l’équipe État civil.');
     await page.getByLabel('Essayer les règles sur un message').fill('Bonjour, une question sur la cantine');
     await expect.poll(() => page.locator('#rules-outcome').textContent()).toMatch(/^Aucune règle ne s’applique : ce message irait à l’équipe par défaut/);
+    // The phone menu: a first-time caller presses 1 for the civil status team.
+    await page.getByRole('button', { name: 'Ajouter un choix' }).click();
+    await page.getByLabel('Libellé du choix 1').fill('l’état civil');
+    await page.getByLabel('Équipe du choix 1').selectOption({ label: 'État civil' });
     await page.getByRole('button', { name: 'Enregistrer l’automatisation' }).click();
     await expect.poll(() => page.getByRole('status').textContent(), { timeout: 10_000 }).toBe('Automatisation enregistrée.');
     const settings = await ctx.services.automation.get();
+    expect(settings.voiceMenu).toEqual([{ key: '1', label: 'l’état civil', teamId: String((await ctx.models.teams.findOne({ name: 'État civil' }).lean())!._id) }]);
     const team = await ctx.models.teams.findOne({ name: 'État civil' }).lean();
     expect(settings).toMatchObject({ reminderAfterDays: 5, categoryRules: [{ keywords: ['permis', 'urbanisme'], category: 'urbanisme', teamId: String(team!._id) }] });
     expect(await axeViolations(page, 'console automation')).toEqual([]);

@@ -7,6 +7,7 @@ import type { Api } from '../shared/api.js';
 import { h, replaceChildren } from '../shared/dom.js';
 import { t } from '../shared/i18n.js';
 import { rulesEditor } from './rulesEditor.js';
+import { voiceMenuEditor } from './voiceMenuEditor.js';
 
 type Defaults = { acknowledgements: { sms: string; email: string; chat: string }; reminderMessage: string; closingMessage: string };
 
@@ -46,6 +47,7 @@ export function mountAutomationPanel(root: HTMLElement, deps: { api: Api; canEdi
     closeDays.value = settings.autoCloseAfterDays ? String(settings.autoCloseAfterDays) : '';
     closingMessage.value = settings.closingMessage ?? '';
     const rules = rulesEditor(settings.categoryRules, teams, deps.canEdit);
+    const menu = voiceMenuEditor(settings.voiceMenu, teams, deps.canEdit);
     const defaults = settings.defaults;
     const form = h('form', {
       class: 'composer',
@@ -57,6 +59,7 @@ export function mountAutomationPanel(root: HTMLElement, deps: { api: Api; canEdi
             reminderAfterDays: days(reminderDays.value), reminderMessage: orNull(reminderMessage.value),
             autoCloseAfterDays: days(closeDays.value), closingMessage: orNull(closingMessage.value),
             categoryRules: rules.read(),
+            voiceMenu: menu.read(),
           });
           announce(t('ui.automation.saved'));
         } catch (err) {
@@ -72,6 +75,7 @@ export function mountAutomationPanel(root: HTMLElement, deps: { api: Api; canEdi
       field('auto-close-days', t('ui.automation.close_days'), closeDays),
       field('auto-closing-message', t('ui.automation.closing_message'), closingMessage, defaults.closingMessage),
       rules.element,
+      menu.element,
       deps.canEdit ? h('button', { type: 'submit' }, t('ui.automation.save')) : null,
     );
     if (!deps.canEdit) section.append(h('p', { class: 'meta', id: 'automation-read-only' }, t('ui.automation.read_only')));

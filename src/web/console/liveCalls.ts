@@ -9,7 +9,7 @@ type Caller = { callSid: string; ticketId: string; reference: string; citizen: {
 
 export function liveCallsPanel(deps: { api: Api; announce: (text: string, error?: boolean) => void; onOpenTicket: (ticketId: string) => void }) {
   const ringing = h('div', { id: 'call-incoming', 'aria-live': 'polite' });
-  const waitingList = h('ul', { class: 'admin-list', id: 'calls-waiting', 'aria-labelledby': 'calls-waiting-title' });
+  const waitingList = h('ul', { class: 'calls-list', id: 'calls-waiting', 'aria-labelledby': 'calls-waiting-title' });
   const waitingTitle = h('h2', { id: 'calls-waiting-title', class: 'visually-hidden' }, t('ui.calls.waiting_title'));
   const waiting = new Map<string, HTMLLIElement>();
   const element = h('section', { class: 'calls', 'aria-label': t('ui.calls.title'), hidden: true }, ringing, waitingTitle, waitingList);
