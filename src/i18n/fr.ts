@@ -632,7 +632,7 @@ export const fr = {
   'ui.history.reason': 'motif : {reason}',
   'ui.history.system': 'le système',
   'ui.calls.title': 'Appels',
-  'ui.calls.waiting_title': 'Appels en attente pour l’équipe',
+  'ui.calls.waiting_title': 'Appels qui attendent l’équipe',
   'ui.calls.incoming': 'Appel entrant : {who}, demande {reference}. Votre téléphone sonne.',
   'ui.calls.open_request': 'Ouvrir la demande',
   'ui.calls.waiting': 'En attente : {who}, demande {reference}',

@@ -123,7 +123,7 @@ describe('team rooms follow TEAM_VISIBILITY', () => {
     expect(setUp.heard.agent).toEqual([]);
     expect(setUp.heard.agentMessages).toEqual([]);
     expect((await request(setUp.base, 'GET', `/api/tickets/${ticket._id}`, { headers: { authorization: `Bearer ${setUp.agentToken}` } })).status).toBe(404);
-    expect((await me(setUp.base, setUp.agentToken)).json.workspace).toEqual({ teamVisibility: false });
+    expect((await me(setUp.base, setUp.agentToken)).json.workspace).toEqual({ teamVisibility: false, browserCalls: false });
     setUp.close();
   });
 
@@ -132,7 +132,7 @@ describe('team rooms follow TEAM_VISIBILITY', () => {
     await until(() => setUp.heard.agent.length > 0, 30_000, 'the team hears of the ticket');
     expect(setUp.heard.agent[0]).toMatchObject({ ticketId: setUp.first.ticketId, assigneeId: null });
     expect((await request(setUp.base, 'GET', `/api/tickets/${setUp.first.ticketId}`, { headers: { authorization: `Bearer ${setUp.agentToken}` } })).status).toBe(200);
-    expect((await me(setUp.base, setUp.agentToken)).json.workspace).toEqual({ teamVisibility: true });
+    expect((await me(setUp.base, setUp.agentToken)).json.workspace).toEqual({ teamVisibility: true, browserCalls: false });
     setUp.close();
   });
 });
