@@ -3,6 +3,7 @@
 import { matchCategoryRule } from '../../domain/templates.js';
 import { h, replaceChildren } from '../shared/dom.js';
 import { t } from '../shared/i18n.js';
+import { rowsFieldset } from './rowsFieldset.js';
 
 export type Rule = { keywords: string[]; category: string; teamId: string | null };
 type Team = { id: string; name: string; isDefault: boolean };
@@ -46,13 +47,8 @@ export function rulesEditor(initial: Rule[], teams: Team[], canEdit: boolean) {
   const read = () => rows.map((r) => r.read()).filter((r) => r.keywords.length && r.category);
 
   for (const rule of initial) addRow(rule);
-  const element = h('fieldset', { class: 'rules' },
-    h('legend', {}, t('ui.rules.title')),
-    h('p', { class: 'meta' }, t('ui.rules.explain')),
-    h('table', {},
-      h('thead', {}, h('tr', {}, ...(['ui.rules.col_keywords', 'ui.rules.col_category', 'ui.rules.col_team', 'ui.rules.col_actions'] as const).map((k) => h('th', { scope: 'col' }, t(k))))),
-      body),
-    canEdit ? h('button', { type: 'button', class: 'secondary', onclick: () => addRow().focus() }, t('ui.rules.add')) : null,
+  const element = rowsFieldset(
+    { title: 'ui.rules.title', explain: 'ui.rules.explain', columns: ['ui.rules.col_keywords', 'ui.rules.col_category', 'ui.rules.col_team', 'ui.rules.col_actions'], body, add: 'ui.rules.add', onAdd: canEdit ? () => addRow() : null },
     h('p', { class: 'field' }, h('label', { for: 'rules-sample' }, t('ui.rules.sample')), sample),
     outcome,
   );

@@ -2,6 +2,7 @@
 // key within opening hours. Empty: they go straight to the default team.
 import { h } from '../shared/dom.js';
 import { t } from '../shared/i18n.js';
+import { rowsFieldset } from './rowsFieldset.js';
 
 export type MenuEntry = { key: string; label: string; teamId: string };
 type Team = { id: string; name: string };
@@ -28,13 +29,6 @@ export function voiceMenuEditor(initial: MenuEntry[], teams: Team[], canEdit: bo
   }
   for (const entry of initial) addRow(entry);
 
-  const element = h('fieldset', { class: 'rules' },
-    h('legend', {}, t('ui.menu.title')),
-    h('p', { class: 'meta' }, t('ui.menu.explain')),
-    h('table', {},
-      h('thead', {}, h('tr', {}, ...(['ui.menu.col_key', 'ui.menu.col_label', 'ui.menu.col_team', 'ui.menu.col_actions'] as const).map((k) => h('th', { scope: 'col' }, t(k))))),
-      body),
-    canEdit ? h('button', { type: 'button', class: 'secondary', onclick: () => addRow().focus() }, t('ui.menu.add')) : null,
-  );
+  const element = rowsFieldset({ title: 'ui.menu.title', explain: 'ui.menu.explain', columns: ['ui.menu.col_key', 'ui.menu.col_label', 'ui.menu.col_team', 'ui.menu.col_actions'], body, add: 'ui.menu.add', onAdd: canEdit ? () => addRow() : null });
   return { element, read: () => rows.map((r) => r.read()).filter((r) => r.label && r.teamId) };
 }
