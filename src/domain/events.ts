@@ -34,6 +34,8 @@ export interface DomainEventMap {
   /** A call waits in a team's queue (`call:queued` to that team), or no longer (`call:dequeued`: taken, left or hung up). */
   'call.queued': { teamId: string; callSid: string; ticketId: string; reference: string; citizen: { id: string; name: string | null }; from: string };
   'call.dequeued': { teamId: string; callSid: string; agentId: string | null };
+  /** The agent's leg of a live call: picked up (`connected`), or over (`ended`, answered or not): their console follows. */
+  'call.agent': { agentId: string; callSid: string; state: 'connected' | 'ended' };
   /** An agent went away (with a cover) or came back. */
   'agent.availability': { agentId: string; teamId: string | null; availability: 'available' | 'away'; coverAgentId: string | null; ticketId?: undefined };
   /** A message gained content after it was created: a call's recording, then its transcription. */

@@ -106,7 +106,7 @@ export async function buildApp({ config, services, log, sandbox, channels: modul
   await app.register(managementRoutes(services, auth));
   await app.register(integrationRoutes(services, auth));
   await app.register(systemRoutes(services));
-  await app.register(pageRoutes({ serviceName: config.service.name }));
+  await app.register(pageRoutes({ serviceName: config.service.name, browserCalls: !!config.twilio?.voiceSdk }));
   await app.register(assetRoutes);
   if (sandbox) await app.register(sandboxRoutes(services, auth, sandbox, config.sandbox));
   for (const channel of modules) {

@@ -30,14 +30,17 @@ export async function registerSecurity(app: FastifyInstance, settings: { corsOri
 }
 
 /** The Content-Security-Policy of one of our HTML pages: its inline scripts by hash, nothing else inline. */
-export function pageCsp(html: string): string {
+export function pageCsp(html: string, extra: { twilioVoice?: boolean } = {}): string {
+  // The console's softphone (Twilio Voice SDK) signals and fetches its sounds at Twilio.
+  const twilioOrigins = extra.twilioVoice ? ' wss://*.twilio.com https://*.twilio.com' : '';
   const hashes = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => `'sha256-${createHash('sha256').update(m[1]!).digest('base64')}'`);
   return [
     "default-src 'self'",
     `script-src 'self' ${hashes.join(' ')}`.trim(),
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
-    "connect-src 'self'",
+    `connect-src 'self'${twilioOrigins}`,
+    ...(twilioOrigins ? [`media-src 'self'${twilioOrigins}`] : []),
     "frame-ancestors 'none'",
     "base-uri 'none'",
     "form-action 'self'",

@@ -43,6 +43,7 @@ export function attachRealtime(deps: {
   // A call waiting for a team: its agents (whatever TEAM_VISIBILITY says: anyone may take a call) and the managers.
   const offCalls = [
     services.events.on('call.incoming', ({ agentId, ...call }) => void agents.to(rooms.agent(agentId)).emit('call:incoming', call)),
+    services.events.on('call.agent', ({ agentId, ...call }) => void agents.to(rooms.agent(agentId)).emit('call:state', call)),
     services.events.on('call.queued', (call) => void agents.to([rooms.teamCalls(call.teamId), rooms.managers]).emit('call:queued', call)),
     services.events.on('call.dequeued', (call) => void agents.to([rooms.teamCalls(call.teamId), rooms.managers]).emit('call:dequeued', call)),
   ];

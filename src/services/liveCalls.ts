@@ -39,6 +39,7 @@ export function createLiveCalls(deps: {
 
   return {
     ...phoneMenu(deps, store),
+    ...teamQueue(deps, store, reachable),
     /** The agent to ring for this call, or null (nobody to ring: the voicemail as before). */
     async target(result: Pick<IngestResult, 'handlingAgentId'>): Promise<RingTarget | null> {
       const entry = result.handlingAgentId ? await agentDirectory(models).get(result.handlingAgentId) : null;
@@ -46,6 +47,61 @@ export function createLiveCalls(deps: {
       return reachable(entry._id);
     },
 
+    /** The agent's leg ended: answered (the request has its answer), or not (the caller goes on to the voicemail). */
+    async ended(callSid: string, status: DialOutcome, durationSeconds: number | null): Promise<'answered' | 'unanswered' | 'unknown'> {
+      const moved = await deps.voice.callEvent(callSid, { type: 'dialed', status, durationSeconds });
+      if (moved === 'unknown') return 'unknown';
+      const entry = await store.incoming(callSid);
+      if (moved === 'moved' && entry?.call?.agentId) deps.events.emit('call.agent', { agentId: String(entry.call.agentId), callSid, state: 'ended' });
+      if (entry?.call?.state !== 'answered') return 'unanswered';
+      // A retried callback: answered already, said once.
+      if (moved === 'same') return 'answered';
+      await store.reached(entry.ticketId, deps.now());
+      const agentId = entry.call.agentId ? String(entry.call.agentId) : null;
+      await deps.audit(agentId ? { kind: 'agent', id: agentId } : { kind: 'system' }, 'ticket.call.answered', { ticketId: entry.ticketId, citizenId: entry.citizenId }, { callSid, durationSeconds });
+      const ticket = await tickets(models).read(entry.ticketId);
+      if (ticket) deps.events.emit('ticket.updated', { ...(await ticketEventData(models, ticket)), changes: { answeredByCall: true, byAgentId: agentId } });
+      return 'answered';
+    },
+  };
+}
+export type LiveCalls = ReturnType<typeof createLiveCalls>;
+
+/** Where an agent's live calls ring, or null when they cannot be reached (inactive, no phone, or on a call). */
+async function reachableAgent(deps: { models: Models; now: () => Date; browserCalls: boolean }, agentId: Types.ObjectId | string): Promise<RingTarget | null> {
+  const agent = await agentsStore(deps.models).byId(agentId);
+  if (!agent?.active) return null;
+  if (await calls(deps.models).agentOnCall(agent._id, new Date(deps.now().getTime() - STALE_CALL_MS))) return null;
+  const id = String(agent._id);
+  if (agent.voiceDevice === 'browser' && deps.browserCalls) return { agentId: id, client: `agent-${id}` };
+  return agent.phone ? { agentId: id, number: agent.phone } : null;
+}
+
+/** A first-time caller and the phone menu: they choose their team by key (admins set it in the automation). */
+function phoneMenu(deps: { menu?: () => Promise<{ key: string; label: string; teamId: string }[]> }, store: ReturnType<typeof calls>) {
+  return {
+    /** Whether the caller is unknown (this call is their first contact): the team answers them. */
+    firstContact: (result: Pick<IngestResult, 'citizenId' | 'messageId'>) => store.firstContact(result.citizenId, result.messageId),
+
+    /** The phone menu admins set (empty: a first-time caller goes straight to the default team's queue). */
+    menu: async () => (deps.menu ? await deps.menu() : []),
+
+    /** The key a first-time caller pressed: their request goes to that team (unknown key or none: as it is). */
+    async chooseTeam(callSid: string, key: string | null): Promise<void> {
+      const choice = key && deps.menu ? (await deps.menu()).find((m) => m.key === key) : undefined;
+      const entry = choice ? await store.incoming(callSid) : null;
+      if (choice && entry) await store.toTeam(entry.ticketId, choice.teamId);
+    },
+
+  };
+}
+
+type LiveDeps = Parameters<typeof createLiveCalls>[0];
+
+/** The team's queue: a call waits there, leaves it, or is taken by one of the team. */
+function teamQueue(deps: LiveDeps, store: ReturnType<typeof calls>, reachable: (agentId: string) => Promise<RingTarget | null>) {
+  const { models } = deps;
+  return {
     /** Nobody to ring, or nobody answered: the call waits in its request's team's queue (the default team's otherwise). */
     async queue(callSid: string): Promise<string | null> {
       const entry = await store.incoming(callSid);
@@ -86,52 +142,11 @@ export function createLiveCalls(deps: {
       deps.events.emit('call.incoming', { agentId: target.agentId, callSid, ticketId: result.ticketId, reference: result.reference, citizen: { id: result.citizenId, name }, from });
     },
 
-    /** The agent picked up. */
-    connected: (callSid: string) => deps.voice.callEvent(callSid, { type: 'connected' }),
-
-    /** The agent's leg ended: answered (the request has its answer), or not (the caller goes on to the voicemail). */
-    async ended(callSid: string, status: DialOutcome, durationSeconds: number | null): Promise<'answered' | 'unanswered' | 'unknown'> {
-      const moved = await deps.voice.callEvent(callSid, { type: 'dialed', status, durationSeconds });
-      if (moved === 'unknown') return 'unknown';
+    /** The agent picked up: their console says they are on the call. */
+    async connected(callSid: string) {
+      if ((await deps.voice.callEvent(callSid, { type: 'connected' })) !== 'moved') return;
       const entry = await store.incoming(callSid);
-      if (entry?.call?.state !== 'answered') return 'unanswered';
-      // A retried callback: answered already, said once.
-      if (moved === 'same') return 'answered';
-      await store.reached(entry.ticketId, deps.now());
-      const agentId = entry.call.agentId ? String(entry.call.agentId) : null;
-      await deps.audit(agentId ? { kind: 'agent', id: agentId } : { kind: 'system' }, 'ticket.call.answered', { ticketId: entry.ticketId, citizenId: entry.citizenId }, { callSid, durationSeconds });
-      const ticket = await tickets(models).read(entry.ticketId);
-      if (ticket) deps.events.emit('ticket.updated', { ...(await ticketEventData(models, ticket)), changes: { answeredByCall: true, byAgentId: agentId } });
-      return 'answered';
-    },
-  };
-}
-export type LiveCalls = ReturnType<typeof createLiveCalls>;
-
-/** Where an agent's live calls ring, or null when they cannot be reached (inactive, no phone, or on a call). */
-async function reachableAgent(deps: { models: Models; now: () => Date; browserCalls: boolean }, agentId: Types.ObjectId | string): Promise<RingTarget | null> {
-  const agent = await agentsStore(deps.models).byId(agentId);
-  if (!agent?.active) return null;
-  if (await calls(deps.models).agentOnCall(agent._id, new Date(deps.now().getTime() - STALE_CALL_MS))) return null;
-  const id = String(agent._id);
-  if (agent.voiceDevice === 'browser' && deps.browserCalls) return { agentId: id, client: `agent-${id}` };
-  return agent.phone ? { agentId: id, number: agent.phone } : null;
-}
-
-/** A first-time caller and the phone menu: they choose their team by key (admins set it in the automation). */
-function phoneMenu(deps: { menu?: () => Promise<{ key: string; label: string; teamId: string }[]> }, store: ReturnType<typeof calls>) {
-  return {
-    /** Whether the caller is unknown (this call is their first contact): the team answers them. */
-    firstContact: (result: Pick<IngestResult, 'citizenId' | 'messageId'>) => store.firstContact(result.citizenId, result.messageId),
-
-    /** The phone menu admins set (empty: a first-time caller goes straight to the default team's queue). */
-    menu: async () => (deps.menu ? await deps.menu() : []),
-
-    /** The key a first-time caller pressed: their request goes to that team (unknown key or none: as it is). */
-    async chooseTeam(callSid: string, key: string | null): Promise<void> {
-      const choice = key && deps.menu ? (await deps.menu()).find((m) => m.key === key) : undefined;
-      const entry = choice ? await store.incoming(callSid) : null;
-      if (choice && entry) await store.toTeam(entry.ticketId, choice.teamId);
+      if (entry?.call?.agentId) deps.events.emit('call.agent', { agentId: String(entry.call.agentId), callSid, state: 'connected' });
     },
 
   };

@@ -73,4 +73,56 @@ describe('live calls in the console', () => {
     expect(agent.errors).toEqual([]);
     expect(colleague.errors).toEqual([]);
   });
+
+  it('rings the console of an agent whose calls ring in the browser: answer, on the call, mute, hang up, by keyboard', async () => {
+    const sdk = await browserFixture({
+      app: {
+        env: {
+          ...twilioEnv({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, number: SERVICE_NUMBER }, peer.url), OPENING_HOURS: 'mon-sun 00:00-23:59',
+          TWILIO_API_KEY_SID: 'SK0123456789abcdef0123456789abcdef', TWILIO_API_KEY_SECRET: 'api-key-secret-for-tests', TWILIO_TWIML_APP_SID: 'AP0123456789abcdef0123456789abcdef',
+        },
+      },
+      agents: [{ name: 'Hugo Roy', email: 'hugo@mairie.test', role: 'agent' }],
+    });
+    try {
+      const { ctx, base, browser } = sdk;
+      const webhook = (path: string, params: Record<string, string>) => postSignedWebhook({ base, publicBaseUrl: ctx.config.publicBaseUrl, authToken: AUTH_TOKEN }, path, params);
+      const hugo = (await ctx.models.agents.findOne({ email: 'hugo@mairie.test' }).lean())!;
+      await ctx.services.agents.update(SYSTEM, String(hugo._id), { voiceDevice: 'browser' });
+      const known = await ctx.services.ingestInbound({ channel: 'sms', externalId: `SM${'8'.repeat(32)}`, from: { address: '+33620000602' }, text: 'Bonjour', threadHints: {}, attachments: [], receivedAt: new Date() });
+      await ctx.services.citizens.setRecurringAgent(SYSTEM, known.citizenId, String(hugo._id), 'test');
+      await ctx.services.citizens.rename(SYSTEM, known.citizenId, 'Inès Garcia');
+      // The console's policy lets the softphone reach Twilio, and the page loads it.
+      expect((await fetch(`${base}/console`)).headers.get('content-security-policy')).toContain("connect-src 'self' wss://*.twilio.com https://*.twilio.com");
+      const agent = await logInToConsole(browser, base, 'hugo@mairie.test');
+      await expect.poll(() => agent.page.evaluate(() => typeof window.gruSoftphone), { timeout: 10_000 }).toBe('object');
+
+      const call = { CallSid: sid(), AccountSid: ACCOUNT_SID, From: '+33620000602', To: SERVICE_NUMBER, CallStatus: 'ringing', Direction: 'inbound' };
+      expect((await webhook('/webhooks/twilio/voice', call)).text).toContain(`<Client statusCallback=`);
+      const banner = agent.page.locator('#call-incoming');
+      await expect.poll(() => banner.textContent(), { timeout: 10_000 }).toContain('Appel entrant : Inès Garcia');
+      expect(await banner.textContent()).toContain('Votre console sonne');
+      expect(await axeViolations(agent.page, 'console softphone ringing')).toEqual([]);
+      await banner.getByRole('button', { name: 'Décrocher' }).focus();
+      await agent.page.keyboard.press('Enter');
+
+      // Twilio says the agent's leg is up: the console shows the call, with mute and hang up.
+      await webhook('/webhooks/twilio/voice/agent-leg', { CallSid: sid(), ParentCallSid: call.CallSid, AccountSid: ACCOUNT_SID, CallStatus: 'in-progress' });
+      await expect.poll(() => banner.textContent(), { timeout: 10_000 }).toContain('En communication avec Inès Garcia.');
+      const mute = banner.getByRole('button', { name: 'Couper le micro' });
+      await mute.focus();
+      await agent.page.keyboard.press('Enter');
+      expect(await mute.getAttribute('aria-pressed')).toBe('true');
+      expect(await banner.getByRole('button', { name: 'Raccrocher' }).count()).toBe(1);
+      expect(await axeViolations(agent.page, 'console softphone on a call')).toEqual([]);
+
+      await webhook('/webhooks/twilio/voice/agent-dial', { CallSid: call.CallSid, AccountSid: ACCOUNT_SID, DialCallStatus: 'completed', DialCallDuration: '42' });
+      await expect.poll(() => banner.textContent(), { timeout: 10_000 }).toBe('');
+      await expect.poll(() => agent.page.getByRole('status').textContent()).toBe('Appel terminé.');
+      expect(agent.errors).toEqual([]);
+    } finally {
+      await sdk.close();
+    }
+  });
 });
+

@@ -21,16 +21,17 @@ export const SANDBOX_PAGE = fromCatalogue(readFileSync(join(HERE, '../pages/sand
 const CSP = new Map<string, string>();
 
 /** An HTML page with the policy that lets only its own inline scripts run. */
-export function sendPage(reply: FastifyReply, html: string) {
-  let csp = CSP.get(html);
-  if (!csp) CSP.set(html, (csp = pageCsp(html)));
+export function sendPage(reply: FastifyReply, html: string, extra: { twilioVoice?: boolean } = {}) {
+  const key = `${extra.twilioVoice ? 'voice:' : ''}${html}`;
+  let csp = CSP.get(key);
+  if (!csp) CSP.set(key, (csp = pageCsp(html, extra)));
   return reply.type('text/html; charset=utf-8').header('content-security-policy', csp).send(html);
 }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export const pageRoutes =
-  (settings: { serviceName: string }): FastifyPluginAsync =>
+  (settings: { serviceName: string; browserCalls?: boolean }): FastifyPluginAsync =>
   async (app) => {
     const WIDGET = await bundle(WIDGET_ENTRY, { __GRU_WIDGET_TEXTS__: JSON.stringify(textsFor('widget.')) });
     // The one resource the administration's other websites load.
@@ -38,7 +39,7 @@ export const pageRoutes =
       reply.type('application/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').header('cross-origin-resource-policy', 'cross-origin').send(WIDGET),
     );
 
-    app.get('/console', { schema: { tags: ['pages'], summary: 'The agent console', response: { 200: textAnswer('text/html', 'the page') } } }, async (_request, reply) => sendPage(reply, CONSOLE));
+    app.get('/console', { schema: { tags: ['pages'], summary: 'The agent console', response: { 200: textAnswer('text/html', 'the page') } } }, async (_request, reply) => sendPage(reply, CONSOLE, { twilioVoice: settings.browserCalls }));
 
     app.get('/dashboard', { schema: { tags: ['pages'], summary: "The managers' dashboard", response: { 200: textAnswer('text/html', 'the page') } } }, async (_request, reply) => sendPage(reply, DASHBOARD));
 

@@ -13,6 +13,7 @@ import { mountInbox } from './inbox.js';
 import { mountLogin } from './login.js';
 import { mountTicketView, type TicketView } from './ticketView.js';
 import { liveCallsPanel } from './liveCalls.js';
+import { loadSoftphone, type Softphone } from './softphone.js';
 import type { AgentWithLoad, CannedAnswer, Me } from './types.js';
 import type { AgentClientToServer, AgentServerToClient, TicketPayload } from '../../realtime/events.js';
 
@@ -110,7 +111,7 @@ async function start() {
   listenShortcuts(inbox);
 
   followTickets(socket, { me, inbox, ticketView });
-  followCalls(socket, inbox);
+  followCalls(socket, inbox, await loadSoftphone(me, api).catch(() => null));
   socket.on('connect', () => {
     if (watching) socket.emit('ticket:watch', watching);
   });
@@ -146,12 +147,13 @@ function followTickets(socket: ReturnType<typeof io>, deps: { me: Me; inbox: { r
 }
 
 /** Live calls: who calls as it rings, and the team's waiting calls, in the session bar. */
-function followCalls(socket: ReturnType<typeof io>, inbox: { select(ticketId: string): void }) {
-  const calls = liveCallsPanel({ api, announce, onOpenTicket: (ticketId) => inbox.select(ticketId) });
+function followCalls(socket: ReturnType<typeof io>, inbox: { select(ticketId: string): void }, phone: Softphone | null) {
+  const calls = liveCallsPanel({ api, announce, onOpenTicket: (ticketId) => inbox.select(ticketId), phone });
   byId('tools').append(calls.element);
   socket.on('call:incoming', (call) => calls.incoming(call));
   socket.on('call:queued', (call) => calls.queued(call));
   socket.on('call:dequeued', (call) => calls.dequeued(call.callSid));
+  socket.on('call:state', (update) => calls.state(update));
 }
 
 /**
