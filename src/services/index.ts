@@ -109,7 +109,7 @@ export function createServices(store: Store, log: Logger, options: ServiceOption
   const dailyFigures = createDailyFigures({ models: store.models, now, timeZone });
   const ingestInbound = createIngestInbound({ models: store.models, events, audit, now, log, rules: options.rules, acknowledge, sla, classify: automation.classify, storedLate: dailyFigures.reopen });
   const callbacks = createCallbackService({
-    models: store.models, events, audit, ingestInbound, now, log, dialer,
+    models: store.models, events, audit, ingestInbound, now, log, dialer, browserCalls: !!options.voiceSdk,
     settings: {
       openingHours: options.openingHours?.hours ?? DEFAULTS.service.openingHours,
       timeZone: options.openingHours?.timeZone ?? DEFAULTS.rules.timeZone,

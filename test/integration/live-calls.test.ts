@@ -315,6 +315,12 @@ describe('the browser softphone', () => {
       // The agent chooses the browser: a live call then rings the console.
       const patched = await fetch(`${other}/api/agents/${agent.id}`, { method: 'PATCH', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ voiceDevice: 'browser' }) });
       expect((await patched.json()).voiceDevice).toBe('browser');
+      // « Rappeler » rings the same line: the browser.
+      const request = await withSdk.services.ingestInbound({ channel: 'sms', externalId: `SM${'5'.repeat(32)}`, from: { address: '+33620000598' }, text: 'Rappelez-moi', threadHints: {}, attachments: [], receivedAt: new Date() });
+      await withSdk.services.citizens.setRecurringAgent(SYSTEM, request.citizenId, agent.id, 'test');
+      const called = await fetch(`${other}/api/tickets/${request.ticketId}/call`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+      expect(called.status).toBe(201);
+      expect(peer.calls.at(-1)).toMatchObject({ to: `client:agent-${agent.id}` });
     } finally {
       await withSdk.close();
     }

@@ -17,7 +17,9 @@ const MAX_ATTEMPTS = 20;
 export async function call(ctx: CallbackContext, principal: Principal, ticket: TicketDoc) {
   if (!ctx.dialer) throw new Invalid('call.channel_off');
   const agent = await agentsStore(ctx.models).byId(principal.agentId);
-  if (!agent?.phone) throw new Invalid('call.agent_phone_missing');
+  // The agent's own line: their browser when their calls ring there (the softphone), else their phone.
+  const agentLine = agent?.voiceDevice === 'browser' && ctx.browserCalls ? `client:agent-${String(agent._id)}` : agent?.phone;
+  if (!agent || !agentLine) throw new Invalid('call.agent_phone_missing');
   const phone = await citizenPhone(ctx, ticket);
   if (!phone) throw new Invalid('call.citizen_phone_missing');
   // Again before dialling: a number stored before this rule, or by another way in, is checked too.
@@ -28,11 +30,11 @@ export async function call(ctx: CallbackContext, principal: Principal, ticket: T
   await ctx.calls.record({
     _id: id, ticketId: ticket._id, citizenId: ticket.citizenId, direction: 'out', channel: 'voice', kind: 'call', externalId: `call:${String(id)}`,
     toAddress: phone, text: dialText(dial, phone), authorId: new Types.ObjectId(principal.agentId), receivedAt: at,
-    dial: { ...dial, agentPhone: agent.phone, version: 0 },
+    dial: { ...dial, agentPhone: agentLine, version: 0 },
   });
   await ctx.audit({ kind: 'agent', id: principal.agentId }, 'ticket.call.started', { ticketId: ticket._id, citizenId: ticket.citizenId }, { messageId: String(id) });
   ctx.events.emit('message.created', { ...(await ticketEventData(ctx.models, ticket)), messageId: String(id), direction: 'out', channel: 'voice', preview: dialText(dial, phone) });
-  const sent = await ctx.dialer.call({ callId: String(id), agentPhone: agent.phone });
+  const sent = await ctx.dialer.call({ callId: String(id), agentPhone: agentLine });
   if (!sent.ok) {
     await dialEvent(ctx, String(id), { leg: 'agent', status: 'failed' });
     throw new Invalid('call.refused', { reason: sent.reason });

@@ -25,6 +25,8 @@ export interface CallbackDeps {
   settings: { openingHours: OpeningHours; timeZone: string; defaultPhoneRegion: string; enabled: boolean; regions: readonly string[] };
   /** Twilio's outgoing calls; null when the phone channel is off. */
   dialer: Dialer | null;
+  /** The softphone is configured: « Rappeler » rings the browser of an agent who chose it. */
+  browserCalls?: boolean;
 }
 /** The dependencies, and the call entries' named reads and writes. */
 export interface CallbackContext extends CallbackDeps {
