@@ -118,3 +118,12 @@ export const smsForm = (accountSid: string, to: string, from: string, body: stri
 export const twilioEnv = (account: { accountSid: string; authToken: string; number: string }, apiBaseUrl: string): Record<string, string> => ({
   TWILIO_ACCOUNT_SID: account.accountSid, TWILIO_AUTH_TOKEN: account.authToken, TWILIO_PHONE_NUMBER: account.number, TWILIO_API_BASE_URL: apiBaseUrl,
 });
+
+/** Twilio's side of a call: what it reads in the TwiML we answer (the <Dial>'s action and timeout, the leg it rings and where it tells that leg's statuses), so a test posts the callbacks Twilio would. */
+export function readDial(twiml: string) {
+  const dial = /<Dial ([^>]*)>(.*?)<\/Dial>/.exec(twiml);
+  if (!dial) return null;
+  const attr = (text: string, name: string) => new RegExp(`${name}="([^"]*)"`).exec(text)?.[1];
+  const leg = /<(Number|Client) ([^>]*)>([^<]*)<\/(?:Number|Client)>/.exec(dial[2]!)!;
+  return { action: attr(dial[1]!, 'action')!, timeout: attr(dial[1]!, 'timeout'), kind: leg[1], to: leg[3], statusCallback: attr(leg[2]!, 'statusCallback')! };
+}

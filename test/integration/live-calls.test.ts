@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/services/audit.js';
 import { testApp } from '../helpers/context.js';
 import { collect, connect, connected, until } from '../helpers/sockets.js';
-import { postSignedWebhook, startTwilioPeer, twilioEnv } from '../helpers/twilioPeer.js';
+import { postSignedWebhook, readDial, startTwilioPeer, twilioEnv } from '../helpers/twilioPeer.js';
 
 const AUTH_TOKEN = 'twilio-test-auth-token-0123456789abcdef';
 const ACCOUNT_SID = 'AC0123456789abcdef0123456789abcdef';
@@ -29,14 +29,7 @@ const sid = (prefix: string) => `${prefix}${String(++seq).padStart(32, '0')}`;
 const webhook = (path: string, params: Record<string, string>) => postSignedWebhook({ base, publicBaseUrl: PUBLIC, authToken: AUTH_TOKEN }, path, params);
 const callParams = (from: string) => ({ CallSid: sid('CA'), AccountSid: ACCOUNT_SID, From: from, To: SERVICE_NUMBER, CallStatus: 'ringing', Direction: 'inbound' });
 
-/** What Twilio reads in our TwiML: the <Dial>'s action and timeout, and the leg rung. */
-function dialOf(twiml: string) {
-  const dial = /<Dial ([^>]*)>(.*?)<\/Dial>/.exec(twiml);
-  if (!dial) return null;
-  const attr = (text: string, name: string) => new RegExp(`${name}="([^"]*)"`).exec(text)?.[1];
-  const leg = /<(Number|Client) ([^>]*)>([^<]*)<\/(?:Number|Client)>/.exec(dial[2]!)!;
-  return { action: attr(dial[1]!, 'action')!, timeout: attr(dial[1]!, 'timeout'), kind: leg[1], to: leg[3], statusCallback: attr(leg[2]!, 'statusCallback')! };
-}
+const dialOf = readDial;
 const pathOf = (url: string) => url.slice(PUBLIC.length);
 
 /** A citizen already known by their number, whose usual agent is `who`. */
