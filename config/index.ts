@@ -39,6 +39,7 @@ export const EnvSchema = Type.Object({
   OPENING_HOURS: Type.String({ default: 'mon-fri 08:30-12:00,13:30-17:30; sat 09:00-12:00', description: 'opening hours, e.g. "mon-fri 08:30-17:00; sat 09:00-12:00" (closed on French public holidays)' }),
   SMS_MAX_SEGMENTS: Int('longest SMS reply, in segments (153 GSM-7 or 67 UCS-2 characters each)', 1, 10, 6),
   VOICEMAIL_MAX_SECONDS: Int('longest voicemail', 10, 600, 120),
+  RETENTION_DAYS: Int('requests closed for longer than this are anonymised (texts, files, addresses, names blanked; figures kept); per category in the automation settings', 30, 3650, 1095),
   VOICE_RECORD_CALLS: Bool('live calls are recorded (a French notice first), the recording kept with the call\'s entry and erased with the citizen; default off'),
   VOICE_QUEUE_MAX_SECONDS: Int('how long a call waits for the team before the voicemail', 30, 1800, 180),
   VOICE_RING_SECONDS: Int('within opening hours, how long a call rings at the caller\'s usual agent before the voicemail', 5, 60, 20),
@@ -101,6 +102,7 @@ export interface Config {
     readonly slaFirstResponseHours: number;
     readonly timeZone: string;
   };
+  readonly retentionDays: number;
   readonly service: { readonly name: string; readonly openingHours: OpeningHours; readonly phone: string | null; readonly email: string | null };
   readonly sla: { readonly hours: OpeningHours; readonly timeZone: string; readonly promiseHours: number; readonly nextResponseHours: number; readonly atRiskShare: number };
   readonly sms: { readonly maxSegments: number; readonly voicemailMaxSeconds: number; readonly ringSeconds: number; readonly queueMaxSeconds: number; readonly recordCalls: boolean; readonly transcriptionLanguage: string; readonly callbacks: boolean; readonly callbackRegions: readonly string[] };
@@ -247,6 +249,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       slaFirstResponseHours: e.SLA_FIRST_RESPONSE_HOURS,
       timeZone: e.TZ,
     },
+    retentionDays: e.RETENTION_DAYS,
     service: { name: e.SERVICE_NAME, openingHours, phone: e.SERVICE_PHONE?.trim() || null, email: e.SERVICE_EMAIL?.trim() || null },
     sla: {
       hours: slaHours,

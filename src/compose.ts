@@ -11,6 +11,7 @@ import { useRedisAdapter } from './realtime/redis.js';
 import { attachRealtime } from './realtime/server.js';
 import { createOutboxDispatcher, type DispatcherOptions } from './jobs/outboxDispatcher.js';
 import { startAutomationJob } from './jobs/automation.js';
+import { startRetentionJob } from './jobs/retention.js';
 import { createIntegrationDispatcher, type IntegrationDispatcherOptions } from './jobs/integrationDispatcher.js';
 import { startAvailabilityReturnJob } from './jobs/availabilityReturn.js';
 import { startRecoveryJob } from './jobs/recoverInterrupted.js';
@@ -60,7 +61,7 @@ export async function compose(config: Config, store: Store, log: Logger, options
       dispatcher.start();
       webhooks.start();
       for (const listener of listeners) listener.start();
-      running.push(startRecoveryJob(services.ingestInbound, log), startAvailabilityReturnJob(services, log), startSlaWatcher(services, log), startAutomationJob(services, config.service.name, log));
+      running.push(startRecoveryJob(services.ingestInbound, log), startAvailabilityReturnJob(services, log), startSlaWatcher(services, log), startAutomationJob(services, config.service.name, log), startRetentionJob(services, config.retentionDays, log));
     },
     async stopJobs() {
       for (const job of running.splice(0)) job.stop();

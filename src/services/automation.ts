@@ -15,6 +15,7 @@ export interface AutomationView {
   acknowledgements: { sms: string | null; email: string | null; chat: string | null };
   categoryRules: { keywords: string[]; category: string; teamId: string | null }[];
   voiceMenu: { key: string; label: string; teamId: string }[];
+  retentionByCategory: { category: string; days: number }[];
   autoCloseAfterDays: number | null;
   closingMessage: string | null;
   reminderAfterDays: number | null;
@@ -35,6 +36,7 @@ export function createAutomationService(deps: { models: Models; audit: Audit }) 
       acknowledgements: { sms: doc.acknowledgements?.sms ?? null, email: doc.acknowledgements?.email ?? null, chat: doc.acknowledgements?.chat ?? null },
       categoryRules: (doc.categoryRules ?? []).map((r) => ({ keywords: r.keywords, category: r.category, teamId: r.teamId ? String(r.teamId) : null })),
       voiceMenu: (doc.voiceMenu ?? []).map((m) => ({ key: m.key, label: m.label, teamId: String(m.teamId) })),
+      retentionByCategory: (doc.retentionByCategory ?? []).map((r) => ({ category: r.category, days: r.days })),
       autoCloseAfterDays: doc.autoCloseAfterDays ?? null,
       closingMessage: doc.closingMessage ?? null,
       reminderAfterDays: doc.reminderAfterDays ?? null,

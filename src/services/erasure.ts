@@ -13,9 +13,10 @@ import type { EventBus } from './eventBus.js';
 
 export { ERASED_TEXT } from '../store/repositories/citizenErasure.js';
 
-export async function eraseCitizen(deps: { models: Models; audit: Audit; events: EventBus; now: () => Date }, actor: Actor, citizen: CitizenDoc) {
+/** `text`: what stands in for their words (an erasure asked for, or a keeping period over: src/jobs/retention.ts). */
+export async function eraseCitizen(deps: { models: Models; audit: Audit; events: EventBus; now: () => Date }, actor: Actor, citizen: CitizenDoc, text?: string) {
   const at = deps.now();
-  const { tickets, sessions, addresses, closed } = await eraseCitizenData(deps.models, citizen, at);
+  const { tickets, sessions, addresses, closed } = await eraseCitizenData(deps.models, citizen, at, text);
   await deps.audit(actor, 'citizen.anonymised', { citizenId: citizen._id });
   // Each request's history says it was erased (and closed if it was open); open screens follow.
   await deps.audit.all(tickets.map((t) => [actor, 'ticket.erased', { ticketId: t._id }, { closed: closed.some((c) => String(c._id) === String(t._id)), ...(closed.some((c) => String(c._id) === String(t._id)) ? { changes: [{ field: 'status', from: t.status, to: 'closed' }] } : {}) }] as const));

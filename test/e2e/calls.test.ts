@@ -1,7 +1,7 @@
 // Live calls in the console (Chromium, keyboard, axe): a signed call webhook from a known caller pops
 // who calls on their usual agent's console as the phone rings, without taking the focus; a call waiting
 // for the team is listed on a colleague's console and taken with « Prendre l'appel ».
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SYSTEM } from '../../src/services/audit.js';
 import { axeViolations } from '../helpers/axe.js';
 import { browserFixture, logInToConsole } from '../helpers/browser.js';
@@ -10,6 +10,9 @@ import { postSignedWebhook, startTwilioPeer, twilioEnv } from '../helpers/twilio
 const AUTH_TOKEN = 'twilio-test-auth-token-0123456789abcdef';
 const ACCOUNT_SID = 'AC0123456789abcdef0123456789abcdef';
 const SERVICE_NUMBER = '+33159000000';
+
+// Several browsers and many steps each: on a busy 2-core machine they take longer than the default.
+vi.setConfig({ testTimeout: 120_000 });
 let peer: Awaited<ReturnType<typeof startTwilioPeer>>;
 let fixture: Awaited<ReturnType<typeof browserFixture>>;
 let seq = 0;

@@ -1,10 +1,13 @@
 // Two people on one ticket in two browsers (Chromium): a manager's change reaches the agent's open
 // screen live without moving her focus, a save made from a screen that missed a change is refused with
 // who changed what, and the agent reapplies hers from the keyboard. axe checks the screens.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { axeViolations } from '../helpers/axe.js';
 import { browserFixture, logInToConsole } from '../helpers/browser.js';
 
+
+// Several browsers and many steps each: on a busy 2-core machine they take longer than the default.
+vi.setConfig({ testTimeout: 120_000 });
 let fixture: Awaited<ReturnType<typeof browserFixture>>;
 let ctx: typeof fixture.ctx;
 let base: string;

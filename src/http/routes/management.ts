@@ -21,6 +21,10 @@ const Automation = Type.Object(
       Type.Object({ key: Type.String({ pattern: '^[0-9]$', description: 'the key pressed' }), label: Type.String({ minLength: 1, maxLength: 80, description: 'what the caller hears: « Tapez 1 pour <label> »' }), teamId: ObjectIdString }, { additionalProperties: false }),
       { maxItems: 9, description: 'the phone menu a first-time caller hears within opening hours, a key per team; empty: straight to the default team' },
     )),
+    retentionByCategory: Type.Optional(Type.Array(
+      Type.Object({ category: Type.String({ minLength: 1, maxLength: 80 }), days: Type.Integer({ minimum: 30, maximum: 3650 }) }, { additionalProperties: false }),
+      { maxItems: 100, description: 'how long the requests of a category are kept after closing (the others: RETENTION_DAYS)' },
+    )),
     autoCloseAfterDays: Nullable(Type.Integer({ minimum: 1, maximum: 365 })),
     closingMessage: Nullable(Type.String({ maxLength: 2000 })),
     reminderAfterDays: Nullable(Type.Integer({ minimum: 1, maximum: 365 })),

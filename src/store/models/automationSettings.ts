@@ -19,6 +19,11 @@ const automationSchema = new Schema(
       type: [{ _id: false, key: { type: String, required: true }, label: { type: String, required: true }, teamId: { type: Schema.Types.ObjectId, ref: 'Team', required: true } }],
       default: [],
     },
+    /** Retention per category (days after closing); the others keep RETENTION_DAYS. */
+    retentionByCategory: {
+      type: [{ _id: false, category: { type: String, required: true }, days: { type: Number, required: true } }],
+      default: [],
+    },
     autoCloseAfterDays: { type: Number, default: 7 },
     closingMessage: { type: String, default: null },
     reminderAfterDays: { type: Number, default: 3 },

@@ -18,6 +18,8 @@ const ticketSchema = new Schema(
     subject: { type: String, default: '' },
     category: { type: String, default: null },
     priority: { type: String, enum: ['low', 'normal', 'high', 'urgent'], default: 'normal' },
+    /** Retention: when the request's personal data was blanked (closed longer than its keeping period). */
+    anonymisedAt: { type: Date, default: null },
     /** Moves by one at each change of what agents edit or see in the ticket's header (status, category, priority, assignee): a save names the version it started from. */
     version: { type: Number, default: 0 },
     /** When the citizen's first message of this ticket arrived (the start of every figure). */
@@ -108,6 +110,8 @@ ticketSchema.index({ firstResponseDueAt: 1, _id: 1 });
 // the period's tickets of some statuses (both columns: SQLite keeps no statistics to choose between two).
 ticketSchema.index({ openedAt: 1 });
 ticketSchema.index({ status: 1, openedAt: 1 });
+// Retention: the closed requests past their keeping period, not yet blanked.
+ticketSchema.index({ status: 1, closedAt: 1 });
 ticketSchema.index({ satisfiedAt: 1 });
 
 export type Ticket = InferSchemaType<typeof ticketSchema>;

@@ -9,7 +9,7 @@ import { attachmentIdOf } from '../models/mailbox.js';
 export const ERASED_TEXT = '[effacé à la demande de l’usager]';
 
 /** Erases the citizen's personal data, dated `at`; answers what the subscribers of `citizen.erased` need. */
-export async function eraseCitizenData(models: Models, citizen: CitizenDoc, at: Date) {
+export async function eraseCitizenData(models: Models, citizen: CitizenDoc, at: Date, text = ERASED_TEXT) {
   const [tickets, files, sessions] = await Promise.all([
     models.tickets.find({ citizenId: citizen._id }, { _id: 1, reference: 1, documents: 1, status: 1 }).lean(),
     models.messages.find({ citizenId: citizen._id, 'attachments.0': { $exists: true } }, { attachments: 1 }).lean(),
@@ -25,8 +25,8 @@ export async function eraseCitizenData(models: Models, citizen: CitizenDoc, at: 
   await models.attachments.deleteMany({ $or: [{ _id: { $in: fileIds } }, { ticketId: { $in: ticketIds } }] });
   const emails = citizen.identities.filter((i) => i.kind === 'email').map((i) => i.value);
   if (emails.length) await models.mailEvents.deleteMany({ from: { $in: emails } });
-  await eraseMessages(models, citizen._id);
-  const closed = await eraseTickets(models, citizen._id, tickets, at);
+  await eraseMessages(models, citizen._id, text);
+  const closed = await eraseTickets(models, citizen._id, tickets, at, text);
   await models.auditEvents.updateMany({ citizenId: citizen._id }, { $set: { data: { anonymised: true } } });
   // A citizen's own actions (STOP by SMS) name them by their address.
   await models.auditEvents.updateMany({ citizenId: citizen._id, 'actor.kind': 'citizen' }, { $set: { 'actor.id': null } });
@@ -35,12 +35,12 @@ export async function eraseCitizenData(models: Models, citizen: CitizenDoc, at: 
   return { tickets, sessions, addresses, closed };
 }
 
-async function eraseMessages(models: Models, citizenId: Types.ObjectId) {
+async function eraseMessages(models: Models, citizenId: Types.ObjectId, text: string) {
   await models.messages.updateMany(
     { citizenId },
     {
       $set: {
-        text: ERASED_TEXT, html: null, quotedText: null, subject: null, fromAddress: null, fromName: null, toAddress: null, statusReason: null,
+        text, html: null, quotedText: null, subject: null, fromAddress: null, fromName: null, toAddress: null, statusReason: null,
         attachments: [], 'threadKeys.references': [], 'threadKeys.inReplyTo': null,
       },
     },
@@ -53,8 +53,8 @@ async function eraseMessages(models: Models, citizenId: Types.ObjectId) {
 
 type TicketRead = { _id: Types.ObjectId; status: string; documents?: { id: string; label: string }[] | null };
 /** Their words leave the tickets; the open ones are closed (nobody is left to answer), deadlines stopped. Answers those closed. */
-async function eraseTickets(models: Models, citizenId: Types.ObjectId, tickets: TicketRead[], at: Date) {
-  await models.tickets.updateMany({ citizenId }, { $set: { subject: ERASED_TEXT, callback: null, lastFrom: { sms: null, email: null, chat: null } } });
+async function eraseTickets(models: Models, citizenId: Types.ObjectId, tickets: TicketRead[], at: Date, text: string) {
+  await models.tickets.updateMany({ citizenId }, { $set: { subject: text, callback: null, lastFrom: { sms: null, email: null, chat: null } } });
   const open = tickets.filter((t) => t.status !== 'closed');
   await models.tickets.updateMany(
     { _id: { $in: open.map((t) => t._id) } },
@@ -64,7 +64,7 @@ async function eraseTickets(models: Models, citizenId: Types.ObjectId, tickets: 
   await models.tickets.updateMany({ citizenId, satisfaction: { $ne: null } }, { $set: { 'satisfaction.comment': null } });
   // "Pièces à fournir": agents wrote the labels, and they may name the citizen; whether each was provided stays.
   for (const ticket of tickets.filter((t) => t.documents?.length)) {
-    const documents = ticket.documents!.map((d) => ({ ...d, label: ERASED_TEXT }));
+    const documents = ticket.documents!.map((d) => ({ ...d, label: text }));
     await models.tickets.updateOne({ _id: ticket._id }, { $set: { documents } });
   }
   return open;

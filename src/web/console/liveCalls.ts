@@ -57,7 +57,6 @@ export function liveCallsPanel(deps: { api: Api; announce: (text: string, error?
         try {
           await deps.api.post(`/api/calls/${call.callSid}/answer`);
           deps.announce(t('ui.calls.taken'));
-          deps.onOpenTicket(call.ticketId);
         } catch (err) {
           deps.announce((err as Error).message, true);
         }
