@@ -31,7 +31,11 @@ export interface InboundMessage {
   quoted?: string;
   html?: string;
   subject?: string;
-  threadHints: { ticketRef?: string; ticketId?: string; inReplyTo?: string; references?: string[]; messageId?: string };
+  threadHints: {
+    ticketRef?: string; ticketId?: string; inReplyTo?: string; references?: string[]; messageId?: string;
+    /** A request the citizen opens on purpose (their space): a new thread even beside an open one, in this category if given. */
+    newRequest?: { category?: string };
+  };
   attachments: Attachment[];
   receivedAt: Date;
   /** Set only by trusted in-process callers that already know the citizen (the portal). */

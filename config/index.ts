@@ -82,6 +82,10 @@ export const EnvSchema = Type.Object({
   TWILIO_API_KEY_SECRET: Str('the API key\'s secret'),
   TWILIO_TWIML_APP_SID: Str('the TwiML app the browser softphone\'s calls use'),
   OUTBOX_LEASE_SECONDS: Int('how long a send may take before another instance may retry it (checking the provider first); keep it above the providers\' timeouts', 10, 600, 60),
+  FRANCECONNECT_ISSUER: Str('FranceConnect (or another OpenID provider) for the citizens\' space, e.g. https://fcp.integ01.dev-franceconnect.fr/api/v1; https unless on the loopback address; unset: sign-in by code only'),
+  FRANCECONNECT_CLIENT_ID: Str('the service\'s FranceConnect client id'),
+  FRANCECONNECT_CLIENT_SECRET: Str('the service\'s FranceConnect client secret'),
+  FRANCECONNECT_SCOPES: Type.String({ default: 'openid given_name family_name email', description: 'the claims asked of FranceConnect' }),
   REDIS_URL: Str('Redis for several instances (Socket.IO adapter); unset: single instance'),
 });
 export type Env = Static<typeof EnvSchema>;
@@ -127,6 +131,7 @@ export interface Config {
     readonly maxAttachmentBytes: number;
   };
   readonly twilio?: { accountSid: string; authToken: string; phoneNumber: string; apiBaseUrl?: string; voiceSdk?: { apiKeySid: string; apiKeySecret: string; twimlAppSid: string } };
+  readonly franceConnect?: { readonly issuer: string; readonly clientId: string; readonly clientSecret: string; readonly scopes: string };
   readonly redisUrl?: string;
   readonly outbox: { readonly leaseSeconds: number };
 }
@@ -272,6 +277,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     email,
     twilio,
+    franceConnect: franceConnectOf(e),
     redisUrl: e.REDIS_URL,
     outbox: { leaseSeconds: e.OUTBOX_LEASE_SECONDS },
   });
@@ -279,6 +285,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
 /** Every setting at its default (no variable set): the one place the services' defaults come from. */
 export const DEFAULTS: Config = loadConfig({});
+
+/** FranceConnect's settings when set: over https, or plain http for a provider on this machine only. */
+function franceConnectOf(e: Env): Config['franceConnect'] {
+  if (!group(e, 'FranceConnect', ['FRANCECONNECT_ISSUER', 'FRANCECONNECT_CLIENT_ID', 'FRANCECONNECT_CLIENT_SECRET'], [])) return undefined;
+  let issuer: URL;
+  try {
+    issuer = new URL(e.FRANCECONNECT_ISSUER!);
+  } catch {
+    throw new ConfigError('FRANCECONNECT_ISSUER', `is not a URL (got "${e.FRANCECONNECT_ISSUER}")`);
+  }
+  const loopback = ['127.0.0.1', '[::1]', 'localhost'].includes(issuer.hostname);
+  if (issuer.protocol !== 'https:' && !(loopback && issuer.protocol === 'http:')) throw new ConfigError('FRANCECONNECT_ISSUER', 'must be https (plain http only for a provider on the loopback address)');
+  return { issuer: issuer.href.replace(/\/+$/, ''), clientId: e.FRANCECONNECT_CLIENT_ID!, clientSecret: e.FRANCECONNECT_CLIENT_SECRET!, scopes: e.FRANCECONNECT_SCOPES };
+}
 
 /** A channel is on when all its key variables are set, off when none is; half set is an error. */
 function group(e: Env, channel: string, keys: (keyof Env)[], alsoRequired: (keyof Env)[]): boolean {

@@ -93,6 +93,7 @@ function serviceOptionsOf(config: Config, options: { jwtSecret: string; now?: ()
     webhookAllowedNetworks: config.webhookAllowedNetworks,
     satisfactionSurvey: config.satisfactionSurvey,
     portalMaxFileBytes: config.http.portalMaxFileBytes,
+    franceConnect: config.franceConnect ?? null,
     limits: options.limits,
     now: options.now,
   };

@@ -44,6 +44,8 @@ export interface DomainEventMap {
   'agent.access': { agentId: string; reason: 'deactivated' | 'role' | 'team' | 'password'; ticketId?: undefined };
   /** The citizen answered the satisfaction question (1 to 5). */
   'satisfaction.received': TicketEventData & { score: number; channel: string };
+  /** The citizen asked for erasure from their space: managers have until `dueBy` (a month). */
+  'citizen.erasure_requested': { citizenId: string; at: string; dueBy: string; name: string | null; ticketId?: undefined };
   /** RGPD erasure: the citizen's chat sessions are gone, their open widgets are disconnected. */
   /** After an erasure: what other parts keep of the citizen goes too (addresses only for in-process subscribers). */
   'citizen.erased': { citizenId: string; chatSessionIds: string[]; ticketIds: string[]; references: string[]; addresses: string[]; ticketId?: undefined };

@@ -24,8 +24,11 @@ export function chooseThread(input: {
   last?: TicketForThreading | null;
   now: Date;
   reopenWindowDays: number;
+  /** The citizen opens a new request on purpose (their space): never an existing thread. */
+  newRequest?: boolean;
 }): ThreadChoice {
   const { citizenId, now, reopenWindowDays } = input;
+  if (input.newRequest) return { kind: 'new' };
   const withinWindow = (t: TicketForThreading) =>
     t.status === 'resolved' && !!t.resolvedAt && now.getTime() - t.resolvedAt.getTime() <= reopenWindowDays * 86_400_000;
   const continueOn = (t: TicketForThreading): ThreadChoice | undefined => {

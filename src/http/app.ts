@@ -22,6 +22,9 @@ import { managementRoutes } from './routes/management.js';
 import { integrationRoutes } from './routes/integrations.js';
 import { systemRoutes } from './routes/system.js';
 import { portalRoutes } from './routes/portal.js';
+import { citizenSpaceRoutes } from './routes/citizenSpace.js';
+import { franceConnectRoutes } from './routes/franceConnect.js';
+import { registerCitizenSession } from './citizenSession.js';
 import { sandboxRoutes } from './routes/sandbox.js';
 import type { SandboxBox } from '../../channels/sandbox/adapter.js';
 import { ticketRoutes } from './routes/tickets.js';
@@ -88,6 +91,7 @@ export async function buildApp({ config, services, log, sandbox, channels: modul
   app.addSchema(CitizenView);
   registerErrorHandling(app);
   const auth = registerAuth(app, services);
+  const citizenSession = await registerCitizenSession(app, services, { publicBaseUrl: config.publicBaseUrl });
 
   const channels = {
     email: config.email || config.sandbox.email ? 'on' : 'off',
@@ -100,9 +104,11 @@ export async function buildApp({ config, services, log, sandbox, channels: modul
   await app.register(agentRoutes(services, auth));
   await app.register(teamRoutes(services, auth));
   await app.register(ticketRoutes(services, auth, { maxAttachmentBytes: config.email?.maxAttachmentBytes ?? 10 * 1024 * 1024 }));
-  await app.register(citizenRoutes(services, auth));
+  await app.register(citizenRoutes(services, auth, { serviceName: config.service.name, timeZone: config.rules.timeZone }));
   await app.register(cannedAnswerRoutes(services, auth));
   await app.register(portalRoutes(services, auth));
+  await app.register(citizenSpaceRoutes(services, citizenSession, { timeZone: config.rules.timeZone }));
+  await app.register(franceConnectRoutes(services, citizenSession, { publicBaseUrl: config.publicBaseUrl }));
   await app.register(managementRoutes(services, auth));
   await app.register(integrationRoutes(services, auth));
   await app.register(systemRoutes(services));

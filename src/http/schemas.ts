@@ -61,6 +61,7 @@ export const CitizenView = Type.Object(
     claims: Type.Optional(Type.Array(Type.Object({ kind: Type.String(), value: Type.String(), verified: Type.Boolean() }), { description: 'addresses typed in the chat; unverified unless they are already the citizen’s' })),
     teamId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
     anonymisedAt: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+    erasureRequest: Type.Optional(Type.Union([Type.Object({ at: Type.String(), dueBy: Type.String() }), Type.Null()], { description: 'the citizen asked for erasure from their space: to be done before dueBy' })),
     tickets: Type.Array(Type.Object({ id: Type.String(), reference: Type.String(), status: Type.String(), subject: Type.String(), createdAt: Type.String() })),
   },
   { $id: 'Citizen' },

@@ -30,6 +30,8 @@ export interface AgentServerToClient {
   /** A call waits in the agent's team's queue, or no longer. */
   'call:queued': (p: { teamId: string; callSid: string; ticketId: string; reference: string; citizen: { id: string; name: string | null }; from: string }) => void;
   'call:dequeued': (p: { teamId: string; callSid: string; agentId: string | null }) => void;
+  /** A citizen asked for erasure from their space (managers). */
+  'citizen:erasure_requested': (p: { citizenId: string; at: string; dueBy: string; name: string | null }) => void;
   /** This agent's live call: picked up, or over. */
   'call:state': (p: { callSid: string; state: 'connected' | 'ended' }) => void;
   /** A call rings at this agent (before they pick up). */

@@ -81,6 +81,7 @@ export function subscribeDomainEvents(services: Services, agents: AgentsNamespac
       log.info({ agentId: e.agentId, reason: e.reason }, 'agent sockets disconnected: access changed');
       agents.in(rooms.agent(e.agentId)).disconnectSockets(true);
     }),
+    services.events.on('citizen.erasure_requested', (e) => void agents.to(rooms.managers).emit('citizen:erasure_requested', { citizenId: e.citizenId, at: e.at, dueBy: e.dueBy, name: e.name })),
     services.events.on('citizen.erased', (e) => {
       if (e.chatSessionIds.length) chat.in(e.chatSessionIds.map(rooms.chat)).disconnectSockets(true);
     }),

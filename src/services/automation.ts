@@ -75,10 +75,16 @@ export function createAutomationService(deps: { models: Models; audit: Audit }) 
       };
     },
 
-    /** The keyword rule that applies to a new request's text, if any. */
-    async classify(text: string): Promise<{ category: string; teamId: string | null } | undefined> {
+    /** The rule of the category a citizen chose (their space), else the keyword rule that applies to a new request's text, if any. */
+    async classify(text: string, category?: string): Promise<{ category: string; teamId: string | null } | undefined> {
       const { categoryRules } = await current.get();
+      const chosen = category ? categoryRules.find((r) => r.category === category) : undefined;
+      if (chosen) return { category: chosen.category, teamId: chosen.teamId };
       return categoryRules.length ? matchCategoryRule(text, categoryRules) : undefined;
+    },
+    /** The categories a citizen may choose when opening a request: those of the routing rules. */
+    async categories(): Promise<string[]> {
+      return [...new Set((await current.get()).categoryRules.map((r) => r.category))];
     },
   };
 }

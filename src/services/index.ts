@@ -13,6 +13,7 @@ import { createAutomationService } from './automation.js';
 import { createCannedAnswerService } from './cannedAnswers.js';
 import { createChatService } from './chat.js';
 import { createChatIdentityService } from './chatIdentity/index.js';
+import { createCitizenSpace, type FranceConnectSettings } from './citizenSpace/index.js';
 import { createEmailService } from './email.js';
 import { createCitizenService } from './citizens/index.js';
 import { EventBus } from './eventBus.js';
@@ -71,6 +72,8 @@ export interface ServiceOptions {
   webhookAllowedNetworks?: readonly string[];
   /** Where rate limits count: this instance's memory (default) or Redis for several instances. */
   limits?: Limits;
+  /** FranceConnect for the citizens' space (FRANCECONNECT_*), when set. */
+  franceConnect?: Omit<FranceConnectSettings, 'redirectUri' | 'postLogoutRedirectUri'> | null;
   /** Largest document a citizen may send from the portal. */
   portalMaxFileBytes?: number;
   now?: () => Date;
@@ -144,6 +147,12 @@ export function createServices(store: Store, log: Logger, options: ServiceOption
   const email = createEmailService({ models: store.models, ingestInbound, outbox, now, log });
   const stats = createStatsService({ models: store.models, now, figures: dailyFigures });
   const requestsExport = createRequestsExport({ models: store.models, now, timeZone });
-  return { store, models: store.models, lookups: lookups(store.models), events, limits, inbound, audit, tokens, agents, teams, citizens, outbox, ingestInbound, voice, liveCalls, voiceTokens, callbacks, chat, chatIdentity, documents, satisfaction, integrations, access, tickets, cannedAnswers, sla, portal, automation, stats, requestsExport, email, now };
+  const publicBaseUrl = options.publicBaseUrl ?? DEFAULTS.publicBaseUrl;
+  const space = createCitizenSpace({
+    models: store.models, limits, outbox, sentTexts, audit, events, ingestInbound, portal, callbacks, satisfaction, automation, now, log,
+    phoneRegion: options.rules.defaultPhoneRegion, serviceName,
+    franceConnect: options.franceConnect ? { ...options.franceConnect, redirectUri: `${publicBaseUrl}/api/citizen/franceconnect/callback`, postLogoutRedirectUri: `${publicBaseUrl}/espace` } : null,
+  });
+  return { store, models: store.models, lookups: lookups(store.models), events, limits, inbound, audit, tokens, agents, teams, citizens, outbox, ingestInbound, voice, liveCalls, voiceTokens, callbacks, chat, chatIdentity, documents, satisfaction, integrations, access, tickets, cannedAnswers, sla, portal, automation, stats, requestsExport, email, space, now };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -7,6 +7,7 @@ import { automationSettingsModel } from './models/automationSettings.js';
 import { cannedAnswerModel } from './models/cannedAnswer.js';
 import { chatSessionModel } from './models/chatSession.js';
 import { citizenModel } from './models/citizen.js';
+import { citizenSessionModel, franceConnectFlowModel, franceConnectLinkModel, signInCodeModel } from './models/citizenSpace.js';
 import { counterModel } from './models/counter.js';
 import { identityModel } from './models/identity.js';
 import { apiKeyModel, integrationDeliveryModel, integrationEndpointModel } from './models/integration.js';
@@ -32,6 +33,10 @@ export function buildModels(conn: Connection) {
     cannedAnswers: cannedAnswerModel(conn),
     chatSessions: chatSessionModel(conn),
     citizens: citizenModel(conn),
+    citizenSessions: citizenSessionModel(conn),
+    signInCodes: signInCodeModel(conn),
+    franceConnectLinks: franceConnectLinkModel(conn),
+    franceConnectFlows: franceConnectFlowModel(conn),
     counters: counterModel(conn),
     identities: identityModel(conn),
     messages: messageModel(conn),

@@ -66,8 +66,8 @@ describe('satisfaction', () => {
     expect(stats.satisfaction.count).toBeGreaterThanOrEqual(1);
     expect(stats.satisfaction.perAgent.find((g) => g.key === agentIds[0])).toMatchObject({ name: 'Camille Martin' });
     expect(stats.satisfaction.perChannel.find((g) => g.key === 'sms')).toBeTruthy();
-    const exported = await ctx.services.citizens.exportAll(SYSTEM, String(ticket.citizenId));
-    expect(exported.tickets[0]!.satisfaction).toMatchObject({ score: 4 });
+    const exported = await ctx.services.citizens.exportAll(SYSTEM, String(ticket.citizenId), 'la mairie');
+    expect(exported.requests[0]!.satisfaction).toMatchObject({ score: 4 });
 
     // A lone digit from someone never asked is an ordinary message.
     await sms('+33620000101', '3');

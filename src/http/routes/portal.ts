@@ -3,11 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import multipart from '@fastify/multipart';
-import { Type, type Static } from '@sinclair/typebox';
-import { errorCodes as fastifyErrors, type FastifyRequest } from 'fastify';
-import { sizeLabel } from '../../domain/documents.js';
-import { Invalid, TooLarge } from '../../domain/errors.js';
+import { Type } from '@sinclair/typebox';
+import { MessageBody, messageOf, registerUploads } from '../citizenMessages.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { fromCatalogue, sendPage } from './pages.js';
 import type { Services } from '../../services/index.js';
@@ -18,40 +15,6 @@ import type { Routes } from './common.js';
 
 const PAGE = fromCatalogue(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../pages/portal.html'), 'utf8'));
 const Token = Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) });
-const MAX_FILES = 5;
-
-/** The fields and files of a portal message sent as multipart/form-data. */
-async function readMessageParts(request: FastifyRequest, maxBytes: number) {
-  const input: { text: string; clientId?: string; item?: string; files: { filename: string; content: Buffer }[] } = { text: '', files: [] };
-  let current = '';
-  try {
-    for await (const part of request.parts()) {
-      if (part.type === 'file') {
-        current = part.filename || 'document';
-        input.files.push({ filename: part.filename || 'document', content: await part.toBuffer() });
-      } else if (typeof part.value === 'string') {
-        if (part.fieldname === 'text') input.text = part.value.slice(0, 5000);
-        else if (part.fieldname === 'clientId' && /^[\w-]{1,64}$/.test(part.value)) input.clientId = part.value;
-        else if (part.fieldname === 'item' && /^[\w-]{1,60}$/.test(part.value)) input.item = part.value;
-      }
-    }
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code === 'FST_REQ_FILE_TOO_LARGE') throw new TooLarge('document.too_large', { name: current.slice(0, 150), max: sizeLabel(maxBytes) });
-    if (code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT') throw new Invalid('document.too_many', { max: MAX_FILES });
-    throw new Invalid('document.unreadable');
-  }
-  return input;
-}
-
-const JsonMessage = Type.Object({ text: Type.String({ minLength: 1, maxLength: 5000 }), clientId: Type.Optional(Type.String({ pattern: '^[\\w-]{1,64}$' })) }, { additionalProperties: false });
-/** A JSON message as validated by its schema; any other body (none, text/plain) is not one. */
-function jsonMessage(body: unknown): Static<typeof JsonMessage> {
-  if (typeof body === 'string') throw new fastifyErrors.FST_ERR_CTP_INVALID_MEDIA_TYPE();
-  if (typeof body !== 'object' || body === null || typeof (body as { text?: unknown }).text !== 'string') throw new Invalid('message.empty');
-  return body as Static<typeof JsonMessage>;
-}
-
 export const portalRoutes =
   (services: Services, auth: AuthHooks): FastifyPluginAsyncTypebox =>
   async (app) => {
@@ -79,29 +42,20 @@ function readingRoutes(app: Routes, services: Services) {
 
 /** What the citizen does from the portal: a message (with documents), a call-back, a rating. */
 async function writingRoutes(app: Routes, services: Services) {
-  // Documents: up to five files a message, each under PORTAL_MAX_FILE_BYTES, checked by their content.
-  await app.register(multipart, { limits: { files: MAX_FILES, fileSize: services.documents.maxBytes, fields: 5, parts: MAX_FILES + 5, fieldSize: 20_000 }, throwFileSizeLimit: true });
+  await registerUploads(app, services.documents.maxBytes);
   app.post('/api/portal/:token/messages', {
     schema: {
       tags: ['portal'],
       summary: 'The citizen adds a message to the same thread: JSON { text }, or multipart/form-data with fields text, clientId, item (a checklist piece) and up to five files (PDF, JPEG, PNG, HEIC)',
       params: Token,
       consumes: ['application/json', 'multipart/form-data'],
-      body: {
-        content: {
-          'application/json': { schema: JsonMessage },
-          // Not validated here: the parts are read (and checked) one by one as they stream in.
-          'multipart/form-data': {
-            schema: { description: 'fields: text (≤ 5000 characters), clientId, item (the id of the checklist piece these files provide) and files (up to five PDFs or photos)' },
-          },
-        },
-      },
+      body: MessageBody,
       response: { 201: Type.Object({ id: Type.String(), reference: Type.String() }), ...errors(400, 404, 413, 429) },
     },
   }, async (request, reply) => {
     // The link and its rate limit first: a wrong link is answered before any byte of the files is read.
     const ticket = await services.portal.forAction(request.params.token);
-    const input = request.isMultipart() ? await readMessageParts(request, services.documents.maxBytes) : jsonMessage(request.body);
+    const input = await messageOf(request, services.documents.maxBytes);
     return reply.status(201).send(await services.portal.post(request.params.token, input, ticket));
   });
 

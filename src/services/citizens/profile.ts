@@ -17,6 +17,7 @@ export async function get(ctx: CitizenContext, id: string) {
     recurringAgent: recurring ? { id: String(recurring._id), name: recurring.name } : null,
     teamId: citizen.teamId ? String(citizen.teamId) : null,
     anonymisedAt: citizen.anonymisedAt ? citizen.anonymisedAt.toISOString() : null,
+    erasureRequest: citizen.erasureRequest ? { at: citizen.erasureRequest.at.toISOString(), dueBy: citizen.erasureRequest.dueBy.toISOString() } : null,
     tickets: tickets.map((t) => ({ id: String(t._id), reference: t.reference, status: t.status, subject: t.subject, createdAt: t.createdAt!.toISOString() })),
   };
 }

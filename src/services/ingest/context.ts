@@ -24,7 +24,7 @@ export interface IngestDeps {
   acknowledge?: (ticket: TicketDoc, first: MessageDoc, known?: { citizenName?: string | null; smsOptedOut?: boolean }) => Promise<void>;
   sla: SlaPolicy;
   /** Keyword rules: the category and team of a new request. */
-  classify?: (text: string) => Promise<{ category: string; teamId: string | null } | undefined>;
+  classify?: (text: string, category?: string) => Promise<{ category: string; teamId: string | null } | undefined>;
   /** Told of each message stored, by when it was received: a late one (after an outage) reopens its day's statistics. */
   storedLate?: (receivedAt: Date) => Promise<void>;
 }

@@ -18,7 +18,7 @@ export async function place(ctx: IngestContext, inbound: InboundMessage, sender:
   const { identity, unreachable } = sender;
   // The keyword rules matter only for a new request or a citizen without an agent: read them then.
   let rule: Promise<Rule | undefined> | undefined;
-  const classify = () => (rule ??= ctx.classify ? ctx.classify(`${inbound.subject ?? ''}\n${inbound.text}`) : Promise.resolve(undefined));
+  const classify = () => (rule ??= ctx.classify ? ctx.classify(`${inbound.subject ?? ''}\n${inbound.text}`, inbound.threadHints.newRequest?.category) : Promise.resolve(undefined));
   const firstTicketId = new Types.ObjectId();
   const first: { assigned: ChosenAgent } = { assigned: null };
   const firstWrite = async () => {

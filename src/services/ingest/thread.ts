@@ -36,6 +36,7 @@ export async function resolveTicket(ctx: IngestContext, citizen: CitizenDoc, inb
       last: last && forThreading(last),
       now: ctx.now(),
       reopenWindowDays: ctx.rules.reopenWindowDays,
+      newRequest: !!inbound.threadHints.newRequest,
     });
     if (choice.kind === 'existing') {
       const ticket = [referenced, open, last].find((t) => t && String(t._id) === choice.ticketId)!;

@@ -3,11 +3,11 @@
 import { bindAll } from '../bind.js';
 import { createPortalContext, type PortalDeps } from './context.js';
 import { createLink, revokeAll } from './links.js';
-import { forAction, post } from './post.js';
-import { view } from './view.js';
+import { forAction, post, write } from './post.js';
+import { view, viewOf } from './view.js';
 
 export function createPortalService(deps: PortalDeps) {
   const ctx = createPortalContext(deps);
-  return { redactedLink: deps.sentTexts.redactedLink, ...bindAll(ctx, { createLink, view, forAction, post, revokeAll }) };
+  return { redactedLink: deps.sentTexts.redactedLink, ...bindAll(ctx, { createLink, view, viewOf, forAction, post, write, revokeAll }) };
 }
 export type PortalService = ReturnType<typeof createPortalService>;

@@ -21,16 +21,24 @@ export async function forAction(ctx: PortalContext, token: string): Promise<Tick
 export async function post(ctx: PortalContext, token: string, input: { text: string; clientId?: string; item?: string; files?: UploadedFile[] }, checked?: TicketDoc) {
   // `checked`: the ticket forAction gave before the body was read (link and limit already counted).
   const ticket = checked ?? (await resolve(ctx, token));
+  if (!checked && !(await ctx.posts.take(hash(token))).allowed) throw new RateLimited('portal.too_many_messages');
+  return write(ctx, ticket, input, hash(token).slice(0, 16));
+}
+
+/**
+ * The citizen's message (checked and counted by the caller) into the request's thread; `origin` names
+ * where it came from (a link's hash, a space session), so a retried send with its clientId lands once.
+ */
+export async function write(ctx: PortalContext, ticket: TicketDoc, input: { text: string; clientId?: string; item?: string; files?: UploadedFile[] }, origin: string) {
   const files = input.files ?? [];
   let text = input.text.trim();
   if (!text && files.length === 0) throw new Invalid('message.empty');
   if (input.item && !ctx.documents.isRequested(ticket, input.item)) throw new Invalid('document.item_unknown');
-  if (!checked && !(await ctx.posts.take(hash(token))).allowed) throw new RateLimited('portal.too_many_messages');
   const attachments = files.length ? await ctx.documents.store(ticket, files) : [];
   if (!text) text = t('document.sent_text', { count: attachments.length, names: attachments.map((a) => a.filename).join(', ') });
   const result = await ctx.ingestInbound({
     channel: 'portal',
-    externalId: `${hash(token).slice(0, 16)}:${input.clientId ?? new Types.ObjectId().toHexString()}`,
+    externalId: `${origin}:${input.clientId ?? new Types.ObjectId().toHexString()}`,
     from: { address: 'portal' },
     citizenId: String(ticket.citizenId),
     text,

@@ -4,10 +4,15 @@ import { checklistView } from '../documents.js';
 import { agentsStore } from '../../store/repositories/agents.js';
 import { citizensStore } from '../../store/repositories/citizens.js';
 import { messagesStore } from '../../store/repositories/messages.js';
+import { type TicketDoc } from '../../store/models/ticket.js';
 import { type PortalContext, resolve, maskPhone } from './context.js';
 
 export async function view(ctx: PortalContext, token: string) {
-  const ticket = await resolve(ctx, token);
+  return viewOf(ctx, await resolve(ctx, token));
+}
+
+/** The request as its citizen sees it, however they came (a portal link, their space). */
+export async function viewOf(ctx: PortalContext, ticket: TicketDoc) {
   const agents = agentsStore(ctx.models);
   const [agent, entries, citizen] = await Promise.all([
     agents.byId(ticket.assigneeId),

@@ -18,6 +18,8 @@ const citizenSchema = new Schema(
     anonymisedAt: { type: Date, default: null },
     /** Set on the record merged away: everything it held now belongs to that citizen. */
     mergedIntoId: { type: Schema.Types.ObjectId, ref: 'Citizen', default: null },
+    /** The citizen asked for erasure from their space: managers have a month to do it (RGPD art. 12). */
+    erasureRequest: { type: new Schema({ at: { type: Date, required: true }, dueBy: { type: Date, required: true } }, { _id: false }), default: null },
   },
   { timestamps: true },
 );

@@ -21,6 +21,8 @@ export async function eraseCitizenData(models: Models, citizen: CitizenDoc, at: 
   await models.identities.deleteMany({ citizenId: citizen._id });
   await models.portalLinks.deleteMany({ $or: [{ citizenId: citizen._id }, { ticketId: { $in: ticketIds } }] });
   await models.chatSessions.deleteMany({ citizenId: citizen._id });
+  // « Mon espace »: their sessions, codes on their way and FranceConnect identity.
+  await Promise.all([models.citizenSessions.deleteMany({ citizenId: citizen._id }), models.signInCodes.deleteMany({ citizenId: citizen._id }), models.franceConnectLinks.deleteMany({ citizenId: citizen._id })]);
   // Files of the thread: the citizen's and the agents' (uploads carry the ticket id).
   await models.attachments.deleteMany({ $or: [{ _id: { $in: fileIds } }, { ticketId: { $in: ticketIds } }] });
   const emails = citizen.identities.filter((i) => i.kind === 'email').map((i) => i.value);

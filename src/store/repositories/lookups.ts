@@ -13,6 +13,8 @@ export function lookups(models: Models) {
     agentName: (agentId: string) => models.agents.findById(agentId, { name: 1 }).lean(),
     /** The chat sessions whose widget follows the ticket (their rooms hear of it). */
     chatSessionsOf: (ticketId: string) => models.chatSessions.find({ ticketId }, { _id: 1 }).lean(),
+    /** How a citizen's space greets them (null for one who gave no name). */
+    citizenName: async (citizenId: string) => (id(citizenId) ? ((await models.citizens.findById(citizenId, { name: 1 }).lean())?.name ?? null) : null),
     message: (messageId: string) => models.messages.findById(messageId).lean(),
     ticketIdByReference: (reference: string) => models.tickets.findOne({ reference }, { _id: 1 }).lean(),
   };
