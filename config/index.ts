@@ -82,6 +82,7 @@ export const EnvSchema = Type.Object({
   TWILIO_API_KEY_SECRET: Str('the API key\'s secret'),
   TWILIO_TWIML_APP_SID: Str('the TwiML app the browser softphone\'s calls use'),
   OUTBOX_LEASE_SECONDS: Int('how long a send may take before another instance may retry it (checking the provider first); keep it above the providers\' timeouts', 10, 600, 60),
+  SPACE_CODES_PER_HOUR: Int('sign-in codes of the citizens\' space asked per hour from one network address (after a burst of a third of it); each address gets 3 an hour whatever the network, and each code 5 tries', 1, 100_000, 60),
   FRANCECONNECT_ISSUER: Str('FranceConnect (or another OpenID provider) for the citizens\' space, e.g. https://fcp.integ01.dev-franceconnect.fr/api/v1; https unless on the loopback address; unset: sign-in by code only'),
   FRANCECONNECT_CLIENT_ID: Str('the service\'s FranceConnect client id'),
   FRANCECONNECT_CLIENT_SECRET: Str('the service\'s FranceConnect client secret'),
@@ -131,6 +132,7 @@ export interface Config {
     readonly maxAttachmentBytes: number;
   };
   readonly twilio?: { accountSid: string; authToken: string; phoneNumber: string; apiBaseUrl?: string; voiceSdk?: { apiKeySid: string; apiKeySecret: string; twimlAppSid: string } };
+  readonly space: { readonly codesPerHour: number };
   readonly franceConnect?: { readonly issuer: string; readonly clientId: string; readonly clientSecret: string; readonly scopes: string };
   readonly redisUrl?: string;
   readonly outbox: { readonly leaseSeconds: number };
@@ -277,6 +279,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     email,
     twilio,
+    space: { codesPerHour: e.SPACE_CODES_PER_HOUR },
     franceConnect: franceConnectOf(e),
     redisUrl: e.REDIS_URL,
     outbox: { leaseSeconds: e.OUTBOX_LEASE_SECONDS },

@@ -94,6 +94,7 @@ function serviceOptionsOf(config: Config, options: { jwtSecret: string; now?: ()
     satisfactionSurvey: config.satisfactionSurvey,
     portalMaxFileBytes: config.http.portalMaxFileBytes,
     franceConnect: config.franceConnect ?? null,
+    spaceCodesPerHour: config.space.codesPerHour,
     limits: options.limits,
     now: options.now,
   };

@@ -9,12 +9,15 @@ export interface AcknowledgementInput {
   promiseHours: number | string;
   serviceName: string;
   portalLink?: string | null;
+  /** The citizen's space, where all their requests are (/espace). */
+  spaceLink?: string | null;
   citizenName?: string | null;
 }
 
 export function acknowledgement(channel: Channel, input: AcknowledgementInput): { subject?: string; text: string } {
   const who = input.agentFirstName ? `${input.agentFirstName}, votre interlocuteur habituel,` : 'Un agent';
-  const portal = input.portalLink ? ` Suivez votre demande : ${input.portalLink}` : '';
+  const space = input.spaceLink ? ` Toutes vos demandes : ${input.spaceLink}` : '';
+  const portal = `${input.portalLink ? ` Suivez votre demande : ${input.portalLink}` : ''}${space}`;
   if (replyVia(channel) === 'sms') {
     return {
       text: `Bonjour, votre demande est enregistrée sous la référence ${input.reference}. ${who} vous répondra sous ${input.promiseHours} h.${portal}`,
@@ -33,6 +36,7 @@ export function acknowledgement(channel: Channel, input: AcknowledgementInput): 
     `${who} vous répondra dans un délai de ${input.promiseHours} heures.`,
   ];
   if (input.portalLink) lines.push('', `Vous pouvez suivre votre demande à tout moment : ${input.portalLink}`);
+  if (input.spaceLink) lines.push(`Toutes vos demandes sont réunies dans votre espace : ${input.spaceLink}`);
   lines.push('', `Pour compléter votre demande, répondez simplement à ce message en conservant la référence ${input.reference}.`, '', `${capitalise(input.serviceName)}`);
   return { subject: `Votre demande ${input.reference} a bien été reçue`, text: lines.join('\n') };
 }
@@ -57,7 +61,7 @@ export function renderCanned(body: string, values: CannedVariables): string {
 }
 
 /** Variables of automatic messages (acknowledgements, reminders, closings): the canned ones and more. */
-export const AUTOMATION_VARIABLES = [...CANNED_VARIABLES, 'promise.hours', 'service.name'] as const;
+export const AUTOMATION_VARIABLES = [...CANNED_VARIABLES, 'promise.hours', 'service.name', 'space.link'] as const;
 
 export function unknownAutomationVariables(body: string): string[] {
   return [...body.matchAll(VARIABLE)].map((m) => m[1]!).filter((name) => !(AUTOMATION_VARIABLES as readonly string[]).includes(name));

@@ -8,7 +8,7 @@ import { t } from '../i18n/catalogue.js';
 import { textAnswer } from './schemas.js';
 
 const WEB = join(import.meta.dirname, '../web');
-export const BUNDLES = { console: join(WEB, 'console/main.ts'), dashboard: join(WEB, 'dashboard/main.ts'), sandbox: join(WEB, 'sandbox/main.ts'), portal: join(WEB, 'portal/main.ts'), softphone: join(WEB, 'softphone/main.ts') } as const;
+export const BUNDLES = { console: join(WEB, 'console/main.ts'), dashboard: join(WEB, 'dashboard/main.ts'), sandbox: join(WEB, 'sandbox/main.ts'), portal: join(WEB, 'portal/main.ts'), space: join(WEB, 'space/main.ts'), softphone: join(WEB, 'softphone/main.ts') } as const;
 
 // Bundled once per process: the sources do not change while it runs. `define`: values put into the
 // bundle (the chat widget's words, for other sites' pages that load nothing else).

@@ -27,7 +27,7 @@ export async function registerCitizenSession(app: FastifyInstance, services: Ser
 
   /** The session's cookie, set (or renewed) until the session would end. */
   const setSession = (reply: FastifyReply, token: string, expiresAt: Date) =>
-    reply.setCookie(SESSION_COOKIE, token, { ...flags, maxAge: Math.max(1, Math.floor((expiresAt.getTime() - services.now().getTime()) / 1000)) });
+    reply.setCookie(SESSION_COOKIE, token, { ...flags, maxAge: Math.max(1, Math.round((expiresAt.getTime() - services.now().getTime()) / 1000)) });
   const clearSession = (reply: FastifyReply) => reply.clearCookie(SESSION_COOKIE, flags);
 
   /** The session of the cookie, if it still lives (renewed); none is fine (the sign-in routes). */

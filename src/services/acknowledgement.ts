@@ -16,7 +16,7 @@ export function createAcknowledger(deps: {
   models: Models;
   outbox: Outbox;
   log: Logger;
-  settings: { promiseHours: number; serviceName: string; portalLink?: (ticket: TicketDoc) => Promise<string | null> };
+  settings: { promiseHours: number; serviceName: string; portalLink?: (ticket: TicketDoc) => Promise<string | null>; spaceLink?: string };
   /** A template set by the administration for this channel, if any. */
   template?: (channel: 'sms' | 'email' | 'chat') => Promise<string | null>;
 }) {
@@ -46,6 +46,7 @@ export function createAcknowledger(deps: {
       promiseHours: settings.promiseHours,
       serviceName: settings.serviceName,
       portalLink: settings.portalLink ? await settings.portalLink(ticket) : null,
+      spaceLink: settings.spaceLink ?? null,
       citizenName: citizen?.name ?? null,
     };
     const content = acknowledgement(channel, input);
@@ -54,7 +55,7 @@ export function createAcknowledger(deps: {
       content.text = renderAutomation(custom, {
         'ticket.reference': input.reference, 'agent.firstName': input.agentFirstName, 'agent.name': agent?.name ?? null,
         'citizen.firstName': firstName(input.citizenName), 'citizen.name': input.citizenName, 'portal.link': input.portalLink,
-        'promise.hours': String(input.promiseHours), 'service.name': input.serviceName,
+        'promise.hours': String(input.promiseHours), 'service.name': input.serviceName, 'space.link': input.spaceLink,
       });
     }
     try {

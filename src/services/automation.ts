@@ -67,7 +67,7 @@ export function createAutomationService(deps: { models: Models; audit: Audit }) 
 
     /** What is sent when a text is left empty, written with its variables (shown on the automation page). */
     defaults() {
-      const sample = { reference: '{{ticket.reference}}', agentFirstName: '{{agent.firstName}}', promiseHours: '{{promise.hours}}', serviceName: '{{service.name}}', portalLink: '{{portal.link}}' };
+      const sample = { reference: '{{ticket.reference}}', agentFirstName: '{{agent.firstName}}', promiseHours: '{{promise.hours}}', serviceName: '{{service.name}}', portalLink: '{{portal.link}}', spaceLink: '{{space.link}}' };
       return {
         acknowledgements: { sms: acknowledgement('sms', sample).text, email: acknowledgement('email', sample).text, chat: acknowledgement('chat', sample).text },
         reminderMessage: DEFAULT_REMINDER,

@@ -73,6 +73,8 @@ export interface ServiceOptions {
   /** Where rate limits count: this instance's memory (default) or Redis for several instances. */
   limits?: Limits;
   /** FranceConnect for the citizens' space (FRANCECONNECT_*), when set. */
+  /** Sign-in codes of the space asked per hour from one network address. */
+  spaceCodesPerHour?: number;
   franceConnect?: Omit<FranceConnectSettings, 'redirectUri' | 'postLogoutRedirectUri'> | null;
   /** Largest document a citizen may send from the portal. */
   portalMaxFileBytes?: number;
@@ -105,6 +107,7 @@ export function createServices(store: Store, log: Logger, options: ServiceOption
       promiseHours: options.rules.slaFirstResponseHours,
       serviceName,
       portalLink: async () => sentTexts.redactedLink(),
+      spaceLink: `${options.publicBaseUrl ?? DEFAULTS.publicBaseUrl}/espace`,
     },
   });
   // Statistics count days in the time zone of the promise's clock.
@@ -150,7 +153,7 @@ export function createServices(store: Store, log: Logger, options: ServiceOption
   const publicBaseUrl = options.publicBaseUrl ?? DEFAULTS.publicBaseUrl;
   const space = createCitizenSpace({
     models: store.models, limits, outbox, sentTexts, audit, events, ingestInbound, portal, callbacks, satisfaction, automation, now, log,
-    phoneRegion: options.rules.defaultPhoneRegion, serviceName,
+    phoneRegion: options.rules.defaultPhoneRegion, serviceName, codesPerHour: options.spaceCodesPerHour ?? DEFAULTS.space.codesPerHour,
     franceConnect: options.franceConnect ? { ...options.franceConnect, redirectUri: `${publicBaseUrl}/api/citizen/franceconnect/callback`, postLogoutRedirectUri: `${publicBaseUrl}/espace` } : null,
   });
   return { store, models: store.models, lookups: lookups(store.models), events, limits, inbound, audit, tokens, agents, teams, citizens, outbox, ingestInbound, voice, liveCalls, voiceTokens, callbacks, chat, chatIdentity, documents, satisfaction, integrations, access, tickets, cannedAnswers, sla, portal, automation, stats, requestsExport, email, space, now };

@@ -54,7 +54,7 @@ export async function testApp(options: { env?: Record<string, string>; now?: () 
   // tested with its own setting. Webhook receivers of the tests are on loopback, which is otherwise refused.
   const port = await freePort();
   const config = loadConfig({
-    BODY_LIMIT_BYTES: String(64 * 1024), PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, JWT_TTL_MINUTES: '60', CHAT_SESSIONS_PER_HOUR: '6000', SANDBOX: 'false',
+    BODY_LIMIT_BYTES: String(64 * 1024), PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, JWT_TTL_MINUTES: '60', CHAT_SESSIONS_PER_HOUR: '6000', SPACE_CODES_PER_HOUR: '6000', SANDBOX: 'false',
     WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8', ...options.env,
   });
   const composition = await compose(config, store, options.log ?? silentLog, { jwtSecret: TEST_SECRET, now: options.now, dispatcher: { pollMs: 50 }, webhooks: { pollMs: 50, retryDelaysMs: [100, 200, 400], timeoutMs: 3_000 }, imap: options.imap, channels: options.channels });

@@ -39,6 +39,8 @@ export interface CitizenSpaceDeps {
   log: Logger;
   phoneRegion: string;
   serviceName: string;
+  /** Codes asked per hour from one network address (SPACE_CODES_PER_HOUR); twice that many tries. */
+  codesPerHour: number;
 }
 export interface CitizenSpaceContext extends CitizenSpaceDeps {
   store: CitizenSpaceStore;
@@ -56,8 +58,8 @@ export function createCitizenSpaceContext(deps: CitizenSpaceDeps): CitizenSpaceC
     ...deps,
     store: citizenSpaceStore(deps.models),
     codesPerAddress: deps.limits.bucket('space-code-address', 3, 3 / 3600),
-    codesPerNetwork: deps.limits.bucket('space-code-network', 10, 10 / 3600),
-    guessesPerNetwork: deps.limits.bucket('space-guess-network', 20, 20 / 3600),
+    codesPerNetwork: deps.limits.bucket('space-code-network', Math.max(5, Math.ceil(deps.codesPerHour / 3)), deps.codesPerHour / 3600),
+    guessesPerNetwork: deps.limits.bucket('space-guess-network', Math.max(10, Math.ceil((2 * deps.codesPerHour) / 3)), (2 * deps.codesPerHour) / 3600),
     posts: deps.limits.bucket('space-post', 10, 10 / 60),
   };
 }

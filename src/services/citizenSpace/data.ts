@@ -48,7 +48,7 @@ async function tell(ctx: CitizenSpaceContext, citizenId: string, dueBy: Date) {
   if (!channel || !to) return;
   const date = dueBy.toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long' });
   try {
-    await ctx.outbox.queue({ ticketId: request._id, ticket: request, channel, to, kind: 'status_update', subject: t('space.erasure_subject'), text: t('space.erasure_text', { date }) });
+    await ctx.outbox.queue({ ticketId: request._id, ticket: request, channel, to, kind: 'status_update', ...(channel === 'email' ? { subject: t('space.erasure_subject') } : {}), text: t('space.erasure_text', { date }) });
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;
     ctx.log.info({ reason: err.code }, 'erasure request not confirmed on a channel');

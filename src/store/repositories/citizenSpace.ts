@@ -16,7 +16,11 @@ export function citizenSpaceStore(models: Models) {
     /** Seen now: the idle clock starts again. */
     seen: (id: Id, at: Date) => sessions.updateOne({ _id: id, endedAt: null }, { $max: { lastSeenAt: at } }),
     /** Ended (logout or expiry): the FranceConnect ID token is no longer needed. */
-    end: (id: Id, at: Date) => sessions.findOneAndUpdate({ _id: id, endedAt: null }, { $set: { endedAt: at, 'franceConnect.idToken': null } }, { returnDocument: 'before' }).lean(),
+    async end(id: Id, at: Date) {
+      const before = await sessions.findOneAndUpdate({ _id: id, endedAt: null }, { $set: { endedAt: at } }, { returnDocument: 'before' }).lean();
+      if (before?.franceConnect) await sessions.updateOne({ _id: id }, { $set: { 'franceConnect.idToken': null } });
+      return before;
+    },
     /** A FranceConnect session now knows its citizen (an address confirmed with a code). */
     attach: (id: Id, citizenId: Id) => sessions.updateOne({ _id: id, endedAt: null }, { $set: { citizenId } }),
 
