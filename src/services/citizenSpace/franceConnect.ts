@@ -36,14 +36,14 @@ export function createFranceConnect(ctx: CitizenSpaceContext, settings: FranceCo
   /** The provider's configuration, discovered once it answers. */
   async function configuration(): Promise<oidc.Configuration> {
     if (!found) {
-      if (Date.now() - failedAt < RETRY_MS) throw new Error('FranceConnect unreachable a moment ago');
+      if (ctx.now().getTime() - failedAt < RETRY_MS) throw new Error('FranceConnect unreachable a moment ago');
       found = oidc.discovery(issuer, settings.clientId, settings.clientSecret, oidc.ClientSecretPost(settings.clientSecret), {
         timeout: 5,
         ...(isLoopback(issuer) ? { execute: [oidc.allowInsecureRequests] } : {}),
       });
       found.catch((err: unknown) => {
         ctx.log.warn({ err: (err as Error).message, issuer: settings.issuer }, 'FranceConnect provider unreachable');
-        failedAt = Date.now();
+        failedAt = ctx.now().getTime();
         found = null;
       });
     }
