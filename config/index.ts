@@ -270,13 +270,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     http: { bodyLimitBytes: e.BODY_LIMIT_BYTES, corsOrigins, portalMaxFileBytes: e.PORTAL_MAX_FILE_BYTES },
     access: { teamVisibility: e.TEAM_VISIBILITY },
     satisfactionSurvey: e.SATISFACTION_SURVEY,
-    chat: {
-      origins: chatOrigins,
-      maxMessageChars: e.CHAT_MAX_MESSAGE_CHARS,
-      messagesPerMinute: e.CHAT_MESSAGES_PER_MINUTE,
-      sessionsPerHour: e.CHAT_SESSIONS_PER_HOUR,
-      sessionIdleHours: e.CHAT_SESSION_IDLE_HOURS,
-    },
+    chat: chatOf(e, chatOrigins),
     email,
     twilio,
     space: { codesPerHour: e.SPACE_CODES_PER_HOUR },
@@ -288,6 +282,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
 /** Every setting at its default (no variable set): the one place the services' defaults come from. */
 export const DEFAULTS: Config = loadConfig({});
+
+function chatOf(e: Env, origins: string[]): Config['chat'] {
+  return { origins, maxMessageChars: e.CHAT_MAX_MESSAGE_CHARS, messagesPerMinute: e.CHAT_MESSAGES_PER_MINUTE, sessionsPerHour: e.CHAT_SESSIONS_PER_HOUR, sessionIdleHours: e.CHAT_SESSION_IDLE_HOURS };
+}
 
 /** FranceConnect's settings when set: over https, or plain http for a provider on this machine only. */
 function franceConnectOf(e: Env): Config['franceConnect'] {

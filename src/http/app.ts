@@ -29,6 +29,7 @@ import { sandboxRoutes } from './routes/sandbox.js';
 import type { SandboxBox } from '../../channels/sandbox/adapter.js';
 import { ticketRoutes } from './routes/tickets.js';
 import { citizenRoutes } from './routes/citizens.js';
+import { citizenRightsRoutes } from './routes/citizenRights.js';
 import { cannedAnswerRoutes } from './routes/cannedAnswers.js';
 import { CHANNEL_MODULES } from '../../channels/modules.js';
 import type { ChannelModule } from '../../channels/types.js';
@@ -104,7 +105,8 @@ export async function buildApp({ config, services, log, sandbox, channels: modul
   await app.register(agentRoutes(services, auth));
   await app.register(teamRoutes(services, auth));
   await app.register(ticketRoutes(services, auth, { maxAttachmentBytes: config.email?.maxAttachmentBytes ?? 10 * 1024 * 1024 }));
-  await app.register(citizenRoutes(services, auth, { serviceName: config.service.name, timeZone: config.rules.timeZone }));
+  await app.register(citizenRoutes(services, auth));
+  await app.register(citizenRightsRoutes(services, auth, { serviceName: config.service.name, timeZone: config.rules.timeZone }));
   await app.register(cannedAnswerRoutes(services, auth));
   await app.register(portalRoutes(services, auth));
   await app.register(citizenSpaceRoutes(services, citizenSession, { timeZone: config.rules.timeZone }));

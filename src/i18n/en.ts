@@ -844,6 +844,5 @@ export const en: Record<keyof typeof fr, string> = {
   'ui.erasure_requests.none': 'No erasure request waiting.',
   'ui.erasure_requests.item': '{name} — asked on {at}, to be done before {due}',
   'ui.erasure_requests.late': 'Late',
-  'ui.erasure_requests.unnamed': 'Unnamed citizen ({id})',
   'ui.citizen.erasure_requested': 'Erasure asked on {at}: to be done before {due}.',
 };

@@ -854,6 +854,5 @@ export const fr = {
   'ui.erasure_requests.none': 'Aucune demande d’effacement en attente.',
   'ui.erasure_requests.item': '{name} — demandé le {at}, à traiter avant le {due}',
   'ui.erasure_requests.late': 'En retard',
-  'ui.erasure_requests.unnamed': 'Usager sans nom ({id})',
   'ui.citizen.erasure_requested': 'Effacement demandé le {at} : à traiter avant le {due}.',
 } as const;

@@ -58,6 +58,9 @@ describe('threading', () => {
   });
   const base = { citizenId: 'c1', now, reopenWindowDays: 7 };
 
+  it('opens a new thread for a request the citizen opens on purpose, even beside an open one', () => {
+    expect(chooseThread({ ...base, newRequest: true, open: t('open', 'open'), last: t('open', 'open') })).toEqual({ kind: 'new' });
+  });
   it('prefers the explicit reference over the open ticket', () => {
     expect(chooseThread({ ...base, referenced: t('ref', 'pending'), open: t('open', 'open') })).toEqual({ kind: 'existing', ticketId: 'ref', reopen: false });
   });

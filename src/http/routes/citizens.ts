@@ -1,16 +1,15 @@
 // Citizens over HTTP: reading and renaming one (needs access to one of their tickets), and what
-// managers do (recurring agent, merge, RGPD export and erasure, a leaving agent's hand-over).
+// managers do (recurring agent, merge, erasure, a leaving agent's hand-over; the export is in citizenRights.ts).
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { NotFound } from '../../domain/errors.js';
 import type { Services } from '../../services/index.js';
 import { principalOf, type AuthHooks } from '../auth.js';
-import { errors, ObjectIdString, textAnswer } from '../schemas.js';
-import { sendRecord } from './citizenSpace.js';
+import { errors, ObjectIdString } from '../schemas.js';
 import { actorOf, IdParams, security } from './common.js';
 
 export const citizenRoutes =
-  (services: Services, auth: AuthHooks, settings: { serviceName: string; timeZone: string }): FastifyPluginAsyncTypebox =>
+  (services: Services, auth: AuthHooks): FastifyPluginAsyncTypebox =>
   async (app) => {
     // Citizens. Reading one needs access to one of their tickets; the rest is for managers.
     app.get('/api/citizens/:id', {
@@ -60,23 +59,6 @@ export const citizenRoutes =
       },
       preHandler: auth.requireRole('manager', 'admin'),
     }, async (request) => services.citizens.merge(actorOf(request), request.params.id, request.body.otherId));
-
-    app.get('/api/citizens/:id/export', {
-      schema: {
-        tags: ['managers'], summary: 'Everything held about the citizen (RGPD access; manager): the readable French document the citizen gets from their space, or ?format=json',
-        security, params: IdParams, querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('html'), Type.Literal('json')])) }),
-        response: { 200: textAnswer('text/html', 'the document (JSON with ?format=json)'), ...errors(401, 403, 404) },
-      },
-      preHandler: auth.requireRole('manager', 'admin'),
-    }, async (request, reply) => sendRecord(reply, await services.citizens.exportAll(actorOf(request), request.params.id, settings.serviceName), request.query.format, settings.timeZone));
-
-    app.get('/api/citizens/erasure-requests', {
-      schema: {
-        tags: ['managers'], summary: 'Citizens who asked for erasure from their space, the oldest first, with the date it is due (a month) (manager)', security,
-        response: { 200: Type.Object({ requests: Type.Array(Type.Object({ citizenId: Type.String(), name: Type.Union([Type.String(), Type.Null()]), at: Type.String(), dueBy: Type.String() })) }), ...errors(401, 403) },
-      },
-      preHandler: auth.requireRole('manager', 'admin'),
-    }, async () => ({ requests: await services.space.erasureRequests() }));
 
     app.delete('/api/citizens/:id', {
       schema: { tags: ['managers'], summary: 'Anonymise the citizen (RGPD erasure); statistics are kept (manager)', security, params: IdParams, response: { 200: Type.Object({ id: Type.String(), anonymisedAt: Type.String() }), ...errors(401, 403, 404) } },

@@ -28,12 +28,12 @@ const hashOf = (state: string) => createHash('sha256').update(state).digest('hex
 /** Plain http only for a provider on this machine (a local test provider). */
 export const isLoopback = (url: URL) => ['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname);
 
-export function createFranceConnect(ctx: CitizenSpaceContext, settings: FranceConnectSettings) {
+/** The provider's configuration, discovered once it answers (asked again no sooner than RETRY_MS after a failure). */
+function discoverer(ctx: CitizenSpaceContext, settings: FranceConnectSettings): () => Promise<oidc.Configuration> {
   let found: Promise<oidc.Configuration> | null = null;
   let failedAt = 0;
   const issuer = new URL(settings.issuer);
 
-  /** The provider's configuration, discovered once it answers. */
   async function configuration(): Promise<oidc.Configuration> {
     if (!found) {
       if (ctx.now().getTime() - failedAt < RETRY_MS) throw new Error('FranceConnect unreachable a moment ago');
@@ -49,6 +49,12 @@ export function createFranceConnect(ctx: CitizenSpaceContext, settings: FranceCo
     }
     return found;
   }
+
+  return configuration;
+}
+
+export function createFranceConnect(ctx: CitizenSpaceContext, settings: FranceConnectSettings) {
+  const configuration = discoverer(ctx, settings);
 
   return {
     /** Whether the button can work now (the provider answers). */
@@ -88,7 +94,7 @@ export function createFranceConnect(ctx: CitizenSpaceContext, settings: FranceCo
       const claims = tokens.claims()!;
       const info = await oidc.fetchUserInfo(config, tokens.access_token, claims.sub);
       const email = typeof info.email === 'string' ? info.email.trim().toLowerCase() : null;
-      const citizenId = await citizenOf(claims.sub, email);
+      const citizenId = await citizenOf(ctx, claims.sub, email);
       return openFranceConnectSession(ctx, { sub: claims.sub, email, idToken: tokens.id_token ?? '' }, citizenId);
     },
 
@@ -104,15 +110,17 @@ export function createFranceConnect(ctx: CitizenSpaceContext, settings: FranceCo
     },
   };
 
-  /** The citizen of a FranceConnect identity: linked before, or by an email we know for one citizen. */
-  async function citizenOf(sub: string, email: string | null): Promise<string | null> {
-    const linked = await ctx.store.linkOf(sub);
-    if (linked) return String(linked.citizenId);
-    const known = email ? await citizensStore(ctx.models).identity(identityKey({ kind: 'email', value: email })) : null;
-    if (!known) return null;
-    await ctx.store.link(sub, known.citizenId, 'email', ctx.now());
-    await ctx.audit({ kind: 'citizen', id: String(known.citizenId) }, 'space.franceconnect_linked', { citizenId: known.citizenId }, { via: 'email' });
-    return String(known.citizenId);
-  }
 }
 export type FranceConnect = ReturnType<typeof createFranceConnect>;
+
+/** The citizen of a FranceConnect identity: linked before, or by an email we know for one citizen. */
+async function citizenOf(ctx: CitizenSpaceContext, sub: string, email: string | null): Promise<string | null> {
+  const linked = await ctx.store.linkOf(sub);
+  if (linked) return String(linked.citizenId);
+  const known = email ? await citizensStore(ctx.models).identity(identityKey({ kind: 'email', value: email })) : null;
+  if (!known) return null;
+  await ctx.store.link(sub, known.citizenId, 'email', ctx.now());
+  await ctx.audit({ kind: 'citizen', id: String(known.citizenId) }, 'space.franceconnect_linked', { citizenId: known.citizenId }, { via: 'email' });
+  return String(known.citizenId);
+}
+

@@ -19,7 +19,12 @@ export function createCitizenSpace(deps: CitizenSpaceDeps & { franceConnect?: Fr
     /** Null when FRANCECONNECT_ISSUER is not set. */
     franceConnect: deps.franceConnect ? createFranceConnect(ctx, deps.franceConnect) : null,
     categories: () => deps.automation.categories(),
-    erasureRequests: async () => (await ctx.store.erasureRequests()).map((c) => ({ citizenId: String(c._id), name: c.name ?? null, at: c.erasureRequest!.at.toISOString(), dueBy: c.erasureRequest!.dueBy.toISOString() })),
+    /** Erasures citizens asked for, the oldest first, with their latest request (where managers act). */
+    erasureRequests: async () =>
+      Promise.all((await ctx.store.erasureRequests()).map(async (c) => ({
+        citizenId: String(c._id), name: c.name ?? null, at: c.erasureRequest!.at.toISOString(), dueBy: c.erasureRequest!.dueBy.toISOString(),
+        reference: (await ctx.store.latestRequest(c._id))?.reference ?? null,
+      }))),
   };
 }
 export type CitizenSpace = ReturnType<typeof createCitizenSpace>;

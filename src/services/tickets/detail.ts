@@ -51,6 +51,7 @@ export async function detail(ctx: TicketContext, principal: Principal, ticketId:
       name: citizen?.name ?? null,
       identities: citizen?.identities.map((i) => ({ kind: i.kind, value: i.value, display: i.kind === 'phone' ? displayPhone(i.value, ctx.settings.phoneRegion ?? 'FR') : i.value })) ?? [],
       unreachable: citizen?.unreachable ?? null,
+      erasureRequest: citizen?.erasureRequest ? { at: citizen.erasureRequest.at.toISOString(), dueBy: citizen.erasureRequest.dueBy.toISOString() } : null,
       recurringAgent: recurring ? { id: String(recurring._id), name: recurring.name } : null,
       claims,
       tickets: past.map((t) => ({ id: String(t._id), reference: t.reference, status: t.status, subject: t.subject, createdAt: t.createdAt!.toISOString() })),

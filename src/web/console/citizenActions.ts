@@ -1,4 +1,5 @@
-// A manager's actions on the citizen's records: RGPD export (a download) and erasure (confirmed first),
+// A manager's actions on the citizen's records: RGPD export (the readable document, downloaded) and
+// erasure (confirmed first; an erasure the citizen asked for from their space is shown with its due date),
 // portal-link revocation, and merging with the citizen of another request.
 import type { Api } from '../shared/api.js';
 import { attempter } from '../shared/attempt.js';
@@ -6,14 +7,16 @@ import { h } from '../shared/dom.js';
 import { t } from '../shared/i18n.js';
 import type { TicketDetail, TicketSummary } from './types.js';
 
+const day = (iso: string) => new Date(iso).toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long' });
+
 export function citizenActions(ticket: TicketDetail, deps: { api: Api; announce: (text: string, error?: boolean) => void; onDone: () => void }) {
   const { api, announce } = deps;
   const attempt = attempter(announce, deps.onDone);
 
   const exportData = attempt(async () => {
-    const data = await api.get<unknown>(`/api/citizens/${ticket.citizen.id}/export`);
-    const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }));
-    const link = h('a', { href: url, download: `usager-${ticket.citizen.id}.json` });
+    // The readable document the citizen gets from their space.
+    const url = URL.createObjectURL(await api.download(`/api/citizens/${ticket.citizen.id}/export`));
+    const link = h('a', { href: url, download: `usager-${ticket.citizen.id}.html` });
     document.body.append(link);
     link.click();
     link.remove();
@@ -61,6 +64,7 @@ export function citizenActions(ticket: TicketDetail, deps: { api: Api; announce:
     'section',
     { class: 'manager', 'aria-labelledby': 'citizen-actions-title' },
     h('h3', { id: 'citizen-actions-title' }, t('ui.citizen_actions.title')),
+    ticket.citizen.erasureRequest ? h('p', { class: 'erasure-requested', id: 'erasure-requested' }, t('ui.citizen.erasure_requested', { at: day(ticket.citizen.erasureRequest.at), due: day(ticket.citizen.erasureRequest.dueBy) })) : null,
     h('p', {}, h('button', { type: 'button', class: 'secondary', onclick: () => void exportData() }, t('ui.citizen_actions.export'))),
     h('p', {}, h('button', { type: 'button', class: 'secondary', onclick: () => void revoke() }, t('ui.citizen_actions.revoke'))),
     h('form', { onsubmit: merge }, h('label', { for: 'merge-reference' }, t('ui.citizen_actions.merge')), reference, h('button', { type: 'submit', class: 'secondary' }, t('ui.citizen_actions.merge_submit'))),

@@ -5,6 +5,7 @@ import { byId, h, replaceChildren } from '../shared/dom.js';
 import { t } from '../shared/i18n.js';
 import { mountAdminPanel } from './adminPanel.js';
 import { mountAgentsPanel } from './agentsPanel.js';
+import { erasureRequests } from './erasureRequests.js';
 import { mountAutomationPanel } from './automationPanel.js';
 import { availabilityForm } from './availability.js';
 import { mountCannedPanel } from './cannedPanel.js';
@@ -187,7 +188,10 @@ function spacesFor(me: Me, workspace: HTMLElement, canned: CannedAnswer[]): Spac
     const agentsRoot = h('div', { class: 'space' });
     const automationRoot = h('div', { class: 'space' });
     spaces.push(
-      { key: 'agents', label: t('ui.nav.agents'), element: agentsRoot, mount: () => mountAgentsPanel(agentsRoot, { api, announce }) },
+      { key: 'agents', label: t('ui.nav.agents'), element: agentsRoot, mount: () => {
+        mountAgentsPanel(agentsRoot, { api, announce });
+        agentsRoot.append(erasureRequests({ api, announce }).element);
+      } },
       { key: 'automation', label: t('ui.nav.automation'), element: automationRoot, mount: () => mountAutomationPanel(automationRoot, { api, canEdit: me.role === 'admin', announce }) },
     );
   }

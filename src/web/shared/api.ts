@@ -36,7 +36,19 @@ export function createApi(session: { token: () => string | null; onUnauthorized:
     }
     return json as T;
   }
+  /** A file the server makes (an export), as it is, for the browser to save. */
+  async function download(path: string): Promise<Blob> {
+    const token = session.token();
+    const res = await fetch(path, { headers: { 'accept-language': document.documentElement.lang || 'fr', ...(token ? { authorization: `Bearer ${token}` } : {}) } }).catch(() => null);
+    if (!res) throw new ApiError(0, 'network', t('ui.error.network'));
+    if (!res.ok) {
+      const json = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+      throw new ApiError(res.status, json?.error?.code ?? 'error', json?.error?.message ?? t('ui.error.network'));
+    }
+    return res.blob();
+  }
   return {
+    download,
     get: <T>(path: string) => request<T>('GET', path),
     post: <T>(path: string, body?: unknown) => request<T>('POST', path, body),
     put: <T>(path: string, body?: unknown) => request<T>('PUT', path, body),
