@@ -3,7 +3,7 @@
 // sees all their requests, opens one and writes in it, opens a new request, and signs out.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { axeViolations } from '../helpers/axe.js';
-import { browserFixture } from '../helpers/browser.js';
+import { browserFixture, logInToConsole } from '../helpers/browser.js';
 import { inbound } from '../helpers/context.js';
 import { until } from '../helpers/sockets.js';
 import { startTwilioPeer, twilioEnv } from '../helpers/twilioPeer.js';
@@ -16,7 +16,7 @@ beforeAll(async () => {
   peer = await startTwilioPeer();
   fixture = await browserFixture({
     app: { env: twilioEnv({ accountSid: 'AC0123456789abcdef0123456789abcdef', authToken: 'twilio-test-auth-token-0123456789abcdef', number: '+33159000000' }, peer.url) },
-    agents: [{ name: 'Camille Martin', email: 'camille@mairie.test', role: 'agent' }],
+    agents: [{ name: 'Camille Martin', email: 'camille@mairie.test', role: 'agent' }, { name: 'Nadia Lefèvre', email: 'nadia@mairie.test', role: 'manager' }],
   });
 }, 90_000);
 afterAll(async () => {
@@ -111,5 +111,43 @@ describe('the citizen space', () => {
     expect((await context.cookies()).find((c) => c.name === 'gru_citizen')).toBeUndefined();
     expect(errors).toEqual([]);
     await context.close();
+  });
+
+  it('takes an erasure request, confirmed in two steps, and shows it to managers in the console', async () => {
+    const { ctx, base, browser } = fixture;
+    const r = await ctx.services.ingestInbound(inbound({ from: { address: '+33620000602', name: 'Paul Girard' }, text: 'Question sur la taxe foncière' }));
+    const context = await browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true, bypassCSP: true });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${base}/espace`);
+    await page.getByLabel('Votre adresse e-mail ou votre numéro de mobile').fill('+33620000602');
+    await page.getByRole('button', { name: 'Recevoir un code' }).click();
+    let code = '';
+    await until(() => {
+      code = /(\d{6})/.exec(peer.messages.filter((m) => m.to === '+33620000602' && /votre espace/.test(m.body)).at(-1)?.body ?? '')?.[1] ?? '';
+      return !!code;
+    }, 30_000, 'the code SMS');
+    await page.getByLabel('Code reçu (6 chiffres)').fill(code);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('#welcome').textContent()).toBe('Bonjour Paul Girard');
+
+    await tabTo(page, /Demander l’effacement de mes données/);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('erasure-confirm');
+    expect(await axeViolations(page, 'space erasure confirmation (phone)')).toEqual([]);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('alert').last().textContent()).toMatch(/^Votre demande d’effacement est enregistrée : elle sera traitée au plus tard le /);
+    expect(errors).toEqual([]);
+    await context.close();
+
+    const manager = await logInToConsole(browser, base, 'nadia@mairie.test');
+    await manager.page.getByRole('button', { name: 'Agents', exact: true }).click();
+    const list = manager.page.locator('#erasure-requests');
+    await expect.poll(() => list.textContent()).toContain(`Paul Girard, ${r.reference} — demandé le`);
+    expect(await list.textContent()).toMatch(/à traiter avant le \d{1,2} \S+ \d{4}/);
+    expect(await axeViolations(manager.page, 'console erasure requests')).toEqual([]);
+    expect(manager.errors).toEqual([]);
+    await manager.context.close();
   });
 });
