@@ -2,13 +2,16 @@
 // their category's period in the automation settings) have their personal data blanked the way an
 // erasure does it for one request; a citizen left with nothing but blanked requests is erased. Each
 // request once (marked when done, audited by the instance that marked it); safe to run twice, on several
-// instances at once, and after a crash midway (the blanking writes the same values again).
+// instances at once, and after a crash midway (the blanking writes the same values again). The sessions,
+// sign-in codes and FranceConnect flows of « Mon espace » are deleted once they can no longer serve.
 import type { Logger } from 'pino';
 import type { Services } from '../services/index.js';
 import { SYSTEM } from '../services/audit.js';
 import { eraseCitizen } from '../services/erasure.js';
 import { citizensStore } from '../store/repositories/citizens.js';
 import { EXPIRED_TEXT, retentionStore } from '../store/repositories/retention.js';
+import { citizenSpaceStore } from '../store/repositories/citizenSpace.js';
+import { LONGEST_MS } from '../services/citizenSpace/index.js';
 
 const DAY = 86_400_000;
 
@@ -35,6 +38,8 @@ export async function runRetention(services: Pick<Services, 'models' | 'automati
       }
     }
   }
+  // The space's sessions, codes and flows are kept no longer than they serve.
+  await citizenSpaceStore(services.models).purge(now, LONGEST_MS);
   return result;
 }
 

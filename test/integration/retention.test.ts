@@ -58,4 +58,27 @@ describe('retention', () => {
     expect(again).toEqual([{ anonymised: 0, erased: 0 }, { anonymised: 0, erased: 0 }]);
     expect(await ctx.models.auditEvents.countDocuments({ action: 'ticket.retention.anonymised' })).toBe(2);
   });
+
+  it('deletes the space’s sessions, codes and FranceConnect flows once they can no longer serve', async () => {
+    const { Types } = await import('mongoose');
+    const citizenId = new Types.ObjectId();
+    const hour = 3_600_000;
+    await ctx.models.citizenSessions.create([
+      { tokenHash: 'live', citizenId, method: 'code', startedAt: new Date(now.getTime() - hour), lastSeenAt: now },
+      { tokenHash: 'ended', citizenId, method: 'code', startedAt: new Date(now.getTime() - hour), lastSeenAt: now, endedAt: now },
+      { tokenHash: 'too-old', citizenId, method: 'code', startedAt: new Date(now.getTime() - 9 * hour), lastSeenAt: now },
+    ]);
+    await ctx.models.signInCodes.create([
+      { _id: 'phone:+33600000001', citizenId, messageId: new Types.ObjectId(), expiresAt: new Date(now.getTime() + 60_000) },
+      { _id: 'phone:+33600000002', citizenId, messageId: new Types.ObjectId(), expiresAt: new Date(now.getTime() - 60_000) },
+    ]);
+    await ctx.models.franceConnectFlows.create([
+      { _id: 'flow-live', nonce: 'n', verifier: 'v', expiresAt: new Date(now.getTime() + 60_000) },
+      { _id: 'flow-old', nonce: 'n', verifier: 'v', expiresAt: new Date(now.getTime() - 60_000) },
+    ]);
+    await runRetention(ctx.services, 1095);
+    expect((await ctx.models.citizenSessions.find({}).lean()).map((x) => x.tokenHash)).toEqual(['live']);
+    expect((await ctx.models.signInCodes.find({}).lean()).map((x) => x._id)).toEqual(['phone:+33600000001']);
+    expect((await ctx.models.franceConnectFlows.find({}).lean()).map((x) => x._id)).toEqual(['flow-live']);
+  });
 });

@@ -43,6 +43,13 @@ export function citizenSpaceStore(models: Models) {
     /** The flow of a `state`, taken once. */
     takeFlow: (stateHash: string) => flows.findOneAndDelete({ _id: stateHash }).lean(),
 
+    /** What no longer serves: sessions ended or past their 8 hours, codes and FranceConnect flows expired. */
+    async purge(now: Date, longestMs: number) {
+      const sessionsGone = await sessions.deleteMany({ $or: [{ endedAt: { $ne: null } }, { startedAt: { $lt: new Date(now.getTime() - longestMs) } }] });
+      const codesGone = await codes.deleteMany({ expiresAt: { $lt: now } });
+      const flowsGone = await flows.deleteMany({ expiresAt: { $lt: now } });
+      return sessionsGone.deletedCount + codesGone.deletedCount + flowsGone.deletedCount;
+    },
     /** The citizen's requests, newest first (those merged into another aside). */
     requestsOf: (citizenId: Id) =>
       models.tickets

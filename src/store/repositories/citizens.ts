@@ -15,6 +15,10 @@ export async function mergeRecords(models: Models, keep: CitizenDoc, other: Citi
   await models.tickets.updateMany({ citizenId: other._id }, { $set: { citizenId: keep._id } });
   await models.messages.updateMany({ citizenId: other._id }, { $set: { citizenId: keep._id } });
   await models.chatSessions.updateMany({ citizenId: other._id }, { $set: { citizenId: keep._id } });
+  // « Mon espace »: their sessions and FranceConnect identity now open the kept record.
+  await models.citizenSessions.updateMany({ citizenId: other._id }, { $set: { citizenId: keep._id } });
+  await models.franceConnectLinks.updateMany({ citizenId: other._id }, { $set: { citizenId: keep._id } });
+  await models.signInCodes.updateMany({ citizenId: other._id }, { $set: { citizenId: keep._id } });
   for (const identity of other.identities) await models.citizens.updateOne({ _id: keep._id }, { $addToSet: { identities: { kind: identity.kind, value: identity.value } } });
   const keepSet: Record<string, unknown> = {};
   if (!keep.name && other.name) keepSet.name = other.name;
