@@ -1,6 +1,7 @@
 // The pages' scripts: TypeScript under src/web, bundled by esbuild when the app starts (about a tenth
 // of a second each), served from memory as /assets/<name>.js. Same origin, so the pages' strict CSP
 // (script-src 'self') lets them run; nothing comes from a CDN.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import type { FastifyPluginAsync } from 'fastify';
@@ -22,7 +23,13 @@ export function bundle(entry: string, define: Record<string, string> = {}): Prom
   return code;
 }
 
+/** The citizens' pages' one stylesheet (the portal and « Mon espace »). */
+const CITIZEN_CSS = readFileSync(join(WEB, 'portal/citizen.css'), 'utf8');
+
 export const assetRoutes: FastifyPluginAsync = async (app) => {
+  app.get('/assets/citizen.css', { schema: { tags: ['pages'], summary: "The citizens' pages' stylesheet", response: { 200: textAnswer('text/css', 'the stylesheet') } } }, async (_request, reply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', 'no-cache').send(CITIZEN_CSS),
+  );
   const scripts = Object.fromEntries(await Promise.all(Object.entries(BUNDLES).map(async ([name, entry]) => [name, await bundle(entry)] as const)));
   app.get('/assets/:name.js', {
     schema: { tags: ['pages'], summary: "The pages' scripts (bundled from src/web)", response: { 200: textAnswer('application/javascript', 'the script'), 404: { $ref: 'Error#' } } },

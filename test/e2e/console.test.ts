@@ -141,10 +141,13 @@ describe('agent console', () => {
     await expect.poll(() => manager.page.getByRole('status').textContent()).toMatch(/^\d+ liens? révoqués?\.$/);
     expect(await ctx.models.portalLinks.countDocuments({ ticketId: first.ticketId, revokedAt: null })).toBe(0);
 
-    // RGPD: the export is a download; the erasure asks for a confirmation first, which takes the focus.
+    // RGPD: the export is a download of the readable document the citizen gets from their space; the
+    // erasure asks for a confirmation first, which takes the focus.
     const download = manager.page.waitForEvent('download');
     await manager.page.getByRole('button', { name: 'Exporter ses données (RGPD)' }).click();
-    expect((await download).suggestedFilename()).toBe(`usager-${first.citizenId}.json`);
+    expect((await download).suggestedFilename()).toBe(`usager-${first.citizenId}.html`);
+    const { readFile } = await import('node:fs/promises');
+    expect(await readFile((await (await download).path())!, 'utf8')).toMatch(/<h1>Vos données auprès de la mairie<\/h1>/);
     await manager.page.getByRole('button', { name: 'Effacer ses données (RGPD)…' }).click();
     const confirm = manager.page.getByRole('button', { name: 'Confirmer l’effacement' });
     await expect.poll(() => confirm.evaluate((el) => el === document.activeElement)).toBe(true);

@@ -1,11 +1,12 @@
 // The citizen portal: a request followed at any hour from the link in the acknowledgement, on a phone
 // first. The summary and the thread are refreshed after each action; what the citizen types stays.
 import { ApiError, createApi } from '../shared/api.js';
-import { byId, h, replaceChildren } from '../shared/dom.js';
+import { byId, replaceChildren } from '../shared/dom.js';
 import { t } from '../shared/i18n.js';
 import { callbackForm } from './callbackForm.js';
 import { documentsForm } from './documentsForm.js';
 import { satisfactionForm } from './satisfactionForm.js';
+import { threadItems } from './thread.js';
 import type { PortalView } from './types.js';
 
 const token = location.pathname.split('/').pop() ?? '';
@@ -44,18 +45,7 @@ function render(view: PortalView) {
   byId('status').textContent = t(STATES[view.status as keyof typeof STATES]) ?? view.status;
   byId('agent').textContent = view.agentFirstName ?? t('ui.portal.agent_unknown');
   byId('expected').textContent = view.expectedBy ? t('ui.portal.expected_by', { date: when(view.expectedBy) }) : view.status === 'pending' ? t('ui.portal.expected_after_you') : '—';
-  replaceChildren(
-    byId('messages'),
-    ...view.messages.map((m) =>
-      h(
-        'li',
-        { class: m.direction },
-        h('span', { class: 'who' }, `${m.direction === 'in' ? t('ui.portal.you') : (m.author ?? t('ui.portal.service'))} — ${when(m.createdAt)}`),
-        m.text,
-        ...m.files.map((f) => h('span', { class: 'file' }, t('ui.portal.file', { name: f.filename, size: Math.ceil(f.size / 1024) }))),
-      ),
-    ),
-  );
+  replaceChildren(byId('messages'), ...threadItems(view));
   // Built once: a later refresh must not reset a choice being made; the checklist is updated in place.
   if (!documents) {
     documents = documentsForm(view, { api, onDone: () => void load() });

@@ -6,23 +6,12 @@ import { t } from '../shared/i18n.js';
 import { callbackForm } from '../portal/callbackForm.js';
 import { documentsForm } from '../portal/documentsForm.js';
 import { satisfactionForm } from '../portal/satisfactionForm.js';
+import { threadItems } from '../portal/thread.js';
 import type { PortalView } from '../portal/types.js';
 import { stateLabel, when } from './words.js';
 
 export function requestView(view: PortalView, deps: { api: Api; reload: () => void }) {
-  const thread = h(
-    'ol',
-    { id: 'messages', 'aria-label': t('ui.portal.exchanges') },
-    ...view.messages.map((m) =>
-      h(
-        'li',
-        { class: m.direction },
-        h('span', { class: 'who' }, `${m.direction === 'in' ? t('ui.portal.you') : (m.author ?? t('ui.portal.service'))} — ${when(m.createdAt)}`),
-        m.text,
-        ...m.files.map((f) => h('span', { class: 'file' }, t('ui.portal.file', { name: f.filename, size: Math.ceil(f.size / 1024) }))),
-      ),
-    ),
-  );
+  const thread = h('ol', { id: 'messages', 'aria-label': t('ui.portal.exchanges') }, ...threadItems(view));
   const text = h('textarea', { id: 'text', required: true, maxlength: 5000 });
   const notice = h('p', { class: 'notice', role: 'alert', hidden: true });
   const form = h(
