@@ -63,6 +63,8 @@ function sessionRoutes(app: Routes, services: Services, hooks: CitizenSessionHoo
   }, async (request, reply) => {
     const current = await hooks.readSession(request, reply);
     const { token } = await space.signIn(request.body.address, request.body.code, request.ip, current);
+    // A new session replaces the one this browser had (a FranceConnect one it linked stays).
+    if (token && current) await space.end(current);
     const session = token ? await space.resume(token) : await space.resume(request.cookies.gru_citizen);
     if (token && session) hooks.setSession(reply, token, session.expiresAt);
     return sessionView(services, session!);
