@@ -11,6 +11,7 @@ import type { TicketDoc } from '../store/models/ticket.js';
 import { agentDirectory } from './agentDirectory.js';
 import type { Outbox } from './outbox/index.js';
 import { replyVia } from '../../channels/registry.js';
+import { replyChannels } from './tickets/reply.js';
 
 export function createAcknowledger(deps: {
   models: Models;
@@ -21,6 +22,13 @@ export function createAcknowledger(deps: {
   template?: (channel: 'sms' | 'email' | 'chat') => Promise<string | null>;
 }) {
   const { models, outbox, settings } = deps;
+  const channelOfCitizen = async (ticket: TicketDoc) => {
+    const channels = await replyChannels({ models, outbox }, ticket);
+    const email = channels.get('email');
+    if (email) return { channel: 'email' as const, to: email };
+    const sms = channels.get('sms');
+    return sms && isMobilePhone(sms) && !channels.optedOut.has(sms) ? { channel: 'sms' as const, to: sms } : null;
+  };
   /** `known`: what the caller has just read (the citizen's name, whether the number sent STOP): not read again. */
   return async function acknowledge(
     ticket: TicketDoc,
@@ -28,10 +36,12 @@ export function createAcknowledger(deps: {
     known: { citizenName?: string | null; smsOptedOut?: boolean } = {},
   ): Promise<void> {
     const log = deps.log.child({ ticketId: String(ticket._id), channel: first.channel });
-    const channel = first.channel as 'sms' | 'voice' | 'email' | 'chat';
-    if (!first.fromAddress) return;
+    // A request opened in the citizen's space is acknowledged on their channel (email first, else SMS).
+    const target = first.channel === 'portal' ? await channelOfCitizen(ticket) : { channel: first.channel as 'sms' | 'voice' | 'email' | 'chat', to: first.fromAddress };
+    if (!target?.to) return;
+    const { channel, to } = target;
     // A call is acknowledged by SMS, and only to a mobile.
-    if (channel === 'voice' && !isMobilePhone(first.fromAddress)) return;
+    if (channel === 'voice' && !isMobilePhone(to)) return;
     if (!outbox.adapterFor(channel)) {
       log.debug('no acknowledgement: the channel has no sender configured');
       return;
@@ -66,7 +76,7 @@ export function createAcknowledger(deps: {
         ticketDatedByCaller: true,
         smsOptedOut: known.smsOptedOut,
         channel,
-        to: first.fromAddress,
+        to,
         text: content.text,
         subject: content.subject,
         kind: 'acknowledgement',

@@ -222,6 +222,8 @@ describe('the citizen’s requests', () => {
     expect(after.json.requests.map((r: { reference: string }) => r.reference).sort()).toEqual([first.reference, opened.json.reference].sort());
     const session = await browser.call('GET', '/api/citizen/session');
     expect(session.json.categories).toEqual(['Scolarité']);
+    // Acknowledged at once on the citizen's channel, with the new reference.
+    await until(() => peer.messages.some((m) => m.to === '+33620000310' && m.body.includes(opened.json.reference)), 30_000, 'the new request’s acknowledgement');
   });
 
   it('refuses cross-site requests', async () => {
