@@ -12,7 +12,7 @@ export function franceConnectButton(state: FranceConnectState) {
   return h(
     'div',
     { class: 'fc' },
-    h('a', { class: 'fc-button', id: 'fc-login', href: '/api/citizen/franceconnect/login' }, h('span', { class: 'fc-small' }, t('ui.space.fc_button').replace(/FranceConnect$/, '').trim()), h('span', { class: 'fc-brand' }, 'FranceConnect')),
+    h('a', { class: 'fc-button', id: 'fc-login', href: '/api/citizen/franceconnect/login' }, h('span', { class: 'fc-small' }, t('ui.space.fc_button').replace(/FranceConnect$/, '').trim()), ' ', h('span', { class: 'fc-brand' }, 'FranceConnect')),
     h('p', {}, h('a', { href: 'https://franceconnect.gouv.fr/', target: '_blank', rel: 'noopener', title: t('ui.space.fc_what_new_window') }, t('ui.space.fc_what'))),
     h('p', { class: 'or' }, t('ui.space.or')),
   );
