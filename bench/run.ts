@@ -22,6 +22,7 @@ import { connectStore } from '../src/store/index.js';
 import { NOTHING_DUE } from '../src/store/models/ticket.js';
 import { smsForm, startTwilioPeer, twilioEnv } from '../test/helpers/twilioPeer.js';
 import { callLatency } from './calls.js';
+import { spaceLatency } from './space.js';
 
 const log = pino({ level: 'silent' });
 const SECRET = 'bench-secret-0123456789-0123456789-abcdef';
@@ -89,6 +90,11 @@ async function main() {
     if (wanted('calls')) {
       progress('live call latency');
       rows.push(...(await callLatency({ services, base, twilio: TWILIO, teamId: String(team._id) })));
+      await settle();
+    }
+    if (wanted('space')) {
+      progress('citizen space latency');
+      rows.push(...(await spaceLatency({ services, store, base })));
       await settle();
     }
     if (wanted('health')) {
