@@ -6,13 +6,14 @@ import type { Types } from 'mongoose';
 import type { Models } from '../store/index.js';
 import { agentsStore } from '../store/repositories/agents.js';
 import { citizensStore } from '../store/repositories/citizens.js';
+import { citizenSpaceStore } from '../store/repositories/citizenSpace.js';
 import type { CitizenRecord } from '../domain/citizenRecord.js';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
 export async function citizenRecord(models: Models, citizenId: Types.ObjectId, at: Date, serviceName: string): Promise<CitizenRecord> {
   const store = citizensStore(models);
-  const [citizen, held, franceConnect] = await Promise.all([store.read(citizenId), store.heldAbout(citizenId), models.franceConnectLinks.findOne({ citizenId }).lean()]);
+  const [citizen, held, franceConnect] = await Promise.all([store.read(citizenId), store.heldAbout(citizenId), citizenSpaceStore(models).linkOfCitizen(citizenId)]);
   const agents = await agentsStore(models).namesOf([citizen?.recurringAgentId, ...held.messages.map((m) => m.authorId)].filter(Boolean).map(String));
   const byTicket = new Map<string, typeof held.messages>();
   for (const m of held.messages) byTicket.set(String(m.ticketId), [...(byTicket.get(String(m.ticketId)) ?? []), m]);

@@ -3,6 +3,7 @@
 // message's id and never stored), typed back within 10 minutes and 5 tries. Whoever asks gets the same
 // answer, known address or not; a wrong, expired, used or never-sent code the same refusal.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { Types } from 'mongoose';
 import { DomainError, Invalid, RateLimited } from '../../domain/errors.js';
 import { identityKey, isMobilePhone, type Identity } from '../../domain/identity.js';
 import { t } from '../../i18n/catalogue.js';
@@ -16,18 +17,32 @@ function parse(ctx: CitizenSpaceContext, raw: string): Identity {
   return identity;
 }
 
-/** POST /api/citizen/session/code: a code to the address if we know it; the same answer either way. */
+/**
+ * POST /api/citizen/session/code: a code to the address if we know it. Only the address's form and the
+ * limits are answered for; the rest happens after the answer, so that neither its words nor its time
+ * tell whether the address is known.
+ */
 export async function sendCode(ctx: CitizenSpaceContext, raw: string, network: string): Promise<void> {
   const identity = parse(ctx, raw);
   const key = identityKey(identity);
   if (!(await ctx.codesPerNetwork.take(network)).allowed || !(await ctx.codesPerAddress.take(key)).allowed) throw new RateLimited('space.too_many_codes', {}, 60);
+  setImmediate(() => void deliver(ctx, identity).catch((err: unknown) => ctx.log.error({ err }, 'space code not delivered')));
+}
+
+async function deliver(ctx: CitizenSpaceContext, identity: Identity): Promise<void> {
+  const key = identityKey(identity);
   const known = await citizensStore(ctx.models).identity(key);
   // SMS reach mobiles only; a citizen with no request left has nothing to show.
   if (!known || (identity.kind === 'phone' && !isMobilePhone(identity.value))) return;
   const request = await ctx.store.latestRequest(known.citizenId);
   if (!request) return;
+  // The code is derived from the message's id: kept before the message can go out, so it is never typed
+  // back before we know it.
+  const messageId = new Types.ObjectId();
+  await ctx.store.putCode(key, { citizenId: known.citizenId, messageId, expiresAt: new Date(ctx.now().getTime() + CODE_TTL_MS) });
   try {
-    const message = await ctx.outbox.queue({
+    await ctx.outbox.queue({
+      id: messageId,
       ticketId: request._id,
       ticket: request,
       // A code does not move the request in the agents' inbox.
@@ -38,10 +53,9 @@ export async function sendCode(ctx: CitizenSpaceContext, raw: string, network: s
       subject: t('space.code_subject', { service: ctx.serviceName }),
       text: t('space.code_text', { code: CODE_PLACEHOLDER }),
     });
-    await ctx.store.putCode(key, { citizenId: known.citizenId, messageId: message._id, expiresAt: new Date(ctx.now().getTime() + CODE_TTL_MS) });
     await ctx.audit({ kind: 'citizen', id: String(known.citizenId) }, 'space.code_sent', { citizenId: known.citizenId, ticketId: request._id }, { kind: identity.kind });
   } catch (err) {
-    // The channel is off, or the number sent STOP: nothing goes out, and the answer stays the same.
+    // The channel is off, or the number sent STOP: nothing goes out, and the answer was the same.
     if (!(err instanceof DomainError)) throw err;
     ctx.log.info({ reason: err.code }, 'space code not sent');
   }

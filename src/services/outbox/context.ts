@@ -31,6 +31,8 @@ export interface QueueInput {
   subject?: string;
   authorId?: string | null;
   kind?: 'message' | 'acknowledgement' | 'reminder' | 'closing' | 'verification' | 'survey' | 'status_update';
+  /** The message's id, when the caller must name it before it is queued (a sign-in code derived from it). */
+  id?: Types.ObjectId;
   /** For messages that must exist once (an acknowledgement per ticket): the idempotency key. */
   externalId?: string;
   /** Files already in our attachment store (`attachment:<id>`), sent with the message. */

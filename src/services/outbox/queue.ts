@@ -24,7 +24,7 @@ export async function queue(ctx: OutboxContext, input: QueueInput): Promise<Mess
   }
   const ticket = input.ticket ?? (await tickets(ctx.models).read(input.ticketId));
   if (!ticket) throw new NotFound('ticket.not_found');
-  const id = new Types.ObjectId();
+  const id = input.id ?? new Types.ObjectId();
   const at = ctx.now();
   const messages = messagesStore(ctx.models);
   // Email: our own Message-ID, and the thread's keys so the citizen's mail client threads it.

@@ -35,6 +35,8 @@ export function citizenSpaceStore(models: Models) {
     useCode: async (key: string, messageId: Types.ObjectId) => (await codes.deleteOne({ _id: key, messageId })).deletedCount === 1,
 
     linkOf: (sub: string) => links.findById(sub).lean(),
+    /** The FranceConnect identity linked to a citizen, if any. */
+    linkOfCitizen: (citizenId: Id) => links.findOne({ citizenId }).lean(),
     /** The FranceConnect identity joins the citizen; an identity already linked keeps its citizen. */
     link: (sub: string, citizenId: Id, via: 'email' | 'code', at: Date) =>
       links.updateOne({ _id: sub }, { $setOnInsert: { citizenId, via, linkedAt: at } }, { upsert: true }),
