@@ -6,7 +6,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { renderCitizenRecord } from '../../domain/citizenRecord.js';
+import type { FastifyReply } from 'fastify';
+import { type CitizenRecord, renderCitizenRecord } from '../../domain/citizenRecord.js';
+import type { SpaceSession } from '../../services/citizenSpace/index.js';
 import { t } from '../../i18n/catalogue.js';
 import type { Services } from '../../services/index.js';
 import { PortalView } from '../answers.js';
@@ -86,7 +88,7 @@ function sessionRoutes(app: Routes, services: Services, hooks: CitizenSessionHoo
   });
 }
 
-async function sessionView(services: Services, session: import('../../services/citizenSpace/index.js').SpaceSession) {
+async function sessionView(services: Services, session: SpaceSession) {
   const name = session.citizenId ? await services.lookups.citizenName(session.citizenId) : null;
   return { method: session.method, linked: !!session.citizenId, name, expiresAt: session.expiresAt.toISOString(), categories: await services.space.categories() };
 }
@@ -178,7 +180,7 @@ function dataRoutes(app: Routes, services: Services, hooks: CitizenSessionHooks,
 }
 
 /** The record as a readable page (nothing to run, inline style only) or as JSON, to keep. */
-export function sendRecord(reply: import('fastify').FastifyReply, record: import('../../domain/citizenRecord.js').CitizenRecord, format: 'html' | 'json' | undefined, timeZone: string) {
+export function sendRecord(reply: FastifyReply, record: CitizenRecord, format: 'html' | 'json' | undefined, timeZone: string) {
   const day = record.exportedAt.slice(0, 10);
   reply.header('cache-control', 'no-store');
   if (format === 'json') return reply.header('content-disposition', `attachment; filename="donnees-${day}.json"`).type('application/json; charset=utf-8').send(JSON.stringify(record));

@@ -20,7 +20,6 @@ const citizenSessionSchema = new Schema(
   { timestamps: false },
 );
 citizenSessionSchema.index({ citizenId: 1 });
-export type CitizenSession = InferSchemaType<typeof citizenSessionSchema> & { _id: import('mongoose').Types.ObjectId };
 
 /** A sign-in code on its way to an address: one per address (a new one replaces it), 10 minutes, 5 tries. */
 const signInCodeSchema = new Schema(
