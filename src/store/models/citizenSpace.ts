@@ -60,7 +60,6 @@ const franceConnectFlowSchema = new Schema(
   { timestamps: false },
 );
 
-export type SignInCode = InferSchemaType<typeof signInCodeSchema>;
 export const citizenSessionModel = (conn: Connection) => conn.model('CitizenSession', citizenSessionSchema, 'citizen_sessions');
 export const signInCodeModel = (conn: Connection) => conn.model('SignInCode', signInCodeSchema, 'citizen_sign_in_codes');
 export const franceConnectLinkModel = (conn: Connection) => conn.model('FranceConnectLink', franceConnectLinkSchema, 'franceconnect_links');

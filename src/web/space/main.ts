@@ -70,6 +70,7 @@ function header() {
 
 async function showHome() {
   announce('');
+  document.title = t('ui.space.doc_title');
   if (session && !session.linked) {
     // A FranceConnect identity we cannot tie to anyone yet: an empty space, and the way to link it.
     await showSignIn(true);
