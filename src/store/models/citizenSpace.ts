@@ -1,4 +1,4 @@
-import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { Schema, type Connection } from 'mongoose';
 
 // « Mon espace »: what lets a citizen in without an account. Secrets are kept as hashes or not at all:
 // a session is found by the SHA-256 of its cookie; a sign-in code is derived from the id of the message
