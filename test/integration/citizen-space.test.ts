@@ -199,6 +199,10 @@ describe('the citizen’s requests', () => {
     expect(detail.status).toBe(200);
     expect(detail.json).toMatchObject({ reference: first.reference, agentFirstName: 'Camille' });
     expect(detail.json.messages[0]).toMatchObject({ direction: 'in', text: 'Demande de passeport' });
+    // The acknowledgement shows with the citizen's own portal link, not the stored placeholder.
+    const ack = detail.json.messages.find((m: { direction: string; text: string }) => m.direction === 'out' && m.text.includes('/portal/'));
+    expect(ack.text).toMatch(/\/portal\/[\w-]{32}/);
+    expect(ack.text).not.toContain('*****');
     const theirs = await browser.call('GET', `/api/citizen/requests/${other.reference}`);
     expect(theirs.status).toBe(404);
     expect((await browser.call('POST', `/api/citizen/requests/${other.reference}/messages`, { text: 'intrus' })).status).toBe(404);

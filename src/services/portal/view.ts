@@ -37,8 +37,9 @@ export async function viewOf(ctx: PortalContext, ticket: TicketDoc) {
       id: String(m._id),
       direction: m.direction as 'in' | 'out',
       channel: m.channel,
-      text: m.text,
-      createdAt: (m.createdAt ?? m.receivedAt).toISOString(),
+      // The citizen's own link where the stored copy holds a placeholder; their messages dated as they sent them.
+      text: ctx.sentTexts.forShowing(m, m.text),
+      createdAt: (m.direction === 'in' ? m.receivedAt : (m.createdAt ?? m.receivedAt)).toISOString(),
       author: m.direction === 'out' ? (m.authorId ? (firstName.get(String(m.authorId)) ?? null) : null) : null,
       files: m.attachments.filter((a) => a.ref.startsWith('attachment:')).map((a) => ({ filename: a.filename ?? '', size: a.size })),
     })),
