@@ -109,7 +109,7 @@ export async function buildApp({ config, services, log, sandbox, channels: modul
   await app.register(citizenRightsRoutes(services, auth, { serviceName: config.service.name, timeZone: config.rules.timeZone }));
   await app.register(cannedAnswerRoutes(services, auth));
   await app.register(portalRoutes(services, auth));
-  await app.register(citizenSpaceRoutes(services, citizenSession, { timeZone: config.rules.timeZone }));
+  await app.register(citizenSpaceRoutes(services, citizenSession, { timeZone: config.rules.timeZone, serviceName: config.service.name }));
   await app.register(franceConnectRoutes(services, citizenSession, { publicBaseUrl: config.publicBaseUrl }));
   await app.register(managementRoutes(services, auth));
   await app.register(integrationRoutes(services, auth));

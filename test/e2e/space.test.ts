@@ -54,6 +54,7 @@ describe('the citizen space', () => {
     await page.goto(`${base}/espace`);
     await expect.poll(() => page.getByRole('heading', { level: 2 }).first().textContent()).toBe('Entrer dans mon espace');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Mon espace');
+    expect(await page.locator('#service').textContent()).toBe('La mairie — suivi des demandes');
     expect(await axeViolations(page, 'space sign-in (phone)')).toEqual([]);
 
     await tabTo(page, /adresse e-mail ou votre numéro de mobile/);

@@ -16,7 +16,7 @@ import { MessageBody, messageOf, registerUploads } from '../citizenMessages.js';
 import { type CitizenSessionHooks, sessionOf } from '../citizenSession.js';
 import { errors, textAnswer } from '../schemas.js';
 import type { Routes } from './common.js';
-import { fromCatalogue, sendPage } from './pages.js';
+import { escapeHtml, fromCatalogue, sendPage } from './pages.js';
 
 const PAGE = fromCatalogue(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../pages/espace.html'), 'utf8'));
 const Reference = Type.Object({ reference: Type.String({ minLength: 1, maxLength: 40 }) });
@@ -31,11 +31,14 @@ const SessionView = Type.Object({
 });
 
 export const citizenSpaceRoutes =
-  (services: Services, hooks: CitizenSessionHooks, settings: { timeZone: string }): FastifyPluginAsyncTypebox =>
+  (services: Services, hooks: CitizenSessionHooks, settings: { timeZone: string; serviceName: string }): FastifyPluginAsyncTypebox =>
   async (app) => {
     app.addHook('preHandler', hooks.sameSite);
+    // The page names the service, as the portal does.
+    const service = settings.serviceName.charAt(0).toLocaleUpperCase('fr-FR') + settings.serviceName.slice(1);
+    const page = PAGE.replace('<p id="service" class="service"></p>', `<p id="service" class="service">${escapeHtml(t('ui.portal.service_name', { service }))}</p>`);
     app.get('/espace', { schema: { tags: ['citizen space'], summary: 'The citizen space page (French, phone first)', response: { 200: textAnswer('text/html', 'the page') } } }, async (_request, reply) =>
-      sendPage(reply.header('cache-control', 'no-store'), PAGE),
+      sendPage(reply.header('cache-control', 'no-store'), page),
     );
     sessionRoutes(app, services, hooks);
     await requestRoutes(app, services, hooks);

@@ -28,7 +28,7 @@ export function sendPage(reply: FastifyReply, html: string, extra: { twilioVoice
   return reply.type('text/html; charset=utf-8').header('content-security-policy', csp).send(html);
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export const pageRoutes =
   (settings: { serviceName: string; browserCalls?: boolean }): FastifyPluginAsync =>
